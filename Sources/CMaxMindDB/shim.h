@@ -1,0 +1,4 @@
+#ifndef HOPTRACE_CMAXMINDDB_SHIM_H
+#define HOPTRACE_CMAXMINDDB_SHIM_H
+#include <maxminddb.h>
+#endif

@@ -1,0 +1,92 @@
+import HopTraceCore
+
+/// One header field as it stood in the input.
+public struct HeaderField: Sendable, Hashable {
+    /// The field name as written (case kept; compare with `is(_:)`).
+    public var name: String
+    /// The value unfolded (CRLF/LF + WSP → the WSP), RFC 2047 encoded words left as written,
+    /// leading whitespace after the colon removed. Bytes that are not UTF-8 are kept: each such
+    /// byte becomes the Latin-1 character of the same number (so nothing is dropped).
+    public var value: String
+    /// The whole field's bytes (name, colon, folded value) exactly as in the input.
+    public var raw: [UInt8]
+    /// Where it stood.
+    public var location: SourceLocation
+
+    public init(name: String, value: String, raw: [UInt8], location: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.raw = raw
+        self.location = location
+    }
+
+    /// Case-insensitive name comparison.
+    public func `is`(_ other: String) -> Bool {
+        name.count == other.count && name.lowercased() == other.lowercased()
+    }
+}
+
+/// A header block: the fields in order, top first.
+public struct HeaderBlock: Sendable, Hashable {
+    public var fields: [HeaderField]
+    public init(fields: [HeaderField]) { self.fields = fields }
+
+    /// Fields with this name, top first.
+    public func fields(named name: String) -> [HeaderField] { fields.filter { $0.is(name) } }
+    /// The first field with this name.
+    public func first(_ name: String) -> HeaderField? { fields.first { $0.is(name) } }
+}
+
+/// Whether a chain is the outer message's or an embedded original's (the JSON contract's `source`).
+public enum ChainSource: String, Sendable, Hashable {
+    case message
+    case embedded
+}
+
+/// A header block that yields one chain of hops.
+public struct ChainInput: Sendable, Hashable {
+    public var source: ChainSource
+    /// MIME part path of an embedded chain ("2", "2.1"); "" for the outer message. A header
+    /// block pasted in a text body is named by the part that holds it.
+    public var part: String
+    /// How the block was found: "message", "message/rfc822", "text/rfc822-headers",
+    /// "message/global", "message/global-headers", "pasted-in-body".
+    public var container: String
+    public var headers: HeaderBlock
+
+    public init(source: ChainSource, part: String, container: String, headers: HeaderBlock) {
+        self.source = source
+        self.part = part
+        self.container = container
+        self.headers = headers
+    }
+}
+
+/// What a message yields: its chains (outer first, embedded ones in MIME order) and anything
+/// noteworthy about the intake itself (limits reached, parts that could not be read).
+public struct IntakeResult: Sendable, Hashable {
+    public var chains: [ChainInput]
+    /// What kind of message the outer one is ("delivery-status report", "disposition
+    /// notification", "Exchange NDR", …), when it is a report.
+    public var reportKind: String?
+    public var findings: [Finding]
+
+    public init(chains: [ChainInput], reportKind: String? = nil, findings: [Finding] = []) {
+        self.chains = chains
+        self.reportKind = reportKind
+        self.findings = findings
+    }
+}
+
+/// The input cannot be read as mail at all (exit 65). `position` is a byte offset when known.
+public struct IntakeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var position: Int?
+    public init(_ message: String, position: Int? = nil) {
+        self.message = message
+        self.position = position
+    }
+    public var description: String {
+        position.map { "\(message) (at byte \($0))" } ?? message
+    }
+}

@@ -57,7 +57,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// RFC 8259 string escaping; control characters and U+2028/2029 as \u escapes.
+    /// RFC 8259 string escaping.
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
@@ -68,7 +68,10 @@ public indirect enum JSONValue: Sendable, Hashable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F || u.value == 0x2028 || u.value == 0x2029 {
+                // Control characters, and the characters TerminalText escapes (C1, bidi
+                // overrides, line separators), as \u escapes: the same JSON value, but a
+                // terminal showing the document cannot be steered by it.
+                if u.value < 0x20 || TerminalText.isUnsafe(u) {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -23,7 +23,7 @@ public enum TerminalText {
         return String(out)
     }
 
-    static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
+    public static func isUnsafe(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         if v < 0x20 || v == 0x7F { return true }
         if v >= 0x80 && v < 0xA0 { return true }

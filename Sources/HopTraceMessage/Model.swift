@@ -50,7 +50,8 @@ public struct ChainInput: Sendable, Hashable {
     /// block pasted in a text body is named by the part that holds it.
     public var part: String
     /// How the block was found: "message", "message/rfc822", "text/rfc822-headers",
-    /// "message/global", "message/global-headers", "pasted-in-body".
+    /// "message/global", "message/global-headers", "attached-eml" (an attachment named *.eml of
+    /// another type, as Exchange sends), "pasted-in-body".
     public var container: String
     public var headers: HeaderBlock
 
@@ -70,11 +71,16 @@ public struct IntakeResult: Sendable, Hashable {
     /// notification", "Exchange NDR", …), when it is a report.
     public var reportKind: String?
     public var findings: [Finding]
+    /// The outer message's MIME tree (its `buffer` is the input), for readers that need bodies
+    /// (DKIM body hashes). Nil when the result was built by hand.
+    public var mime: MIMEPart?
 
-    public init(chains: [ChainInput], reportKind: String? = nil, findings: [Finding] = []) {
+    public init(chains: [ChainInput], reportKind: String? = nil, findings: [Finding] = [],
+                mime: MIMEPart? = nil) {
         self.chains = chains
         self.reportKind = reportKind
         self.findings = findings
+        self.mime = mime
     }
 }
 

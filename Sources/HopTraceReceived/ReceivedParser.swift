@@ -1,1 +1,605 @@
 import HopTraceCore
+
+/// Reads one Received header value (unfolded, without the `Received:` name).
+///
+/// The grammar is RFC 5321 §4.4 as amended by RFC 5322 §3.6.7:
+///
+///     received       = "Received:" *received-token ";" date-time CRLF      (RFC 5322)
+///     Time-stamp-line = "Received:" FWS Stamp <CRLF>                       (RFC 5321)
+///     Stamp          = From-domain By-domain Opt-info [CFWS] ";" FWS date-time
+///     From-domain    = "FROM" FWS Extended-Domain
+///     By-domain      = CFWS "BY" FWS Extended-Domain
+///     Extended-Domain = Domain / ( Domain FWS "(" TCP-info ")" ) /
+///                       ( address-literal FWS "(" TCP-info ")" )
+///     TCP-info       = address-literal / ( Domain FWS address-literal )
+///     Opt-info       = [Via] [With] [ID] [For] [Additional-Registered-Clauses]
+///     Via            = CFWS "VIA" FWS Link
+///     With           = CFWS "WITH" FWS Protocol
+///     ID             = CFWS "ID" FWS ( Atom / msg-id )
+///     For            = CFWS "FOR" FWS ( Path / Mailbox )
+///
+/// Real MTAs bend every part of it; each leniency below names the software that needs it.
+/// The parser never fails: what it cannot place goes verbatim into `unparsed`, comments it
+/// does not recognise into `comments`. One forward pass over the bytes, no recursion.
+public enum ReceivedParser {
+    public static func parse(_ value: String) -> ReceivedHeader {
+        var header = ReceivedHeader(raw: value)
+        // Limits.maxHeaderFieldBytes: parse a prefix, keep the rest verbatim.
+        var bytes = Array(value.utf8)
+        var overflow: String?
+        if bytes.count > Limits.maxHeaderFieldBytes {
+            var cut = Limits.maxHeaderFieldBytes
+            // Never split a UTF-8 sequence.
+            while cut > 0 && (bytes[cut] & 0xC0) == 0x80 { cut -= 1 }
+            overflow = String(decoding: bytes[cut...], as: UTF8.self)
+            bytes.removeSubrange(cut...)
+        }
+        var state = StampState(bytes: bytes)
+        state.run(into: &header)
+        if let overflow { header.unparsed.append(overflow) }
+        return header
+    }
+}
+
+/// Which clause the next word belongs to.
+private enum Clause: Sendable {
+    case start, from, by, via, with, id, recipients, envelopeFrom
+}
+
+/// Facts about the from-side gathered while reading; resolved into `ReceivedFrom` at the end.
+private struct FromFacts {
+    /// The Extended-Domain right after `from`, as written.
+    var value: String?
+    /// A host name inside the TCP-info comment (Postfix/Sendmail/Google reverse DNS).
+    var commentName: String?
+    /// `unknown`/`Unknown` written where a reverse name goes (Postfix, hMailServer, qmail).
+    var explicitNoName = false
+    /// A HELO name stated as such (`helo=`, `HELO x`, `"EHLO x"`, `LHLO x`).
+    var helo: String?
+    var address: AddressLiteral?
+    /// The address came from a top-level `[ip]` after the domain (Exim 3, MDaemon).
+    var topLevelLiteral = false
+    var ident: String?
+    var authenticated: String?
+    var mayBeForged = false
+    var port: Int?
+}
+
+private struct StampState {
+    let bytes: [UInt8]
+    var clause: Clause = .start
+    var valueTaken = false
+    /// A comment already ended the current `with` clause's words.
+    var withClosedByComment = false
+    var withWords: [String] = []
+    var viaWords: [String] = []
+    var sawFrom = false
+    var from = FromFacts()
+    var byName: String?
+    var byAddress: AddressLiteral?
+    var sawBy = false
+    var tlsFromComment = false
+    var expectTLSCipher = false
+    /// A second `with` clause: its words are not merged into the first one's keyword.
+    var secondWith = false
+    /// qmail-scanner's `by uid N`: the number comes next.
+    var pendingUID = false
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    func text(_ t: ReceivedToken) -> String { String(decoding: bytes[t.start..<t.end], as: UTF8.self) }
+    func commentContent(_ t: ReceivedToken) -> String {
+        String(decoding: bytes[(t.start + 1)..<max(t.start + 1, t.end - 1)], as: UTF8.self)
+    }
+
+    mutating func run(into h: inout ReceivedHeader) {
+        let tokens = ReceivedLexer.tokens(bytes)
+        // The date follows the last top-level `;` (RFC 5322 §3.6.7).
+        var clauseEnd = tokens.count
+        var dateText: String?
+        if let semi = tokens.lastIndex(where: { $0.kind == .semicolon }) {
+            clauseEnd = semi
+            dateText = String(decoding: bytes[tokens[semi].end...], as: UTF8.self)
+        } else if let goStart = goDateStart(tokens) {
+            // SendGrid filter hops: a Go time.Time string with no `;` before it.
+            clauseEnd = goStart
+            dateText = String(decoding: bytes[tokens[goStart].start...], as: UTF8.self)
+        }
+
+        let clauseTokens = tokens[..<clauseEnd]
+        // qmail: `(qmail 10681 invoked by uid 404); date` — a stamp made of comments only.
+        if !clauseTokens.isEmpty, clauseTokens.allSatisfy({ $0.kind == .comment }) {
+            let contents = clauseTokens.map { commentContent($0) }
+            h.commentOnly = contents.joined(separator: " ")
+            for c in contents where c.hasPrefixIgnoringCase("qmail") {
+                h.software.append(String(c.prefix(while: { !$0.isWhitespace })))
+            }
+        } else {
+            for t in clauseTokens { consume(t, into: &h) }
+        }
+        finish(into: &h)
+
+        if let dateText {
+            let (ts, leftover) = MailDateParser.parse(dateText)
+            h.timestamp = ts
+            if let leftover { h.unparsed.append(leftover) }
+        }
+    }
+
+    /// Index of a word `YYYY-MM-DD` followed by `hh:mm:ss…` at top level.
+    func goDateStart(_ tokens: [ReceivedToken]) -> Int? {
+        guard tokens.count >= 2 else { return nil }
+        for i in 0..<(tokens.count - 1) where tokens[i].kind == .word && tokens[i + 1].kind == .word {
+            let w = text(tokens[i])
+            guard w.utf8.count == 10 else { continue }
+            let p = w.split(separator: "-")
+            guard p.count == 3, p.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { continue }
+            if MailDateParser.timeOfDay(Substring(text(tokens[i + 1]))) != nil { return i }
+        }
+        return nil
+    }
+
+    static func keyword(_ w: String) -> Clause? {
+        switch w.asciiLowered {
+        case "from": return .from
+        case "by": return .by
+        case "via": return .via
+        case "with": return .with
+        case "id": return .id
+        case "for": return .recipients
+        // Haraka writes `envelope-from <x>` as a clause after the id.
+        case "envelope-from": return .envelopeFrom
+        default: return nil
+        }
+    }
+
+    mutating func consume(_ t: ReceivedToken, into h: inout ReceivedHeader) {
+        switch t.kind {
+        case .semicolon:
+            // A `;` that is not the last one: the date follows the last. Seen in spam tooling
+            // (`… id 04EKOWYD930WHFJSF1;\tfor <x>; date`). Nothing is lost, but the blemish is
+            // worth keeping as evidence of a hand-made header.
+            h.comments.append("stray ';' before the date")
+        case .strayClose, .unclosedComment:
+            h.unparsed.append(text(t))
+        case .comment:
+            comment(commentContent(t), into: &h)
+        case .word:
+            let w = text(t)
+            if let k = StampState.keyword(w) {
+                // A repeated keyword starts its clause again, but never overwrites a value
+                // already read: the second value goes to `unparsed` (see `word`).
+                clause = k
+                valueTaken = false
+                withClosedByComment = false
+                if k == .with && !withWords.isEmpty { secondWith = true }
+                if k == .from && sawBy {
+                    // IBM's ESMTP SMTP Gateway and Lotus/collabserv write the envelope sender as a
+                    // trailing `from <sender>` after `for <rcpt>`.
+                    clause = .envelopeFrom
+                    return
+                }
+                if k == .from { sawFrom = true }
+                if k == .by { sawBy = true }
+                return
+            }
+            word(w, into: &h)
+        }
+    }
+
+    mutating func word(_ w: String, into h: inout ReceivedHeader) {
+        switch clause {
+        case .start:
+            // MDaemon sometimes omits the leading `from`:
+            // `smtp510.aspkunden.de [(134.97.4.21)] by mail.aspemail.de …`.
+            clause = .from
+            sawFrom = true
+            valueTaken = false
+            word(w, into: &h)
+        case .from:
+            // From-domain = "FROM" FWS Extended-Domain
+            if !valueTaken && from.value == nil {
+                from.value = w
+                valueTaken = true
+            } else if let a = AddressLiteral.parse(w), w.hasPrefix("[") {
+                // Exim 3 `[10.0.8.6.13219]` and MDaemon `[(134.97.4.21)]` after the domain.
+                if from.address == nil { from.address = a; from.topLevelLiteral = true; from.port = from.port ?? a.port }
+                else { h.unparsed.append(w) }
+            } else if from.value?.hasPrefix("mail") == true, w.asciiLowered == "pickup" || w.asciiLowered == "service" {
+                // Microsoft SMTPSVC: `from mail pickup service by hotmail.com` (local pickup).
+                from.value! += " " + w
+            } else if let v = from.value, !v.contains("."), !v.contains("["), from.address == nil,
+                      from.commentName == nil, AddressLiteral.parse(w) == nil, Self.looksLikeHost(w) {
+                // Novell GroupWise names its MTA by the GroupWise domain, which may hold spaces:
+                // `from Delta County-MTA by mail.deltacounty.com with Novell_GroupWise`. Only for
+                // a from-value with no dot (a DNS name never has a space).
+                from.value = v + " " + w
+            } else {
+                h.unparsed.append(w)
+            }
+        case .by:
+            // By-domain = CFWS "BY" FWS Extended-Domain
+            if !valueTaken && byName == nil {
+                byName = w
+                valueTaken = true
+            } else if let a = AddressLiteral.parse(w), byAddress == nil, w.hasPrefix("[") {
+                // MDaemon: `by mailscan.acenet.net.au [202.83.84.27]`.
+                byAddress = a
+            } else if byName != nil, w.asciiLowered == "uid" {
+                // qmail-scanner: `by host by uid 502 with qmail-scanner-1.12` — the scanner ran
+                // as that local user; not a second receiving host.
+                pendingUID = true
+            } else if pendingUID, w.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                pendingUID = false
+                h.comments.append("by uid \(w)")
+            } else {
+                h.unparsed.append(w)
+            }
+        case .with:
+            // With = CFWS "WITH" FWS Protocol. Several words are one protocol in Microsoft's
+            // `Microsoft SMTP Server` and MailEnable's `MailEnable ESMTP`.
+            if expectTLSCipher {
+                // Exim 4.93+: `with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384`.
+                expectTLSCipher = false
+                if h.tls == nil { h.tls = TLSInfo(raw: "tls " + w) }
+                h.tls?.cipher = w
+                tlsFromComment = true
+            } else if withClosedByComment && w.asciiLowered == "tls" {
+                expectTLSCipher = true
+            } else if withClosedByComment || secondWith {
+                h.unparsed.append(w)
+            } else {
+                withWords.append(w)
+            }
+        case .via:
+            // Via = CFWS "VIA" FWS Link; Exchange writes two words (`Frontend Transport`).
+            viaWords.append(w)
+        case .id:
+            // ID = CFWS "ID" FWS ( Atom / msg-id )
+            if !valueTaken && h.id == nil { h.id = w; valueTaken = true } else { h.unparsed.append(w) }
+        case .recipients:
+            // For = CFWS "FOR" FWS ( Path / Mailbox ); several are written comma-separated.
+            for part in w.split(separator: ",") {
+                var r = Substring(part)
+                if r.hasPrefix("<") { r = r.dropFirst() }
+                if r.hasSuffix(">") { r = r.dropLast() }
+                if !r.isEmpty { h.recipients.append(String(r)) }
+            }
+        case .envelopeFrom:
+            if !valueTaken && h.envelopeFrom == nil { h.envelopeFrom = stripAngles(w); valueTaken = true } else { h.unparsed.append(w) }
+        }
+    }
+
+    func stripAngles(_ s: String) -> String {
+        var r = Substring(s.trimmedSpaces)
+        if r.hasPrefix("<") { r = r.dropFirst() }
+        if r.hasSuffix(">") { r = r.dropLast() }
+        return String(r)
+    }
+
+    // MARK: comments
+
+    mutating func comment(_ c: String, into h: inout ReceivedHeader) {
+        if clause == .with && !withWords.isEmpty {
+            defer { withClosedByComment = true }
+            // Microsoft writes the version glued to the keyword: `Microsoft SMTPSVC(6.0.3790.0)`,
+            // `Internet Mail Service (5.5.2653.19)` (Exchange 5.5: that is the Exchange build).
+            let kw = withWords.joined(separator: " ")
+            if !withClosedByComment, kw.asciiLowered == "microsoft smtpsvc" || kw.asciiLowered == "internet mail service" {
+                h.software.append("\(kw)(\(c))")
+                if kw.asciiLowered == "internet mail service" { h.serverBuild = c }
+                return
+            }
+        }
+        let s = c.trimmedSpaces
+        if let tls = Self.tlsInfo(String(s)) {
+            tlsFromComment = true
+            if h.tls == nil { h.tls = tls } else { h.comments.append(c) }
+            return
+        }
+        if s.hasPrefixIgnoringCase("envelope-from") || s.hasPrefixIgnoringCase("envelope-sender") {
+            // Exim `(envelope-from <x>)`, qmail-ldap `(envelope-sender <x>)`.
+            let rest = s.drop(while: { !$0.isWhitespace && $0 != "<" })
+            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(String(rest)) } else { h.comments.append(c) }
+            return
+        }
+        if s.hasPrefixIgnoringCase("authenticated sender:") {
+            // Postfix `(Authenticated sender: x)`.
+            setAuthenticated(String(s.dropFirst("authenticated sender:".count).trimmedSpaces), c, &h)
+            return
+        }
+        if s.hasPrefixIgnoringCase("authenticated") {
+            // Sendmail `(authenticated bits=0)`, Haraka after the id, `(authenticated as x)`.
+            let rest = String(s.dropFirst("authenticated".count).trimmedSpaces)
+            setAuthenticated(rest.isEmpty ? "yes" : rest, c, &h)
+            return
+        }
+        if s.hasPrefixIgnoringCase("no client certificate") || s.hasPrefixIgnoringCase("client did not present")
+            || s.hasPrefixIgnoringCase("client cn") || s.hasPrefixIgnoringCase("client certificate") {
+            // Postfix's TLS client-certificate notes: understood, kept as written.
+            h.comments.append(c)
+            return
+        }
+        switch clause {
+        case .from:
+            tcpInfo(c, into: &h)
+        case .start where !sawFrom:
+            // Sendmail local submission `(from user@localhost) by …`, Yahoo `(user@IP with login)`.
+            h.comments.append(c)
+        case .by:
+            if let a = AddressLiteral.parse(s), byAddress == nil {
+                // Exchange writes the receiving address bare in parentheses: `by HOST (10.0.0.1)`.
+                byAddress = a
+            } else {
+                // `(Postfix)`, `(8.15.2/8.15.2)`, `(Lotus Domino Release 8.5.3FP6)`, `(MDaemon PRO v19.0.2)`.
+                h.software.append(String(s))
+            }
+        case .with:
+            // `(Exim 4.82_1-5b7a7c0-XX)`, `(SimpleEmailService-2411284699)`, `(courier-0.40)`.
+            h.software.append(String(s))
+        default:
+            // `(ORCPT <rfc822;x>)` (vger), `(Google Transport Security)`, and anything else.
+            h.comments.append(c)
+        }
+    }
+
+    mutating func setAuthenticated(_ v: String, _ c: String, _ h: inout ReceivedHeader) {
+        if sawFrom, from.authenticated == nil { from.authenticated = v } else { h.comments.append(c) }
+    }
+
+    // TCP-info = address-literal / ( Domain FWS address-literal )       (RFC 5321 §4.4)
+    // and the dialects' richer forms inside the from comment.
+    mutating func tcpInfo(_ c: String, into h: inout ReceivedHeader) {
+        // SquirrelMail (and other webmail) injecting over HTTP:
+        // `from 144.137.3.98 (SquirrelMail authenticated user jmmail) by host with HTTP`.
+        let words = c.split(separator: " ")
+        if words.count == 4, words[1].asciiLowered == "authenticated", words[2].asciiLowered == "user" {
+            h.software.append(String(words[0]))
+            from.authenticated = String(words[3])
+            return
+        }
+        let items = ReceivedLexer.items(c)
+        var i = 0
+        var names: [String] = []
+        var sawLiteral = false
+        var leftovers: [String] = []
+        var notes: [String] = []
+        while i < items.count {
+            switch items[i] {
+            case .nested(let n):
+                // Sendmail: `(host [ip] (may be forged))`.
+                if n.trimmedSpaces.asciiLowered == "may be forged" { from.mayBeForged = true } else { leftovers.append("(\(n))") }
+            case .quoted(let q):
+                // vger.kernel.org: `"EHLO name"`.
+                let p = q.split(separator: " ", maxSplits: 1)
+                if p.count == 2, ["helo", "ehlo", "lhlo"].contains(p[0].asciiLowered) { from.helo = String(p[1]) }
+                else if p.count == 1, ["helo", "ehlo", "lhlo"].contains(p[0].asciiLowered) { /* empty HELO */ }
+                else { leftovers.append("\"\(q)\"") }
+            case .word(let w):
+                let l = w.asciiLowered
+                if let a = AddressLiteral.parse(w) {
+                    if from.address == nil || from.topLevelLiteral { from.address = a; from.topLevelLiteral = false }
+                    if let p = a.port { from.port = p }
+                    sawLiteral = true
+                } else if ["helo", "ehlo", "lhlo"].contains(l) {
+                    // qmail/IronPort `(HELO name)`, Zimbra `(LHLO name)`, Yahoo `(EHLO )`,
+                    // CommuniGate `(account x HELO name)`.
+                    if i + 1 < items.count, case .word(let next) = items[i + 1] {
+                        from.helo = next
+                        i += 1
+                    } else {
+                        from.helo = from.helo ?? ""
+                    }
+                } else if l.hasPrefix("helo=") {
+                    // Exim 4 `helo=NAME`.
+                    from.helo = String(w.dropFirst(5))
+                } else if l.hasPrefix("ident=") {
+                    from.ident = String(w.dropFirst(6))
+                } else if l.hasPrefix("port=") {
+                    from.port = Int(w.dropFirst(5))
+                } else if l.hasPrefix("ident:") {
+                    // Sendmail `IDENT:user@host` (or `IDENT:user@[ip]`).
+                    let rest = w.dropFirst(6)
+                    if let at = rest.lastIndex(of: "@") {
+                        from.ident = String(rest[..<at])
+                        let host = rest[rest.index(after: at)...]
+                        if let a = AddressLiteral.parse(host) { from.address = a; sawLiteral = true }
+                        else if !host.isEmpty { names.append(String(host)) }
+                    } else {
+                        from.ident = String(rest)
+                    }
+                } else if l == "account", i + 1 < items.count, case .word(let next) = items[i + 1] {
+                    // CommuniGate Pro: `(account user@domain HELO host)`.
+                    from.authenticated = next
+                    i += 1
+                } else if l == "auth:", i + 1 < items.count, case .word(let next) = items[i + 1] {
+                    // Courier: `from (AUTH: e40a9cea)`.
+                    from.authenticated = next
+                    i += 1
+                } else if let at = w.lastIndex(of: "@"), let a = AddressLiteral.parse(w[w.index(after: at)...]) {
+                    // qmail: `(user@1.2.3.4)`.
+                    from.ident = String(w[..<at])
+                    from.address = a
+                    sawLiteral = true
+                } else if l == "rdns" || l == "failed" || l == "unverified" || l.hasPrefix("rhost-flags-") {
+                    // SMTPSVC `RDNS failed`, Clearswift `unverified`, vger's `rhost-flags-OK-OK-OK-OK`:
+                    // notes about the lookup, no host. Kept in `comments`.
+                    notes.append(w)
+                } else if l == "[unix socket]" || l == "[local]" {
+                    // Cyrus `[unix socket]`, OpenSMTPD `[local]`: a peer with no network address.
+                    notes.append(w)
+                } else if l == "unknown" {
+                    from.explicitNoName = true
+                } else if let at = w.lastIndex(of: "@"), at != w.startIndex,
+                          Self.looksLikeHost(String(w[w.index(after: at)...])) {
+                    // Sendmail with an IDENT answer: `(julliard@localhost [127.0.0.1])`,
+                    // `(lnchuser@localhost)` — the part before `@` is the ident user.
+                    from.ident = String(w[..<at])
+                    names.append(String(w[w.index(after: at)...]))
+                } else if names.isEmpty && Self.looksLikeHost(w) {
+                    names.append(w)
+                } else {
+                    leftovers.append(w)
+                }
+            }
+            i += 1
+        }
+        // Exim 3: `(mail)` after `[ip.port]` is the ident.
+        if from.topLevelLiteral, !sawLiteral, names.count == 1, !names[0].contains("."), from.ident == nil, leftovers.isEmpty {
+            from.ident = names[0]
+            return
+        }
+        if let n = names.first {
+            if from.commentName == nil { from.commentName = n } else { leftovers.append(n) }
+        }
+        if !leftovers.isEmpty { h.unparsed.append(contentsOf: leftovers) }
+        if !notes.isEmpty { h.comments.append(notes.joined(separator: " ")) }
+    }
+
+    static func looksLikeHost(_ w: String) -> Bool {
+        !w.isEmpty && w.utf8.count <= 255 && w.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
+        }
+    }
+
+    /// TLS details in any of the dialects' comment forms, or nil.
+    static func tlsInfo(_ s: String) -> TLSInfo? {
+        let l = s.asciiLowered
+        // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
+        if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
+            let words = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ")" })
+            var info = TLSInfo(raw: s)
+            if words.count > 1, words[1].asciiLowered != "tls" || words.count > 2 { info.version = String(words[1]) }
+            if let ci = words.firstIndex(where: { $0.asciiLowered == "cipher" }), ci + 1 < words.count { info.cipher = String(words[ci + 1]) }
+            if let bi = words.firstIndex(where: { $0.asciiLowered == "bits" }), bi > 0 { info.bits = String(words[bi - 1]) }
+            // Mimecast `(Using TLS)` names no version.
+            if l == "using tls" { info.version = nil }
+            return info
+        }
+        // Sendmail/Google/Proofpoint/hMailServer `version=… cipher=… bits=…`, Exchange `version=…, cipher=…`.
+        if l.contains("version=") && l.contains("cipher=") {
+            var info = TLSInfo(raw: s)
+            for part in s.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
+                let kv = part.split(separator: "=", maxSplits: 1)
+                guard kv.count == 2 else { continue }
+                switch kv[0].asciiLowered {
+                case "version": info.version = String(kv[1])
+                case "cipher": info.cipher = String(kv[1])
+                case "bits": info.bits = String(kv[1])
+                default: break
+                }
+            }
+            return info
+        }
+        // Exim: `TLSv1.3:TLS_AES_256_GCM_SHA384:256`, older `TLS-1.0:RSA_ARCFOUR_MD5:16`.
+        if (l.hasPrefix("tls") || l.hasPrefix("ssl")), !l.contains(" "), l.contains(":") {
+            let p = s.split(separator: ":", omittingEmptySubsequences: false)
+            var info = TLSInfo(raw: s)
+            info.version = String(p[0])
+            if p.count > 1 { info.cipher = String(p[1]) }
+            if p.count > 2 { info.bits = String(p[2]) }
+            return info
+        }
+        // Exim 4.93+ `(TLS1.3)` before `tls <cipher>`: the version alone.
+        if (l.hasPrefix("tls1") || l.hasPrefix("tlsv1")), !l.contains(" "), !l.contains(":") {
+            return TLSInfo(version: s, raw: s)
+        }
+        // mail.zeus03.de: `(TLS_AES_256_GCM_SHA384 encrypted, authenticated)`.
+        if l.contains(" encrypted"), let first = s.split(separator: " ").first {
+            return TLSInfo(cipher: String(first), raw: s)
+        }
+        // Exchange `(TLS)`, Mimecast `(Using TLS)`, Google's internal `(Google Transport Security)`.
+        if l == "tls" || l == "google transport security" { return TLSInfo(raw: s) }
+        return nil
+    }
+
+    // MARK: resolving
+
+    mutating func finish(into h: inout ReceivedHeader) {
+        if sawFrom {
+            var f = ReceivedFrom()
+            let valueAddress = from.value.flatMap { AddressLiteral.parse($0) }
+            let valueIsUnknown = from.value?.asciiLowered == "unknown"
+            if from.helo != nil {
+                // A HELO stated as such: the domain after `from` is the receiver's own view of the
+                // peer (qmail/IronPort `from unknown (HELO x)`, Exim `from rdns (… helo=x)`).
+                f.helo = from.helo!.isEmpty ? nil : from.helo
+                if let n = from.commentName { f.rdns = n }
+                else if let v = from.value, valueAddress == nil, !valueIsUnknown { f.rdns = v }
+            } else if from.topLevelLiteral, let n = from.commentName {
+                // Exim 3: `from rdns (helo) [ip.port]`.
+                f.helo = n
+                f.rdns = from.value
+            } else {
+                // RFC 5321: the domain after `from` is the EHLO name; the comment holds the
+                // reverse name (Postfix `helo (rdns [ip])`, hMailServer, Google).
+                f.helo = from.value
+                if let n = from.commentName, n.asciiLowered != "unknown" { f.rdns = n }
+            }
+            if let a = from.address ?? valueAddress {
+                f.ip = a.ip; f.ipText = a.text; f.zone = a.zone
+                f.port = from.port ?? a.port
+            } else {
+                f.port = from.port
+            }
+            f.ident = from.ident
+            f.authenticated = from.authenticated
+            f.mayBeForged = from.mayBeForged
+            h.from = f
+        }
+        if sawBy {
+            var b = ReceivedBy()
+            if let n = byName {
+                if let a = AddressLiteral.parse(n) {
+                    // Gmail's internal hops: `by 2002:a05:6214:…` (an address, no name);
+                    // qmail-ldap `by 212.198.2.120`.
+                    b.ip = a.ip; b.ipText = a.text; b.zone = a.zone
+                } else {
+                    b.name = n
+                }
+            }
+            if let a = byAddress {
+                b.ip = a.ip; b.ipText = a.text; b.zone = a.zone
+            }
+            h.by = b
+        }
+        if !viaWords.isEmpty { h.via = viaWords.joined(separator: " ") }
+        if !withWords.isEmpty {
+            let kw = withWords.joined(separator: " ")
+            var p = Self.protocolInfo(kw)
+            if tlsFromComment { p.tls = true }
+            h.with = p
+            let lk = kw.asciiLowered
+            // Exchange: `with Microsoft SMTP Server id 15.1.557.21`, `with mapi id 15.20.5546.023`.
+            // That id is the server's build, not a message id.
+            if lk == "microsoft smtp server" || lk == "mapi", let id = h.id {
+                h.serverBuild = id
+                h.id = nil
+            }
+        }
+    }
+
+    /// RFC 3848 keyword semantics: `[UTF8](E)SMTP|LMTP` + `S` (TLS) + `A` (authenticated),
+    /// case-insensitive (Exim writes lower case), plus the unregistered TLS spellings.
+    static func protocolInfo(_ kw: String) -> ProtocolInfo {
+        var u = kw.asciiLowered
+        var tls = false
+        var auth = false
+        if u.hasPrefix("utf8") { u.removeFirst(4) }
+        for base in ["esmtp", "smtp", "lmtp"] where u.hasPrefix(base) {
+            let suffix = u.dropFirst(base.count)
+            switch suffix {
+            case "s": tls = true
+            case "a": auth = true
+            case "sa": tls = true; auth = true
+            default: break
+            }
+            break
+        }
+        let l = kw.asciiLowered
+        // IronPort `ESMTP/TLS/<cipher>`, CommuniGate `ESMTP-TLS`, MessageLabs `<cipher> encrypted SMTP`.
+        if l.contains("/tls") || l.hasSuffix("-tls") || l.contains(" encrypted smtp") { tls = true }
+        return ProtocolInfo(keyword: kw, authenticated: auth, tls: tls)
+    }
+}

@@ -1,1 +1,68 @@
 import HopTraceCore
+import HopTraceMessage
+import HopTraceReceived
+
+/// Everything hoptrace concluded about one message. Renderers only read this value.
+public struct Report: Sendable, Hashable {
+    /// JSON contract version.
+    public static let version = 1
+    /// What the outer message is when it is a report (delivery-status, read receipt, NDR…).
+    public var reportKind: String?
+    public var chains: [ChainReport]
+    /// Findings about the message as a whole (intake limits, unreadable parts).
+    public var findings: [Finding]
+
+    public init(reportKind: String?, chains: [ChainReport], findings: [Finding]) {
+        self.reportKind = reportKind
+        self.chains = chains
+        self.findings = findings
+    }
+}
+
+/// One chain: the outer message's or an embedded original's.
+public struct ChainReport: Sendable, Hashable {
+    public var source: ChainSource
+    public var part: String
+    public var container: String
+    /// A few identifying headers of the block (Subject, From, Date, Message-ID), decoded.
+    public var summary: [(name: String, value: String)]
+    public var hops: [HopReport]
+    public var findings: [Finding]
+
+    public static func == (a: ChainReport, b: ChainReport) -> Bool {
+        a.source == b.source && a.part == b.part && a.container == b.container
+            && a.summary.map(\.name) == b.summary.map(\.name) && a.summary.map(\.value) == b.summary.map(\.value)
+            && a.hops == b.hops && a.findings == b.findings
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(source); h.combine(part); h.combine(hops); h.combine(findings)
+    }
+}
+
+/// One hop with what the analysis added to the parsed header.
+public struct HopReport: Sendable, Hashable {
+    public var hop: Hop
+    public var fromScope: AddressScope?
+    public var byScope: AddressScope?
+
+    public var index: Int { hop.index }
+    public var received: ReceivedHeader { hop.received }
+}
+
+/// A mailbox or Maildir analysed message by message.
+public struct BatchReport: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        /// 1-based position in the mailbox, or the Maildir file name.
+        public var label: String
+        public var result: Result<Report, IntakeError>
+
+        public init(label: String, result: Result<Report, IntakeError>) {
+            self.label = label
+            self.result = result
+        }
+    }
+    public var entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
+}

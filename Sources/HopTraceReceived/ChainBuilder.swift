@@ -1,0 +1,162 @@
+import HopTraceCore
+
+/// Turns a chain's Received headers into hops in travel order, with timing and continuity
+/// findings.
+public enum ChainBuilder {
+    /// `received` is in header order: top first, i.e. newest first. Hops come out oldest first.
+    public static func build(_ received: [(value: String, location: SourceLocation?)]) -> HopChain {
+        var findings: [(hop: Int, finding: Finding)] = []
+        // Limits.maxHopsPerChain: keep the newest (the top of the header block), which is the part
+        // written by the receiving side and the least likely to be forged.
+        var kept = received[...]
+        if received.count > Limits.maxHopsPerChain {
+            kept = received.prefix(Limits.maxHopsPerChain)
+            let dropped = received.count - Limits.maxHopsPerChain
+            findings.append((0, Finding(
+                kind: .limitReached, severity: .warning, hops: [],
+                summary: "\(received.count) Received headers; only the newest \(Limits.maxHopsPerChain) were read, \(dropped) older ones were dropped")))
+        }
+
+        var hops: [Hop] = []
+        hops.reserveCapacity(kept.count)
+        for (n, item) in kept.reversed().enumerated() {
+            let parsed = ReceivedParser.parse(item.value)
+            var delay: Int?
+            if let prev = hops.last?.received.timestamp, let now = parsed.timestamp {
+                // Negative when the clocks disagree; never wrapped or clamped.
+                delay = Int(now.utcSeconds - prev.utcSeconds)
+            }
+            hops.append(Hop(index: n + 1, received: parsed, location: item.location, delaySeconds: delay))
+        }
+
+        for (i, hop) in hops.enumerated() {
+            let r = hop.received
+            if !r.unparsed.isEmpty {
+                findings.append((hop.index, Finding(
+                    kind: .unparsedReceived, severity: .warning, hops: [hop.index],
+                    summary: "hop \(hop.index): could not read \(quote(r.unparsed.joined(separator: " ")))")))
+            }
+            if let d = hop.delaySeconds, d < -Limits.clockSkewToleranceSeconds {
+                findings.append((hop.index, Finding(
+                    kind: .clockSkew, severity: .warning, hops: [hops[i - 1].index, hop.index],
+                    summary: "hop \(hop.index) is stamped \(-d) s before hop \(hop.index - 1) (clocks disagree)")))
+            }
+            if i > 0, let gap = continuity(hop, after: hops[i - 1]) {
+                findings.append((hop.index, Finding(
+                    kind: .chainGap, severity: .warning, hops: [hops[i - 1].index, hop.index], summary: gap)))
+            }
+        }
+        // Deterministic: by hop, then kind; the stable sort keeps insertion order otherwise.
+        let ordered = findings.enumerated().sorted { a, b in
+            if a.element.hop != b.element.hop { return a.element.hop < b.element.hop }
+            if a.element.finding.kind.rawValue != b.element.finding.kind.rawValue {
+                return a.element.finding.kind.rawValue < b.element.finding.kind.rawValue
+            }
+            return a.offset < b.offset
+        }.map { $0.element.finding }
+        return HopChain(hops: hops, findings: ordered)
+    }
+
+    /// Quotes untrusted text for a summary: at most ~80 characters, control bytes shown as
+    /// `\u{…}` so a summary never carries them to a terminal.
+    static func quote(_ s: String) -> String {
+        var out = ""
+        var count = 0
+        for u in s.unicodeScalars {
+            if count >= 80 { out += "…"; break }
+            if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) {
+                out += "\\u{\(String(u.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+            count += 1
+        }
+        return "\"" + out + "\""
+    }
+
+    /// The continuity check: hop N's from-side should be hop N-1's by-side. Returns the
+    /// summary of a gap, or nil when they match or cannot be compared.
+    static func continuity(_ hop: Hop, after prev: Hop) -> String? {
+        // Nothing to compare: a comment-only qmail stamp, Postfix local pickup (`by x (Postfix,
+        // from userid 0)` has no from), or a by-side with neither name nor address.
+        guard let from = hop.received.from, let prevBy = prev.received.by,
+              prevBy.name != nil || prevBy.ip != nil else { return nil }
+        let fromNames = [from.helo, from.rdns].compactMap { $0 }.filter { !$0.isEmpty }
+        guard !fromNames.isEmpty || from.ip != nil else { return nil }
+
+        if isLoopback(from) {
+            // The host handed the message to itself (a content filter re-injecting through
+            // localhost: amavisd, Proofpoint `pps.filterd`, iCloud `unknown [127.0.0.2]`).
+            // What must match is this hop's receiver and the previous hop's receiver.
+            guard let by = hop.received.by, by.name != nil || by.ip != nil else { return nil }
+            if sameHost(names: [by.name].compactMap { $0 }, ip: by.ip, as: prevBy) { return nil }
+            return "hop \(hop.index)'s sender \(describe(by)) (itself, over loopback) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
+        }
+        if sameHost(names: fromNames, ip: from.ip, as: prevBy) { return nil }
+        return "hop \(hop.index)'s sender \(describe(from)) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
+    }
+
+    static func sameHost(names: [String], ip: IPAddress?, as by: ReceivedBy) -> Bool {
+        if let ip, let bip = by.ip, ip == bip { return true }
+        guard let bn = by.name else { return false }
+        return names.contains { nameMatches($0, bn) }
+    }
+
+    static func normalized(_ s: String) -> Substring {
+        var l = Substring(s.asciiLowered)
+        while l.hasSuffix(".") { l = l.dropLast() }   // Google writes `host.example.`
+        return l
+    }
+
+    static func nameMatches(_ a: String, _ b: String) -> Bool {
+        let x = normalized(a), y = normalized(b)
+        if x.isEmpty || y.isEmpty { return false }
+        if x == y { return true }
+        // Microsoft writes one server under two names: `VE1EUR02FT011.mail.protection.outlook.com`
+        // receives and `VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com` sends;
+        // `HE1PR06CA0108.outlook.office365.com` vs `HE1PR06CA0108.eurprd06.prod.outlook.com`.
+        // Accept an equal first label when it is specific enough to name one machine
+        // (at least 6 characters and a digit), so `mail.a.com` never matches `mail.b.com`.
+        let lx = x.prefix(while: { $0 != "." }), ly = y.prefix(while: { $0 != "." })
+        return lx == ly && lx.count >= 6 && lx.contains(where: { $0.isASCII && $0.isNumber })
+    }
+
+    static func isLoopback(_ f: ReceivedFrom) -> Bool {
+        if let ip = f.ip {
+            switch ip {
+            case let .v4(v): if v >> 24 == 127 { return true }
+            case let .v6(hi, lo): if hi == 0 && lo == 1 { return true }
+            }
+        }
+        for n in [f.helo, f.rdns].compactMap({ $0 }) {
+            let l = normalized(n)
+            if l == "localhost" || l == "localhost.localdomain" { return true }
+        }
+        return false
+    }
+
+    static func describe(_ f: ReceivedFrom) -> String {
+        let name = f.helo ?? f.rdns
+        switch (name, f.ipText ?? f.ip?.description) {
+        case let (n?, ip?): return "\(quoteName(n)) (\(ip))"
+        case let (n?, nil): return quoteName(n)
+        case let (nil, ip?): return ip
+        default: return "(unnamed)"
+        }
+    }
+
+    static func describe(_ b: ReceivedBy) -> String {
+        switch (b.name, b.ipText ?? b.ip?.description) {
+        case let (n?, ip?): return "\(quoteName(n)) (\(ip))"
+        case let (n?, nil): return quoteName(n)
+        case let (nil, ip?): return ip
+        default: return "(unnamed)"
+        }
+    }
+
+    /// Host names are attacker-written: strip control characters and bound the length.
+    static func quoteName(_ s: String) -> String {
+        let q = quote(s)
+        return String(q.dropFirst().dropLast())
+    }
+}

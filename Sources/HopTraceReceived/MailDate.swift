@@ -1,0 +1,216 @@
+import HopTraceCore
+
+/// RFC 5322 §3.3 date-time, read leniently, plus the Go `time.Time` text SendGrid writes.
+/// Pure arithmetic: no Foundation, no calendar, no locale.
+public enum MailDateParser {
+    /// Parses `text` (the part after a Received header's last `;`). Returns nil when no date
+    /// could be read. `leftover` is text around a readable date that was not understood
+    /// (kept for the `unparsed` list), nil when everything was read.
+    public static func parse(_ text: String) -> (timestamp: MailTimestamp?, leftover: String?) {
+        let raw = String(text.trimmedSpaces)
+        if raw.isEmpty { return (nil, nil) }
+        var words: [Substring] = []
+        var comments: [Substring] = []
+        var unclosed = false
+        splitWords(raw, words: &words, comments: &comments, unclosed: &unclosed)
+        if let (ts, used) = goDate(words, raw: raw) ?? dateTime(words, raw: raw) {
+            // CFWS after the zone: `(CET)`, `(UTC)`, `(PDT)` are comments and fine.
+            let rest = words[used...]
+            if rest.isEmpty && !unclosed { return (ts, nil) }
+            return (ts, rest.isEmpty ? raw : rest.joined(separator: " "))
+        }
+        return (nil, raw)
+    }
+
+    /// Splits on white space and commas; comments are set apart (nesting is a counter).
+    static func splitWords(_ s: String, words: inout [Substring], comments: inout [Substring], unclosed: inout Bool) {
+        var i = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c.isWhitespace || c == "," { i = s.index(after: i); continue }
+            if c == "(" {
+                var depth = 0
+                var j = i
+                var closed = false
+                while j < s.endIndex {
+                    if s[j] == "(" { depth += 1 } else if s[j] == ")" {
+                        depth -= 1
+                        if depth == 0 { j = s.index(after: j); closed = true; break }
+                    }
+                    j = s.index(after: j)
+                }
+                if !closed { unclosed = true }
+                comments.append(s[i..<j])
+                i = j
+                continue
+            }
+            var j = i
+            while j < s.endIndex, !s[j].isWhitespace, s[j] != ",", s[j] != "(" { j = s.index(after: j) }
+            words.append(s[i..<j])
+            i = j
+        }
+    }
+
+    // date-time   = [ day-of-week "," ] date time [CFWS]
+    // date        = day month year
+    // time        = time-of-day zone
+    // time-of-day = hour ":" minute [ ":" second ]
+    // Leniencies: weekday missing (qmail, IronPort, MessageLabs); full weekday/month names;
+    // 2- and 3-digit years (RFC 5322 §4.3 obs-year); fractional seconds (SendGrid);
+    // obsolete and military zones (§4.3); zone missing (treated as UTC, offset unknown).
+    static func dateTime(_ w: [Substring], raw: String) -> (MailTimestamp, Int)? {
+        var k = 0
+        if k < w.count, w[k].first?.isLetter == true, weekday(w[k]) { k += 1 }
+        guard k + 3 < w.count else { return nil }
+        guard let day = number(w[k], maxDigits: 2),
+              let month = monthNumber(w[k + 1]),
+              let yearWritten = number(w[k + 2], maxDigits: 4),
+              let (h, m, s) = timeOfDay(w[k + 3]) else { return nil }
+        let yearDigits = w[k + 2].count
+        let year: Int
+        switch yearDigits {
+        case 1, 2: year = yearWritten < 50 ? 2000 + yearWritten : 1900 + yearWritten
+        case 3: year = 1900 + yearWritten
+        default: year = yearWritten
+        }
+        k += 4
+        var offset: Int?
+        if k < w.count, let z = zone(w[k]) {
+            offset = z
+            k += 1
+        }
+        guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else { return nil }
+        return (ts, k)
+    }
+
+    // Go's time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST m=+0.000000001`.
+    // SendGrid's filter hops write it with no `;` before it.
+    static func goDate(_ w: [Substring], raw: String) -> (MailTimestamp, Int)? {
+        guard w.count >= 2 else { return nil }
+        let d = w[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard d.count == 3, d[0].count == 4, let year = number(d[0], maxDigits: 4),
+              let month = number(d[1], maxDigits: 2), (1...12).contains(month),
+              let day = number(d[2], maxDigits: 2),
+              let (h, m, s) = timeOfDay(w[1]) else { return nil }
+        var k = 2
+        var offset: Int?
+        if k < w.count, let z = zone(w[k]) { offset = z; k += 1 }
+        // Zone abbreviation after the numeric zone, then the monotonic clock reading.
+        if offset != nil, k < w.count, w[k].allSatisfy({ $0.isASCII && $0.isLetter }), w[k].count <= 5 { k += 1 }
+        if k < w.count, w[k].hasPrefix("m=") { k += 1 }
+        guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else { return nil }
+        return (ts, k)
+    }
+
+    static func timestamp(year: Int, month: Int, day: Int, h: Int, m: Int, s: Int, offset: Int?, raw: String) -> MailTimestamp? {
+        guard (1000...9999).contains(year), (1...12).contains(month),
+              day >= 1, day <= daysInMonth(year: year, month: month),
+              (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return nil }
+        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        let local = days * 86400 + Int64(h * 3600 + m * 60 + s)
+        return MailTimestamp(utcSeconds: local - Int64(offset ?? 0), offsetSeconds: offset, raw: raw)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func number<S: StringProtocol>(_ s: S, maxDigits: Int) -> Int? {
+        guard !s.isEmpty, s.utf8.count <= maxDigits else { return nil }
+        var v = 0
+        for c in s.utf8 {
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+        }
+        return v
+    }
+
+    /// `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fraction` (fraction dropped; SendGrid writes milliseconds,
+    /// Go nanoseconds).
+    static func timeOfDay(_ s: Substring) -> (Int, Int, Int)? {
+        var main = s
+        if let dot = s.firstIndex(of: ".") {
+            let frac = s[s.index(after: dot)...]
+            guard !frac.isEmpty, frac.count <= 9, frac.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            main = s[..<dot]
+        }
+        let p = main.split(separator: ":", omittingEmptySubsequences: false)
+        guard p.count == 2 || p.count == 3,
+              let h = number(p[0], maxDigits: 2), let m = number(p[1], maxDigits: 2) else { return nil }
+        var sec = 0
+        if p.count == 3 {
+            guard let x = number(p[2], maxDigits: 2) else { return nil }
+            sec = x
+        }
+        return (h, m, sec)
+    }
+
+    static func weekday(_ s: Substring) -> Bool {
+        let l = s.asciiLowered
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        return names.contains(l) || full.contains(l) || (l == "tues" || l == "thur" || l == "thurs")
+    }
+
+    static func monthNumber(_ s: Substring) -> Int? {
+        let l = s.asciiLowered
+        let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        if let i = names.firstIndex(of: l) { return i + 1 }
+        let full = ["january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december"]
+        if let i = full.firstIndex(of: l) { return i + 1 }
+        if l == "sept" { return 9 }
+        return nil
+    }
+
+    // zone     = (FWS ( "+" / "-" ) 4DIGIT) / obs-zone
+    // obs-zone = "UT" / "GMT" / "EST" / "EDT" / "CST" / "CDT" / "MST" / "MDT" / "PST" / "PDT" /
+    //            %d65-73 / %d75-90 / %d97-105 / %d107-122          (military, RFC 5322 §4.3)
+    /// Seconds east of UTC, or nil when `s` is not a zone.
+    static func zone(_ s: Substring) -> Int? {
+        if let f = s.first, f == "+" || f == "-", s.count == 5, let v = number(s.dropFirst(), maxDigits: 4) {
+            let hh = v / 100, mm = v % 100
+            guard mm < 60 else { return nil }
+            return (f == "-" ? -1 : 1) * (hh * 3600 + mm * 60)
+        }
+        switch s.asciiLowered {
+        case "ut", "gmt", "z", "utc": return 0
+        case "est": return -5 * 3600
+        case "edt": return -4 * 3600
+        case "cst": return -6 * 3600
+        case "cdt": return -5 * 3600
+        case "mst": return -7 * 3600
+        case "mdt": return -6 * 3600
+        case "pst": return -8 * 3600
+        case "pdt": return -7 * 3600
+        // Not in RFC 5322, but European servers write them bare (seen from older Exim and
+        // Sendmail configurations); unambiguous, so accepted.
+        case "cet", "met", "bst", "wat": return 3600
+        case "cest", "mest", "eet": return 2 * 3600
+        case "eest": return 3 * 3600
+        case "wet": return 0
+        case "west": return 3600
+        case "jst", "kst": return 9 * 3600
+        default: break
+        }
+        // Military single letters: RFC 5322 §4.3 says their signs were defined backwards in
+        // RFC 822 and they SHOULD be read as -0000, i.e. UTC with no known local offset.
+        if s.count == 1, let c = s.first, c.isASCII, c.isLetter, c != "j", c != "J" { return 0 }
+        return nil
+    }
+}

@@ -1,0 +1,237 @@
+import HopTraceCore
+
+/// One lexical item of a Received value. Ranges are byte offsets into the UTF-8 input.
+struct ReceivedToken: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        /// A run of non-space bytes (RFC 5322 atom, dot-atom, domain literal, angle address…).
+        case word
+        /// `( … )` with balanced nesting; `start..<end` includes both parentheses.
+        case comment
+        /// `(` with no matching `)`: runs to the end of the input.
+        case unclosedComment
+        /// A top-level `;`.
+        case semicolon
+        /// A `)` with no `(` before it.
+        case strayClose
+    }
+    var kind: Kind
+    var start: Int
+    var end: Int
+}
+
+/// The tokenizer. One forward pass, no recursion: comment nesting is a counter, so 10,000
+/// nested or unbalanced parentheses cost the same as any other 10,000 bytes.
+enum ReceivedLexer {
+    static func isSpace(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D
+    }
+
+    // CFWS = (1*([FWS] comment) [FWS]) / FWS           (RFC 5322 §3.2.2)
+    // comment = "(" *([FWS] ccontent) [FWS] ")"
+    // ccontent = ctext / quoted-pair / comment
+    static func tokens(_ b: [UInt8]) -> [ReceivedToken] {
+        var out: [ReceivedToken] = []
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if isSpace(c) { i += 1; continue }
+            switch c {
+            case UInt8(ascii: "("):
+                let end = commentEnd(b, from: i)
+                if let end {
+                    out.append(ReceivedToken(kind: .comment, start: i, end: end))
+                    i = end
+                } else {
+                    out.append(ReceivedToken(kind: .unclosedComment, start: i, end: n))
+                    i = n
+                }
+            case UInt8(ascii: ")"):
+                out.append(ReceivedToken(kind: .strayClose, start: i, end: i + 1))
+                i += 1
+            case UInt8(ascii: ";"):
+                out.append(ReceivedToken(kind: .semicolon, start: i, end: i + 1))
+                i += 1
+            default:
+                let end = wordEnd(b, from: i)
+                out.append(ReceivedToken(kind: .word, start: i, end: end))
+                i = end
+            }
+        }
+        return out
+    }
+
+    /// End (exclusive) of the comment opening at `start`, or nil when it never closes.
+    static func commentEnd(_ b: [UInt8], from start: Int) -> Int? {
+        var depth = 0
+        var j = start
+        let n = b.count
+        while j < n {
+            let d = b[j]
+            if d == UInt8(ascii: "\\") { j += 2; continue }   // quoted-pair
+            if d == UInt8(ascii: "(") {
+                depth += 1
+            } else if d == UInt8(ascii: ")") {
+                depth -= 1
+                if depth == 0 { return j + 1 }
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// A word ends at white space, `(`, `)` or `;`, except inside `[ … ]`: MDaemon writes
+    /// `[(134.97.4.21)]`, so parentheses inside a domain literal belong to the word.
+    static func wordEnd(_ b: [UInt8], from start: Int) -> Int {
+        var j = start
+        var brackets = 0
+        let n = b.count
+        while j < n {
+            let d = b[j]
+            if isSpace(d) { break }
+            if brackets == 0 && (d == UInt8(ascii: "(") || d == UInt8(ascii: ")") || d == UInt8(ascii: ";")) { break }
+            if d == UInt8(ascii: "[") { brackets += 1 }
+            if d == UInt8(ascii: "]") && brackets > 0 { brackets -= 1 }
+            j += 1
+        }
+        return j
+    }
+
+    /// Items inside one comment, one level deep: words, `"quoted strings"`, and nested comments
+    /// (kept whole; they are not parsed further, so depth never costs recursion).
+    /// A word starting with `[` runs to its `]` even across spaces (Cyrus writes `[unix socket]`).
+    enum Item: Sendable, Hashable {
+        case word(String)
+        case quoted(String)
+        case nested(String)
+    }
+
+    static func items(_ s: String) -> [Item] {
+        let b = Array(s.utf8)
+        let n = b.count
+        var out: [Item] = []
+        var i = 0
+        func text(_ a: Int, _ z: Int) -> String { String(decoding: b[a..<z], as: UTF8.self) }
+        while i < n {
+            let c = b[i]
+            if isSpace(c) || c == UInt8(ascii: ",") { i += 1; continue }
+            if c == UInt8(ascii: "(") {
+                let closedEnd = commentEnd(b, from: i)
+                let end = closedEnd ?? n
+                out.append(.nested(text(i + 1, closedEnd == nil ? end : end - 1)))
+                i = end
+            } else if c == UInt8(ascii: "\"") {
+                var j = i + 1
+                while j < n && b[j] != UInt8(ascii: "\"") {
+                    if b[j] == UInt8(ascii: "\\") { j += 1 }
+                    j += 1
+                }
+                out.append(.quoted(text(i + 1, min(j, n))))
+                i = min(j + 1, n)
+            } else if c == UInt8(ascii: "[") {
+                var j = i
+                while j < n && b[j] != UInt8(ascii: "]") { j += 1 }
+                // Include `]` and any `:port` glued to it.
+                while j < n && !isSpace(b[j]) && b[j] != UInt8(ascii: ",") && b[j] != UInt8(ascii: "(") { j += 1 }
+                out.append(.word(text(i, j)))
+                i = j
+            } else {
+                var j = i
+                while j < n && !isSpace(b[j]) && b[j] != UInt8(ascii: "(") && b[j] != UInt8(ascii: ",") { j += 1 }
+                out.append(.word(text(i, j)))
+                i = j
+            }
+        }
+        return out
+    }
+}
+
+/// An address as written in a header, split into its parts.
+struct AddressLiteral: Sendable, Hashable {
+    var ip: IPAddress
+    /// Without brackets, `IPv6:` tag, zone or port.
+    var text: String
+    var zone: String?
+    var port: Int?
+
+    // address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
+    //                         General-address-literal ) "]"        (RFC 5321 §4.1.3)
+    // IPv6-address-literal = "IPv6:" IPv6-addr
+    // Leniencies, each written by real software:
+    //   `1.2.3.4` with no brackets (Exchange, qmail, Domino);
+    //   `[1.2.3.4]:port` (Exim 4), `1.2.3.4:port` (Kopano);
+    //   `[10.0.8.6.13219]` with the port as a fifth part (Exim 3);
+    //   `[(134.97.4.21)]` (MDaemon);
+    //   `fe80::1%12` zone ids (Exchange).
+    static func parse<S: StringProtocol>(_ written: S) -> AddressLiteral? {
+        var s = Substring(written)
+        if s.utf8.count > 80 || s.isEmpty { return nil }
+        var port: Int?
+        if s.hasPrefix("[") {
+            guard let close = s.lastIndex(of: "]") else { return nil }
+            let after = s[s.index(after: close)...]
+            if !after.isEmpty {
+                guard after.first == ":", let p = Int(after.dropFirst()), (0...65535).contains(p) else { return nil }
+                port = p
+            }
+            s = s[s.index(after: s.startIndex)..<close]
+            if s.hasPrefix("(") && s.hasSuffix(")") && s.count >= 2 {
+                s = s.dropFirst().dropLast()
+            }
+            if s.count > 5, s.prefix(5).lowercased() == "ipv6:" { s = s.dropFirst(5) }
+            // Ecelerity writes `[10.1.1.1:4521]`, the port inside the brackets.
+            if port == nil, s.contains("."), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].contains(":") {
+                guard let p = Int(s[s.index(after: colon)...]), (0...65535).contains(p) else { return nil }
+                port = p
+                s = s[..<colon]
+            }
+        } else if s.hasPrefix("(") && s.hasSuffix(")") && s.count >= 2 {
+            s = s.dropFirst().dropLast()
+        } else if s.contains("."), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].contains(":") {
+            guard let p = Int(s[s.index(after: colon)...]), (0...65535).contains(p) else { return nil }
+            port = p
+            s = s[..<colon]
+        }
+        var zone: String?
+        if let pct = s.firstIndex(of: "%") {
+            zone = String(s[s.index(after: pct)...])
+            s = s[..<pct]
+        }
+        if let ip = IPAddress(s), zone == nil || IPAddress(s + "%" + zone!) != nil {
+            return AddressLiteral(ip: ip, text: String(s), zone: zone, port: port)
+        }
+        // Exim 3: `a.b.c.d.port`.
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        if zone == nil, port == nil, parts.count == 5, let p = Int(parts[4]), (0...65535).contains(p) {
+            let v4 = parts[0..<4].joined(separator: ".")
+            if let ip = IPAddress(v4), ip.isIPv4 {
+                return AddressLiteral(ip: ip, text: v4, zone: nil, port: p)
+            }
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    /// ASCII-only lower case: header keywords are ASCII, and this never changes the length.
+    var asciiLowered: String {
+        String(decoding: self.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+
+    func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
+        let a = Array(self.utf8.prefix(prefix.utf8.count))
+        guard a.count == prefix.utf8.count else { return false }
+        return zip(a, prefix.utf8).allSatisfy { x, y in
+            let lx = (x >= 0x41 && x <= 0x5A) ? x + 0x20 : x
+            let ly = (y >= 0x41 && y <= 0x5A) ? y + 0x20 : y
+            return lx == ly
+        }
+    }
+
+    var trimmedSpaces: Substring {
+        let u = Substring(self)
+        guard let a = u.firstIndex(where: { !$0.isWhitespace }),
+              let z = u.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return u[a...z]
+    }
+}

@@ -1,0 +1,150 @@
+import HopTraceCore
+import HopTraceReceived
+
+/// The readable terminal report: one block per chain, one line per hop in travel order, the
+/// findings below. Every string that came from the message goes through
+/// `TerminalText.sanitize` before it is printed.
+public struct TextRenderer: Sendable {
+    /// ANSI colour (only on a terminal and never with NO_COLOR; the command decides).
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    public func render(_ report: Report, title: String? = nil) -> String {
+        var out: [String] = []
+        if let title { out.append(bold("hoptrace: " + clean(title))) }
+        let chainWord = report.chains.count == 1 ? "chain" : "chains"
+        if let kind = report.reportKind {
+            out.append("The message is a \(kind); \(report.chains.count) \(chainWord).")
+        } else {
+            out.append("\(report.chains.count) \(chainWord).")
+        }
+        for finding in report.findings { out.append(line(for: finding, indent: "")) }
+        for (i, chain) in report.chains.enumerated() {
+            out.append("")
+            out.append(contentsOf: render(chain, number: i + 1))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public func render(_ batch: BatchReport) -> String {
+        var out = ""
+        for entry in batch.entries {
+            switch entry.result {
+            case let .success(report):
+                out += render(report, title: "message " + entry.label)
+            case let .failure(error):
+                out += bold("hoptrace: message " + clean(entry.label)) + "\n" + paint("error: ", .red) + clean(error.description) + "\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    func render(_ chain: ChainReport, number: Int) -> [String] {
+        var out: [String] = []
+        let what = chain.source == .message
+            ? "the message itself"
+            : "embedded original (part \(chain.part.isEmpty ? "-" : chain.part), \(chain.container))"
+        out.append(bold("Chain \(number): \(what)"))
+        for (name, value) in chain.summary {
+            out.append("  \(name): \(clean(truncate(value, 100)))")
+        }
+        if chain.hops.isEmpty {
+            out.append("  (no Received headers)")
+        } else {
+            out.append("  \(chain.hops.count) hop\(chain.hops.count == 1 ? "" : "s"), oldest first:")
+        }
+        let width = String(chain.hops.count).count
+        for hop in chain.hops {
+            out.append(contentsOf: render(hop, width: width))
+        }
+        if !chain.findings.isEmpty {
+            out.append("  Findings:")
+            for finding in chain.findings { out.append(line(for: finding, indent: "    ")) }
+        }
+        return out
+    }
+
+    func render(_ hop: HopReport, width: Int) -> [String] {
+        let r = hop.received
+        let number = String(repeating: " ", count: width - String(hop.index).count) + String(hop.index)
+        let pad = String(repeating: " ", count: width + 4)
+        var first = "  \(number). "
+        if let comment = r.commentOnly {
+            first += dim("(" + clean(comment) + ")")
+        } else {
+            first += endpoint(name: fromName(r.from), ip: r.from?.ip, scope: hop.fromScope, port: r.from?.port)
+            first += " " + paint("→", .cyan) + " "
+            first += endpoint(name: r.by?.name, ip: r.by?.ip, scope: hop.byScope, port: nil)
+        }
+        var details: [String] = []
+        if let w = r.with {
+            var p = w.keyword
+            var tags: [String] = []
+            if w.tls { tags.append("TLS") }
+            if w.authenticated { tags.append("auth") }
+            if !tags.isEmpty { p += " (" + tags.joined(separator: ", ") + ")" }
+            details.append(p)
+        } else if r.tls != nil {
+            details.append("TLS")
+        }
+        if let via = r.via { details.append("via " + via) }
+        if let t = r.timestamp { details.append(t.iso8601) }
+        if let d = hop.hop.delaySeconds { details.append(delay(d)) }
+        var lines = [first]
+        if !details.isEmpty { lines.append(pad + clean(details.joined(separator: "  "))) }
+        var extra: [String] = []
+        if let id = r.id { extra.append("id " + truncate(id, 60)) }
+        if let f = r.envelopeFrom { extra.append("envelope-from " + f) }
+        if !r.recipients.isEmpty { extra.append("for " + r.recipients.joined(separator: ", ")) }
+        if let b = r.serverBuild { extra.append("build " + b) }
+        if !r.software.isEmpty { extra.append(r.software.joined(separator: "; ")) }
+        if !extra.isEmpty { lines.append(pad + dim(clean(truncate(extra.joined(separator: "  "), 160)))) }
+        return lines
+    }
+
+    func fromName(_ f: ReceivedFrom?) -> String? {
+        guard let f else { return nil }
+        switch (f.helo, f.rdns) {
+        case let (h?, r?) where h.lowercased() != r.lowercased(): return "\(h) (rdns \(r))"
+        case let (h?, _): return h
+        case let (nil, r?): return r
+        default: return nil
+        }
+    }
+
+    func endpoint(name: String?, ip: IPAddress?, scope: AddressScope?, port: Int?) -> String {
+        var s = name.map { clean(truncate($0, 80)) } ?? dim("?")
+        if let ip {
+            var addr = ip.description
+            if let port { addr += ip.isIPv4 ? ":\(port)" : " port \(port)" }
+            let scopeText = scope?.rawValue ?? "unknown"
+            s += " [" + addr + " " + paint(scopeText, scope == .public ? .green : .yellow) + "]"
+        }
+        return s
+    }
+
+    func delay(_ seconds: Int) -> String {
+        if seconds < 0 { return paint("\(seconds) s (clock skew)", .yellow) }
+        return "+\(seconds) s"
+    }
+
+    func line(for f: Finding, indent: String) -> String {
+        let colour: Colour = f.severity == .error ? .red : f.severity == .warning ? .yellow : .cyan
+        let hops = f.hops.isEmpty ? "" : " (hop\(f.hops.count == 1 ? "" : "s") \(f.hops.map(String.init).joined(separator: ", ")))"
+        return indent + paint(f.severity.rawValue, colour) + " " + f.kind.rawValue + hops + ": " + clean(f.summary)
+    }
+
+    func clean(_ s: String) -> String { TerminalText.sanitize(s) }
+
+    func truncate(_ s: String, _ n: Int) -> String {
+        s.count <= n ? s : String(s.prefix(n - 1)) + "…"
+    }
+
+    enum Colour: String { case red = "31", green = "32", yellow = "33", cyan = "36" }
+
+    func paint(_ s: String, _ c: Colour) -> String { color ? "\u{1B}[\(c.rawValue)m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    func dim(_ s: String) -> String { color ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+}

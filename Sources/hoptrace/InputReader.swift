@@ -1,0 +1,79 @@
+import Foundation
+import HopTraceCore
+import HopTraceMessage
+import HopTraceReport
+
+/// File I/O for the commands: reads a file, standard input, an mbox or a Maildir, bounded by
+/// `Limits.maxInputBytes`.
+enum InputReader {
+    enum Input {
+        case message([UInt8])
+        case mailbox(BatchReport)
+    }
+
+    static func read(_ path: String) throws -> Input {
+        if path == "-" {
+            return try classify(readBounded(FileHandle.standardInput, name: "standard input"))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CommandFailure(message: "\(path): no such file", code: Exit.ioError)
+        }
+        if isDirectory.boolValue {
+            return .mailbox(try readMaildir(path))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CommandFailure(message: "\(path): cannot be opened for reading", code: Exit.ioError)
+        }
+        defer { try? handle.close() }
+        return try classify(readBounded(handle, name: path))
+    }
+
+    static func classify(_ bytes: [UInt8]) -> Input {
+        Mailbox.isMailbox(bytes) ? .mailbox(Analyzer.analyzeMailbox(bytes)) : .message(bytes)
+    }
+
+    static func readBounded(_ handle: FileHandle, name: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                throw CommandFailure(message: "\(name): read failed: \(error.localizedDescription)", code: Exit.ioError)
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            bytes.append(contentsOf: chunk)
+            if bytes.count > Limits.maxInputBytes {
+                throw CommandFailure(
+                    message: "\(name): input is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one message or mailbox",
+                    code: Exit.unreadableInput)
+            }
+        }
+        return bytes
+    }
+
+    static func readMaildir(_ path: String) throws -> BatchReport {
+        let files: [String]
+        do {
+            files = try Mailbox.maildirFiles(at: path)
+        } catch {
+            throw CommandFailure(message: "\(path): not a Maildir (\(error))", code: Exit.ioError)
+        }
+        var entries: [BatchReport.Entry] = []
+        for file in files.prefix(Limits.maxMailboxMessages) {
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                entries.append(.init(label: file, result: .failure(IntakeError("cannot be opened for reading"))))
+                continue
+            }
+            defer { try? handle.close() }
+            do {
+                let bytes = try readBounded(handle, name: file)
+                entries.append(.init(label: file, result: Result(catching: { () throws(IntakeError) in try Analyzer.analyze(bytes) })))
+            } catch let failure as CommandFailure {
+                entries.append(.init(label: file, result: .failure(IntakeError(failure.message))))
+            }
+        }
+        return BatchReport(entries: entries)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HopTraceReport
+import Testing
+
+/// Pins the text and JSON output of every sample. Re-record after an intended change with
+/// `HOPTRACE_RECORD_GOLDEN=1 swift test --filter GoldenTests`, then read the diff.
+@Suite struct GoldenTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let goldenDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static let recording = ProcessInfo.processInfo.environment["HOPTRACE_RECORD_GOLDEN"] == "1"
+
+    static var samples: [String] {
+        let dir = packageRoot.appendingPathComponent("samples")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".eml") }.sorted()
+    }
+
+    @Test func thereAreSamples() {
+        #expect(Self.samples.count >= 20)
+    }
+
+    @Test(arguments: samples)
+    func sampleOutputMatchesGolden(name: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: Self.packageRoot.appendingPathComponent("samples/\(name)")))
+        let report = try Analyzer.analyze(bytes)
+        let outputs = [
+            ("json", JSONRenderer.render(report)),
+            ("txt", TextRenderer(color: false).render(report, title: "samples/\(name)")),
+        ]
+        for (ext, text) in outputs {
+            let golden = Self.goldenDir.appendingPathComponent("\(name).\(ext)")
+            if Self.recording {
+                try FileManager.default.createDirectory(at: Self.goldenDir, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: golden)
+                continue
+            }
+            let expected = try? String(contentsOf: golden, encoding: .utf8)
+            #expect(expected != nil, "no golden file \(golden.lastPathComponent); record with HOPTRACE_RECORD_GOLDEN=1")
+            if let expected, expected != text {
+                let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+                let b = text.split(separator: "\n", omittingEmptySubsequences: false)
+                let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+                Issue.record("""
+                \(name).\(ext) differs from its golden file at line \(line + 1):
+                  golden: \(line < a.count ? String(a[line]) : "<end>")
+                  now:    \(line < b.count ? String(b[line]) : "<end>")
+                """)
+            }
+        }
+    }
+}

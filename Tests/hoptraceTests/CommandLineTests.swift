@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// Runs the built `hoptrace` binary as a user would, on inputs written into a temporary
+/// folder. Asserts exit codes, that errors are one line, and that nothing crashes or hangs on
+/// hostile input.
+@Suite struct CommandLineTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary built beside the test bundle (same scratch path and configuration).
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var dir = beside
+        // On Linux the test runner is `<bin>/hoptracePackageTests.xctest`; walk up until a
+        // folder holds the `hoptrace` executable.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("hoptrace")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/hoptrace")
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        // Read both pipes concurrently so a large output cannot dead-lock the child.
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        group.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus,
+                   stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hoptrace-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    static let simpleMessage = Array("""
+    Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.org (Postfix) with ESMTPS id 1234; Mon, 3 Feb 2025 10:00:05 +0000\r
+    Received: from client (unknown [10.1.2.3]) by a.example.net (Postfix) with ESMTPSA id 99; Mon, 3 Feb 2025 10:00:01 +0000\r
+    From: a@example.net\r
+    Subject: hello\r
+    \r
+    body\r
+
+    """.utf8)
+
+    @Test func analyzesAFileAsJSON() throws {
+        let file = try Self.temporaryFile("m.eml", Self.simpleMessage)
+        let run = try Self.run([file.path, "--json"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("{\n  \"version\": 1,"))
+        #expect(run.stdout.contains("\"ip\": \"198.51.100.7\""))
+        #expect(run.stdout.contains("\"scope\": \"private\""))
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func analyzeIsTheDefaultSubcommand() throws {
+        let file = try Self.temporaryFile("m.eml", Self.simpleMessage)
+        let a = try Self.run(["analyze", file.path, "--json"])
+        let b = try Self.run([file.path, "--json"])
+        #expect(a.status == 0)
+        #expect(a.stdout == b.stdout)
+    }
+
+    @Test func readsStandardInput() throws {
+        let run = try Self.run(["-", "--json"], stdin: Data(Self.simpleMessage))
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("\"ip\": \"10.1.2.3\""))
+    }
+
+    @Test func textReportHasNoColourWhenNotATerminal() throws {
+        let file = try Self.temporaryFile("m.eml", Self.simpleMessage)
+        let run = try Self.run([file.path])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("→"))
+        #expect(!run.stdout.contains("\u{1B}"))
+    }
+
+    @Test func missingFileIsAnIOError() throws {
+        let run = try Self.run(["/nonexistent/hoptrace/x.eml"])
+        #expect(run.status == 74)
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func unknownOptionIsAUsageError() throws {
+        let run = try Self.run(["--no-such-flag", "x.eml"])
+        #expect(run.status == 64)
+    }
+
+    static func nestedMIME(depth: Int) -> [UInt8] {
+        var s = "From: a@example.com\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n"
+        for i in 1...depth {
+            s += "--b\(i - 1)\nContent-Type: multipart/mixed; boundary=\"b\(i)\"\n\n"
+        }
+        s += "--b\(depth)\nContent-Type: text/plain\n\nhi\n"
+        return Array(s.utf8)
+    }
+
+    /// Every hostile input either analyses (exit 0, bounded) or fails with one line and exit 65.
+    @Test(arguments: [
+        "empty", "binary", "nul-bytes", "huge-header-block", "10000-received", "long-line",
+        "deep-mime", "unclosed-boundary", "control-characters",
+    ])
+    func hostileInput(kind: String) throws {
+        let bytes: [UInt8]
+        var mustFail = false
+        switch kind {
+        case "empty":
+            bytes = []
+            mustFail = true
+        case "binary":
+            var g = SystemRandomNumberGenerator()
+            bytes = [0xFF, 0xD8, 0x00, 0x13] + (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &g) }
+            mustFail = true
+        case "nul-bytes":
+            bytes = Array("Received: from a\u{0}b (x [192.0.2.1]) by c; Mon, 3 Feb 2025 10:00:00 +0000\nSubject: \u{0}\u{0}\n\n\u{0}".utf8)
+        case "huge-header-block":
+            let line = Array("X-Filler: \(String(repeating: "a", count: 990))\n".utf8)
+            var b: [UInt8] = []
+            b.reserveCapacity(50 * 1024 * 1024 + 1024)
+            while b.count < 50 * 1024 * 1024 { b += line }
+            bytes = b + Array("\nbody\n".utf8)
+        case "10000-received":
+            var s = ""
+            for i in 0..<10_000 {
+                s += "Received: from h\(i + 1).example.net ([192.0.2.\(i % 250 + 1)]) by h\(i).example.net with ESMTP id \(i); Mon, 3 Feb 2025 10:00:00 +0000\n"
+            }
+            bytes = Array((s + "Subject: many\n\nbody\n").utf8)
+        case "long-line":
+            bytes = Array(("Received: from " + String(repeating: "x(", count: 50_000) + "\nSubject: s\n\n").utf8)
+        case "deep-mime":
+            bytes = Self.nestedMIME(depth: 10_000)
+        case "unclosed-boundary":
+            bytes = Array("From: a@example.com\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"zz\"\n\n--zz\nContent-Type: text/rfc822-headers\n\nReceived: from a (a [192.0.2.1]) by b; Mon, 3 Feb 2025 10:00:00 +0000\n".utf8)
+        case "control-characters":
+            bytes = Array("Received: from evil\u{1B}[2J\u{1B}]0;pwned\u{7} ([192.0.2.66]) by mx.example.org; Mon, 3 Feb 2025 10:00:00 +0000\nSubject: \u{1B}[31mred\u{202E}\n\nbody\n".utf8)
+        default:
+            Issue.record("unknown case \(kind)")
+            return
+        }
+        let file = try Self.temporaryFile("\(kind).eml", bytes)
+        for args in [[file.path], [file.path, "--json"]] {
+            let run = try Self.run(args)
+            if mustFail {
+                #expect(run.status == 65, "\(kind): \(run.stderr)")
+            } else {
+                #expect(run.status == 0 || run.status == 65, "\(kind) exited \(run.status): \(run.stderr)")
+            }
+            if run.status == 65 {
+                #expect(run.stderr.split(separator: "\n").count == 1, "\(kind): \(run.stderr)")
+                #expect(run.stderr.hasPrefix("hoptrace: error: "))
+            }
+            // No raw control characters reach the terminal or the JSON text.
+            #expect(!run.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(kind)")
+            #expect(!run.stdout.contains("\u{202E}"))
+        }
+    }
+
+    @Test func inputOverTheSizeLimitIsRefused() throws {
+        let run = try Self.run(["-"], stdin: Data(count: 64 * 1024 * 1024 + 10))
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("larger than 64 MiB"))
+    }
+}

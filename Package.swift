@@ -11,6 +11,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // DKIM and ARC signatures: RSA-SHA256 (_CryptoExtras) and Ed25519 (RFC 8463).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Tests only: reads the RFC 7208 suite's YAML scenarios.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, one system library target each (module map + shim header).
@@ -26,20 +30,43 @@ let package = Package(
         .target(name: "HopTraceMessage", dependencies: ["HopTraceCore"]),
         .target(name: "HopTraceReceived", dependencies: ["HopTraceCore"]),
         .target(name: "HopTraceNetwork", dependencies: ["HopTraceCore"]),
+        .target(name: "HopTraceDNS", dependencies: ["HopTraceCore", "CUnbound"]),
+        .target(name: "HopTraceAuth", dependencies: [
+            "HopTraceCore", "HopTraceDNS", "HopTraceMessage",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .target(name: "HopTraceFingerprint", dependencies: ["HopTraceCore", "HopTraceReceived"]),
+        .target(name: "HopTraceGeo", dependencies: ["HopTraceCore", "CMaxMindDB"]),
+        .target(name: "HopTraceTopology", dependencies: ["HopTraceCore", "HopTraceReceived", "HopTraceNetwork"]),
+        .target(name: "HopTraceGraphviz", dependencies: ["HopTraceTopology", "CGraphviz"]),
         .target(name: "HopTraceReport", dependencies: [
             "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
         ]),
         .executableTarget(name: "hoptrace", dependencies: [
-            "HopTraceReport",
+            "HopTraceReport", "HopTraceDNS", "HopTraceAuth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .target(name: "HopTraceTestSupport", path: "Tests/HopTraceTestSupport"),
         .testTarget(name: "HopTraceCoreTests", dependencies: ["HopTraceCore"]),
         .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage"]),
         .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
         .testTarget(name: "HopTraceNetworkTests", dependencies: ["HopTraceNetwork"]),
+        .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS"]),
+        .testTarget(name: "HopTraceFingerprintTests", dependencies: ["HopTraceFingerprint", "HopTraceReceived"]),
+        .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo"]),
+        .testTarget(name: "HopTraceTopologyTests", dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork"],
+                    exclude: ["Golden"]),
+        .testTarget(name: "HopTraceGraphvizTests", dependencies: ["HopTraceGraphviz", "HopTraceTopology"]),
+        .testTarget(name: "HopTraceAuthTests", dependencies: [
+            "HopTraceAuth", "HopTraceDNS", "HopTraceMessage", "hoptrace", "HopTraceTestSupport",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound"]),
-        .testTarget(name: "hoptraceTests", dependencies: ["hoptrace"]),
+        .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceTestSupport"]),
     ]
 )

@@ -81,6 +81,11 @@ public enum ChainBuilder {
         // from userid 0)` has no from), or a by-side with neither name nor address.
         guard let from = hop.received.from, let prevBy = prev.received.by,
               prevBy.name != nil || prevBy.ip != nil else { return nil }
+        // Gmail's internal hops stamp only an address (`by 2002:a17:…` with no from-side); the
+        // next hop is written by the egress or MX host under its own name. Such an unnamed,
+        // self-only stamp cannot be matched by name, and its absence of a name is not evidence
+        // of a missing header.
+        if prevBy.name == nil && prev.received.from == nil { return nil }
         let fromNames = [from.helo, from.rdns].compactMap { $0 }.filter { !$0.isEmpty }
         guard !fromNames.isEmpty || from.ip != nil else { return nil }
 

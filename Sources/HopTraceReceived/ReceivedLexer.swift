@@ -154,6 +154,30 @@ struct AddressLiteral: Sendable, Hashable {
     var zone: String?
     var port: Int?
 
+    /// Cheap pre-check (this runs for every word of every header): an address literal is
+    /// made of hex digits and `.:[]()`, up to a `%zone`, unless it carries the `IPv6:` tag.
+    static func mayBeAddress(_ bytes: Substring.UTF8View) -> Bool {
+        var index = 0
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+                 UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: ":"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"):
+                break
+            case UInt8(ascii: "%"):
+                return true
+            case UInt8(ascii: "I"), UInt8(ascii: "i"), UInt8(ascii: "P"), UInt8(ascii: "p"),
+                 UInt8(ascii: "v"), UInt8(ascii: "V"):
+                // `IPv6:` right after the opening bracket.
+                if index < 1 || index > 3 { return false }
+            default:
+                return false
+            }
+            index += 1
+        }
+        return true
+    }
+
     // address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
     //                         General-address-literal ) "]"        (RFC 5321 §4.1.3)
     // IPv6-address-literal = "IPv6:" IPv6-addr
@@ -166,6 +190,7 @@ struct AddressLiteral: Sendable, Hashable {
     static func parse<S: StringProtocol>(_ written: S) -> AddressLiteral? {
         var s = Substring(written)
         if s.utf8.count > 80 || s.isEmpty { return nil }
+        if !mayBeAddress(s.utf8) { return nil }
         var port: Int?
         if s.hasPrefix("[") {
             guard let close = s.lastIndex(of: "]") else { return nil }

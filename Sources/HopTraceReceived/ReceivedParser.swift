@@ -465,7 +465,12 @@ private struct StampState {
 
     /// TLS details in any of the dialects' comment forms, or nil.
     static func tlsInfo(_ s: String) -> TLSInfo? {
+        // Cheap pre-check (every comment of every header comes here): each form below
+        // mentions TLS, SSL, a cipher or Google's transport.
+        guard s.utf8.count < 512, s.utf8.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }) else { return nil }
         let l = s.asciiLowered
+        guard l.contains("tls") || l.contains("ssl") || l.contains("cipher") || l.contains("encrypted")
+            || l.contains("google transport") else { return nil }
         // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
         if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
             let words = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ")" })

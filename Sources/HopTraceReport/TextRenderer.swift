@@ -107,11 +107,18 @@ public struct TextRenderer: Sendable {
     func fromName(_ f: ReceivedFrom?) -> String? {
         guard let f else { return nil }
         switch (f.helo, f.rdns) {
-        case let (h?, r?) where h.lowercased() != r.lowercased(): return "\(h) (rdns \(r))"
+        case let (h?, r?) where Self.hostKey(h) != Self.hostKey(r): return "\(h) (rdns \(r))"
         case let (h?, _): return h
         case let (nil, r?): return r
         default: return nil
         }
+    }
+
+    /// Lower case without a trailing dot (Google writes `host.example.`).
+    static func hostKey(_ s: String) -> String {
+        var l = s.lowercased()
+        while l.hasSuffix(".") { l.removeLast() }
+        return l
     }
 
     func endpoint(name: String?, ip: IPAddress?, scope: AddressScope?, port: Int?) -> String {

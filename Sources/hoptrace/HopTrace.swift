@@ -17,7 +17,7 @@ struct HopTrace: AsyncParsableCommand {
         commandName: "hoptrace",
         abstract: "Forensic analysis of email header paths: which servers a message crossed, and what happened on the way.",
         version: "0.1.0",
-        subcommands: [Analyze.self],
+        subcommands: [Analyze.self, SPF.self],
         defaultSubcommand: Analyze.self
     )
 }

@@ -182,3 +182,22 @@ func continuityLeniencies(_ newer: String, _ older: String) {
     #expect(c.hops.isEmpty)
     #expect(c.findings.isEmpty)
 }
+
+@Test func gmailInternalAddressOnlyStampIsNotAGap() {
+    let c = chain([
+        "by 2002:a05:6a10:9c8f:b0:5e1:7d2a:4b0c with SMTP id ab15csp1830427pxb; Tue, 14 Jan 2025 09:31:55 -0800 (PST)",
+        "from mail-pj1-f45.google.com (mail-pj1-f45.google.com. [209.85.216.45]) by mx.google.com with ESMTPS id 98e67ed59e1d1-2f72c1a3e0bsi1182351a91.104.2025.01.14.09.31.54 for <bob@example.com>; Tue, 14 Jan 2025 09:31:54 -0800 (PST)",
+        "by 2002:a17:902:e5c3:b0:21a:8d4b:2f90 with SMTP id d9443c01a7336-21a8d4b30f1mr221564735ad.23.1736875913116; Tue, 14 Jan 2025 09:31:53 -0800 (PST)",
+    ])
+    #expect(c.hops.count == 3)
+    #expect(!c.findings.contains { $0.kind == .chainGap })
+}
+
+@Test func namedReceiverWithoutFromSideStillChecksTheNextSender() {
+    // Postfix local pickup names its host; the next hop must come from it.
+    let c = chain([
+        "from other.example.net (other.example.net [192.0.2.9]) by mx.example.org (Postfix) with ESMTP id 2; Mon, 3 Feb 2025 10:00:02 +0000",
+        "by app.example.net (Postfix, from userid 1000) id 1; Mon, 3 Feb 2025 10:00:01 +0000",
+    ])
+    #expect(c.findings.contains { $0.kind == .chainGap && $0.hops == [1, 2] })
+}

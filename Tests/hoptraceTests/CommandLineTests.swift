@@ -1,68 +1,17 @@
 import Foundation
+import HopTraceTestSupport
 import Testing
 
 /// Runs the built `hoptrace` binary as a user would, on inputs written into a temporary
 /// folder. Asserts exit codes, that errors are one line, and that nothing crashes or hangs on
 /// hostile input.
 @Suite struct CommandLineTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The binary built beside the test bundle (same scratch path and configuration).
-    static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var dir = beside
-        // On Linux the test runner is `<bin>/hoptracePackageTests.xctest`; walk up until a
-        // folder holds the `hoptrace` executable.
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("hoptrace")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return packageRoot.appendingPathComponent(".build/debug/hoptrace")
-    }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        // Read both pipes concurrently so a large output cannot dead-lock the child.
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        group.wait()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> TestSupport.Run {
+        try TestSupport.run(arguments, stdin: stdin, environment: environment)
     }
 
     static func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hoptrace-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url
+        try TestSupport.temporaryFile(name, bytes)
     }
 
     static let simpleMessage = Array("""

@@ -1,0 +1,587 @@
+import Foundation
+import HopTraceCore
+import HopTraceDNS
+
+/// Evaluation settings. The RFC 7208 §4.6.4 limits default to the RFC's numbers.
+public struct SPFOptions: Sendable, Hashable {
+    public var maxDNSMechanisms: Int
+    public var maxVoidLookups: Int
+    public var maxMXNames: Int
+    public var maxPTRNames: Int
+    /// Explanation used for `fail` when the record has no usable `exp=` (an explain-string:
+    /// macros allowed). nil: no explanation.
+    public var defaultExplanation: String?
+    /// `%{r}`: the name of the host performing the check.
+    public var receivingHost: String
+    /// `%{t}`: seconds since the epoch; nil reads the system clock when the check starts.
+    public var timestamp: Int?
+    /// RFC 7208 §4.6.4: the most elapsed time one check may take ("SHOULD allow at least 20
+    /// seconds"). Questions not yet asked when it has passed are answered as timeouts without
+    /// asking, so the check ends with temperror (or ignores a failed ptr/exp, as for any
+    /// timeout). nil: no bound beyond the resolver's own per-query timeout.
+    public var maxElapsed: Duration?
+
+    public init(maxDNSMechanisms: Int = SPFLimits.dnsMechanisms, maxVoidLookups: Int = SPFLimits.voidLookups,
+                maxMXNames: Int = SPFLimits.mxNames, maxPTRNames: Int = SPFLimits.ptrNames,
+                defaultExplanation: String? = nil, receivingHost: String = "unknown", timestamp: Int? = nil,
+                maxElapsed: Duration? = SPFLimits.maxElapsed) {
+        self.maxDNSMechanisms = maxDNSMechanisms
+        self.maxVoidLookups = maxVoidLookups
+        self.maxMXNames = maxMXNames
+        self.maxPTRNames = maxPTRNames
+        self.defaultExplanation = defaultExplanation
+        self.receivingHost = receivingHost
+        self.timestamp = timestamp
+        self.maxElapsed = maxElapsed
+    }
+}
+
+/// RFC 7208 `check_host()` over a `DNSResolver`: model + resolver → result + trace.
+public struct SPFEvaluator: Sendable {
+    public let resolver: any DNSResolver
+    public let options: SPFOptions
+
+    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions()) {
+        self.resolver = resolver
+        self.options = options
+    }
+
+    /// The MAIL FROM identity (RFC 7208 §2.4): `mailFrom` "" is the null sender, checked as
+    /// `postmaster@<helo>` with <domain> the HELO name.
+    public func checkMailFrom(ip: IPAddress, mailFrom: String, helo: String) async -> SPFEvaluation {
+        if mailFrom.isEmpty {
+            return await checkHost(ip: ip, domain: helo, sender: "", helo: helo, identity: .mailFrom)
+        }
+        return await checkHost(ip: ip, domain: SPFEvaluator.split(sender: mailFrom).domain, sender: mailFrom, helo: helo, identity: .mailFrom)
+    }
+
+    /// The HELO identity (RFC 7208 §2.3): `check_host(ip, helo, postmaster@helo)`.
+    public func checkHELO(ip: IPAddress, helo: String) async -> SPFEvaluation {
+        await checkHost(ip: ip, domain: helo, sender: "", helo: helo, identity: .helo)
+    }
+
+    /// `check_host(<ip>, <domain>, <sender>)` (RFC 7208 §4). An empty `sender` is the null
+    /// sender (`postmaster@<helo>`); a sender without local part uses "postmaster" (§4.3).
+    public func checkHost(ip: IPAddress, domain: String, sender: String, helo: String,
+                          identity: SPFIdentity = .mailFrom) async -> SPFEvaluation {
+        let effectiveSender = sender.isEmpty ? "postmaster@\(helo)" : sender
+        let parts = SPFEvaluator.split(sender: effectiveSender)
+        let run = SPFRun(ip: ip, sender: parts.local + "@" + parts.domain, localPart: parts.local, senderDomain: parts.domain,
+                         helo: helo, options: options,
+                         timestamp: options.timestamp ?? Int(Date().timeIntervalSince1970))
+        var result: SPFResult
+        var matched: SPFMatch? = nil
+        var explanation: String? = nil
+        var failure: SPFError? = nil
+        do throws(SPFError) {
+            let longest = max(effectiveSender.utf8.count, helo.utf8.count, domain.utf8.count)
+            if longest > SPFLimits.maxIdentityBytes { throw SPFError.identityTooLong(longest) }
+            let outcome = try await checkHost(domain: domain, depth: 0, wantsExplanation: true, run: run)
+            result = outcome.result
+            matched = outcome.matched
+            explanation = outcome.explanation
+        } catch {
+            failure = error
+            result = error.result
+        }
+        return SPFEvaluation(result: result, identity: identity, ip: ip, domain: domain, sender: effectiveSender, helo: helo,
+                             matched: matched, explanation: explanation, error: failure, trace: run.trace,
+                             dnsMechanismCount: run.dnsCount, voidLookupCount: run.voidCount)
+    }
+
+    /// Splits a sender at its last "@"; an empty local part, or none, is "postmaster" (§4.3).
+    public static func split(sender: String) -> (local: String, domain: String) {
+        guard let at = sender.lastIndex(of: "@") else { return ("postmaster", sender) }
+        let local = String(sender[..<at])
+        return (local.isEmpty ? "postmaster" : local, String(sender[sender.index(after: at)...]))
+    }
+
+    /// RFC 7208 §4.3: a <domain> that is malformed (empty label, label over 63 octets, over 253
+    /// octets, a domain literal, not ASCII) or not multi-label gives `none`. Returns why, or nil.
+    public static func malformedDomainReason(_ domain: String) -> String? {
+        var d = Substring(domain)
+        if d.hasSuffix(".") { d.removeLast() }
+        if d.isEmpty { return "empty" }
+        if d.hasPrefix("[") { return "a domain literal" }
+        if d.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E }) { return "contains spaces, control or non-ASCII characters" }
+        if d.utf8.count > SPFLimits.maxDomainLength { return "longer than 253 characters" }
+        let labels = d.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.contains(where: { $0.isEmpty }) { return "has an empty label" }
+        if labels.contains(where: { $0.utf8.count > 63 }) { return "has a label longer than 63 characters" }
+        if labels.count < 2 { return "not a multi-label domain name" }
+        return nil
+    }
+
+    /// A name built by macro expansion that DNS cannot carry (empty or over-long label) is
+    /// treated as non-existent: no query, no match (RFC 7208 §4.3 and §4.8 by analogy; the
+    /// suite's invalid-domain-* tests accept this). Returns why, or nil when it can be asked.
+    static func unqueryableReason(_ name: String) -> String? {
+        if name.isEmpty { return "empty name" }
+        if name.utf8.count > SPFLimits.maxDomainLength { return "longer than 253 characters" }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.contains(where: { $0.isEmpty }) { return "empty label" }
+        if labels.contains(where: { $0.utf8.count > 63 }) { return "label longer than 63 characters" }
+        return nil
+    }
+
+    // MARK: - check_host
+
+    struct Outcome {
+        var result: SPFResult
+        var matched: SPFMatch?
+        var explanation: String?
+    }
+
+    func checkHost(domain rawDomain: String, depth: Int, wantsExplanation: Bool, run: SPFRun) async throws(SPFError) -> Outcome {
+        var domain = rawDomain
+        if domain.hasSuffix(".") { domain.removeLast() }
+        // §4.3 initial processing
+        if let reason = SPFEvaluator.malformedDomainReason(rawDomain) {
+            let error = SPFError.malformedDomain(rawDomain, reason: reason)
+            run.step(depth: depth, action: .recordLookup, domain: rawDomain, outcome: .error(error))
+            throw error
+        }
+        // §4.4 record lookup, §4.5 selection
+        let record = try await selectRecord(domain: domain, depth: depth, run: run)
+
+        // §4.6 evaluation: directives left to right, first match wins.
+        for directive in record.directives {
+            if directive.mechanism.queriesDNS {
+                try run.countDNSTerm(depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+            }
+            if try await evaluate(directive, domain: domain, record: record, depth: depth, run: run) {
+                let result = directive.qualifier.result
+                var explanation: String? = nil
+                if result == .fail && wantsExplanation {
+                    explanation = await explain(record: record, domain: domain, depth: depth, run: run)
+                }
+                return Outcome(result: result, matched: SPFMatch(domain: domain, term: directive.raw, record: record.text), explanation: explanation)
+            }
+        }
+
+        // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
+        if let redirect = record.redirect, !record.hasAll, case let .redirect(spec) = redirect.modifier {
+            try run.countDNSTerm(depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
+            if SPFEvaluator.malformedDomainReason(target) != nil {
+                let error = SPFError.malformedRedirectTarget(target)
+                run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw, termRange: redirect.range,
+                         target: target, outcome: .error(error))
+                throw error
+            }
+            let index = run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                                 termRange: redirect.range, target: target, outcome: .notMatched)
+            do throws(SPFError) {
+                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: wantsExplanation, run: run)
+                run.finish(index, outcome: .result(inner.result), innerResult: inner.result)
+                return inner
+            } catch {
+                let mapped = error.result == .none ? SPFError.redirectNone(target) : error
+                run.finish(index, outcome: .error(mapped), innerResult: error.result)
+                throw mapped
+            }
+        }
+
+        // §4.7 default result
+        run.step(depth: depth, action: .defaultResult, domain: domain, record: record.text, outcome: .result(.neutral),
+                 note: "no directive matched")
+        return Outcome(result: .neutral, matched: nil, explanation: nil)
+    }
+
+    /// RFC 7208 §4.4, §4.5: TXT only; no record → none; more than one → permerror.
+    func selectRecord(domain: String, depth: Int, run: SPFRun) async throws(SPFError) -> SPFRecord {
+        let answer = await run.resolve(resolver, DNSQuestion(name: domain, type: .txt))
+        switch answer.outcome {
+        case .timeout, .servfail:
+            let error = SPFError.dnsFailure(answer.question, answer.outcome, reason: answer.reason)
+            run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
+            throw error
+        case .nxdomain, .nodata:
+            let error = SPFError.noRecord(domain)
+            run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
+            throw error
+        case let .answer(records):
+            var candidates: [[UInt8]] = []
+            for case let .txt(strings) in records {
+                let bytes = strings.flatMap { $0 }
+                if SPFParser.isSPFRecord(bytes) { candidates.append(bytes) }
+            }
+            if candidates.isEmpty {
+                let error = SPFError.noRecord(domain)
+                run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
+                throw error
+            }
+            if candidates.count > 1 {
+                let error = SPFError.multipleRecords(domain: domain, count: candidates.count)
+                run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
+                throw error
+            }
+            let bytes = candidates[0]
+            let shown = String(decoding: bytes.prefix(SPFLimits.maxRecordBytes), as: UTF8.self)
+            if bytes.count > SPFLimits.maxRecordBytes {
+                let error = SPFError.recordTooLong(domain: domain, bytes: bytes.count)
+                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown, outcome: .error(error))
+                throw error
+            }
+            do throws(SPFSyntaxError) {
+                let record = try SPFParser.record(bytes)
+                run.step(depth: depth, action: .recordLookup, domain: domain, record: record.text, outcome: .value("record selected"))
+                return record
+            } catch {
+                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown, outcome: .error(.syntax(error)))
+                throw .syntax(error)
+            }
+        }
+    }
+
+    // MARK: - mechanisms (RFC 7208 §5)
+
+    func evaluate(_ directive: SPFDirective, domain: String, record: SPFRecord, depth: Int, run: SPFRun) async throws(SPFError) -> Bool {
+        let ip = run.ip
+        func done(_ matched: Bool, target: String? = nil, note: String? = nil) -> Bool {
+            run.step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+                     termRange: directive.range, target: target,
+                     outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note)
+            return matched
+        }
+        func failed(_ error: SPFError, target: String?) -> SPFError {
+            run.step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+                     termRange: directive.range, target: target, outcome: .error(error))
+            return error
+        }
+
+        switch directive.mechanism {
+        case .all:
+            return done(true)
+
+        case let .ip4(net, len):
+            return done(SPFEvaluator.contains(net, len, ip))
+
+        case let .ip6(net, len):
+            return done(SPFEvaluator.contains(net, len, ip))
+
+        case let .a(spec, cidr):
+            let target = await targetName(spec, domain: domain, depth: depth, run: run)
+            if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
+            let answer = await run.resolve(resolver, DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa))
+            let addresses: [IPAddress]
+            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
+            let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
+            return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
+
+        case let .mx(spec, cidr):
+            let target = await targetName(spec, domain: domain, depth: depth, run: run)
+            if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
+            let answer = await run.resolve(resolver, DNSQuestion(name: target, type: .mx))
+            var exchanges: [String] = []
+            switch answer.outcome {
+            case .timeout, .servfail:
+                throw failed(.dnsFailure(answer.question, answer.outcome, reason: answer.reason), target: target)
+            case .nxdomain, .nodata:
+                do throws(SPFError) { try run.countVoid() } catch { throw failed(error, target: target) }
+                return done(false, target: target, note: "no MX records")
+            case let .answer(records):
+                for case let .mx(_, exchange) in records {
+                    let name = DNSQuestion.normalize(exchange)
+                    // RFC 7505 null MX ("." or empty): no mail host.
+                    if name.isEmpty || name == "." { continue }
+                    exchanges.append(name)
+                }
+            }
+            if exchanges.count > options.maxMXNames {
+                throw failed(.mxNameLimit(domain: target, count: exchanges.count, limit: options.maxMXNames), target: target)
+            }
+            let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
+            for exchange in exchanges where SPFEvaluator.unqueryableReason(exchange) == nil {
+                let a = await run.resolve(resolver, DNSQuestion(name: exchange, type: ip.isIPv4 ? .a : .aaaa))
+                let addresses: [IPAddress]
+                do throws(SPFError) { addresses = try run.addresses(a, countVoid: false) } catch { throw failed(error, target: target) }
+                if addresses.contains(where: { SPFEvaluator.contains($0, len, ip) }) {
+                    return done(true, target: target, note: "via MX \(exchange)")
+                }
+            }
+            return done(false, target: target)
+
+        case let .ptr(spec):
+            let target = DNSQuestion.normalize(await targetName(spec, domain: domain, depth: depth, run: run))
+            let answer = await run.resolve(resolver, DNSQuestion(name: SPFMacroExpansion.reverseName(ip), type: .ptr))
+            let names: [String]
+            switch answer.outcome {
+            case .timeout, .servfail:
+                // §5.5: "If a DNS error occurs while doing the PTR RR lookup, then this
+                // mechanism fails to match."
+                return done(false, target: target, note: "PTR lookup failed: no match")
+            case .nxdomain, .nodata:
+                do throws(SPFError) { try run.countVoid() } catch { throw failed(error, target: target) }
+                return done(false, target: target, note: "no PTR records")
+            case let .answer(records):
+                names = records.compactMap { if case let .ptr(n) = $0 { return DNSQuestion.normalize(n) } else { return nil } }
+            }
+            // §4.6.4: at most 10 PTR names are looked at; the rest are ignored.
+            for name in names.prefix(options.maxPTRNames) {
+                // Only names at or under the target can match; validating the others would
+                // only spend queries (the result is the same).
+                guard name == target || name.hasSuffix("." + target) else { continue }
+                if await validates(name, run: run) { return done(true, target: target, note: "validated \(name)") }
+            }
+            return done(false, target: target)
+
+        case let .exists(spec):
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
+            // §5.7: always an A query, whatever the connection's family.
+            let answer = await run.resolve(resolver, DNSQuestion(name: target, type: .a))
+            let addresses: [IPAddress]
+            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
+            return done(!addresses.isEmpty, target: target)
+
+        case let .include(spec):
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
+            if SPFEvaluator.malformedDomainReason(target) != nil {
+                throw failed(.includeNone(target), target: target)
+            }
+            let index = run.step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+                                 termRange: directive.range, target: target, outcome: .notMatched)
+            // §5.2: pass → match; fail, softfail, neutral → no match; temperror → temperror;
+            // permerror or none → permerror.
+            do throws(SPFError) {
+                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: false, run: run)
+                let matched = inner.result == .pass
+                run.finish(index, outcome: matched ? .matched(directive.qualifier.result) : .notMatched,
+                           innerResult: inner.result)
+                return matched
+            } catch {
+                let mapped = error.result == .none ? SPFError.includeNone(target) : error
+                run.finish(index, outcome: .error(mapped), innerResult: error.result)
+                throw mapped
+            }
+        }
+    }
+
+    /// Whether a name's A/AAAA records include the client address (the validation step of
+    /// §5.5 and `%{p}`). DNS errors skip the name (§5.5).
+    func validates(_ name: String, run: SPFRun) async -> Bool {
+        guard SPFEvaluator.unqueryableReason(name) == nil else { return false }
+        let answer = await run.resolve(resolver, DNSQuestion(name: name, type: run.ip.isIPv4 ? .a : .aaaa))
+        return answer.records.contains { record in
+            switch record {
+            case let .a(x), let .aaaa(x): return x == run.ip
+            default: return false
+            }
+        }
+    }
+
+    /// Whether `ip` lies in `network/length`; families never cross (an IPv4-mapped client is
+    /// IPv4 and matches ip4 and A records only, RFC 7208 §5).
+    static func contains(_ network: IPAddress, _ length: Int, _ ip: IPAddress) -> Bool {
+        switch (network, ip) {
+        case let (.v4(n), .v4(a)):
+            if length <= 0 { return true }
+            let mask: UInt32 = length >= 32 ? .max : ~(UInt32.max >> UInt32(length))
+            return n & mask == a & mask
+        case let (.v6(nh, nl), .v6(ah, al)):
+            if length <= 0 { return true }
+            if length <= 64 {
+                let mask: UInt64 = length == 64 ? .max : ~(UInt64.max >> UInt64(length))
+                return nh & mask == ah & mask
+            }
+            let mask: UInt64 = length >= 128 ? .max : ~(UInt64.max >> UInt64(length - 64))
+            return nh == ah && nl & mask == al & mask
+        default:
+            return false
+        }
+    }
+
+    // MARK: - macros
+
+    /// `<target-name>` (RFC 7208 §4.8): the expanded domain-spec, or <domain> when absent.
+    func targetName(_ spec: SPFMacroString?, domain: String, depth: Int, run: SPFRun) async -> String {
+        guard let spec else { return domain }
+        return await expand(spec, domain: domain, depth: depth, run: run)
+    }
+
+    /// Expands a domain-spec (or, with `.explanation`, explanation text) for <domain>,
+    /// looking up `%{p}` first when the string uses it.
+    func expand(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) async -> String {
+        var values = run.values(domain: domain)
+        let usesP = ms.tokens.contains { if case let .macro(m) = $0 { return m.letter == .p } else { return false } }
+        if usesP {
+            values.validatedName = await validatedName(domain: domain, depth: depth, run: run)
+        }
+        return SPFMacroExpansion.expand(ms, values: values, mode: mode)
+    }
+
+    /// `%{p}` (RFC 7208 §7.3): a validated reverse name of <ip>, preferring <domain> itself,
+    /// then a subdomain of it, then any; "unknown" when none validates. Looked up once per
+    /// <domain> per check; its lookups do not count against the limits, but at most 10 PTR
+    /// names are examined.
+    func validatedName(domain: String, depth: Int, run: SPFRun) async -> String {
+        let key = domain.lowercased()
+        if let cached = run.validatedNames[key] { return cached }
+        var result = "unknown"
+        let answer = await run.resolve(resolver, DNSQuestion(name: SPFMacroExpansion.reverseName(run.ip), type: .ptr))
+        let names = answer.records.compactMap { if case let .ptr(n) = $0 { return DNSQuestion.normalize(n) } else { return nil } }
+            .prefix(options.maxPTRNames)
+        let exact = names.filter { $0 == key }
+        let sub = names.filter { $0.hasSuffix("." + key) }
+        let rest = names.filter { $0 != key && !$0.hasSuffix("." + key) }
+        for name in exact + sub + rest {
+            if await validates(name, run: run) {
+                result = name
+                break
+            }
+        }
+        run.validatedNames[key] = result
+        run.step(depth: depth, action: .validatedName, domain: domain, target: SPFMacroExpansion.reverseName(run.ip), outcome: .value(result))
+        return result
+    }
+
+    // MARK: - exp= (RFC 7208 §6.2)
+
+    /// The explanation for a `fail`: the record's `exp=` TXT text expanded, or the default.
+    /// Every failure to get it (no exp, bad target, DNS error, zero or several records,
+    /// non-ASCII, syntax error) falls back to the default; none counts against the limits.
+    func explain(record: SPFRecord, domain: String, depth: Int, run: SPFRun) async -> String? {
+        func fallback(_ why: String?, target: String? = nil) async -> String? {
+            if let why {
+                run.step(depth: depth, action: .explanation, domain: domain, record: record.text, term: record.explanation?.raw,
+                         termRange: record.explanation?.range, target: target, outcome: .ignored(why))
+            }
+            guard let text = options.defaultExplanation else { return nil }
+            guard let ms = try? SPFParser.explainString(text) else { return text }
+            return await expand(ms, domain: domain, depth: depth, run: run, mode: .explanation)
+        }
+        guard let exp = record.explanation, case let .explanation(spec) = exp.modifier else { return await fallback(nil) }
+        let target = await expand(spec, domain: domain, depth: depth, run: run)
+        if let why = SPFEvaluator.unqueryableReason(target) { return await fallback("exp target is not a DNS name (\(why))", target: target) }
+        let answer = await run.resolve(resolver, DNSQuestion(name: target, type: .txt))
+        let texts = answer.records.compactMap { if case let .txt(s) = $0 { return s.flatMap { $0 } } else { return nil } }
+        guard texts.count == 1 else {
+            let why: String
+            switch answer.outcome {
+            case .timeout, .servfail: why = "exp lookup failed"
+            case .nxdomain, .nodata: why = "no TXT record at exp target"
+            case .answer: why = "\(texts.count) TXT records at exp target (exactly one required)"
+            }
+            return await fallback(why, target: target)
+        }
+        let bytes = texts[0]
+        if bytes.count > SPFLimits.maxExplanationRecordBytes { return await fallback("explanation record too long", target: target) }
+        if bytes.contains(where: { $0 >= 0x80 }) { return await fallback("explanation is not 7-bit ASCII (RFC 7208 §6.2)", target: target) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let ms: SPFMacroString
+        do throws(SPFSyntaxError) { ms = try SPFParser.explainString(text) } catch {
+            return await fallback("explanation syntax error: \(error.reason)", target: target)
+        }
+        let expanded = await expand(ms, domain: domain, depth: depth, run: run, mode: .explanation)
+        run.step(depth: depth, action: .explanation, domain: domain, record: record.text, term: exp.raw, termRange: exp.range,
+                 target: target, outcome: .value(expanded))
+        return expanded
+    }
+}
+
+/// The mutable state of one `check_host()` run: counters, trace, and the lookups of the step
+/// being built. Lives only inside one evaluation task and never crosses it.
+final class SPFRun {
+    let ip: IPAddress
+    let sender: String
+    let localPart: String
+    let senderDomain: String
+    let helo: String
+    let options: SPFOptions
+    let timestamp: Int
+
+    var dnsCount = 0
+    var voidCount = 0
+    var trace: [SPFTraceStep] = []
+    /// Answers received since the last step was recorded.
+    var pending: [DNSAnswer] = []
+    var validatedNames: [String: String] = [:]
+    let deadline: ContinuousClock.Instant?
+
+    init(ip: IPAddress, sender: String, localPart: String, senderDomain: String, helo: String, options: SPFOptions, timestamp: Int) {
+        self.ip = ip
+        self.sender = sender
+        self.localPart = localPart
+        self.senderDomain = senderDomain
+        self.helo = helo
+        self.options = options
+        self.timestamp = timestamp
+        self.deadline = options.maxElapsed.map { ContinuousClock.now.advanced(by: $0) }
+    }
+
+    func values(domain: String) -> SPFMacroValues {
+        SPFMacroValues(sender: sender, localPart: localPart, senderDomain: senderDomain, domain: domain, ip: ip, helo: helo,
+                       receivingHost: options.receivingHost, timestamp: timestamp)
+    }
+
+    func resolve(_ resolver: any DNSResolver, _ question: DNSQuestion) async -> DNSAnswer {
+        if let deadline, ContinuousClock.now >= deadline {
+            let answer = DNSAnswer(question: question, outcome: .timeout,
+                                   reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
+            pending.append(answer)
+            return answer
+        }
+        let answer = await resolver.resolve(question)
+        pending.append(answer)
+        return answer
+    }
+
+    /// Appends a step with the pending lookups and the current counters; returns its index.
+    @discardableResult
+    func step(depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
+              termRange: Range<Int>? = nil, target: String? = nil, outcome: SPFStepOutcome, note: String? = nil) -> Int {
+        trace.append(SPFTraceStep(depth: depth, action: action, domain: domain, record: record, term: term, termRange: termRange,
+                                  target: target, lookups: pending, dnsMechanismCount: dnsCount, voidLookupCount: voidCount,
+                                  outcome: outcome, note: note))
+        pending = []
+        return trace.count - 1
+    }
+
+    /// Completes a step begun before a recursion (include, redirect) with the final counters.
+    func finish(_ index: Int, outcome: SPFStepOutcome, innerResult: SPFResult? = nil, note: String? = nil) {
+        trace[index].outcome = outcome
+        trace[index].innerResult = innerResult
+        trace[index].dnsMechanismCount = dnsCount
+        trace[index].voidLookupCount = voidCount
+        if let note { trace[index].note = note }
+    }
+
+    /// §4.6.4: counts a DNS-querying term; the 11th is a permerror.
+    func countDNSTerm(depth: Int, domain: String, record: SPFRecord, term: String, range: Range<Int>) throws(SPFError) {
+        dnsCount += 1
+        if dnsCount > options.maxDNSMechanisms {
+            let error = SPFError.dnsMechanismLimit(limit: options.maxDNSMechanisms)
+            step(depth: depth, action: term.lowercased().hasPrefix("redirect") ? .redirect : .directive, domain: domain,
+                 record: record.text, term: term, termRange: range, outcome: .error(error))
+            throw error
+        }
+    }
+
+    /// §4.6.4: counts a void lookup; the third is a permerror.
+    func countVoid() throws(SPFError) {
+        voidCount += 1
+        if voidCount > options.maxVoidLookups { throw SPFError.voidLookupLimit(limit: options.maxVoidLookups) }
+    }
+
+    /// The addresses of an A/AAAA answer; DNS failures are temperror (§5), an empty answer or
+    /// NXDOMAIN is a void lookup when `countVoid`.
+    func addresses(_ answer: DNSAnswer, countVoid: Bool) throws(SPFError) -> [IPAddress] {
+        switch answer.outcome {
+        case .timeout, .servfail:
+            throw SPFError.dnsFailure(answer.question, answer.outcome, reason: answer.reason)
+        case .nxdomain, .nodata:
+            if countVoid { try self.countVoid() }
+            return []
+        case let .answer(records):
+            let list = records.compactMap { record -> IPAddress? in
+                switch record {
+                case let .a(x), let .aaaa(x): return x
+                default: return nil
+                }
+            }
+            if list.isEmpty && countVoid { try self.countVoid() }
+            return list
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import HopTraceCore
+
+/// The values macros expand to (RFC 7208 §7.2). `p` is looked up by the evaluator before
+/// expansion, only when the string uses it.
+public struct SPFMacroValues: Sendable, Hashable {
+    /// <sender>, `local@domain`.
+    public var sender: String
+    public var localPart: String
+    public var senderDomain: String
+    /// <domain> currently being evaluated.
+    public var domain: String
+    public var ip: IPAddress
+    public var helo: String
+    /// The validated name of <ip> (`%{p}`), "unknown" when none.
+    public var validatedName: String
+    /// `%{r}`: the host performing the check.
+    public var receivingHost: String
+    /// `%{t}`: seconds since the epoch.
+    public var timestamp: Int
+
+    public init(sender: String, localPart: String, senderDomain: String, domain: String, ip: IPAddress, helo: String,
+                validatedName: String = "unknown", receivingHost: String = "unknown", timestamp: Int = 0) {
+        self.sender = sender
+        self.localPart = localPart
+        self.senderDomain = senderDomain
+        self.domain = domain
+        self.ip = ip
+        self.helo = helo
+        self.validatedName = validatedName
+        self.receivingHost = receivingHost
+        self.timestamp = timestamp
+    }
+
+    /// The value of one letter before transformation.
+    public func value(_ letter: SPFMacroLetter) -> String {
+        switch letter {
+        case .s: return sender
+        case .l: return localPart
+        case .o: return senderDomain
+        case .d: return domain
+        case .i: return SPFMacroExpansion.dotted(ip)
+        case .p: return validatedName
+        case .v: return ip.isIPv4 ? "in-addr" : "ip6"
+        case .h: return helo
+        case .c: return ip.description
+        case .r: return receivingHost
+        case .t: return String(timestamp)
+        }
+    }
+}
+
+/// Macro expansion (RFC 7208 §7.3, §7.4), bounded: an expansion never grows beyond a fixed
+/// window whatever the record (`%{d500r}`, a thousand `%{s}`), and expanded domain names are
+/// cut from the left to 253 characters as the RFC requires.
+public enum SPFMacroExpansion {
+    public enum Mode: Sendable, Hashable {
+        /// A domain-spec: trailing dot removed, cut from the left to 253 characters.
+        case domain
+        /// Explanation text: kept as written, cut at `SPFLimits.maxExplanationLength`.
+        case explanation
+    }
+
+    /// Characters kept while expanding a domain: the 253-character cut only looks at the
+    /// last 254, so a longer tail is never needed.
+    static let domainWindow = 1024
+
+    public static func expand(_ ms: SPFMacroString, values: SPFMacroValues, mode: Mode) -> String {
+        var out = ""
+        var count = 0
+        let cap = mode == .domain ? 2 * domainWindow : SPFLimits.maxExplanationLength
+        func append(_ piece: String) {
+            out += piece
+            count += piece.count
+            if count > cap {
+                switch mode {
+                case .domain:
+                    out = String(out.suffix(domainWindow))
+                    count = domainWindow
+                case .explanation:
+                    out = String(out.prefix(SPFLimits.maxExplanationLength))
+                    count = SPFLimits.maxExplanationLength
+                }
+            }
+        }
+        for token in ms.tokens {
+            if mode == .explanation && count >= SPFLimits.maxExplanationLength { break }
+            switch token {
+            case let .literal(s): append(s)
+            case .percent: append("%")
+            case .space: append(" ")
+            case .urlSpace: append("%20")
+            case let .macro(m): append(expand(m, values: values))
+            }
+        }
+        if mode == .domain {
+            return truncateDomain(out)
+        }
+        return out
+    }
+
+    /// One `%{…}`: split on the delimiters, optionally reverse, keep the right-hand parts,
+    /// join with ".", then URL-escape for an upper-case letter (RFC 7208 §7.3).
+    public static func expand(_ m: SPFMacro, values: SPFMacroValues) -> String {
+        var value = values.value(m.letter)
+        if m.rightParts != nil || m.reverse || !m.delimiters.isEmpty {
+            let delimiters = m.delimiters.isEmpty ? "." : m.delimiters
+            var parts = value.split(omittingEmptySubsequences: false) { delimiters.contains($0) }
+            if m.reverse { parts.reverse() }
+            if let n = m.rightParts, n < parts.count { parts = Array(parts.suffix(n)) }
+            value = parts.joined(separator: ".")
+        }
+        return m.urlEscape ? urlEscape(value) : value
+    }
+
+    /// RFC 3986 percent-encoding of everything outside `unreserved` (RFC 7208 §7.3).
+    public static func urlEscape(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            let c = byte
+            if SPFParser.isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "~") {
+                out.unicodeScalars.append(UnicodeScalar(c))
+            } else {
+                let hex = String(c, radix: 16, uppercase: true)
+                out += "%" + (hex.count < 2 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+
+    /// RFC 7208 §7.3: "if the expanded domain name exceeds 253 characters … the left side is
+    /// truncated to fit, by removing successive domain labels". The trailing dot is dropped
+    /// (§7.1: a trailing dot is ignored for domains).
+    public static func truncateDomain(_ name: String) -> String {
+        var n = Substring(name)
+        if n.hasSuffix(".") { n.removeLast() }
+        while n.utf8.count > SPFLimits.maxDomainLength {
+            guard let dot = n.firstIndex(of: ".") else { return String(n) }
+            n = n[n.index(after: dot)...]
+        }
+        return String(n)
+    }
+
+    /// `%{i}`: dotted quad, or 32 dot-separated hex nibbles for IPv6 (RFC 7208 §7.3).
+    public static func dotted(_ ip: IPAddress) -> String {
+        switch ip {
+        case .v4: return ip.description
+        case let .v6(hi, lo):
+            return nibbles(hi, lo).map { String($0, radix: 16) }.joined(separator: ".")
+        }
+    }
+
+    /// The reverse-lookup name of an address (`4.3.2.1.in-addr.arpa`, nibbles `.ip6.arpa`).
+    public static func reverseName(_ ip: IPAddress) -> String {
+        switch ip {
+        case let .v4(v):
+            return "\(v & 0xff).\(v >> 8 & 0xff).\(v >> 16 & 0xff).\(v >> 24).in-addr.arpa"
+        case let .v6(hi, lo):
+            return nibbles(hi, lo).reversed().map { String($0, radix: 16) }.joined(separator: ".") + ".ip6.arpa"
+        }
+    }
+
+    static func nibbles(_ hi: UInt64, _ lo: UInt64) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for half in [hi, lo] {
+            for i in stride(from: 60, through: 0, by: -4) { out.append(UInt8(truncatingIfNeeded: half >> UInt64(i)) & 0xf) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,107 @@
+import HopTraceCore
+
+/// The record types the analysis asks for.
+public enum DNSRecordType: String, Sendable, Hashable, CaseIterable {
+    case a = "A"
+    case aaaa = "AAAA"
+    case txt = "TXT"
+    case mx = "MX"
+    case ptr = "PTR"
+    case cname = "CNAME"
+}
+
+/// One resource record's data.
+public enum DNSRecord: Sendable, Hashable {
+    case a(IPAddress)
+    case aaaa(IPAddress)
+    /// The record's character-strings, as bytes (TXT data need not be UTF-8).
+    case txt([[UInt8]])
+    case mx(preference: Int, exchange: String)
+    case ptr(String)
+    case cname(String)
+
+    /// A TXT record's strings joined without separator (RFC 7208 §3.3), bytes that are not
+    /// UTF-8 kept as their Latin-1 characters.
+    public var joinedText: String? {
+        guard case let .txt(strings) = self else { return nil }
+        let bytes = strings.flatMap { $0 }
+        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
+}
+
+/// DNSSEC validation state of an answer (live resolver only; nil from a snapshot).
+public enum DNSSECStatus: String, Sendable, Hashable {
+    case secure
+    case insecure
+    case bogus
+}
+
+/// The outcomes RFC 7208 tells apart.
+public enum DNSOutcome: Sendable, Hashable {
+    /// One or more records of the asked type (after following CNAMEs).
+    case answer([DNSRecord])
+    /// The name exists but has no record of that type.
+    case nodata
+    /// The name does not exist.
+    case nxdomain
+    /// No answer in time.
+    case timeout
+    /// The server failed (SERVFAIL, refused, a bogus DNSSEC answer, a CNAME loop).
+    case servfail
+}
+
+public struct DNSQuestion: Sendable, Hashable, CustomStringConvertible {
+    /// Lower case, no trailing dot.
+    public var name: String
+    public var type: DNSRecordType
+
+    public init(name: String, type: DNSRecordType) {
+        self.name = DNSQuestion.normalize(name)
+        self.type = type
+    }
+
+    public static func normalize(_ name: String) -> String {
+        var n = name.lowercased()
+        while n.hasSuffix(".") && n.count > 1 { n.removeLast() }
+        return n
+    }
+
+    public var description: String { "\(name) \(type.rawValue)" }
+}
+
+public struct DNSAnswer: Sendable, Hashable {
+    public var question: DNSQuestion
+    public var outcome: DNSOutcome
+    /// CNAMEs followed to reach the answer, in order: the target of each, so the last one is
+    /// the name the outcome is about (empty when the asked name answered itself).
+    public var cnames: [String]
+    public var dnssec: DNSSECStatus?
+    /// Why it failed, when it did (a timeout's cause, a bogus answer's reason, "no network").
+    public var reason: String?
+
+    public init(question: DNSQuestion, outcome: DNSOutcome, cnames: [String] = [], dnssec: DNSSECStatus? = nil, reason: String? = nil) {
+        self.question = question
+        self.outcome = outcome
+        self.cnames = cnames
+        self.dnssec = dnssec
+        self.reason = reason
+    }
+
+    public var records: [DNSRecord] {
+        if case let .answer(r) = outcome { return r }
+        return []
+    }
+}
+
+/// The one way hoptrace reaches DNS. Implementations: live (libunbound), snapshot (a zone
+/// file), and the recording and caching decorators.
+public protocol DNSResolver: Sendable {
+    func resolve(_ question: DNSQuestion) async -> DNSAnswer
+}
+
+extension DNSResolver {
+    public func resolve(_ name: String, _ type: DNSRecordType) async -> DNSAnswer {
+        await resolve(DNSQuestion(name: name, type: type))
+    }
+}

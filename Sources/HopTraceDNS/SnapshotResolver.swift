@@ -1,0 +1,97 @@
+/// Answers from a `ZoneFile`, for offline and reproducible analysis (`--dns-snapshot`).
+///
+/// - A name absent from the file is NXDOMAIN, even when a longer name below it is present:
+///   the file lists exactly the names that exist (this is also how the RFC 7208 test suite's
+///   zone data reads). A recording of a live "empty non-terminal" writes `;! nodata`.
+/// - A name present without the asked type, and without a CNAME, is NODATA.
+/// - A CNAME is followed (except when CNAME itself is asked) for at most `maxCNAMEChain` steps;
+///   a loop or a longer chain is SERVFAIL with the reason.
+/// - `;!` directives give timeouts, failures and forced NODATA/NXDOMAIN (see `ZoneFile`).
+/// - Names compare case-insensitively (both sides are lower-cased).
+public struct SnapshotResolver: DNSResolver {
+    /// Longest CNAME chain followed. Real resolvers stop near here too (unbound restarts a
+    /// query at most 11 times); any real chain is far shorter.
+    public static let maxCNAMEChain = 10
+
+    public let zone: ZoneFile
+
+    public init(zone: ZoneFile) {
+        self.zone = zone
+    }
+
+    public init(contentsOf path: String, limits: ZoneFile.Limits = .default) throws(ZoneFileError) {
+        zone = try ZoneFile(contentsOf: path, limits: limits)
+    }
+
+    public func resolve(_ question: DNSQuestion) async -> DNSAnswer {
+        answer(question)
+    }
+
+    /// The same answer, synchronously (no I/O happens).
+    public func answer(_ question: DNSQuestion) -> DNSAnswer {
+        if let problem = DNSName.problem(question.name) {
+            return DNSAnswer(question: question, outcome: .servfail, reason: "not a valid DNS name: \(problem)")
+        }
+        var name = question.name
+        var cnames: [String] = []
+        while true {
+            let records = zone.names[name]
+            let directives = zone.directives[name] ?? []
+            if let d = directives.first(where: { $0.type == question.type }) {
+                return answer(question, d, cnames)
+            }
+            guard let records else {
+                if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
+                return DNSAnswer(question: question, outcome: .nxdomain, cnames: cnames)
+            }
+            let matching = records.filter { $0.type == question.type }
+            if !matching.isEmpty {
+                return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
+            }
+            if question.type != .cname, let target = records.lazy.compactMap(\.cnameTarget).first {
+                if target == question.name || cnames.contains(target) {
+                    let loop = ([question.name] + cnames + [target]).joined(separator: " → ")
+                    return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "CNAME loop: \(loop)")
+                }
+                guard cnames.count < SnapshotResolver.maxCNAMEChain else {
+                    return DNSAnswer(question: question, outcome: .servfail, cnames: cnames,
+                                     reason: "CNAME chain longer than \(SnapshotResolver.maxCNAMEChain)")
+                }
+                cnames.append(target)
+                name = target
+                continue
+            }
+            if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
+            return DNSAnswer(question: question, outcome: .nodata, cnames: cnames)
+        }
+    }
+
+    private func answer(_ q: DNSQuestion, _ d: ZoneFile.Directive, _ cnames: [String]) -> DNSAnswer {
+        let at = d.line.map { " (snapshot line \($0))" } ?? ""
+        switch d.kind {
+        case .timeout:
+            return DNSAnswer(question: q, outcome: .timeout, cnames: cnames, reason: d.reason ?? "timeout directive\(at)")
+        case .servfail:
+            return DNSAnswer(question: q, outcome: .servfail, cnames: cnames, reason: d.reason ?? "servfail directive\(at)")
+        case .nodata:
+            return DNSAnswer(question: q, outcome: .nodata, cnames: cnames)
+        case .nxdomain:
+            return DNSAnswer(question: q, outcome: .nxdomain, cnames: cnames)
+        }
+    }
+}
+
+extension DNSRecord {
+    /// The name in the record's data, for the types that have one.
+    var targetName: String? {
+        switch self {
+        case let .mx(_, name), let .ptr(name), let .cname(name): return name
+        case .a, .aaaa, .txt: return nil
+        }
+    }
+
+    var cnameTarget: String? {
+        if case let .cname(target) = self { return target }
+        return nil
+    }
+}

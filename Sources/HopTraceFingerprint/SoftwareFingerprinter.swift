@@ -1,0 +1,544 @@
+import HopTraceCore
+import HopTraceReceived
+
+/// Names the software behind each hop from what its headers say.
+///
+/// Tokens and examples: ../shared/reference/mta-fingerprints.md (SpamAssassin's `rcvd_parser.t` and
+/// `Received.pm`, rspamd's received tests, public mailing-list archives); Exchange builds:
+/// `ExchangeBuilds`. A Received header is written by its receiving server, so what it names is
+/// attributed to the `by` side, except a sending host recognised by its own name
+/// (`from a9-54.smtp-out.amazonses.com`), which is the `from` side.
+public enum SoftwareFingerprinter {
+    /// Every product the Received header names or shows, in the order checked (Microsoft first).
+    /// `headerIndex` is the field's position in its header block, when the caller knows it.
+    public static func identify(_ r: ReceivedHeader, headerIndex: Int? = nil) -> [SoftwareIdentification] {
+        var scan = ReceivedScan(r, headerIndex: headerIndex)
+        scan.microsoft()
+        scan.openSourceMTAs()
+        scan.commercialServers()
+        scan.hostedServices()
+        scan.gateways()
+        scan.sendingHosts()
+        return scan.found
+    }
+}
+
+/// One Received header being read. Product tags are looked for in `byPart`, the text from the
+/// top-level `by` on: a tag inside the `from` comments would be the client's claim, not the receiver's.
+struct ReceivedScan {
+    let r: ReceivedHeader
+    let headerIndex: Int?
+    let raw: Substring
+    let byPart: Substring
+    let byName: String?
+    /// The sending host's best name: the reverse DNS name the receiver looked up, else the HELO name.
+    let fromName: String?
+    let fromNameIsRDNS: Bool
+    var found: [SoftwareIdentification] = []
+
+    init(_ r: ReceivedHeader, headerIndex: Int?) {
+        self.r = r
+        self.headerIndex = headerIndex
+        raw = r.raw[...]
+        byPart = ReceivedScan.byClause(in: r.raw[...])
+        byName = r.by?.name ?? r.by?.ipText
+        // Postfix and others write `unknown` when the reverse lookup failed: no name then.
+        let rdns = r.from?.rdns.flatMap { $0.lowercased() == "unknown" ? nil : $0 }
+        fromName = rdns ?? r.from?.helo
+        fromNameIsRDNS = rdns != nil
+    }
+
+    /// The text from the first `by` keyword outside comments and brackets; the whole text when there is
+    /// none (qmail's comment-only lines).
+    static func byClause(in text: Substring) -> Substring {
+        var depth = 0
+        var previous: Character = " "
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth = max(0, depth - 1) }
+            if depth == 0, c == "b" || c == "B", previous.isWhitespace || i == text.startIndex {
+                let next = text.index(after: i)
+                if next < text.endIndex, text[next] == "y" || text[next] == "Y" {
+                    let after = text.index(after: next)
+                    if after == text.endIndex || text[after].isWhitespace { return text[i...] }
+                }
+            }
+            previous = c
+            i = text.index(after: i)
+        }
+        return text
+    }
+
+    func has(_ product: String) -> Bool { found.contains { $0.product == product } }
+
+    mutating func add(_ product: String, version: String? = nil, release: String? = nil, exact: Bool,
+                      note: String? = nil, role: String? = nil, text: some StringProtocol,
+                      side: SoftwareIdentification.Side = .by, endOfSupport: SupportEnd? = nil) {
+        found.append(SoftwareIdentification(
+            product: product, version: version, release: release, exact: exact, note: note, role: role,
+            evidence: .init(header: "Received", headerIndex: headerIndex, text: String(text)), side: side,
+            endOfSupport: endOfSupport))
+    }
+
+    /// A product named by a host-name suffix of the receiving server.
+    mutating func byHost(_ suffixes: [String], _ product: String, role: String? = nil, note: String? = nil) -> Bool {
+        guard !has(product), TextScan.host(byName, endsWith: suffixes), let name = byName else { return false }
+        add(product, exact: false, note: note ?? "recognised by the receiving host's name", role: role, text: name)
+        return true
+    }
+
+    // MARK: Microsoft
+
+    mutating func microsoft() {
+        // Exchange 2007 and later: `with Microsoft SMTP Server [(TLS…)] id 15.1.557.21 [via Frontend Transport]`,
+        // and inside a mailbox server `with mapi id 15.20.5546.023` (exchange-builds.md, mta-fingerprints.md).
+        var buildText = r.serverBuild
+        var evidence: Substring?
+        if let range = TextScan.find("mapi id ", in: byPart) {
+            let token = TextScan.token(after: range.upperBound, in: byPart)
+            evidence = byPart[range.lowerBound..<token.endIndex]
+            if buildText == nil { buildText = String(token) }
+        } else if let server = TextScan.find("Microsoft SMTP Server", in: byPart) {
+            var end = server.upperBound
+            if let id = TextScan.find(" id ", in: byPart, from: server.upperBound) {
+                let token = TextScan.token(after: id.upperBound, in: byPart)
+                if buildText == nil, ExchangeBuilds.parseBuild(String(token)) != nil { buildText = String(token) }
+                end = token.endIndex
+            }
+            evidence = byPart[server.lowerBound..<end]
+        }
+        // Exchange 5.5's build sits in `Internet Mail Service (…)`, read below; parsers may also copy it
+        // into `serverBuild`, which must not name the server twice.
+        let imsOnly = evidence == nil && TextScan.contains("Internet Mail Service (", in: byPart)
+        if imsOnly {
+            // handled below
+        } else if let buildText, let found = ExchangeBuilds.lookup(buildText, host: byName) {
+            var id = found
+            id.evidence = .init(header: "Received", headerIndex: headerIndex, text: String(evidence ?? buildText[...]))
+            id.role = exchangeRole()
+            self.found.append(id)
+        } else if let evidence {
+            add("Microsoft Exchange Server", exact: false, note: "no build id written", role: exchangeRole(),
+                text: evidence)
+        }
+
+        // Exchange 5.5: `with Internet Mail Service (5.5.2653.19)` (SpamAssassin Received.pm).
+        if let range = TextScan.find("Internet Mail Service (", in: byPart) {
+            let inside = TextScan.parenthesized(at: byPart.index(before: range.upperBound), in: byPart)
+            if var id = ExchangeBuilds.lookup(String(inside), host: nil) {
+                id.evidence = .init(header: "Received", headerIndex: headerIndex,
+                                    text: String(byPart[range.lowerBound..<inside.endIndex]) + ")")
+                id.role = "Internet Mail Service"
+                found.append(id)
+            }
+        }
+
+        // Windows' IIS SMTP service, which Exchange 2000/2003 used for transport: `with Microsoft
+        // SMTPSVC(6.0.3790.3959)`. The number is the Windows build, not an Exchange build.
+        if let range = TextScan.find("Microsoft SMTPSVC", in: byPart) {
+            var version: String?
+            var end = range.upperBound
+            if end < byPart.endIndex, byPart[end] == "(" {
+                let inside = TextScan.parenthesized(at: end, in: byPart)
+                version = String(inside)
+                end = inside.endIndex < byPart.endIndex ? byPart.index(after: inside.endIndex) : inside.endIndex
+            }
+            let windows = version.flatMap(WindowsBuilds.release(forSMTPSVC:))
+            let pickup = TextScan.contains("from mail pickup service", in: raw)
+            add("Microsoft IIS SMTP Service", version: version, release: windows?.name, exact: true,
+                note: "SMTPSVC carries the Windows build, not an Exchange build; Exchange 2000 and 2003 relayed through this service",
+                role: pickup ? "mail pickup service (local submission)" : nil,
+                text: byPart[range.lowerBound..<end], endOfSupport: windows?.supportEnd)
+        }
+
+        // Exchange Online Protection front doors and outbound hosts (mta-fingerprints.md).
+        if TextScan.host(byName, endsWith: ["protection.outlook.com"]), let name = byName {
+            let outbound = TextScan.contains("outbound.protection", in: name[...])
+            add("Exchange Online Protection", exact: false, note: "Microsoft 365 mail filtering, recognised by host name",
+                role: outbound ? "outbound" : "inbound front door", text: name)
+        }
+        // Hotmail before Exchange Online: `by hotmail.com with Microsoft SMTPSVC`, webmail `with HTTP`.
+        _ = byHost(["hotmail.com", "hotmail.msn.com"], "Outlook.com (Hotmail)",
+                   role: r.with?.keyword.uppercased() == "HTTP" ? "webmail (HTTP)" : nil)
+    }
+
+    func exchangeRole() -> String? {
+        let via = r.via ?? {
+            guard let v = TextScan.find(" via ", in: byPart) else { return nil }
+            return String(byPart[v.upperBound...].prefix { $0 != ";" })
+        }()
+        if let via {
+            if TextScan.contains("Frontend Transport", in: via[...]) { return "Frontend Transport" }
+            if TextScan.contains("Mailbox Transport", in: via[...]) { return "Mailbox Transport" }
+        }
+        if r.with?.keyword.lowercased() == "mapi" || TextScan.contains("with mapi id", in: byPart) {
+            return "MAPI (mailbox server)"
+        }
+        return nil
+    }
+
+    // MARK: Open-source MTAs
+
+    mutating func openSourceMTAs() {
+        // Exim: `with esmtp (Exim 4.91-pdpfix1)`; the version carries distribution and local suffixes.
+        if let inside = TextScan.tag("Exim", in: byPart) {
+            let rest = inside.dropFirst("Exim".count)
+            let version = TextScan.version(at: rest)
+            let written = rest.drop { $0 == " " }
+            var note: String?
+            if let version, written != version[...] { note = "version as written: \(written)" }
+            add("Exim", version: version, exact: true, note: note, text: inside)
+        } else if let id = r.id, ReceivedScan.isEximMessageID(id), let kw = r.with?.keyword,
+                  kw == kw.lowercased() {
+            add("Exim", exact: false,
+                note: "recognised by the message id shape and the lower-case protocol keyword, not by a product tag",
+                text: id)
+        }
+
+        // Postfix: `by HOST (Postfix) with …`; `(Postfix, from userid N)` is local submission (pickup).
+        if let inside = TextScan.tag("Postfix", in: byPart) {
+            add("Postfix", exact: true,
+                role: TextScan.contains("from userid", in: inside) ? "local submission (pickup)" : nil,
+                text: inside)
+        }
+
+        // Sendmail: `by HOST (8.15.2/8.15.2)`, binary/config version; vendor prefixes (`SGI-8.9.3/8.8.7`);
+        // `/Submit` for local submission; Proofpoint ships 8.16.0.x builds.
+        if !has("Postfix") { sendmail() }
+
+        // qmail: a header that is one comment, `(qmail 10681 invoked by uid 404)`; qmail-ldap tags.
+        // The parser may keep the comment with or without its brackets.
+        let comment = r.commentOnly.map { $0[...] } ?? (raw.hasPrefix("(qmail ") ? raw : nil)
+        if let comment, comment.drop(while: { $0 == "(" }).lowercased().hasPrefix("qmail ") {
+            let text = comment.hasPrefix("(") ? TextScan.parenthesized(at: comment.startIndex, in: comment) : comment
+            let role = TextScan.contains("invoked by uid", in: text) ? "local injection (qmail-inject)"
+                : TextScan.contains("invoked from network", in: text) ? "network (qmail-smtpd)" : nil
+            add("qmail", exact: true, role: role, text: text)
+        }
+        if let inside = TextScan.tag("qmail-ldap-", in: byPart, wordEnd: false) {
+            add("qmail-ldap", version: TextScan.version(at: inside.dropFirst("qmail-ldap-".count)), exact: true, text: inside)
+        }
+        if let range = TextScan.find("with qmail-scanner-", in: byPart) {
+            let token = TextScan.token(after: byPart.index(range.lowerBound, offsetBy: 5), in: byPart)
+            add("qmail-scanner", version: TextScan.version(at: token.dropFirst("qmail-scanner-".count)),
+                exact: true, text: token)
+        }
+
+        // Cyrus IMAP delivery: `(Cyrus v2.1.18-IPv6-Debian-…) with LMTPA`.
+        if let inside = TextScan.tag("Cyrus", in: byPart) {
+            add("Cyrus IMAP", version: TextScan.version(at: inside.dropFirst("Cyrus".count)), exact: true,
+                role: "mailbox delivery (LMTP)", text: inside)
+        }
+        // Courier: `with esmtp (courier-0.40)`.
+        if let inside = TextScan.tag("courier-", in: byPart, wordEnd: false) {
+            add("Courier", version: TextScan.version(at: inside.dropFirst("courier-".count)), exact: true, text: inside)
+        }
+        // OpenSMTPD: `by example.com (OpenSMTPD) with ESMTPA`.
+        if let inside = TextScan.tag("OpenSMTPD", in: byPart) {
+            add("OpenSMTPD", version: TextScan.version(at: inside.dropFirst("OpenSMTPD".count)), exact: true, text: inside)
+        }
+        // Haraka: `(Haraka/2.8.18)`.
+        if let inside = TextScan.tag("Haraka", in: byPart) {
+            add("Haraka", version: TextScan.version(at: inside.dropFirst("Haraka/".count)), exact: true, text: inside)
+        }
+        // qpsmtpd: `(qpsmtpd/0.27-dev)`.
+        if let inside = TextScan.tag("qpsmtpd", in: byPart) {
+            add("qpsmtpd", version: TextScan.version(at: inside.dropFirst("qpsmtpd/".count)), exact: true, text: inside)
+        }
+        // Kopano: `by kopano.local (kopano-dagent) with LMTP`.
+        if let inside = TextScan.tag("kopano-dagent", in: byPart) {
+            add("Kopano", exact: true, role: "delivery agent (LMTP)", text: inside)
+        }
+        // Halon: `by se1-gles-flk1.inumbo.com (Halon) with ESMTPS id <UUID>`.
+        if let inside = TextScan.tag("Halon", in: byPart) {
+            add("Halon", version: TextScan.version(at: inside.dropFirst("Halon".count)), exact: true, text: inside)
+        }
+        // KumoMTA: Postmark writes `(KumoMTA 10.97.243.36)`, an internal address, not a version.
+        if let inside = TextScan.tag("KumoMTA", in: byPart) {
+            let value = inside.dropFirst("KumoMTA".count).drop { $0 == " " }
+            let isAddress = IPAddress(String(value)) != nil
+            add("KumoMTA", version: isAddress ? nil : TextScan.version(at: value), exact: true,
+                note: isAddress ? "the value after KumoMTA (\(value)) is an internal address, not a version" : nil,
+                text: inside)
+        }
+        // Zimbra's mailbox store: `from X (LHLO X) (IP) by Y with LMTP` (SpamAssassin Received.pm has a rule
+        // for this shape); its MTA hops are Postfix on hosts often named zimbra/zmta/zmail.
+        if let lhlo = TextScan.find("(LHLO ", in: raw),
+           r.with?.keyword.uppercased().hasPrefix("LMTP") ?? TextScan.contains("with LMTP", in: byPart) {
+            add("Zimbra", exact: false, note: "recognised by the (LHLO …) … with LMTP shape of its mailbox store",
+                role: "mailbox store (LMTP)", text: TextScan.parenthesized(at: lhlo.lowerBound, in: raw))
+        } else {
+            if !has("Zimbra"), let name = byName, TextScan.contains("zimbra", in: name[...]) {
+                add("Zimbra", exact: false, note: "the receiving host's name contains \"zimbra\"", text: name)
+            }
+        }
+    }
+
+    mutating func sendmail() {
+        var from = byPart.startIndex
+        while let open = TextScan.find("(", in: byPart, from: from) {
+            let inside = TextScan.parenthesized(at: open.lowerBound, in: byPart)
+            from = open.upperBound
+            let fields = inside.split(separator: "/", omittingEmptySubsequences: false)
+            guard fields.count >= 2, !inside.contains(" ") else { continue }
+            // Strip a vendor prefix (`SGI-8.9.3`); the binary version must be 8.x.y: Sendmail 8.
+            var binary = fields[0]
+            var vendor: Substring?
+            if let dash = binary.lastIndex(of: "-"), binary[binary.index(after: dash)...].first == "8" {
+                vendor = binary[..<dash]; binary = binary[binary.index(after: dash)...]
+            }
+            guard binary.hasPrefix("8."), binary.split(separator: ".").count >= 3,
+                  binary.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { continue }
+            var notes: [String] = []
+            if let vendor { notes.append("vendor build \(vendor)") }
+            if binary.hasPrefix("8.16.0.") { notes.append("8.16.0.x is the Sendmail build Proofpoint ships") }
+            let submit = fields.dropFirst().contains { $0.lowercased() == "submit" }
+            add("Sendmail", version: String(binary), exact: true,
+                note: notes.isEmpty ? nil : notes.joined(separator: "; "),
+                role: submit ? "local submission (submit.cf)" : nil, text: inside)
+            return
+        }
+    }
+
+    /// Exim's message id: three base-62 groups, 6-6-2 (`1fZ55o-0006DP-3H`) before 4.97, 6-11-4 after.
+    static func isEximMessageID(_ id: String) -> Bool {
+        let groups = id.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
+        guard groups == [6, 6, 2] || groups == [6, 11, 4] else { return false }
+        return id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }
+    }
+
+    // MARK: Commercial and Windows servers
+
+    mutating func commercialServers() {
+        // MDaemon: `(MDaemon PRO v19.0.2)`, old `(MDaemon.PRO.v5.0.6.R)`; ids `md50018233933.msg`.
+        if let range = TextScan.find("MDaemon", in: byPart) {
+            let text: Substring
+            if range.lowerBound > byPart.startIndex, byPart[byPart.index(before: range.lowerBound)] == "(" {
+                text = TextScan.parenthesized(at: byPart.index(before: range.lowerBound), in: byPart)
+            } else {
+                text = TextScan.token(after: range.lowerBound, in: byPart)
+            }
+            var version: String?
+            if let v = TextScan.find(" v", in: text) ?? TextScan.find(".v", in: text) {
+                version = TextScan.version(at: text[v.upperBound...])
+            }
+            let pro = TextScan.contains("PRO", in: text)
+            add("MDaemon", version: version, exact: true, note: pro ? "PRO edition" : nil, text: text)
+        }
+        // Lotus / IBM / HCL Domino: `(Lotus Domino Release 8.5.3FP6)`.
+        if let range = TextScan.find("Domino Release ", in: byPart) {
+            var start = range.lowerBound
+            var brand = "Domino"
+            for candidate in ["Lotus ", "IBM ", "HCL "] {
+                if let b = byPart.index(start, offsetBy: -candidate.count, limitedBy: byPart.startIndex),
+                   byPart[b..<start].lowercased() == candidate.lowercased() {
+                    brand = candidate + "Domino"; start = b; break
+                }
+            }
+            let version = TextScan.version(at: byPart[range.upperBound...]) { $0.isASCII && $0.isLetter }
+            let end = byPart[range.upperBound...].firstIndex { $0 == ")" || $0 == " " || $0 == ";" } ?? byPart.endIndex
+            add(brand, version: version, exact: true, text: byPart[start..<end])
+        }
+        // CommuniGate Pro: `(CommuniGate Pro SMTP 5.1.13)`, `(CommuniGate Pro WebUser 4.3.7) with HTTP`.
+        if let inside = TextScan.tag("CommuniGate Pro", in: byPart) {
+            let words = inside.dropFirst("CommuniGate Pro".count).split(separator: " ")
+            let role = words.first.flatMap { $0.first?.isNumber == false ? String($0) : nil }
+            let version = words.lazy.compactMap { TextScan.version(at: $0) }.first
+            add("CommuniGate Pro", version: version, exact: true, role: role, text: inside)
+        }
+        // Merak / IceWarp: `(Merak 8.0.3)`.
+        for name in ["Merak", "IceWarp"] {
+            if let inside = TextScan.tag(name, in: byPart) {
+                add("IceWarp Merak", version: TextScan.version(at: inside.dropFirst(name.count)), exact: true, text: inside)
+                break
+            }
+        }
+        // MailEnable: `by pop3.m80.net with MailEnable ESMTP`.
+        if let range = TextScan.find("with MailEnable", in: byPart) {
+            add("MailEnable", exact: true, text: byPart[byPart.index(range.lowerBound, offsetBy: 5)..<range.upperBound])
+        }
+        // Sun / Oracle Messaging Server: `(Sun Java System Messaging Server 6.2-4.02 (built Sep  9 2005))`.
+        for name in ["Sun Java System Messaging Server", "Oracle Communications Messaging Server", "Sun Java(tm) System Messaging Server"] {
+            if let inside = TextScan.tag(name, in: byPart, wordEnd: false) {
+                let version = TextScan.version(at: inside.dropFirst(name.count)) { $0 == "-" }
+                add(name.hasPrefix("Oracle") ? "Oracle Communications Messaging Server" : "Sun Java System Messaging Server",
+                    version: version, exact: true, text: inside)
+                break
+            }
+        }
+        // Novell GroupWise: `with Novell_GroupWise`.
+        if let range = TextScan.find("Novell_GroupWise", in: byPart) {
+            add("Novell GroupWise", exact: true, text: byPart[range])
+        }
+        // Ecelerity / Momentum: `(ecelerity 2.1.1.3 r(11743))`.
+        if let inside = TextScan.tag("ecelerity", in: byPart) {
+            add("Ecelerity", version: TextScan.version(at: inside.dropFirst("ecelerity".count)), exact: true, text: inside)
+        }
+        // Coremail (NetEase): `by mx19 (Coremail) with SMTP`.
+        if let inside = TextScan.tag("Coremail", in: byPart) {
+            add("Coremail", version: TextScan.version(at: inside.dropFirst("Coremail".count)), exact: true, text: inside)
+        }
+    }
+
+    // MARK: Hosted mailbox and sending services
+
+    mutating func hostedServices() {
+        let keyword = r.with?.keyword.uppercased()
+        // Google: mx.google.com (inbound MX), smtp.gmail.com (submission), gmr-mx.google.com (Groups),
+        // internal hops `by 2002:a05:… with SMTP id …mr….<epoch ms>`, `with HTTPREST` (Gmail API).
+        if TextScan.host(byName, endsWith: ["google.com", "gmail.com", "googlemail.com"]), let name = byName {
+            let lower = name.lowercased()
+            let role = keyword == "HTTPREST" ? "Gmail API"
+                : lower.hasPrefix("mx.google.com") ? "inbound MX"
+                : lower.hasPrefix("smtp.gmail.com") ? "authenticated submission"
+                : lower.hasPrefix("gmr-mx.") ? "Google Groups"
+                : lower.hasPrefix("mail-") ? "outbound" : nil
+            add("Gmail", exact: false, note: "recognised by the receiving host's name", role: role, text: name)
+        } else if let name = byName, name.lowercased().hasPrefix("2002:a"), let id = r.id,
+                  let last = id.split(separator: ".").last, last.count == 13, last.allSatisfy(\.isNumber) {
+            add("Gmail", exact: false,
+                note: "Google-internal hop: IPv6 by-address and an id ending in epoch milliseconds",
+                role: "internal hop", text: id)
+        }
+
+        // Yahoo / AOL: `(Yahoo Inc. Hermes SMTP Server) with ESMTPA ID <32 hex>`, `sonicNNN… with HTTP`,
+        // old `with NNFMP`.
+        if let inside = TextScan.tag("Yahoo Inc. Hermes SMTP Server", in: byPart) {
+            add("Yahoo Mail", exact: true, role: "Hermes SMTP Server", text: inside)
+        } else if keyword == "NNFMP", let name = byName {
+            add("Yahoo Mail", exact: false, note: "old Yahoo `with NNFMP` protocol", text: name)
+        } else {
+            _ = byHost(["yahoo.com", "yahoo.net", "aol.com"], "Yahoo Mail", role: keyword == "HTTP" ? "webmail (HTTP)" : nil)
+        }
+
+        // Amazon SES: `by email-smtp.amazonaws.com with SMTP (SimpleEmailService-2411284699) id …`.
+        if let inside = TextScan.tag("SimpleEmailService-", in: byPart, wordEnd: false) {
+            add("Amazon SES", exact: true, note: "injection tag \(inside)", role: "SMTP injection", text: inside)
+        } else {
+            _ = byHost(["amazonses.com"], "Amazon SES")
+            if !has("Amazon SES"), let name = byName, name.lowercased().hasPrefix("email-smtp."),
+               TextScan.host(name, endsWith: ["amazonaws.com"]) {
+                add("Amazon SES", exact: false, note: "recognised by the receiving host's name", role: "SMTP injection", text: name)
+            }
+        }
+
+        // SendGrid: `by ismtpd0007p1las1.sendgrid.net (SG) with ESMTP`, filter hops `by filter1586p1las1…`.
+        if TextScan.host(byName, endsWith: ["sendgrid.net"]), let name = byName {
+            let lower = name.lowercased()
+            let role = keyword == "HTTP" ? "API injection"
+                : lower.hasPrefix("ismtpd") ? "SMTP injection"
+                : lower.hasPrefix("filter") ? "filter" : nil
+            let tagged = TextScan.tag("SG", in: byPart) != nil  // `(SG)`: SendGrid's own tag
+            add("SendGrid", exact: tagged, note: tagged ? nil : "recognised by the receiving host's name",
+                role: role, text: name)
+        }
+
+        // Mailgun: API injection `by luna.mailgun.net with HTTP`.
+        _ = byHost(["mailgun.net", "mailgun.org", "mailgun.us", "mailgun.com"], "Mailgun",
+                   role: keyword == "HTTP" ? "API injection" : nil)
+
+        // Postmark: `production-pmta-useast2.internal.postmarkapp.com (KumoMTA …)`; inbound runs Postfix.
+        _ = byHost(["postmarkapp.com"], "Postmark",
+                   role: byName.map { TextScan.contains("inbound", in: $0[...]) ? "inbound processing" : "outbound" } ?? nil)
+
+        // Apple iCloud: Postfix on `outbound.<dc>.icloud.com`.
+        _ = byHost(["icloud.com", "me.com"], "Apple iCloud Mail")
+        // Proton Mail hosts.
+        _ = byHost(["protonmail.ch", "proton.me"], "Proton Mail")
+    }
+
+    // MARK: Security gateways
+
+    mutating func gateways() {
+        // Mimecast: `(Using TLS) by relay.mimecast.com with ESMTP id us-mta-…-1`, `by serviceNN.mimecast.com;`.
+        if let name = byName, TextScan.host(name, endsWith: ["mimecast.com"]) || name.lowercased().hasPrefix("mimecast-mx") {
+            add("Mimecast", exact: false, note: "recognised by the receiving host's name",
+                role: TextScan.contains("delivery", in: name[...]) ? "delivery" : "inbound relay", text: name)
+        }
+        // Proofpoint: `by mx0a-0064b401.pphosted.com`, internal `from pps.filterd (mNNN.ppops.net [127.0.0.1])`.
+        if let helo = r.from?.helo?.lowercased(), helo == "pps.filterd" || helo == "pps.reinject", let name = byName {
+            add("Proofpoint", exact: false, note: "internal hop from \(helo)", role: "filter re-injection", text: name)
+        } else {
+            _ = byHost(["pphosted.com", "ppops.net"], "Proofpoint")
+        }
+        // Barracuda: old releases tag `(Spam Firewall)`; newer ones write no tag (X-Barracuda-* headers).
+        if let inside = TextScan.tag("Spam Firewall", in: byPart) {
+            add("Barracuda Email Security Gateway", exact: false,
+                note: "`(Spam Firewall)` is the tag of older Barracuda releases", text: inside)
+        } else {
+            _ = byHost(["barracuda.com", "barracudanetworks.com", "cudamail.com"], "Barracuda Email Security Gateway")
+        }
+        // Cisco IronPort / Secure Email: cloud hosts `esaN.<customer>.iphmx.com`, `with ESMTP/TLS/<cipher>`.
+        if !byHost(["iphmx.com"], "Cisco Secure Email (IronPort)"), let kw = r.with?.keyword,
+           kw.uppercased().hasPrefix("ESMTP/TLS/") {
+            add("Cisco Secure Email (IronPort)", exact: false, note: "`with ESMTP/TLS/<cipher>` is IronPort's keyword", text: kw)
+        }
+        // Symantec / Broadcom MessageLabs: `by server-8.tower-406.messagelabs.com with <cipher> encrypted SMTP`.
+        if !byHost(["messagelabs.com"], "Symantec MessageLabs"), let kw = r.with?.keyword,
+           kw.lowercased().hasSuffix("encrypted smtp") {
+            add("Symantec MessageLabs", exact: false, note: "`with <cipher> encrypted SMTP` is MessageLabs' keyword", text: kw)
+        }
+        // Clearswift: `(Clearswift SMTPRS 5.1.7)`.
+        if let inside = TextScan.tag("Clearswift SMTPRS", in: byPart) {
+            add("Clearswift SMTPRS", version: TextScan.version(at: inside.dropFirst("Clearswift SMTPRS".count)),
+                exact: true, text: inside)
+        }
+        // Forcepoint: `by Forcepoint Email with ESMTP`.
+        if let range = TextScan.find("by Forcepoint Email", in: byPart) {
+            add("Forcepoint Email Security", exact: true, text: byPart[byPart.index(range.lowerBound, offsetBy: 3)..<range.upperBound])
+        }
+        // SkyGuard (Huawei): `(SkyGuard) with ESMTP`.
+        if let inside = TextScan.tag("SkyGuard", in: byPart) { add("SkyGuard", exact: true, text: inside) }
+        // IBM's gateway banner: `with IBM ESMTP SMTP Gateway: Authorized Use Only!…`.
+        if let range = TextScan.find("IBM ESMTP SMTP Gateway", in: byPart) {
+            add("IBM ESMTP SMTP Gateway", exact: true, text: byPart[range])
+        }
+        // PGP Universal: `(PGP Universal service)`.
+        if let inside = TextScan.tag("PGP Universal", in: byPart) { add("PGP Universal", exact: true, text: inside) }
+    }
+
+    // MARK: The sending side, by its own name
+
+    /// Big senders are recognisable from the `from` host name. The reverse DNS name is the receiver's
+    /// lookup; a HELO name is the client's claim, so such matches say so.
+    mutating func sendingHosts() {
+        guard let name = fromName else { return }
+        let services: [(suffixes: [String], product: String, role: String?, prefix: String?)] = [
+            (["amazonses.com"], "Amazon SES", "egress", nil),
+            (["google.com", "googlemail.com"], "Gmail", "outbound", "mail-"),
+            (["outbound.protection.outlook.com"], "Exchange Online Protection", "outbound", nil),
+            (["mimecast.com"], "Mimecast", "outbound", nil),
+            (["sendgrid.net"], "SendGrid", "egress", nil),
+            (["mailgun.net", "mailgun.org", "mailgun.us"], "Mailgun", "egress", nil),
+            (["protonmail.ch"], "Proton Mail", "outbound", "mail-"),
+            (["pphosted.com"], "Proofpoint", "outbound", nil),
+            (["iphmx.com"], "Cisco Secure Email (IronPort)", "outbound", nil),
+            (["messagelabs.com"], "Symantec MessageLabs", "outbound", nil),
+        ]
+        for s in services where TextScan.host(name, endsWith: s.suffixes) {
+            if let prefix = s.prefix, !name.lowercased().hasPrefix(prefix) { continue }
+            add(s.product, exact: false,
+                note: fromNameIsRDNS ? "the sending host's reverse DNS name" : "the sending host's HELO name (the client's claim)",
+                role: s.role, text: name, side: .from)
+            return
+        }
+    }
+}
+
+/// Windows builds in `Microsoft SMTPSVC(<build>)` (mta-fingerprints.md: 5.0.2195.x is Windows 2000,
+/// 6.0.3790.x Windows Server 2003). End of extended support: Windows 2000 2010-07-13, Windows Server 2003
+/// 2015-07-14 (Microsoft lifecycle dates as quoted in the docs corpus: copy/v86 discussion #1546 and
+/// gist e4c3ae3a915bfc8ff7201756519ffb20).
+enum WindowsBuilds {
+    static func release(forSMTPSVC build: String) -> (name: String, supportEnd: SupportEnd)? {
+        let source = "Microsoft lifecycle (Windows end of extended support)"
+        if build.hasPrefix("5.0.") {
+            return ("Windows 2000", SupportEnd(lastDay: "2010-07-13", source: source))
+        }
+        if build.hasPrefix("6.0.") {
+            return ("Windows Server 2003", SupportEnd(lastDay: "2015-07-14", source: source))
+        }
+        return nil
+    }
+}

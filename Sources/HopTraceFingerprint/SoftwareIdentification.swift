@@ -1,0 +1,127 @@
+import HopTraceCore
+
+/// One piece of software seen on a mail path, with the header text that names it.
+///
+/// `exact` means the header names the product explicitly and, for Microsoft Exchange, that the build
+/// matched a published build in all its parts. When it is `false`, `release` is the nearest published
+/// release (see `note`: "revision differs", "interim build after …") or the identification rests on a
+/// shape or a host name rather than a product tag.
+public struct SoftwareIdentification: Sendable, Hashable {
+    /// Which party of a hop the identification is about.
+    public enum Side: String, Sendable, Hashable {
+        /// The receiving server: it wrote the Received header (or the header that names the software).
+        case by
+        /// The sending server of the hop, known from its host name (`from a9-54.smtp-out.amazonses.com`).
+        case from
+        /// The program that composed the message (`X-Mailer`, `User-Agent`); no hop ran it.
+        case client
+    }
+
+    /// Where the identification came from. Forensics quotes evidence.
+    public struct Evidence: Sendable, Hashable {
+        /// The header field name (`Received`, `X-hMailServer-Spam`).
+        public var header: String
+        /// 0-based position of the field in its header block (top = 0), when known.
+        public var headerIndex: Int?
+        /// The exact text matched, as written in the header.
+        public var text: String
+
+        public init(header: String, headerIndex: Int?, text: String) {
+            self.header = header; self.headerIndex = headerIndex; self.text = text
+        }
+    }
+
+    /// `Microsoft Exchange Server 2010`, `Exchange Online`, `Exim`, `Postfix`, `Amazon SES`…
+    public var product: String
+    /// The version as written (normalised for Exchange builds: `14.03.0181.006` → `14.3.181.6`).
+    public var version: String?
+    /// The release when known: `Exchange Server 2010 SP3 Update Rollup 5`, `Windows Server 2003`.
+    public var release: String?
+    public var exact: Bool
+    /// Why the match is approximate, or what else the evidence says.
+    public var note: String?
+    /// The server's role on the path: `Frontend Transport`, `MAPI (mailbox server)`, `inbound MX`…
+    public var role: String?
+    public var evidence: Evidence
+    public var side: Side
+    /// The release date of `release` (`YYYY-MM-DD` or `YYYY-MM`), when the table knows it.
+    public var releaseDate: String?
+    /// When the product's support ended; nil when unknown or not applicable (services, open source).
+    public var endOfSupport: SupportEnd?
+
+    public init(product: String, version: String? = nil, release: String? = nil, exact: Bool,
+                note: String? = nil, role: String? = nil, evidence: Evidence, side: Side = .by,
+                releaseDate: String? = nil, endOfSupport: SupportEnd? = nil) {
+        self.product = product; self.version = version; self.release = release; self.exact = exact
+        self.note = note; self.role = role; self.evidence = evidence; self.side = side
+        self.releaseDate = releaseDate; self.endOfSupport = endOfSupport
+    }
+
+    /// True when the product was already out of support at `utcSeconds` (seconds since 1970, UTC).
+    public func isUnsupported(at utcSeconds: Int64) -> Bool {
+        guard let end = endOfSupport else { return false }
+        return utcSeconds >= end.firstUnsupportedUTC
+    }
+}
+
+/// The end of a product's (extended) support.
+public struct SupportEnd: Sendable, Hashable {
+    /// The last day of support, `YYYY-MM-DD`.
+    public var lastDay: String
+    /// False when the source gives only an upper bound ("support ended, on this day at the latest").
+    public var exactDate: Bool
+    /// Where the date comes from.
+    public var source: String
+
+    public init(lastDay: String, exactDate: Bool = true, source: String) {
+        self.lastDay = lastDay; self.exactDate = exactDate; self.source = source
+    }
+
+    /// Midnight UTC after the last day of support. Microsoft's lifecycle dates are Pacific time; a UTC
+    /// day boundary moves the edge by hours, which a hop date cannot resolve anyway.
+    public var firstUnsupportedUTC: Int64 {
+        (CivilDate.daysSinceEpoch(lastDay) ?? 0) * 86_400 + 86_400
+    }
+
+    /// Parses the `end_of_support` column of data/exchange-builds.tsv: `DATE`, `<=DATE` or `none`.
+    init?(tableValue: String, source: String) {
+        if tableValue == "none" { return nil }
+        if tableValue.hasPrefix("<=") {
+            self.init(lastDay: String(tableValue.dropFirst(2)), exactDate: false, source: source)
+        } else {
+            self.init(lastDay: tableValue, exactDate: true, source: source)
+        }
+    }
+}
+
+/// Proleptic Gregorian dates ↔ days since 1970-01-01 (Howard Hinnant's algorithms), so support dates
+/// compare with hop timestamps without Foundation's calendar.
+enum CivilDate {
+    static func daysSinceEpoch(_ iso: String) -> Int64? {
+        let parts = iso.split(separator: "-").map { Int64($0) }
+        guard parts.count == 3, let y0 = parts[0], let m = parts[1], let d = parts[2],
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// `YYYY-MM-DD` of the UTC day holding `utcSeconds`.
+    static func isoDay(_ utcSeconds: Int64) -> String {
+        let days = utcSeconds >= 0 ? utcSeconds / 86_400 : (utcSeconds - 86_399) / 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}

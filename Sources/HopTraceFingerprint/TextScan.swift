@@ -1,0 +1,84 @@
+/// Small, allocation-light scanning over header text. Product tags are ASCII and matched without regard
+/// to case (`(Exim 4.82)`, `(exim 4.82)`); Foundation and `Regex` are avoided because `Regex` is not
+/// `Sendable` (it cannot live in a static table under strict concurrency) and recompiling patterns per
+/// header would dominate batch runs over a mailbox.
+enum TextScan {
+    private static func fold(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
+
+    /// The first range of `needle` in `text` at or after `start`, ASCII case-insensitively.
+    static func find(_ needle: String, in text: Substring, from start: String.Index? = nil) -> Range<String.Index>? {
+        let n = Array(needle.utf8).map(fold)
+        guard let first = n.first else { return nil }
+        let u = text.utf8
+        var i = start ?? u.startIndex
+        while i < u.endIndex {
+            if fold(u[i]) == first {
+                var j = i, k = 0
+                while k < n.count, j < u.endIndex, fold(u[j]) == n[k] { j = u.index(after: j); k += 1 }
+                if k == n.count { return i..<j }
+            }
+            i = u.index(after: i)
+        }
+        return nil
+    }
+
+    static func contains(_ needle: String, in text: Substring) -> Bool { find(needle, in: text) != nil }
+
+    /// `text` from `open` (a `(`) to its matching `)`, nesting respected (`(ecelerity 2.1.1.3 r(11743))`).
+    /// Returns the inside, without the brackets; to the end of the text when unbalanced.
+    static func parenthesized(at open: String.Index, in text: Substring) -> Substring {
+        var depth = 0
+        var i = open
+        let start = text.index(after: open)
+        while i < text.endIndex {
+            let c = text[i]
+            if c == "(" { depth += 1 } else if c == ")" {
+                depth -= 1
+                if depth == 0 { return text[start..<i] }
+            }
+            i = text.index(after: i)
+        }
+        return text[start...]
+    }
+
+    /// The inside of the first comment that starts with `prefix` (`tag("Postfix", …)` finds `(Postfix)` and
+    /// `(Postfix, from userid 0)`). The character after the prefix must not continue a word, so
+    /// `(PostfixAdmin)` is not `(Postfix`.
+    static func tag(_ prefix: String, in text: Substring, wordEnd: Bool = true) -> Substring? {
+        var from = text.startIndex
+        while let r = find("(" + prefix, in: text, from: from) {
+            if !wordEnd || r.upperBound == text.endIndex || !isWordCharacter(text[r.upperBound]) {
+                return parenthesized(at: r.lowerBound, in: text)
+            }
+            from = r.upperBound
+        }
+        return nil
+    }
+
+    static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+
+    /// A version at the start of `text`: optional spaces and `v`, then digits and dots, plus any
+    /// characters in `extra` (`FP` suffixes for Domino: "8.5.3FP6"). Trailing dots are dropped.
+    static func version(at text: Substring, extra: (Character) -> Bool = { _ in false }) -> String? {
+        var s = text.drop { $0 == " " }
+        if let c = s.first, c == "v" || c == "V", let d = s.dropFirst().first, d.isASCII, d.isNumber { s = s.dropFirst() }
+        guard let c = s.first, c.isASCII, c.isNumber else { return nil }
+        var v = String(s.prefix { ($0.isASCII && ($0.isNumber || $0 == ".")) || extra($0) })
+        while v.hasSuffix(".") { v.removeLast() }
+        return v.isEmpty ? nil : v
+    }
+
+    /// The text after `range` up to the next space, `;`, `)` or end.
+    static func token(after index: String.Index, in text: Substring) -> Substring {
+        let rest = text[index...].drop { $0 == " " }
+        return rest.prefix { $0 != " " && $0 != ";" && $0 != ")" && $0 != "(" }
+    }
+
+    /// Host-name suffix test on a DNS name: equal to `suffix` or ending in `.suffix`; case and a trailing
+    /// dot (Google writes `mga07.intel.com.`) ignored.
+    static func host(_ name: String?, endsWith suffixes: [String]) -> Bool {
+        guard var n = name?.lowercased(), !n.isEmpty else { return false }
+        if n.hasSuffix(".") { n.removeLast() }
+        return suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
+    }
+}

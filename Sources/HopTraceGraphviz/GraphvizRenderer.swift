@@ -1,0 +1,156 @@
+import CGraphviz
+import HopTraceTopology
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one actor every Graphviz call runs on. `man cgraph`: "The library is not thread safe";
+/// measured here: two threads laying out graphs crash every time, with one shared context or
+/// one each, so the state is process-wide and every cgraph/gvc call must be serialised.
+@globalActor
+public actor GraphvizActor {
+    public static let shared = GraphvizActor()
+}
+
+/// Output formats, named by file extension.
+public enum GraphvizFormat: String, Sendable, Hashable, CaseIterable {
+    case svg, png, pdf
+    /// The DOT source itself (checked to parse), not Graphviz's laid-out rewrite of it: the
+    /// source is deterministic and re-renders anywhere.
+    case dot
+
+    /// The format a path's extension names (case-insensitive); nil for any other.
+    public init?(pathExtension path: String) {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        self.init(rawValue: path[path.index(after: dot)...].lowercased())
+    }
+}
+
+public enum GraphvizError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The output file's extension is not one of svg, png, pdf, dot.
+    case unsupportedFormat(String)
+    /// Graphviz could not read the DOT text.
+    case parse(String)
+    case layout(String)
+    case render(String)
+    /// The output file could not be written.
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedFormat(p): return "unsupported diagram format for \(p): use .svg, .png, .pdf or .dot"
+        case let .parse(m): return "Graphviz could not read the diagram: \(m)"
+        case let .layout(m): return "Graphviz layout failed: \(m)"
+        case let .render(m): return "Graphviz rendering failed: \(m)"
+        case let .io(m): return "could not write the diagram: \(m)"
+        }
+    }
+}
+
+/// Lays out DOT text with the `dot` engine and renders it through libgvc.
+@GraphvizActor
+public enum GraphvizRenderer {
+    /// The process-wide context, created on first use and never freed: Graphviz keeps
+    /// process-wide state, and freeing and re-creating contexts buys nothing.
+    private static var context: OpaquePointer?
+
+    private static func gvc() throws -> OpaquePointer {
+        if let context { return context }
+        // Errors go to a buffer read with aglasterr() instead of standard error.
+        _ = agseterr(AGMAX)
+        guard let c = gvContext() else { throw GraphvizError.layout("could not create a Graphviz context") }
+        context = c
+        return c
+    }
+
+    /// The newest error Graphviz recorded, copied out and freed. Touches no actor state, but
+    /// only ever runs from code on `GraphvizActor` (it reads Graphviz's global error buffer).
+    nonisolated private static func lastError(_ fallback: String) -> String {
+        guard let p = aglasterr() else { return fallback }
+        defer { free(p) }
+        let s = String(cString: p).trimmingCharacters(in: " \n\t")
+        return s.isEmpty ? fallback : s
+    }
+
+    /// A parsed and laid-out graph; frees the layout and the graph in `deinit`. Not Sendable and
+    /// only created inside the renderer's actor-isolated functions, which drop it before they
+    /// return: every use, and `deinit`, runs on `GraphvizActor`.
+    private final class LaidOutGraph {
+        let gvc: OpaquePointer
+        let graph: UnsafeMutablePointer<Agraph_t>
+        var laidOut = false
+
+        init(dot: String, gvc: OpaquePointer) throws {
+            _ = agreseterrors()
+            guard let g = dot.withCString({ agmemread($0) }) else {
+                throw GraphvizError.parse(GraphvizRenderer.lastError("not a DOT graph"))
+            }
+            self.gvc = gvc
+            self.graph = g
+        }
+
+        func layout() throws {
+            guard gvLayout(gvc, graph, "dot") == 0 else {
+                throw GraphvizError.layout(GraphvizRenderer.lastError("gvLayout returned an error"))
+            }
+            laidOut = true
+        }
+
+        deinit {
+            if laidOut { gvFreeLayout(gvc, graph) }
+            agclose(graph)
+        }
+    }
+
+    /// The diagram in `format`, as bytes.
+    public static func render(dot: String, format: GraphvizFormat) throws -> [UInt8] {
+        let graph = try LaidOutGraph(dot: dot, gvc: gvc())
+        if format == .dot { return Array(dot.utf8) }
+        try graph.layout()
+        var buffer: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        guard gvRenderData(graph.gvc, graph.graph, format.rawValue, &buffer, &length) == 0, let buffer else {
+            throw GraphvizError.render(lastError("gvRenderData returned an error for \(format.rawValue)"))
+        }
+        defer { gvFreeRenderData(buffer) }
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    /// Renders into a file whose extension picks the format.
+    public static func render(dot: String, toFile path: String) throws {
+        guard let format = GraphvizFormat(pathExtension: path) else { throw GraphvizError.unsupportedFormat(path) }
+        let bytes = try render(dot: dot, format: format)
+        try write(bytes, to: path)
+    }
+
+    /// Draws a topology (`DOTEncoder`) in `format`.
+    public static func render(_ topology: Topology, format: GraphvizFormat,
+                              options: DOTEncoder.Options = DOTEncoder.Options()) throws -> [UInt8] {
+        try render(dot: DOTEncoder.encode(topology, options: options), format: format)
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws {
+        guard let file = fopen(path, "wb") else {
+            throw GraphvizError.io("\(path): \(String(cString: strerror(errno)))")
+        }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file)
+        guard written == bytes.count, closed == 0 else {
+            throw GraphvizError.io("\(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,325 @@
+import HopTraceCore
+import HopTraceNetwork
+import HopTraceReceived
+
+extension Topology {
+    /// Infers the relay topology of one chain (hops oldest first).
+    ///
+    /// **Hosts.** Each hop gives two observations: its from-side and its by-side. Observations
+    /// are one host when
+    /// - they share a name (case-insensitive, trailing dot ignored); names that name nothing
+    ///   (`localhost`, `unknown`, an address literal as HELO, empty) never join anything;
+    /// - they share a public address (also documentation/reserved ones: example stand-ins);
+    /// - they share a private, shared (100.64/10) or link-local address, or a single-label name,
+    ///   *inside one organisation's network*: both observations (or, for one without a name of
+    ///   its own, the host on the other side of its hop) belong to one organisation. Two
+    ///   companies' 10.0.0.5 stay apart. Loopback addresses never join two observations; a
+    ///   sender at a loopback address with no name of its own is the receiver itself (a
+    ///   content filter handing the message back);
+    /// - one of them has no name and no address at all, and the other is the neighbouring
+    ///   side of the chain (an empty by-side is the next hop's sender, an empty from-side the
+    ///   previous hop's receiver);
+    /// - they belong to one organisation and their names share a specific first label
+    ///   (`VE1EUR02FT011.mail.protection.outlook.com` and
+    ///   `VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com`): a *likely* alias.
+    /// Each join is kept as a `HostMerge` with its hops.
+    ///
+    /// **Organisations.** See `OrganisationGrouping` for the rule.
+    ///
+    /// - Parameters:
+    ///   - organisationHint: the ASN and its organisation for a public address (the ASN
+    ///     database), when available.
+    ///   - publicSuffixList: the list that gives registrable domains.
+    public static func build(hops: [Hop],
+                             organisationHint: ((IPAddress) -> (asn: Int, org: String)?)? = nil,
+                             publicSuffixList: PublicSuffixList = .standard) -> Topology {
+        var builder = TopologyBuilder(hops: hops, psl: publicSuffixList, hint: organisationHint)
+        return builder.run()
+    }
+}
+
+/// Union–find over small integer ids.
+struct UnionFind {
+    var parent: [Int]
+    init(count: Int) { parent = Array(0..<count) }
+    mutating func find(_ x: Int) -> Int {
+        var root = x
+        while parent[root] != root { root = parent[root] }
+        var y = x
+        while parent[y] != root { let next = parent[y]; parent[y] = root; y = next }
+        return root
+    }
+    /// True when two different sets were joined. The smaller root stays root (determinism).
+    @discardableResult
+    mutating func union(_ a: Int, _ b: Int) -> Bool {
+        let ra = find(a), rb = find(b)
+        guard ra != rb else { return false }
+        if ra < rb { parent[rb] = ra } else { parent[ra] = rb }
+        return true
+    }
+}
+
+struct TopologyBuilder {
+    struct Observation {
+        var hop: Int
+        var side: HostEvidence.Side
+        var names: [String]
+        var keys: [String]
+        var address: IPAddress?
+        var scope: AddressScope?
+        /// Registrable domain of the observation's most trustworthy name (the by-name; on the
+        /// from-side the reverse DNS name, else the HELO).
+        var domain: String?
+        /// Organisation key of that name: `op:<operator>` or the registrable domain.
+        var orgKey: String?
+    }
+
+    let hops: [Hop]
+    let psl: PublicSuffixList
+    let hint: ((IPAddress) -> (asn: Int, org: String)?)?
+    var obs: [Observation] = []
+    /// Observation index of each hop's from-side and by-side, by position in `hops`.
+    var sides: [(from: Int, by: Int)] = []
+    var uf = UnionFind(count: 0)
+    var merges: [(a: Int, b: Int, reason: HostMerge.Reason)] = []
+
+    init(hops: [Hop], psl: PublicSuffixList, hint: ((IPAddress) -> (asn: Int, org: String)?)?) {
+        self.hops = hops
+        self.psl = psl
+        self.hint = hint
+    }
+
+    static func isNetworkLocal(_ s: AddressScope?) -> Bool { s == .private || s == .shared || s == .linkLocal }
+    static func isGloballyUnique(_ ip: IPAddress, _ s: AddressScope?) -> Bool {
+        guard s == .public || s == .documentation || s == .reserved else { return false }
+        return ip != .v4(0) && ip != .v6(0, 0)
+    }
+
+    mutating func observe(hop: Int, side: HostEvidence.Side, rawNames: [String?], trusted: String?, ip: IPAddress?) -> Int {
+        var names: [String] = []
+        var keys: [String] = []
+        var address = ip
+        for case let raw? in rawNames {
+            if address == nil, let literal = HostNames.address(in: raw) { address = literal }
+            guard let k = HostNames.key(raw), !keys.contains(k) else { continue }
+            names.append(raw.hasSuffix(".") ? String(raw.dropLast()) : raw)
+            keys.append(k)
+        }
+        var domain: String?
+        var orgKey: String?
+        if let t = trusted.flatMap(HostNames.key), !HostNames.isLocal(t), let rd = psl.registrableDomain(of: t) {
+            domain = rd
+            orgKey = KnownOperators.operatorName(forRegistrableDomain: rd).map { "op:" + $0 } ?? rd
+        }
+        let scope = address.map(AddressClassifier.scope(of:))
+        obs.append(Observation(hop: hop, side: side, names: names, keys: keys, address: address,
+                               scope: scope, domain: domain, orgKey: orgKey))
+        return obs.count - 1
+    }
+
+    mutating func join(_ a: Int, _ b: Int, _ reason: HostMerge.Reason) {
+        if uf.union(a, b) { merges.append((a, b, reason)) }
+    }
+
+    // MARK: - Run
+
+    mutating func run() -> Topology {
+        for hop in hops {
+            let r = hop.received
+            let f = r.from
+            let fromIndex = observe(hop: hop.index, side: .from, rawNames: [f?.helo, f?.rdns],
+                                    trusted: f?.rdns.flatMap(HostNames.key) != nil ? f?.rdns : f?.helo, ip: f?.ip)
+            let byIndex = observe(hop: hop.index, side: .by, rawNames: [r.by?.name], trusted: r.by?.name, ip: r.by?.ip)
+            sides.append((fromIndex, byIndex))
+        }
+        uf = UnionFind(count: obs.count)
+
+        // One connection named two ways (HELO ≠ reverse DNS): evidence, not a join.
+        for (i, o) in obs.enumerated() where o.side == .from && o.keys.count > 1 { merges.append((i, i, .sameConnection)) }
+        // A nameless loopback sender is the receiver itself.
+        for (f, b) in sides where obs[f].scope == .loopback && obs[f].keys.allSatisfy(HostNames.isLocal) {
+            join(f, b, .loopbackSender(obs[f].address!))
+        }
+        // Empty observations continue the chain.
+        func isEmpty(_ i: Int) -> Bool { obs[i].keys.isEmpty && obs[i].address == nil }
+        for (pos, (f, b)) in sides.enumerated() {
+            if isEmpty(b), pos + 1 < sides.count { join(b, sides[pos + 1].from, .chainContinuity) }
+            if isEmpty(f), pos > 0 { join(f, sides[pos - 1].by, .chainContinuity) }
+        }
+        // Shared global names.
+        var firstByName: [String: Int] = [:]
+        for (i, o) in obs.enumerated() {
+            for k in o.keys where !HostNames.isLocal(k) {
+                if let j = firstByName[k] { join(j, i, .sharedName(k)) } else { firstByName[k] = i }
+            }
+        }
+        // Shared globally unique addresses.
+        var firstByAddress: [IPAddress: Int] = [:]
+        for (i, o) in obs.enumerated() {
+            guard let ip = o.address, Self.isGloballyUnique(ip, o.scope) else { continue }
+            if let j = firstByAddress[ip] { join(j, i, .sharedAddress(ip)) } else { firstByAddress[ip] = i }
+        }
+        // Network-local joins and likely aliases depend on organisations, which depend on joins:
+        // repeat until nothing changes (each round joins at least two sets, so ≤ obs.count rounds).
+        while true {
+            let org = organisationComponents()
+            var changed = false
+            func vantage(_ i: Int) -> String? {
+                if let k = org.hostKey[uf.find(i)] { return k }
+                let (f, b) = sides[hopPosition(of: i)]
+                return org.hostKey[uf.find(i == f ? b : f)]
+            }
+            // Private addresses and single-label names, inside one organisation's network.
+            var localGroups: [String: [Int]] = [:]
+            var localOrder: [String] = []
+            for (i, o) in obs.enumerated() {
+                var tokens: [String] = o.keys.filter(HostNames.isLocal).map { "n:" + $0 }
+                if let ip = o.address, Self.isNetworkLocal(o.scope) { tokens.append("a:\(ip)") }
+                for t in tokens {
+                    if localGroups[t] == nil { localOrder.append(t) }
+                    localGroups[t, default: []].append(i)
+                }
+            }
+            for t in localOrder {
+                // The first observation of each network (vantage) takes the others in: linear.
+                var firstByVantage: [String: Int] = [:]
+                for i in localGroups[t]! {
+                    guard let v = vantage(i) else { continue }
+                    guard let j = firstByVantage[v] else { firstByVantage[v] = i; continue }
+                    guard uf.find(j) != uf.find(i) else { continue }
+                    let reason: HostMerge.Reason = t.hasPrefix("a:")
+                        ? .sharedAddress(obs[i].address!) : .sharedName(String(t.dropFirst(2)))
+                    join(j, i, reason)
+                    changed = true
+                }
+            }
+            // Likely aliases: one organisation, same specific first label.
+            var firstByLabel: [String: Int] = [:]
+            for (i, o) in obs.enumerated() {
+                guard let orgKey = org.hostKey[uf.find(i)] else { continue }
+                for (k, name) in zip(o.keys, o.names) {
+                    guard let label = HostNames.specificFirstLabel(k) else { continue }
+                    let slot = orgKey + "|" + label
+                    let written = String(name.prefix(label.count))
+                    if let j = firstByLabel[slot] {
+                        if uf.find(j) != uf.find(i) {
+                            join(j, i, .sharedFirstLabel(written))
+                            changed = true
+                        }
+                    } else {
+                        firstByLabel[slot] = i
+                    }
+                }
+            }
+            if !changed { break }
+        }
+        return assemble()
+    }
+
+    func hopPosition(of observation: Int) -> Int { observation / 2 }
+
+    /// Organisation components over name keys: keys on one host are one organisation, and so
+    /// are the two sides of a hop made over a private address.
+    struct OrgComponents {
+        var keyUF: UnionFind
+        var keyIndex: [String: Int]
+        var keys: [String]
+        /// Host root → component representative key (nil: no name-derived key).
+        var hostKey: [Int: String]
+    }
+
+    mutating func organisationComponents() -> OrgComponents {
+        var keyIndex: [String: Int] = [:]
+        var keys: [String] = []
+        for o in obs { if let k = o.orgKey, keyIndex[k] == nil { keyIndex[k] = keys.count; keys.append(k) } }
+        var kuf = UnionFind(count: keys.count)
+        var hostFirst: [Int: Int] = [:]
+        for (i, o) in obs.enumerated() {
+            guard let k = o.orgKey, let ki = keyIndex[k] else { continue }
+            let root = uf.find(i)
+            if let first = hostFirst[root] { kuf.union(first, ki) } else { hostFirst[root] = ki }
+        }
+        for (f, b) in sides where Self.isNetworkLocal(obs[f].scope) {
+            if let a = hostFirst[uf.find(f)], let c = hostFirst[uf.find(b)] { kuf.union(a, c) }
+        }
+        var hostKey: [Int: String] = [:]
+        for (root, ki) in hostFirst { hostKey[root] = keys[kuf.find(ki)] }
+        return OrgComponents(keyUF: kuf, keyIndex: keyIndex, keys: keys, hostKey: hostKey)
+
+    }
+
+    // MARK: - Assembly
+
+    mutating func assemble() -> Topology {
+        // Host ids in order of first appearance along the path.
+        var idOfRoot: [Int: Int] = [:]
+        var rootOfId: [Int] = [0]
+        for (f, b) in sides {
+            for i in [f, b] {
+                let r = uf.find(i)
+                if idOfRoot[r] == nil { idOfRoot[r] = rootOfId.count; rootOfId.append(r) }
+            }
+        }
+        var hostOfObs: [Int] = []
+        for i in obs.indices { hostOfObs.append(idOfRoot[uf.find(i)]!) }
+        let components = organisationComponents()
+        var keyOfHost: [Int: String] = [:]
+        for (root, key) in components.hostKey { if let id = idOfRoot[root] { keyOfHost[id] = key } }
+
+        var hosts: [Host] = []
+        for id in 1..<rootOfId.count {
+            let members = obs.indices.filter { hostOfObs[$0] == id }
+            var names: [String] = [], nameKeys: Set<String> = []
+            var addresses: [HostAddress] = []
+            var evidence: [HostEvidence] = []
+            var hopSet: [Int] = []
+            for i in members {
+                let o = obs[i]
+                for (n, k) in zip(o.names, o.keys) where nameKeys.insert(k).inserted { names.append(n) }
+                if let ip = o.address, let s = o.scope, !addresses.contains(where: { $0.ip == ip }) {
+                    addresses.append(HostAddress(ip: ip, scope: s))
+                }
+                evidence.append(HostEvidence(hop: o.hop, side: o.side, names: o.names, address: o.address))
+                if !hopSet.contains(o.hop) { hopSet.append(o.hop) }
+            }
+            let hostMerges = merges.filter { hostOfObs[$0.a] == id }.map {
+                HostMerge(reason: $0.reason, hops: Array(Set([obs[$0.a].hop, obs[$0.b].hop])).sorted())
+            }
+            let zone: Zone
+            if addresses.contains(where: { $0.scope == .public || $0.scope == .documentation }) {
+                zone = .internetFacing
+            } else if addresses.contains(where: { Self.isNetworkLocal($0.scope) || $0.scope == .loopback }) {
+                zone = .internal
+            } else {
+                zone = .unknown
+            }
+            hosts.append(Host(id: id, names: names, addresses: addresses, organisation: nil, zone: zone,
+                              hops: hopSet.sorted(), evidence: evidence, merges: hostMerges))
+        }
+
+        var edges: [Edge] = []
+        for (pos, hop) in hops.enumerated() {
+            let r = hop.received
+            let (f, b) = sides[pos]
+            edges.append(Edge(hop: hop.index, from: hostOfObs[f], to: hostOfObs[b], protocolName: r.with?.keyword,
+                              authenticated: r.with?.authenticated ?? (r.from?.authenticated != nil),
+                              tls: (r.with?.tls ?? false) || r.tls != nil, tlsVersion: r.tls?.version,
+                              delaySeconds: hop.delaySeconds, via: r.via))
+        }
+
+        let organisations = OrganisationGrouping.group(hosts: &hosts, observations: obs, hostOfObs: hostOfObs,
+                                                       keyOfHost: keyOfHost, components: components,
+                                                       edges: edges, hint: hint)
+        var topology = Topology(hosts: hosts, organisations: organisations, edges: edges)
+        Inference.derive(into: &topology, observations: obs, sides: sides)
+        return topology
+    }
+}
+
+extension TopologyBuilder.OrgComponents {
+    /// The component representative of an organisation key (the key itself when unknown).
+    mutating func representative(of key: String) -> String {
+        guard let i = keyIndex[key] else { return key }
+        return keys[keyUF.find(i)]
+    }
+}

@@ -1,0 +1,88 @@
+import HopTraceAuth
+import HopTraceCore
+import Testing
+
+@Suite("SPF macro expansion")
+struct SPFMacroTests {
+    static let v4 = SPFMacroValues(sender: "strong-bad@email.example.com", localPart: "strong-bad",
+                                   senderDomain: "email.example.com", domain: "email.example.com",
+                                   ip: IPAddress("192.0.2.3")!, helo: "mx.example.org",
+                                   validatedName: "mx.example.org", receivingHost: "rx.example.net", timestamp: 1_700_000_000)
+
+    /// RFC 7208 §7.4 examples.
+    @Test(arguments: [
+        ("%{s}", "strong-bad@email.example.com"),
+        ("%{o}", "email.example.com"),
+        ("%{d}", "email.example.com"),
+        ("%{d4}", "email.example.com"),
+        ("%{d3}", "email.example.com"),
+        ("%{d2}", "example.com"),
+        ("%{d1}", "com"),
+        ("%{dr}", "com.example.email"),
+        ("%{d2r}", "example.email"),
+        ("%{l}", "strong-bad"),
+        ("%{l-}", "strong.bad"),
+        ("%{lr}", "strong-bad"),
+        ("%{lr-}", "bad.strong"),
+        ("%{l1r-}", "strong"),
+        ("%{ir}.%{v}._spf.%{d2}", "3.2.0.192.in-addr._spf.example.com"),
+        ("%{lr-}.lp._spf.%{d2}", "bad.strong.lp._spf.example.com"),
+        ("%{lr-}.lp.%{ir}.%{v}._spf.%{d2}", "bad.strong.lp.3.2.0.192.in-addr._spf.example.com"),
+        ("%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}", "3.2.0.192.in-addr.strong.lp._spf.example.com"),
+        ("%{d2}.trusted-domains.example.net", "example.com.trusted-domains.example.net"),
+        ("%{p}.%{h}.x", "mx.example.org.mx.example.org.x"),
+        ("%%%_%-", "% %20"),
+        ("%{S}", "strong-bad%40email.example.com"),
+        ("%{d500r}", "com.example.email"),
+        ("%{d1000}", "email.example.com"),
+        ("trailing.dot.example.", "trailing.dot.example"),
+    ])
+    func rfcExamples(spec: String, expected: String) throws {
+        let ms = try SPFParser.domainSpec(spec)
+        #expect(SPFMacroExpansion.expand(ms, values: Self.v4, mode: .domain) == expected)
+    }
+
+    @Test func ipv6Examples() throws {
+        var values = Self.v4
+        values.ip = IPAddress("2001:db8::cb01")!
+        let ms = try SPFParser.domainSpec("%{ir}.%{v}._spf.%{d2}")
+        #expect(SPFMacroExpansion.expand(ms, values: values, mode: .domain)
+                == "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com")
+        #expect(SPFMacroExpansion.reverseName(values.ip) == "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa")
+        let exp = try SPFParser.explainString("%{c} %{v}")
+        #expect(SPFMacroExpansion.expand(exp, values: values, mode: .explanation) == "2001:db8::cb01 ip6")
+    }
+
+    @Test func explanationOnlyLettersAndTrailingDot() throws {
+        let exp = try SPFParser.explainString("%{c} via %{r} at %{t}. See %{d}.")
+        #expect(SPFMacroExpansion.expand(exp, values: Self.v4, mode: .explanation)
+                == "192.0.2.3 via rx.example.net at 1700000000. See email.example.com.")
+    }
+
+    @Test func urlEscapeKeepsUnreservedOnly() {
+        #expect(SPFMacroExpansion.urlEscape("~jack&jill=up-a_b3.c") == "~jack%26jill%3Dup-a_b3.c")
+        #expect(SPFMacroExpansion.urlEscape("a b/é") == "a%20b%2F%C3%A9")
+    }
+
+    @Test func longNamesAreCutFromTheLeftAtLabels() {
+        let label = String(repeating: "a", count: 60)
+        let long = (0..<6).map { _ in label }.joined(separator: ".") + ".example.com"
+        let cut = SPFMacroExpansion.truncateDomain(long)
+        #expect(cut.utf8.count <= 253)
+        #expect(long.hasSuffix(cut) && cut.hasPrefix("a"))
+        #expect(cut == (0..<3).map { _ in label }.joined(separator: ".") + ".example.com")
+    }
+
+    /// Macro bombs stay bounded: a thousand %{s} of a long sender, and %{d500r}.
+    @Test func macroBombsAreBounded() throws {
+        var values = Self.v4
+        values.sender = String(repeating: "x.", count: 500) + "@example.com"
+        let bomb = "v=spf1 exists:" + String(repeating: "%{s}", count: 3000) + " -all"
+        let record = try SPFParser.parse(bomb)
+        guard case let .exists(spec) = record.directives[0].mechanism else { Issue.record("exists"); return }
+        let out = SPFMacroExpansion.expand(spec, values: values, mode: .domain)
+        #expect(out.utf8.count <= 253)
+        let exp = try SPFParser.explainString(String(repeating: "%{s}", count: 3000))
+        #expect(SPFMacroExpansion.expand(exp, values: values, mode: .explanation).count == SPFLimits.maxExplanationLength)
+    }
+}

@@ -1,0 +1,101 @@
+import Testing
+@testable import HopTraceTopology
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+@Suite struct PublicSuffixListTests {
+    static let rules = """
+    // ===BEGIN ICANN DOMAINS===
+    com
+    uk
+    co.uk
+    *.ck
+    !www.ck
+    jp
+    kobe.jp
+    *.kobe.jp
+    !city.kobe.jp
+    公司.cn
+    cn
+    // ===END ICANN DOMAINS===
+    // ===BEGIN PRIVATE DOMAINS===
+    blogspot.com
+    // ===END PRIVATE DOMAINS===
+    """
+
+    @Test(arguments: [
+        ("example.com", "example.com"), ("WWW.Example.COM", "example.com"), ("com", nil),
+        ("a.b.example.co.uk", "example.co.uk"), ("co.uk", nil), ("example.uk", "example.uk"),
+        ("test.ck", nil), ("b.test.ck", "b.test.ck"), ("www.ck", "www.ck"), ("www.www.ck", "www.ck"),
+        ("c.kobe.jp", nil), ("b.c.kobe.jp", "b.c.kobe.jp"), ("www.city.kobe.jp", "city.kobe.jp"),
+        ("a.b.example.example", "example.example"), ("example", nil), (".example.com", nil), ("a..com", nil),
+        ("", nil), ("mail-pj1-f45.google.com.", "google.com"),
+        ("食狮.公司.cn", "食狮.公司.cn"), ("xn--85x722f.xn--55qx5d.cn", "xn--85x722f.xn--55qx5d.cn"),
+        ("x.blogspot.com", "x.blogspot.com"),
+    ] as [(String, String?)])
+    func registrableDomain(_ input: String, _ expected: String?) {
+        let list = PublicSuffixList(text: Self.rules)
+        #expect(list.registrableDomain(of: input) == expected)
+    }
+
+    @Test func privateSectionCanBeLeftOut() {
+        let list = PublicSuffixList(text: Self.rules, includePrivateSection: false)
+        #expect(list.registrableDomain(of: "x.blogspot.com") == "blogspot.com")
+    }
+
+    @Test(arguments: [("公司", "xn--55qx5d"), ("中国", "xn--fiqs8s"), ("食狮", "xn--85x722f"),
+                      ("bücher", "xn--bcher-kva"), ("example", "example")])
+    func punycode(_ u: String, _ a: String) {
+        #expect(Punycode.aLabel(u) == a)
+    }
+
+    @Test func bundledListMatchesDataFile() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("data/public_suffix_list.dat").path
+        let file = try #require(PublicSuffixList(contentsOfFile: path))
+        #expect(file.sameRules(as: .bundled), "run scripts/generate-psl --no-copy")
+        #expect(PublicSuffixList.bundled.ruleCount > 9000)
+    }
+
+    @Test func standardListLoads() {
+        let list = PublicSuffixList.standard
+        #expect(list.ruleCount > 5000)
+        #expect(list.registrableDomain(of: "RDW083A006ED62.bt.com") == "bt.com")
+        #expect(list.registrableDomain(of: "amg1.gbse.gb.net") == "gbse.gb.net")
+        #expect(list.registrableDomain(of: "VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com") == "outlook.com")
+        #expect(list.registrableDomain(of: "a.b.example.co.uk") == "example.co.uk")
+    }
+
+    /// publicsuffix.org's test_psl.txt (CC0), when the shared conformance folder is present.
+    static let conformancePath = Fixtures.packageRoot
+        .appendingPathComponent("../shared/conformance/dmarc/psl/test_psl.txt").standardizedFileURL.path
+
+    static func conformanceCases() -> [(String, String?)] {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: conformancePath)) else { return [] }
+        var cases: [(String, String?)] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard line.hasPrefix("checkPublicSuffix("), line.hasSuffix(");") else { continue }
+            let args = line.dropFirst("checkPublicSuffix(".count).dropLast(2)
+            let parts = args.components(separatedBy: ", ")
+            guard parts.count == 2 else { continue }
+            func value(_ s: String) -> String? { s == "null" ? nil : String(s.dropFirst().dropLast()) }
+            guard let input = value(parts[0]) else { continue }   // null input: no name to test
+            cases.append((input, value(parts[1])))
+        }
+        return cases
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: conformancePath), "shared/conformance absent"))
+    func conformance() {
+        let cases = Self.conformanceCases()
+        #expect(cases.count >= 70)
+        for list in [PublicSuffixList.standard, PublicSuffixList.bundled] {
+            for (input, expected) in cases {
+                #expect(list.registrableDomain(of: input) == expected, "\(input)")
+            }
+        }
+    }
+}

@@ -42,9 +42,10 @@ let package = Package(
         .target(name: "HopTraceGraphviz", dependencies: ["HopTraceTopology", "CGraphviz"]),
         .target(name: "HopTraceReport", dependencies: [
             "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
+            "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology",
         ]),
         .executableTarget(name: "hoptrace", dependencies: [
-            "HopTraceReport", "HopTraceDNS", "HopTraceAuth",
+            "HopTraceReport", "HopTraceDNS", "HopTraceAuth", "HopTraceGeo", "HopTraceGraphviz", "HopTraceTopology",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,7 +66,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport"]),
+        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS"], exclude: ["Golden"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound"]),
         .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceTestSupport"]),
     ]

@@ -25,12 +25,19 @@ enum TextScan {
     static func contains(_ needle: String, in text: Substring) -> Bool { find(needle, in: text) != nil }
 
     /// `text` from `open` (a `(`) to its matching `)`, nesting respected (`(ecelerity 2.1.1.3 r(11743))`).
-    /// Returns the inside, without the brackets; to the end of the text when unbalanced.
+    /// Returns the inside, without the brackets; to the end of the text when unbalanced, but never
+    /// more than `maxComment` characters: product comments are short, and callers scan every `(`
+    /// of a header, so an attacker's 50,000 unclosed `(` must not make that quadratic.
+    static let maxComment = 256
+
     static func parenthesized(at open: String.Index, in text: Substring) -> Substring {
         var depth = 0
         var i = open
         let start = text.index(after: open)
+        var steps = 0
         while i < text.endIndex {
+            steps += 1
+            if steps > maxComment { return text[start..<i] }
             let c = text[i]
             if c == "(" { depth += 1 } else if c == ")" {
                 depth -= 1

@@ -1,42 +1,175 @@
+import HopTraceAuth
 import HopTraceCore
+import HopTraceDNS
+import HopTraceFingerprint
+import HopTraceGeo
 import HopTraceMessage
 import HopTraceNetwork
 import HopTraceReceived
+import HopTraceTopology
 
-/// The pipeline: message → chains → hops → address scopes → findings.
-/// Later stages (software, topology, authentication) extend it; each reads the previous
-/// stages' values only.
+/// What an analysis may use beyond the message itself. Everything is injected: the tests run
+/// with databases and DNS snapshots they make, the command line with what the user named.
+public struct AnalysisOptions: Sendable {
+    /// GeoIP/ASN databases (`GeoLookup.none` when there are none).
+    public var geo: GeoLookup
+    /// Notes about where the databases came from, for the report.
+    public var geoNotes: [String]
+    /// Where SPF, DKIM and DMARC replays get their DNS answers; nil = offline (recorded verdicts
+    /// only, and the report says which replays were skipped).
+    public var resolver: (any DNSResolver)?
+    /// Where the answers come from, in words ("snapshot x.zone", "live via …, 2026-11-29").
+    public var dnsSource: String
+    /// The analysis's own time (UTC seconds): today, or fixed for reproducible output.
+    public var now: Int64
+
+    public init(geo: GeoLookup = .none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
+                dnsSource: String = "none (offline)", now: Int64 = 0) {
+        self.geo = geo
+        self.geoNotes = geoNotes
+        self.resolver = resolver
+        self.dnsSource = dnsSource
+        self.now = now
+    }
+}
+
+/// The pipeline: message → chains → hops → address scopes, software and geography → topology
+/// → findings. Each stage reads the previous stages' values only.
 public enum Analyzer {
     /// Analyses one message. Throws only when the input cannot be read as mail at all.
-    public static func analyze(_ bytes: [UInt8]) throws(IntakeError) -> Report {
+    public static func analyze(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions()) async throws(IntakeError) -> Report {
         let intake = try MessageIntake.read(bytes)
-        let chains = intake.chains.map(analyzeChain)
-        return Report(reportKind: intake.reportKind, chains: chains, findings: intake.findings)
+        var chains: [ChainReport] = []
+        for input in intake.chains {
+            // The body is the outer message's (DKIM of an embedded original would need its part's
+            // body; receipts carry none).
+            let body = input.source == .message ? DKIMMessage.split(bytes)?.body : nil
+            chains.append(await analyzeChain(input, body: body, options: options))
+        }
+        return Report(reportKind: intake.reportKind, chains: chains, findings: intake.findings, notes: options.geoNotes)
     }
 
     /// Analyses every message of an mbox mailbox; a message that cannot be read is recorded as
     /// such and the others go on.
-    public static func analyzeMailbox(_ bytes: [UInt8]) -> BatchReport {
-        let messages = Mailbox.split(mbox: bytes)
-        return BatchReport(entries: messages.enumerated().map { i, slice in
-            BatchReport.Entry(label: String(i + 1), result: Result(catching: { () throws(IntakeError) in try analyze(Array(slice)) }))
-        })
+    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions()) async -> BatchReport {
+        var entries: [BatchReport.Entry] = []
+        for (i, slice) in Mailbox.split(mbox: bytes).enumerated() {
+            do {
+                entries.append(.init(label: String(i + 1), result: .success(try await analyze(Array(slice), options: options))))
+            } catch {
+                entries.append(.init(label: String(i + 1), result: .failure(error)))
+            }
+        }
+        return BatchReport(entries: entries)
     }
 
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]
 
-    static func analyzeChain(_ input: ChainInput) -> ChainReport {
+    static func analyzeChain(_ input: ChainInput, body: [UInt8]?, options: AnalysisOptions) async -> ChainReport {
         let received = input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
         let chain = ChainBuilder.build(received)
-        let hops = chain.hops.map { hop in
-            HopReport(hop: hop,
-                      fromScope: hop.received.from?.ip.map(AddressClassifier.scope(of:)),
-                      byScope: hop.received.by?.ip.map(AddressClassifier.scope(of:)))
+        let (software, otherSoftware) = attributeSoftware(input.headers, hops: chain.hops)
+        var findings = chain.findings
+        let hops = chain.hops.enumerated().map { i, hop -> HopReport in
+            let fromScope = hop.received.from?.ip.map(AddressClassifier.scope(of:))
+            let byScope = hop.received.by?.ip.map(AddressClassifier.scope(of:))
+            return HopReport(hop: hop, fromScope: fromScope, byScope: byScope, software: software[i],
+                             fromGeo: geo(hop.received.from?.ip, fromScope, options.geo),
+                             byGeo: geo(hop.received.by?.ip, byScope, options.geo))
         }
+        for hop in hops {
+            guard let t = hop.received.timestamp?.utcSeconds else { continue }
+            findings += SoftwareFingerprinter.supportFindings(for: hop.software, hopIndex: hop.index, at: t)
+        }
+        var topology = Topology.build(hops: chain.hops, organisationHint: { ip in
+            guard let record = options.geo.lookup(ip, scope: AddressClassifier.scope(of: ip)), let asn = record.asn else { return nil }
+            return (asn: asn, org: record.org ?? "AS\(asn)")
+        })
+        // The diagram shows each host's software: a hop's software ran on its receiver.
+        for hop in hops {
+            guard let edge = topology.edges.first(where: { $0.hop == hop.index }) else { continue }
+            for id in hop.software {
+                // Most evidence is about the receiver; some (a sender's reverse name) about the client.
+                let hostID = id.side == .from ? edge.from : edge.to
+                guard let k = topology.hosts.firstIndex(where: { $0.id == hostID }),
+                      !topology.hosts[k].software.contains(id.shortName) else { continue }
+                topology.hosts[k].software.append(id.shortName)
+            }
+        }
+        findings += topology.findings
+        let times = chain.hops.compactMap { $0.received.timestamp?.utcSeconds }
+        let authentication = await AuthForensics.analyze(ForensicsInput(
+            chain: input, hops: chain.hops, topology: topology, body: body, resolver: options.resolver,
+            dnsSource: options.dnsSource, messageTime: times.max(), now: options.now))
+        findings += authentication.findings
+        // The diagram marks where authentication broke; drawing code stays as it is.
+        topology.annotations += authentication.annotations
         let summary: [(name: String, value: String)] = summaryHeaders.compactMap { name in
             input.headers.first(name).map { (name: name, value: EncodedWords.decode($0.value)) }
         }
         return ChainReport(source: input.source, part: input.part, container: input.container,
-                           summary: summary, hops: hops, findings: chain.findings)
+                           summary: summary, hops: hops, findings: findings, topology: topology,
+                           otherSoftware: otherSoftware, authentication: authentication)
+    }
+
+    static func geo(_ ip: IPAddress?, _ scope: AddressScope?, _ lookup: GeoLookup) -> GeoRecord? {
+        guard let ip, let scope, lookup.isEnabled else { return nil }
+        return lookup.lookup(ip, scope: scope)
+    }
+
+    /// Ties software to hops: what a Received line names belongs to its receiver; software named
+    /// by other headers belongs to the receiver that added them, which is the first Received
+    /// below them (receivers prepend their fields with their Received). Fields below every
+    /// Received (hMailServer appends its `X-hMailServer-*` at the end) are tied by elimination:
+    /// to the one receiver whose software nothing else names. Returns software per hop (in hop
+    /// order) and what could not be tied to a hop (the author's mail client, or ambiguous).
+    static func attributeSoftware(_ headers: HeaderBlock, hops: [Hop]) -> ([[SoftwareIdentification]], [SoftwareIdentification]) {
+        var perHop = hops.map { SoftwareFingerprinter.identify($0.received, headerIndex: $0.location?.headerIndex) }
+        var other: [SoftwareIdentification] = []
+        let fields = headers.fields.filter { !$0.is("Received") }.map { (name: $0.name, value: $0.value, index: $0.location.headerIndex) }
+        let receivedIndexes = hops.map { $0.location?.headerIndex ?? -1 }
+        var unplaced: [SoftwareIdentification] = []
+        for id in SoftwareFingerprinter.identify(headers: fields) {
+            guard id.side != .client, let at = id.evidence.headerIndex else { other.append(id); continue }
+            // hMailServer appends its `X-hMailServer-*` fields at the end of the header (its
+            // source, and the article's Raynet excerpt): their position says nothing.
+            let appends = id.product == "hMailServer"
+            if !appends, let i = SoftwareFingerprinter.attributeToHop(headerIndex: at, receivedIndexes: receivedIndexes) {
+                if !perHop[i].contains(where: { $0.product == id.product }) { perHop[i].append(id) }
+            } else {
+                unplaced.append(id)
+            }
+        }
+        for var id in unplaced {
+            if perHop.contains(where: { $0.contains { $0.product == id.product } }) { continue }
+            let candidates = hops.indices.filter { hops[$0].received.by?.name != nil && perHop[$0].isEmpty }
+            if candidates.count == 1 {
+                let i = candidates[0]
+                let note = "tied to hop \(hops[i].index) by elimination: its headers' position says nothing, and hop \(hops[i].index)'s receiver is the only one whose software nothing else names"
+                id.note = id.note.map { $0 + "; " + note } ?? note
+                perHop[i].append(id)
+            } else {
+                other.append(id)
+            }
+        }
+        return (perHop, other)
+    }
+}
+
+extension SoftwareIdentification {
+    /// For the diagram: the release when known (`Exchange Server 2010 SP3 Update Rollup 5`),
+    /// else product and version (`Exim 4.82`).
+    public var shortName: String {
+        if let release { return release }
+        if let version, !product.contains(version) { return product + " " + version }
+        return product
+    }
+
+    /// `Exim 4.82`, `Microsoft Exchange Server 2010 (Exchange Server 2010 SP3 Update Rollup 5)`.
+    public var displayName: String {
+        var s = product
+        if let version, !product.contains(version) { s += " " + version }
+        if let release { s += " (" + release + ")" }
+        return s
     }
 }

@@ -1,5 +1,9 @@
+import HopTraceAuth
 import HopTraceCore
+import HopTraceFingerprint
+import HopTraceGeo
 import HopTraceReceived
+import HopTraceTopology
 
 /// The JSON contract of DESIGN.md ("Contract: command line and JSON"). Field order follows the
 /// contract; fields beyond it are additions, never renames.
@@ -31,6 +35,7 @@ public enum JSONRenderer {
             ("report_kind", .string(report.reportKind)),
             ("chains", .array(report.chains.map(chain))),
             ("findings", .array(report.findings.map(finding))),
+            ("notes", .array(report.notes.map { .string($0) })),
         ]
     }
 
@@ -40,13 +45,15 @@ public enum JSONRenderer {
             ("part", .string(c.part)),
             ("container", .string(c.container)),
             ("headers", .object(c.summary.map { ($0.name, .string($0.value)) })),
-            ("hops", .array(c.hops.map(hop))),
-            ("hosts", .array([])),
+            ("hops", .array(c.hops.map { hop($0, c.authentication.hop($0.index)) })),
+        ] + c.topology.jsonFields + [
+            ("authentication", authentication(c.authentication)),
             ("findings", .array(c.findings.map(finding))),
+            ("other_software", .array(c.otherSoftware.map(software))),
         ])
     }
 
-    static func hop(_ h: HopReport) -> JSONValue {
+    static func hop(_ h: HopReport, _ auth: HopAuthentication?) -> JSONValue {
         let r = h.received
         let from: JSONValue = r.from.map { f in
             .object([
@@ -59,6 +66,7 @@ public enum JSONRenderer {
                 ("zone", .string(f.zone)),
                 ("authenticated", .string(f.authenticated)),
                 ("may_be_forged", .bool(f.mayBeForged)),
+                ("geo", geo(h.fromGeo)),
             ])
         } ?? .null
         let by: JSONValue = r.by.map { b in
@@ -66,6 +74,7 @@ public enum JSONRenderer {
                 ("name", .string(b.name)),
                 ("ip", .string(b.ip?.description)),
                 ("scope", .string(h.byScope?.rawValue)),
+                ("geo", geo(h.byGeo)),
             ])
         } ?? .null
         let tls: JSONValue = r.tls.map { t in
@@ -80,6 +89,8 @@ public enum JSONRenderer {
             ("for", .string(r.recipients.first)),
             ("time", .string(r.timestamp?.iso8601)),
             ("delay_seconds", .int(h.hop.delaySeconds)),
+            ("software", .array(h.software.map(software))),
+            ("spf", auth?.spf.map(AuthForensics.hopSPFJSON) ?? .null),
             ("raw", .string(r.raw)),
             ("header_index", .int(h.hop.location?.headerIndex)),
             ("recipients", .array(r.recipients.map { .string($0) })),
@@ -91,6 +102,97 @@ public enum JSONRenderer {
             ("software_named", .array(r.software.map { .string($0) })),
             ("comment", .string(r.commentOnly)),
             ("unparsed", .array(r.unparsed.map { .string($0) })),
+            ("verdicts", .array((auth?.verdicts ?? []).map(verdict))),
+            ("attribution_notes", .array((auth?.attributionNotes ?? []).map { .string($0) })),
+        ])
+    }
+
+    static func verdict(_ v: RecordedVerdict) -> JSONValue {
+        .object([
+            ("method", .string(v.methodName)),
+            ("result", .string(v.result)),
+            ("inferred", .bool(v.inferred)),
+            ("domain", .string(v.domain)),
+            ("client_ip", .string(v.clientIP?.description)),
+            ("receiver", .string(v.receiver)),
+            ("reason", .string(v.reason)),
+            ("header", .string(v.header)),
+            ("header_index", .int(v.headerIndex)),
+        ])
+    }
+
+    static func authentication(_ a: ChainAuthentication) -> JSONValue {
+        .object([
+            ("dkim", .array(a.dkim.map { d in
+                .object([
+                    ("domain", .string(d.domain)),
+                    ("selector", .string(d.selector)),
+                    ("result", .string(d.result.rawValue)),
+                    ("failure", .string(d.failure?.description)),
+                ])
+            })),
+            ("recorded_dkim", .array(a.recordedDKIM.map { r in
+                .object([("hop", .int(r.hop)), ("verdict", verdict(r.verdict))])
+            })),
+            ("arc", a.arc.map { arc in
+                .object([
+                    ("result", .string(arc.result.rawValue)),
+                    ("instances", .int(arc.instanceCount)),
+                    ("broken_at", .int(arc.brokenAt)),
+                    ("failure", .string(arc.failure?.description)),
+                    ("ledger", .array(a.arcLedger.map { e in
+                        .object([
+                            ("instance", .int(e.instance)),
+                            ("hop", .int(e.hop)),
+                            ("seal_domain", .string(e.sealDomain)),
+                            ("authserv_id", .string(e.authservID)),
+                            ("verdicts", .array(e.verdicts.map(verdict))),
+                        ])
+                    })),
+                ])
+            } ?? .null),
+            ("dmarc", .array(a.dmarcChecks.map { c in
+                .object([
+                    ("hop", .int(c.hop)),
+                    ("basis", .string(c.basis)),
+                    ("result", .string(c.evaluation.result.rawValue)),
+                    ("from_domain", .string(c.evaluation.fromDomain)),
+                    ("policy", .string(c.evaluation.policy?.rawValue)),
+                    ("spf_aligned", .bool(c.evaluation.spfAligned)),
+                    ("dkim_aligned", .bool(c.evaluation.dkimAligned)),
+                    ("recorded", .string(c.recorded)),
+                    ("recorded_action", .string(c.recordedAction)),
+                    ("explanation", .string(c.evaluation.explanation)),
+                ])
+            })),
+            ("unattributed_verdicts", .array(a.unattributed.map(verdict))),
+            ("notes", .array(a.notes.map { .string($0) })),
+        ])
+    }
+
+    static func software(_ s: SoftwareIdentification) -> JSONValue {
+        .object([
+            ("product", .string(s.product)),
+            ("version", .string(s.version)),
+            ("release", .string(s.release)),
+            ("exact", .bool(s.exact)),
+            ("note", .string(s.note)),
+            ("role", .string(s.role)),
+            ("evidence", .object([
+                ("header", .string(s.evidence.header)),
+                ("header_index", .int(s.evidence.headerIndex)),
+                ("text", .string(s.evidence.text)),
+            ])),
+        ])
+    }
+
+    static func geo(_ g: GeoRecord?) -> JSONValue {
+        guard let g else { return .null }
+        return .object([
+            ("country", .string(g.country)),
+            ("city", .string(g.city)),
+            ("asn", .int(g.asn)),
+            ("org", .string(g.org)),
         ])
     }
 

@@ -1,6 +1,9 @@
 import HopTraceCore
+import HopTraceFingerprint
+import HopTraceGeo
 import HopTraceMessage
 import HopTraceReceived
+import HopTraceTopology
 
 /// Everything hoptrace concluded about one message. Renderers only read this value.
 public struct Report: Sendable, Hashable {
@@ -11,11 +14,14 @@ public struct Report: Sendable, Hashable {
     public var chains: [ChainReport]
     /// Findings about the message as a whole (intake limits, unreadable parts).
     public var findings: [Finding]
+    /// What the analysis used and could not use (GeoIP databases, DNS source, skipped checks).
+    public var notes: [String]
 
-    public init(reportKind: String?, chains: [ChainReport], findings: [Finding]) {
+    public init(reportKind: String?, chains: [ChainReport], findings: [Finding], notes: [String] = []) {
         self.reportKind = reportKind
         self.chains = chains
         self.findings = findings
+        self.notes = notes
     }
 }
 
@@ -28,11 +34,19 @@ public struct ChainReport: Sendable, Hashable {
     public var summary: [(name: String, value: String)]
     public var hops: [HopReport]
     public var findings: [Finding]
+    /// The relay topology of this chain: hosts, organisations, boundaries.
+    public var topology: Topology
+    /// Software named by headers that belongs to the message's author, not to a hop
+    /// (`X-Mailer`, `User-Agent`), and server software no hop could be tied to.
+    public var otherSoftware: [SoftwareIdentification]
+    /// Recorded and replayed SPF per hop, DKIM, ARC, DMARC, and what broke where.
+    public var authentication: ChainAuthentication
 
     public static func == (a: ChainReport, b: ChainReport) -> Bool {
         a.source == b.source && a.part == b.part && a.container == b.container
             && a.summary.map(\.name) == b.summary.map(\.name) && a.summary.map(\.value) == b.summary.map(\.value)
-            && a.hops == b.hops && a.findings == b.findings
+            && a.hops == b.hops && a.findings == b.findings && a.topology == b.topology
+            && a.otherSoftware == b.otherSoftware && a.authentication == b.authentication
     }
 
     public func hash(into h: inout Hasher) {
@@ -45,6 +59,12 @@ public struct HopReport: Sendable, Hashable {
     public var hop: Hop
     public var fromScope: AddressScope?
     public var byScope: AddressScope?
+    /// Software of this hop's receiver (it wrote the header), from the Received line and from
+    /// other headers it added.
+    public var software: [SoftwareIdentification]
+    /// Country/ASN of public addresses (nil without a database, or for non-public scopes).
+    public var fromGeo: GeoRecord?
+    public var byGeo: GeoRecord?
 
     public var index: Int { hop.index }
     public var received: ReceivedHeader { hop.received }

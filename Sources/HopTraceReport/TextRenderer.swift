@@ -1,5 +1,9 @@
+import HopTraceAuth
 import HopTraceCore
+import HopTraceFingerprint
+import HopTraceGeo
 import HopTraceReceived
+import HopTraceTopology
 
 /// The readable terminal report: one block per chain, one line per hop in travel order, the
 /// findings below. Every string that came from the message goes through
@@ -20,6 +24,7 @@ public struct TextRenderer: Sendable {
             out.append("\(report.chains.count) \(chainWord).")
         }
         for finding in report.findings { out.append(line(for: finding, indent: "")) }
+        for note in report.notes { out.append(dim("note: " + clean(note))) }
         for (i, chain) in report.chains.enumerated() {
             out.append("")
             out.append(contentsOf: render(chain, number: i + 1))
@@ -58,6 +63,14 @@ public struct TextRenderer: Sendable {
         let width = String(chain.hops.count).count
         for hop in chain.hops {
             out.append(contentsOf: render(hop, width: width))
+        }
+        if !chain.topology.hosts.isEmpty {
+            out.append("  Hosts:")
+            for host in chain.topology.hosts { out.append(contentsOf: render(host)) }
+        }
+        out.append(contentsOf: render(chain.authentication, chain: chain))
+        for id in chain.otherSoftware {
+            out.append("  " + (id.side == .client ? "Sender's client: " : "Software not tied to a hop: ") + clean(id.displayName))
         }
         if !chain.findings.isEmpty {
             out.append("  Findings:")
@@ -101,7 +114,68 @@ public struct TextRenderer: Sendable {
         if let b = r.serverBuild { extra.append("build " + b) }
         if !r.software.isEmpty { extra.append(r.software.joined(separator: "; ")) }
         if !extra.isEmpty { lines.append(pad + dim(clean(truncate(extra.joined(separator: "  "), 160)))) }
+        for id in hop.software {
+            var s = (id.side == .from ? "sender software: " : "software: ") + id.displayName
+            if let role = id.role { s += ", " + role }
+            if let note = id.note { s += " — " + note }
+            lines.append(pad + clean(truncate(s, 200)))
+        }
+        for (side, g) in [("from", hop.fromGeo), ("by", hop.byGeo)] {
+            guard let g else { continue }
+            let parts = [g.country, g.city, g.asn.map { "AS\($0)" }, g.org].compactMap { $0 }
+            if !parts.isEmpty { lines.append(pad + dim(clean("\(side): " + parts.joined(separator: ", ")))) }
+        }
         return lines
+    }
+
+    /// The Authentication section: per hop, SPF as recorded and as replayed; then DKIM, ARC,
+    /// DMARC; the edge where it broke is marked.
+    func render(_ a: ChainAuthentication, chain: ChainReport) -> [String] {
+        let broken = Set(a.annotations.filter { $0.severity == .error }.map(\.hop))
+        var rows: [String] = []
+        for h in a.hops {
+            guard let spf = h.spf else { continue }
+            var row = "hop \(h.hop): SPF for \(spf.clientIP) (\(spf.domain ?? "?"))"
+            if let r = spf.replayed { row += " replayed " + paint(r.rawValue, r == .pass ? .green : .red) }
+            if let rec = spf.recorded { row += ", recorded " + rec + (spf.recordedBy.map { " by " + $0 } ?? "") + (spf.recordedInferred ? " (inferred)" : "") }
+            if spf.replayed == nil, spf.recorded == nil, let why = spf.skippedReason { row += ": not replayed (" + why + ")" }
+            if broken.contains(h.hop) { row += "  " + paint("← broke here", .red) }
+            rows.append(row)
+        }
+        for d in a.dkim {
+            var row = "DKIM d=\(d.domain ?? "?") s=\(d.selector ?? "?"): " + d.result.rawValue
+            if let f = d.failure { row += " (" + f.description + ")" }
+            rows.append(row)
+        }
+        for r in a.recordedDKIM {
+            rows.append("DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + r.verdict.result
+                        + (r.verdict.domain.map { " for " + $0 } ?? "") + (r.verdict.reason.map { " (" + $0 + ")" } ?? ""))
+        }
+        if let arc = a.arc {
+            rows.append("ARC: \(arc.result.rawValue), \(arc.instanceCount) instance(s)" + (arc.failure.map { " — " + $0.description } ?? ""))
+        }
+        for c in a.dmarcChecks {
+            let at = c.hop.map { "at hop \($0)" } ?? "at the origin"
+            var row = "DMARC \(at): \(c.evaluation.result.rawValue)"
+            if let p = c.evaluation.policy { row += " (p=\(p.rawValue)" + (c.recordedAction.map { ", action \($0)" } ?? "") + ")" }
+            row += " — " + c.evaluation.explanation
+            rows.append(row)
+        }
+        guard !rows.isEmpty || !a.notes.isEmpty else { return [] }
+        var out = ["  Authentication:"]
+        out += rows.map { "    " + clean(truncate($0, 240)) }
+        out += a.notes.map { "    " + dim(clean("note: " + $0)) }
+        return out
+    }
+
+    func render(_ host: HopTraceTopology.Host) -> [String] {
+        let addresses = host.addresses.map { "\($0.ip) \($0.scope.rawValue)" }.joined(separator: ", ")
+        var line = "    [\(host.id)] " + clean(truncate(host.names.joined(separator: " ≡ "), 120))
+        if !addresses.isEmpty { line += " [" + addresses + "]" }
+        var detail = [host.organisation.map { "organisation " + $0 }, "zone " + host.zone.rawValue,
+                      "hops " + host.hops.map(String.init).joined(separator: ", ")].compactMap { $0 }
+        if !host.software.isEmpty { detail.append(host.software.joined(separator: "; ")) }
+        return [line, "        " + dim(clean(truncate(detail.joined(separator: "  "), 200)))]
     }
 
     func fromName(_ f: ReceivedFrom?) -> String? {

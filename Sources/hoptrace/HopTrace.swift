@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HopTraceCore
+import HopTraceGeo
+import HopTraceGraphviz
 import HopTraceMessage
 import HopTraceReport
 
@@ -22,14 +24,14 @@ struct HopTrace: AsyncParsableCommand {
     )
 }
 
-struct Analyze: ParsableCommand {
+struct Analyze: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Analyse a message (.eml, bounce, read receipt), an mbox mailbox or a Maildir.",
         discussion: """
         Reads FILE (or standard input with -), finds every chain of Received headers (the \
         message's own and every embedded original), and prints the hops oldest first with \
-        address scopes, delays and findings. An mbox file or a Maildir folder is analysed \
-        message by message.
+        address scopes, software, delays, the relay topology and findings. An mbox file or a \
+        Maildir folder is analysed message by message.
         """
     )
 
@@ -39,22 +41,73 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print one JSON document (the contract in README.md) instead of the text report.")
     var json = false
 
-    func run() throws {
-        let input = try InputReader.read(file)
+    @Option(name: .customLong("dot"), help: ArgumentHelp("Draw the relay topology with Graphviz; the format follows the extension: .svg, .png, .pdf or .dot.", valueName: "OUT"))
+    var dotPath: String?
+
+    @Option(name: .customLong("geoip-db"), help: ArgumentHelp("A MaxMind DB file with countries/cities (GeoLite2/GeoIP2 City or Country, DB-IP lite).", valueName: "CITY.mmdb"))
+    var geoipDB: String?
+
+    @Option(name: .customLong("asn-db"), help: ArgumentHelp("A MaxMind DB file with ASNs (GeoLite2 ASN, GeoIP2 ISP, DB-IP ASN lite).", valueName: "ASN.mmdb"))
+    var asnDB: String?
+
+    @OptionGroup var dns: DNSOptions
+
+    func validate() throws {
+        if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
+            throw ValidationError("--dot: unknown format for \(dotPath); use .svg, .png, .pdf or .dot")
+        }
+        if dotPath != nil && file != "-" {
+            // A mailbox has no single topology; `map` (to come) merges many.
+            if (try? FileManager.default.attributesOfItem(atPath: file)[.type] as? FileAttributeType) == .typeDirectory {
+                throw ValidationError("--dot draws one message; a Maildir holds many")
+            }
+        }
+    }
+
+    func run() async throws {
+        let (geo, notes, warnings) = GeoLookup.discover(environment: ProcessInfo.processInfo.environment,
+                                                        explicitCity: geoipDB, explicitASN: asnDB)
+        for warning in warnings {
+            FileHandle.standardError.write(Data("hoptrace: warning: \(TerminalText.sanitize(warning))\n".utf8))
+        }
+        let now = Date()
+        let (resolver, recorder, source, dnsNotes) = try await dns.make(now: now)
+        let options = AnalysisOptions(geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dnsNotes, resolver: resolver,
+                                      dnsSource: source, now: Int64(now.timeIntervalSince1970))
+        let renderer = TextRenderer(color: Terminal.wantsColour)
         let output: String
-        switch input {
+        switch try InputReader.read(file) {
         case let .message(bytes):
             let report: Report
             do {
-                report = try Analyzer.analyze(bytes)
+                report = try await Analyzer.analyze(bytes, options: options)
             } catch {
                 throw CommandFailure(message: error.description, code: Exit.unreadableInput)
             }
-            output = json ? JSONRenderer.render(report)
-                          : TextRenderer(color: Terminal.wantsColour).render(report, title: file == "-" ? "standard input" : file)
-        case let .mailbox(batch):
-            output = json ? JSONRenderer.render(batch) : TextRenderer(color: Terminal.wantsColour).render(batch)
+            if let dotPath { try await Diagram.write(report, to: dotPath, title: file == "-" ? "standard input" : file) }
+            output = json ? JSONRenderer.render(report) : renderer.render(report, title: file == "-" ? "standard input" : file)
+        case let .mbox(bytes):
+            if dotPath != nil { throw CommandFailure(message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure) }
+            let batch = await Analyzer.analyzeMailbox(bytes, options: options)
+            output = json ? JSONRenderer.render(batch) : renderer.render(batch)
+        case let .maildir(files):
+            var entries: [BatchReport.Entry] = []
+            for path in files.prefix(Limits.maxMailboxMessages) {
+                switch InputReader.readMessageFile(path) {
+                case let .success(bytes):
+                    do {
+                        entries.append(.init(label: path, result: .success(try await Analyzer.analyze(bytes, options: options))))
+                    } catch {
+                        entries.append(.init(label: path, result: .failure(error)))
+                    }
+                case let .failure(error):
+                    entries.append(.init(label: path, result: .failure(error)))
+                }
+            }
+            let batch = BatchReport(entries: entries)
+            output = json ? JSONRenderer.render(batch) : renderer.render(batch)
         }
+        try dns.saveRecording(recorder)
         FileHandle.standardOutput.write(Data(output.utf8))
     }
 }

@@ -8,7 +8,10 @@ import HopTraceReport
 enum InputReader {
     enum Input {
         case message([UInt8])
-        case mailbox(BatchReport)
+        /// An mbox file's bytes.
+        case mbox([UInt8])
+        /// The message files of a Maildir.
+        case maildir([String])
     }
 
     static func read(_ path: String) throws -> Input {
@@ -20,7 +23,11 @@ enum InputReader {
             throw CommandFailure(message: "\(path): no such file", code: Exit.ioError)
         }
         if isDirectory.boolValue {
-            return .mailbox(try readMaildir(path))
+            do {
+                return .maildir(try Mailbox.maildirFiles(at: path))
+            } catch {
+                throw CommandFailure(message: "\(path): not a Maildir (\(error))", code: Exit.ioError)
+            }
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CommandFailure(message: "\(path): cannot be opened for reading", code: Exit.ioError)
@@ -30,7 +37,7 @@ enum InputReader {
     }
 
     static func classify(_ bytes: [UInt8]) -> Input {
-        Mailbox.isMailbox(bytes) ? .mailbox(Analyzer.analyzeMailbox(bytes)) : .message(bytes)
+        Mailbox.isMailbox(bytes) ? .mbox(bytes) : .message(bytes)
     }
 
     static func readBounded(_ handle: FileHandle, name: String) throws -> [UInt8] {
@@ -53,27 +60,18 @@ enum InputReader {
         return bytes
     }
 
-    static func readMaildir(_ path: String) throws -> BatchReport {
-        let files: [String]
+    /// Reads one file of a Maildir; nil with the reason when it cannot be read.
+    static func readMessageFile(_ file: String) -> Result<[UInt8], IntakeError> {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            return .failure(IntakeError("cannot be opened for reading"))
+        }
+        defer { try? handle.close() }
         do {
-            files = try Mailbox.maildirFiles(at: path)
+            return .success(try readBounded(handle, name: file))
+        } catch let failure as CommandFailure {
+            return .failure(IntakeError(failure.message))
         } catch {
-            throw CommandFailure(message: "\(path): not a Maildir (\(error))", code: Exit.ioError)
+            return .failure(IntakeError("\(error)"))
         }
-        var entries: [BatchReport.Entry] = []
-        for file in files.prefix(Limits.maxMailboxMessages) {
-            guard let handle = FileHandle(forReadingAtPath: file) else {
-                entries.append(.init(label: file, result: .failure(IntakeError("cannot be opened for reading"))))
-                continue
-            }
-            defer { try? handle.close() }
-            do {
-                let bytes = try readBounded(handle, name: file)
-                entries.append(.init(label: file, result: Result(catching: { () throws(IntakeError) in try Analyzer.analyze(bytes) })))
-            } catch let failure as CommandFailure {
-                entries.append(.init(label: file, result: .failure(IntakeError(failure.message))))
-            }
-        }
-        return BatchReport(entries: entries)
     }
 }

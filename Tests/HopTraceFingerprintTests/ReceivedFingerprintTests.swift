@@ -1,5 +1,5 @@
 import HopTraceCore
-import HopTraceFingerprint
+@testable import HopTraceFingerprint
 import HopTraceReceived
 import Testing
 
@@ -392,5 +392,21 @@ typealias X = ReceivedCase.Expect
         let r = received("from a.example (a.example [192.0.2.1]) by b.example with ESMTP id 12345; Mon, 1 Jun 2020 10:00:00 +0000",
                          helo: "a.example", rdns: "a.example", by: "b.example", with: "ESMTP", id: "12345")
         #expect(SoftwareFingerprinter.identify(r).isEmpty)
+    }
+}
+
+@Suite struct TextScanBoundsTests {
+    /// Every `(` of a header is scanned for a product comment; an unclosed one must not make
+    /// each scan run to the end of a 100,000-character header.
+    @Test func anUnclosedCommentIsCutAtTheBound() {
+        let text = Substring(String(repeating: "x(", count: 50_000))
+        let inside = TextScan.parenthesized(at: text.index(after: text.startIndex), in: text)
+        #expect(inside.count < TextScan.maxComment)
+    }
+
+    @Test func aClosedNestedCommentIsReadWhole() {
+        let text: Substring = "by m12 (ecelerity 2.1.1.3 r(11743)) with ESMTP"
+        let open = text.firstIndex(of: "(")!
+        #expect(TextScan.parenthesized(at: open, in: text) == "ecelerity 2.1.1.3 r(11743)")
     }
 }

@@ -6,9 +6,9 @@ import Testing
 /// The article's two cases (../shared/seed), from the bundled reconstructions, asserted field by
 /// field as the article reads them.
 @Suite struct ArticleCaseTests {
-    static func report(_ sample: String) throws -> Report {
+    static func report(_ sample: String) async throws -> Report {
         let url = GoldenTests.packageRoot.appendingPathComponent("samples/\(sample)")
-        return try Analyzer.analyze([UInt8](Data(contentsOf: url)))
+        return try await Analyzer.analyze([UInt8](Data(contentsOf: url)))
     }
 
     struct Side: Equatable, CustomStringConvertible {
@@ -18,8 +18,8 @@ import Testing
         var description: String { "\(name ?? "-") \(ip ?? "-") \(scope?.rawValue ?? "-")" }
     }
 
-    @Test func btReceiptEmbeddedChainReadsAsTheArticleDoes() throws {
-        let report = try Self.report("bt-delivery-receipt.eml")
+    @Test func btReceiptEmbeddedChainReadsAsTheArticleDoes() async throws {
+        let report = try await Self.report("bt-delivery-receipt.eml")
         #expect(report.chains.count == 2)
         let outer = try #require(report.chains.first)
         #expect(outer.source == .message)
@@ -60,8 +60,8 @@ import Testing
         #expect(embedded.hops.dropFirst().allSatisfy { ($0.hop.delaySeconds ?? -1) >= 0 })
     }
 
-    @Test func raynetChainShowsEximThenHMailServer() throws {
-        let report = try Self.report("raynet-forwarded.eml")
+    @Test func raynetChainShowsEximThenHMailServer() async throws {
+        let report = try await Self.report("raynet-forwarded.eml")
         let chain = try #require(report.chains.first)
         #expect(chain.source == .message)
         #expect(chain.hops.count == 3)

@@ -1,4 +1,5 @@
 import Foundation
+import HopTraceDNS
 import HopTraceReport
 import Testing
 
@@ -21,9 +22,17 @@ import Testing
     }
 
     @Test(arguments: samples)
-    func sampleOutputMatchesGolden(name: String) throws {
+    func sampleOutputMatchesGolden(name: String) async throws {
         let bytes = try [UInt8](Data(contentsOf: Self.packageRoot.appendingPathComponent("samples/\(name)")))
-        let report = try Analyzer.analyze(bytes)
+        // A sample with a `.zone` beside it is analysed with that DNS snapshot (as
+        // `--dns-snapshot` does); the others offline. `now` is fixed so output is reproducible.
+        let zone = Self.packageRoot.appendingPathComponent("samples/" + name.replacingOccurrences(of: ".eml", with: ".zone"))
+        var options = AnalysisOptions(now: 1_795_900_000)
+        if FileManager.default.fileExists(atPath: zone.path) {
+            options.resolver = try SnapshotResolver(contentsOf: zone.path)
+            options.dnsSource = "snapshot samples/" + zone.lastPathComponent
+        }
+        let report = try await Analyzer.analyze(bytes, options: options)
         let outputs = [
             ("json", JSONRenderer.render(report)),
             ("txt", TextRenderer(color: false).render(report, title: "samples/\(name)")),

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus.path), "../shared/corpus/real-world is absent"))
-    func everyMessageIsReadAndEveryReceivedParsed() throws {
+    func everyMessageIsReadAndEveryReceivedParsed() async throws {
         var total = Tally()
         var perFile: [String: Tally] = [:]
         #expect(Self.files.count >= 50)
@@ -44,11 +44,11 @@ import Testing
             let bytes = try [UInt8](Data(contentsOf: Self.corpus.appendingPathComponent(file)))
             var t = Tally()
             if file.hasSuffix(".mbox") {
-                for entry in Analyzer.analyzeMailbox(bytes).entries {
+                for entry in await Analyzer.analyzeMailbox(bytes).entries {
                     if case let .success(r) = entry.result { Self.tally(r, into: &t) }
                 }
             } else {
-                Self.tally(try Analyzer.analyze(bytes), into: &t)
+                Self.tally(try await Analyzer.analyze(bytes), into: &t)
             }
             perFile[file] = t
             total.messages += t.messages

@@ -6,8 +6,9 @@ import Testing
 /// folder. Asserts exit codes, that errors are one line, and that nothing crashes or hangs on
 /// hostile input.
 @Suite struct CommandLineTests {
+    /// No test sends DNS beyond loopback: analyses here run `--offline`.
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> TestSupport.Run {
-        try TestSupport.run(arguments, stdin: stdin, environment: environment)
+        try TestSupport.run(arguments + ["--offline"], stdin: stdin, environment: environment)
     }
 
     static func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
@@ -141,5 +142,84 @@ import Testing
         let run = try Self.run(["-"], stdin: Data(count: 64 * 1024 * 1024 + 10))
         #expect(run.status == 65)
         #expect(run.stderr.contains("larger than 64 MiB"))
+    }
+}
+
+@Suite struct DiagramAndGeoOptionTests {
+    static let sample = TestSupport.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.eml").path
+
+    @Test(arguments: ["svg", "png", "pdf", "dot"])
+    func dotWritesTheDiagramInTheFormatOfItsExtension(format: String) throws {
+        let out = try TestSupport.temporaryDirectory().appendingPathComponent("bt.\(format)")
+        let run = try TestSupport.run([Self.sample, "--dot", out.path, "--json", "--offline"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let bytes = try [UInt8](Data(contentsOf: out))
+        let head = String(decoding: bytes.prefix(64), as: UTF8.self)
+        switch format {
+        case "svg": #expect(head.contains("<?xml") || head.contains("<svg"))
+        case "png": #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        case "pdf": #expect(head.hasPrefix("%PDF"))
+        default: #expect(head.contains("digraph"))
+        }
+        // The diagram is the embedded original's path: BT's relay with both names is on it.
+        if format == "dot" || format == "svg" {
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.contains("RDW083A006ED62.bt.com"))
+        }
+    }
+
+    @Test func unknownDiagramFormatIsAUsageError() throws {
+        let run = try TestSupport.run([Self.sample, "--dot", "/tmp/x.gif", "--offline"])
+        #expect(run.status == 64)
+    }
+
+    @Test func missingGeoDatabaseIsAWarningAndTheAnalysisGoesOn() throws {
+        let run = try TestSupport.run([Self.sample, "--geoip-db", "/nonexistent/GeoLite2-City.mmdb", "--json", "--offline"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("warning"))
+        #expect(run.stdout.contains("\"chains\""))
+    }
+}
+
+@Suite struct DNSOptionTests {
+    static let sample = TestSupport.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.eml").path
+    static let zone = TestSupport.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.zone").path
+
+    @Test func snapshotReplaysAndSavedAnswersReplayToTheSameReport() throws {
+        let saved = try TestSupport.temporaryDirectory().appendingPathComponent("saved.zone")
+        let first = try TestSupport.run([Self.sample, "--dns-snapshot", Self.zone, "--save-dns", saved.path, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("spf-broken-by-forwarding"))
+        let again = try TestSupport.run([Self.sample, "--dns-snapshot", saved.path, "--json"])
+        #expect(again.status == 0)
+        // Same analysis; only the note naming the snapshot file differs.
+        func withoutSource(_ s: String) -> String {
+            s.replacingOccurrences(of: Self.zone, with: "Z").replacingOccurrences(of: saved.path, with: "Z")
+        }
+        #expect(withoutSource(first.stdout) == withoutSource(again.stdout))
+    }
+
+    @Test func offlineShowsRecordedVerdictsAndSaysWhatWasSkipped() throws {
+        let run = try TestSupport.run([Self.sample, "--offline"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("recorded fail by protection.outlook.com"))
+        #expect(run.stdout.contains("--offline"))
+    }
+
+    @Test func offlineExcludesASnapshot() throws {
+        let run = try TestSupport.run([Self.sample, "--offline", "--dns-snapshot", Self.zone])
+        #expect(run.status == 64)
+    }
+
+    @Test func anExplicitResolverThatDoesNotAnswerIsExit69() throws {
+        // 127.0.0.1 port 9: nothing listens (loopback only).
+        let run = try TestSupport.run([Self.sample, "--resolver", "127.0.0.1@9"])
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("live DNS unavailable"))
+    }
+
+    @Test func unreadableSnapshotIsAnIOError() throws {
+        let run = try TestSupport.run([Self.sample, "--dns-snapshot", "/nonexistent/x.zone"])
+        #expect(run.status == 74)
     }
 }

@@ -63,6 +63,18 @@ public enum Analyzer {
         return BatchReport(entries: entries)
     }
 
+    /// The light pipeline for `map`: each chain's topology and hop times, no software,
+    /// geography or authentication.
+    public static func topologies(_ bytes: [UInt8]) throws(IntakeError) -> [(Topology, [Int: Int64])] {
+        try MessageIntake.read(bytes).chains.map { input in
+            let received = input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
+            let hops = ChainBuilder.build(received).hops
+            var times: [Int: Int64] = [:]
+            for hop in hops { times[hop.index] = hop.received.timestamp?.utcSeconds }
+            return (Topology.build(hops: hops), times)
+        }
+    }
+
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]
 
     static func analyzeChain(_ input: ChainInput, body: [UInt8]?, options: AnalysisOptions) async -> ChainReport {

@@ -223,3 +223,45 @@ import Testing
         #expect(run.status == 74)
     }
 }
+
+@Suite struct MapCommandTests {
+    /// An mbox of every sample, written into a temporary folder.
+    static func samplesMailbox() throws -> URL {
+        let dir = TestSupport.packageRoot.appendingPathComponent("samples")
+        var mbox = ""
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).filter({ $0.hasSuffix(".eml") }).sorted() {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            mbox += "From sample@example.com Mon Jan  1 00:00:00 2024\n" + text.replacingOccurrences(of: "\r\n", with: "\n") + "\n"
+        }
+        return try TestSupport.temporaryFile("samples.mbox", Array(mbox.utf8))
+    }
+
+    @Test func mergesAMailboxIntoOneRelayMap() throws {
+        let mbox = try Self.samplesMailbox()
+        let run = try TestSupport.run(["map", mbox.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let samples = try FileManager.default.contentsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("samples").path)
+            .filter { $0.hasSuffix(".eml") }.count
+        #expect(doc["messages"] as? Int == samples)
+        let nodes = try #require(doc["nodes"] as? [[String: Any]])
+        let edges = try #require(doc["edges"] as? [[String: Any]])
+        // tbhext01.m0noc.net appears in both article samples: one node, seen in several messages.
+        let tbhext = nodes.filter { ($0["names"] as? [String] ?? []).contains("tbhext01.m0noc.net") }
+        #expect(tbhext.count == 1)
+        #expect((tbhext.first?["messages"] as? Int ?? 0) >= 2)
+        #expect(edges.allSatisfy { ($0["messages"] as? Int ?? 0) >= 1 })
+    }
+
+    @Test func drawsTheMapAndAddsUpSeveralInputs() throws {
+        let mbox = try Self.samplesMailbox()
+        let out = try TestSupport.temporaryDirectory().appendingPathComponent("map.svg")
+        let extra = TestSupport.packageRoot.appendingPathComponent("samples/raynet-forwarded.eml").path
+        let run = try TestSupport.run(["map", mbox.path, extra, "--dot", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("hoptrace map: "))
+        let svg = try String(contentsOf: out, encoding: .utf8)
+        #expect(svg.contains("<svg"))
+        #expect(svg.contains("amg1.gbse.gb.net"))
+    }
+}

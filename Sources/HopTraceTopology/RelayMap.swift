@@ -1,0 +1,154 @@
+import HopTraceCore
+import HopTraceReceived
+
+/// Many messages' topologies merged into one relay map: the relay infrastructure of the
+/// organisations the messages crossed, with how many messages took each step and when.
+/// Memory grows with the number of distinct hosts and steps, never with the number of messages:
+/// each topology is folded in and dropped.
+public struct RelayMap: Sendable, Hashable {
+    public struct Node: Sendable, Hashable {
+        public var id: Int
+        public var names: [String]
+        public var addresses: [HostAddress]
+        public var organisation: String?
+        /// Messages that passed through this host.
+        public var messages: Int
+    }
+
+    public struct Step: Sendable, Hashable {
+        public var from: Int
+        public var to: Int
+        /// Messages that took this step.
+        public var messages: Int
+        /// Earliest and latest hop time seen on it (UTC seconds), when the hops carried one.
+        public var firstSeen: Int64?
+        public var lastSeen: Int64?
+    }
+
+    public private(set) var nodes: [Node] = []
+    public private(set) var steps: [Step] = []
+    public private(set) var messages = 0
+    public private(set) var chains = 0
+
+    /// Lower-cased names and addresses → node id: a host seen again under any of its names or
+    /// public addresses is the same node (private addresses name a host only inside one
+    /// message's network, so they never join hosts across messages).
+    private var keys: [String: Int] = [:]
+    private var stepIndex: [Int64: Int] = [:]
+
+    public init() {}
+
+    /// Folds in one message's chains (their topologies and hop times).
+    public mutating func add(message topologies: [(Topology, [Int: Int64])]) {
+        messages += 1
+        var seenNodes = Set<Int>()
+        var seenSteps = Set<Int>()
+        for (topology, times) in topologies {
+            chains += 1
+            var local: [Int: Int] = [:]
+            for host in topology.hosts {
+                let id = node(for: host)
+                local[host.id] = id
+                if seenNodes.insert(id).inserted { nodes[id - 1].messages += 1 }
+            }
+            for edge in topology.edges {
+                guard let a = local[edge.from], let b = local[edge.to], a != b else { continue }
+                let key = Int64(a) << 32 | Int64(b)
+                let s: Int
+                if let existing = stepIndex[key] {
+                    s = existing
+                } else {
+                    steps.append(Step(from: a, to: b, messages: 0, firstSeen: nil, lastSeen: nil))
+                    s = steps.count - 1
+                    stepIndex[key] = s
+                }
+                if seenSteps.insert(s).inserted { steps[s].messages += 1 }
+                if let t = times[edge.hop] {
+                    steps[s].firstSeen = min(steps[s].firstSeen ?? t, t)
+                    steps[s].lastSeen = max(steps[s].lastSeen ?? t, t)
+                }
+            }
+        }
+    }
+
+    private mutating func node(for host: Host) -> Int {
+        let names = host.names.map { $0.lowercased() }
+        let publicAddresses = host.addresses.filter { $0.scope == .public }.map { $0.ip.description }
+        let hostKeys = names.map { "n:" + $0 } + publicAddresses.map { "a:" + $0 }
+        let id: Int
+        let known = keys
+        if let existing = hostKeys.lazy.compactMap({ known[$0] }).first {
+            id = existing
+            for name in host.names where !nodes[id - 1].names.contains(where: { $0.lowercased() == name.lowercased() }) {
+                nodes[id - 1].names.append(name)
+            }
+            for address in host.addresses where address.scope == .public && !nodes[id - 1].addresses.contains(address) {
+                nodes[id - 1].addresses.append(address)
+            }
+        } else {
+            id = nodes.count + 1
+            nodes.append(Node(id: id, names: host.names, addresses: host.addresses.filter { $0.scope == .public },
+                              organisation: host.organisation, messages: 0))
+        }
+        // A host with neither a name nor a public address is one per message: it gets no key.
+        for key in hostKeys where keys[key] == nil { keys[key] = id }
+        return id
+    }
+
+    public var jsonValue: JSONValue {
+        func time(_ t: Int64?) -> JSONValue { t.map { .string(Self.iso8601($0)) } ?? .null }
+        return .object([
+            ("version", .int(1)),
+            ("messages", .int(messages)),
+            ("chains", .int(chains)),
+            ("nodes", .array(nodes.map { n in
+                .object([
+                    ("id", .int(n.id)),
+                    ("names", .array(n.names.map { .string($0) })),
+                    ("addresses", .array(n.addresses.map { .object([("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue))]) })),
+                    ("organisation", .string(n.organisation)),
+                    ("messages", .int(n.messages)),
+                ])
+            })),
+            ("edges", .array(steps.map { s in
+                .object([
+                    ("from", .int(s.from)), ("to", .int(s.to)), ("messages", .int(s.messages)),
+                    ("first_seen", time(s.firstSeen)), ("last_seen", time(s.lastSeen)),
+                ])
+            })),
+        ])
+    }
+
+    /// The map as DOT: one node per host (names, public addresses, organisation),
+    /// edges labelled with how many messages took them, thicker for more. Every name is escaped.
+    public func dot(title: String) -> String {
+        var lines = ["digraph \"hoptrace-map\" {", "  rankdir=LR;",
+                     "  graph [fontname=\"DejaVu Sans\", label=\(DOTText.quoted(title, limit: 120)), labelloc=t];",
+                     "  node [shape=box, style=rounded, fontname=\"DejaVu Sans\", fontsize=10];",
+                     "  edge [fontname=\"DejaVu Sans\", fontsize=9];"]
+        // No clusters here: Graphviz 2.42's dot layout double-frees in gvFreeLayout on some
+        // clustered graphs of this shape (seen with the samples' merged map). The organisation is
+        // written in each node instead, and nodes are listed in organisation order.
+        for n in nodes.sorted(by: { ($0.organisation ?? "~", $0.id) < ($1.organisation ?? "~", $1.id) }) {
+            var label = "<b>" + DOTText.html(n.names.first ?? "(unnamed)") + "</b>"
+            for extra in n.names.dropFirst().prefix(3) { label += "<br/>≡ " + DOTText.html(extra) }
+            if !n.addresses.isEmpty {
+                label += "<br/>" + n.addresses.prefix(3).map { DOTText.html($0.ip.description) }.joined(separator: ", ")
+            }
+            if let org = n.organisation { label += "<br/><i>" + DOTText.html(org) + "</i>" }
+            label += "<br/>\(n.messages) message\(n.messages == 1 ? "" : "s")"
+            lines.append("  n\(n.id) [label=<\(label)>];")
+        }
+        let most = max(steps.map(\.messages).max() ?? 1, 1)
+        for s in steps {
+            let tenths = 10 + 40 * s.messages / most   // pen width 1.0–5.0, in tenths
+            lines.append("  n\(s.from) -> n\(s.to) [label=\"\(s.messages)\", penwidth=\(tenths / 10).\(tenths % 10)];")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func iso8601(_ t: Int64) -> String {
+        MailTimestamp(utcSeconds: t, offsetSeconds: nil, raw: "").iso8601
+    }
+}

@@ -59,7 +59,8 @@ let package = Package(
         .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo"]),
         .testTarget(name: "HopTraceTopologyTests", dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork"],
                     exclude: ["Golden"]),
-        .testTarget(name: "HopTraceGraphvizTests", dependencies: ["HopTraceGraphviz", "HopTraceTopology"]),
+        .testTarget(name: "HopTraceGraphvizTests", dependencies: ["HopTraceGraphviz", "HopTraceTopology"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "HopTraceAuthTests", dependencies: [
             "HopTraceAuth", "HopTraceDNS", "HopTraceMessage", "hoptrace", "HopTraceTestSupport",
             .product(name: "Yams", package: "Yams"),

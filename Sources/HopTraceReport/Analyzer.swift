@@ -41,9 +41,12 @@ public enum Analyzer {
         let intake = try MessageIntake.read(bytes)
         var chains: [ChainReport] = []
         for input in intake.chains {
-            // The body is the outer message's (DKIM of an embedded original would need its part's
-            // body; receipts carry none).
-            let body = input.source == .message ? DKIMMessage.split(bytes)?.body : nil
+            // DKIM needs the body: the outer message's, or an embedded original's when it came
+            // whole (message/rfc822, message/global, an attached .eml); header-only forms
+            // (text/rfc822-headers, pasted headers) have none.
+            let body = input.source == .message
+                ? DKIMMessage.split(bytes)?.body
+                : embeddedBody(intake.mime, path: input.part)
             chains.append(await analyzeChain(input, body: body, options: options))
         }
         return Report(reportKind: intake.reportKind, chains: chains, findings: intake.findings, notes: options.geoNotes)
@@ -61,6 +64,20 @@ public enum Analyzer {
             }
         }
         return BatchReport(entries: entries)
+    }
+
+    /// The body of the embedded message at MIME part `path`, decoded from its transfer encoding
+    /// when the container was encoded. Iterative, bounded by the parts the intake read.
+    static func embeddedBody(_ root: MIMEPart?, path: String) -> [UInt8]? {
+        guard let root, !path.isEmpty else { return nil }
+        var stack = [root]
+        while let part = stack.popLast() {
+            if part.isMessage && part.path == path && part.depth > 0 {
+                return Array(part.rawBody)
+            }
+            stack.append(contentsOf: part.children)
+        }
+        return nil
     }
 
     /// The light pipeline for `map`: each chain's topology and hop times, no software,

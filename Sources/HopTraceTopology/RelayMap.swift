@@ -126,9 +126,9 @@ public struct RelayMap: Sendable, Hashable {
                      "  graph [fontname=\"DejaVu Sans\", label=\(DOTText.quoted(title, limit: 120)), labelloc=t];",
                      "  node [shape=box, style=rounded, fontname=\"DejaVu Sans\", fontsize=10];",
                      "  edge [fontname=\"DejaVu Sans\", fontsize=9];"]
-        // No clusters here: Graphviz 2.42's dot layout double-frees in gvFreeLayout on some
-        // clustered graphs of this shape (seen with the samples' merged map). The organisation is
-        // written in each node instead, and nodes are listed in organisation order.
+        // No organisation clusters: a map of many organisations stays readable flat, and the
+        // clustered version of the samples' map is what exposed Graphviz 2.42's double free in
+        // gvFreeLayout (see GraphvizRenderer). The organisation is written in each node.
         for n in nodes.sorted(by: { ($0.organisation ?? "~", $0.id) < ($1.organisation ?? "~", $1.id) }) {
             var label = "<b>" + DOTText.html(n.names.first ?? "(unnamed)") + "</b>"
             for extra in n.names.dropFirst().prefix(3) { label += "<br/>≡ " + DOTText.html(extra) }

@@ -156,3 +156,17 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     }
 }
 #endif
+
+/// A merged relay map of the samples, drawn with organisation clusters: Graphviz 2.42's dot
+/// layout double-freed on this graph in gvFreeLayout (the dot command renders it). Rendering it
+/// must neither crash nor fail.
+@Suite struct ClusteredGraphRegressionTests {
+    @Test func theClusteredMapRendersRepeatedly() async throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/clustered-map.dot")
+        let dot = try String(contentsOf: url, encoding: .utf8)
+        for _ in 0..<3 {
+            let svg = try await GraphvizRenderer.render(dot: dot, format: .svg)
+            #expect(String(decoding: svg.prefix(200), as: UTF8.self).contains("<svg") || String(decoding: svg.prefix(200), as: UTF8.self).contains("<?xml"))
+        }
+    }
+}

@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage"]),
         .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
         .testTarget(name: "HopTraceNetworkTests", dependencies: ["HopTraceNetwork"]),
-        .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS"]),
+        .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "hoptrace", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceFingerprintTests", dependencies: ["HopTraceFingerprint", "HopTraceReceived"]),
         .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo"]),
         .testTarget(name: "HopTraceTopologyTests", dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork"],

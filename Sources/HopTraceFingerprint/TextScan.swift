@@ -7,15 +7,17 @@ enum TextScan {
 
     /// The first range of `needle` in `text` at or after `start`, ASCII case-insensitively.
     static func find(_ needle: String, in text: Substring, from start: String.Index? = nil) -> Range<String.Index>? {
-        let n = Array(needle.utf8).map(fold)
-        guard let first = n.first else { return nil }
+        // No array for the needle: this runs for every product tag on every header of a mailbox.
+        let n = needle.utf8
+        guard let first = n.first.map(fold) else { return nil }
         let u = text.utf8
         var i = start ?? u.startIndex
         while i < u.endIndex {
             if fold(u[i]) == first {
-                var j = i, k = 0
-                while k < n.count, j < u.endIndex, fold(u[j]) == n[k] { j = u.index(after: j); k += 1 }
-                if k == n.count { return i..<j }
+                var j = i
+                var k = n.startIndex
+                while k < n.endIndex, j < u.endIndex, fold(u[j]) == fold(n[k]) { j = u.index(after: j); k = n.index(after: k) }
+                if k == n.endIndex { return i..<j }
             }
             i = u.index(after: i)
         }

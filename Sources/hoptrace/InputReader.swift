@@ -53,7 +53,7 @@ enum InputReader {
             bytes.append(contentsOf: chunk)
             if bytes.count > Limits.maxInputBytes {
                 throw CommandFailure(
-                    message: "\(name): input is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one message or mailbox",
+                    message: "\(name): input is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one input file",
                     code: Exit.unreadableInput)
             }
         }

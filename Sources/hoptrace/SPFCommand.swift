@@ -139,32 +139,12 @@ struct SPF: AsyncParsableCommand {
 
     /// The batch file ("-": standard input), at most `Limits.maxInputBytes`.
     static func readBatchFile(_ path: String) throws -> [UInt8] {
-        let handle: FileHandle
-        if path == "-" {
-            handle = FileHandle.standardInput
-        } else {
-            guard let h = FileHandle(forReadingAtPath: path) else {
-                throw CommandFailure(message: "\(path): cannot be opened for reading", code: Exit.ioError)
-            }
-            handle = h
+        if path == "-" { return try InputReader.readBounded(FileHandle.standardInput, name: "standard input") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CommandFailure(message: "\(path): cannot be opened for reading", code: Exit.ioError)
         }
-        defer { if path != "-" { try? handle.close() } }
-        var bytes: [UInt8] = []
-        while true {
-            let chunk: Data?
-            do {
-                chunk = try handle.read(upToCount: 1 << 20)
-            } catch {
-                throw CommandFailure(message: "\(path): read failed: \(error.localizedDescription)", code: Exit.ioError)
-            }
-            guard let chunk, !chunk.isEmpty else { break }
-            bytes.append(contentsOf: chunk)
-            if bytes.count > Limits.maxInputBytes {
-                throw CommandFailure(message: "\(path): batch file is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB",
-                                     code: Exit.unreadableInput)
-            }
-        }
-        return bytes
+        defer { try? handle.close() }
+        return try InputReader.readBounded(handle, name: path)
     }
 
     /// Batch lines: `IP DOMAIN SENDER HELO` (spaces or tabs; SENDER `-` = null sender, HELO `-`

@@ -15,9 +15,9 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// as `fe80::…%12`). Returns nil for anything else. Never allocates more than the input.
     public init?<S: StringProtocol>(_ text: S) {
         var s = Substring(text)
-        if s.count > 64 { return nil }
-        if let pct = s.firstIndex(of: "%") {
-            let zone = s[s.index(after: pct)...]
+        if s.utf8.count > 64 { return nil }
+        if let pct = s.utf8.firstIndex(of: UInt8(ascii: "%")) {
+            let zone = s[s.utf8.index(after: pct)...]
             guard !zone.isEmpty, zone.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else { return nil }
             s = s[..<pct]
         }
@@ -60,53 +60,81 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         return value << 8 | current
     }
 
+    // IPv6address (RFC 4291 §2.2): eight groups of 1–4 hex digits separated by `:`, one `::`
+    // standing for a run of zero groups, and an optional dotted-quad IPv4 tail in place of the
+    // last two groups. One pass over the bytes, no allocation.
     static func parseIPv6(_ s: Substring) -> (UInt64, UInt64)? {
-        guard s.contains(":") else { return nil }
-        var head: [UInt16] = []
-        var tail: [UInt16] = []
-        var sawDoubleColon = false
-        // Split on "::" at most once.
-        let text = String(s)
-        let halves = text.components(separatedByDoubleColon: ())
-        guard halves.count <= 2 else { return nil }
-        func groups(_ part: String, allowIPv4Tail: Bool) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            var out: [UInt16] = []
-            for (i, piece) in pieces.enumerated() {
-                if i == pieces.count - 1, allowIPv4Tail, piece.contains(".") {
-                    guard let v4 = parseIPv4(piece) else { return nil }
-                    out.append(UInt16(v4 >> 16))
-                    out.append(UInt16(v4 & 0xffff))
-                    continue
-                }
-                guard !piece.isEmpty, piece.count <= 4, let v = UInt16(piece, radix: 16) else { return nil }
-                out.append(v)
+        let u = s.utf8
+        guard !u.isEmpty, u.count <= 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 8) { g -> (UInt64, UInt64)? in
+            var count = 0      // groups read
+            var gap = -1       // groups read before the `::`, -1 when there is none
+            var i = u.startIndex
+            let end = u.endIndex
+            let colon = UInt8(ascii: ":")
+            if u[i] == colon {
+                i = u.index(after: i)
+                guard i < end, u[i] == colon else { return nil }
+                gap = 0
+                i = u.index(after: i)
             }
-            return out
+            while i < end {
+                let pieceStart = i
+                var value: UInt16 = 0
+                var digits = 0
+                var dotted = false
+                while i < end, u[i] != colon {
+                    let c = u[i]
+                    if c == UInt8(ascii: ".") {
+                        dotted = true
+                    } else if !dotted {
+                        guard let h = hexValue(c), digits < 4 else { return nil }
+                        value = value << 4 | UInt16(h)
+                        digits += 1
+                    }
+                    i = u.index(after: i)
+                }
+                if dotted {
+                    // The IPv4 tail: only as the very last piece.
+                    guard i == end, count <= 6, let v4 = parseIPv4(s[pieceStart..<i]) else { return nil }
+                    g[count] = UInt16(truncatingIfNeeded: v4 >> 16)
+                    g[count + 1] = UInt16(truncatingIfNeeded: v4)
+                    count += 2
+                    break
+                }
+                guard digits > 0, count < 8 else { return nil }
+                g[count] = value
+                count += 1
+                if i == end { break }
+                i = u.index(after: i)                  // past `:`
+                if i < end, u[i] == colon {
+                    guard gap < 0 else { return nil }  // a second `::`
+                    gap = count
+                    i = u.index(after: i)
+                } else if i == end {
+                    return nil                         // a trailing single `:`
+                }
+            }
+            if gap >= 0 { guard count <= 7 else { return nil } } else { guard count == 8 else { return nil } }
+            var hi: UInt64 = 0
+            var lo: UInt64 = 0
+            let zeros = 8 - count
+            for k in 0..<8 {
+                let v: UInt16
+                if gap < 0 || k < gap { v = g[k] } else if k < gap + zeros { v = 0 } else { v = g[k - zeros] }
+                if k < 4 { hi = hi << 16 | UInt64(v) } else { lo = lo << 16 | UInt64(v) }
+            }
+            return (hi, lo)
         }
-        if halves.count == 2 {
-            sawDoubleColon = true
-            guard let h = groups(halves[0], allowIPv4Tail: false),
-                  let t = groups(halves[1], allowIPv4Tail: true) else { return nil }
-            head = h
-            tail = t
-            guard head.count + tail.count <= 7 else { return nil }
-        } else {
-            guard let h = groups(halves[0], allowIPv4Tail: true) else { return nil }
-            head = h
-            guard head.count == 8 else { return nil }
+    }
+
+    @inline(__always) static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
         }
-        var all = head
-        if sawDoubleColon {
-            all += Array(repeating: 0, count: 8 - head.count - tail.count)
-            all += tail
-        }
-        var hi: UInt64 = 0
-        var lo: UInt64 = 0
-        for i in 0..<4 { hi = hi << 16 | UInt64(all[i]) }
-        for i in 4..<8 { lo = lo << 16 | UInt64(all[i]) }
-        return (hi, lo)
     }
 
     /// The eight 16-bit groups of an IPv6 address.
@@ -157,33 +185,6 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         case (.v6, .v4): return false
         case let (.v6(ah, al), .v6(bh, bl)): return (ah, al) < (bh, bl)
         }
-    }
-}
-
-extension String {
-    /// Splits on the literal "::"; the argument only disambiguates the overload.
-    fileprivate func components(separatedByDoubleColon _: ()) -> [String] {
-        var result: [String] = []
-        var current = ""
-        var it = self.makeIterator()
-        var pendingColon = false
-        while let c = it.next() {
-            if c == ":" {
-                if pendingColon {
-                    result.append(current)
-                    current = ""
-                    pendingColon = false
-                } else {
-                    pendingColon = true
-                }
-            } else {
-                if pendingColon { current.append(":"); pendingColon = false }
-                current.append(c)
-            }
-        }
-        if pendingColon { current.append(":") }
-        result.append(current)
-        return result
     }
 }
 

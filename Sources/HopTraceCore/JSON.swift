@@ -1,6 +1,8 @@
 /// A JSON value with ordered object keys, so output follows the contract's field order and is
-/// byte-for-byte reproducible (golden tests depend on it).
-public indirect enum JSONValue: Sendable, Hashable {
+/// byte-for-byte reproducible (golden tests depend on it). Not `indirect`: the arrays already
+/// hold nested values out of line, and an indirect enum would allocate a box for every number,
+/// string and flag of a report.
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
@@ -23,6 +25,12 @@ public indirect enum JSONValue: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the serialised value to `out` (compact unless `pretty`, no trailing newline):
+    /// for streaming output such as JSON Lines without a String per value.
+    public func append(to out: inout [UInt8], pretty: Bool = false) {
+        write(into: &out, indent: pretty ? 0 : -1)
+    }
+
     // Serialises into bytes: a mailbox of 10,000 messages is one document, and appending
     // bytes is several times cheaper than growing a String scalar by scalar.
     private func write(into out: inout [UInt8], indent: Int) {
@@ -40,8 +48,10 @@ public indirect enum JSONValue: Sendable, Hashable {
         case let .array(items):
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            var first = true
+            for item in items {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 newline(indent + 1)
                 item.write(into: &out, indent: pretty ? indent + 1 : -1)
             }
@@ -50,13 +60,15 @@ public indirect enum JSONValue: Sendable, Hashable {
         case let .object(pairs):
             if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            for (i, (k, v)) in pairs.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            var first = true
+            for pair in pairs {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 newline(indent + 1)
-                JSONValue.writeString(k, into: &out)
+                JSONValue.writeString(pair.0, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(0x20) }
-                v.write(into: &out, indent: pretty ? indent + 1 : -1)
+                pair.1.write(into: &out, indent: pretty ? indent + 1 : -1)
             }
             newline(indent)
             out.append(UInt8(ascii: "}"))
@@ -66,14 +78,16 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// RFC 8259 string escaping.
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let utf8 = s.utf8
-        // Fast path: printable ASCII with nothing to escape is copied as it is.
-        let plain = utf8.withContiguousStorageIfAvailable { buffer in
-            buffer.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        } ?? false
-        if plain {
-            out.append(contentsOf: utf8)
-        } else {
+        var s = s
+        // Fast path: printable ASCII with nothing to escape is copied as it is, in one append.
+        let plain = s.withUTF8 { buffer in
+            if buffer.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                out.append(contentsOf: buffer)
+                return true
+            }
+            return false
+        }
+        if !plain {
             for u in s.unicodeScalars {
                 switch u {
                 case "\"": out.append(contentsOf: "\\\"".utf8)

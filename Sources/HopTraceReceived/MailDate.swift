@@ -24,20 +24,36 @@ public enum MailDateParser {
 
     /// Splits on white space and commas; comments are set apart (nesting is a counter).
     static func splitWords(_ s: String, words: inout [Substring], comments: inout [Substring], unclosed: inout Bool) {
-        var i = s.startIndex
-        while i < s.endIndex {
-            let c = s[i]
-            if c.isWhitespace || c == "," { i = s.index(after: i); continue }
-            if c == "(" {
+        // Byte by byte when the text is ASCII (every delimiter is, so each cut is a character
+        // boundary); text with other characters goes by Character, where Unicode white space
+        // also separates. Both views share String's indices.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            split(s, s.utf8, isSpace: ASCIIFold.isSpace, comma: UInt8(ascii: ","), open: UInt8(ascii: "("),
+                  close: UInt8(ascii: ")"), words: &words, comments: &comments, unclosed: &unclosed)
+        } else {
+            split(s, s, isSpace: \.isWhitespace, comma: ",", open: "(", close: ")",
+                  words: &words, comments: &comments, unclosed: &unclosed)
+        }
+    }
+
+    static func split<V: BidirectionalCollection>(
+        _ s: String, _ v: V, isSpace: (V.Element) -> Bool, comma: V.Element, open: V.Element, close: V.Element,
+        words: inout [Substring], comments: inout [Substring], unclosed: inout Bool
+    ) where V.Index == String.Index, V.Element: Equatable {
+        var i = v.startIndex
+        while i < v.endIndex {
+            let c = v[i]
+            if isSpace(c) || c == comma { i = v.index(after: i); continue }
+            if c == open {
                 var depth = 0
                 var j = i
                 var closed = false
-                while j < s.endIndex {
-                    if s[j] == "(" { depth += 1 } else if s[j] == ")" {
+                while j < v.endIndex {
+                    if v[j] == open { depth += 1 } else if v[j] == close {
                         depth -= 1
-                        if depth == 0 { j = s.index(after: j); closed = true; break }
+                        if depth == 0 { j = v.index(after: j); closed = true; break }
                     }
-                    j = s.index(after: j)
+                    j = v.index(after: j)
                 }
                 if !closed { unclosed = true }
                 comments.append(s[i..<j])
@@ -45,7 +61,7 @@ public enum MailDateParser {
                 continue
             }
             var j = i
-            while j < s.endIndex, !s[j].isWhitespace, s[j] != ",", s[j] != "(" { j = s.index(after: j) }
+            while j < v.endIndex, !isSpace(v[j]), v[j] != comma, v[j] != open { j = v.index(after: j) }
             words.append(s[i..<j])
             i = j
         }
@@ -143,39 +159,53 @@ public enum MailDateParser {
     /// `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fraction` (fraction dropped; SendGrid writes milliseconds,
     /// Go nanoseconds).
     static func timeOfDay(_ s: Substring) -> (Int, Int, Int)? {
-        var main = s
-        if let dot = s.firstIndex(of: ".") {
-            let frac = s[s.index(after: dot)...]
-            guard !frac.isEmpty, frac.count <= 9, frac.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            main = s[..<dot]
+        // Byte by byte: `hh:mm[:ss][.fraction]`, every part ASCII digits.
+        var parts: [Int] = []
+        var value = 0
+        var digits = 0
+        var fraction = -1   // digits after `.`, -1 before any `.`
+        for c in s.utf8 {
+            if fraction >= 0 {
+                guard c >= 0x30 && c <= 0x39, fraction < 9 else { return nil }
+                fraction += 1
+            } else if c >= 0x30 && c <= 0x39 {
+                guard digits < 2 else { return nil }
+                value = value * 10 + Int(c - 0x30)
+                digits += 1
+            } else if c == UInt8(ascii: ":") || c == UInt8(ascii: ".") {
+                guard digits > 0, parts.count < 3 else { return nil }
+                parts.append(value)
+                value = 0
+                digits = 0
+                if c == UInt8(ascii: ".") { fraction = 0 }
+            } else {
+                return nil
+            }
         }
-        let p = main.split(separator: ":", omittingEmptySubsequences: false)
-        guard p.count == 2 || p.count == 3,
-              let h = number(p[0], maxDigits: 2), let m = number(p[1], maxDigits: 2) else { return nil }
-        var sec = 0
-        if p.count == 3 {
-            guard let x = number(p[2], maxDigits: 2) else { return nil }
-            sec = x
+        if fraction == 0 { return nil }
+        if fraction < 0 {
+            guard digits > 0 else { return nil }
+            parts.append(value)
         }
-        return (h, m, sec)
+        guard parts.count == 2 || parts.count == 3 else { return nil }
+        return (parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
     }
 
+    static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun",
+                                          "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                                          "tues", "thur", "thurs"]
+    static let months: [String: Int] = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+        "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8,
+        "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
+    ]
+
     static func weekday(_ s: Substring) -> Bool {
-        let l = s.asciiLowered
-        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        return names.contains(l) || full.contains(l) || (l == "tues" || l == "thur" || l == "thurs")
+        s.utf8.count <= 9 && weekdays.contains(s.asciiLowered)
     }
 
     static func monthNumber(_ s: Substring) -> Int? {
-        let l = s.asciiLowered
-        let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        if let i = names.firstIndex(of: l) { return i + 1 }
-        let full = ["january", "february", "march", "april", "may", "june", "july", "august",
-                    "september", "october", "november", "december"]
-        if let i = full.firstIndex(of: l) { return i + 1 }
-        if l == "sept" { return 9 }
-        return nil
+        s.utf8.count <= 9 ? months[s.asciiLowered] : nil
     }
 
     // zone     = (FWS ( "+" / "-" ) 4DIGIT) / obs-zone

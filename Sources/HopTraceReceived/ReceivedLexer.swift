@@ -205,14 +205,14 @@ struct AddressLiteral: Sendable, Hashable {
             }
             if s.count > 5, s.prefix(5).lowercased() == "ipv6:" { s = s.dropFirst(5) }
             // Ecelerity writes `[10.1.1.1:4521]`, the port inside the brackets.
-            if port == nil, s.contains("."), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].contains(":") {
+            if port == nil, s.utf8.contains(UInt8(ascii: ".")), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].utf8.contains(UInt8(ascii: ":")) {
                 guard let p = Int(s[s.index(after: colon)...]), (0...65535).contains(p) else { return nil }
                 port = p
                 s = s[..<colon]
             }
         } else if s.hasPrefix("(") && s.hasSuffix(")") && s.count >= 2 {
             s = s.dropFirst().dropLast()
-        } else if s.contains("."), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].contains(":") {
+        } else if s.utf8.contains(UInt8(ascii: ".")), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].utf8.contains(UInt8(ascii: ":")) {
             guard let p = Int(s[s.index(after: colon)...]), (0...65535).contains(p) else { return nil }
             port = p
             s = s[..<colon]
@@ -239,24 +239,78 @@ struct AddressLiteral: Sendable, Hashable {
 
 extension StringProtocol {
     /// ASCII-only lower case: header keywords are ASCII, and this never changes the length.
+    /// (Byte for byte: it runs for many words of every header.)
     var asciiLowered: String {
-        String(decoding: self.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }, as: UTF8.self)
-    }
-
-    func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
-        let a = Array(self.utf8.prefix(prefix.utf8.count))
-        guard a.count == prefix.utf8.count else { return false }
-        return zip(a, prefix.utf8).allSatisfy { x, y in
-            let lx = (x >= 0x41 && x <= 0x5A) ? x + 0x20 : x
-            let ly = (y >= 0x41 && y <= 0x5A) ? y + 0x20 : y
-            return lx == ly
+        let utf8 = self.utf8
+        let n = utf8.count
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            var i = 0
+            for c in utf8 {
+                buffer[i] = (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+                i += 1
+            }
+            return n
         }
     }
 
+    func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
+        var mine = self.utf8.makeIterator()
+        for y in prefix.utf8 {
+            guard let x = mine.next() else { return false }
+            if x != y && ASCIIFold.lower(x) != ASCIIFold.lower(y) { return false }
+        }
+        return true
+    }
+
+    /// Whether `needle` (lower-case ASCII) occurs in the text, ASCII case ignored. Byte search,
+    /// no lower-cased copy of the text and no copy of the needle.
+    func containsIgnoringCase(_ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { n in
+            guard let first = n.first else { return true }
+            return withUTF8Bytes { hay in
+                guard hay.count >= n.count else { return false }
+                var i = 0
+                let last = hay.count - n.count
+                while i <= last {
+                    if ASCIIFold.lower(hay[i]) == first {
+                        var k = 1
+                        while k < n.count && ASCIIFold.lower(hay[i + k]) == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// The text's UTF-8 bytes as a buffer (no copy for native strings).
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = self.utf8.withContiguousStorageIfAvailable(body) { return r }
+        return Array(self.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// Without leading and trailing white space (`Character.isWhitespace`). ASCII white space
+    /// is stripped byte by byte; only text that starts or ends with a non-ASCII character
+    /// takes the Character path, so the answer is the same either way.
     var trimmedSpaces: Substring {
         let u = Substring(self)
-        guard let a = u.firstIndex(where: { !$0.isWhitespace }),
-              let z = u.lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return u[a...z]
+        let bytes = u.utf8
+        var a = bytes.startIndex
+        while a < bytes.endIndex, ASCIIFold.isSpace(bytes[a]) { a = bytes.index(after: a) }
+        if a == bytes.endIndex { return "" }
+        var z = bytes.endIndex
+        while z > a, ASCIIFold.isSpace(bytes[bytes.index(before: z)]) { z = bytes.index(before: z) }
+        if bytes[a] < 0x80 && bytes[bytes.index(before: z)] < 0x80 { return u[a..<z] }
+        guard let ca = u.firstIndex(where: { !$0.isWhitespace }),
+              let cz = u.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return u[ca...cz]
     }
+}
+
+/// Byte helpers for ASCII keywords.
+enum ASCIIFold {
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c }
+    /// The ASCII characters `Character.isWhitespace` accepts: TAB, LF, VT, FF, CR, space.
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
 }

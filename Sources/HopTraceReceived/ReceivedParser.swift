@@ -208,7 +208,7 @@ private struct StampState {
             } else if from.value?.hasPrefix("mail") == true, w.asciiLowered == "pickup" || w.asciiLowered == "service" {
                 // Microsoft SMTPSVC: `from mail pickup service by hotmail.com` (local pickup).
                 from.value! += " " + w
-            } else if let v = from.value, !v.contains("."), !v.contains("["), from.address == nil,
+            } else if let v = from.value, !v.utf8.contains(UInt8(ascii: ".")), !v.utf8.contains(UInt8(ascii: "[")), from.address == nil,
                       from.commentName == nil, AddressLiteral.parse(w) == nil, Self.looksLikeHost(w) {
                 // Novell GroupWise names its MTA by the GroupWise domain, which may hold spaces:
                 // `from Delta County-MTA by mail.deltacounty.com with Novell_GroupWise`. Only for
@@ -352,7 +352,7 @@ private struct StampState {
     mutating func tcpInfo(_ c: String, into h: inout ReceivedHeader) {
         // SquirrelMail (and other webmail) injecting over HTTP:
         // `from 144.137.3.98 (SquirrelMail authenticated user jmmail) by host with HTTP`.
-        let words = c.split(separator: " ")
+        let words = c.containsIgnoringCase(" authenticated user ") ? c.split(separator: " ") : []
         if words.count == 4, words[1].asciiLowered == "authenticated", words[2].asciiLowered == "user" {
             h.software.append(String(words[0]))
             from.authenticated = String(words[3])
@@ -372,8 +372,8 @@ private struct StampState {
             case .quoted(let q):
                 // vger.kernel.org: `"EHLO name"`.
                 let p = q.split(separator: " ", maxSplits: 1)
-                if p.count == 2, ["helo", "ehlo", "lhlo"].contains(p[0].asciiLowered) { from.helo = String(p[1]) }
-                else if p.count == 1, ["helo", "ehlo", "lhlo"].contains(p[0].asciiLowered) { /* empty HELO */ }
+                if p.count == 2, Self.isHelloVerb(p[0].asciiLowered) { from.helo = String(p[1]) }
+                else if p.count == 1, Self.isHelloVerb(p[0].asciiLowered) { /* empty HELO */ }
                 else { leftovers.append("\"\(q)\"") }
             case .word(let w):
                 let l = w.asciiLowered
@@ -381,7 +381,7 @@ private struct StampState {
                     if from.address == nil || from.topLevelLiteral { from.address = a; from.topLevelLiteral = false }
                     if let p = a.port { from.port = p }
                     sawLiteral = true
-                } else if ["helo", "ehlo", "lhlo"].contains(l) {
+                } else if Self.isHelloVerb(l) {
                     // qmail/IronPort `(HELO name)`, Zimbra `(LHLO name)`, Yahoo `(EHLO )`,
                     // CommuniGate `(account x HELO name)`.
                     if i + 1 < items.count, case .word(let next) = items[i + 1] {
@@ -445,7 +445,7 @@ private struct StampState {
             i += 1
         }
         // Exim 3: `(mail)` after `[ip.port]` is the ident.
-        if from.topLevelLiteral, !sawLiteral, names.count == 1, !names[0].contains("."), from.ident == nil, leftovers.isEmpty {
+        if from.topLevelLiteral, !sawLiteral, names.count == 1, !names[0].utf8.contains(UInt8(ascii: ".")), from.ident == nil, leftovers.isEmpty {
             from.ident = names[0]
             return
         }
@@ -454,6 +454,10 @@ private struct StampState {
         }
         if !leftovers.isEmpty { h.unparsed.append(contentsOf: leftovers) }
         if !notes.isEmpty { h.comments.append(notes.joined(separator: " ")) }
+    }
+
+    static func isHelloVerb(_ lowered: String) -> Bool {
+        lowered == "helo" || lowered == "ehlo" || lowered == "lhlo"
     }
 
     static func looksLikeHost(_ w: String) -> Bool {
@@ -468,9 +472,9 @@ private struct StampState {
         // Cheap pre-check (every comment of every header comes here): each form below
         // mentions TLS, SSL, a cipher or Google's transport.
         guard s.utf8.count < 512, s.utf8.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }) else { return nil }
+        guard s.containsIgnoringCase("tls") || s.containsIgnoringCase("ssl") || s.containsIgnoringCase("cipher")
+            || s.containsIgnoringCase("encrypted") || s.containsIgnoringCase("google transport") else { return nil }
         let l = s.asciiLowered
-        guard l.contains("tls") || l.contains("ssl") || l.contains("cipher") || l.contains("encrypted")
-            || l.contains("google transport") else { return nil }
         // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
         if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
             let words = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ")" })
@@ -483,7 +487,7 @@ private struct StampState {
             return info
         }
         // Sendmail/Google/Proofpoint/hMailServer `version=… cipher=… bits=…`, Exchange `version=…, cipher=…`.
-        if l.contains("version=") && l.contains("cipher=") {
+        if l.containsIgnoringCase("version=") && l.containsIgnoringCase("cipher=") {
             var info = TLSInfo(raw: s)
             for part in s.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
                 let kv = part.split(separator: "=", maxSplits: 1)
@@ -498,7 +502,7 @@ private struct StampState {
             return info
         }
         // Exim: `TLSv1.3:TLS_AES_256_GCM_SHA384:256`, older `TLS-1.0:RSA_ARCFOUR_MD5:16`.
-        if (l.hasPrefix("tls") || l.hasPrefix("ssl")), !l.contains(" "), l.contains(":") {
+        if (l.hasPrefix("tls") || l.hasPrefix("ssl")), !l.utf8.contains(UInt8(ascii: " ")), l.utf8.contains(UInt8(ascii: ":")) {
             let p = s.split(separator: ":", omittingEmptySubsequences: false)
             var info = TLSInfo(raw: s)
             info.version = String(p[0])
@@ -507,11 +511,11 @@ private struct StampState {
             return info
         }
         // Exim 4.93+ `(TLS1.3)` before `tls <cipher>`: the version alone.
-        if (l.hasPrefix("tls1") || l.hasPrefix("tlsv1")), !l.contains(" "), !l.contains(":") {
+        if (l.hasPrefix("tls1") || l.hasPrefix("tlsv1")), !l.utf8.contains(UInt8(ascii: " ")), !l.utf8.contains(UInt8(ascii: ":")) {
             return TLSInfo(version: s, raw: s)
         }
         // mail.zeus03.de: `(TLS_AES_256_GCM_SHA384 encrypted, authenticated)`.
-        if l.contains(" encrypted"), let first = s.split(separator: " ").first {
+        if l.containsIgnoringCase(" encrypted"), let first = s.split(separator: " ").first {
             return TLSInfo(cipher: String(first), raw: s)
         }
         // Exchange `(TLS)`, Mimecast `(Using TLS)`, Google's internal `(Google Transport Security)`.
@@ -588,23 +592,21 @@ private struct StampState {
     /// RFC 3848 keyword semantics: `[UTF8](E)SMTP|LMTP` + `S` (TLS) + `A` (authenticated),
     /// case-insensitive (Exim writes lower case), plus the unregistered TLS spellings.
     static func protocolInfo(_ kw: String) -> ProtocolInfo {
-        var u = kw.asciiLowered
+        let l = kw.asciiLowered
         var tls = false
         var auth = false
-        if u.hasPrefix("utf8") { u.removeFirst(4) }
-        for base in ["esmtp", "smtp", "lmtp"] where u.hasPrefix(base) {
-            let suffix = u.dropFirst(base.count)
-            switch suffix {
+        var u = Substring(l)
+        if u.hasPrefix("utf8") { u = u.dropFirst(4) }
+        if u.hasPrefix("esmtp") || u.hasPrefix("smtp") || u.hasPrefix("lmtp") {
+            switch u.dropFirst(u.hasPrefix("esmtp") ? 5 : 4) {
             case "s": tls = true
             case "a": auth = true
             case "sa": tls = true; auth = true
             default: break
             }
-            break
         }
-        let l = kw.asciiLowered
         // IronPort `ESMTP/TLS/<cipher>`, CommuniGate `ESMTP-TLS`, MessageLabs `<cipher> encrypted SMTP`.
-        if l.contains("/tls") || l.hasSuffix("-tls") || l.contains(" encrypted smtp") { tls = true }
+        if l.containsIgnoringCase("/tls") || l.hasSuffix("-tls") || l.containsIgnoringCase(" encrypted smtp") { tls = true }
         return ProtocolInfo(keyword: kw, authenticated: auth, tls: tls)
     }
 }

@@ -92,6 +92,25 @@ public enum Analyzer {
         }
     }
 
+    /// The parse stage alone, for `hoptrace hops`: each chain's hops with their address scopes
+    /// and the chain's own findings (unparsed headers, clock skew, gaps). No software,
+    /// geography, topology or authentication: those stages do not run.
+    public static func hops(_ bytes: ArraySlice<UInt8>) throws(IntakeError) -> HopsReport {
+        let intake = try MessageIntake.read(bytes)
+        let chains = intake.chains.map { input in
+            let received = input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
+            let chain = ChainBuilder.build(received)
+            let hops = chain.hops.map { hop in
+                HopReport(hop: hop, fromScope: hop.received.from?.ip.map(AddressClassifier.scope(of:)),
+                          byScope: hop.received.by?.ip.map(AddressClassifier.scope(of:)),
+                          software: [], fromGeo: nil, byGeo: nil)
+            }
+            return HopsReport.Chain(source: input.source, part: input.part, container: input.container,
+                                    hops: hops, findings: chain.findings)
+        }
+        return HopsReport(reportKind: intake.reportKind, chains: chains, findings: intake.findings)
+    }
+
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]
 
     static func analyzeChain(_ input: ChainInput, body: [UInt8]?, options: AnalysisOptions) async -> ChainReport {

@@ -2,6 +2,7 @@ import HopTraceAuth
 import HopTraceCore
 import HopTraceFingerprint
 import HopTraceGeo
+import HopTraceMessage
 import HopTraceReceived
 import HopTraceTopology
 
@@ -54,9 +55,16 @@ public enum JSONRenderer {
     }
 
     static func hop(_ h: HopReport, _ auth: HopAuthentication?) -> JSONValue {
+        hop(h, auth, analysed: true)
+    }
+
+    /// One hop. `analysed: false` is `hoptrace hops`, where only the parse stage ran: the keys
+    /// of the later stages (`geo`, `software`, `spf`, `verdicts`, `attribution_notes`) are left
+    /// out rather than written empty, so no reader mistakes "not looked at" for "none found".
+    static func hop(_ h: HopReport, _ auth: HopAuthentication?, analysed: Bool) -> JSONValue {
         let r = h.received
         let from: JSONValue = r.from.map { f in
-            .object([
+            var fields: [(String, JSONValue)] = [
                 ("name", .string(f.helo)),
                 ("rdns", .string(f.rdns)),
                 ("ip", .string(f.ip?.description)),
@@ -66,21 +74,23 @@ public enum JSONRenderer {
                 ("zone", .string(f.zone)),
                 ("authenticated", .string(f.authenticated)),
                 ("may_be_forged", .bool(f.mayBeForged)),
-                ("geo", geo(h.fromGeo)),
-            ])
+            ]
+            if analysed { fields.append(("geo", geo(h.fromGeo))) }
+            return .object(fields)
         } ?? .null
         let by: JSONValue = r.by.map { b in
-            .object([
+            var fields: [(String, JSONValue)] = [
                 ("name", .string(b.name)),
                 ("ip", .string(b.ip?.description)),
                 ("scope", .string(h.byScope?.rawValue)),
-                ("geo", geo(h.byGeo)),
-            ])
+            ]
+            if analysed { fields.append(("geo", geo(h.byGeo))) }
+            return .object(fields)
         } ?? .null
         let tls: JSONValue = r.tls.map { t in
             .object([("version", .string(t.version)), ("cipher", .string(t.cipher)), ("bits", .string(t.bits))])
         } ?? .null
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("index", .int(h.index)),
             ("from", from),
             ("by", by),
@@ -89,8 +99,12 @@ public enum JSONRenderer {
             ("for", .string(r.recipients.first)),
             ("time", .string(r.timestamp?.iso8601)),
             ("delay_seconds", .int(h.hop.delaySeconds)),
-            ("software", .array(h.software.map(software))),
-            ("spf", auth?.spf.map(AuthForensics.hopSPFJSON) ?? .null),
+        ]
+        if analysed {
+            fields.append(("software", .array(h.software.map(software))))
+            fields.append(("spf", auth?.spf.map(AuthForensics.hopSPFJSON) ?? .null))
+        }
+        fields += [
             ("raw", .string(r.raw)),
             ("header_index", .int(h.hop.location?.headerIndex)),
             ("recipients", .array(r.recipients.map { .string($0) })),
@@ -102,9 +116,41 @@ public enum JSONRenderer {
             ("software_named", .array(r.software.map { .string($0) })),
             ("comment", .string(r.commentOnly)),
             ("unparsed", .array(r.unparsed.map { .string($0) })),
-            ("verdicts", .array((auth?.verdicts ?? []).map(verdict))),
-            ("attribution_notes", .array((auth?.attributionNotes ?? []).map { .string($0) })),
-        ])
+        ]
+        if analysed {
+            fields.append(("verdicts", .array((auth?.verdicts ?? []).map(verdict))))
+            fields.append(("attribution_notes", .array((auth?.attributionNotes ?? []).map { .string($0) })))
+        }
+        return .object(fields)
+    }
+
+    /// `hoptrace hops --json`: one compact JSON object for one message (a JSON Lines record),
+    /// appended to `out` with its newline. `label` is the message's place (mbox position or
+    /// file name).
+    public static func appendHopsLine(label: String, _ result: Result<HopsReport, IntakeError>, to out: inout [UInt8]) {
+        let value: JSONValue
+        switch result {
+        case let .success(report):
+            value = .object([
+                ("version", .int(Report.version)),
+                ("message", .string(label)),
+                ("report_kind", .string(report.reportKind)),
+                ("chains", .array(report.chains.map { c in
+                    .object([
+                        ("source", .string(c.source.rawValue)),
+                        ("part", .string(c.part)),
+                        ("container", .string(c.container)),
+                        ("hops", .array(c.hops.map { hop($0, nil, analysed: false) })),
+                        ("findings", .array(c.findings.map(finding))),
+                    ])
+                })),
+                ("findings", .array(report.findings.map(finding))),
+            ])
+        case let .failure(error):
+            value = .object([("version", .int(Report.version)), ("message", .string(label)), ("error", .string(error.description))])
+        }
+        value.append(to: &out)
+        out.append(0x0A)
     }
 
     static func verdict(_ v: RecordedVerdict) -> JSONValue {

@@ -70,6 +70,22 @@ public struct HopReport: Sendable, Hashable {
     public var received: ReceivedHeader { hop.received }
 }
 
+/// The parse stage of one message (`hoptrace hops`): chains of hops with scopes, and the
+/// findings of intake and chain building. Nothing from the later stages.
+public struct HopsReport: Sendable, Hashable {
+    public struct Chain: Sendable, Hashable {
+        public var source: ChainSource
+        public var part: String
+        public var container: String
+        /// `software` empty and `fromGeo`/`byGeo` nil: those stages did not run.
+        public var hops: [HopReport]
+        public var findings: [Finding]
+    }
+    public var reportKind: String?
+    public var chains: [Chain]
+    public var findings: [Finding]
+}
+
 /// A mailbox or Maildir analysed message by message.
 public struct BatchReport: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {

@@ -2,6 +2,7 @@ import HopTraceAuth
 import HopTraceCore
 import HopTraceFingerprint
 import HopTraceGeo
+import HopTraceMessage
 import HopTraceReceived
 import HopTraceTopology
 
@@ -44,6 +45,30 @@ public struct TextRenderer: Sendable {
             out += "\n"
         }
         return out
+    }
+
+    /// `hoptrace hops`: one block per message, one line per hop as in the full report, then
+    /// the chain's findings. An unreadable message is one error line.
+    public func renderHops(label: String, _ result: Result<HopsReport, IntakeError>) -> String {
+        var out = [bold("message " + clean(label))]
+        switch result {
+        case let .failure(error):
+            out.append(paint("error: ", .red) + clean(error.description))
+        case let .success(report):
+            if let kind = report.reportKind { out.append("  a \(kind)") }
+            for finding in report.findings { out.append(line(for: finding, indent: "  ")) }
+            for (i, chain) in report.chains.enumerated() {
+                let what = chain.source == .message
+                    ? "the message itself"
+                    : "embedded original (part \(chain.part.isEmpty ? "-" : chain.part), \(chain.container))"
+                let count = chain.hops.isEmpty ? "no Received headers" : "\(chain.hops.count) hop\(chain.hops.count == 1 ? "" : "s"), oldest first"
+                out.append("  Chain \(i + 1): \(what); \(count)")
+                let width = String(chain.hops.count).count
+                for hop in chain.hops { out.append(contentsOf: render(hop, width: width).map { "  " + $0 }) }
+                for finding in chain.findings { out.append(line(for: finding, indent: "    ")) }
+            }
+        }
+        return out.joined(separator: "\n") + "\n\n"
     }
 
     func render(_ chain: ChainReport, number: Int) -> [String] {

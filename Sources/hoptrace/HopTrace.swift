@@ -19,7 +19,7 @@ struct HopTrace: AsyncParsableCommand {
         commandName: "hoptrace",
         abstract: "Forensic analysis of email header paths: which servers a message crossed, and what happened on the way.",
         version: "0.1.0",
-        subcommands: [Analyze.self, SPF.self, MapCommand.self],
+        subcommands: [Analyze.self, SPF.self, MapCommand.self, HopsCommand.self],
         defaultSubcommand: Analyze.self
     )
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HopTraceCore
 import Testing
 
@@ -66,5 +69,97 @@ import Testing
     @Test(arguments: ["10.0.0.0", "10.0.0.0/33", "::/129", "x/8", "10.0.0.0/-1"])
     func rejectsBadNetworks(text: String) {
         #expect(IPNetwork(text) == nil)
+    }
+}
+
+/// The IPv6 reader against the C library's `inet_pton` on generated text: valid addresses in
+/// every shape (compressed anywhere, IPv4 tails, upper case, leading zeros) and near-misses made
+/// by mutating them. Both must accept the same strings and read the same 128 bits.
+@Suite struct IPv6AgainstInetPtonTests {
+    static func pton(_ text: String) -> (UInt64, UInt64)? {
+        var raw = in6_addr()
+        guard inet_pton(AF_INET6, text, &raw) == 1 else { return nil }
+        return withUnsafeBytes(of: &raw) { b in
+            var hi: UInt64 = 0, lo: UInt64 = 0
+            for i in 0..<8 { hi = hi << 8 | UInt64(b[i]) }
+            for i in 8..<16 { lo = lo << 8 | UInt64(b[i]) }
+            return (hi, lo)
+        }
+    }
+
+    static func bits(_ ip: IPAddress) -> (UInt64, UInt64) {
+        switch ip {
+        case let .v4(v): return (0, 0xffff_0000_0000 | UInt64(v))   // read back from ::ffff:a.b.c.d
+        case let .v6(hi, lo): return (hi, lo)
+        }
+    }
+
+    /// A deterministic generator (SplitMix64), so a failure names a reproducible input.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func candidate(_ g: inout Generator) -> String {
+        var groups = (0..<8).map { _ -> String in
+            let v = UInt16.random(in: 0...UInt16.max, using: &g)
+            switch Int.random(in: 0..<4, using: &g) {
+            case 0: return "0"
+            case 1: return String(v, radix: 16, uppercase: Bool.random(using: &g))
+            case 2: return String(repeating: "0", count: Int.random(in: 0...3, using: &g)) + String(v & 0xff, radix: 16)
+            default: return String(v >> 12, radix: 16)
+            }
+        }
+        var tail = ""
+        if Int.random(in: 0..<4, using: &g) == 0 {
+            // Octets without leading zeros: inet_pton refuses "01" in an IPv4 tail.
+            tail = (0..<4).map { _ in String(Int.random(in: 0...255, using: &g)) }.joined(separator: ".")
+            groups.removeLast(2)
+        }
+        var text: String
+        let count = groups.count
+        if Int.random(in: 0..<3, using: &g) > 0 {
+            let start = Int.random(in: 0...count, using: &g)
+            let length = Int.random(in: 0...(count - start), using: &g)
+            text = groups[..<start].joined(separator: ":") + "::" + groups[(start + length)...].joined(separator: ":")
+            if !tail.isEmpty { text += (text.hasSuffix(":") ? "" : ":") + tail }
+        } else {
+            text = groups.joined(separator: ":") + (tail.isEmpty ? "" : ":" + tail)
+        }
+        // Near-misses: drop, double or change one character.
+        if Int.random(in: 0..<3, using: &g) == 0, !text.isEmpty {
+            var chars = Array(text)
+            let i = Int.random(in: 0..<chars.count, using: &g)
+            switch Int.random(in: 0..<3, using: &g) {
+            case 0: chars.remove(at: i)
+            case 1: chars.insert(chars[i], at: i)
+            default: chars[i] = ["0", "f", ":", ".", "g", "1"].randomElement(using: &g)!
+            }
+            text = String(chars)
+        }
+        return text
+    }
+
+    @Test func agreesWithInetPton() {
+        var g = Generator(state: 4291)
+        var accepted = 0
+        for _ in 0..<20_000 {
+            let text = Self.candidate(&g)
+            // inet_pton reads an IPv4 tail with a leading zero ("01") as invalid; this parser
+            // accepts it as a dotted quad does (a documented leniency of parseIPv4).
+            if text.split(separator: ":").last.map({ $0.contains(".") && $0.split(separator: ".").contains { $0.count > 1 && $0.first == "0" } }) == true { continue }
+            let mine = IPAddress(text).map(Self.bits)
+            let theirs = Self.pton(text)
+            #expect(mine?.0 == theirs?.0 && mine?.1 == theirs?.1, "\(text)")
+            if theirs != nil { accepted += 1 }
+        }
+        // The generator makes both kinds in quantity.
+        #expect(accepted > 5_000 && accepted < 19_000)
     }
 }

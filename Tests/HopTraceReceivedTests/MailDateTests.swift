@@ -47,6 +47,9 @@ struct DateCase: Sendable, CustomTestStringConvertible {
     // Go time.Time (SendGrid filter hops).
     DateCase(text: "2020-08-27 00:57:28.235008524 +0000 UTC m=+92278.764015266", iso: "2020-08-27T00:57:28Z", offset: 0),
     DateCase(text: "2021-03-04 05:06:07 -0700 MST", iso: "2021-03-04T12:06:07Z", offset: -25200),
+    // Non-ASCII text goes the Character way: a no-break space still separates, full names work.
+    DateCase(text: "Mon, 3 Feb 2025\u{A0}10:00:05 +0000", iso: "2025-02-03T10:00:05Z", offset: 0),
+    DateCase(text: "Thursday, 6 September 2012 07:08:09.5 +0100 (Mitteleuropäische Zeit)", iso: "2012-09-06T06:08:09Z", offset: 3600),
 ])
 func dateParses(_ c: DateCase) {
     let (ts, leftover) = MailDateParser.parse(c.text)
@@ -70,6 +73,22 @@ func invalidDateIsNilAndKept(_ text: String) {
     let h = ReceivedParser.parse("by mx.example with ESMTP id 1; \(text)")
     #expect(h.timestamp == nil)
     #expect(h.unparsed == [text])
+}
+
+/// The time of day, read byte by byte: `hh:mm`, `hh:mm:ss`, a fraction of up to nine digits.
+@Test(arguments: [
+    ("10:30", true), ("10:30:15", true), ("9:5:1", true), ("10:30:15.123456789", true), ("10:30.5", true),
+    ("10:30:15.1234567890", false), ("10:30.", false), ("10:30:15.1.2", false), ("10", false), (":30", false),
+    ("10::30", false), ("10:30:", false), ("1:2:3:4", false), ("100:30", false), ("10:30x", false),
+    ("１0:30", false), ("", false), ("10.5", false),
+])
+func timeOfDayShapes(text: String, valid: Bool) {
+    #expect((MailDateParser.timeOfDay(Substring(text)) != nil) == valid)
+}
+
+@Test func timeOfDayValues() {
+    #expect(MailDateParser.timeOfDay("07:08:09.5")! == (7, 8, 9))
+    #expect(MailDateParser.timeOfDay("23:59")! == (23, 59, 0))
 }
 
 @Test func trailingJunkAfterDateIsKept() {

@@ -166,3 +166,28 @@ func rfc3848Keywords(_ kw: String, _ auth: Bool, _ tls: Bool) {
     #expect(h.id == nil)
     #expect(h.timestamp == MailTimestamp(utcSeconds: 1_148_476_997, offsetSeconds: 0, raw: "24 May 2006 13:23:17 -0000"))
 }
+
+/// The byte-level string helpers the parser runs on every word: the same answers as the
+/// Character-level definitions they replace.
+@Suite struct ByteHelperTests {
+    @Test(arguments: ["", " ", "  x  ", "\t\r\nabc\r\n", "\u{A0}x\u{A0}", " é ", "x \u{301}", " \u{2003}y", "a b", "\u{85}z"])
+    func trimmedSpacesMatchesCharacterWhitespace(text: String) {
+        let reference: Substring = {
+            guard let a = text.firstIndex(where: { !$0.isWhitespace }),
+                  let z = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+            return text[a...z]
+        }()
+        #expect(text.trimmedSpaces == reference)
+    }
+
+    @Test func caseInsensitiveSearchAndPrefix() {
+        #expect("version=TLS1_2, CIPHER=x".containsIgnoringCase("cipher="))
+        #expect(!"ciphe".containsIgnoringCase("cipher"))
+        #expect("Using TLS".containsIgnoringCase("tls"))
+        #expect("".containsIgnoringCase(""))
+        #expect("Authenticated sender: x".hasPrefixIgnoringCase("authenticated sender:"))
+        #expect(!"Auth".hasPrefixIgnoringCase("authenticated"))
+        #expect("ÉSMTP".asciiLowered == "Ésmtp")
+        #expect("ESMTPSA".asciiLowered == "esmtpsa")
+    }
+}

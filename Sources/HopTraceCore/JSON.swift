@@ -41,12 +41,12 @@ public enum JSONValue: Sendable, Hashable {
             out.append(contentsOf: repeatElement(0x20, count: 2 * level))
         }
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: JSONValue.append("null", to: &out)
+        case let .bool(b): JSONValue.append(b ? "true" : "false", to: &out)
         case let .int(i): out.append(contentsOf: String(i).utf8)
         case let .string(s): JSONValue.writeString(s, into: &out)
         case let .array(items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            if items.isEmpty { JSONValue.append("[]", to: &out); return }
             out.append(UInt8(ascii: "["))
             var first = true
             for item in items {
@@ -58,7 +58,7 @@ public enum JSONValue: Sendable, Hashable {
             newline(indent)
             out.append(UInt8(ascii: "]"))
         case let .object(pairs):
-            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            if pairs.isEmpty { JSONValue.append("{}", to: &out); return }
             out.append(UInt8(ascii: "{"))
             var first = true
             for pair in pairs {
@@ -75,41 +75,66 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// RFC 8259 string escaping.
+    /// A literal's bytes, copied straight from the binary (no String in between).
+    @inline(__always) static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// RFC 8259 string escaping. Runs of bytes that need nothing are copied whole; `"`, `\\`
+    /// and control characters are escaped, and so are the characters TerminalText escapes (C1,
+    /// bidi overrides, line separators) as \u escapes: the same JSON value, but a terminal
+    /// showing the document cannot be steered by it.
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
-        // Fast path: printable ASCII with nothing to escape is copied as it is, in one append.
-        let plain = s.withUTF8 { buffer in
-            if buffer.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-                out.append(contentsOf: buffer)
-                return true
+        s.withUTF8 { b in
+            let n = b.count
+            var run = 0      // start of the bytes not yet copied
+            var i = 0
+            func flush(_ end: Int) {
+                if end > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<end])) }
             }
-            return false
-        }
-        if !plain {
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out.append(contentsOf: "\\\"".utf8)
-                case "\\": out.append(contentsOf: "\\\\".utf8)
-                case "\n": out.append(contentsOf: "\\n".utf8)
-                case "\r": out.append(contentsOf: "\\r".utf8)
-                case "\t": out.append(contentsOf: "\\t".utf8)
-                default:
-                    // Control characters, and the characters TerminalText escapes (C1, bidi
-                    // overrides, line separators), as \u escapes: the same JSON value, but a
-                    // terminal showing the document cannot be steered by it.
-                    if u.value < 0x20 || TerminalText.isUnsafe(u) {
-                        let hex = String(u.value, radix: 16)
-                        out.append(contentsOf: "\\u".utf8)
-                        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 4 - hex.utf8.count))
-                        out.append(contentsOf: hex.utf8)
-                    } else {
-                        UTF8.encode(u) { out.append($0) }
+            while i < n {
+                let c = b[i]
+                if c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") { i += 1; continue }
+                if c >= 0x80 {
+                    // A multi-byte scalar (the String is valid UTF-8): escape only the unsafe ones.
+                    let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                    var value = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                    for k in 1..<length where i + k < n { value = value << 6 | UInt32(b[i + k] & 0x3F) }
+                    if let scalar = Unicode.Scalar(value), TerminalText.isUnsafe(scalar) {
+                        flush(i)
+                        escapeU(value, into: &out)
+                        run = i + length
                     }
+                    i += length
+                    continue
                 }
+                flush(i)
+                switch c {
+                case UInt8(ascii: "\""): append("\\\"", to: &out)
+                case UInt8(ascii: "\\"): append("\\\\", to: &out)
+                case 0x0A: append("\\n", to: &out)
+                case 0x0D: append("\\r", to: &out)
+                case 0x09: append("\\t", to: &out)
+                default: escapeU(UInt32(c), into: &out)
+                }
+                i += 1
+                run = i
             }
+            flush(n)
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `\u` and four lower-case hex digits (every escaped character is below U+10000).
+    static func escapeU(_ value: UInt32, into out: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        append("\\u", to: &out)
+        hex.withUTF8Buffer { digits in
+            for shift in stride(from: 12, through: 0, by: -4) {
+                out.append(digits[Int((value >> UInt32(shift)) & 0xF)])
+            }
+        }
     }
 }

@@ -107,23 +107,25 @@ public enum ChainBuilder {
         return names.contains { nameMatches($0, bn) }
     }
 
+    /// Without trailing dots (Google writes `host.example.`); compared with ASCII case ignored.
     static func normalized(_ s: String) -> Substring {
-        var l = Substring(s.asciiLowered)
-        while l.hasSuffix(".") { l = l.dropLast() }   // Google writes `host.example.`
+        var l = Substring(s)
+        while l.utf8.last == UInt8(ascii: ".") { l = l[..<l.utf8.index(before: l.endIndex)] }
         return l
     }
 
     static func nameMatches(_ a: String, _ b: String) -> Bool {
         let x = normalized(a), y = normalized(b)
         if x.isEmpty || y.isEmpty { return false }
-        if x == y { return true }
+        if x.equalsIgnoringCase(y) { return true }
         // Microsoft writes one server under two names: `VE1EUR02FT011.mail.protection.outlook.com`
         // receives and `VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com` sends;
         // `HE1PR06CA0108.outlook.office365.com` vs `HE1PR06CA0108.eurprd06.prod.outlook.com`.
         // Accept an equal first label when it is specific enough to name one machine
         // (at least 6 characters and a digit), so `mail.a.com` never matches `mail.b.com`.
-        let lx = x.prefix(while: { $0 != "." }), ly = y.prefix(while: { $0 != "." })
-        return lx == ly && lx.count >= 6 && lx.contains(where: { $0.isASCII && $0.isNumber })
+        let lx = x[..<(x.utf8.firstIndex(of: UInt8(ascii: ".")) ?? x.endIndex)]
+        let ly = y[..<(y.utf8.firstIndex(of: UInt8(ascii: ".")) ?? y.endIndex)]
+        return lx.equalsIgnoringCase(ly) && lx.count >= 6 && lx.contains(where: { $0.isASCII && $0.isNumber })
     }
 
     static func isLoopback(_ f: ReceivedFrom) -> Bool {
@@ -133,9 +135,9 @@ public enum ChainBuilder {
             case let .v6(hi, lo): if hi == 0 && lo == 1 { return true }
             }
         }
-        for n in [f.helo, f.rdns].compactMap({ $0 }) {
+        for case let n? in [f.helo, f.rdns] {
             let l = normalized(n)
-            if l == "localhost" || l == "localhost.localdomain" { return true }
+            if l.equalsIgnoringCase("localhost") || l.equalsIgnoringCase("localhost.localdomain") { return true }
         }
         return false
     }

@@ -188,38 +188,49 @@ struct AddressLiteral: Sendable, Hashable {
     //   `[(134.97.4.21)]` (MDaemon);
     //   `fe80::1%12` zone ids (Exchange).
     static func parse<S: StringProtocol>(_ written: S) -> AddressLiteral? {
+        // Index work on the UTF-8 view: every delimiter here is ASCII, and the pre-check has
+        // already ruled out anything but hex digits and punctuation before a `%zone`.
         var s = Substring(written)
         if s.utf8.count > 80 || s.isEmpty { return nil }
         if !mayBeAddress(s.utf8) { return nil }
+        let u = { (t: Substring) in t.utf8 }
         var port: Int?
-        if s.hasPrefix("[") {
-            guard let close = s.lastIndex(of: "]") else { return nil }
-            let after = s[s.index(after: close)...]
+        func portAfterColon(_ t: Substring) -> (host: Substring, port: Int)?? {
+            // `host:port` with one colon and a dot before it (an IPv4 literal); nil = none.
+            guard u(t).contains(UInt8(ascii: ".")), let colon = u(t).firstIndex(of: UInt8(ascii: ":")) else { return .none }
+            let rest = t[u(t).index(after: colon)...]
+            if u(rest).contains(UInt8(ascii: ":")) { return .none }
+            guard let p = Int(rest), (0...65535).contains(p) else { return .some(nil) }
+            return .some((t[..<colon], p))
+        }
+        if u(s).first == UInt8(ascii: "[") {
+            guard let close = u(s).lastIndex(of: UInt8(ascii: "]")) else { return nil }
+            let after = s[u(s).index(after: close)...]
             if !after.isEmpty {
-                guard after.first == ":", let p = Int(after.dropFirst()), (0...65535).contains(p) else { return nil }
+                guard u(after).first == UInt8(ascii: ":"), let p = Int(after.dropFirst()), (0...65535).contains(p) else { return nil }
                 port = p
             }
-            s = s[s.index(after: s.startIndex)..<close]
-            if s.hasPrefix("(") && s.hasSuffix(")") && s.count >= 2 {
-                s = s.dropFirst().dropLast()
+            s = s[u(s).index(after: s.startIndex)..<close]
+            if u(s).count >= 2, u(s).first == UInt8(ascii: "("), u(s).last == UInt8(ascii: ")") {
+                s = s[u(s).index(after: s.startIndex)..<u(s).index(before: s.endIndex)]
             }
-            if s.count > 5, s.prefix(5).lowercased() == "ipv6:" { s = s.dropFirst(5) }
+            if u(s).count > 5, s.hasPrefixIgnoringCase("ipv6:") { s = s[u(s).index(s.startIndex, offsetBy: 5)...] }
             // Ecelerity writes `[10.1.1.1:4521]`, the port inside the brackets.
-            if port == nil, s.utf8.contains(UInt8(ascii: ".")), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].utf8.contains(UInt8(ascii: ":")) {
-                guard let p = Int(s[s.index(after: colon)...]), (0...65535).contains(p) else { return nil }
+            if port == nil, let found = portAfterColon(s) {
+                guard let (host, p) = found else { return nil }
                 port = p
-                s = s[..<colon]
+                s = host
             }
-        } else if s.hasPrefix("(") && s.hasSuffix(")") && s.count >= 2 {
-            s = s.dropFirst().dropLast()
-        } else if s.utf8.contains(UInt8(ascii: ".")), let colon = s.firstIndex(of: ":"), !s[s.index(after: colon)...].utf8.contains(UInt8(ascii: ":")) {
-            guard let p = Int(s[s.index(after: colon)...]), (0...65535).contains(p) else { return nil }
+        } else if u(s).count >= 2, u(s).first == UInt8(ascii: "("), u(s).last == UInt8(ascii: ")") {
+            s = s[u(s).index(after: s.startIndex)..<u(s).index(before: s.endIndex)]
+        } else if let found = portAfterColon(s) {
+            guard let (host, p) = found else { return nil }
             port = p
-            s = s[..<colon]
+            s = host
         }
         var zone: String?
-        if let pct = s.firstIndex(of: "%") {
-            zone = String(s[s.index(after: pct)...])
+        if let pct = u(s).firstIndex(of: UInt8(ascii: "%")) {
+            zone = String(s[u(s).index(after: pct)...])
             s = s[..<pct]
         }
         if let ip = IPAddress(s), zone == nil || IPAddress(s + "%" + zone!) != nil {
@@ -260,6 +271,25 @@ extension StringProtocol {
             if x != y && ASCIIFold.lower(x) != ASCIIFold.lower(y) { return false }
         }
         return true
+    }
+
+    /// Equal to `lower` (lower-case ASCII) with ASCII case ignored; no lower-cased copy.
+    func equalsIgnoringCase(_ lower: StaticString) -> Bool {
+        lower.withUTF8Buffer { n in
+            guard self.utf8.count == n.count else { return false }
+            var k = 0
+            for c in self.utf8 {
+                if ASCIIFold.lower(c) != n[k] { return false }
+                k += 1
+            }
+            return true
+        }
+    }
+
+    /// Equal to `other` with ASCII case ignored (non-ASCII bytes must match exactly).
+    func equalsIgnoringCase<T: StringProtocol>(_ other: T) -> Bool {
+        guard self.utf8.count == other.utf8.count else { return false }
+        return zip(self.utf8, other.utf8).allSatisfy { $0 == $1 || ASCIIFold.lower($0) == ASCIIFold.lower($1) }
     }
 
     /// Whether `needle` (lower-case ASCII) occurs in the text, ASCII case ignored. Byte search,
@@ -306,11 +336,4 @@ extension StringProtocol {
               let cz = u.lastIndex(where: { !$0.isWhitespace }) else { return "" }
         return u[ca...cz]
     }
-}
-
-/// Byte helpers for ASCII keywords.
-enum ASCIIFold {
-    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c }
-    /// The ASCII characters `Character.isWhitespace` accepts: TAB, LF, VT, FF, CR, space.
-    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
 }

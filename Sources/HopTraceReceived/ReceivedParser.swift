@@ -140,6 +140,7 @@ private struct StampState {
     }
 
     static func keyword(_ w: String) -> Clause? {
+        guard w.utf8.count <= 13 else { return nil }   // "envelope-from", the longest
         switch w.asciiLowered {
         case "from": return .from
         case "by": return .by
@@ -205,7 +206,7 @@ private struct StampState {
                 // Exim 3 `[10.0.8.6.13219]` and MDaemon `[(134.97.4.21)]` after the domain.
                 if from.address == nil { from.address = a; from.topLevelLiteral = true; from.port = from.port ?? a.port }
                 else { h.unparsed.append(w) }
-            } else if from.value?.hasPrefix("mail") == true, w.asciiLowered == "pickup" || w.asciiLowered == "service" {
+            } else if from.value?.hasPrefix("mail") == true, w.equalsIgnoringCase("pickup") || w.equalsIgnoringCase("service") {
                 // Microsoft SMTPSVC: `from mail pickup service by hotmail.com` (local pickup).
                 from.value! += " " + w
             } else if let v = from.value, !v.utf8.contains(UInt8(ascii: ".")), !v.utf8.contains(UInt8(ascii: "[")), from.address == nil,
@@ -225,7 +226,7 @@ private struct StampState {
             } else if let a = AddressLiteral.parse(w), byAddress == nil, w.hasPrefix("[") {
                 // MDaemon: `by mailscan.acenet.net.au [202.83.84.27]`.
                 byAddress = a
-            } else if byName != nil, w.asciiLowered == "uid" {
+            } else if byName != nil, w.equalsIgnoringCase("uid") {
                 // qmail-scanner: `by host by uid 502 with qmail-scanner-1.12` — the scanner ran
                 // as that local user; not a second receiving host.
                 pendingUID = true
@@ -244,7 +245,7 @@ private struct StampState {
                 if h.tls == nil { h.tls = TLSInfo(raw: "tls " + w) }
                 h.tls?.cipher = w
                 tlsFromComment = true
-            } else if withClosedByComment && w.asciiLowered == "tls" {
+            } else if withClosedByComment && w.equalsIgnoringCase("tls") {
                 expectTLSCipher = true
             } else if withClosedByComment || secondWith {
                 h.unparsed.append(w)
@@ -285,9 +286,9 @@ private struct StampState {
             // Microsoft writes the version glued to the keyword: `Microsoft SMTPSVC(6.0.3790.0)`,
             // `Internet Mail Service (5.5.2653.19)` (Exchange 5.5: that is the Exchange build).
             let kw = withWords.joined(separator: " ")
-            if !withClosedByComment, kw.asciiLowered == "microsoft smtpsvc" || kw.asciiLowered == "internet mail service" {
+            if !withClosedByComment, kw.equalsIgnoringCase("microsoft smtpsvc") || kw.equalsIgnoringCase("internet mail service") {
                 h.software.append("\(kw)(\(c))")
-                if kw.asciiLowered == "internet mail service" { h.serverBuild = c }
+                if kw.equalsIgnoringCase("internet mail service") { h.serverBuild = c }
                 return
             }
         }
@@ -353,7 +354,7 @@ private struct StampState {
         // SquirrelMail (and other webmail) injecting over HTTP:
         // `from 144.137.3.98 (SquirrelMail authenticated user jmmail) by host with HTTP`.
         let words = c.containsIgnoringCase(" authenticated user ") ? c.split(separator: " ") : []
-        if words.count == 4, words[1].asciiLowered == "authenticated", words[2].asciiLowered == "user" {
+        if words.count == 4, words[1].equalsIgnoringCase("authenticated"), words[2].equalsIgnoringCase("user") {
             h.software.append(String(words[0]))
             from.authenticated = String(words[3])
             return
@@ -368,7 +369,7 @@ private struct StampState {
             switch items[i] {
             case .nested(let n):
                 // Sendmail: `(host [ip] (may be forged))`.
-                if n.trimmedSpaces.asciiLowered == "may be forged" { from.mayBeForged = true } else { leftovers.append("(\(n))") }
+                if n.trimmedSpaces.equalsIgnoringCase("may be forged") { from.mayBeForged = true } else { leftovers.append("(\(n))") }
             case .quoted(let q):
                 // vger.kernel.org: `"EHLO name"`.
                 let p = q.split(separator: " ", maxSplits: 1)
@@ -400,9 +401,9 @@ private struct StampState {
                 } else if l.hasPrefix("ident:") {
                     // Sendmail `IDENT:user@host` (or `IDENT:user@[ip]`).
                     let rest = w.dropFirst(6)
-                    if let at = rest.lastIndex(of: "@") {
+                    if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
                         from.ident = String(rest[..<at])
-                        let host = rest[rest.index(after: at)...]
+                        let host = rest[rest.utf8.index(after: at)...]
                         if let a = AddressLiteral.parse(host) { from.address = a; sawLiteral = true }
                         else if !host.isEmpty { names.append(String(host)) }
                     } else {
@@ -416,7 +417,7 @@ private struct StampState {
                     // Courier: `from (AUTH: e40a9cea)`.
                     from.authenticated = next
                     i += 1
-                } else if let at = w.lastIndex(of: "@"), let a = AddressLiteral.parse(w[w.index(after: at)...]) {
+                } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), let a = AddressLiteral.parse(w[w.utf8.index(after: at)...]) {
                     // qmail: `(user@1.2.3.4)`.
                     from.ident = String(w[..<at])
                     from.address = a
@@ -430,12 +431,12 @@ private struct StampState {
                     notes.append(w)
                 } else if l == "unknown" {
                     from.explicitNoName = true
-                } else if let at = w.lastIndex(of: "@"), at != w.startIndex,
-                          Self.looksLikeHost(String(w[w.index(after: at)...])) {
+                } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), at != w.startIndex,
+                          Self.looksLikeHost(String(w[w.utf8.index(after: at)...])) {
                     // Sendmail with an IDENT answer: `(julliard@localhost [127.0.0.1])`,
                     // `(lnchuser@localhost)` — the part before `@` is the ident user.
                     from.ident = String(w[..<at])
-                    names.append(String(w[w.index(after: at)...]))
+                    names.append(String(w[w.utf8.index(after: at)...]))
                 } else if names.isEmpty && Self.looksLikeHost(w) {
                     names.append(w)
                 } else {
@@ -479,9 +480,9 @@ private struct StampState {
         if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
             let words = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ")" })
             var info = TLSInfo(raw: s)
-            if words.count > 1, words[1].asciiLowered != "tls" || words.count > 2 { info.version = String(words[1]) }
-            if let ci = words.firstIndex(where: { $0.asciiLowered == "cipher" }), ci + 1 < words.count { info.cipher = String(words[ci + 1]) }
-            if let bi = words.firstIndex(where: { $0.asciiLowered == "bits" }), bi > 0 { info.bits = String(words[bi - 1]) }
+            if words.count > 1, !words[1].equalsIgnoringCase("tls") || words.count > 2 { info.version = String(words[1]) }
+            if let ci = words.firstIndex(where: { $0.equalsIgnoringCase("cipher") }), ci + 1 < words.count { info.cipher = String(words[ci + 1]) }
+            if let bi = words.firstIndex(where: { $0.equalsIgnoringCase("bits") }), bi > 0 { info.bits = String(words[bi - 1]) }
             // Mimecast `(Using TLS)` names no version.
             if l == "using tls" { info.version = nil }
             return info
@@ -529,7 +530,7 @@ private struct StampState {
         if sawFrom {
             var f = ReceivedFrom()
             let valueAddress = from.value.flatMap { AddressLiteral.parse($0) }
-            let valueIsUnknown = from.value?.asciiLowered == "unknown"
+            let valueIsUnknown = from.value?.equalsIgnoringCase("unknown") == true
             if from.helo != nil {
                 // A HELO stated as such: the domain after `from` is the receiver's own view of the
                 // peer (qmail/IronPort `from unknown (HELO x)`, Exim `from rdns (… helo=x)`).
@@ -544,7 +545,7 @@ private struct StampState {
                 // RFC 5321: the domain after `from` is the EHLO name; the comment holds the
                 // reverse name (Postfix `helo (rdns [ip])`, hMailServer, Google).
                 f.helo = from.value
-                if let n = from.commentName, n.asciiLowered != "unknown" { f.rdns = n }
+                if let n = from.commentName, !n.equalsIgnoringCase("unknown") { f.rdns = n }
             }
             if let a = from.address ?? valueAddress {
                 f.ip = a.ip; f.ipText = a.text; f.zone = a.zone

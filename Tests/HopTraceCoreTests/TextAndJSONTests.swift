@@ -48,3 +48,44 @@ import Testing
         #expect(JSONValue.int(-5 as Int?).serialized(pretty: false) == "-5")
     }
 }
+
+/// The byte-level string writer against a plain per-scalar statement of the same rules, on
+/// generated text mixing ASCII, controls, quotes, multi-byte and unsafe characters.
+@Suite struct JSONStringEscapingTests {
+    static func reference(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if TerminalText.isUnsafe(u) {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func matchesThePerScalarRules() {
+        let pieces: [String] = ["a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
+                                "\u{A0}", "é", "\u{2028}", "\u{2029}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}",
+                                "\u{2067}x", "☺", "😀", "\u{FFFD}", "𝔘", "ab\tcd", "\u{301}"]
+        var state: UInt64 = 2024
+        for _ in 0..<3_000 {
+            var s = ""
+            for _ in 0..<Int(state % 12) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                s += pieces[Int(state >> 33) % pieces.count]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            #expect(JSONValue.string(s).serialized(pretty: false) == Self.reference(s), "\(s.unicodeScalars.map { $0.value })")
+        }
+    }
+}

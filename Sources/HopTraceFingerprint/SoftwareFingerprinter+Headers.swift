@@ -186,8 +186,21 @@ enum ClientNames {
 }
 
 extension StringProtocol {
+    /// Without leading and trailing spaces and tabs. By bytes (it runs for every header value);
+    /// where a non-ASCII character follows the leading blanks (a combining mark joins the
+    /// space before it into one Character) the Character path decides, so the answer is the same.
     var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let all = Substring(self)
+        let u = all.utf8
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        var a = u.startIndex
+        while a < u.endIndex, blank(u[a]) { a = u.index(after: a) }
+        var z = u.endIndex
+        while z > a, blank(u[u.index(before: z)]) { z = u.index(before: z) }
+        if a > u.startIndex, a < u.endIndex, u[a] >= 0x80 {
+            return String(all.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        }
+        return String(all[a..<z])
     }
 
     func splitting(on separator: String) -> [String] {

@@ -6,20 +6,34 @@ enum TextScan {
     private static func fold(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
 
     /// The first range of `needle` in `text` at or after `start`, ASCII case-insensitively.
+    /// On the contiguous UTF-8 bytes of both (this runs for every product tag on every header of
+    /// a mailbox); offsets are turned back into indices only for a match.
     static func find(_ needle: String, in text: Substring, from start: String.Index? = nil) -> Range<String.Index>? {
-        // No array for the needle: this runs for every product tag on every header of a mailbox.
-        let n = needle.utf8
-        guard let first = n.first.map(fold) else { return nil }
         let u = text.utf8
-        var i = start ?? u.startIndex
-        while i < u.endIndex {
-            if fold(u[i]) == first {
-                var j = i
-                var k = n.startIndex
-                while k < n.endIndex, j < u.endIndex, fold(u[j]) == fold(n[k]) { j = u.index(after: j); k = n.index(after: k) }
-                if k == n.endIndex { return i..<j }
+        let from = start.map { u.distance(from: u.startIndex, to: $0) } ?? 0
+        var needle = needle
+        let found: Range<Int>? = needle.withUTF8 { n in
+            guard !n.isEmpty else { return nil }
+            if let r = u.withContiguousStorageIfAvailable({ search(n, in: $0, from: from) }) { return r }
+            return Array(u).withUnsafeBufferPointer { search(n, in: $0, from: from) }
+        }
+        guard let found else { return nil }
+        let lower = u.index(u.startIndex, offsetBy: found.lowerBound)
+        return lower..<u.index(lower, offsetBy: found.count)
+    }
+
+    private static func search(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>, from: Int) -> Range<Int>? {
+        guard h.count >= n.count, from <= h.count - n.count else { return nil }
+        let first = fold(n[0])
+        var i = from
+        let last = h.count - n.count
+        while i <= last {
+            if fold(h[i]) == first {
+                var k = 1
+                while k < n.count && fold(h[i + k]) == fold(n[k]) { k += 1 }
+                if k == n.count { return i..<(i + n.count) }
             }
-            i = u.index(after: i)
+            i += 1
         }
         return nil
     }

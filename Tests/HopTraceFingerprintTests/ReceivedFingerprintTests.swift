@@ -410,3 +410,28 @@ typealias X = ReceivedCase.Expect
         #expect(TextScan.parenthesized(at: open, in: text) == "ecelerity 2.1.1.3 r(11743)")
     }
 }
+
+/// The byte-level search and trim against plain Character-level statements of the same rules.
+@Suite struct TextScanByteTests {
+    @Test func findMatchesACaseFoldedSearch() {
+        let text: Substring = "by Mail.Example.ORG (Postfix) with ESMTPS (ünï) id X; (POSTFIX)"[...]
+        let r = TextScan.find("(postfix", in: text)
+        #expect(r.map { String(text[$0]) } == "(Postfix")
+        let again = TextScan.find("(postfix", in: text, from: r!.upperBound)
+        #expect(again.map { String(text[$0]) } == "(POSTFIX")
+        #expect(TextScan.find("(ünï)", in: text).map { String(text[$0]) } == "(ünï)")
+        #expect(TextScan.find("absent", in: text) == nil)
+        #expect(TextScan.find("", in: text) == nil)
+        #expect(TextScan.find("ORG (Postfix) with ESMTPS (ünï) id X; (POSTFIX) and more", in: text) == nil)
+        // A slice of a larger string: offsets are the slice's own.
+        let whole = "xx (Exim 4.97) yy"
+        let slice = whole[whole.index(whole.startIndex, offsetBy: 3)...]
+        #expect(TextScan.find("exim", in: slice).map { String(slice[$0]) } == "Exim")
+    }
+
+    @Test(arguments: ["", " ", "\t a b \t", "x", " \u{301}x ", "ü ", " \tü", "a\u{301} "])
+    func trimmingSpacesMatchesTheCharacterDefinition(text: String) {
+        let reference = String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        #expect(text.trimmingSpaces == reference)
+    }
+}

@@ -104,32 +104,34 @@ public struct PublicSuffixList: Sendable, Hashable {
     /// algorithm: an exception rule wins; else the matching rule with the most labels; else the
     /// implicit `*` rule (the last label). Nil for empty input, a leading dot or an empty label.
     public func publicSuffix(of domain: String) -> String? {
-        guard let labels = PublicSuffixList.labels(of: domain) else { return nil }
-        return labels[suffixStart(labels)...].joined(separator: ".")
+        guard let (name, labels) = PublicSuffixList.labels(of: domain) else { return nil }
+        return String(name[labels[suffixStart(name, labels)].startIndex...])
     }
 
     /// The registrable domain: the public suffix plus one label (`mail.example.co.uk` →
     /// `example.co.uk`). Nil when the name is itself a public suffix, or is not a name.
     public func registrableDomain(of domain: String) -> String? {
-        guard let labels = PublicSuffixList.labels(of: domain) else { return nil }
-        let start = suffixStart(labels)
+        guard let (name, labels) = PublicSuffixList.labels(of: domain) else { return nil }
+        let start = suffixStart(name, labels)
         guard start > 0 else { return nil }
-        return labels[(start - 1)...].joined(separator: ".")
+        return String(name[labels[start - 1].startIndex...])
     }
 
-    private static func labels(of domain: String) -> [Substring]? {
+    /// The name lower-cased without its trailing dot, and its labels (slices of that name).
+    private static func labels(of domain: String) -> (Substring, [Substring])? {
         var name = Substring(domain.lowercased())
         if name.hasSuffix(".") { name = name.dropLast() }
         guard !name.isEmpty, name.utf8.count <= 1024 else { return nil }
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         guard !labels.contains(where: \.isEmpty) else { return nil }
-        return labels
+        return (name, labels)
     }
 
     /// Index of the first label of the public suffix.
-    private func suffixStart(_ labels: [Substring]) -> Int {
+    private func suffixStart(_ name: Substring, _ labels: [Substring]) -> Int {
         let n = labels.count
-        func suffix(_ i: Int) -> String { labels[i...].joined(separator: ".") }
+        // The suffix from label i on is the tail of the name itself: one copy, no join.
+        func suffix(_ i: Int) -> String { String(name[labels[i].startIndex...]) }
         // Exception rules prevail: the public suffix is the exception minus its first label.
         for i in 0..<n where exception.contains(suffix(i)) { return min(i + 1, n - 1) }
         // Longest matching rule first: a normal rule at i, or a wildcard whose base starts at i + 1.

@@ -314,6 +314,25 @@ extension StringProtocol {
         }
     }
 
+    /// Pieces between separator bytes, empty pieces left out (as `split` does). The separators
+    /// are ASCII, so a cut never falls inside a character's bytes.
+    func splitBytes(where isSeparator: (UInt8) -> Bool) -> [Substring] {
+        let whole = Substring(self)
+        let u = whole.utf8
+        var out: [Substring] = []
+        var start = u.startIndex
+        var i = start
+        while i < u.endIndex {
+            if isSeparator(u[i]) {
+                if i > start { out.append(whole[start..<i]) }
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+        if start < u.endIndex { out.append(whole[start...]) }
+        return out
+    }
+
     /// The text's UTF-8 bytes as a buffer (no copy for native strings).
     func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = self.utf8.withContiguousStorageIfAvailable(body) { return r }

@@ -293,7 +293,7 @@ private struct StampState {
             }
         }
         let s = c.trimmedSpaces
-        if let tls = Self.tlsInfo(String(s)) {
+        if let tls = Self.tlsInfo(s) {
             tlsFromComment = true
             if h.tls == nil { h.tls = tls } else { h.comments.append(c) }
             return
@@ -469,7 +469,7 @@ private struct StampState {
     }
 
     /// TLS details in any of the dialects' comment forms, or nil.
-    static func tlsInfo(_ s: String) -> TLSInfo? {
+    static func tlsInfo(_ s: Substring) -> TLSInfo? {
         // Cheap pre-check (every comment of every header comes here): each form below
         // mentions TLS, SSL, a cipher or Google's transport.
         guard s.utf8.count < 512, s.utf8.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }) else { return nil }
@@ -478,8 +478,8 @@ private struct StampState {
         let l = s.asciiLowered
         // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
         if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
-            let words = s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "(" || $0 == ")" })
-            var info = TLSInfo(raw: s)
+            let words = s.splitBytes { $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }
+            var info = TLSInfo(raw: String(s))
             if words.count > 1, !words[1].equalsIgnoringCase("tls") || words.count > 2 { info.version = String(words[1]) }
             if let ci = words.firstIndex(where: { $0.equalsIgnoringCase("cipher") }), ci + 1 < words.count { info.cipher = String(words[ci + 1]) }
             if let bi = words.firstIndex(where: { $0.equalsIgnoringCase("bits") }), bi > 0 { info.bits = String(words[bi - 1]) }
@@ -489,23 +489,22 @@ private struct StampState {
         }
         // Sendmail/Google/Proofpoint/hMailServer `version=… cipher=… bits=…`, Exchange `version=…, cipher=…`.
         if l.containsIgnoringCase("version=") && l.containsIgnoringCase("cipher=") {
-            var info = TLSInfo(raw: s)
-            for part in s.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                guard kv.count == 2 else { continue }
-                switch kv[0].asciiLowered {
-                case "version": info.version = String(kv[1])
-                case "cipher": info.cipher = String(kv[1])
-                case "bits": info.bits = String(kv[1])
-                default: break
-                }
+            var info = TLSInfo(raw: String(s))
+            for part in s.splitBytes(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == 0x09 }) {
+                // `key=value`, both non-empty (the value may hold further `=`).
+                guard let eq = part.utf8.firstIndex(of: UInt8(ascii: "=")), eq != part.startIndex,
+                      part.utf8.index(after: eq) != part.endIndex else { continue }
+                let key = part[..<eq], value = String(part[part.utf8.index(after: eq)...])
+                if key.equalsIgnoringCase("version") { info.version = value }
+                else if key.equalsIgnoringCase("cipher") { info.cipher = value }
+                else if key.equalsIgnoringCase("bits") { info.bits = value }
             }
             return info
         }
         // Exim: `TLSv1.3:TLS_AES_256_GCM_SHA384:256`, older `TLS-1.0:RSA_ARCFOUR_MD5:16`.
         if (l.hasPrefix("tls") || l.hasPrefix("ssl")), !l.utf8.contains(UInt8(ascii: " ")), l.utf8.contains(UInt8(ascii: ":")) {
             let p = s.split(separator: ":", omittingEmptySubsequences: false)
-            var info = TLSInfo(raw: s)
+            var info = TLSInfo(raw: String(s))
             info.version = String(p[0])
             if p.count > 1 { info.cipher = String(p[1]) }
             if p.count > 2 { info.bits = String(p[2]) }
@@ -513,14 +512,14 @@ private struct StampState {
         }
         // Exim 4.93+ `(TLS1.3)` before `tls <cipher>`: the version alone.
         if (l.hasPrefix("tls1") || l.hasPrefix("tlsv1")), !l.utf8.contains(UInt8(ascii: " ")), !l.utf8.contains(UInt8(ascii: ":")) {
-            return TLSInfo(version: s, raw: s)
+            return TLSInfo(version: String(s), raw: String(s))
         }
         // mail.zeus03.de: `(TLS_AES_256_GCM_SHA384 encrypted, authenticated)`.
         if l.containsIgnoringCase(" encrypted"), let first = s.split(separator: " ").first {
-            return TLSInfo(cipher: String(first), raw: s)
+            return TLSInfo(cipher: String(first), raw: String(s))
         }
         // Exchange `(TLS)`, Mimecast `(Using TLS)`, Google's internal `(Google Transport Security)`.
-        if l == "tls" || l == "google transport security" { return TLSInfo(raw: s) }
+        if l == "tls" || l == "google transport security" { return TLSInfo(raw: String(s)) }
         return nil
     }
 

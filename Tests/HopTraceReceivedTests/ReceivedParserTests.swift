@@ -191,3 +191,13 @@ func rfc3848Keywords(_ kw: String, _ auth: Bool, _ tls: Bool) {
         #expect("ESMTPSA".asciiLowered == "esmtpsa")
     }
 }
+
+/// TLS comments in their key=value form, with empty and repeated parts.
+@Suite struct TLSCommentFormTests {
+    @Test func keyValuePartsNeedAKeyAndAValue() {
+        let h = ReceivedParser.parse("from a.example (a.example [192.0.2.1]) by b.example (version=, cipher=X=Y, =z bits=256, VERSION=TLSv1.3) with ESMTPS id 1; Mon, 3 Feb 2025 10:00:05 +0000")
+        #expect(h.tls?.version == "TLSv1.3")
+        #expect(h.tls?.cipher == "X=Y")
+        #expect(h.tls?.bits == "256")
+    }
+}

@@ -2,8 +2,8 @@
 """Counts the hops in hoptrace --json output (for scripts/bench --count-hops).
 
 Accepts one JSON document, or several concatenated / one per line (an mbox may yield one
-document per message). Every list under a "hops" key counts, wherever it sits (the contract
-puts it at chains[].hops). Prints the total.
+document per message). The hops of every chain count (a chain is the object with "source"
+and "hops"; a finding's "hops" list of hop numbers does not). Prints the total.
 """
 import json
 import sys
@@ -11,7 +11,7 @@ import sys
 
 def count(node):
     if isinstance(node, dict):
-        n = len(node["hops"]) if isinstance(node.get("hops"), list) else 0
+        n = len(node["hops"]) if isinstance(node.get("hops"), list) and "source" in node else 0
         return n + sum(count(v) for k, v in node.items() if k != "hops")
     if isinstance(node, list):
         return sum(count(v) for v in node)

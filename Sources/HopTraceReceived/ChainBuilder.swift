@@ -60,6 +60,8 @@ public enum ChainBuilder {
     /// Quotes untrusted text for a summary: at most ~80 characters, control bytes shown as
     /// `\u{…}` so a summary never carries them to a terminal.
     static func quote(_ s: String) -> String {
+        // Printable ASCII that fits: quoted as it is (the usual host name or address).
+        if s.utf8.count <= 80, s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return "\"" + s + "\"" }
         var out = ""
         var count = 0
         for u in s.unicodeScalars {

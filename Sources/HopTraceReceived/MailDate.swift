@@ -102,7 +102,8 @@ public enum MailDateParser {
     // Go's time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST m=+0.000000001`.
     // SendGrid's filter hops write it with no `;` before it.
     static func goDate(_ w: [Substring], raw: String) -> (MailTimestamp, Int)? {
-        guard w.count >= 2 else { return nil }
+        // `YYYY-MM-DD` starts with four digits and a dash (the usual RFC 5322 date does not).
+        guard w.count >= 2, w[0].utf8.count >= 8, w[0].utf8.dropFirst(4).first == UInt8(ascii: "-") else { return nil }
         let d = w[0].split(separator: "-", omittingEmptySubsequences: false)
         guard d.count == 3, d[0].count == 4, let year = number(d[0], maxDigits: 4),
               let month = number(d[1], maxDigits: 2), (1...12).contains(month),

@@ -55,102 +55,105 @@ public enum JSONRenderer {
     }
 
     static func hop(_ h: HopReport, _ auth: HopAuthentication?) -> JSONValue {
-        hop(h, auth, analysed: true)
+        var fields = JSONFieldList()
+        writeHop(h, auth, analysed: true, into: &fields)
+        return fields.value
     }
 
-    /// One hop. `analysed: false` is `hoptrace hops`, where only the parse stage ran: the keys
-    /// of the later stages (`geo`, `software`, `spf`, `verdicts`, `attribution_notes`) are left
-    /// out rather than written empty, so no reader mistakes "not looked at" for "none found".
-    static func hop(_ h: HopReport, _ auth: HopAuthentication?, analysed: Bool) -> JSONValue {
+    /// One hop's fields, for the report documents (`JSONFieldList`) and for the JSON Lines of
+    /// `hoptrace hops` (`JSONByteFields`). `analysed: false` is `hoptrace hops`, where only the
+    /// parse stage ran: the keys of the later stages (`geo`, `software`, `spf`, `verdicts`,
+    /// `attribution_notes`) are left out rather than written empty, so no reader mistakes "not
+    /// looked at" for "none found".
+    static func writeHop<W: JSONFieldWriter>(_ h: HopReport, _ auth: HopAuthentication?, analysed: Bool, into w: inout W) {
         let r = h.received
-        let from: JSONValue = r.from.map { f in
-            var fields: [(String, JSONValue)] = [
-                ("name", .string(f.helo)),
-                ("rdns", .string(f.rdns)),
-                ("ip", .string(f.ip?.description)),
-                ("port", .int(f.port)),
-                ("scope", .string(h.fromScope?.rawValue)),
-                ("ident", .string(f.ident)),
-                ("zone", .string(f.zone)),
-                ("authenticated", .string(f.authenticated)),
-                ("may_be_forged", .bool(f.mayBeForged)),
-            ]
-            if analysed { fields.append(("geo", geo(h.fromGeo))) }
-            return .object(fields)
-        } ?? .null
-        let by: JSONValue = r.by.map { b in
-            var fields: [(String, JSONValue)] = [
-                ("name", .string(b.name)),
-                ("ip", .string(b.ip?.description)),
-                ("scope", .string(h.byScope?.rawValue)),
-            ]
-            if analysed { fields.append(("geo", geo(h.byGeo))) }
-            return .object(fields)
-        } ?? .null
-        let tls: JSONValue = r.tls.map { t in
-            .object([("version", .string(t.version)), ("cipher", .string(t.cipher)), ("bits", .string(t.bits))])
-        } ?? .null
-        var fields: [(String, JSONValue)] = [
-            ("index", .int(h.index)),
-            ("from", from),
-            ("by", by),
-            ("protocol", .string(r.with?.keyword)),
-            ("id", .string(r.id)),
-            ("for", .string(r.recipients.first)),
-            ("time", .string(r.timestamp?.iso8601)),
-            ("delay_seconds", .int(h.hop.delaySeconds)),
-        ]
-        if analysed {
-            fields.append(("software", .array(h.software.map(software))))
-            fields.append(("spf", auth?.spf.map(AuthForensics.hopSPFJSON) ?? .null))
+        w.field("index", h.index)
+        if let f = r.from {
+            w.object("from") { o in
+                o.field("name", f.helo)
+                o.field("rdns", f.rdns)
+                o.field("ip", f.ip?.description)
+                o.field("port", f.port)
+                o.field("scope", h.fromScope?.rawValue)
+                o.field("ident", f.ident)
+                o.field("zone", f.zone)
+                o.field("authenticated", f.authenticated)
+                o.field("may_be_forged", f.mayBeForged)
+                if analysed { o.field("geo", value: geo(h.fromGeo)) }
+            }
+        } else {
+            w.field("from", value: .null)
         }
-        fields += [
-            ("raw", .string(r.raw)),
-            ("header_index", .int(h.hop.location?.headerIndex)),
-            ("recipients", .array(r.recipients.map { .string($0) })),
-            ("authenticated", .bool(r.with?.authenticated ?? false)),
-            ("tls", tls),
-            ("via", .string(r.via)),
-            ("envelope_from", .string(r.envelopeFrom)),
-            ("server_build", .string(r.serverBuild)),
-            ("software_named", .array(r.software.map { .string($0) })),
-            ("comment", .string(r.commentOnly)),
-            ("unparsed", .array(r.unparsed.map { .string($0) })),
-        ]
-        if analysed {
-            fields.append(("verdicts", .array((auth?.verdicts ?? []).map(verdict))))
-            fields.append(("attribution_notes", .array((auth?.attributionNotes ?? []).map { .string($0) })))
+        if let b = r.by {
+            w.object("by") { o in
+                o.field("name", b.name)
+                o.field("ip", b.ip?.description)
+                o.field("scope", h.byScope?.rawValue)
+                if analysed { o.field("geo", value: geo(h.byGeo)) }
+            }
+        } else {
+            w.field("by", value: .null)
         }
-        return .object(fields)
+        w.field("protocol", r.with?.keyword)
+        w.field("id", r.id)
+        w.field("for", r.recipients.first)
+        w.field("time", r.timestamp?.iso8601)
+        w.field("delay_seconds", h.hop.delaySeconds)
+        if analysed {
+            w.field("software", value: .array(h.software.map(software)))
+            w.field("spf", value: auth?.spf.map(AuthForensics.hopSPFJSON) ?? .null)
+        }
+        w.field("raw", r.raw)
+        w.field("header_index", h.hop.location?.headerIndex)
+        w.field("recipients", strings: r.recipients)
+        w.field("authenticated", r.with?.authenticated ?? false)
+        if let t = r.tls {
+            w.object("tls") { o in
+                o.field("version", t.version)
+                o.field("cipher", t.cipher)
+                o.field("bits", t.bits)
+            }
+        } else {
+            w.field("tls", value: .null)
+        }
+        w.field("via", r.via)
+        w.field("envelope_from", r.envelopeFrom)
+        w.field("server_build", r.serverBuild)
+        w.field("software_named", strings: r.software)
+        w.field("comment", r.commentOnly)
+        w.field("unparsed", strings: r.unparsed)
+        if analysed {
+            w.field("verdicts", value: .array((auth?.verdicts ?? []).map(verdict)))
+            w.field("attribution_notes", strings: auth?.attributionNotes ?? [])
+        }
     }
 
-    /// `hoptrace hops --json`: one compact JSON object for one message (a JSON Lines record),
-    /// appended to `out` with its newline. `label` is the message's place (mbox position or
-    /// file name).
+    /// `hoptrace hops --jsonl`: one compact JSON object for one message (a JSON Lines record),
+    /// appended to `out` with its newline, written field by field with no value tree. `label`
+    /// is the message's place (mbox position or file name).
     public static func appendHopsLine(label: String, _ result: Result<HopsReport, IntakeError>, to out: inout [UInt8]) {
-        let value: JSONValue
+        var w = JSONByteFields(out: [])
+        swap(&w.out, &out)
+        w.begin()
+        w.field("version", Report.version)
+        w.field("message", label)
         switch result {
         case let .success(report):
-            value = .object([
-                ("version", .int(Report.version)),
-                ("message", .string(label)),
-                ("report_kind", .string(report.reportKind)),
-                ("chains", .array(report.chains.map { c in
-                    .object([
-                        ("source", .string(c.source.rawValue)),
-                        ("part", .string(c.part)),
-                        ("container", .string(c.container)),
-                        ("hops", .array(c.hops.map { hop($0, nil, analysed: false) })),
-                        ("findings", .array(c.findings.map(finding))),
-                    ])
-                })),
-                ("findings", .array(report.findings.map(finding))),
-            ])
+            w.field("report_kind", report.reportKind)
+            w.objects("chains", report.chains) { o, c in
+                o.field("source", c.source.rawValue)
+                o.field("part", c.part)
+                o.field("container", c.container)
+                o.objects("hops", c.hops) { hop, h in writeHop(h, nil, analysed: false, into: &hop) }
+                o.field("findings", value: .array(c.findings.map(finding)))
+            }
+            w.field("findings", value: .array(report.findings.map(finding)))
         case let .failure(error):
-            value = .object([("version", .int(Report.version)), ("message", .string(label)), ("error", .string(error.description))])
+            w.field("error", error.description)
         }
-        value.append(to: &out)
-        out.append(0x0A)
+        w.end()
+        w.out.append(0x0A)
+        swap(&w.out, &out)
     }
 
     static func verdict(_ v: RecordedVerdict) -> JSONValue {

@@ -89,3 +89,35 @@ import Testing
         }
     }
 }
+
+/// The two field writers give the same JSON: the byte writer's output is the list's value
+/// serialised compact.
+@Suite struct JSONFieldWriterTests {
+    static func write<W: JSONFieldWriter>(_ w: inout W) {
+        w.field("name", "a\"b\u{1B}")
+        w.field("none", nil as String?)
+        w.field("n", -3)
+        w.field("missing", nil as Int?)
+        w.field("flag", true)
+        w.field("tree", value: .array([.int(1), .object([("k", .null)])]))
+        w.field("list", strings: ["x", "y\n"])
+        w.field("empty", strings: [])
+        w.object("inner") { o in
+            o.field("deep", "v")
+            o.object("empty") { _ in }
+        }
+        w.objects("rows", [1, 2]) { o, i in o.field("i", i) }
+        w.objects("norows", [Int]()) { _, _ in }
+        w.field("after", false)
+    }
+
+    @Test func byteWriterMatchesTheFieldList() {
+        var list = JSONFieldList()
+        Self.write(&list)
+        var bytes = JSONByteFields(out: Array("prefix ".utf8))
+        bytes.begin()
+        Self.write(&bytes)
+        bytes.end()
+        #expect(String(decoding: bytes.out, as: UTF8.self) == "prefix " + list.value.serialized(pretty: false))
+    }
+}

@@ -1,0 +1,119 @@
+/// Writes the fields of one JSON object. A list of fields written once against this protocol
+/// serves two outputs: `JSONFieldList` collects them into a `JSONValue` (the report documents,
+/// pretty-printed) and `JSONByteFields` appends them straight to bytes, compact, with no value
+/// tree in between (the JSON Lines of `hoptrace hops`, where building and freeing that tree cost
+/// as much as writing it).
+public protocol JSONFieldWriter {
+    mutating func field(_ key: StaticString, _ value: String?)
+    mutating func field(_ key: StaticString, _ value: Int?)
+    mutating func field(_ key: StaticString, _ value: Bool)
+    /// A value built as a tree (the parts that are not on a hot path).
+    mutating func field(_ key: StaticString, value: JSONValue)
+    mutating func field(_ key: StaticString, strings: [String])
+    /// A nested object, its fields written by `body`.
+    mutating func object(_ key: StaticString, _ body: (inout Self) -> Void)
+    /// A nested array of objects, one per element, each written by `body`.
+    mutating func objects<S: Sequence>(_ key: StaticString, _ elements: S, _ body: (inout Self, S.Element) -> Void)
+}
+
+/// Collects fields into an object value.
+public struct JSONFieldList: JSONFieldWriter {
+    public var fields: [(String, JSONValue)] = []
+
+    public init() {}
+
+    public var value: JSONValue { .object(fields) }
+
+    static func key(_ k: StaticString) -> String { k.withUTF8Buffer { String(decoding: $0, as: UTF8.self) } }
+
+    public mutating func field(_ key: StaticString, _ value: String?) { fields.append((Self.key(key), .string(value))) }
+    public mutating func field(_ key: StaticString, _ value: Int?) { fields.append((Self.key(key), .int(value))) }
+    public mutating func field(_ key: StaticString, _ value: Bool) { fields.append((Self.key(key), .bool(value))) }
+    public mutating func field(_ key: StaticString, value: JSONValue) { fields.append((Self.key(key), value)) }
+    public mutating func field(_ key: StaticString, strings: [String]) {
+        fields.append((Self.key(key), .array(strings.map { .string($0) })))
+    }
+    public mutating func object(_ key: StaticString, _ body: (inout JSONFieldList) -> Void) {
+        var inner = JSONFieldList()
+        body(&inner)
+        fields.append((Self.key(key), inner.value))
+    }
+    public mutating func objects<S: Sequence>(_ key: StaticString, _ elements: S, _ body: (inout JSONFieldList, S.Element) -> Void) {
+        var items: [JSONValue] = []
+        for element in elements {
+            var inner = JSONFieldList()
+            body(&inner, element)
+            items.append(inner.value)
+        }
+        fields.append((Self.key(key), .array(items)))
+    }
+}
+
+/// Appends fields to compact JSON bytes, byte for byte what `JSONFieldList`'s value serialises
+/// to with `pretty: false`. Open an object with `begin`, write its fields, close it with `end`.
+public struct JSONByteFields: JSONFieldWriter {
+    public var out: [UInt8]
+    private var first = true
+
+    public init(out: [UInt8]) { self.out = out }
+
+    public mutating func begin() { out.append(UInt8(ascii: "{")); first = true }
+    public mutating func end() { out.append(UInt8(ascii: "}")) }
+
+    private mutating func key(_ k: StaticString) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(UInt8(ascii: "\""))
+        // Keys are the contract's own names: plain ASCII, nothing to escape.
+        k.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    public mutating func field(_ k: StaticString, _ value: String?) {
+        key(k)
+        if let value { JSONValue.writeString(value, into: &out) } else { JSONValue.append("null", to: &out) }
+    }
+    public mutating func field(_ k: StaticString, _ value: Int?) {
+        key(k)
+        if let value { out.append(contentsOf: String(value).utf8) } else { JSONValue.append("null", to: &out) }
+    }
+    public mutating func field(_ k: StaticString, _ value: Bool) {
+        key(k)
+        JSONValue.append(value ? "true" : "false", to: &out)
+    }
+    public mutating func field(_ k: StaticString, value: JSONValue) {
+        key(k)
+        value.append(to: &out)
+    }
+    public mutating func field(_ k: StaticString, strings: [String]) {
+        key(k)
+        out.append(UInt8(ascii: "["))
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(s, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+    public mutating func object(_ k: StaticString, _ body: (inout JSONByteFields) -> Void) {
+        key(k)
+        begin()
+        body(&self)
+        end()
+        first = false
+    }
+    public mutating func objects<S: Sequence>(_ k: StaticString, _ elements: S, _ body: (inout JSONByteFields, S.Element) -> Void) {
+        key(k)
+        out.append(UInt8(ascii: "["))
+        var firstElement = true
+        for element in elements {
+            if !firstElement { out.append(UInt8(ascii: ",")) }
+            firstElement = false
+            begin()
+            body(&self, element)
+            end()
+        }
+        out.append(UInt8(ascii: "]"))
+        first = false
+    }
+}

@@ -62,6 +62,12 @@ public struct DNSQuestion: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func normalize(_ name: String) -> String {
+        // Already normal (ASCII, no upper case, no trailing dot: the usual case): kept as it is.
+        var text = name
+        let isNormal = text.withUTF8 { bytes in
+            bytes.last != UInt8(ascii: ".") && !bytes.contains { $0 >= 0x80 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        }
+        if isNormal { return name }
         var n = name.lowercased()
         while n.hasSuffix(".") && n.count > 1 { n.removeLast() }
         return n
@@ -98,9 +104,17 @@ public struct DNSAnswer: Sendable, Hashable {
 /// file), and the recording and caching decorators.
 public protocol DNSResolver: Sendable {
     func resolve(_ question: DNSQuestion) async -> DNSAnswer
+
+    /// The answer `resolve` would give, when this resolver has it at hand without waiting (an
+    /// in-memory snapshot); nil when it must be awaited. Lets a caller that asks many
+    /// questions skip a suspension point per question; never a different answer.
+    func answerAtHand(_ question: DNSQuestion) -> DNSAnswer?
 }
 
 extension DNSResolver {
+    /// By default every answer is awaited.
+    public func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? { nil }
+
     public func resolve(_ name: String, _ type: DNSRecordType) async -> DNSAnswer {
         await resolve(DNSQuestion(name: name, type: type))
     }

@@ -4,17 +4,20 @@ import Glibc
 import Darwin
 #endif
 
-/// A value guarded by a pthread mutex.
+/// A value guarded by a pthread mutex. Public so that the other targets' shared state (such as
+/// HopTraceAuth's `SPFRecordCache`) uses the same lock.
 ///
 /// Why not `Synchronization.Mutex`: the package still declares macOS 13, where `Mutex` is not
 /// available, and the resolvers must build there too. The mutex lives at a stable heap address
 /// (a `pthread_mutex_t` must never move), allocated and destroyed by this class.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     // @unchecked: every access to `value` goes through `withLock`, which holds `mutex`.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    // Inlinable (and so the two stored properties usable from inline code) so that other
+    // modules' hot paths (SPFRecordCache) get `withLock` specialised, not a generic call.
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -26,7 +29,8 @@ final class Locked<Value>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    @inlinable
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

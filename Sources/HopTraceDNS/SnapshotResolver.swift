@@ -27,6 +27,11 @@ public struct SnapshotResolver: DNSResolver {
         answer(question)
     }
 
+    /// Always at hand: the snapshot is in memory.
+    public func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? {
+        answer(question)
+    }
+
     /// The same answer, synchronously (no I/O happens).
     public func answer(_ question: DNSQuestion) -> DNSAnswer {
         if let problem = DNSName.problem(question.name) {
@@ -36,7 +41,7 @@ public struct SnapshotResolver: DNSResolver {
         var cnames: [String] = []
         while true {
             let records = zone.names[name]
-            let directives = zone.directives[name] ?? []
+            let directives = zone.directives.isEmpty ? [] : zone.directives[name] ?? []
             if let d = directives.first(where: { $0.type == question.type }) {
                 return answer(question, d, cnames)
             }
@@ -44,7 +49,9 @@ public struct SnapshotResolver: DNSResolver {
                 if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
                 return DNSAnswer(question: question, outcome: .nxdomain, cnames: cnames)
             }
-            let matching = records.filter { $0.type == question.type }
+            // All of the name's records of the asked type (the whole list, uncopied, when
+            // it holds no other type).
+            let matching = records.allSatisfy { $0.type == question.type } ? records : records.filter { $0.type == question.type }
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
             }

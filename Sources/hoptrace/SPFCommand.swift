@@ -21,11 +21,17 @@ struct SPF: AsyncParsableCommand {
         Batch mode (--batch FILE, instead of IP and DOMAIN): FILE ("-" for standard input) has \
         one query per line, "IP DOMAIN SENDER HELO" separated by spaces or tabs; SENDER "-" is \
         the null sender, HELO "-" means DOMAIN; blank lines and lines starting with "#" are \
-        skipped. Every line is checked before any is evaluated (a bad line: exit 65, naming \
-        it). Queries run one after another, each with its own DNS cache (no answers shared \
-        between queries), and print one line each, in order: the result word, or with --json \
-        one compact JSON object (JSON Lines). --helo, --sender and --save-dns are per-query \
-        options and are refused with --batch.
+        skipped. A line "@snapshot ZONEFILE" answers the queries after it from that zone \
+        file (a relative path is read from the batch file's folder, or the current one for \
+        standard input) until the next @snapshot line; queries before the first one use \
+        --dns-snapshot or live DNS. Every line is checked and every snapshot read before any \
+        query is evaluated (a bad line or snapshot contents: exit 65, naming the line; a \
+        snapshot that cannot be read: exit 74). Queries run one after another, each with its \
+        own DNS cache (no answers shared between queries), and print one line each, in \
+        order: the result word, or with --json one compact JSON object (JSON Lines). \
+        --stats adds one line "queries=N seconds=S" on standard error: the time of the \
+        evaluation loop alone (files already read). --helo, --sender and --save-dns are \
+        per-query options and are refused with --batch.
         """
     )
 
@@ -56,6 +62,9 @@ struct SPF: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(help: "With --batch: print \"queries=N seconds=S\" (the evaluation loop's time) on standard error.")
+    var stats = false
+
     func validate() throws {
         // Exactly one mode: IP DOMAIN, or --batch FILE.
         if batch != nil {
@@ -66,6 +75,7 @@ struct SPF: AsyncParsableCommand {
                 throw ValidationError("--helo, --sender and --save-dns are per query: in --batch mode write SENDER and HELO on each line")
             }
         } else {
+            if stats { throw ValidationError("--stats goes with --batch") }
             guard let ip, let domain else {
                 throw ValidationError("give IP and DOMAIN, or --batch FILE")
             }
@@ -108,33 +118,87 @@ struct SPF: AsyncParsableCommand {
         var helo: String
     }
 
-    /// `--batch FILE`: reads and checks every line, then evaluates them in order, one at a time.
-    /// Nothing is carried from one query to the next: live DNS goes through a new
-    /// `CachingResolver` per query (one check_host never asks twice, as in single-query mode); a
-    /// snapshot is asked directly, its answers being in memory already (the cache would only
-    /// add a task per question, and cannot change an answer).
+    /// Consecutive batch queries with one DNS source: the command's (`snapshot` nil), or the
+    /// zone file of the `@snapshot` line (`line`) before them.
+    struct BatchSection {
+        var snapshot: String?
+        var line: Int
+        var queries: [BatchQuery] = []
+    }
+
+    /// `--batch FILE`: reads and checks every line and reads every snapshot, then evaluates the
+    /// queries in order, one at a time. Nothing is carried from one query to the next: live DNS
+    /// goes through a new `CachingResolver` per query (one check_host never asks twice, as in
+    /// single-query mode); a snapshot is asked directly, its answers being in memory already
+    /// (the cache would only add a task per question, and cannot change an answer). What is
+    /// shared is the parse of each distinct record text (`SPFRecordCache`), a pure function of
+    /// the text. Without --json only the result word is printed, so no trace is built
+    /// (`SPFOptions.keepsTrace`; the result is computed the same way).
     func runBatch(_ path: String) async throws {
-        let queries = try SPF.parseBatch(try SPF.readBatchFile(path), name: path)
-        let base = try await makeResolver()
-        let inMemory = base is SnapshotResolver
+        let sections = try SPF.parseBatch(try SPF.readBatchFile(path), name: path)
+        let folder = path == "-" ? nil : URL(fileURLWithPath: path).deletingLastPathComponent().path
+        // Each section's resolver, before any query runs. The command's own DNS source serves
+        // the queries before the first @snapshot line (a live resolver is not even probed when
+        // there are none).
+        var plan: [(dns: any DNSResolver, queries: [BatchQuery])] = []
+        var snapshots: [String: SnapshotResolver] = [:]
+        for section in sections {
+            let dns: any DNSResolver
+            if let snapshot = section.snapshot {
+                if snapshots[snapshot] == nil {
+                    snapshots[snapshot] = try SPF.batchSnapshot(snapshot, folder: folder, batch: path, line: section.line)
+                }
+                dns = snapshots[snapshot]!
+            } else {
+                guard !section.queries.isEmpty || dnsSnapshot != nil else { continue }
+                dns = try await makeResolver()
+            }
+            if !section.queries.isEmpty { plan.append((dns, section.queries)) }
+        }
+        let json = self.json // read once: a property wrapper's getter is not free in the loop
+        let options = SPFOptions(keepsTrace: json)
         var output: [UInt8] = []
         output.reserveCapacity(1 << 16)
-        for query in queries {
-            let dns: any DNSResolver = inMemory ? base : CachingResolver(wrapping: base)
-            let evaluation = await SPFEvaluator(resolver: dns)
-                .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
-            if json {
-                output += evaluation.jsonValue.serialized(pretty: false).utf8
-            } else {
-                output += evaluation.result.rawValue.utf8
+        var count = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (base, queries) in plan {
+            let inMemory = base is SnapshotResolver
+            for query in queries {
+                let dns: any DNSResolver = inMemory ? base : CachingResolver(wrapping: base)
+                let evaluation = await SPFEvaluator(resolver: dns, options: options)
+                    .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
+                if json {
+                    output += evaluation.jsonValue.serialized(pretty: false).utf8
+                } else {
+                    output += evaluation.result.rawValue.utf8
+                }
+                output.append(0x0A)
+                if output.count >= 1 << 16 {
+                    FileHandle.standardOutput.write(Data(output))
+                    output.removeAll(keepingCapacity: true)
+                }
             }
-            output.append(0x0A)
-            if output.count >= 1 << 16 {
-                FileHandle.standardOutput.write(Data(output))
-                output.removeAll(keepingCapacity: true)
-            }
+            count += queries.count
         }
         if !output.isEmpty { FileHandle.standardOutput.write(Data(output)) }
+        if stats {
+            let seconds = (clock.now - start) / .seconds(1)
+            FileHandle.standardError.write(Data("queries=\(count) seconds=\(String(format: "%.4f", seconds))\n".utf8))
+        }
+    }
+
+    /// The snapshot of an `@snapshot` line: a relative path is read from the batch file's
+    /// folder (`folder`; the current one for standard input). A file that cannot be read is
+    /// an I/O error (74); contents that are not a zone file are bad input (65).
+    static func batchSnapshot(_ snapshot: String, folder: String?, batch: String, line: Int) throws -> SnapshotResolver {
+        let file = snapshot.hasPrefix("/") || folder == nil ? snapshot : URL(fileURLWithPath: folder!).appendingPathComponent(snapshot).path
+        do throws(ZoneFileError) {
+            return try SnapshotResolver(contentsOf: file)
+        } catch {
+            throw CommandFailure(message: "\(batch) line \(line): cannot read DNS snapshot \(file): \(error)",
+                                 code: error.kind == .io ? Exit.ioError : Exit.unreadableInput)
+        }
     }
 
     /// The batch file ("-": standard input), at most `Limits.maxInputBytes`.
@@ -148,34 +212,55 @@ struct SPF: AsyncParsableCommand {
     }
 
     /// Batch lines: `IP DOMAIN SENDER HELO` (spaces or tabs; SENDER `-` = null sender, HELO `-`
-    /// = DOMAIN); blank and `#` lines skipped. The first bad line fails the whole batch (65).
-    static func parseBatch(_ bytes: [UInt8], name: String) throws -> [BatchQuery] {
-        var queries: [BatchQuery] = []
+    /// = DOMAIN); blank and `#` lines skipped; `@snapshot ZONEFILE` (the rest of the line, spaces
+    /// around it removed) starts a new section. The first bad line fails the whole batch (65).
+    static func parseBatch(_ bytes: [UInt8], name: String) throws -> [BatchSection] {
+        var sections = [BatchSection(snapshot: nil, line: 0)]
         var lineNumber = 0
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D }
         for rawLine in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            let fields = rawLine.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
-            if fields.isEmpty || fields[0].first == UInt8(ascii: "#") { continue }
             func bad(_ why: String) -> CommandFailure {
                 CommandFailure(message: "\(name) line \(lineNumber): \(why)", code: Exit.unreadableInput)
+            }
+            let fields = rawLine.split(whereSeparator: isBlank)
+            if fields.isEmpty || fields[0].first == UInt8(ascii: "#") { continue }
+            if fields[0].first == UInt8(ascii: "@") {
+                // @snapshot ZONEFILE: the path is the rest of the line, so it may hold spaces.
+                guard fields[0].elementsEqual("@snapshot".utf8) else {
+                    throw bad("unknown directive \"\(TerminalText.sanitize(String(decoding: fields[0], as: UTF8.self)))\" (only @snapshot ZONEFILE)")
+                }
+                guard fields.count > 1 else { throw bad("@snapshot needs a zone file path") }
+                let rest = rawLine[fields[1].startIndex..<fields[fields.count - 1].endIndex]
+                guard let path = utf8Text(rest) else { throw bad("not UTF-8") }
+                sections.append(BatchSection(snapshot: path, line: lineNumber))
+                continue
             }
             guard fields.count == 4 else {
                 throw bad("want 4 fields \"IP DOMAIN SENDER HELO\", found \(fields.count)")
             }
             var text: [String] = []
+            text.reserveCapacity(4)
             for field in fields {
-                guard let s = String(validating: field, as: UTF8.self) else { throw bad("not UTF-8") }
+                guard let s = utf8Text(field) else { throw bad("not UTF-8") }
                 text.append(s)
             }
-            if let problem = ipProblem(text[0]) { throw bad(problem) }
+            guard let ip = IPAddress(text[0]) else { throw bad(ipProblem(text[0])!) }
             if let problem = domainProblem(text[1]) { throw bad(problem) }
             let sender = text[2] == "-" ? "" : text[2]
             let helo = text[3] == "-" ? text[1] : text[3]
             if sender.utf8.count > SPFLimits.maxIdentityBytes { throw bad("SENDER is too long") }
             if helo.utf8.count > SPFLimits.maxIdentityBytes { throw bad("HELO is too long") }
-            queries.append(BatchQuery(ip: IPAddress(text[0])!, domain: text[1], sender: sender, helo: helo))
+            sections[sections.count - 1].queries.append(BatchQuery(ip: ip, domain: text[1], sender: sender, helo: helo))
         }
-        return queries
+        return sections
+    }
+
+    /// A field's text, nil when it is not UTF-8. ASCII (the usual case) is decoded directly,
+    /// without the generic validation a String(validating:) of a slice goes through.
+    static func utf8Text(_ field: ArraySlice<UInt8>) -> String? {
+        if !field.contains(where: { $0 >= 0x80 }) { return String(decoding: field, as: UTF8.self) }
+        return String(validating: field, as: UTF8.self)
     }
 
     static func ipProblem(_ ip: String) -> String? {
@@ -183,7 +268,8 @@ struct SPF: AsyncParsableCommand {
     }
 
     static func domainProblem(_ domain: String) -> String? {
-        if domain.isEmpty || domain.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
+        // A byte at or below 0x20, or 0x7F, is always such a character itself in UTF-8.
+        if domain.isEmpty || domain.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })
             || domain.utf8.count > SPFLimits.maxIdentityBytes {
             return "\"\(TerminalText.sanitize(domain))\" is not a domain name"
         }

@@ -90,6 +90,16 @@ let snapshotFixture = """
         #expect(answer.reason?.contains("longer than") == true)
     }
 
+    /// `DNSQuestion.normalize` returns a name already normal unchanged, and otherwise lower-cases
+    /// it and drops trailing dots (never the root's), as `lowercased()` does for any text.
+    @Test(arguments: ["example.com", "Example.COM", "example.com.", "example.com..", ".", "..", "", "mail-1.x_y.example",
+                      "ÉXAMPLE.com", "é.example.", "İ.example", "a\u{301}.example", "\u{7F}.EXAMPLE", "192.0.2.1"])
+    func normalizeLowerCasesAndDropsTrailingDots(_ name: String) {
+        var reference = name.lowercased()
+        while reference.hasSuffix(".") && reference.count > 1 { reference.removeLast() }
+        #expect(DNSQuestion.normalize(name) == reference)
+    }
+
     @Test func loadsFromAPath() throws {
         let path = "/tmp/hoptrace-dns-snapshot-\(UInt32.random(in: 0...UInt32.max)).zone"
         let text = "a.example. TXT \"x\"\n"

@@ -147,6 +147,76 @@ import Testing
         #expect(run.stdout.isEmpty)
     }
 
+    /// `@snapshot ZONEFILE` lines: the queries after one are answered from that zone file (a
+    /// relative path from the batch file's folder), those before the first from --dns-snapshot.
+    @Test func snapshotLinesSwitchTheDNSSource() throws {
+        let (zone, _) = try Self.files()
+        let dir = zone.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("zones"), withIntermediateDirectories: true)
+        try Data("example.com. IN TXT \"v=spf1 -all\"\n".utf8).write(to: dir.appendingPathComponent("zones/other zone.txt"))
+        let query = "192.0.2.5 example.com user@example.com h.example"
+        let batch = dir.appendingPathComponent("batch.txt")
+        try Data("""
+            \(query)
+            @snapshot zones/other zone.txt
+            \(query)
+            @snapshot \t\(zone.path) \r
+            \(query)
+            @snapshot zones/other zone.txt
+            # the same file again
+            \(query)
+
+            """.utf8).write(to: batch)
+        let run = try TestSupport.run(["spf", "--batch", batch.path, "--dns-snapshot", zone.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "pass\nfail\npass\nfail\n")
+
+        // With every query after an @snapshot line the command's own DNS is never asked (the
+        // --resolver given is a closed local port: asking it would fail with 69).
+        try Data("@snapshot zone.txt\n\(query)\n@snapshot zones/other zone.txt\n\(query)\n".utf8).write(to: batch)
+        let only = try TestSupport.run(["spf", "--batch", batch.path, "--resolver", "127.0.0.1@9"])
+        #expect(only.status == 0, "\(only.stderr)")
+        #expect(only.stdout == "pass\nfail\n")
+    }
+
+    /// Every snapshot is read before the first query runs: a bad one fails the batch with no
+    /// output, naming its line (74 when the file cannot be read, 65 for its contents or a bad
+    /// directive line).
+    @Test(arguments: [
+        ("@snapshot missing.zone", 74, "line 2: cannot read DNS snapshot"),
+        ("@snapshot bad.zone", 65, "line 2: cannot read DNS snapshot"),
+        ("@snapshot", 65, "line 2: @snapshot needs a zone file path"),
+        ("@include other.zone", 65, "line 2: unknown directive \"@include\""),
+    ])
+    func badSnapshotLineFailsTheBatchBeforeAnyOutput(_ line: String, _ status: Int32, _ message: String) throws {
+        let (zone, queries) = try Self.files(queries: "192.0.2.5 example.com user@example.com h.example\n\(line)\n"
+                                                      + "192.0.2.5 example.com user@example.com h.example\n")
+        let dir = zone.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("example.com. IN TXT \"v=spf1 -all\n".utf8).write(to: dir.appendingPathComponent("bad.zone"))
+        let run = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path])
+        #expect(run.status == status, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+
+    /// `--stats`: one line on standard error with the query count and the loop's seconds (the
+    /// format only; the value is whatever the machine took).
+    @Test func statsLineGivesQueriesAndSeconds() throws {
+        let (zone, queries) = try Self.files()
+        defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }
+        let run = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path, "--stats"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == Self.expected.joined(separator: "\n") + "\n")
+        let line = run.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(line.count == 2 && line[1].isEmpty, "\(run.stderr)")
+        #expect(line[0].wholeMatch(of: /queries=(\d+) seconds=\d+\.\d{4}/)?.1 == "\(Self.expected.count)", "\(run.stderr)")
+
+        let single = try TestSupport.run(["spf", "192.0.2.5", "example.com", "--dns-snapshot", zone.path, "--stats"])
+        #expect(single.status == 64, "--stats goes with --batch")
+    }
+
     @Test func singleQueryModeIsUnchanged() throws {
         let (zone, _) = try Self.files()
         defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }

@@ -12,7 +12,7 @@ spent in the evaluation loops only and P the time spent reading zones and query 
 
 Caching: pyspf keeps a DNS cache per `query` object (one evaluation) and none across queries;
 the hook below answers from memory without any cache of its own, so each evaluation asks its
-questions afresh, as `hoptrace spf --batch` does (a fresh CachingResolver per query).
+questions afresh, as `hoptrace spf --batch` does (no DNS answer shared between queries).
 """
 import os
 import sys

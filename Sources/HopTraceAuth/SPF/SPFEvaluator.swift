@@ -20,11 +20,15 @@ public struct SPFOptions: Sendable, Hashable {
     /// asking, so the check ends with temperror (or ignores a failed ptr/exp, as for any
     /// timeout). nil: no bound beyond the resolver's own per-query timeout.
     public var maxElapsed: Duration?
+    /// Whether `SPFEvaluation.trace` is built. false leaves it empty and changes nothing else:
+    /// result, matched directive, explanation, error and counters are computed the same way
+    /// (for callers that show only the result, such as `hoptrace spf --batch` without --json).
+    public var keepsTrace: Bool
 
     public init(maxDNSMechanisms: Int = SPFLimits.dnsMechanisms, maxVoidLookups: Int = SPFLimits.voidLookups,
                 maxMXNames: Int = SPFLimits.mxNames, maxPTRNames: Int = SPFLimits.ptrNames,
                 defaultExplanation: String? = nil, receivingHost: String = "unknown", timestamp: Int? = nil,
-                maxElapsed: Duration? = SPFLimits.maxElapsed) {
+                maxElapsed: Duration? = SPFLimits.maxElapsed, keepsTrace: Bool = true) {
         self.maxDNSMechanisms = maxDNSMechanisms
         self.maxVoidLookups = maxVoidLookups
         self.maxMXNames = maxMXNames
@@ -33,6 +37,7 @@ public struct SPFOptions: Sendable, Hashable {
         self.receivingHost = receivingHost
         self.timestamp = timestamp
         self.maxElapsed = maxElapsed
+        self.keepsTrace = keepsTrace
     }
 }
 
@@ -40,10 +45,14 @@ public struct SPFOptions: Sendable, Hashable {
 public struct SPFEvaluator: Sendable {
     public let resolver: any DNSResolver
     public let options: SPFOptions
+    /// Where selected records are parsed (nil: parse each one afresh). A cached parse is the
+    /// same value, so the choice never changes a result or a trace; see `SPFRecordCache`.
+    public let recordCache: SPFRecordCache?
 
-    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions()) {
+    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions(), recordCache: SPFRecordCache? = .shared) {
         self.resolver = resolver
         self.options = options
+        self.recordCache = recordCache
     }
 
     /// The MAIL FROM identity (RFC 7208 §2.4): `mailFrom` "" is the null sender, checked as
@@ -91,25 +100,47 @@ public struct SPFEvaluator: Sendable {
 
     /// Splits a sender at its last "@"; an empty local part, or none, is "postmaster" (§4.3).
     public static func split(sender: String) -> (local: String, domain: String) {
-        guard let at = sender.lastIndex(of: "@") else { return ("postmaster", sender) }
+        // In ASCII text every byte is a character, so the last "@" byte is the last "@"; the
+        // byte search is the one over characters without stepping through characters.
+        var text = sender
+        let search = text.withUTF8 { bytes -> (ascii: Bool, offset: Int?) in
+            (!bytes.contains { $0 >= 0x80 }, bytes.lastIndex(of: UInt8(ascii: "@")))
+        }
+        let at: String.Index?
+        if search.ascii {
+            at = search.offset.map { sender.utf8.index(sender.utf8.startIndex, offsetBy: $0) }
+        } else {
+            at = sender.lastIndex(of: "@")
+        }
+        guard let at else { return ("postmaster", sender) }
         let local = String(sender[..<at])
-        return (local.isEmpty ? "postmaster" : local, String(sender[sender.index(after: at)...]))
+        return (local.isEmpty ? "postmaster" : local, String(sender[sender.utf8.index(after: at)...]))
     }
 
     /// RFC 7208 §4.3: a <domain> that is malformed (empty label, label over 63 octets, over 253
     /// octets, a domain literal, not ASCII) or not multi-label gives `none`. Returns why, or nil.
+    ///
+    /// Reads the bytes once. For ASCII text a byte is a character (a "." or "[" never joins
+    /// another into one), so this is the character-wise reading of the rules; text with any
+    /// other byte is decided by its first character alone (a literal or not ASCII).
     public static func malformedDomainReason(_ domain: String) -> String? {
-        var d = Substring(domain)
-        if d.hasSuffix(".") { d.removeLast() }
-        if d.isEmpty { return "empty" }
-        if d.hasPrefix("[") { return "a domain literal" }
-        if d.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E }) { return "contains spaces, control or non-ASCII characters" }
-        if d.utf8.count > SPFLimits.maxDomainLength { return "longer than 253 characters" }
-        let labels = d.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.contains(where: { $0.isEmpty }) { return "has an empty label" }
-        if labels.contains(where: { $0.utf8.count > 63 }) { return "has a label longer than 63 characters" }
-        if labels.count < 2 { return "not a multi-label domain name" }
-        return nil
+        var text = domain
+        return text.withUTF8 { all -> String? in
+            var bytes = all
+            if bytes.last == UInt8(ascii: ".") { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+            if bytes.isEmpty { return "empty" }
+            let shape = NameShape(bytes)
+            if !shape.isASCII {
+                return domain.hasPrefix("[") ? "a domain literal" : "contains spaces, control or non-ASCII characters"
+            }
+            if bytes[0] == UInt8(ascii: "[") { return "a domain literal" }
+            if !shape.isVisibleASCII { return "contains spaces, control or non-ASCII characters" }
+            if bytes.count > SPFLimits.maxDomainLength { return "longer than 253 characters" }
+            if shape.hasEmptyLabel { return "has an empty label" }
+            if shape.hasLongLabel { return "has a label longer than 63 characters" }
+            if shape.labels < 2 { return "not a multi-label domain name" }
+            return nil
+        }
     }
 
     /// A name built by macro expansion that DNS cannot carry (empty or over-long label) is
@@ -118,10 +149,48 @@ public struct SPFEvaluator: Sendable {
     static func unqueryableReason(_ name: String) -> String? {
         if name.isEmpty { return "empty name" }
         if name.utf8.count > SPFLimits.maxDomainLength { return "longer than 253 characters" }
+        var text = name
+        let shape = text.withUTF8 { NameShape($0) }
+        if shape.isASCII {
+            if shape.hasEmptyLabel { return "empty label" }
+            if shape.hasLongLabel { return "label longer than 63 characters" }
+            return nil
+        }
+        // Non-ASCII (a sender or HELO expanded by a macro): labels split at "." characters.
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         if labels.contains(where: { $0.isEmpty }) { return "empty label" }
         if labels.contains(where: { $0.utf8.count > 63 }) { return "label longer than 63 characters" }
         return nil
+    }
+
+    /// The labels of a name's bytes (split at "."), read in one pass.
+    struct NameShape {
+        var labels = 1
+        var hasEmptyLabel = false
+        var hasLongLabel = false
+        /// Every byte is below 0x80.
+        var isASCII = true
+        /// Every byte is visible ASCII (0x21–0x7E): no space, control or non-ASCII byte.
+        var isVisibleASCII = true
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var length = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: ".") {
+                    if length == 0 { hasEmptyLabel = true }
+                    labels += 1
+                    length = 0
+                    continue
+                }
+                length += 1
+                if length > 63 { hasLongLabel = true }
+                if byte < 0x21 || byte > 0x7E {
+                    isVisibleASCII = false
+                    if byte >= 0x80 { isASCII = false }
+                }
+            }
+            if length == 0 { hasEmptyLabel = true }
+        }
     }
 
     // MARK: - check_host
@@ -145,11 +214,19 @@ public struct SPFEvaluator: Sendable {
         let record = try await selectRecord(domain: domain, depth: depth, run: run)
 
         // §4.6 evaluation: directives left to right, first match wins.
-        for directive in record.directives {
-            if directive.mechanism.queriesDNS {
-                try run.countDNSTerm(depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+        for case let .directive(directive) in record.terms {
+            let matched: Bool
+            if let local = SPFEvaluator.matchesWithoutDNS(directive.mechanism, run.ip) {
+                // all, ip4, ip6: decided here, without an asynchronous call per term.
+                run.directiveStep(directive, depth: depth, domain: domain, record: record, outcome: local ? .matched(directive.qualifier.result) : .notMatched)
+                matched = local
+            } else {
+                if directive.mechanism.queriesDNS {
+                    try run.countDNSTerm(depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+                }
+                matched = try await evaluate(directive, domain: domain, record: record, depth: depth, run: run)
             }
-            if try await evaluate(directive, domain: domain, record: record, depth: depth, run: run) {
+            if matched {
                 let result = directive.qualifier.result
                 var explanation: String? = nil
                 if result == .fail && wantsExplanation {
@@ -203,7 +280,8 @@ public struct SPFEvaluator: Sendable {
         case let .answer(records):
             var candidates: [[UInt8]] = []
             for case let .txt(strings) in records {
-                let bytes = strings.flatMap { $0 }
+                // One string (the usual case) is the record as it is: no copy.
+                let bytes = strings.count == 1 ? strings[0] : strings.flatMap { $0 }
                 if SPFParser.isSPFRecord(bytes) { candidates.append(bytes) }
             }
             if candidates.isEmpty {
@@ -217,18 +295,20 @@ public struct SPFEvaluator: Sendable {
                 throw error
             }
             let bytes = candidates[0]
-            let shown = String(decoding: bytes.prefix(SPFLimits.maxRecordBytes), as: UTF8.self)
+            // The record as the trace of a refused one shows it (built only then).
+            func shown() -> String { String(decoding: bytes.prefix(SPFLimits.maxRecordBytes), as: UTF8.self) }
             if bytes.count > SPFLimits.maxRecordBytes {
                 let error = SPFError.recordTooLong(domain: domain, bytes: bytes.count)
-                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown, outcome: .error(error))
+                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown(), outcome: .error(error))
                 throw error
             }
             do throws(SPFSyntaxError) {
-                let record = try SPFParser.record(bytes)
+                let record: SPFRecord
+                if let recordCache { record = try recordCache.record(bytes) } else { record = try SPFParser.record(bytes) }
                 run.step(depth: depth, action: .recordLookup, domain: domain, record: record.text, outcome: .value("record selected"))
                 return record
             } catch {
-                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown, outcome: .error(.syntax(error)))
+                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown(), outcome: .error(.syntax(error)))
                 throw .syntax(error)
             }
         }
@@ -238,27 +318,19 @@ public struct SPFEvaluator: Sendable {
 
     func evaluate(_ directive: SPFDirective, domain: String, record: SPFRecord, depth: Int, run: SPFRun) async throws(SPFError) -> Bool {
         let ip = run.ip
-        func done(_ matched: Bool, target: String? = nil, note: String? = nil) -> Bool {
-            run.step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
-                     termRange: directive.range, target: target,
-                     outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note)
+        func done(_ matched: Bool, target: String? = nil, note: @autoclosure () -> String? = nil) -> Bool {
+            run.directiveStep(directive, depth: depth, domain: domain, record: record, target: target,
+                              outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note())
             return matched
         }
         func failed(_ error: SPFError, target: String?) -> SPFError {
-            run.step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
-                     termRange: directive.range, target: target, outcome: .error(error))
+            run.directiveStep(directive, depth: depth, domain: domain, record: record, target: target, outcome: .error(error))
             return error
         }
 
         switch directive.mechanism {
-        case .all:
-            return done(true)
-
-        case let .ip4(net, len):
-            return done(SPFEvaluator.contains(net, len, ip))
-
-        case let .ip6(net, len):
-            return done(SPFEvaluator.contains(net, len, ip))
+        case .all, .ip4, .ip6:
+            return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
 
         case let .a(spec, cidr):
             let target = await targetName(spec, domain: domain, depth: depth, run: run)
@@ -358,6 +430,16 @@ public struct SPFEvaluator: Sendable {
         }
     }
 
+    /// The mechanisms that need no DNS (RFC 7208 §5.1, §5.6): whether `all`, `ip4` or `ip6`
+    /// matches the client; nil for the others.
+    static func matchesWithoutDNS(_ mechanism: SPFMechanism, _ ip: IPAddress) -> Bool? {
+        switch mechanism {
+        case .all: return true
+        case let .ip4(net, len), let .ip6(net, len): return SPFEvaluator.contains(net, len, ip)
+        case .include, .a, .mx, .ptr, .exists: return nil
+        }
+    }
+
     /// Whether a name's A/AAAA records include the client address (the validation step of
     /// §5.5 and `%{p}`). DNS errors skip the name (§5.5).
     func validates(_ name: String, run: SPFRun) async -> Bool {
@@ -403,6 +485,7 @@ public struct SPFEvaluator: Sendable {
     /// Expands a domain-spec (or, with `.explanation`, explanation text) for <domain>,
     /// looking up `%{p}` first when the string uses it.
     func expand(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) async -> String {
+        if mode == .domain, let literal = SPFMacroExpansion.literalDomain(ms) { return literal }
         var values = run.values(domain: domain)
         let usesP = ms.tokens.contains { if case let .macro(m) = $0 { return m.letter == .p } else { return false } }
         if usesP {
@@ -493,6 +576,9 @@ final class SPFRun {
 
     var dnsCount = 0
     var voidCount = 0
+    /// `options.keepsTrace`: without it no step and no pending answer is kept (nothing else
+    /// reads them).
+    let keepsTrace: Bool
     var trace: [SPFTraceStep] = []
     /// Answers received since the last step was recorded.
     var pending: [DNSAnswer] = []
@@ -507,6 +593,7 @@ final class SPFRun {
         self.helo = helo
         self.options = options
         self.timestamp = timestamp
+        self.keepsTrace = options.keepsTrace
         self.deadline = options.maxElapsed.map { ContinuousClock.now.advanced(by: $0) }
     }
 
@@ -519,27 +606,39 @@ final class SPFRun {
         if let deadline, ContinuousClock.now >= deadline {
             let answer = DNSAnswer(question: question, outcome: .timeout,
                                    reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
-            pending.append(answer)
+            if keepsTrace { pending.append(answer) }
             return answer
         }
-        let answer = await resolver.resolve(question)
-        pending.append(answer)
+        let answer: DNSAnswer
+        if let atHand = resolver.answerAtHand(question) { answer = atHand } else { answer = await resolver.resolve(question) }
+        if keepsTrace { pending.append(answer) }
         return answer
     }
 
     /// Appends a step with the pending lookups and the current counters; returns its index.
+    /// Without `keepsTrace` it keeps nothing (and the note is never built).
     @discardableResult
     func step(depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
-              termRange: Range<Int>? = nil, target: String? = nil, outcome: SPFStepOutcome, note: String? = nil) -> Int {
+              termRange: Range<Int>? = nil, target: String? = nil, outcome: SPFStepOutcome,
+              note: @autoclosure () -> String? = nil) -> Int {
+        guard keepsTrace else { return trace.count }
         trace.append(SPFTraceStep(depth: depth, action: action, domain: domain, record: record, term: term, termRange: termRange,
                                   target: target, lookups: pending, dnsMechanismCount: dnsCount, voidLookupCount: voidCount,
-                                  outcome: outcome, note: note))
+                                  outcome: outcome, note: note()))
         pending = []
         return trace.count - 1
     }
 
+    /// A directive's step (the term, its position, what it looked up and how it ended).
+    func directiveStep(_ directive: SPFDirective, depth: Int, domain: String, record: SPFRecord, target: String? = nil,
+                       outcome: SPFStepOutcome, note: @autoclosure () -> String? = nil) {
+        step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+             termRange: directive.range, target: target, outcome: outcome, note: note())
+    }
+
     /// Completes a step begun before a recursion (include, redirect) with the final counters.
     func finish(_ index: Int, outcome: SPFStepOutcome, innerResult: SPFResult? = nil, note: String? = nil) {
+        guard keepsTrace else { return }
         trace[index].outcome = outcome
         trace[index].innerResult = innerResult
         trace[index].dnsMechanismCount = dnsCount

@@ -65,6 +65,7 @@ public enum SPFMacroExpansion {
     static let domainWindow = 1024
 
     public static func expand(_ ms: SPFMacroString, values: SPFMacroValues, mode: Mode) -> String {
+        if mode == .domain, let literal = literalDomain(ms) { return literal }
         var out = ""
         var count = 0
         let cap = mode == .domain ? 2 * domainWindow : SPFLimits.maxExplanationLength
@@ -96,6 +97,14 @@ public enum SPFMacroExpansion {
             return truncateDomain(out)
         }
         return out
+    }
+
+    /// The expansion of a domain-spec that is one literal (`include:_spf.example.com`, the usual
+    /// case), which needs no macro values: the text, trailing dot dropped and cut to 253. Only
+    /// for a literal the expansion window never cuts (as `expand` would read it); else nil.
+    static func literalDomain(_ ms: SPFMacroString) -> String? {
+        guard ms.tokens.count == 1, case let .literal(text) = ms.tokens[0], text.utf8.count <= 2 * domainWindow else { return nil }
+        return truncateDomain(text)
     }
 
     /// One `%{…}`: split on the delimiters, optionally reverse, keep the right-hand parts,
@@ -131,6 +140,8 @@ public enum SPFMacroExpansion {
     /// truncated to fit, by removing successive domain labels". The trailing dot is dropped
     /// (§7.1: a trailing dot is ignored for domains).
     public static func truncateDomain(_ name: String) -> String {
+        // Nothing to drop or cut (the usual case): the name as it is.
+        if name.utf8.last != UInt8(ascii: "."), name.utf8.count <= SPFLimits.maxDomainLength { return name }
         var n = Substring(name)
         if n.hasSuffix(".") { n.removeLast() }
         while n.utf8.count > SPFLimits.maxDomainLength {

@@ -15,10 +15,11 @@ public enum SPFParser {
     /// RFC 7208 §4.5: a TXT record is an SPF record when it starts with `v=spf1` (any case)
     /// followed by a space or the end. Other TXT records are none of SPF's business.
     public static func isSPFRecord(_ bytes: [UInt8]) -> Bool {
-        let tag = Array("v=spf1".utf8)
-        guard bytes.count >= tag.count else { return false }
-        for i in 0..<tag.count where lower(bytes[i]) != tag[i] { return false }
-        return bytes.count == tag.count || bytes[tag.count] == sp
+        let tag: StaticString = "v=spf1"
+        let n = tag.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        for i in 0..<n where lower(bytes[i]) != tag.utf8Start[i] { return false }
+        return bytes.count == n || bytes[n] == sp
     }
 
     // MARK: record

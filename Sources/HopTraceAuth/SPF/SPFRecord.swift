@@ -83,7 +83,8 @@ public struct SPFRecord: Sendable, Hashable {
     /// RFC 7208 §6.1: "Any redirect modifier MUST be ignored if there is an all mechanism
     /// anywhere in the record."
     public var hasAll: Bool {
-        directives.contains { if case .all = $0.mechanism { return true } else { return false } }
+        for case let .directive(d) in terms { if case .all = d.mechanism { return true } }
+        return false
     }
 }
 

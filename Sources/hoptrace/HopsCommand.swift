@@ -65,10 +65,10 @@ struct HopsCommand: AsyncParsableCommand {
             case let .mbox(bytes):
                 items = Mailbox.split(mbox: bytes).enumerated().map { .bytes(label: "\(path):\($0.offset + 1)", $0.element) }
             case let .maildir(files):
-                items = files.map { .file($0) }
+                items = files.prefix(Limits.maxMailboxMessages).map { .file($0) }
             }
-            // Windows of messages: parsed in parallel, written in order, memory bounded by the
-            // window rather than the mailbox.
+            // Windows of messages: parsed in parallel, written in order; the output held at any
+            // time is one window's, not the mailbox's.
             var start = 0
             while start < items.count {
                 let window = Array(items[start..<min(start + Self.window, items.count)])

@@ -193,44 +193,40 @@ struct AddressLiteral: Sendable, Hashable {
         var s = Substring(written)
         if s.utf8.count > 80 || s.isEmpty { return nil }
         if !mayBeAddress(s.utf8) { return nil }
-        let u = { (t: Substring) in t.utf8 }
         var port: Int?
-        func portAfterColon(_ t: Substring) -> (host: Substring, port: Int)?? {
-            // `host:port` with one colon and a dot before it (an IPv4 literal); nil = none.
-            guard u(t).contains(UInt8(ascii: ".")), let colon = u(t).firstIndex(of: UInt8(ascii: ":")) else { return .none }
-            let rest = t[u(t).index(after: colon)...]
-            if u(rest).contains(UInt8(ascii: ":")) { return .none }
-            guard let p = Int(rest), (0...65535).contains(p) else { return .some(nil) }
-            return .some((t[..<colon], p))
-        }
-        if u(s).first == UInt8(ascii: "[") {
-            guard let close = u(s).lastIndex(of: UInt8(ascii: "]")) else { return nil }
-            let after = s[u(s).index(after: close)...]
-            if !after.isEmpty {
-                guard u(after).first == UInt8(ascii: ":"), let p = Int(after.dropFirst()), (0...65535).contains(p) else { return nil }
-                port = p
-            }
-            s = s[u(s).index(after: s.startIndex)..<close]
-            if u(s).count >= 2, u(s).first == UInt8(ascii: "("), u(s).last == UInt8(ascii: ")") {
-                s = s[u(s).index(after: s.startIndex)..<u(s).index(before: s.endIndex)]
-            }
-            if u(s).count > 5, s.hasPrefixIgnoringCase("ipv6:") { s = s[u(s).index(s.startIndex, offsetBy: 5)...] }
-            // Ecelerity writes `[10.1.1.1:4521]`, the port inside the brackets.
-            if port == nil, let found = portAfterColon(s) {
-                guard let (host, p) = found else { return nil }
-                port = p
-                s = host
-            }
-        } else if u(s).count >= 2, u(s).first == UInt8(ascii: "("), u(s).last == UInt8(ascii: ")") {
-            s = s[u(s).index(after: s.startIndex)..<u(s).index(before: s.endIndex)]
-        } else if let found = portAfterColon(s) {
-            guard let (host, p) = found else { return nil }
+        /// Splits `host:port` (one colon, a dot before it: an IPv4 literal and its port) into `t`
+        /// and `port`; leaves both as they are when there is none; false for a bad port.
+        func splitPort(_ t: inout Substring, _ port: inout Int?) -> Bool {
+            guard t.utf8.contains(UInt8(ascii: ".")), let colon = t.utf8.firstIndex(of: UInt8(ascii: ":")) else { return true }
+            let rest = t[t.utf8.index(after: colon)...]
+            if rest.utf8.contains(UInt8(ascii: ":")) { return true }
+            guard let p = Int(rest), (0...65535).contains(p) else { return false }
             port = p
-            s = host
+            t = t[..<colon]
+            return true
+        }
+        if s.utf8.first == UInt8(ascii: "[") {
+            guard let close = s.utf8.lastIndex(of: UInt8(ascii: "]")) else { return nil }
+            let after = s[s.utf8.index(after: close)...]
+            if !after.isEmpty {
+                guard after.utf8.first == UInt8(ascii: ":"), let p = Int(after.dropFirst()), (0...65535).contains(p) else { return nil }
+                port = p
+            }
+            s = s[s.utf8.index(after: s.startIndex)..<close]
+            if s.utf8.count >= 2, s.utf8.first == UInt8(ascii: "("), s.utf8.last == UInt8(ascii: ")") {
+                s = s[s.utf8.index(after: s.startIndex)..<s.utf8.index(before: s.endIndex)]
+            }
+            if s.utf8.count > 5, s.hasPrefixIgnoringCase("ipv6:") { s = s[s.utf8.index(s.startIndex, offsetBy: 5)...] }
+            // Ecelerity writes `[10.1.1.1:4521]`, the port inside the brackets.
+            if port == nil, !splitPort(&s, &port) { return nil }
+        } else if s.utf8.count >= 2, s.utf8.first == UInt8(ascii: "("), s.utf8.last == UInt8(ascii: ")") {
+            s = s[s.utf8.index(after: s.startIndex)..<s.utf8.index(before: s.endIndex)]
+        } else if !splitPort(&s, &port) {
+            return nil
         }
         var zone: String?
-        if let pct = u(s).firstIndex(of: UInt8(ascii: "%")) {
-            zone = String(s[u(s).index(after: pct)...])
+        if let pct = s.utf8.firstIndex(of: UInt8(ascii: "%")) {
+            zone = String(s[s.utf8.index(after: pct)...])
             s = s[..<pct]
         }
         if let ip = IPAddress(s), zone == nil || IPAddress(s + "%" + zone!) != nil {

@@ -31,6 +31,13 @@ public enum JSONValue: Sendable, Hashable {
         write(into: &out, indent: pretty ? 0 : -1)
     }
 
+    /// Appends the value pretty-printed as if it stood `level` levels deep in a larger
+    /// document (nested lines indented accordingly; the first line not): a long array can be
+    /// written element by element, byte for byte as the whole document would be.
+    public func append(to out: inout [UInt8], prettyAtLevel level: Int) {
+        write(into: &out, indent: max(0, level))
+    }
+
     // Serialises into bytes: a mailbox of 10,000 messages is one document, and appending
     // bytes is several times cheaper than growing a String scalar by scalar.
     private func write(into out: inout [UInt8], indent: Int) {

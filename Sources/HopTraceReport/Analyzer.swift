@@ -56,14 +56,23 @@ public enum Analyzer {
     /// such and the others go on.
     public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions()) async -> BatchReport {
         var entries: [BatchReport.Entry] = []
-        for (i, slice) in Mailbox.split(mbox: bytes).enumerated() {
-            do {
-                entries.append(.init(label: String(i + 1), result: .success(try await analyze(Array(slice), options: options))))
-            } catch {
-                entries.append(.init(label: String(i + 1), result: .failure(error)))
-            }
-        }
+        await analyzeMailbox(bytes, options: options) { entries.append($0) }
         return BatchReport(entries: entries)
+    }
+
+    /// The same, handing each message's entry to `each` as soon as it is analysed (the command
+    /// line writes it out and lets it go: memory stays one report, not the mailbox's).
+    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions(),
+                                      each: (BatchReport.Entry) throws -> Void) async rethrows {
+        for (i, slice) in Mailbox.split(mbox: bytes).enumerated() {
+            let result: Result<Report, IntakeError>
+            do {
+                result = .success(try await analyze(Array(slice), options: options))
+            } catch {
+                result = .failure(error)
+            }
+            try each(.init(label: String(i + 1), result: result))
+        }
     }
 
     /// The body of the embedded message at MIME part `path`, decoded from its transfer encoding

@@ -16,15 +16,35 @@ public enum JSONRenderer {
     public static func render(_ batch: BatchReport) -> String {
         JSONValue.object([
             ("version", .int(Report.version)),
-            ("messages", .array(batch.entries.map { entry in
-                switch entry.result {
-                case let .success(report):
-                    return .object([("message", .string(entry.label))] + body(report))
-                case let .failure(error):
-                    return .object([("message", .string(entry.label)), ("error", .string(error.description))])
-                }
-            })),
+            ("messages", .array(batch.entries.map(entry))),
         ]).serialized()
+    }
+
+    static func entry(_ entry: BatchReport.Entry) -> JSONValue {
+        switch entry.result {
+        case let .success(report):
+            return .object([("message", .string(entry.label))] + body(report))
+        case let .failure(error):
+            return .object([("message", .string(entry.label)), ("error", .string(error.description))])
+        }
+    }
+
+    /// `render(batch)` written in pieces, for a mailbox streamed message by message: `start`,
+    /// then `append` for each entry (its index counting from 0), then `finish(count:)`.
+    /// Together, byte for byte the document `render` gives.
+    public enum BatchStream {
+        public static func start(into out: inout [UInt8]) {
+            out += "{\n  \"version\": \(Report.version),\n  \"messages\": [".utf8
+        }
+
+        public static func append(_ e: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
+            out += (index == 0 ? "\n    " : ",\n    ").utf8
+            entry(e).append(to: &out, prettyAtLevel: 2)
+        }
+
+        public static func finish(count: Int, into out: inout [UInt8]) {
+            out += (count == 0 ? "]\n}\n" : "\n  ]\n}\n").utf8
+        }
     }
 
     public static func document(_ report: Report) -> JSONValue {

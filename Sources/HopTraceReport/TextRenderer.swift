@@ -34,17 +34,17 @@ public struct TextRenderer: Sendable {
     }
 
     public func render(_ batch: BatchReport) -> String {
-        var out = ""
-        for entry in batch.entries {
-            switch entry.result {
-            case let .success(report):
-                out += render(report, title: "message " + entry.label)
-            case let .failure(error):
-                out += bold("hoptrace: message " + clean(entry.label)) + "\n" + paint("error: ", .red) + clean(error.description) + "\n"
-            }
-            out += "\n"
+        batch.entries.map(render).joined()
+    }
+
+    /// One message of a mailbox or Maildir, with the blank line after it.
+    public func render(_ entry: BatchReport.Entry) -> String {
+        switch entry.result {
+        case let .success(report):
+            return render(report, title: "message " + entry.label) + "\n"
+        case let .failure(error):
+            return bold("hoptrace: message " + clean(entry.label)) + "\n" + paint("error: ", .red) + clean(error.description) + "\n\n"
         }
-        return out
     }
 
     /// `hoptrace hops`: one block per message, one line per hop as in the full report, then

@@ -75,7 +75,6 @@ struct Analyze: AsyncParsableCommand {
         let options = AnalysisOptions(geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dnsNotes, resolver: resolver,
                                       dnsSource: source, now: Int64(now.timeIntervalSince1970))
         let renderer = TextRenderer(color: Terminal.wantsColour)
-        let output: String
         switch try InputReader.read(file) {
         case let .message(bytes):
             let report: Report
@@ -85,30 +84,67 @@ struct Analyze: AsyncParsableCommand {
                 throw CommandFailure(message: error.description, code: Exit.unreadableInput)
             }
             if let dotPath { try await Diagram.write(report, to: dotPath, title: file == "-" ? "standard input" : file) }
-            output = json ? JSONRenderer.render(report) : renderer.render(report, title: file == "-" ? "standard input" : file)
+            let output = json ? JSONRenderer.render(report) : renderer.render(report, title: file == "-" ? "standard input" : file)
+            try dns.saveRecording(recorder)
+            FileHandle.standardOutput.write(Data(output.utf8))
         case let .mbox(bytes):
             if dotPath != nil { throw CommandFailure(message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure) }
-            let batch = await Analyzer.analyzeMailbox(bytes, options: options)
-            output = json ? JSONRenderer.render(batch) : renderer.render(batch)
+            // Streamed: each message's report is written out as soon as it is made.
+            var stream = BatchOutput(json: json, renderer: renderer)
+            try await Analyzer.analyzeMailbox(bytes, options: options) { try stream.add($0) }
+            try stream.finish()
+            try dns.saveRecording(recorder)
         case let .maildir(files):
-            var entries: [BatchReport.Entry] = []
+            var stream = BatchOutput(json: json, renderer: renderer)
             for path in files.prefix(Limits.maxMailboxMessages) {
                 switch InputReader.readMessageFile(path) {
                 case let .success(bytes):
                     do {
-                        entries.append(.init(label: path, result: .success(try await Analyzer.analyze(bytes, options: options))))
-                    } catch {
-                        entries.append(.init(label: path, result: .failure(error)))
+                        try stream.add(.init(label: path, result: .success(try await Analyzer.analyze(bytes, options: options))))
+                    } catch let error as IntakeError {
+                        try stream.add(.init(label: path, result: .failure(error)))
                     }
                 case let .failure(error):
-                    entries.append(.init(label: path, result: .failure(error)))
+                    try stream.add(.init(label: path, result: .failure(error)))
                 }
             }
-            let batch = BatchReport(entries: entries)
-            output = json ? JSONRenderer.render(batch) : renderer.render(batch)
+            try stream.finish()
+            try dns.saveRecording(recorder)
         }
-        try dns.saveRecording(recorder)
-        FileHandle.standardOutput.write(Data(output.utf8))
+    }
+}
+
+/// A mailbox's or Maildir's reports written one by one, byte for byte the document (JSON) or
+/// text the whole batch would render to, flushed every megabyte.
+struct BatchOutput {
+    let json: Bool
+    let renderer: TextRenderer
+    private var out: [UInt8] = []
+    private var count = 0
+
+    init(json: Bool, renderer: TextRenderer) {
+        self.json = json
+        self.renderer = renderer
+        if json { JSONRenderer.BatchStream.start(into: &out) }
+    }
+
+    mutating func add(_ entry: BatchReport.Entry) throws {
+        if json {
+            JSONRenderer.BatchStream.append(entry, index: count, into: &out)
+        } else {
+            out += renderer.render(entry).utf8
+        }
+        count += 1
+        if out.count >= 1 << 20 {
+            try StandardOutput.write(out[...])
+            out.removeAll(keepingCapacity: true)
+        }
+    }
+
+    mutating func finish() throws {
+        if json { JSONRenderer.BatchStream.finish(count: count, into: &out) }
+        try StandardOutput.write(out[...])
+        out.removeAll()
     }
 }
 

@@ -133,26 +133,12 @@ struct HopsCommand: AsyncParsableCommand {
     static func writeInOrder(_ done: [Done], items: Int) throws {
         guard !done.isEmpty else { return }
         if done.count == 1 {
-            try write(done[0].buffer[...])
+            try StandardOutput.write(done[0].buffer[...])
             return
         }
         for i in 0..<items {
             let d = done[i % done.count]
-            try write(d.buffer[d.ranges[i / done.count]])
-        }
-    }
-
-    static func write(_ bytes: ArraySlice<UInt8>) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CommandFailure(message: "standard output: \(String(cString: strerror(errno)))", code: Exit.ioError)
-                }
-                offset += n
-            }
+            try StandardOutput.write(d.buffer[d.ranges[i / done.count]])
         }
     }
 

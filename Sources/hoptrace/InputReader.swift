@@ -80,3 +80,20 @@ enum InputReader {
         }
     }
 }
+
+/// Standard output for large outputs, written straight from the bytes (no `Data` copy).
+enum StandardOutput {
+    static func write(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw CommandFailure(message: "standard output: \(String(cString: strerror(errno)))", code: Exit.ioError)
+                }
+                offset += n
+            }
+        }
+    }
+}

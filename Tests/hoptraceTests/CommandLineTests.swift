@@ -265,3 +265,39 @@ import Testing
         #expect(svg.contains("amg1.gbse.gb.net"))
     }
 }
+
+/// `analyze` on a mailbox and a Maildir: one entry per message, written as each is analysed.
+@Suite struct MailboxAnalysisTests {
+    @Test func aMailboxIsOneDocumentWithAnEntryPerMessage() throws {
+        let mbox = try MapCommandTests.samplesMailbox()
+        let run = try CommandLineTests.run([mbox.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let messages = try #require(doc["messages"] as? [[String: Any]])
+        let samples = try FileManager.default.contentsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("samples").path)
+            .filter { $0.hasSuffix(".eml") }.count
+        #expect(messages.count == samples)
+        #expect(messages.map { $0["message"] as? String } == (1...samples).map { String($0) })
+        #expect(messages.allSatisfy { ($0["chains"] as? [Any])?.isEmpty == false })
+        let text = try CommandLineTests.run([mbox.path])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("hoptrace: message 1\n"))
+        #expect(text.stdout.components(separatedBy: "hoptrace: message ").count == samples + 1)
+    }
+
+    @Test func aMaildirKeepsGoingPastAnUnreadableMessage() throws {
+        let dir = try TestSupport.temporaryDirectory().appendingPathComponent("Maildir")
+        for sub in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        try Data(CommandLineTests.simpleMessage).write(to: dir.appendingPathComponent("cur/1.eml"))
+        try Data().write(to: dir.appendingPathComponent("new/2.eml"))
+        let run = try CommandLineTests.run([dir.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let messages = try #require(doc["messages"] as? [[String: Any]])
+        #expect(messages.count == 2)
+        #expect(messages.filter { $0["error"] is String }.count == 1)
+        #expect(messages.filter { $0["chains"] is [Any] }.count == 1)
+    }
+}

@@ -1,8 +1,49 @@
-/// Byte helpers for ASCII keywords and field names, for code that compares and trims on UTF-8
-/// bytes instead of Characters.
+/// Byte helpers for ASCII keywords and field names, for code that compares, searches and trims
+/// on UTF-8 bytes instead of Characters. Case is folded for ASCII letters only: a non-ASCII
+/// look-alike (the Kelvin sign for "K") never matches a keyword.
 public enum ASCIIFold {
     /// `A`–`Z` to `a`–`z`; every other byte as it is.
     @inline(__always) public static func lower(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c }
     /// The ASCII characters `Character.isWhitespace` accepts: TAB, LF, VT, FF, CR, space.
     @inline(__always) public static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+
+    /// The same bytes, ASCII case ignored.
+    public static func equal<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Bool {
+        var x = a.makeIterator()
+        var y = b.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return true
+            case let (p?, q?): if p != q && lower(p) != lower(q) { return false }
+            default: return false
+            }
+        }
+    }
+
+    /// Offsets of the first occurrence of `needle` in `hay` at or after `from`, ASCII case
+    /// ignored; nil when there is none or `needle` is empty.
+    public static func firstRange(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>,
+                                  from: Int = 0) -> Range<Int>? {
+        guard let head = needle.first, hay.count >= needle.count, from >= 0, from <= hay.count - needle.count else { return nil }
+        let first = lower(head)
+        let last = hay.count - needle.count
+        var i = from
+        while i <= last {
+            if lower(hay[i]) == first {
+                var k = 1
+                while k < needle.count && lower(hay[i + k]) == lower(needle[k]) { k += 1 }
+                if k == needle.count { return i..<(i + needle.count) }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    /// The text's UTF-8 bytes as a buffer (no copy for native strings).
+    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = self.utf8.withContiguousStorageIfAvailable(body) { return r }
+        return Array(self.utf8).withUnsafeBufferPointer(body)
+    }
 }

@@ -1,10 +1,10 @@
+import HopTraceCore
+
 /// Small, allocation-light scanning over header text. Product tags are ASCII and matched without regard
 /// to case (`(Exim 4.82)`, `(exim 4.82)`); Foundation and `Regex` are avoided because `Regex` is not
 /// `Sendable` (it cannot live in a static table under strict concurrency) and recompiling patterns per
 /// header would dominate batch runs over a mailbox.
 enum TextScan {
-    private static func fold(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
-
     /// The first range of `needle` in `text` at or after `start`, ASCII case-insensitively.
     /// On the contiguous UTF-8 bytes of both (this runs for every product tag on every header of
     /// a mailbox); offsets are turned back into indices only for a match.
@@ -13,29 +13,11 @@ enum TextScan {
         let from = start.map { u.distance(from: u.startIndex, to: $0) } ?? 0
         var needle = needle
         let found: Range<Int>? = needle.withUTF8 { n in
-            guard !n.isEmpty else { return nil }
-            if let r = u.withContiguousStorageIfAvailable({ search(n, in: $0, from: from) }) { return r }
-            return Array(u).withUnsafeBufferPointer { search(n, in: $0, from: from) }
+            text.withUTF8Bytes { ASCIIFold.firstRange(of: n, in: $0, from: from) }
         }
         guard let found else { return nil }
         let lower = u.index(u.startIndex, offsetBy: found.lowerBound)
         return lower..<u.index(lower, offsetBy: found.count)
-    }
-
-    private static func search(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>, from: Int) -> Range<Int>? {
-        guard h.count >= n.count, from <= h.count - n.count else { return nil }
-        let first = fold(n[0])
-        var i = from
-        let last = h.count - n.count
-        while i <= last {
-            if fold(h[i]) == first {
-                var k = 1
-                while k < n.count && fold(h[i + k]) == fold(n[k]) { k += 1 }
-                if k == n.count { return i..<(i + n.count) }
-            }
-            i += 1
-        }
-        return nil
     }
 
     static func contains(_ needle: String, in text: Substring) -> Bool { find(needle, in: text) != nil }

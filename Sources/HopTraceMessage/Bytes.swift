@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HopTraceCore
 
 /// Byte-level helpers shared by the header, MIME and mailbox readers. Everything here works on
 /// `UnsafeBufferPointer<UInt8>` so that the scanners can use `memchr`/`memmem` (a 10,000-message
@@ -20,7 +21,6 @@ enum Bytes {
     static func isWSP(_ b: UInt8) -> Bool { b == sp || b == tab }
 
     @inline(__always)
-    static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 
     /// Offset of the first `byte` in `buf[from..<to]`.
     static func find(_ byte: UInt8, in buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
@@ -79,7 +79,7 @@ enum Bytes {
     /// Whether `buf[at...]` starts with `prefix` (ASCII, `prefix` given in lower case).
     static func hasPrefixIgnoringCase(_ buf: UnsafeBufferPointer<UInt8>, at: Int, end: Int, _ prefix: [UInt8]) -> Bool {
         guard end - at >= prefix.count else { return false }
-        for (k, p) in prefix.enumerated() where lower(buf[at + k]) != p { return false }
+        for (k, p) in prefix.enumerated() where ASCIIFold.lower(buf[at + k]) != p { return false }
         return true
     }
 

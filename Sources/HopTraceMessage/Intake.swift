@@ -205,7 +205,7 @@ struct EmbeddedCollector {
         guard e - s >= 16, e - s <= 100 else { return nil }
         var text = [UInt8]()
         text.reserveCapacity(e - s)
-        for k in s..<e { text.append(Bytes.lower(buf[k])) }
+        for k in s..<e { text.append(ASCIIFold.lower(buf[k])) }
         let line = String(decoding: text, as: UTF8.self)
         return markers.first { $0.text == line }
     }

@@ -24,16 +24,7 @@ public struct HeaderField: Sendable, Hashable {
     /// look-alike such as the Kelvin sign in "DKIM" is not folded into a real name). Byte by
     /// byte: it runs for every field on every look-up.
     public func `is`(_ other: String) -> Bool {
-        var a = name.utf8.makeIterator()
-        var b = other.utf8.makeIterator()
-        while true {
-            switch (a.next(), b.next()) {
-            case (nil, nil): return true
-            case let (x?, y?):
-                if x != y && ASCIIFold.lower(x) != ASCIIFold.lower(y) { return false }
-            default: return false
-            }
-        }
+        ASCIIFold.equal(name.utf8, other.utf8)
     }
 }
 

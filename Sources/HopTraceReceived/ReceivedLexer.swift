@@ -253,7 +253,7 @@ extension StringProtocol {
         return String(unsafeUninitializedCapacity: n) { buffer in
             var i = 0
             for c in utf8 {
-                buffer[i] = (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+                buffer[i] = ASCIIFold.lower(c)
                 i += 1
             }
             return n
@@ -271,42 +271,19 @@ extension StringProtocol {
 
     /// Equal to `lower` (lower-case ASCII) with ASCII case ignored; no lower-cased copy.
     func equalsIgnoringCase(_ lower: StaticString) -> Bool {
-        lower.withUTF8Buffer { n in
-            guard self.utf8.count == n.count else { return false }
-            var k = 0
-            for c in self.utf8 {
-                if ASCIIFold.lower(c) != n[k] { return false }
-                k += 1
-            }
-            return true
-        }
+        lower.withUTF8Buffer { ASCIIFold.equal(self.utf8, $0) }
     }
 
     /// Equal to `other` with ASCII case ignored (non-ASCII bytes must match exactly).
     func equalsIgnoringCase<T: StringProtocol>(_ other: T) -> Bool {
-        guard self.utf8.count == other.utf8.count else { return false }
-        return zip(self.utf8, other.utf8).allSatisfy { $0 == $1 || ASCIIFold.lower($0) == ASCIIFold.lower($1) }
+        self.utf8.count == other.utf8.count && ASCIIFold.equal(self.utf8, other.utf8)
     }
 
     /// Whether `needle` (lower-case ASCII) occurs in the text, ASCII case ignored. Byte search,
     /// no lower-cased copy of the text and no copy of the needle.
     func containsIgnoringCase(_ needle: StaticString) -> Bool {
         needle.withUTF8Buffer { n in
-            guard let first = n.first else { return true }
-            return withUTF8Bytes { hay in
-                guard hay.count >= n.count else { return false }
-                var i = 0
-                let last = hay.count - n.count
-                while i <= last {
-                    if ASCIIFold.lower(hay[i]) == first {
-                        var k = 1
-                        while k < n.count && ASCIIFold.lower(hay[i + k]) == n[k] { k += 1 }
-                        if k == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
+            n.isEmpty || withUTF8Bytes { ASCIIFold.firstRange(of: n, in: $0) != nil }
         }
     }
 
@@ -327,12 +304,6 @@ extension StringProtocol {
         }
         if start < u.endIndex { out.append(whole[start...]) }
         return out
-    }
-
-    /// The text's UTF-8 bytes as a buffer (no copy for native strings).
-    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let r = self.utf8.withContiguousStorageIfAvailable(body) { return r }
-        return Array(self.utf8).withUnsafeBufferPointer(body)
     }
 
     /// Without leading and trailing white space (`Character.isWhitespace`). ASCII white space

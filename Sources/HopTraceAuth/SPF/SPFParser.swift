@@ -18,7 +18,7 @@ public enum SPFParser {
         let tag: StaticString = "v=spf1"
         let n = tag.utf8CodeUnitCount
         guard bytes.count >= n else { return false }
-        for i in 0..<n where lower(bytes[i]) != tag.utf8Start[i] { return false }
+        for i in 0..<n where ASCIIFold.lower(bytes[i]) != tag.utf8Start[i] { return false }
         return bytes.count == n || bytes[n] == sp
     }
 
@@ -96,7 +96,7 @@ public enum SPFParser {
         }
         let nameStart = i
         while i < b.endIndex && isAlnum(b[i]) { i += 1 }
-        let name = String(decoding: b[nameStart..<i].map(lower), as: UTF8.self)
+        let name = String(decoding: b[nameStart..<i].map(ASCIIFold.lower), as: UTF8.self)
         let rest = b[i...]
         let mech = try mechanism(name: name, rest: rest, raw: raw, nameOffset: nameStart)
         return SPFDirective(qualifier: qualifier, explicitQualifier: explicit, mechanism: mech,
@@ -186,7 +186,7 @@ public enum SPFParser {
         guard let first = nameBytes.first, isAlpha(first) else {
             throw SPFSyntaxError(.invalid, offset: b.startIndex, term: raw, reason: "modifier name must start with a letter")
         }
-        let name = String(decoding: nameBytes.map(lower), as: UTF8.self)
+        let name = String(decoding: nameBytes.map(ASCIIFold.lower), as: UTF8.self)
         let value = b[(nameEnd + 1)...]
         let modifier: SPFModifier
         switch name {
@@ -383,7 +383,7 @@ public enum SPFParser {
         }
         guard i < b.endIndex else { throw incomplete() }
         let letterByte = b[i]
-        guard let letter = SPFMacroLetter(rawValue: String(UnicodeScalar(lower(letterByte)))) else {
+        guard let letter = SPFMacroLetter(rawValue: String(UnicodeScalar(ASCIIFold.lower(letterByte)))) else {
             throw SPFSyntaxError(.invalid, offset: i, term: term,
                                  reason: "\"\(String(UnicodeScalar(letterByte)))\" is not a macro letter (s l o d i p h v; c r t in exp text)")
         }
@@ -406,7 +406,7 @@ public enum SPFParser {
             }
             macro.rightParts = count
         }
-        if i < b.endIndex && lower(b[i]) == UInt8(ascii: "r") {
+        if i < b.endIndex && ASCIIFold.lower(b[i]) == UInt8(ascii: "r") {
             macro.reverse = true
             i += 1
         }
@@ -425,7 +425,6 @@ public enum SPFParser {
 
     // MARK: character classes
 
-    static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
     static func isUpper(_ c: UInt8) -> Bool { c >= 65 && c <= 90 }
     static func isAlpha(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
     static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }

@@ -93,8 +93,7 @@ public enum Analyzer {
     /// geography or authentication.
     public static func topologies(_ bytes: [UInt8]) throws(IntakeError) -> [(Topology, [Int: Int64])] {
         try MessageIntake.read(bytes).chains.map { input in
-            let received = input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
-            let hops = ChainBuilder.build(received).hops
+            let hops = hopChain(input).hops
             var times: [Int: Int64] = [:]
             for hop in hops { times[hop.index] = hop.received.timestamp?.utcSeconds }
             return (Topology.build(hops: hops), times)
@@ -107,8 +106,7 @@ public enum Analyzer {
     public static func hops(_ bytes: ArraySlice<UInt8>) throws(IntakeError) -> HopsReport {
         let intake = try MessageIntake.read(bytes)
         let chains = intake.chains.map { input in
-            let received = input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
-            let chain = ChainBuilder.build(received)
+            let chain = hopChain(input)
             let hops = chain.hops.map { hop in
                 HopReport(hop: hop, fromScope: hop.received.from?.ip.map(AddressClassifier.scope(of:)),
                           byScope: hop.received.by?.ip.map(AddressClassifier.scope(of:)),
@@ -120,11 +118,15 @@ public enum Analyzer {
         return HopsReport(reportKind: intake.reportKind, chains: chains, findings: intake.findings)
     }
 
+    /// A chain's Received headers (top first, as written) built into hops, oldest first.
+    static func hopChain(_ input: ChainInput) -> HopChain {
+        ChainBuilder.build(input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) })
+    }
+
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]
 
     static func analyzeChain(_ input: ChainInput, body: [UInt8]?, options: AnalysisOptions) async -> ChainReport {
-        let received = input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
-        let chain = ChainBuilder.build(received)
+        let chain = hopChain(input)
         let (software, otherSoftware) = attributeSoftware(input.headers, hops: chain.hops)
         var findings = chain.findings
         let hops = chain.hops.enumerated().map { i, hop -> HopReport in

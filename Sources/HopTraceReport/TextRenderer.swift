@@ -58,9 +58,7 @@ public struct TextRenderer: Sendable {
             if let kind = report.reportKind { out.append("  a \(kind)") }
             for finding in report.findings { out.append(line(for: finding, indent: "  ")) }
             for (i, chain) in report.chains.enumerated() {
-                let what = chain.source == .message
-                    ? "the message itself"
-                    : "embedded original (part \(chain.part.isEmpty ? "-" : chain.part), \(chain.container))"
+                let what = chainTitle(chain.source, part: chain.part, container: chain.container)
                 let count = chain.hops.isEmpty ? "no Received headers" : "\(chain.hops.count) hop\(chain.hops.count == 1 ? "" : "s"), oldest first"
                 out.append("  Chain \(i + 1): \(what); \(count)")
                 let width = String(chain.hops.count).count
@@ -71,11 +69,14 @@ public struct TextRenderer: Sendable {
         return out.joined(separator: "\n") + "\n\n"
     }
 
+    /// What a chain is, in words: the message's own, or an embedded original and where.
+    func chainTitle(_ source: ChainSource, part: String, container: String) -> String {
+        source == .message ? "the message itself" : "embedded original (part \(part.isEmpty ? "-" : part), \(container))"
+    }
+
     func render(_ chain: ChainReport, number: Int) -> [String] {
         var out: [String] = []
-        let what = chain.source == .message
-            ? "the message itself"
-            : "embedded original (part \(chain.part.isEmpty ? "-" : chain.part), \(chain.container))"
+        let what = chainTitle(chain.source, part: chain.part, container: chain.container)
         out.append(bold("Chain \(number): \(what)"))
         for (name, value) in chain.summary {
             out.append("  \(name): \(clean(truncate(value, 100)))")

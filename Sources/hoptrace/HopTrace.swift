@@ -119,32 +119,28 @@ struct Analyze: AsyncParsableCommand {
 struct BatchOutput {
     let json: Bool
     let renderer: TextRenderer
-    private var out: [UInt8] = []
+    private var out = OutputBuffer(threshold: 1 << 20)
     private var count = 0
 
     init(json: Bool, renderer: TextRenderer) {
         self.json = json
         self.renderer = renderer
-        if json { JSONRenderer.BatchStream.start(into: &out) }
+        if json { JSONRenderer.BatchStream.start(into: &out.bytes) }
     }
 
     mutating func add(_ entry: BatchReport.Entry) throws {
         if json {
-            JSONRenderer.BatchStream.append(entry, index: count, into: &out)
+            JSONRenderer.BatchStream.append(entry, index: count, into: &out.bytes)
         } else {
-            out += renderer.render(entry).utf8
+            out.bytes += renderer.render(entry).utf8
         }
         count += 1
-        if out.count >= 1 << 20 {
-            try StandardOutput.write(out[...])
-            out.removeAll(keepingCapacity: true)
-        }
+        try out.flushIfFull()
     }
 
     mutating func finish() throws {
-        if json { JSONRenderer.BatchStream.finish(count: count, into: &out) }
-        try StandardOutput.write(out[...])
-        out.removeAll()
+        if json { JSONRenderer.BatchStream.finish(count: count, into: &out.bytes) }
+        try out.flush()
     }
 }
 

@@ -157,8 +157,7 @@ struct SPF: AsyncParsableCommand {
         }
         let json = self.json // read once: a property wrapper's getter is not free in the loop
         let options = SPFOptions(keepsTrace: json)
-        var output: [UInt8] = []
-        output.reserveCapacity(1 << 16)
+        var output = OutputBuffer(threshold: 1 << 16)
         var count = 0
         let clock = ContinuousClock()
         let start = clock.now
@@ -169,19 +168,16 @@ struct SPF: AsyncParsableCommand {
                 let evaluation = await SPFEvaluator(resolver: dns, options: options)
                     .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
                 if json {
-                    output += evaluation.jsonValue.serialized(pretty: false).utf8
+                    evaluation.jsonValue.append(to: &output.bytes)
                 } else {
-                    output += evaluation.result.rawValue.utf8
+                    output.bytes += evaluation.result.rawValue.utf8
                 }
-                output.append(0x0A)
-                if output.count >= 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output))
-                    output.removeAll(keepingCapacity: true)
-                }
+                output.bytes.append(0x0A)
+                try output.flushIfFull()
             }
             count += queries.count
         }
-        if !output.isEmpty { FileHandle.standardOutput.write(Data(output)) }
+        try output.flush()
         if stats {
             let seconds = (clock.now - start) / .seconds(1)
             FileHandle.standardError.write(Data("queries=\(count) seconds=\(String(format: "%.4f", seconds))\n".utf8))

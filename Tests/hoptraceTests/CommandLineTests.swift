@@ -78,7 +78,8 @@ import Testing
         return Array(s.utf8)
     }
 
-    /// Every hostile input either analyses (exit 0, bounded) or fails with one line and exit 65.
+    /// Every hostile input either analyses (exit 0, bounded) or fails with one line and exit 65,
+    /// with `analyze` and with `hops` (same intake and parser, its own output).
     @Test(arguments: [
         "empty", "binary", "nul-bytes", "huge-header-block", "10000-received", "long-line",
         "deep-mime", "unclosed-boundary", "control-characters",
@@ -121,8 +122,9 @@ import Testing
             return
         }
         let file = try Self.temporaryFile("\(kind).eml", bytes)
-        for args in [[file.path], [file.path, "--json"]] {
-            let run = try Self.run(args)
+        let runs = [try Self.run([file.path]), try Self.run([file.path, "--json"]),
+                    try TestSupport.run(["hops", file.path]), try TestSupport.run(["hops", file.path, "--jsonl"])]
+        for run in runs {
             if mustFail {
                 #expect(run.status == 65, "\(kind): \(run.stderr)")
             } else {

@@ -12,11 +12,15 @@ public enum DNSName {
     /// Why `name` (presentation form, dots between labels, no escapes) cannot be asked,
     /// or nil when it can. The root is written ".".
     public static func problem(_ name: String) -> String? {
-        if name == "." { return nil }
-        if name.isEmpty { return "empty name" }
+        name.withUTF8Bytes { problem(name, bytes: $0) }
+    }
+
+    private static func problem(_ name: String, bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.count == 1 && bytes[0] == UInt8(ascii: ".") { return nil }
+        if bytes.isEmpty { return "empty name" }
         var wire = 1 // the root label's length octet
         var label = 0
-        for byte in name.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: ".") {
                 if label == 0 { return "empty label in \"\(name)\"" }
                 wire += label + 1

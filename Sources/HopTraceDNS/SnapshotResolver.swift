@@ -34,28 +34,30 @@ public struct SnapshotResolver: DNSResolver {
 
     /// The same answer, synchronously (no I/O happens).
     public func answer(_ question: DNSQuestion) -> DNSAnswer {
-        if let problem = DNSName.problem(question.name) {
-            return DNSAnswer(question: question, outcome: .servfail, reason: "not a valid DNS name: \(problem)")
-        }
         var name = question.name
         var cnames: [String] = []
+        var records = zone.names[name]
+        // A name DNS cannot ask is refused before anything else. A held name is askable when
+        // the zone holds no unaskable one, so only the others are checked.
+        if records == nil || zone.unaskableNameCount > 0, let problem = DNSName.problem(name) {
+            return DNSAnswer(question: question, outcome: .servfail, reason: "not a valid DNS name: \(problem)")
+        }
         while true {
-            let records = zone.names[name]
             let directives = zone.directives.isEmpty ? [] : zone.directives[name] ?? []
             if let d = directives.first(where: { $0.type == question.type }) {
                 return answer(question, d, cnames)
             }
-            guard let records else {
+            guard let held = records else {
                 if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
                 return DNSAnswer(question: question, outcome: .nxdomain, cnames: cnames)
             }
             // All of the name's records of the asked type (the whole list, uncopied, when
             // it holds no other type).
-            let matching = records.allSatisfy { $0.type == question.type } ? records : records.filter { $0.type == question.type }
+            let matching = held.allSatisfy { $0.type == question.type } ? held : held.filter { $0.type == question.type }
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
             }
-            if question.type != .cname, let target = records.lazy.compactMap(\.cnameTarget).first {
+            if question.type != .cname, let target = held.lazy.compactMap(\.cnameTarget).first {
                 if target == question.name || cnames.contains(target) {
                     let loop = ([question.name] + cnames + [target]).joined(separator: " → ")
                     return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "CNAME loop: \(loop)")
@@ -66,6 +68,7 @@ public struct SnapshotResolver: DNSResolver {
                 }
                 cnames.append(target)
                 name = target
+                records = zone.names[name]
                 continue
             }
             if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }

@@ -86,6 +86,10 @@ public struct ZoneFile: Sendable, Hashable {
     /// Notes beyond `Limits.maxNotes`, counted only.
     public private(set) var notesNotKept = 0
     public private(set) var recordCount = 0
+    /// Names held (with records or without) that DNS cannot ask (`DNSName.problem`): only
+    /// ever from `add` in memory, as the master-file parser refuses them. While there are none,
+    /// a held name needs no check before it is answered.
+    public private(set) var unaskableNameCount = 0
     /// TTL written by `text()`.
     public var defaultTTL: UInt32 = 300
 
@@ -117,6 +121,7 @@ public struct ZoneFile: Sendable, Hashable {
         var newName = false
         let newRecord = ZoneFile.appendIfNew(record, to: &names[key, default: { newName = true; return [] }()])
         if newRecord { recordCount += 1 }
+        if newName { countIfUnaskable(key) }
         return (newName, newRecord)
     }
 
@@ -131,7 +136,12 @@ public struct ZoneFile: Sendable, Hashable {
     mutating func addName(normalized key: String) -> Bool {
         if names[key] != nil { return false }
         names[key] = []
+        countIfUnaskable(key)
         return true
+    }
+
+    private mutating func countIfUnaskable(_ key: String) {
+        if DNSName.problem(key) != nil { unaskableNameCount += 1 }
     }
 
     public mutating func add(_ directive: Directive) {

@@ -26,6 +26,9 @@ struct HopTrace: AsyncParsableCommand {
 
 struct Analyze: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        // Said, not derived: ArgumentParser would otherwise demangle the type's name at every
+        // start to make the same word.
+        commandName: "analyze",
         abstract: "Analyse a message (.eml, bounce, read receipt), an mbox mailbox or a Maildir.",
         discussion: """
         Reads FILE (or standard input with -), finds every chain of Received headers (the \

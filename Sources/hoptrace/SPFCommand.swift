@@ -210,53 +210,88 @@ struct SPF: AsyncParsableCommand {
     /// Batch lines: `IP DOMAIN SENDER HELO` (spaces or tabs; SENDER `-` = null sender, HELO `-`
     /// = DOMAIN); blank and `#` lines skipped; `@snapshot ZONEFILE` (the rest of the line, spaces
     /// around it removed) starts a new section. The first bad line fails the whole batch (65).
+    ///
+    /// One pass over the bytes with a cursor: a line's fields are found in place (no array of
+    /// lines, none of fields), and only the fields become Strings (an ASCII line's without
+    /// UTF-8 validation, which the scan for its end has already done).
     static func parseBatch(_ bytes: [UInt8], name: String) throws -> [BatchSection] {
         var sections = [BatchSection(snapshot: nil, line: 0)]
         var lineNumber = 0
-        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D }
-        for rawLine in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            lineNumber += 1
-            func bad(_ why: String) -> CommandFailure {
-                CommandFailure(message: "\(name) line \(lineNumber): \(why)", code: Exit.unreadableInput)
-            }
-            let fields = rawLine.split(whereSeparator: isBlank)
-            if fields.isEmpty || fields[0].first == UInt8(ascii: "#") { continue }
-            if fields[0].first == UInt8(ascii: "@") {
-                // @snapshot ZONEFILE: the path is the rest of the line, so it may hold spaces.
-                guard fields[0].elementsEqual("@snapshot".utf8) else {
-                    throw bad("unknown directive \"\(TerminalText.sanitize(String(decoding: fields[0], as: UTF8.self)))\" (only @snapshot ZONEFILE)")
+        func bad(_ why: String) -> CommandFailure {
+            CommandFailure(message: "\(name) line \(lineNumber): \(why)", code: Exit.unreadableInput)
+        }
+        try bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var lineStart = 0
+            while true {
+                lineNumber += 1
+                var lineEnd = lineStart
+                var high: UInt8 = 0 // every byte of the line OR-ed: below 0x80 when it is ASCII
+                while lineEnd < count && buffer[lineEnd] != 0x0A {
+                    high |= buffer[lineEnd]
+                    lineEnd += 1
                 }
-                guard fields.count > 1 else { throw bad("@snapshot needs a zone file path") }
-                let rest = rawLine[fields[1].startIndex..<fields[fields.count - 1].endIndex]
-                guard let path = utf8Text(rest) else { throw bad("not UTF-8") }
-                sections.append(BatchSection(snapshot: path, line: lineNumber))
-                continue
+                let isASCII = high < 0x80
+                // The fields: the first four kept as ranges, the rest only counted.
+                var fields: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+                var fieldCount = 0
+                var lastFieldEnd = lineStart
+                var i = lineStart
+                while i < lineEnd {
+                    while i < lineEnd && SPF.isBatchBlank(buffer[i]) { i += 1 }
+                    if i == lineEnd { break }
+                    let fieldStart = i
+                    while i < lineEnd && !SPF.isBatchBlank(buffer[i]) { i += 1 }
+                    switch fieldCount {
+                    case 0: fields.0 = fieldStart..<i
+                    case 1: fields.1 = fieldStart..<i
+                    case 2: fields.2 = fieldStart..<i
+                    case 3: fields.3 = fieldStart..<i
+                    default: break
+                    }
+                    fieldCount += 1
+                    lastFieldEnd = i
+                }
+                defer { lineStart = lineEnd + 1 }
+                if fieldCount > 0 && buffer[fields.0.lowerBound] != UInt8(ascii: "#") {
+                    func text(_ range: Range<Int>) throws -> String {
+                        let field = UnsafeBufferPointer(rebasing: buffer[range])
+                        if isASCII { return String(decoding: field, as: UTF8.self) }
+                        guard let s = String(validating: field, as: UTF8.self) else { throw bad("not UTF-8") }
+                        return s
+                    }
+                    if buffer[fields.0.lowerBound] == UInt8(ascii: "@") {
+                        // @snapshot ZONEFILE: the path is the rest of the line, so it may hold spaces.
+                        guard buffer[fields.0].elementsEqual("@snapshot".utf8) else {
+                            let directive = String(decoding: buffer[fields.0], as: UTF8.self)
+                            throw bad("unknown directive \"\(TerminalText.sanitize(directive))\" (only @snapshot ZONEFILE)")
+                        }
+                        guard fieldCount > 1 else { throw bad("@snapshot needs a zone file path") }
+                        sections.append(BatchSection(snapshot: try text(fields.1.lowerBound..<lastFieldEnd), line: lineNumber))
+                    } else {
+                        guard fieldCount == 4 else {
+                            throw bad("want 4 fields \"IP DOMAIN SENDER HELO\", found \(fieldCount)")
+                        }
+                        let ipText = try text(fields.0), domain = try text(fields.1)
+                        let senderField = try text(fields.2), heloField = try text(fields.3)
+                        guard let ip = IPAddress(ipText) else { throw bad(ipProblem(ipText)!) }
+                        if let problem = domainProblem(domain) { throw bad(problem) }
+                        let sender = senderField == "-" ? "" : senderField
+                        let helo = heloField == "-" ? domain : heloField
+                        if sender.utf8.count > SPFLimits.maxIdentityBytes { throw bad("SENDER is too long") }
+                        if helo.utf8.count > SPFLimits.maxIdentityBytes { throw bad("HELO is too long") }
+                        sections[sections.count - 1].queries.append(BatchQuery(ip: ip, domain: domain, sender: sender, helo: helo))
+                    }
+                }
+                if lineEnd == count { break }
             }
-            guard fields.count == 4 else {
-                throw bad("want 4 fields \"IP DOMAIN SENDER HELO\", found \(fields.count)")
-            }
-            var text: [String] = []
-            text.reserveCapacity(4)
-            for field in fields {
-                guard let s = utf8Text(field) else { throw bad("not UTF-8") }
-                text.append(s)
-            }
-            guard let ip = IPAddress(text[0]) else { throw bad(ipProblem(text[0])!) }
-            if let problem = domainProblem(text[1]) { throw bad(problem) }
-            let sender = text[2] == "-" ? "" : text[2]
-            let helo = text[3] == "-" ? text[1] : text[3]
-            if sender.utf8.count > SPFLimits.maxIdentityBytes { throw bad("SENDER is too long") }
-            if helo.utf8.count > SPFLimits.maxIdentityBytes { throw bad("HELO is too long") }
-            sections[sections.count - 1].queries.append(BatchQuery(ip: ip, domain: text[1], sender: sender, helo: helo))
         }
         return sections
     }
 
-    /// A field's text, nil when it is not UTF-8. ASCII (the usual case) is decoded directly,
-    /// without the generic validation a String(validating:) of a slice goes through.
-    static func utf8Text(_ field: ArraySlice<UInt8>) -> String? {
-        if !field.contains(where: { $0 >= 0x80 }) { return String(decoding: field, as: UTF8.self) }
-        return String(validating: field, as: UTF8.self)
+    /// The field separators of a batch line: space, tab, and the CR of a CRLF line end.
+    static func isBatchBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D
     }
 
     static func ipProblem(_ ip: String) -> String? {

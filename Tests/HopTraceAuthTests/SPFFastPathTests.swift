@@ -53,6 +53,23 @@ struct SPFFastPathTests {
         #expect(cache.count == texts.count)
     }
 
+    /// The same array handed in again is found by where its bytes are; once the caller changes
+    /// its copy (which copy-on-write moves, the cache holding the old bytes), the new text is
+    /// parsed, never the old parse returned.
+    @Test func recordCacheByStorageNeverServesOtherBytes() throws {
+        let cache = SPFRecordCache()
+        var bytes = Array("v=spf1 ip4:192.0.2.1 -all".utf8)
+        let first = try cache.record(bytes)
+        #expect(try cache.record(bytes) == first)
+        bytes[bytes.count - 4] = UInt8(ascii: "~")
+        let changed = try cache.record(bytes)
+        #expect(changed == (try SPFParser.record(bytes)))
+        #expect(changed != first)
+        // An equal text in another array: found by its text.
+        #expect(try cache.record(Array("v=spf1 ip4:192.0.2.1 -all".utf8)) == first)
+        #expect(cache.count == 2)
+    }
+
     @Test func recordCacheIsBounded() throws {
         let cache = SPFRecordCache(capacity: 3)
         for n in 0..<10 {

@@ -53,6 +53,36 @@ struct SPFMacroTests {
         #expect(SPFMacroExpansion.expand(exp, values: values, mode: .explanation) == "2001:db8::cb01 ip6")
     }
 
+    /// The byte-wise reverse name and `%{i}` against their definition (decimal octets
+    /// reversed; nibbles as hex digits), over addresses with every octet width and nibble.
+    @Test func reverseNameAndDottedMatchTheirDefinition() {
+        var addresses: [IPAddress] = [IPAddress("0.0.0.0")!, IPAddress("255.255.255.255")!, IPAddress("::")!,
+                                      IPAddress("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")!]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        for _ in 0..<200 {
+            addresses.append(.v4(UInt32(truncatingIfNeeded: next())))
+            addresses.append(.v6(next(), next()))
+        }
+        for ip in addresses {
+            let reference: (reverse: String, dotted: String)
+            switch ip {
+            case let .v4(v):
+                let octets = [v >> 24, v >> 16 & 0xff, v >> 8 & 0xff, v & 0xff].map { String($0) }
+                reference = (octets.reversed().joined(separator: ".") + ".in-addr.arpa", octets.joined(separator: "."))
+            case let .v6(hi, lo):
+                let hex = String(hi, radix: 16).leftPadded(16) + String(lo, radix: 16).leftPadded(16)
+                let digits = hex.map { String($0) }
+                reference = (digits.reversed().joined(separator: ".") + ".ip6.arpa", digits.joined(separator: "."))
+            }
+            #expect(SPFMacroExpansion.reverseName(ip) == reference.reverse, "\(ip)")
+            #expect(SPFMacroExpansion.dotted(ip) == reference.dotted, "\(ip)")
+        }
+    }
+
     @Test func explanationOnlyLettersAndTrailingDot() throws {
         let exp = try SPFParser.explainString("%{c} via %{r} at %{t}. See %{d}.")
         #expect(SPFMacroExpansion.expand(exp, values: Self.v4, mode: .explanation)
@@ -85,4 +115,8 @@ struct SPFMacroTests {
         let exp = try SPFParser.explainString(String(repeating: "%{s}", count: 3000))
         #expect(SPFMacroExpansion.expand(exp, values: values, mode: .explanation).count == SPFLimits.maxExplanationLength)
     }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

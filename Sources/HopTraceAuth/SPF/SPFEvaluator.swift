@@ -74,10 +74,7 @@ public struct SPFEvaluator: Sendable {
     public func checkHost(ip: IPAddress, domain: String, sender: String, helo: String,
                           identity: SPFIdentity = .mailFrom) async -> SPFEvaluation {
         let effectiveSender = sender.isEmpty ? "postmaster@\(helo)" : sender
-        let parts = SPFEvaluator.split(sender: effectiveSender)
-        let run = SPFRun(ip: ip, sender: parts.local + "@" + parts.domain, localPart: parts.local, senderDomain: parts.domain,
-                         helo: helo, options: options,
-                         timestamp: options.timestamp ?? Int(Date().timeIntervalSince1970))
+        let run = SPFRun(ip: ip, sender: effectiveSender, helo: helo, options: options)
         var result: SPFResult
         var matched: SPFMatch? = nil
         var explanation: String? = nil
@@ -203,7 +200,7 @@ public struct SPFEvaluator: Sendable {
 
     func checkHost(domain rawDomain: String, depth: Int, wantsExplanation: Bool, run: SPFRun) async throws(SPFError) -> Outcome {
         var domain = rawDomain
-        if domain.hasSuffix(".") { domain.removeLast() }
+        if domain.utf8.last == UInt8(ascii: ".") { domain.removeLast() }
         // §4.3 initial processing
         if let reason = SPFEvaluator.malformedDomainReason(rawDomain) {
             let error = SPFError.malformedDomain(rawDomain, reason: reason)
@@ -376,7 +373,7 @@ public struct SPFEvaluator: Sendable {
 
         case let .ptr(spec):
             let target = DNSQuestion.normalize(await targetName(spec, domain: domain, depth: depth, run: run))
-            let answer = await run.resolve(resolver, DNSQuestion(name: SPFMacroExpansion.reverseName(ip), type: .ptr))
+            let answer = await run.resolve(resolver, DNSQuestion(name: run.reverseName, type: .ptr))
             let names: [String]
             switch answer.outcome {
             case .timeout, .servfail:
@@ -486,8 +483,11 @@ public struct SPFEvaluator: Sendable {
     /// looking up `%{p}` first when the string uses it.
     func expand(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) async -> String {
         if mode == .domain, let literal = SPFMacroExpansion.literalDomain(ms) { return literal }
-        var values = run.values(domain: domain)
-        let usesP = ms.tokens.contains { if case let .macro(m) = $0 { return m.letter == .p } else { return false } }
+        var usesP = false, usesT = false
+        for case let .macro(m) in ms.tokens {
+            if m.letter == .p { usesP = true } else if m.letter == .t { usesT = true }
+        }
+        var values = run.values(domain: domain, timestamp: usesT)
         if usesP {
             values.validatedName = await validatedName(domain: domain, depth: depth, run: run)
         }
@@ -502,7 +502,7 @@ public struct SPFEvaluator: Sendable {
         let key = domain.lowercased()
         if let cached = run.validatedNames[key] { return cached }
         var result = "unknown"
-        let answer = await run.resolve(resolver, DNSQuestion(name: SPFMacroExpansion.reverseName(run.ip), type: .ptr))
+        let answer = await run.resolve(resolver, DNSQuestion(name: run.reverseName, type: .ptr))
         let names = answer.records.compactMap { if case let .ptr(n) = $0 { return DNSQuestion.normalize(n) } else { return nil } }
             .prefix(options.maxPTRNames)
         let exact = names.filter { $0 == key }
@@ -515,7 +515,7 @@ public struct SPFEvaluator: Sendable {
             }
         }
         run.validatedNames[key] = result
-        run.step(depth: depth, action: .validatedName, domain: domain, target: SPFMacroExpansion.reverseName(run.ip), outcome: .value(result))
+        run.step(depth: depth, action: .validatedName, domain: domain, target: run.reverseName, outcome: .value(result))
         return result
     }
 
@@ -567,12 +567,14 @@ public struct SPFEvaluator: Sendable {
 /// being built. Lives only inside one evaluation task and never crosses it.
 final class SPFRun {
     let ip: IPAddress
-    let sender: String
-    let localPart: String
-    let senderDomain: String
+    /// The sender as given (never empty: the null sender is already postmaster@<helo>).
+    let givenSender: String
     let helo: String
     let options: SPFOptions
-    let timestamp: Int
+    /// `%{t}`: read when a macro first asks for it.
+    lazy var timestamp: Int = options.timestamp ?? Int(Date().timeIntervalSince1970)
+    /// The reverse-lookup name of <ip> (ptr and `%{p}`), built when first asked for.
+    lazy var reverseName: String = SPFMacroExpansion.reverseName(ip)
 
     var dnsCount = 0
     var voidCount = 0
@@ -583,34 +585,57 @@ final class SPFRun {
     /// Answers received since the last step was recorded.
     var pending: [DNSAnswer] = []
     var validatedNames: [String: String] = [:]
+    /// When `options.maxElapsed` runs out, measured from the start of the check.
     let deadline: ContinuousClock.Instant?
+    /// Whether the deadline has passed. Time passes while an answer is awaited: the clock is
+    /// read after each one (an answer at hand takes no time to speak of, and what runs between
+    /// questions is bounded by the processing limits), so that questions answered at hand cost
+    /// no clock read each.
+    var expired: Bool
 
-    init(ip: IPAddress, sender: String, localPart: String, senderDomain: String, helo: String, options: SPFOptions, timestamp: Int) {
+    /// The sender's local part and domain (`SPFEvaluator.split`), split when a macro first
+    /// needs them: most records expand none.
+    lazy var senderParts: (local: String, domain: String) = SPFEvaluator.split(sender: givenSender)
+    var localPart: String { senderParts.local }
+    var senderDomain: String { senderParts.domain }
+    /// <sender> as local@domain: the given text itself unless "postmaster" was put in.
+    lazy var sender: String = {
+        let parts = senderParts
+        let unchanged = parts.local.utf8.count + 1 + parts.domain.utf8.count == givenSender.utf8.count
+        return unchanged ? givenSender : parts.local + "@" + parts.domain
+    }()
+
+    init(ip: IPAddress, sender: String, helo: String, options: SPFOptions) {
         self.ip = ip
-        self.sender = sender
-        self.localPart = localPart
-        self.senderDomain = senderDomain
+        self.givenSender = sender
         self.helo = helo
         self.options = options
-        self.timestamp = timestamp
         self.keepsTrace = options.keepsTrace
         self.deadline = options.maxElapsed.map { ContinuousClock.now.advanced(by: $0) }
+        self.expired = options.maxElapsed.map { $0 <= .zero } ?? false
     }
 
-    func values(domain: String) -> SPFMacroValues {
+    /// The macro values at <domain>; `timestamp` false leaves `%{t}` unread (0) for a string
+    /// that does not use it.
+    func values(domain: String, timestamp: Bool) -> SPFMacroValues {
         SPFMacroValues(sender: sender, localPart: localPart, senderDomain: senderDomain, domain: domain, ip: ip, helo: helo,
-                       receivingHost: options.receivingHost, timestamp: timestamp)
+                       receivingHost: options.receivingHost, timestamp: timestamp ? self.timestamp : 0)
     }
 
     func resolve(_ resolver: any DNSResolver, _ question: DNSQuestion) async -> DNSAnswer {
-        if let deadline, ContinuousClock.now >= deadline {
+        if expired {
             let answer = DNSAnswer(question: question, outcome: .timeout,
                                    reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
             if keepsTrace { pending.append(answer) }
             return answer
         }
         let answer: DNSAnswer
-        if let atHand = resolver.answerAtHand(question) { answer = atHand } else { answer = await resolver.resolve(question) }
+        if let atHand = resolver.answerAtHand(question) {
+            answer = atHand
+        } else {
+            answer = await resolver.resolve(question)
+            if let deadline, ContinuousClock.now >= deadline { expired = true }
+        }
         if keepsTrace { pending.append(answer) }
         return answer
     }

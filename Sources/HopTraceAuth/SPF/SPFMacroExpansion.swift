@@ -156,20 +156,40 @@ public enum SPFMacroExpansion {
         switch ip {
         case .v4: return ip.description
         case let .v6(hi, lo):
-            return nibbles(hi, lo).map { String($0, radix: 16) }.joined(separator: ".")
+            var out: [UInt8] = []
+            out.reserveCapacity(63)
+            for (n, nibble) in nibbles(hi, lo).enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ".")) }
+                out.append(hexDigit(nibble))
+            }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 
     /// The reverse-lookup name of an address (`4.3.2.1.in-addr.arpa`, nibbles `.ip6.arpa`).
+    /// Written byte by byte: every ptr term and `%{p}` asks it.
     public static func reverseName(_ ip: IPAddress) -> String {
+        var out: [UInt8] = []
         switch ip {
         case let .v4(v):
-            return "\(v & 0xff).\(v >> 8 & 0xff).\(v >> 16 & 0xff).\(v >> 24).in-addr.arpa"
+            out.reserveCapacity(29)
+            for shift: UInt32 in [0, 8, 16, 24] {
+                appendDecimal(UInt8(truncatingIfNeeded: v >> shift), to: &out)
+                out.append(UInt8(ascii: "."))
+            }
+            out += "in-addr.arpa".utf8
         case let .v6(hi, lo):
-            return nibbles(hi, lo).reversed().map { String($0, radix: 16) }.joined(separator: ".") + ".ip6.arpa"
+            out.reserveCapacity(72)
+            for nibble in nibbles(hi, lo).reversed() {
+                out.append(hexDigit(nibble))
+                out.append(UInt8(ascii: "."))
+            }
+            out += "ip6.arpa".utf8
         }
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// The 32 nibbles of an IPv6 address, most significant first.
     static func nibbles(_ hi: UInt64, _ lo: UInt64) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32)
@@ -177,5 +197,17 @@ public enum SPFMacroExpansion {
             for i in stride(from: 60, through: 0, by: -4) { out.append(UInt8(truncatingIfNeeded: half >> UInt64(i)) & 0xf) }
         }
         return out
+    }
+
+    /// A nibble's lower-case hex digit.
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    /// A byte in decimal, without leading zeros.
+    static func appendDecimal(_ value: UInt8, to out: inout [UInt8]) {
+        if value >= 100 { out.append(UInt8(ascii: "0") + value / 100) }
+        if value >= 10 { out.append(UInt8(ascii: "0") + value / 10 % 10) }
+        out.append(UInt8(ascii: "0") + value % 10)
     }
 }

@@ -17,7 +17,28 @@ public final class SPFRecordCache: Sendable {
 
     /// Most distinct record texts kept.
     public let capacity: Int
-    private let entries = Locked<[Key: Result<SPFRecord, SPFSyntaxError>]>([:])
+    private let entries = Locked<Entries>(Entries())
+
+    struct Entries {
+        var byText: [Key: Result<SPFRecord, SPFSyntaxError>] = [:]
+        /// The same parses by where the bytes are stored, for callers that hand in the very
+        /// array they handed in before (an in-memory snapshot's TXT data): found without
+        /// hashing the text. Each entry holds its array, so while it is here no other array
+        /// can have that address, and a shared array's bytes never change (copy on write).
+        var byStorage: [Storage: (bytes: [UInt8], parsed: Result<SPFRecord, SPFSyntaxError>)] = [:]
+    }
+
+    /// Where an array's bytes are, and how many.
+    struct Storage: Hashable {
+        let address: UInt
+        let count: Int
+
+        init?(_ bytes: [UInt8]) {
+            guard let base = bytes.withUnsafeBufferPointer({ $0.baseAddress }), !bytes.isEmpty else { return nil }
+            address = UInt(bitPattern: base)
+            count = bytes.count
+        }
+    }
 
     /// A record's bytes as a dictionary key, hashed as one block (an array of bytes on its own
     /// is hashed byte by byte, which costs more than the look-up saves).
@@ -35,18 +56,29 @@ public final class SPFRecordCache: Sendable {
 
     /// `SPFParser.record(bytes)`, parsed once per distinct text.
     public func record(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFRecord {
+        let storage = Storage(bytes)
         let key = Key(bytes: bytes)
-        if let hit = entries.withLock({ $0[key] }) { return try hit.get() }
+        let capacity = self.capacity
+        let hit = entries.withLock { entries -> Result<SPFRecord, SPFSyntaxError>? in
+            if let storage, let held = entries.byStorage[storage] { return held.parsed }
+            guard let parsed = entries.byText[key] else { return nil }
+            if let storage, entries.byStorage.count < capacity { entries.byStorage[storage] = (bytes, parsed) }
+            return parsed
+        }
+        if let hit { return try hit.get() }
         let parsed: Result<SPFRecord, SPFSyntaxError>
         do throws(SPFSyntaxError) { parsed = .success(try SPFParser.record(bytes)) } catch { parsed = .failure(error) }
-        let capacity = self.capacity
         entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = parsed
+            if entries.byText.count >= capacity || entries.byStorage.count >= capacity {
+                entries.byText.removeAll(keepingCapacity: true)
+                entries.byStorage.removeAll(keepingCapacity: true)
+            }
+            entries.byText[key] = parsed
+            if let storage { entries.byStorage[storage] = (bytes, parsed) }
         }
         return try parsed.get()
     }
 
     /// How many distinct texts are held.
-    public var count: Int { entries.withLock { $0.count } }
+    public var count: Int { entries.withLock { $0.byText.count } }
 }

@@ -41,7 +41,10 @@ public enum ASCIIFold {
 }
 
 extension StringProtocol {
-    /// The text's UTF-8 bytes as a buffer (no copy for native strings).
+    /// The text's UTF-8 bytes as a buffer (no copy for native strings). Inlinable, so that
+    /// callers in other modules get it specialised instead of a generic call (which would
+    /// instantiate type metadata on each call).
+    @inlinable
     public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = self.utf8.withContiguousStorageIfAvailable(body) { return r }
         return Array(self.utf8).withUnsafeBufferPointer(body)

@@ -13,8 +13,16 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Parses a dotted quad or an RFC 4291 text form (with `::`, an embedded IPv4 tail, and an
     /// optional `%zone` suffix, which is accepted and dropped: Exchange writes link-local peers
     /// as `fe80::…%12`). Returns nil for anything else. Never allocates more than the input.
+    /// (Inlinable and thin, so a caller in another module converts its text and calls the
+    /// concrete parser instead of making a generic call per address.)
+    @inlinable
     public init?<S: StringProtocol>(_ text: S) {
-        var s = Substring(text)
+        self.init(parsing: Substring(text))
+    }
+
+    @usableFromInline
+    init?(parsing text: Substring) {
+        var s = text
         if s.utf8.count > 64 { return nil }
         if let pct = s.utf8.firstIndex(of: UInt8(ascii: "%")) {
             let zone = s[s.utf8.index(after: pct)...]

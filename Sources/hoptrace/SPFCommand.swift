@@ -300,7 +300,7 @@ struct SPF: AsyncParsableCommand {
 
     static func domainProblem(_ domain: String) -> String? {
         // A byte at or below 0x20, or 0x7F, is always such a character itself in UTF-8.
-        if domain.isEmpty || domain.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F })
+        if domain.isEmpty || domain.withUTF8Bytes({ $0.contains { $0 <= 0x20 || $0 == 0x7F } })
             || domain.utf8.count > SPFLimits.maxIdentityBytes {
             return "\"\(TerminalText.sanitize(domain))\" is not a domain name"
         }

@@ -163,9 +163,10 @@ struct SPF: AsyncParsableCommand {
         let start = clock.now
         for (base, queries) in plan {
             let inMemory = base is SnapshotResolver
+            let shared = SPFEvaluator(resolver: base, options: options)
             for query in queries {
-                let dns: any DNSResolver = inMemory ? base : CachingResolver(wrapping: base)
-                let evaluation = await SPFEvaluator(resolver: dns, options: options)
+                let evaluator = inMemory ? shared : SPFEvaluator(resolver: CachingResolver(wrapping: base), options: options)
+                let evaluation = await evaluator
                     .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
                 if json {
                     evaluation.jsonValue.append(to: &output.bytes)

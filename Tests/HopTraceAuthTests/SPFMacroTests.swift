@@ -1,4 +1,4 @@
-import HopTraceAuth
+@testable import HopTraceAuth
 import HopTraceCore
 import Testing
 
@@ -81,6 +81,31 @@ struct SPFMacroTests {
             #expect(SPFMacroExpansion.reverseName(ip) == reference.reverse, "\(ip)")
             #expect(SPFMacroExpansion.dotted(ip) == reference.dotted, "\(ip)")
         }
+    }
+
+    /// The byte-wise transformation (ASCII values) against the character-wise definition:
+    /// split at any delimiter, reverse, keep the right-hand parts, join with ".".
+    @Test func asciiTransformMatchesCharacterReading() {
+        let values = ["", ".", "..", "a", "a.b.c", "strong-bad@email.example.com", "a-b+c,d/e_f=g.h", "-.-",
+                      "a\r\nb.c", "1.2.3.4", ".lead.trail.", "x..y", "%20.%.20"]
+        let delimiterSets = ["", ".", "-", "+", ",", "/", "_", "=", ".-+,/_=", "-."]
+        for value in values {
+            for delimiters in delimiterSets {
+                for reverse in [false, true] {
+                    for rightParts in [nil, 1, 2, 3, 128] as [Int?] {
+                        let m = SPFMacro(letter: .s, rightParts: rightParts, reverse: reverse, delimiters: delimiters)
+                        let set = delimiters.isEmpty ? "." : delimiters
+                        var parts = value.split(omittingEmptySubsequences: false) { set.contains($0) }
+                        if reverse { parts.reverse() }
+                        if let n = rightParts, n < parts.count { parts = Array(parts.suffix(n)) }
+                        let reference = parts.joined(separator: ".")
+                        #expect(SPFMacroExpansion.transformASCII(value, m, delimiters: set) == reference,
+                                "\(value) \(delimiters) \(reverse) \(String(describing: rightParts))")
+                    }
+                }
+            }
+        }
+        #expect(SPFMacroExpansion.transformASCII("é.example", SPFMacro(letter: .s, reverse: true), delimiters: ".") == nil)
     }
 
     @Test func explanationOnlyLettersAndTrailingDot() throws {

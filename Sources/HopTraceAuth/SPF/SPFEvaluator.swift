@@ -198,11 +198,14 @@ public struct SPFEvaluator: Sendable {
         var explanation: String?
     }
 
-    func checkHost(domain rawDomain: String, depth: Int, wantsExplanation: Bool, run: SPFRun) async throws(SPFError) -> Outcome {
+    /// `wellFormed`: the caller has found the domain well-formed already (an include or
+    /// redirect target), so it is not checked twice.
+    func checkHost(domain rawDomain: String, depth: Int, wantsExplanation: Bool, wellFormed: Bool = false,
+                   run: SPFRun) async throws(SPFError) -> Outcome {
         var domain = rawDomain
         if domain.utf8.last == UInt8(ascii: ".") { domain.removeLast() }
         // §4.3 initial processing
-        if let reason = SPFEvaluator.malformedDomainReason(rawDomain) {
+        if !wellFormed, let reason = SPFEvaluator.malformedDomainReason(rawDomain) {
             let error = SPFError.malformedDomain(rawDomain, reason: reason)
             run.step(depth: depth, action: .recordLookup, domain: rawDomain, outcome: .error(error))
             throw error
@@ -246,7 +249,8 @@ public struct SPFEvaluator: Sendable {
             let index = run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
                                  termRange: redirect.range, target: target, outcome: .notMatched)
             do throws(SPFError) {
-                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: wantsExplanation, run: run)
+                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: wantsExplanation, wellFormed: true,
+                                                run: run)
                 run.finish(index, outcome: .result(inner.result), innerResult: inner.result)
                 return inner
             } catch {
@@ -414,7 +418,7 @@ public struct SPFEvaluator: Sendable {
             // §5.2: pass → match; fail, softfail, neutral → no match; temperror → temperror;
             // permerror or none → permerror.
             do throws(SPFError) {
-                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: false, run: run)
+                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: false, wellFormed: true, run: run)
                 let matched = inner.result == .pass
                 run.finish(index, outcome: matched ? .matched(directive.qualifier.result) : .notMatched,
                            innerResult: inner.result)

@@ -113,12 +113,48 @@ public enum SPFMacroExpansion {
         var value = values.value(m.letter)
         if m.rightParts != nil || m.reverse || !m.delimiters.isEmpty {
             let delimiters = m.delimiters.isEmpty ? "." : m.delimiters
-            var parts = value.split(omittingEmptySubsequences: false) { delimiters.contains($0) }
-            if m.reverse { parts.reverse() }
-            if let n = m.rightParts, n < parts.count { parts = Array(parts.suffix(n)) }
-            value = parts.joined(separator: ".")
+            if let ascii = transformASCII(value, m, delimiters: delimiters) {
+                value = ascii
+            } else {
+                var parts = value.split(omittingEmptySubsequences: false) { delimiters.contains($0) }
+                if m.reverse { parts.reverse() }
+                if let n = m.rightParts, n < parts.count { parts = Array(parts.suffix(n)) }
+                value = parts.joined(separator: ".")
+            }
         }
         return m.urlEscape ? urlEscape(value) : value
+    }
+
+    /// The split–reverse–keep–join of `expand` done on bytes, for ASCII text (nil otherwise).
+    /// Delimiters are ASCII, and in ASCII text every character is one byte except CR LF, which
+    /// holds no delimiter: splitting at delimiter bytes is splitting at delimiter characters.
+    static func transformASCII(_ value: String, _ m: SPFMacro, delimiters: String) -> String? {
+        value.withUTF8Bytes { bytes -> String? in
+            if bytes.contains(where: { $0 >= 0x80 }) || delimiters.utf8.contains(where: { $0 >= 0x80 }) { return nil }
+            var isDelimiter = (UInt64(0), UInt64(0)) // a bit per ASCII byte
+            for d in delimiters.utf8 {
+                if d < 64 { isDelimiter.0 |= 1 << UInt64(d) } else { isDelimiter.1 |= 1 << UInt64(d - 64) }
+            }
+            var parts: [Range<Int>] = []
+            var start = 0
+            for (i, byte) in bytes.enumerated() {
+                let bit = byte < 64 ? isDelimiter.0 >> UInt64(byte) : isDelimiter.1 >> UInt64(byte - 64)
+                if bit & 1 == 1 {
+                    parts.append(start..<i)
+                    start = i + 1
+                }
+            }
+            parts.append(start..<bytes.count)
+            if m.reverse { parts.reverse() }
+            if let n = m.rightParts, n < parts.count { parts.removeFirst(parts.count - n) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            for (k, part) in parts.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ".")) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[part]))
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// RFC 3986 percent-encoding of everything outside `unreserved` (RFC 7208 §7.3).

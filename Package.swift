@@ -3,6 +3,20 @@
 // Target map: see ../shared/DESIGN.md ("Layout") and README.md.
 import PackageDescription
 
+/// The pkg-config name of a C library whose headers a system library target needs, or nil where
+/// the headers are on the compiler's default path. pkg-config's `Libs` would also link the
+/// library into the executable, which opens these libraries with dlopen at first use instead
+/// (HopTraceCore's DynamicLibrary: they cost ~4 ms at every start, and most runs never use
+/// them). Debian's headers are in /usr/include and /usr/include/<multiarch>, found without it;
+/// Homebrew's prefix is not, so on macOS pkg-config stays (and the libraries are linked there).
+func headersFrom(pkgConfig name: String) -> String? {
+    #if os(macOS)
+    return name
+    #else
+    return nil
+    #endif
+}
+
 let package = Package(
     name: "hoptrace",
     platforms: [.macOS(.v13)],
@@ -17,14 +31,15 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // C libraries, one system library target each (module map + shim header).
+        // C libraries, one system library target each (module map + shim header): their types
+        // only, never linked into the executable (see headersFrom above).
         // `providers` only prints hints; scripts/setup installs the packages.
-        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc",
+        .systemLibrary(name: "CGraphviz", pkgConfig: headersFrom(pkgConfig: "libgvc"),
                        providers: [.apt(["libgraphviz-dev", "graphviz"]), .brew(["graphviz"])]),
-        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb",
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: headersFrom(pkgConfig: "libmaxminddb"),
                        providers: [.apt(["libmaxminddb-dev"]), .brew(["libmaxminddb"])]),
-        .systemLibrary(name: "CUnbound", pkgConfig: "libunbound",
-                       providers: [.apt(["libunbound-dev", "libevent-dev", "nettle-dev"]), .brew(["unbound"])]),
+        .systemLibrary(name: "CUnbound", pkgConfig: headersFrom(pkgConfig: "libunbound"),
+                       providers: [.apt(["libunbound-dev"]), .brew(["unbound"])]),
 
         .target(name: "HopTraceCore"),
         .target(name: "HopTraceMessage", dependencies: ["HopTraceCore"]),
@@ -39,7 +54,7 @@ let package = Package(
         .target(name: "HopTraceFingerprint", dependencies: ["HopTraceCore", "HopTraceReceived"]),
         .target(name: "HopTraceGeo", dependencies: ["HopTraceCore", "CMaxMindDB"]),
         .target(name: "HopTraceTopology", dependencies: ["HopTraceCore", "HopTraceReceived", "HopTraceNetwork"]),
-        .target(name: "HopTraceGraphviz", dependencies: ["HopTraceTopology", "CGraphviz"]),
+        .target(name: "HopTraceGraphviz", dependencies: ["HopTraceCore", "HopTraceTopology", "CGraphviz"]),
         .target(name: "HopTraceReport", dependencies: [
             "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
             "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology",
@@ -68,7 +83,12 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS"], exclude: ["Golden"]),
-        .testTarget(name: "SystemLibraryTests", dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound"]),
+        // Calls the C libraries directly, so it links them (the executable does not).
+        .testTarget(name: "SystemLibraryTests",
+                    dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound", "HopTraceCore",
+                                   "HopTraceGraphviz", "HopTraceDNS", "HopTraceGeo"],
+                    linkerSettings: [.linkedLibrary("gvc"), .linkedLibrary("cgraph"),
+                                     .linkedLibrary("maxminddb"), .linkedLibrary("unbound")]),
         .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceTestSupport"]),
     ]
 )

@@ -163,6 +163,7 @@ public struct LiveResolverError: Error, Sendable, Hashable, CustomStringConverti
 /// thread-safe. Every other mutable field is inside `state`, behind its lock. `ctx` is
 /// freed once, after the poll thread has been joined.
 final class UnboundEngine: @unchecked Sendable {
+    private let ub: UnboundLibrary
     private let ctx: OpaquePointer
     private let state = Locked(State())
     private var thread: pthread_t?
@@ -196,45 +197,53 @@ final class UnboundEngine: @unchecked Sendable {
     }
 
     init(options: LiveResolver.Options, servers: [ServerAddress]) throws(LiveResolverError) {
-        guard let ctx = ub_ctx_create() else { throw LiveResolverError("libunbound: cannot create a context") }
+        // libunbound is loaded here, by the first live resolver, not at start (UnboundLibrary).
+        let ub: UnboundLibrary
+        do {
+            ub = try UnboundLibrary.shared.get()
+        } catch {
+            throw LiveResolverError(error.description)
+        }
+        guard let ctx = ub.ub_ctx_create() else { throw LiveResolverError("libunbound: cannot create a context") }
         // Configure into a local first: if a step fails, this init throws and deinit must
         // not run on a half-made object (the context is freed here instead).
         func check(_ rc: Int32, _ what: String) throws(LiveResolverError) {
             if rc != 0 {
-                ub_ctx_delete(ctx)
-                throw LiveResolverError("libunbound: \(what): \(String(cString: ub_strerror(rc)))")
+                ub.ub_ctx_delete(ctx)
+                throw LiveResolverError("libunbound: \(what): \(ub.errorText(rc))")
             }
         }
         // Threads, not the default fork: a forked child would inherit (and flush) our stdout.
-        try check(ub_ctx_async(ctx, 1), "async mode")
+        try check(ub.ub_ctx_async(ctx, 1), "async mode")
         // libunbound's default, made explicit: the test server and local forwarders are on 127.0.0.1.
-        try check(ub_ctx_set_option(ctx, "do-not-query-localhost:", "no"), "do-not-query-localhost")
+        try check(ub.ub_ctx_set_option(ctx, "do-not-query-localhost:", "no"), "do-not-query-localhost")
         // A dead server fails in under a second instead of ~17 s (measured, toolchain.md §5).
-        try check(ub_ctx_set_option(ctx, "infra-cache-max-rtt:", "1000"), "infra-cache-max-rtt")
-        try check(ub_ctx_set_option(ctx, "outbound-msg-retry:", "1"), "outbound-msg-retry")
+        try check(ub.ub_ctx_set_option(ctx, "infra-cache-max-rtt:", "1000"), "infra-cache-max-rtt")
+        try check(ub.ub_ctx_set_option(ctx, "outbound-msg-retry:", "1"), "outbound-msg-retry")
         for zone in options.transparentZones {
             let z = DNSQuestion.normalize(zone)
-            try check(ub_ctx_set_option(ctx, "local-zone:", "\(z == "." ? "." : z + ".") transparent"), "local-zone \(zone)")
+            try check(ub.ub_ctx_set_option(ctx, "local-zone:", "\(z == "." ? "." : z + ".") transparent"), "local-zone \(zone)")
         }
         if let date = options.validationDate {
-            try check(ub_ctx_set_option(ctx, "val-override-date:", date), "val-override-date \(date)")
+            try check(ub.ub_ctx_set_option(ctx, "val-override-date:", date), "val-override-date \(date)")
         }
         for server in servers {
-            try check(ub_ctx_set_fwd(ctx, server.description), "forwarder \(server)")
+            try check(ub.ub_ctx_set_fwd(ctx, server.description), "forwarder \(server)")
         }
         for anchor in options.trustAnchors {
-            try check(ub_ctx_add_ta(ctx, anchor), "trust anchor \"\(anchor.prefix(60))\"")
+            try check(ub.ub_ctx_add_ta(ctx, anchor), "trust anchor \"\(anchor.prefix(60))\"")
         }
         if options.useSystemTrustAnchor, access(LiveResolver.systemTrustAnchorPath, R_OK) == 0 {
-            try check(ub_ctx_add_ta_file(ctx, LiveResolver.systemTrustAnchorPath), "trust anchor file \(LiveResolver.systemTrustAnchorPath)")
+            try check(ub.ub_ctx_add_ta_file(ctx, LiveResolver.systemTrustAnchorPath), "trust anchor file \(LiveResolver.systemTrustAnchorPath)")
         }
         // libunbound reads its configuration (trust anchors above all) only when the first
         // query finalises the context. Do that now with a name its built-in `localhost` zone
         // answers without any network, so a bad anchor fails here and not at query time.
         var probeResult: UnsafeMutablePointer<ub_result>?
-        let finalised = ub_resolve(ctx, "localhost.", 1, 1, &probeResult)
-        if let probeResult { ub_resolve_free(probeResult) }
+        let finalised = ub.ub_resolve(ctx, "localhost.", 1, 1, &probeResult)
+        if let probeResult { ub.ub_resolve_free(probeResult) }
         try check(finalised, "configuration (check the trust anchors)")
+        self.ub = ub
         self.ctx = ctx
         let unmanaged = Unmanaged.passRetained(self)
         guard let thread = DedicatedThread.start({ unmanaged.takeRetainedValue().pollLoop() }) else {
@@ -246,7 +255,7 @@ final class UnboundEngine: @unchecked Sendable {
     }
 
     deinit {
-        ub_ctx_delete(ctx)
+        ub.ub_ctx_delete(ctx)
     }
 
     /// Stops and joins the poll thread. Called once, by the resolver's deinit (no query can
@@ -260,10 +269,10 @@ final class UnboundEngine: @unchecked Sendable {
     }
 
     private func pollLoop() {
-        var pfd = pollfd(fd: ub_fd(ctx), events: Int16(POLLIN), revents: 0)
+        var pfd = pollfd(fd: ub.ub_fd(ctx), events: Int16(POLLIN), revents: 0)
         while !state.withLock({ $0.stopping }) {
             // 50 ms bounds how late a timeout fires and how long stop() waits.
-            if poll(&pfd, 1, 50) > 0 { _ = ub_process(ctx) }
+            if poll(&pfd, 1, 50) > 0 { _ = ub.ub_process(ctx) }
             expire()
         }
     }
@@ -280,7 +289,7 @@ final class UnboundEngine: @unchecked Sendable {
             let id = state.withLock { _ in query.asyncID }
             // After a successful cancel the callback never runs: release C's reference here.
             // Without an id (still being submitted) the callback will come and release it.
-            if let id, ub_cancel(ctx, id) == 0 {
+            if let id, ub.ub_cancel(ctx, id) == 0 {
                 Unmanaged.passUnretained(query).release()
             }
             query.continuation.resume(returning: DNSAnswer(
@@ -295,14 +304,14 @@ final class UnboundEngine: @unchecked Sendable {
             state.withLock { $0.pending[ObjectIdentifier(query)] = query }
             let context = Unmanaged.passRetained(query).toOpaque()
             var id: Int32 = 0
-            let rc = ub_resolve_async(ctx, DNSName.masterFileText(question.name), question.type.code, 1,
+            let rc = ub.ub_resolve_async(ctx, DNSName.masterFileText(question.name), question.type.code, 1,
                                       context, unboundCallback, &id)
             if rc != 0 {
                 Unmanaged<PendingQuery>.fromOpaque(context).release()
                 let wasPending = state.withLock { $0.pending.removeValue(forKey: ObjectIdentifier(query)) != nil }
                 if wasPending {
                     continuation.resume(returning: DNSAnswer(
-                        question: question, outcome: .servfail, reason: "libunbound: \(String(cString: ub_strerror(rc)))"))
+                        question: question, outcome: .servfail, reason: "libunbound: \(ub.errorText(rc))"))
                 }
                 return
             }
@@ -312,16 +321,16 @@ final class UnboundEngine: @unchecked Sendable {
 
     /// Runs on the poll thread, inside `ub_process`.
     fileprivate func deliver(_ query: PendingQuery, error: Int32, result: UnsafeMutablePointer<ub_result>?) {
-        let answer = UnboundEngine.answer(query.question, error: error, result: result)
-        if let result { ub_resolve_free(result) }
+        let answer = self.answer(query.question, error: error, result: result)
+        if let result { ub.ub_resolve_free(result) }
         let wasPending = state.withLock { $0.pending.removeValue(forKey: ObjectIdentifier(query)) != nil }
         if wasPending { query.continuation.resume(returning: answer) }
     }
 
     /// Maps a libunbound result. Everything is copied out; the result is freed by the caller.
-    static func answer(_ q: DNSQuestion, error: Int32, result: UnsafeMutablePointer<ub_result>?) -> DNSAnswer {
+    func answer(_ q: DNSQuestion, error: Int32, result: UnsafeMutablePointer<ub_result>?) -> DNSAnswer {
         guard error == 0, let r = result?.pointee else {
-            return DNSAnswer(question: q, outcome: .servfail, reason: "libunbound: \(String(cString: ub_strerror(error)))")
+            return DNSAnswer(question: q, outcome: .servfail, reason: "libunbound: \(ub.errorText(error))")
         }
         // A bogus answer may still carry data and rcode 0 (measured): check it first.
         if r.bogus != 0 {
@@ -364,7 +373,8 @@ final class UnboundEngine: @unchecked Sendable {
 /// The C callback: no captures allowed, so the query travels in `mydata`.
 private func unboundCallback(_ mydata: UnsafeMutableRawPointer?, _ error: Int32, _ result: UnsafeMutablePointer<ub_result>?) {
     guard let mydata else {
-        if let result { ub_resolve_free(result) }
+        // Never the case (every query passes itself); the library is loaded if C calls back.
+        if let result, case let .success(ub) = UnboundLibrary.shared { ub.ub_resolve_free(result) }
         return
     }
     let query = Unmanaged<UnboundEngine.PendingQuery>.fromOpaque(mydata).takeRetainedValue()

@@ -11,6 +11,9 @@ public enum GeoError: Error, Sendable, Hashable, CustomStringConvertible {
     case notARegularFile(path: String)
     /// The file exists but could not be read (permissions, I/O error).
     case unreadable(path: String, reason: String)
+    /// libmaxminddb itself could not be loaded (not installed, or another version), so no
+    /// database can be opened; `reason` names the library and the loader's error.
+    case libraryUnavailable(path: String, reason: String)
     /// The file was read but is not a usable MaxMind DB: bad or missing metadata, a search tree
     /// that does not fit the file, an unknown format version.
     case invalidDatabase(path: String, reason: String)
@@ -31,6 +34,8 @@ public enum GeoError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): not a regular file"
         case let .unreadable(path, reason):
             return "\(path): cannot be read: \(reason)"
+        case let .libraryUnavailable(path, reason):
+            return "\(path): cannot be opened: \(reason)"
         case let .invalidDatabase(path, reason):
             return "\(path): not a valid MaxMind DB file: \(reason)"
         case let .ipv6LookupInIPv4Database(path, ip):

@@ -77,6 +77,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
     public let path: String
     public let metadata: MaxMindMetadata
     private let mmdb: UnsafeMutablePointer<MMDB_s>
+    private let mm: MaxMindLibrary
 
     public var databaseType: String { metadata.databaseType }
     public var buildEpoch: UInt64 { metadata.buildEpoch }
@@ -99,6 +100,13 @@ public final class MaxMindDatabase: @unchecked Sendable {
         // EINVAL ("cannot be read: Invalid argument"), which would send the user looking at
         // permissions. Say what it is.
         guard st.st_size > 0 else { throw .invalidDatabase(path: path, reason: "the file is empty") }
+        // libmaxminddb is loaded here, for the first file that may be a database (MaxMindLibrary).
+        let mm: MaxMindLibrary
+        do {
+            mm = try MaxMindLibrary.shared.get()
+        } catch {
+            throw .libraryUnavailable(path: path, reason: error.description)
+        }
 
         // Opened into a local pointer, assigned to the stored property only on success: a
         // throwing class init that throws after every stored property is set runs deinit, which
@@ -106,14 +114,14 @@ public final class MaxMindDatabase: @unchecked Sendable {
         let handle = UnsafeMutablePointer<MMDB_s>.allocate(capacity: 1)
         handle.initialize(to: MMDB_s())
         errno = 0
-        let status = MMDB_open(path, UInt32(MMDB_MODE_MMAP), handle)
+        let status = mm.MMDB_open(path, UInt32(MMDB_MODE_MMAP), handle)
         let openErrno = errno
         guard status == MMDB_SUCCESS else {
             // MMDB_open frees what it allocated before returning an error (its cleanup path
             // calls free_mmdb_struct, which unmaps the file), so only the struct itself is ours.
             handle.deinitialize(count: 1)
             handle.deallocate()
-            let text = MaxMindDatabase.libraryError(status)
+            let text = mm.errorText(status)
             switch status {
             case MMDB_FILE_OPEN_ERROR, MMDB_IO_ERROR:
                 let reason = openErrno != 0 ? MaxMindDatabase.systemError(openErrno) : text
@@ -124,7 +132,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
         }
         let meta = MaxMindDatabase.readMetadata(handle.pointee.metadata)
         guard meta.ipVersion == 4 || meta.ipVersion == 6 else {
-            MMDB_close(handle)
+            mm.MMDB_close(handle)
             handle.deinitialize(count: 1)
             handle.deallocate()
             throw .invalidDatabase(path: path, reason: "unsupported ip_version \(meta.ipVersion)")
@@ -132,10 +140,11 @@ public final class MaxMindDatabase: @unchecked Sendable {
         self.path = path
         self.metadata = meta
         self.mmdb = handle
+        self.mm = mm
     }
 
     deinit {
-        MMDB_close(mmdb)
+        mm.MMDB_close(mmdb)
         mmdb.deinitialize(count: 1)
         mmdb.deallocate()
     }
@@ -174,12 +183,12 @@ public final class MaxMindDatabase: @unchecked Sendable {
     public func record(for ip: IPAddress) throws(GeoError) -> MaxMindRecord? {
         guard var match = try find(ip) else { return nil }
         var list: UnsafeMutablePointer<MMDB_entry_data_list_s>?
-        let status = MMDB_get_entry_data_list(&match.entry, &list)
+        let status = mm.MMDB_get_entry_data_list(&match.entry, &list)
         // Freed on every path; MMDB_free_entry_data_list accepts NULL, and on failure
         // MMDB_get_entry_data_list has already released its pool and set the list to NULL.
-        defer { MMDB_free_entry_data_list(list) }
+        defer { mm.MMDB_free_entry_data_list(list) }
         guard status == MMDB_SUCCESS else {
-            throw .invalidRecord(path: path, ip: ip.description, reason: MaxMindDatabase.libraryError(status))
+            throw .invalidRecord(path: path, ip: ip.description, reason: mm.errorText(status))
         }
         var decoder = EntryListDecoder(node: list)
         let value: MaxMindValue
@@ -217,7 +226,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
             sin.sin_addr.s_addr = v.bigEndian
             result = withUnsafePointer(to: &sin) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    MMDB_lookup_sockaddr(mmdb, $0, &mmdbError)
+                    mm.MMDB_lookup_sockaddr(mmdb, $0, &mmdbError)
                 }
             }
         case let .v6(hi, lo):
@@ -232,7 +241,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
             }
             result = withUnsafePointer(to: &sin6) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    MMDB_lookup_sockaddr(mmdb, $0, &mmdbError)
+                    mm.MMDB_lookup_sockaddr(mmdb, $0, &mmdbError)
                 }
             }
         }
@@ -242,7 +251,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
         case MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR:
             throw .ipv6LookupInIPv4Database(path: path, ip: ip.description)
         default:
-            throw .lookupFailed(path: path, ip: ip.description, reason: MaxMindDatabase.libraryError(mmdbError))
+            throw .lookupFailed(path: path, ip: ip.description, reason: mm.errorText(mmdbError))
         }
         guard result.found_entry else { return nil }
         // For an IPv4 address in an IPv6 tree, libmaxminddb counts the netmask from the root of
@@ -280,14 +289,14 @@ public final class MaxMindDatabase: @unchecked Sendable {
     /// `no-ipv4-search-tree` test database) is "nothing there" too; only corruption throws.
     private func value(_ entry: inout MMDB_entry_s, _ path: [String], ip: String) throws(GeoError) -> MMDB_entry_data_s? {
         var data = MMDB_entry_data_s()
-        let status = MaxMindDatabase.withCStringArray(path) { MMDB_aget_value(&entry, &data, $0) }
+        let status = MaxMindDatabase.withCStringArray(path) { mm.MMDB_aget_value(&entry, &data, $0) }
         switch status {
         case MMDB_SUCCESS:
             return data.has_data ? data : nil
         case MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR, MMDB_INVALID_LOOKUP_PATH_ERROR:
             return nil
         default:
-            throw .invalidRecord(path: self.path, ip: ip, reason: MaxMindDatabase.libraryError(status))
+            throw .invalidRecord(path: self.path, ip: ip, reason: mm.errorText(status))
         }
     }
 
@@ -352,11 +361,6 @@ public final class MaxMindDatabase: @unchecked Sendable {
             pointers.append(nil)
             return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
         }
-    }
-
-    static func libraryError(_ code: Int32) -> String {
-        guard let text = MMDB_strerror(code) else { return "libmaxminddb error \(code)" }
-        return String(cString: text)
     }
 
     static func systemError(_ code: Int32) -> String {

@@ -38,6 +38,8 @@ public enum GraphvizError: Error, Sendable, Hashable, CustomStringConvertible {
     case render(String)
     /// The output file could not be written.
     case io(String)
+    /// libgvc or libcgraph could not be loaded (not installed, or another version).
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,7 @@ public enum GraphvizError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .layout(m): return "Graphviz layout failed: \(m)"
         case let .render(m): return "Graphviz rendering failed: \(m)"
         case let .io(m): return "could not write the diagram: \(m)"
+        case let .unavailable(m): return "Graphviz is not available: \(m)"
         }
     }
 }
@@ -57,19 +60,26 @@ public enum GraphvizRenderer {
     /// process-wide state, and freeing and re-creating contexts buys nothing.
     private static var context: OpaquePointer?
 
-    private static func gvc() throws -> OpaquePointer {
-        if let context { return context }
+    /// The library (loaded at the first drawing) and the context.
+    private static func session() throws -> (GraphvizLibrary, OpaquePointer) {
+        let gv: GraphvizLibrary
+        do {
+            gv = try GraphvizLibrary.shared.get()
+        } catch {
+            throw GraphvizError.unavailable(error.description)
+        }
+        if let context { return (gv, context) }
         // Errors go to a buffer read with aglasterr() instead of standard error.
-        _ = agseterr(AGMAX)
-        guard let c = gvContext() else { throw GraphvizError.layout("could not create a Graphviz context") }
+        _ = gv.agseterr(AGMAX)
+        guard let c = gv.gvContext() else { throw GraphvizError.layout("could not create a Graphviz context") }
         context = c
-        return c
+        return (gv, c)
     }
 
     /// The newest error Graphviz recorded, copied out and freed. Touches no actor state, but
     /// only ever runs from code on `GraphvizActor` (it reads Graphviz's global error buffer).
-    nonisolated private static func lastError(_ fallback: String) -> String {
-        guard let p = aglasterr() else { return fallback }
+    nonisolated private static func lastError(_ gv: GraphvizLibrary, _ fallback: String) -> String {
+        guard let p = gv.aglasterr() else { return fallback }
         defer { free(p) }
         let s = String(cString: p).trimmingCharacters(in: " \n\t")
         return s.isEmpty ? fallback : s
@@ -79,21 +89,23 @@ public enum GraphvizRenderer {
     /// only created inside the renderer's actor-isolated functions, which drop it before they
     /// return: every use, and `deinit`, runs on `GraphvizActor`.
     private final class LaidOutGraph {
+        let gv: GraphvizLibrary
         let gvc: OpaquePointer
         let graph: UnsafeMutablePointer<Agraph_t>
 
-        init(dot: String, gvc: OpaquePointer) throws {
-            _ = agreseterrors()
-            guard let g = dot.withCString({ agmemread($0) }) else {
-                throw GraphvizError.parse(GraphvizRenderer.lastError("not a DOT graph"))
+        init(dot: String, gv: GraphvizLibrary, gvc: OpaquePointer) throws {
+            _ = gv.agreseterrors()
+            guard let g = dot.withCString({ gv.agmemread($0) }) else {
+                throw GraphvizError.parse(GraphvizRenderer.lastError(gv, "not a DOT graph"))
             }
+            self.gv = gv
             self.gvc = gvc
             self.graph = g
         }
 
         func layout() throws {
-            guard gvLayout(gvc, graph, "dot") == 0 else {
-                throw GraphvizError.layout(GraphvizRenderer.lastError("gvLayout returned an error"))
+            guard gv.gvLayout(gvc, graph, "dot") == 0 else {
+                throw GraphvizError.layout(GraphvizRenderer.lastError(gv, "gvLayout returned an error"))
             }
         }
 
@@ -102,21 +114,22 @@ public enum GraphvizRenderer {
             // graphs (Tests/HopTraceGraphvizTests/Fixtures/clustered-map.dot aborts the process),
             // while the layout's own records are freed with the graph's memory by agclose or
             // left for the process's end. A crash on attacker-shaped input is the worse failure.
-            agclose(graph)
+            _ = gv.agclose(graph)
         }
     }
 
     /// The diagram in `format`, as bytes.
     public static func render(dot: String, format: GraphvizFormat) throws -> [UInt8] {
-        let graph = try LaidOutGraph(dot: dot, gvc: gvc())
+        let (gv, gvc) = try session()
+        let graph = try LaidOutGraph(dot: dot, gv: gv, gvc: gvc)
         if format == .dot { return Array(dot.utf8) }
         try graph.layout()
         var buffer: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
-        guard gvRenderData(graph.gvc, graph.graph, format.rawValue, &buffer, &length) == 0, let buffer else {
-            throw GraphvizError.render(lastError("gvRenderData returned an error for \(format.rawValue)"))
+        guard gv.gvRenderData(gvc, graph.graph, format.rawValue, &buffer, &length) == 0, let buffer else {
+            throw GraphvizError.render(lastError(gv, "gvRenderData returned an error for \(format.rawValue)"))
         }
-        defer { gvFreeRenderData(buffer) }
+        defer { gv.gvFreeRenderData(buffer) }
         return buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
         }

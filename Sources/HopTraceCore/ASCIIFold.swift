@@ -38,6 +38,17 @@ public enum ASCIIFold {
         }
         return nil
     }
+
+    /// `firstRange(of:in:)` on Strings, as indices of `text`: what Foundation's
+    /// `range(of:options: .caseInsensitive)` gives for an ASCII keyword, without Foundation
+    /// (full Foundation only on Linux) and without a non-ASCII look-alike matching. An ASCII
+    /// `needle` starts and ends on Unicode scalar boundaries of `text`.
+    public static func firstRange(of needle: String, in text: String) -> Range<String.Index>? {
+        let found = text.withUTF8Bytes { hay in needle.withUTF8Bytes { firstRange(of: $0, in: hay) } }
+        guard let found else { return nil }
+        let start = text.utf8.index(text.utf8.startIndex, offsetBy: found.lowerBound)
+        return start..<text.utf8.index(start, offsetBy: found.count)
+    }
 }
 
 extension StringProtocol {

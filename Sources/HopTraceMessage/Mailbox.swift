@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HopTraceCore
 
 /// mbox files and Maildir folders, for batch work (`hoptrace map`).
@@ -71,22 +75,18 @@ public enum Mailbox {
     /// The message files of a Maildir (`cur/` and `new/`; `tmp/` holds deliveries in progress),
     /// sorted by path. Hidden files (".DS_Store", Dovecot's dot-files) are skipped.
     public static func maildirFiles(at path: String) throws -> [String] {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard PathKind.of(path) == .directory else {
             throw MaildirError("not a directory: \(path)")
         }
         var files: [String] = []
         var foundSubfolder = false
         for sub in ["cur", "new"] {
-            let dir = (path as NSString).appendingPathComponent(sub)
-            var subIsDir: ObjCBool = false
-            guard fm.fileExists(atPath: dir, isDirectory: &subIsDir), subIsDir.boolValue else { continue }
+            let dir = PathKind.join(path, sub)
+            guard PathKind.of(dir) == .directory else { continue }
             foundSubfolder = true
-            for name in try fm.contentsOfDirectory(atPath: dir) where !name.hasPrefix(".") {
-                let file = (dir as NSString).appendingPathComponent(name)
-                var fileIsDir: ObjCBool = false
-                if fm.fileExists(atPath: file, isDirectory: &fileIsDir), !fileIsDir.boolValue {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir) where !name.hasPrefix(".") {
+                let file = PathKind.join(dir, name)
+                if PathKind.of(file) == .other {
                     files.append(file)
                 }
             }
@@ -97,11 +97,7 @@ public enum Mailbox {
 
     /// Whether a directory is a Maildir (has cur/ or new/).
     public static func isMaildir(at path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return ["cur", "new"].contains {
-            FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent($0), isDirectory: &isDirectory)
-                && isDirectory.boolValue
-        }
+        ["cur", "new"].contains { PathKind.of(PathKind.join(path, $0)) == .directory }
     }
 }
 

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HopTraceDNS
 
 /// The DNS flags of `analyze`: where replayed checks get their answers, and whether they are
@@ -55,12 +59,17 @@ struct DNSOptions: ParsableArguments {
                 return (nil, nil, "none (no DNS reachable)",
                         ["DNS: no server reachable (\(reason)); SPF, DKIM and DMARC replays were skipped, recorded verdicts are shown as written. Use --dns-snapshot for offline replays."])
             }
-            let day = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
-            source = "live via \(live.servers.joined(separator: ", ")), \(day), DNSSEC-validated"
+            source = "live via \(live.servers.joined(separator: ", ")), \(Self.day(now)), DNSSEC-validated"
             base = live
         }
         let recorder = save.map { _ in RecordingResolver(wrapping: base) }
         return (CachingResolver(wrapping: recorder ?? base), recorder, source, ["DNS: \(source)"])
+    }
+
+    /// `2026-11-29`: the UTC day of a live lookup, in the DNS source line. FoundationEssentials'
+    /// format style, as `ISO8601DateFormatter` (full Foundation only) wrote it with `.withFullDate`.
+    static func day(_ now: Date) -> String {
+        now.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day())
     }
 
     func saveRecording(_ recorder: RecordingResolver?) throws {
@@ -68,7 +77,7 @@ struct DNSOptions: ParsableArguments {
         do {
             try recorder.zoneFileText().write(toFile: save, atomically: true, encoding: .utf8)
         } catch {
-            throw CommandFailure(message: "cannot write \(save): \(error.localizedDescription)", code: Exit.ioError)
+            throw CommandFailure(message: "cannot write \(save): \(SystemError.reason(error))", code: Exit.ioError)
         }
     }
 }

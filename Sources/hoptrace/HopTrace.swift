@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HopTraceCore
 import HopTraceGeo
 import HopTraceGraphviz
@@ -71,7 +82,7 @@ struct Analyze: AsyncParsableCommand {
         let (geo, notes, warnings) = GeoLookup.discover(environment: ProcessInfo.processInfo.environment,
                                                         explicitCity: geoipDB, explicitASN: asnDB)
         for warning in warnings {
-            FileHandle.standardError.write(Data("hoptrace: warning: \(TerminalText.sanitize(warning))\n".utf8))
+            StandardError.write("hoptrace: warning: \(TerminalText.sanitize(warning))\n")
         }
         let now = Date()
         let (resolver, recorder, source, dnsNotes) = try await dns.make(now: now)
@@ -89,7 +100,7 @@ struct Analyze: AsyncParsableCommand {
             if let dotPath { try await Diagram.write(report, to: dotPath, title: file == "-" ? "standard input" : file) }
             let output = json ? JSONRenderer.render(report) : renderer.render(report, title: file == "-" ? "standard input" : file)
             try dns.saveRecording(recorder)
-            FileHandle.standardOutput.write(Data(output.utf8))
+            try StandardOutput.write(output)
         case let .mbox(bytes):
             if dotPath != nil { throw CommandFailure(message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure) }
             // Streamed: each message's report is written out as soon as it is made.
@@ -165,12 +176,18 @@ extension HopTrace {
                 try command.run()
             }
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("hoptrace: error: \(TerminalText.sanitize(failure.message))\n".utf8))
-            Foundation.exit(failure.code.rawValue)
+            StandardError.write("hoptrace: error: \(TerminalText.sanitize(failure.message))\n")
+            exitProcess(failure.code.rawValue)
         } catch {
             exit(withError: error)
         }
     }
+}
+
+/// The C library's `exit`, which `ParsableCommand.exit(withError:)` hides inside the command
+/// types.
+private func exitProcess(_ status: Int32) -> Never {
+    exit(status)
 }
 
 enum Terminal {

@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HopTraceCore
 import HopTraceGraphviz
 import HopTraceMessage
@@ -45,7 +56,7 @@ struct MapCommand: AsyncParsableCommand {
             guard let chains = try? Analyzer.topologies(bytes) else { unreadable += 1; return }
             map.add(message: chains)
             if progress && map.messages % 500 == 0 {
-                FileHandle.standardError.write(Data("\rhoptrace map: \(map.messages) messages".utf8))
+                StandardError.write("\rhoptrace map: \(map.messages) messages")
             }
         }
         for path in inputs {
@@ -58,7 +69,7 @@ struct MapCommand: AsyncParsableCommand {
                 }
             }
         }
-        if progress { FileHandle.standardError.write(Data("\rhoptrace map: \(map.messages) messages\n".utf8)) }
+        if progress { StandardError.write("\rhoptrace map: \(map.messages) messages\n") }
         if let dotPath {
             do {
                 try await GraphvizRenderer.render(dot: map.dot(title: "relay map of \(map.messages) messages"), toFile: dotPath)
@@ -67,7 +78,7 @@ struct MapCommand: AsyncParsableCommand {
             }
         }
         let output = json ? map.jsonValue.serialized() : Self.text(map, unreadable: unreadable)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try StandardOutput.write(output)
     }
 
     static func text(_ map: RelayMap, unreadable: Int) -> String {

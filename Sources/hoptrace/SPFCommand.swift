@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HopTraceAuth
 import HopTraceCore
 import HopTraceDNS
@@ -103,11 +107,11 @@ struct SPF: AsyncParsableCommand {
             do {
                 try recorder.zoneFileText().write(toFile: saveDNS, atomically: true, encoding: .utf8)
             } catch {
-                throw CommandFailure(message: "cannot write \(saveDNS): \(error.localizedDescription)", code: Exit.ioError)
+                throw CommandFailure(message: "cannot write \(saveDNS): \(SystemError.reason(error))", code: Exit.ioError)
             }
         }
         let output = json ? evaluation.jsonValue.serialized() : evaluation.renderText()
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try StandardOutput.write(output)
     }
 
     /// One `--batch` query.
@@ -135,7 +139,7 @@ struct SPF: AsyncParsableCommand {
     /// the text. Without --json only the result word is printed, so no trace is built
     /// (`SPFOptions.keepsTrace`; the result is computed the same way).
     func runBatch(_ path: String) async throws {
-        let sections = try SPF.parseBatch(try SPF.readBatchFile(path), name: path)
+        let sections = try SPF.parseBatch(try InputReader.readFile(path), name: path)
         let folder = path == "-" ? nil : URL(fileURLWithPath: path).deletingLastPathComponent().path
         // Each section's resolver, before any query runs. The command's own DNS source serves
         // the queries before the first @snapshot line (a live resolver is not even probed when
@@ -180,9 +184,18 @@ struct SPF: AsyncParsableCommand {
         }
         try output.flush()
         if stats {
-            let seconds = (clock.now - start) / .seconds(1)
-            FileHandle.standardError.write(Data("queries=\(count) seconds=\(String(format: "%.4f", seconds))\n".utf8))
+            StandardError.write("queries=\(count) seconds=\(SPF.fourDecimals(clock.now - start))\n")
         }
+    }
+
+    /// A duration as seconds with four decimals (`0.0381`, rounded half up), for `--stats`:
+    /// integer arithmetic on the duration's own components (no printf in FoundationEssentials).
+    static func fourDecimals(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0, attoseconds >= 0 else { return "0.0000" } // a monotonic clock's difference
+        let units = seconds * 10_000 + (attoseconds + 50_000_000_000_000) / 100_000_000_000_000 // 1e14 as per 1e-4 s
+        let fraction = String(units % 10_000)
+        return "\(units / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
     }
 
     /// The snapshot of an `@snapshot` line: a relative path is read from the batch file's
@@ -196,16 +209,6 @@ struct SPF: AsyncParsableCommand {
             throw CommandFailure(message: "\(batch) line \(line): cannot read DNS snapshot \(file): \(error)",
                                  code: error.kind == .io ? Exit.ioError : Exit.unreadableInput)
         }
-    }
-
-    /// The batch file ("-": standard input), at most `Limits.maxInputBytes`.
-    static func readBatchFile(_ path: String) throws -> [UInt8] {
-        if path == "-" { return try InputReader.readBounded(FileHandle.standardInput, name: "standard input") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CommandFailure(message: "\(path): cannot be opened for reading", code: Exit.ioError)
-        }
-        defer { try? handle.close() }
-        return try InputReader.readBounded(handle, name: path)
     }
 
     /// Batch lines: `IP DOMAIN SENDER HELO` (spaces or tabs; SENDER `-` = null sender, HELO `-`

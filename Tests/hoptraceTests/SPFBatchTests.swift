@@ -139,6 +139,26 @@ import Testing
         #expect(run.stderr.split(separator: "\n").count == 1)
     }
 
+    /// The batch file's own shapes: CRLF line ends, a last line without a newline, tabs,
+    /// a UTF-8 (non-ASCII) sender, and a line whose bytes are not UTF-8 (refused, named).
+    @Test func lineShapesAndEncodings() throws {
+        let (zone, queries) = try Self.files()
+        defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }
+        let good = Array("# comment\r\n192.0.2.5\texample.com  jürgen@example.com h.example\r\n\r\n203.0.113.1 example.com - -".utf8)
+        try Data(good).write(to: queries)
+        let run = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "pass\nfail\n")
+
+        let bad = Array("192.0.2.5 example.com user@example.com h.example\n192.0.2.5 example.com u".utf8) + [0xFF, 0xFE]
+            + Array("@example.com h.example\n".utf8)
+        try Data(bad).write(to: queries)
+        let refused = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path])
+        #expect(refused.status == 65)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("line 2: not UTF-8"), "\(refused.stderr)")
+    }
+
     @Test func missingBatchFileIsAnIOError() throws {
         let (zone, _) = try Self.files()
         defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }

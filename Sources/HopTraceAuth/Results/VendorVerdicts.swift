@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HopTraceCore
 
 /// Vendor headers that record a verdict without RFC 8601 syntax, read into `RecordedVerdict`s.
@@ -88,7 +92,7 @@ public enum VendorVerdicts {
                                   make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) -> RecordedVerdict)
         -> RecordedVerdict {
         var score: Double? = nil
-        if let r = v.range(of: "(Score:", options: .caseInsensitive) {
+        if let r = ASCIIFold.firstRange(of: "(Score:", in: v) {
             let tail = v[r.upperBound...].prefix(while: { $0 != ")" })
             score = Double(String(tail).trimmedWS)
         }
@@ -118,10 +122,10 @@ public enum VendorVerdicts {
         var tests: [String] = []
         // Unfold and split at white space; tests= may be folded over several lines.
         let flat = String(v.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) })
-        if let r = flat.range(of: "score=") {
+        if let r = flat.firstRange(of: "score=") {
             score = Double(flat[r.upperBound...].prefix(while: { $0 == "-" || $0 == "." || $0.isNumber }))
         }
-        if let r = flat.range(of: "tests=") {
+        if let r = flat.firstRange(of: "tests=") {
             var rest = flat[r.upperBound...]
             var list: Substring
             if rest.hasPrefix("[") {
@@ -131,7 +135,7 @@ public enum VendorVerdicts {
                 // The list ends at the next key=value (autolearn=, version=) or the end.
                 var end = rest.endIndex
                 for key in [" autolearn=", " version=", " shortcircuit=", " autolearn_force="] {
-                    if let k = rest.range(of: key), k.lowerBound < end { end = k.lowerBound }
+                    if let k = rest.firstRange(of: key), k.lowerBound < end { end = k.lowerBound }
                 }
                 list = rest[..<end]
             }

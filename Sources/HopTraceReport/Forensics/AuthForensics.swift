@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HopTraceAuth
 import HopTraceCore
 import HopTraceDNS
@@ -137,7 +141,7 @@ struct Engine {
 
     /// `smtp.mailfrom=VALUE` as written in a resinfo.
     static func mailfromProperty(_ raw: String) -> String? {
-        guard let r = raw.range(of: "smtp.mailfrom=", options: .caseInsensitive) else { return nil }
+        guard let r = ASCIIFold.firstRange(of: "smtp.mailfrom=", in: raw) else { return nil }
         let value = raw[r.upperBound...].prefix { !" \t\r\n;()".contains($0) }
         return value.isEmpty ? nil : address(String(value))
     }
@@ -671,7 +675,7 @@ struct Engine {
     static func property(_ name: String, in raw: String) -> String? {
         let lower = raw.lowercased()
         var searchFrom = lower.startIndex
-        while let r = lower.range(of: name.lowercased() + "=", range: searchFrom..<lower.endIndex) {
+        while let r = lower[searchFrom...].firstRange(of: name.lowercased() + "=") {
             let before = r.lowerBound == lower.startIndex ? " " : lower[lower.index(before: r.lowerBound)]
             if before == " " || before == "\t" || before == ";" || before == "\n" {
                 let value = raw[r.upperBound...].prefix { !" \t\r\n;()".contains($0) }
@@ -713,7 +717,7 @@ enum SRS {
         var rest: Substring
         if upper.hasPrefix("SRS0=") || upper.hasPrefix("SRS0-") || upper.hasPrefix("SRS0+") {
             rest = local.dropFirst(5)
-        } else if upper.hasPrefix("SRS1="), let r = local.range(of: "==") {
+        } else if upper.hasPrefix("SRS1="), let r = local.firstRange(of: "==") {
             rest = local[r.upperBound...]
         } else {
             return nil

@@ -1,0 +1,275 @@
+import Foundation
+@testable import hoptrace
+import HopTraceTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The POSIX I/O behind `InputReader`, `StandardOutput` and `StandardError` (the executable has
+/// no `FileHandle`): every byte written however little each `write(2)` takes, EINTR retried,
+/// failures with the system's reason and the commands' exit codes. Short transfers and EINTR
+/// come from stand-ins for `read(2)`/`write(2)`; real descriptors check the same code on files
+/// and pipes.
+@Suite struct SystemIOTests {
+    /// A `write(2)` stand-in: takes at most `step` bytes per call and fails with EINTR on the
+    /// calls listed, collecting what it took.
+    final class ShortWriter: @unchecked Sendable {
+        var taken: [UInt8] = []
+        var calls = 0
+        var interruptions = 0
+        let step: Int
+        let interrupted: Set<Int>
+
+        init(step: Int, interrupted: Set<Int> = []) {
+            self.step = step
+            self.interrupted = interrupted
+        }
+
+        func write(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+            calls += 1
+            if interrupted.contains(calls) {
+                interruptions += 1
+                errno = EINTR
+                return -1
+            }
+            let n = min(step, count)
+            taken += UnsafeRawBufferPointer(start: buffer, count: n)
+            return n
+        }
+    }
+
+    /// A `read(2)` stand-in handing out `data` at most `step` bytes at a time, failing with
+    /// EINTR on the calls listed and with `failure` once `data` is used up (nil: end of file).
+    final class ShortReader: @unchecked Sendable {
+        let data: [UInt8]
+        var offset = 0
+        var calls = 0
+        let step: Int
+        let interrupted: Set<Int>
+        let failure: Int32?
+
+        init(_ data: [UInt8], step: Int, interrupted: Set<Int> = [], failure: Int32? = nil) {
+            self.data = data
+            self.step = step
+            self.interrupted = interrupted
+            self.failure = failure
+        }
+
+        func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+            calls += 1
+            if interrupted.contains(calls) {
+                errno = EINTR
+                return -1
+            }
+            if offset == data.count, let failure {
+                errno = failure
+                return -1
+            }
+            let n = min(step, count, data.count - offset)
+            data[offset..<offset + n].withUnsafeBytes { buffer!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            offset += n
+            return n
+        }
+    }
+
+    static let text = Array("Received: from a.example.net by mx.example.org; Mon, 3 Feb 2025 10:00:05 +0000\r\n".utf8)
+
+    @Test(arguments: [1, 3, 7, 1000])
+    func shortWritesAreContinuedUntilEveryByteIsWritten(step: Int) throws {
+        let writer = ShortWriter(step: step, interrupted: [2, 3, 5])
+        try Self.text.withUnsafeBytes { try FileDescriptor.writeAll($0, to: 1, using: writer.write) }
+        #expect(writer.taken == Self.text)
+        #expect(writer.calls - writer.interruptions == (Self.text.count + step - 1) / step)
+        #expect(writer.interruptions == (step < Self.text.count / 4 ? 3 : 0))
+    }
+
+    @Test func aFailingWriteThrowsTheSystemsReason() {
+        let full: FileDescriptor.WriteCall = { _, _, _ in errno = ENOSPC; return -1 }
+        do {
+            try Self.text.withUnsafeBytes { try FileDescriptor.writeAll($0, to: 1, using: full) }
+            Issue.record("no error")
+        } catch let error as SystemError {
+            #expect(error.code == ENOSPC)
+            #expect(error.description == "No space left on device")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func nothingToWriteCallsNothing() throws {
+        let writer = ShortWriter(step: 1)
+        try [UInt8]().withUnsafeBytes { try FileDescriptor.writeAll($0, to: 1, using: writer.write) }
+        #expect(writer.calls == 0)
+    }
+
+    @Test(arguments: [1, 5, 1 << 20])
+    func shortAndInterruptedReadsGiveTheWholeInput(step: Int) throws {
+        let reader = ShortReader(Self.text, step: step, interrupted: [1, 4])
+        let bytes = try InputReader.readBounded(0, name: "test", using: reader.read)
+        #expect(bytes == Self.text)
+    }
+
+    @Test func aFailingReadIsAnIOErrorWithTheReason() {
+        let reader = ShortReader(Self.text, step: 10, failure: EIO)
+        do {
+            _ = try InputReader.readBounded(0, name: "in.eml", using: reader.read)
+            Issue.record("no error")
+        } catch let failure as CommandFailure {
+            #expect(failure.message == "in.eml: read failed: Input/output error")
+            #expect(failure.code.rawValue == 74)
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func inputOverTheLimitIsBadInput() {
+        let reader = ShortReader(Array(repeating: 0x41, count: 3 << 20), step: 1 << 20)
+        do {
+            _ = try InputReader.readBounded(0, name: "big", limit: 2 << 20, using: reader.read)
+            Issue.record("no error")
+        } catch let failure as CommandFailure {
+            #expect(failure.message == "big: input is larger than 2 MiB, the limit for one input file")
+            #expect(failure.code.rawValue == 65)
+        } catch {
+            Issue.record("\(error)")
+        }
+        // Exactly at the limit is accepted.
+        let atLimit = ShortReader(Array(repeating: 0x41, count: 2 << 20), step: 1 << 20)
+        #expect((try? InputReader.readBounded(0, name: "big", limit: 2 << 20, using: atLimit.read))?.count == 2 << 20)
+    }
+
+    @Test func readsAWholeFileAndAnEmptyOne() throws {
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) } // more than one 1 MiB chunk
+        let file = try TestSupport.temporaryFile("big.eml", big)
+        #expect(try InputReader.readFile(file.path) == big)
+        let empty = try TestSupport.temporaryFile("empty.eml", [])
+        #expect(try InputReader.readFile(empty.path) == [])
+        #expect(try InputReader.readMessageFile(file.path).get() == big)
+    }
+
+    @Test func aFileThatCannotBeOpenedSaysSo() throws {
+        let path = "/nonexistent/hoptrace/x.eml"
+        #expect(FileDescriptor.openForReading(path) == nil)
+        do {
+            _ = try InputReader.readFile(path)
+            Issue.record("no error")
+        } catch let failure as CommandFailure {
+            #expect(failure.message == "\(path): cannot be opened for reading")
+            #expect(failure.code.rawValue == 74)
+        }
+        // A Maildir's message: the reason alone (the path is the line's label).
+        guard case let .failure(error) = InputReader.readMessageFile(path) else {
+            Issue.record("no error")
+            return
+        }
+        #expect(error.description == "cannot be opened for reading")
+    }
+
+    @Test func aFolderOpensButCannotBeRead() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        do {
+            _ = try InputReader.readFile(folder.path)
+            Issue.record("no error")
+        } catch let failure as CommandFailure {
+            #expect(failure.message == "\(folder.path): read failed: Is a directory")
+            #expect(failure.code.rawValue == 74)
+        }
+    }
+
+    @Test func aPipeIsReadToItsEndAndWrittenWhole() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let data = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) } // more than a pipe holds
+        let (reading, writing) = (fds[0], fds[1])
+        let writer = Thread {
+            data.withUnsafeBytes { try? FileDescriptor.writeAll($0, to: writing) }
+            close(writing)
+        }
+        writer.start()
+        let bytes = try InputReader.readBounded(reading, name: "pipe")
+        close(reading)
+        #expect(bytes == data)
+    }
+
+    #if canImport(Glibc)
+    /// A real EINTR: a signal whose handler is installed without SA_RESTART interrupts a
+    /// `read(2)` blocked on an empty pipe; the read is made again and gets the bytes written
+    /// after. The signal is sent until the reading thread reports an interrupted read.
+    @Test func aSignalDuringABlockedReadIsRetried() throws {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        action.sa_flags = 0
+        sigemptyset(&action.sa_mask)
+        var previous = sigaction()
+        #expect(sigaction(SIGUSR2, &action, &previous) == 0)
+        defer { sigaction(SIGUSR2, &previous, nil) }
+
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        let state = ReaderState()
+        let reading = fds[0]
+        let reader = Thread {
+            // A thread inherits its creator's blocked signals, and the test runs on a worker
+            // thread of the concurrency runtime, which blocks them.
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGUSR2)
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+            state.set { $0.thread = pthread_self() }
+            let counting: FileDescriptor.ReadCall = { fd, buffer, count in
+                let n = Glibc.read(fd, buffer, count)
+                if n < 0 && errno == EINTR { state.set { $0.interruptions += 1 } }
+                return n
+            }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 1)
+            defer { buffer.deallocate() }
+            let n = try? FileDescriptor.readSome(reading, into: buffer, using: counting)
+            state.set { $0.result = n.map { Array(buffer[..<$0]) } ?? []; $0.done = true }
+        }
+        reader.start()
+        let deadline = Date().addingTimeInterval(10)
+        while state.get({ $0.interruptions }) == 0 && Date() < deadline {
+            if let thread = state.get({ $0.thread }) { pthread_kill(thread, SIGUSR2) }
+            usleep(5_000)
+        }
+        #expect(state.get({ $0.interruptions }) > 0, "the read was never interrupted")
+        #expect(state.get({ $0.done }) == false)
+        let text = Array("after\n".utf8)
+        try text.withUnsafeBytes { try FileDescriptor.writeAll($0, to: fds[1]) }
+        while !state.get({ $0.done }) && Date() < deadline { usleep(1_000) }
+        #expect(state.get({ $0.result }) == text)
+        // The thread gone before the handler is: no signal for it can be pending then.
+        while !reader.isFinished && Date() < deadline { usleep(1_000) }
+    }
+
+    final class ReaderState: @unchecked Sendable {
+        struct Values {
+            var thread: pthread_t?
+            var interruptions = 0
+            var result: [UInt8]?
+            var done = false
+        }
+        private var values = Values()
+        private let lock = NSLock()
+        func set(_ change: (inout Values) -> Void) { lock.lock(); change(&values); lock.unlock() }
+        func get<T>(_ read: (Values) -> T) -> T { lock.lock(); defer { lock.unlock() }; return read(values) }
+    }
+    #endif
+
+    @Test func fileErrorsGiveThePOSIXReason() {
+        do {
+            try "x".write(toFile: "/nonexistent/hoptrace/x.zone", atomically: true, encoding: .utf8)
+            Issue.record("no error")
+        } catch {
+            #expect(SystemError.reason(error) == "No such file or directory")
+        }
+        #expect(SystemError.reason(POSIXError(.EISDIR)) == "Is a directory")
+        #expect(SystemError.reason(OtherError(text: "plain")) == "OtherError(text: \"plain\")")
+    }
+
+    struct OtherError: Error {
+        var text: String
+    }
+}

@@ -215,7 +215,9 @@ public struct SPFEvaluator: Sendable {
             throw error
         }
         // §4.4 record lookup, §4.5 selection
-        let record = try await selectRecord(domain: domain, depth: depth, run: run)
+        let question = DNSQuestion(name: domain, type: .txt)
+        let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
+        let record = try selectRecord(answer, domain: domain, depth: depth, run: run)
 
         // §4.6 evaluation: directives left to right, first match wins.
         for case let .directive(directive) in record.terms {
@@ -243,7 +245,9 @@ public struct SPFEvaluator: Sendable {
         // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
         if let redirect = record.redirect, !record.hasAll, case let .redirect(spec) = redirect.modifier {
             try run.countDNSTerm(depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
+            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
+                await expand(spec, domain: domain, depth: depth, run: run)
+            }
             if SPFEvaluator.malformedDomainReason(target) != nil {
                 let error = SPFError.malformedRedirectTarget(target)
                 run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw, termRange: redirect.range,
@@ -270,9 +274,9 @@ public struct SPFEvaluator: Sendable {
         return Outcome(result: .neutral, matched: nil, explanation: nil)
     }
 
-    /// RFC 7208 §4.4, §4.5: TXT only; no record → none; more than one → permerror.
-    func selectRecord(domain: String, depth: Int, run: SPFRun) async throws(SPFError) -> SPFRecord {
-        let answer = await run.resolve(resolver, DNSQuestion(name: domain, type: .txt))
+    /// RFC 7208 §4.4, §4.5, from the answer to <domain>'s TXT question: TXT only; no record →
+    /// none; more than one → permerror.
+    func selectRecord(_ answer: DNSAnswer, domain: String, depth: Int, run: SPFRun) throws(SPFError) -> SPFRecord {
         switch answer.outcome {
         case .timeout, .servfail:
             let error = SPFError.dnsFailure(answer.question, answer.outcome, reason: answer.reason)
@@ -338,18 +342,24 @@ public struct SPFEvaluator: Sendable {
             return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
 
         case let .a(spec, cidr):
-            let target = await targetName(spec, domain: domain, depth: depth, run: run)
+            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
+                await targetName(spec, domain: domain, depth: depth, run: run)
+            }
             if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
-            let answer = await run.resolve(resolver, DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa))
+            let question = DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa)
+            let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
             let addresses: [IPAddress]
             do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
             let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
             return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
 
         case let .mx(spec, cidr):
-            let target = await targetName(spec, domain: domain, depth: depth, run: run)
+            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
+                await targetName(spec, domain: domain, depth: depth, run: run)
+            }
             if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
-            let answer = await run.resolve(resolver, DNSQuestion(name: target, type: .mx))
+            let question = DNSQuestion(name: target, type: .mx)
+            let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
             var exchanges: [String] = []
             switch answer.outcome {
             case .timeout, .servfail:
@@ -370,7 +380,8 @@ public struct SPFEvaluator: Sendable {
             }
             let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
             for exchange in exchanges where SPFEvaluator.unqueryableReason(exchange) == nil {
-                let a = await run.resolve(resolver, DNSQuestion(name: exchange, type: ip.isIPv4 ? .a : .aaaa))
+                let question = DNSQuestion(name: exchange, type: ip.isIPv4 ? .a : .aaaa)
+                let a = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
                 let addresses: [IPAddress]
                 do throws(SPFError) { addresses = try run.addresses(a, countVoid: false) } catch { throw failed(error, target: target) }
                 if addresses.contains(where: { SPFEvaluator.contains($0, len, ip) }) {
@@ -404,16 +415,21 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case let .exists(spec):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
+            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
+                await expand(spec, domain: domain, depth: depth, run: run)
+            }
             if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
             // §5.7: always an A query, whatever the connection's family.
-            let answer = await run.resolve(resolver, DNSQuestion(name: target, type: .a))
+            let question = DNSQuestion(name: target, type: .a)
+            let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
             let addresses: [IPAddress]
             do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
             return done(!addresses.isEmpty, target: target)
 
         case let .include(spec):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
+            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
+                await expand(spec, domain: domain, depth: depth, run: run)
+            }
             if SPFEvaluator.malformedDomainReason(target) != nil {
                 throw failed(.includeNone(target), target: target)
             }
@@ -490,16 +506,23 @@ public struct SPFEvaluator: Sendable {
     /// Expands a domain-spec (or, with `.explanation`, explanation text) for <domain>,
     /// looking up `%{p}` first when the string uses it.
     func expand(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) async -> String {
-        if mode == .domain, let literal = SPFMacroExpansion.literalDomain(ms) { return literal }
-        var usesP = false, usesT = false
-        for case let .macro(m) in ms.tokens {
-            if m.letter == .p { usesP = true } else if m.letter == .t { usesT = true }
-        }
+        if let now = expandNow(ms, domain: domain, run: run, mode: mode) { return now }
+        let usesT = ms.tokens.contains { if case let .macro(m) = $0 { return m.letter == .t } else { return false } }
         var values = run.values(domain: domain, timestamp: usesT)
-        if usesP {
-            values.validatedName = await validatedName(domain: domain, depth: depth, run: run)
-        }
+        values.validatedName = await validatedName(domain: domain, depth: depth, run: run)
         return SPFMacroExpansion.expand(ms, values: values, mode: mode)
+    }
+
+    /// The expansion when it needs no look-up (no `%{p}`; a nil domain-spec is <domain>),
+    /// without an asynchronous call; nil when `%{p}` must be looked up first (`expand`).
+    func expandNow(_ ms: SPFMacroString?, domain: String, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) -> String? {
+        guard let ms else { return domain }
+        if mode == .domain, let literal = SPFMacroExpansion.literalDomain(ms) { return literal }
+        var usesT = false
+        for case let .macro(m) in ms.tokens {
+            if m.letter == .p { return nil } else if m.letter == .t { usesT = true }
+        }
+        return SPFMacroExpansion.expand(ms, values: run.values(domain: domain, timestamp: usesT), mode: mode)
     }
 
     /// `%{p}` (RFC 7208 §7.3): a validated reverse name of <ip>, preferring <domain> itself,
@@ -631,19 +654,32 @@ final class SPFRun {
     }
 
     func resolve(_ resolver: any DNSResolver, _ question: DNSQuestion) async -> DNSAnswer {
-        if expired {
-            let answer = DNSAnswer(question: question, outcome: .timeout,
-                                   reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
-            if keepsTrace { pending.append(answer) }
-            return answer
-        }
+        if let answer = answerAtHand(resolver, question) { return answer }
+        return await awaitAnswer(resolver, question)
+    }
+
+    /// `resolve` without suspending, when it can be: the answer the resolver has at hand (an
+    /// in-memory snapshot), or the timeout once the bound has passed; nil when the answer must
+    /// be awaited (`awaitAnswer`). The hot call sites use the pair, so that an answer at hand
+    /// costs no asynchronous call.
+    func answerAtHand(_ resolver: any DNSResolver, _ question: DNSQuestion) -> DNSAnswer? {
         let answer: DNSAnswer
-        if let atHand = resolver.answerAtHand(question) {
+        if expired {
+            answer = DNSAnswer(question: question, outcome: .timeout,
+                               reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
+        } else if let atHand = resolver.answerAtHand(question) {
             answer = atHand
         } else {
-            answer = await resolver.resolve(question)
-            if let deadline, ContinuousClock.now >= deadline { expired = true }
+            return nil
         }
+        if keepsTrace { pending.append(answer) }
+        return answer
+    }
+
+    /// The answer of a question `answerAtHand` could not answer.
+    func awaitAnswer(_ resolver: any DNSResolver, _ question: DNSQuestion) async -> DNSAnswer {
+        let answer = await resolver.resolve(question)
+        if let deadline, ContinuousClock.now >= deadline { expired = true }
         if keepsTrace { pending.append(answer) }
         return answer
     }

@@ -14,13 +14,28 @@ public struct SnapshotResolver: DNSResolver {
     public static let maxCNAMEChain = 10
 
     public let zone: ZoneFile
+    /// The records of each type at the names that hold more than one type (a TXT beside an A,
+    /// say), split once here so that no answer has to filter a name's list into a new array.
+    private let byType: [TypedName: [DNSRecord]]
+
+    private struct TypedName: Hashable {
+        let name: String
+        let type: DNSRecordType
+    }
 
     public init(zone: ZoneFile) {
         self.zone = zone
+        var byType: [TypedName: [DNSRecord]] = [:]
+        for (name, records) in zone.names where records.count > 1 {
+            let first = records[0].type
+            guard records.contains(where: { $0.type != first }) else { continue }
+            for record in records { byType[TypedName(name: name, type: record.type), default: []].append(record) }
+        }
+        self.byType = byType
     }
 
     public init(contentsOf path: String, limits: ZoneFile.Limits = .default) throws(ZoneFileError) {
-        zone = try ZoneFile(contentsOf: path, limits: limits)
+        self.init(zone: try ZoneFile(contentsOf: path, limits: limits))
     }
 
     public func resolve(_ question: DNSQuestion) async -> DNSAnswer {
@@ -51,9 +66,9 @@ public struct SnapshotResolver: DNSResolver {
                 if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
                 return DNSAnswer(question: question, outcome: .nxdomain, cnames: cnames)
             }
-            // All of the name's records of the asked type (the whole list, uncopied, when
-            // it holds no other type).
-            let matching = held.allSatisfy { $0.type == question.type } ? held : held.filter { $0.type == question.type }
+            // All of the name's records of the asked type: the whole list when it holds no
+            // other type, else the list split by type at load.
+            let matching = held.allSatisfy { $0.type == question.type } ? held : byType[TypedName(name: name, type: question.type)] ?? []
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
             }

@@ -29,6 +29,9 @@ let snapshotFixture = """
     ;! servfail broken * "upstream refused"
     broken       IN TXT  "visible"
     ;! nodata ent A
+    multi        IN A    192.0.2.41
+                 IN TXT  "between"
+                 IN A    192.0.2.42
     ;! nxdomain mail MX
     $ORIGIN example.net.
     host         IN A    192.0.2.30
@@ -62,6 +65,9 @@ let snapshotFixture = """
         .init(name: "ent.example.com", type: .txt, outcome: .nxdomain),
         .init(name: "mail.example.com", type: .mx, outcome: .nxdomain),
         .init(name: "4.3.2.1.in-addr.arpa", type: .ptr, outcome: .answer([.ptr("mail.example.com")])),
+        .init(name: "multi.example.com", type: .a, outcome: .answer([.a(IPAddress("192.0.2.41")!), .a(IPAddress("192.0.2.42")!)])),
+        .init(name: "multi.example.com", type: .txt, outcome: .answer([.txt([Array("between".utf8)])])),
+        .init(name: "multi.example.com", type: .mx, outcome: .nodata),
         .init(name: "a..b", type: .a, outcome: .servfail),
         .init(name: String(repeating: "x", count: 64) + ".example.com", type: .txt, outcome: .servfail),
     ]
@@ -80,6 +86,18 @@ let snapshotFixture = """
         #expect(r.answer(DNSQuestion(name: "broken.example.com", type: .a)).reason == "upstream refused")
         #expect(r.answer(DNSQuestion(name: "slow.example.com", type: .txt)).reason?.contains("line 14") == true)
         #expect(r.answer(DNSQuestion(name: "a..b", type: .a)).reason?.contains("empty label") == true)
+    }
+
+    /// A zone built in memory can hold a name DNS cannot ask (the parser refuses them): it is
+    /// still refused when asked, though held, and the names beside it still answer.
+    @Test func heldUnaskableNameIsStillRefused() {
+        var zone = ZoneFile()
+        zone.add(.a(IPAddress("192.0.2.1")!), at: "bad..example")
+        zone.add(.a(IPAddress("192.0.2.2")!), at: "good.example")
+        #expect(zone.unaskableNameCount == 1)
+        let resolver = SnapshotResolver(zone: zone)
+        #expect(resolver.answer(DNSQuestion(name: "bad..example", type: .a)).outcome == .servfail)
+        #expect(resolver.answer(DNSQuestion(name: "good.example", type: .a)).outcome == .answer([.a(IPAddress("192.0.2.2")!)]))
     }
 
     @Test func longCNAMEChainStops() throws {

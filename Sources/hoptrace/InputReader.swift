@@ -119,23 +119,11 @@ enum FileDescriptor {
     typealias WriteCall = (Int32, UnsafeRawPointer?, Int) -> Int
 
     static func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.read(fd, buffer, count)
-        #elseif canImport(Musl)
-        Musl.read(fd, buffer, count)
-        #elseif canImport(Darwin)
-        Darwin.read(fd, buffer, count)
-        #endif
+        read(fd, buffer, count)
     }
 
     static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(fd, buffer, count)
-        #elseif canImport(Musl)
-        Musl.write(fd, buffer, count)
-        #elseif canImport(Darwin)
-        Darwin.write(fd, buffer, count)
-        #endif
+        write(fd, buffer, count)
     }
 
     /// `path` opened read-only (not inherited by child processes), again when a signal

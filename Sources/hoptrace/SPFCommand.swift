@@ -256,7 +256,6 @@ struct SPF: AsyncParsableCommand {
                     fieldCount += 1
                     lastFieldEnd = i
                 }
-                defer { lineStart = lineEnd + 1 }
                 if fieldCount > 0 && buffer[fields.0.lowerBound] != UInt8(ascii: "#") {
                     func text(_ range: Range<Int>) throws -> String {
                         let field = UnsafeBufferPointer(rebasing: buffer[range])
@@ -288,6 +287,7 @@ struct SPF: AsyncParsableCommand {
                     }
                 }
                 if lineEnd == count { break }
+                lineStart = lineEnd + 1
             }
         }
         return sections

@@ -2,8 +2,9 @@ import Foundation
 @testable import hoptrace
 import Testing
 
-/// The executable's own replacements for full-Foundation formatters, checked against those
-/// formatters (available here: the tests link full Foundation, the executable does not).
+/// The executable's own replacements for full-Foundation formatters: the `--stats` seconds
+/// against written values, the DNS source's day against `ISO8601DateFormatter` (available
+/// here: the tests link full Foundation, the executable does not).
 @Suite struct FormattingTests {
     /// `--stats` seconds: four decimals of the duration, rounded half up.
     @Test(arguments: [

@@ -159,6 +159,33 @@ import Testing
         #expect(refused.stderr.contains("line 2: not UTF-8"), "\(refused.stderr)")
     }
 
+    /// Attacker-written batch files through standard input: binary bytes (NUL, controls, bytes
+    /// that are not UTF-8), one 2 MB line, a line of 200,000 fields, a directive made of
+    /// control characters. Each is refused (65) with one error line and no control character
+    /// printed, before any output.
+    @Test(arguments: [
+        ("binary", { () -> [UInt8] in
+            var state: UInt64 = 0x2545_F491_4F6C_DD1D
+            return (0..<100_000).map { _ in
+                state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                return UInt8(truncatingIfNeeded: state)
+            }
+        }()),
+        ("long line", Array(repeating: UInt8(ascii: "a"), count: 2 << 20) + [0x0A]),
+        ("many fields", Array(String(repeating: "x ", count: 200_000).utf8) + [0x0A]),
+        ("control directive", Array("@\u{1B}[31m\u{07}\u{00}evil 1.2.3.4\n".utf8)),
+    ] as [(String, [UInt8])])
+    func hostileBatchIsRefusedCleanly(_ label: String, _ bytes: [UInt8]) throws {
+        let (zone, _) = try Self.files()
+        defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }
+        let run = try TestSupport.run(["spf", "--batch", "-", "--dns-snapshot", zone.path], stdin: Data(bytes))
+        #expect(run.status == 65, "\(label): \(run.status) \(run.stderr.prefix(300))")
+        #expect(run.stdout.isEmpty, "\(label)")
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(label)")
+        #expect(!run.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }, "\(label)")
+        #expect(run.stderr.utf8.count < 2_000, "\(label): the error line stays short")
+    }
+
     @Test func missingBatchFileIsAnIOError() throws {
         let (zone, _) = try Self.files()
         defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }

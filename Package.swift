@@ -55,9 +55,16 @@ let package = Package(
         .target(name: "HopTraceGeo", dependencies: ["HopTraceCore", "CMaxMindDB"]),
         .target(name: "HopTraceTopology", dependencies: ["HopTraceCore", "HopTraceReceived", "HopTraceNetwork"]),
         .target(name: "HopTraceGraphviz", dependencies: ["HopTraceCore", "HopTraceTopology", "CGraphviz"]),
+        // Authentication forensics: stages that take typed values and return typed values
+        // (verdicts and software tied to hops, SPF replay, forwarding breaks, DKIM/ARC, DMARC).
+        .target(name: "HopTraceForensics", dependencies: [
+            "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
+            "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceTopology",
+        ]),
         .target(name: "HopTraceReport", dependencies: [
             "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
             "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology",
+            "HopTraceForensics",
         ]),
         .executableTarget(name: "hoptrace", dependencies: [
             "HopTraceReport", "HopTraceDNS", "HopTraceAuth", "HopTraceGeo", "HopTraceGraphviz", "HopTraceTopology",
@@ -81,6 +88,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "HopTraceForensicsTests", dependencies: [
+            "HopTraceForensics", "HopTraceReport", "HopTraceDNS", "HopTraceTopology", "HopTraceMessage",
         ]),
         .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS"], exclude: ["Golden"]),
         // Calls the C libraries directly, so it links them (the executable does not).

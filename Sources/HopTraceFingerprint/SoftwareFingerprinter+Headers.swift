@@ -8,7 +8,7 @@ extension SoftwareFingerprinter {
     /// `index` is each field's position in its header block (top = 0). A run of adjacent fields naming
     /// the same product (the Raynet case's `X-hMailServer-Spam`, `-Reason-1`, `-Reason-Score`) becomes one
     /// identification whose evidence is the first field and whose note counts the rest. Which hop added a
-    /// field is decided by the caller, usually with `attributeToHop(headerIndex:receivedIndexes:)`.
+    /// field is decided by the caller (HopTraceForensics' `HopAttribution`).
     public static func identify(headers: [(name: String, value: String, index: Int)]) -> [SoftwareIdentification] {
         var out: [SoftwareIdentification] = []
         var runCount: [Int] = []  // fields merged into out[i]
@@ -37,21 +37,6 @@ extension SoftwareFingerprinter {
             out[i].note = out[i].note.map { "\($0); \(more)" } ?? more
         }
         return out
-    }
-
-    /// The Received header a field belongs to by position: the first Received *below* it, because a
-    /// receiving server adds its own fields above its own Received (they are prepended together).
-    /// Returns the position in `receivedIndexes` (which Received), or nil when no Received is below.
-    ///
-    /// Caveat: not every product prepends. hMailServer adds its `X-hMailServer-*` fields below the existing
-    /// ones: the article's Raynet excerpt shows them under the Received block and after Subject, and so
-    /// does a linux-ide list message in the code index (id 28208337887). For such fields position says
-    /// nothing and this returns nil; the report should then match on the product instead.
-    public static func attributeToHop(headerIndex: Int, receivedIndexes: [Int]) -> Int? {
-        receivedIndexes.enumerated()
-            .filter { $0.element > headerIndex }
-            .min { $0.element < $1.element }?
-            .offset
     }
 
     static func identifyHeader(name: String, value: String, index: Int) -> SoftwareIdentification? {

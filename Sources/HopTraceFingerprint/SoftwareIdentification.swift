@@ -125,3 +125,21 @@ enum CivilDate {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 }
+
+extension SoftwareIdentification {
+    /// For the diagram: the release when known (`Exchange Server 2010 SP3 Update Rollup 5`),
+    /// else product and version (`Exim 4.82`).
+    public var shortName: String {
+        if let release { return release }
+        if let version, !product.contains(version) { return product + " " + version }
+        return product
+    }
+
+    /// `Exim 4.82`, `Microsoft Exchange Server 2010 (Exchange Server 2010 SP3 Update Rollup 5)`.
+    public var displayName: String {
+        var s = product
+        if let version, !product.contains(version) { s += " " + version }
+        if let release { s += " (" + release + ")" }
+        return s
+    }
+}

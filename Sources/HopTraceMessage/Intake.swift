@@ -31,7 +31,8 @@ public enum MessageIntake {
                 pasted = true
             }
         }
-        let chains = [ChainInput(source: .message, part: "", container: "message", headers: root.headers)]
+        let chains = [ChainInput(source: .message, part: "", container: "message", headers: root.headers,
+                                 body: root.rawBody)]
             + collector.chains
         return IntakeResult(chains: chains,
                             reportKind: reportKind(root, reportType: collector.reportType, pasted: pasted),
@@ -82,7 +83,8 @@ struct EmbeddedCollector {
             if message.headers.fields.isEmpty {
                 unreadable(message, "has no readable header", type: part.contentType.mediaType)
             } else {
-                add(ChainInput(source: .embedded, part: message.path, container: container, headers: message.headers))
+                add(ChainInput(source: .embedded, part: message.path, container: container, headers: message.headers,
+                               body: message.rawBody))
             }
             walk(message, insideEmbedded: true)
             return

@@ -56,12 +56,18 @@ public struct ChainInput: Sendable, Hashable {
     /// another type, as Exchange sends), "pasted-in-body".
     public var container: String
     public var headers: HeaderBlock
+    /// The bytes after the header block when the chain's message came whole (the outer message,
+    /// message/rfc822, message/global, an attached .eml), for DKIM and ARC body hashes; nil for
+    /// header-only forms (text/rfc822-headers, pasted headers).
+    public var body: ArraySlice<UInt8>?
 
-    public init(source: ChainSource, part: String, container: String, headers: HeaderBlock) {
+    public init(source: ChainSource, part: String, container: String, headers: HeaderBlock,
+                body: ArraySlice<UInt8>? = nil) {
         self.source = source
         self.part = part
         self.container = container
         self.headers = headers
+        self.body = body
     }
 }
 

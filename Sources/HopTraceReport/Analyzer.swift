@@ -2,6 +2,7 @@ import HopTraceAuth
 import HopTraceCore
 import HopTraceDNS
 import HopTraceFingerprint
+import HopTraceForensics
 import HopTraceGeo
 import HopTraceMessage
 import HopTraceNetwork
@@ -22,14 +23,17 @@ public struct AnalysisOptions: Sendable {
     public var dnsSource: String
     /// The analysis's own time (UTC seconds): today, or fixed for reproducible output.
     public var now: Int64
+    /// Registrable domains, for organisations and DMARC alignment.
+    public var publicSuffixList: PublicSuffixList
 
     public init(geo: GeoLookup = .none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
-                dnsSource: String = "none (offline)", now: Int64 = 0) {
+                dnsSource: String = "none (offline)", now: Int64 = 0, publicSuffixList: PublicSuffixList = .standard) {
         self.geo = geo
         self.geoNotes = geoNotes
         self.resolver = resolver
         self.dnsSource = dnsSource
         self.now = now
+        self.publicSuffixList = publicSuffixList
     }
 }
 
@@ -41,13 +45,7 @@ public enum Analyzer {
         let intake = try MessageIntake.read(bytes)
         var chains: [ChainReport] = []
         for input in intake.chains {
-            // DKIM needs the body: the outer message's, or an embedded original's when it came
-            // whole (message/rfc822, message/global, an attached .eml); header-only forms
-            // (text/rfc822-headers, pasted headers) have none.
-            let body = input.source == .message
-                ? DKIMMessage.split(bytes)?.body
-                : embeddedBody(intake.mime, path: input.part)
-            chains.append(await analyzeChain(input, body: body, options: options))
+            chains.append(await analyzeChain(input, options: options))
         }
         return Report(reportKind: intake.reportKind, chains: chains, findings: intake.findings, notes: options.geoNotes)
     }
@@ -73,20 +71,6 @@ public enum Analyzer {
             }
             try each(.init(label: String(i + 1), result: result))
         }
-    }
-
-    /// The body of the embedded message at MIME part `path`, decoded from its transfer encoding
-    /// when the container was encoded. Iterative, bounded by the parts the intake read.
-    static func embeddedBody(_ root: MIMEPart?, path: String) -> [UInt8]? {
-        guard let root, !path.isEmpty else { return nil }
-        var stack = [root]
-        while let part = stack.popLast() {
-            if part.isMessage && part.path == path && part.depth > 0 {
-                return Array(part.rawBody)
-            }
-            stack.append(contentsOf: part.children)
-        }
-        return nil
     }
 
     /// The light pipeline for `map`: each chain's topology and hop times, no software,
@@ -125,9 +109,10 @@ public enum Analyzer {
 
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]
 
-    static func analyzeChain(_ input: ChainInput, body: [UInt8]?, options: AnalysisOptions) async -> ChainReport {
+    static func analyzeChain(_ input: ChainInput, options: AnalysisOptions) async -> ChainReport {
         let chain = hopChain(input)
-        let (software, otherSoftware) = attributeSoftware(input.headers, hops: chain.hops)
+        let psl = options.publicSuffixList
+        let (software, otherSoftware) = HopAttribution(hops: chain.hops, publicSuffixList: psl).software(headers: input.headers)
         var findings = chain.findings
         let hops = chain.hops.enumerated().map { i, hop -> HopReport in
             let fromScope = hop.received.from?.ip.map(AddressClassifier.scope(of:))
@@ -140,95 +125,30 @@ public enum Analyzer {
             guard let t = hop.received.timestamp?.utcSeconds else { continue }
             findings += SoftwareFingerprinter.supportFindings(for: hop.software, hopIndex: hop.index, at: t)
         }
-        var topology = Topology.build(hops: chain.hops, organisationHint: { ip in
+        // The diagram shows each host's software: most evidence is about a hop's receiver; some
+        // (a sender's reverse name) about its client.
+        let names = hops.map { HopSoftwareNames(hop: $0.index, software: $0.software) }
+        let topology = Topology.build(hops: chain.hops, organisationHint: { ip in
             guard let record = options.geo.lookup(ip, scope: AddressClassifier.scope(of: ip)), let asn = record.asn else { return nil }
             return (asn: asn, org: record.org ?? "AS\(asn)")
-        })
-        // The diagram shows each host's software: a hop's software ran on its receiver.
-        for hop in hops {
-            guard let edge = topology.edges.first(where: { $0.hop == hop.index }) else { continue }
-            for id in hop.software {
-                // Most evidence is about the receiver; some (a sender's reverse name) about the client.
-                let hostID = id.side == .from ? edge.from : edge.to
-                guard let k = topology.hosts.firstIndex(where: { $0.id == hostID }),
-                      !topology.hosts[k].software.contains(id.shortName) else { continue }
-                topology.hosts[k].software.append(id.shortName)
-            }
-        }
+        }, publicSuffixList: psl, software: names)
         findings += topology.findings
         let times = chain.hops.compactMap { $0.received.timestamp?.utcSeconds }
         let authentication = await AuthForensics.analyze(ForensicsInput(
-            chain: input, hops: chain.hops, topology: topology, body: body, resolver: options.resolver,
-            dnsSource: options.dnsSource, messageTime: times.max(), now: options.now))
-        findings += authentication.findings
-        // The diagram marks where authentication broke; drawing code stays as it is.
-        topology.annotations += authentication.annotations
+            chain: input, hops: chain.hops, topology: topology, software: software, resolver: options.resolver,
+            dnsSource: options.dnsSource, publicSuffixList: psl, messageTime: times.max(), now: options.now))
+        findings += authentication.findings.map(FindingsText.finding)
         let summary: [(name: String, value: String)] = summaryHeaders.compactMap { name in
             input.headers.first(name).map { (name: name, value: EncodedWords.decode($0.value)) }
         }
         return ChainReport(source: input.source, part: input.part, container: input.container,
                            summary: summary, hops: hops, findings: findings, topology: topology,
+                           annotations: authentication.marks.map(FindingsText.annotation),
                            otherSoftware: otherSoftware, authentication: authentication)
     }
 
     static func geo(_ ip: IPAddress?, _ scope: AddressScope?, _ lookup: GeoLookup) -> GeoRecord? {
         guard let ip, let scope, lookup.isEnabled else { return nil }
         return lookup.lookup(ip, scope: scope)
-    }
-
-    /// Ties software to hops: what a Received line names belongs to its receiver; software named
-    /// by other headers belongs to the receiver that added them, which is the first Received
-    /// below them (receivers prepend their fields with their Received). Fields below every
-    /// Received (hMailServer appends its `X-hMailServer-*` at the end) are tied by elimination:
-    /// to the one receiver whose software nothing else names. Returns software per hop (in hop
-    /// order) and what could not be tied to a hop (the author's mail client, or ambiguous).
-    static func attributeSoftware(_ headers: HeaderBlock, hops: [Hop]) -> ([[SoftwareIdentification]], [SoftwareIdentification]) {
-        var perHop = hops.map { SoftwareFingerprinter.identify($0.received, headerIndex: $0.location?.headerIndex) }
-        var other: [SoftwareIdentification] = []
-        let fields = headers.fields.filter { !$0.is("Received") }.map { (name: $0.name, value: $0.value, index: $0.location.headerIndex) }
-        let receivedIndexes = hops.map { $0.location?.headerIndex ?? -1 }
-        var unplaced: [SoftwareIdentification] = []
-        for id in SoftwareFingerprinter.identify(headers: fields) {
-            guard id.side != .client, let at = id.evidence.headerIndex else { other.append(id); continue }
-            // hMailServer appends its `X-hMailServer-*` fields at the end of the header (its
-            // source, and the article's Raynet excerpt): their position says nothing.
-            let appends = id.product == "hMailServer"
-            if !appends, let i = SoftwareFingerprinter.attributeToHop(headerIndex: at, receivedIndexes: receivedIndexes) {
-                if !perHop[i].contains(where: { $0.product == id.product }) { perHop[i].append(id) }
-            } else {
-                unplaced.append(id)
-            }
-        }
-        for var id in unplaced {
-            if perHop.contains(where: { $0.contains { $0.product == id.product } }) { continue }
-            let candidates = hops.indices.filter { hops[$0].received.by?.name != nil && perHop[$0].isEmpty }
-            if candidates.count == 1 {
-                let i = candidates[0]
-                let note = "tied to hop \(hops[i].index) by elimination: its headers' position says nothing, and hop \(hops[i].index)'s receiver is the only one whose software nothing else names"
-                id.note = id.note.map { $0 + "; " + note } ?? note
-                perHop[i].append(id)
-            } else {
-                other.append(id)
-            }
-        }
-        return (perHop, other)
-    }
-}
-
-extension SoftwareIdentification {
-    /// For the diagram: the release when known (`Exchange Server 2010 SP3 Update Rollup 5`),
-    /// else product and version (`Exim 4.82`).
-    public var shortName: String {
-        if let release { return release }
-        if let version, !product.contains(version) { return product + " " + version }
-        return product
-    }
-
-    /// `Exim 4.82`, `Microsoft Exchange Server 2010 (Exchange Server 2010 SP3 Update Rollup 5)`.
-    public var displayName: String {
-        var s = product
-        if let version, !product.contains(version) { s += " " + version }
-        if let release { s += " (" + release + ")" }
-        return s
     }
 }

@@ -1,6 +1,7 @@
 import HopTraceAuth
 import HopTraceCore
 import HopTraceFingerprint
+import HopTraceForensics
 import HopTraceGeo
 import HopTraceMessage
 import HopTraceReceived
@@ -121,7 +122,7 @@ public enum JSONRenderer {
         w.field("delay_seconds", h.hop.delaySeconds)
         if analysed {
             w.field("software", value: .array(h.software.map(software)))
-            w.field("spf", value: auth?.spf.map(AuthForensics.hopSPFJSON) ?? .null)
+            w.field("spf", value: auth?.spf.map(hopSPF) ?? .null)
         }
         w.field("raw", r.raw)
         w.field("header_index", h.hop.location?.headerIndex)
@@ -144,7 +145,7 @@ public enum JSONRenderer {
         w.field("unparsed", strings: r.unparsed)
         if analysed {
             w.field("verdicts", value: .array((auth?.verdicts ?? []).map(verdict)))
-            w.field("attribution_notes", strings: auth?.attributionNotes ?? [])
+            w.field("attribution_notes", strings: (auth?.attributionNotes ?? []).map(FindingsText.text))
         }
     }
 
@@ -179,7 +180,7 @@ public enum JSONRenderer {
     static func verdict(_ v: RecordedVerdict) -> JSONValue {
         .object([
             ("method", .string(v.methodName)),
-            ("result", .string(v.result)),
+            ("result", .string(v.word)),
             ("inferred", .bool(v.inferred)),
             ("domain", .string(v.domain)),
             ("client_ip", .string(v.clientIP?.description)),
@@ -188,6 +189,28 @@ public enum JSONRenderer {
             ("header", .string(v.header)),
             ("header_index", .int(v.headerIndex)),
         ])
+    }
+
+    /// The contract's hop `spf` object: `client_ip`, `domain`, `result` (replayed), `recorded`,
+    /// `recorded_by`, plus `sender`, `helo`, `helo_result`, `recorded_helo`, `recorded_client_ip`,
+    /// `recorded_header`, `skipped`.
+    public static func hopSPF(_ spf: HopSPF) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("client_ip", .string(spf.clientIP.description)),
+            ("domain", .string(spf.domain)),
+            ("result", .string(spf.replayed?.rawValue)),
+            ("recorded", .string(spf.recorded?.rawValue)),
+            ("recorded_by", .string(spf.recordedBy)),
+            ("sender", .string(spf.sender?.address)),
+            ("helo", .string(spf.helo)),
+            ("helo_result", .string(spf.heloReplayed?.rawValue)),
+        ]
+        if let h = spf.recordedHelo { fields.append(("recorded_helo", .string(h.rawValue))) }
+        if let ip = spf.recordedClientIP, ip != spf.clientIP { fields.append(("recorded_client_ip", .string(ip.description))) }
+        if let h = spf.recordedHeader { fields.append(("recorded_header", .string(h))) }
+        if spf.recordedInferred { fields.append(("recorded_inferred", .bool(true))) }
+        if let s = spf.skipped { fields.append(("skipped", .string(FindingsText.text(s)))) }
+        return .object(fields)
     }
 
     static func authentication(_ a: ChainAuthentication) -> JSONValue {
@@ -223,19 +246,19 @@ public enum JSONRenderer {
             ("dmarc", .array(a.dmarcChecks.map { c in
                 .object([
                     ("hop", .int(c.hop)),
-                    ("basis", .string(c.basis)),
+                    ("basis", .string(FindingsText.text(c.basis))),
                     ("result", .string(c.evaluation.result.rawValue)),
                     ("from_domain", .string(c.evaluation.fromDomain)),
                     ("policy", .string(c.evaluation.policy?.rawValue)),
                     ("spf_aligned", .bool(c.evaluation.spfAligned)),
                     ("dkim_aligned", .bool(c.evaluation.dkimAligned)),
-                    ("recorded", .string(c.recorded)),
+                    ("recorded", .string(c.recorded?.word)),
                     ("recorded_action", .string(c.recordedAction)),
                     ("explanation", .string(c.evaluation.explanation)),
                 ])
             })),
             ("unattributed_verdicts", .array(a.unattributed.map(verdict))),
-            ("notes", .array(a.notes.map { .string($0) })),
+            ("notes", .array(a.notes.map { .string(FindingsText.text($0)) })),
         ])
     }
 

@@ -1,5 +1,6 @@
 import HopTraceCore
 import HopTraceFingerprint
+import HopTraceForensics
 import HopTraceGeo
 import HopTraceMessage
 import HopTraceReceived
@@ -36,6 +37,8 @@ public struct ChainReport: Sendable, Hashable {
     public var findings: [Finding]
     /// The relay topology of this chain: hosts, organisations, boundaries.
     public var topology: Topology
+    /// Marks the diagram draws on the topology's edges (where authentication broke).
+    public var annotations: [EdgeAnnotation]
     /// Software named by headers that belongs to the message's author, not to a hop
     /// (`X-Mailer`, `User-Agent`), and server software no hop could be tied to.
     public var otherSoftware: [SoftwareIdentification]
@@ -45,7 +48,7 @@ public struct ChainReport: Sendable, Hashable {
     public static func == (a: ChainReport, b: ChainReport) -> Bool {
         a.source == b.source && a.part == b.part && a.container == b.container
             && a.summary.map(\.name) == b.summary.map(\.name) && a.summary.map(\.value) == b.summary.map(\.value)
-            && a.hops == b.hops && a.findings == b.findings && a.topology == b.topology
+            && a.hops == b.hops && a.findings == b.findings && a.topology == b.topology && a.annotations == b.annotations
             && a.otherSoftware == b.otherSoftware && a.authentication == b.authentication
     }
 

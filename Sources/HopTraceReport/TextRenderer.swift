@@ -1,6 +1,7 @@
 import HopTraceAuth
 import HopTraceCore
 import HopTraceFingerprint
+import HopTraceForensics
 import HopTraceGeo
 import HopTraceMessage
 import HopTraceReceived
@@ -157,14 +158,16 @@ public struct TextRenderer: Sendable {
     /// The Authentication section: per hop, SPF as recorded and as replayed; then DKIM, ARC,
     /// DMARC; the edge where it broke is marked.
     func render(_ a: ChainAuthentication, chain: ChainReport) -> [String] {
-        let broken = Set(a.annotations.filter { $0.severity == .error }.map(\.hop))
+        let broken = Set(a.marks.filter { $0.severity == .error }.map(\.hop))
         var rows: [String] = []
         for h in a.hops {
             guard let spf = h.spf else { continue }
             var row = "hop \(h.hop): SPF for \(spf.clientIP) (\(spf.domain ?? "?"))"
             if let r = spf.replayed { row += " replayed " + paint(r.rawValue, r == .pass ? .green : .red) }
-            if let rec = spf.recorded { row += ", recorded " + rec + (spf.recordedBy.map { " by " + $0 } ?? "") + (spf.recordedInferred ? " (inferred)" : "") }
-            if spf.replayed == nil, spf.recorded == nil, let why = spf.skippedReason { row += ": not replayed (" + why + ")" }
+            if let rec = spf.recorded {
+                row += ", recorded " + rec.rawValue + (spf.recordedBy.map { " by " + $0 } ?? "") + (spf.recordedInferred ? " (inferred)" : "")
+            }
+            if spf.replayed == nil, spf.recorded == nil, let why = spf.skipped { row += ": not replayed (" + FindingsText.text(why) + ")" }
             if broken.contains(h.hop) { row += "  " + paint("← broke here", .red) }
             rows.append(row)
         }
@@ -174,7 +177,7 @@ public struct TextRenderer: Sendable {
             rows.append(row)
         }
         for r in a.recordedDKIM {
-            rows.append("DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + r.verdict.result
+            rows.append("DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + r.verdict.word
                         + (r.verdict.domain.map { " for " + $0 } ?? "") + (r.verdict.reason.map { " (" + $0 + ")" } ?? ""))
         }
         if let arc = a.arc {
@@ -190,7 +193,7 @@ public struct TextRenderer: Sendable {
         guard !rows.isEmpty || !a.notes.isEmpty else { return [] }
         var out = ["  Authentication:"]
         out += rows.map { "    " + clean(truncate($0, 240)) }
-        out += a.notes.map { "    " + dim(clean("note: " + $0)) }
+        out += a.notes.map { "    " + dim(clean("note: " + FindingsText.text($0))) }
         return out
     }
 

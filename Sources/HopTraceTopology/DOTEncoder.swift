@@ -34,7 +34,8 @@ public enum DOTEncoder {
         ("#e0f2f1", "#00897b"), ("#fce4ec", "#d81b60"), ("#efebe9", "#6d4c41"), ("#e8eaf6", "#3949ab"),
     ]
 
-    public static func encode(_ t: Topology, options: Options = Options()) -> String {
+    /// `annotations`: marks on hops (the authentication stage's breaks), drawn on their edges.
+    public static func encode(_ t: Topology, annotations: [EdgeAnnotation] = [], options: Options = Options()) -> String {
         var out: [String] = []
         let title = options.title ?? "Relay path · \(t.edges.count) hop\(t.edges.count == 1 ? "" : "s")"
         out.append("digraph \(DOTText.quoted(options.graphName)) {")
@@ -89,7 +90,7 @@ public enum DOTEncoder {
         // Edges in travel order.
         let returns = Set(t.reentries.map(\.returnHop))
         for e in t.edges {
-            out.append("  " + edge(e, annotations: t.annotations.filter { $0.hop == e.hop }, isReturn: returns.contains(e.hop),
+            out.append("  " + edge(e, annotations: annotations.filter { $0.hop == e.hop }, isReturn: returns.contains(e.hop),
                                    isBoundary: t.boundaries.contains(e.hop)))
         }
         out.append("}")

@@ -3,9 +3,9 @@ import HopTraceCore
 /// The relay topology of one chain: the hosts the message passed, what joins their names and
 /// addresses, the organisations and network zones they sit in, and the path between them.
 ///
-/// Built by `Topology.build(hops:organisationHint:)`; drawn by `DOTEncoder`. Later stages only
-/// add data: the authentication stage appends `EdgeAnnotation`s (drawn in red on their hop's
-/// edge) and the fingerprint stage fills `Host.software`; neither needs drawing code.
+/// Built by `Topology.build(hops:organisationHint:publicSuffixList:software:)` and final from
+/// then on; drawn by `DOTEncoder`, which takes the authentication stage's `EdgeAnnotation`s
+/// beside it.
 public struct Topology: Sendable, Hashable {
     /// Every host, in order of first appearance along the path (`id` 1 is the origin).
     public var hosts: [Host]
@@ -24,19 +24,18 @@ public struct Topology: Sendable, Hashable {
     public var transitions: [ZoneTransition]
     /// `nat-interface`, `host-alias` and `path-reenters` findings.
     public var findings: [Finding]
-    /// Marks on hops, added by later stages (authentication). Empty after `build`.
-    public var annotations: [EdgeAnnotation]
 
     public init(hosts: [Host] = [], organisations: [Organisation] = [], edges: [Edge] = [],
                 boundaries: [Int] = [], aliases: [HostAlias] = [], reentries: [Reentry] = [],
-                transitions: [ZoneTransition] = [], findings: [Finding] = [],
-                annotations: [EdgeAnnotation] = []) {
+                transitions: [ZoneTransition] = [], findings: [Finding] = []) {
         self.hosts = hosts; self.organisations = organisations; self.edges = edges
         self.boundaries = boundaries; self.aliases = aliases; self.reentries = reentries
-        self.transitions = transitions; self.findings = findings; self.annotations = annotations
+        self.transitions = transitions; self.findings = findings
     }
 
     public func host(_ id: Int) -> Host? { hosts.first { $0.id == id } }
+    /// The edge of hop `index`.
+    public func edge(hop index: Int) -> Edge? { edges.first { $0.hop == index } }
     public func organisation(_ id: String?) -> Organisation? {
         guard let id else { return nil }
         return organisations.first { $0.id == id }
@@ -210,6 +209,19 @@ public struct Edge: Sendable, Hashable {
         self.hop = hop; self.from = from; self.to = to; self.protocolName = protocolName
         self.authenticated = authenticated; self.tls = tls; self.tlsVersion = tlsVersion
         self.delaySeconds = delaySeconds; self.via = via
+    }
+}
+
+/// Software names a hop's evidence shows: its receiver's, and its sending client's (a sender's
+/// reverse name can name the client's software). `Topology.build` lists them on the hosts.
+public struct HopSoftwareNames: Sendable, Hashable {
+    public var hop: Int
+    /// Short names (`Exim 4.82`, `Exchange Server 2010 SP3 Update Rollup 5`), in evidence order.
+    public var receiver: [String]
+    public var sender: [String]
+
+    public init(hop: Int, receiver: [String], sender: [String] = []) {
+        self.hop = hop; self.receiver = receiver; self.sender = sender
     }
 }
 

@@ -30,11 +30,21 @@ extension Topology {
     ///   - organisationHint: the ASN and its organisation for a public address (the ASN
     ///     database), when available.
     ///   - publicSuffixList: the list that gives registrable domains.
+    ///   - software: software names per hop, listed on the hop's receiving (or sending) host.
     public static func build(hops: [Hop],
                              organisationHint: ((IPAddress) -> (asn: Int, org: String)?)? = nil,
-                             publicSuffixList: PublicSuffixList = .standard) -> Topology {
+                             publicSuffixList: PublicSuffixList = .standard,
+                             software: [HopSoftwareNames] = []) -> Topology {
         var builder = TopologyBuilder(hops: hops, psl: publicSuffixList, hint: organisationHint)
-        return builder.run()
+        var t = builder.run()
+        for s in software {
+            guard let edge = t.edge(hop: s.hop) else { continue }
+            for (hostID, names) in [(edge.to, s.receiver), (edge.from, s.sender)] {
+                guard let k = t.hosts.firstIndex(where: { $0.id == hostID }) else { continue }
+                for name in names where !t.hosts[k].software.contains(name) { t.hosts[k].software.append(name) }
+            }
+        }
+        return t
     }
 }
 

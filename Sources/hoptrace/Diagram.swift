@@ -24,7 +24,7 @@ enum Diagram {
         guard let chain = mainChain(report) else {
             throw CommandFailure(message: "\(title): no chain of Received headers to draw", code: Exit.unreadableInput)
         }
-        let dot = DOTEncoder.encode(chain.topology, options: .init(title: title))
+        let dot = DOTEncoder.encode(chain.topology, annotations: chain.annotations, options: .init(title: title))
         do {
             try await GraphvizRenderer.render(dot: dot, toFile: path)
         } catch {

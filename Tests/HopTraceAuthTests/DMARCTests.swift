@@ -190,7 +190,7 @@ struct DMARCEvaluatorTests {
     @Test func articleReceiverFails() async {
         // What protection.outlook.com saw: SPF fail for BT's relay, DKIM broken by BT's relays.
         let e = await DMARCEvaluator(resolver: Self.m0noc, organizationalDomain: testOrgDomain)
-            .evaluate(fromDomain: "m0noc.net", spf: (result: .fail, domain: "m0noc.net"), dkim: [(result: "fail", domain: "m0noc.net")])
+            .evaluate(fromDomain: "m0noc.net", spf: (result: .fail, domain: "m0noc.net"), dkim: [(result: .fail, domain: "m0noc.net")])
         #expect(e.result == .fail)
         #expect(e.policy == .reject)
         #expect(e.policySource == .p)
@@ -278,9 +278,9 @@ struct DMARCEvaluatorTests {
     func outcomes(_ c: EvalCase) async {
         let r = Self.resolver(c.records, timeouts: c.timeouts, servfails: c.servfails)
         let spf = c.spf.map { (result: $0, domain: c.spfDomain) }
-        let dkim = c.dkim.map { s -> (result: String, domain: String) in
+        let dkim = c.dkim.map { s -> (result: DKIMResult, domain: String) in
             let parts = s.split(separator: ":", maxSplits: 1)
-            return (result: String(parts[0]), domain: String(parts[1]))
+            return (result: DKIMResult(rawValue: String(parts[0]))!, domain: String(parts[1]))
         }
         let e = await DMARCEvaluator(resolver: r, organizationalDomain: testOrgDomain).evaluate(fromDomain: c.from, spf: spf, dkim: dkim)
         #expect(e.result == c.result, "\(e.explanation)")
@@ -333,7 +333,7 @@ struct DMARCEvaluatorTests {
         let r = Self.resolver(["_dmarc.example.com": [big]])
         let evaluator = DMARCEvaluator(resolver: r, organizationalDomain: testOrgDomain)
         let e = await evaluator.evaluate(fromDomain: "example.com", spf: nil,
-                                         dkim: Array(repeating: (result: "pass", domain: "evil.example"), count: 10_000))
+                                         dkim: Array(repeating: (result: DKIMResult.pass, domain: "evil.example"), count: 10_000))
         #expect(e.result == .permerror || e.result == .fail)
         #expect(e.dkimChecks.count <= DMARCLimits.maxDKIMResults)
         let nul = await evaluator.evaluate(fromDomain: "exa\0mple.com", spf: nil, dkim: [])

@@ -20,12 +20,12 @@ struct VendorVerdictTests {
         let v = RecordedVerdicts.extract(from: Self.raynet)
         #expect(v.count == 2)
         let spam = try #require(v.first { $0.method == .spam })
-        #expect(spam.result == "spam")
+        #expect(spam.word == "spam")
         #expect(spam.methodName == "hmailserver")
         #expect(spam.score == 3)
         #expect(spam.headerIndex == 4)
         let spf = try #require(v.first { $0.method == .spf })
-        #expect(spf.result == "fail")
+        #expect(spf.word == "fail")
         #expect(spf.spfResult == .fail)
         #expect(spf.inferred)
         #expect(spf.identity == .mailfrom)
@@ -48,7 +48,7 @@ struct VendorVerdictTests {
         let v = RecordedVerdicts.extract(from: headers)
         #expect(v.map(\.method) == [.spf, .dkim, .dmarc, .dkim, .spf, .spf])
         let arSPF = v[0]
-        #expect(arSPF.result == "fail")
+        #expect(arSPF.word == "fail")
         #expect(arSPF.identity == .mailfrom)
         #expect(arSPF.domain == "m0noc.net")
         #expect(arSPF.clientIP == IPAddress("62.239.224.235"))
@@ -65,7 +65,7 @@ struct VendorVerdictTests {
         #expect(fail.helo == "RDW083A006ED62.bt.com")
         #expect(fail.headerIndex == 3)
         let pass = v[5]
-        #expect(pass.result == "pass")
+        #expect(pass.word == "pass")
         #expect(pass.receiver == "RDW083A006ED62.bt.com")
         #expect(pass.clientIP == IPAddress("82.70.154.45"))
         #expect(pass.helo == "tbhext01.m0noc.net")
@@ -92,24 +92,24 @@ struct VendorVerdictTests {
             (name: "X-Spam-Flag", value: "YES", index: 4),
         ])
         let spam = try #require(v.first { $0.method == .spam && $0.header == "X-Spam-Status" })
-        #expect(spam.result == "spam")
+        #expect(spam.word == "spam")
         #expect(spam.score == 7.1)
         let spf = v.filter { $0.method == .spf }
-        #expect(spf.map(\.result) == ["fail", "none"])
+        #expect(spf.map(\.word) == ["fail", "none"])
         #expect(spf.map(\.identity) == [.mailfrom, .helo])
-        #expect(v.contains { $0.method == .dkim && $0.result == "fail" })
-        #expect(v.contains { $0.method == .dmarc && $0.result == "fail" && $0.reason == "T_DMARC_REJECT" })
+        #expect(v.contains { $0.method == .dkim && $0.word == "fail" })
+        #expect(v.contains { $0.method == .dmarc && $0.word == "fail" && $0.reason == "T_DMARC_REJECT" })
         #expect(!v.contains { $0.method == .dkim && $0.reason == "DKIM_SIGNED" })
-        #expect(v.contains { $0.header == "X-Spam-Flag" && $0.result == "spam" })
+        #expect(v.contains { $0.header == "X-Spam-Flag" && $0.word == "spam" })
     }
 
     @Test func amavisBracketedTests() {
         let v = VendorVerdicts.read(name: "X-Spam-Status", value: "No, score=-1.2 tagged_above=-999 required=6.2 tests=[BAYES_00=-1.9, DKIM_SIGNED=0.1, DKIM_VALID=-0.1, DKIM_VALID_AU=-0.1, SPF_PASS=-0.001, SPF_HELO_PASS=-0.001, DMARC_PASS=-0.1] autolearn=ham", index: 1)
-        #expect(v.first?.result == "ham")
+        #expect(v.first?.word == "ham")
         #expect(v.first?.score == -1.2)
-        #expect(v.filter { $0.method == .spf }.map(\.result) == ["pass", "pass"])
+        #expect(v.filter { $0.method == .spf }.map(\.word) == ["pass", "pass"])
         #expect(v.filter { $0.method == .dkim }.count == 2)
-        #expect(v.contains { $0.method == .dmarc && $0.result == "pass" })
+        #expect(v.contains { $0.method == .dmarc && $0.word == "pass" })
     }
 
     struct VendorCase: Sendable, CustomTestStringConvertible {
@@ -152,7 +152,7 @@ struct VendorVerdictTests {
         let v = RecordedVerdicts.extract(from: [(name: c.header, value: c.value, index: 7)])
         let first = try #require(v.first)
         #expect(first.method == c.method)
-        #expect(first.result == c.result)
+        #expect(first.word == c.result)
         #expect(first.clientIP == c.clientIP.flatMap { IPAddress($0) })
         #expect(first.helo == c.helo)
         #expect(first.score == c.score)
@@ -185,7 +185,7 @@ struct VendorVerdictTests {
 
     @Test func forefrontOldSPFField() {
         let v = VendorVerdicts.read(name: "X-Forefront-Antispam-Report", value: "CIP:62.239.224.235;SFV:SPM;H:RDW083A006ED62.bt.com;SPF:Fail;", index: 2)
-        #expect(v.contains { $0.method == .spf && $0.result == "fail" && $0.clientIP == IPAddress("62.239.224.235") })
+        #expect(v.contains { $0.method == .spf && $0.word == "fail" && $0.clientIP == IPAddress("62.239.224.235") })
     }
 
     @Test func unrelatedHeadersIgnored() {
@@ -204,5 +204,23 @@ struct VendorVerdictTests {
         #expect(v.count <= VendorVerdicts.maxTests + 1)
         _ = VendorVerdicts.read(name: "X-hMailServer-Reason-1", value: "(Score:" + String(repeating: "9", count: 10_000), index: 0)
         _ = VendorVerdicts.read(name: "X-Spam-Status", value: "\0\u{1}score=tests=[", index: 0)
+    }
+}
+
+/// Recorded verdicts carry their result typed by method, and the parsed value they came from.
+@Suite struct TypedVerdictTests {
+    @Test func resultsAreTheMethodsEnums() {
+        let v = RecordedVerdicts.extract(from: [
+            (name: "Authentication-Results", value: "mx.example.net; spf=hardfail smtp.mailfrom=a@example.com; dkim=permerror header.d=example.com; dmarc=fail action=oreject header.from=example.com; x-foo=bar", index: 0),
+            (name: "Received-SPF", value: "Softfail (mx.example.net: domain of a@example.com does not designate 192.0.2.1 as permitted sender) envelope-from=\"a@example.com\"", index: 1),
+            (name: "X-Spam-Flag", value: "YES", index: 2),
+        ])
+        #expect(v.map(\.result) == [.spf(.fail), .dkim(.permerror), .dmarc(.fail), .other("bar"), .spf(.softfail), .other("spam")])
+        #expect(v[0].word == "hardfail")
+        #expect(v[0].envelopeSender == "a@example.com")
+        #expect(v[2].extensionValue("action") == "oreject")
+        #expect(v[4].envelopeSender == "a@example.com")
+        #expect(v[5].envelopeSender == nil)
+        #expect(v.map(\.result.isFailure) == [true, true, true, false, true, false])
     }
 }

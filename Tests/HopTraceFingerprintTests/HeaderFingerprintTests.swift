@@ -106,9 +106,6 @@ struct HeaderCase: Sendable, CustomTestStringConvertible {
         #expect(id.side == .by)
         #expect(id.evidence == .init(header: "X-hMailServer-Spam", headerIndex: 4, text: "X-hMailServer-Spam: YES"))
         #expect(id.note == "with 2 adjacent headers (indexes 5–6)")
-        // The article prints them under every Received: position alone cannot name the hop (hMailServer
-        // appends its fields), so the helper says so with nil.
-        #expect(SoftwareFingerprinter.attributeToHop(headerIndex: 4, receivedIndexes: [0, 1, 2]) == nil)
     }
 
     @Test func raynetEximFromItsReceived() throws {
@@ -119,21 +116,6 @@ struct HeaderCase: Sendable, CustomTestStringConvertible {
         #expect(id.version == "4.82")
         #expect(id.side == .by)
         #expect(id.evidence == .init(header: "Received", headerIndex: 2, text: "Exim 4.82_1-5b7a7c0-XX"))
-    }
-
-    @Test(arguments: [
-        // (header index, Received indexes, expected position in receivedIndexes)
-        (1, [0, 4, 5], 1),      // fields prepended with the hMailServer hop's Received at 4
-        (3, [0, 4, 5], 1),
-        (4, [0, 4, 5], 2),      // a Received itself belongs to the one below it, never to itself
-        (0, [2, 6, 9], 0),      // above every Received: the newest hop
-        (7, [2, 6, 9], 2),
-        (10, [2, 6, 9], nil),   // below every Received
-        (5, [9, 2, 6], 2),      // order of the array does not matter; the position is returned
-        (5, [], nil),
-    ] as [(Int, [Int], Int?)])
-    func attributeToHop(_ header: Int, _ received: [Int], _ expected: Int?) {
-        #expect(SoftwareFingerprinter.attributeToHop(headerIndex: header, receivedIndexes: received) == expected)
     }
 
     @Test func adjacentRunsMergeButSeparateRunsDoNot() {

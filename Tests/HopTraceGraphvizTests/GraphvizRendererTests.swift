@@ -38,9 +38,11 @@ enum GraphvizFixtures {
         }
         let org = Organisation(id: "<org>&\"x\"", name: "<org>&\"x\"", domains: ["<org>&\"x\"", "<script>.example"],
                                asns: [64500], hosts: [1, 2, 3, 4, 5], basis: .registrableDomain)
-        return Topology(hosts: hosts, organisations: [org], edges: edges, boundaries: [5],
-                        annotations: [EdgeAnnotation(hop: 2, severity: .error, label: "<script>x</script>&\n\u{1B}")])
+        return Topology(hosts: hosts, organisations: [org], edges: edges, boundaries: [5])
     }
+
+    /// A hostile mark on the hostile topology's second hop.
+    static let hostileMarks = [EdgeAnnotation(hop: 2, severity: .error, label: "<script>x</script>&\n\u{1B}")]
 }
 
 @Suite(.serialized) struct GraphvizRendererTests {
@@ -100,7 +102,8 @@ enum GraphvizFixtures {
 
     @Test func hostileNamesGiveWellFormedSVGWithNoInjectedElement() async throws {
         let topology = GraphvizFixtures.hostile()
-        let dot = DOTEncoder.encode(topology, options: .init(title: "<title>\"&\\G\u{1B}"))
+        let dot = DOTEncoder.encode(topology, annotations: GraphvizFixtures.hostileMarks,
+                                    options: .init(title: "<title>\"&\\G\u{1B}"))
         let svgBytes = try await GraphvizRenderer.render(dot: dot, format: .svg)
         let svg = String(decoding: svgBytes, as: UTF8.self)
         #expect(!svg.contains("<script"))

@@ -79,9 +79,9 @@ import Foundation
             hops.append(Fixtures.hop(i + 1, from: name, "192.0.2.\(i + 1)", by: "mx\(i).example", "198.51.100.\(i + 1)",
                                      with: "ESMTP\"><b>", delay: i))
         }
-        var t = Topology.build(hops: hops)
-        t.annotations = [EdgeAnnotation(hop: 1, severity: .error, label: "<font color=\"red\">x</font>&")]
-        let dot = DOTEncoder.encode(t, options: .init(title: "<title>\"&\\G"))
+        let t = Topology.build(hops: hops)
+        let marks = [EdgeAnnotation(hop: 1, severity: .error, label: "<font color=\"red\">x</font>&")]
+        let dot = DOTEncoder.encode(t, annotations: marks, options: .init(title: "<title>\"&\\G"))
         #expect(!dot.contains("<script"))
         // Exactly one edge statement per hop: the quote in the first name opened nothing.
         let edgeLines = dot.split(separator: "\n").filter {
@@ -96,5 +96,11 @@ import Foundation
         for line in dot.split(separator: "\n") {
             #expect(line.hasPrefix("  ") || line.hasPrefix("digraph") || line == "}")
         }
+    }
+}
+
+extension DOTEncoder {
+    static func encode(_ a: Fixtures.Annotated, options: Options = Options()) -> String {
+        encode(a.topology, annotations: a.annotations, options: options)
     }
 }

@@ -50,9 +50,9 @@ enum Fixtures {
 
     /// What the later stages will add, to exercise the drawing of it: the article's verdicts
     /// and the software its author identified.
-    static func btAnnotated() -> Topology {
+    static func btAnnotated() -> Annotated {
         var t = Topology.build(hops: btHops)
-        t.annotations = [
+        let annotations = [
             EdgeAnnotation(hop: 1, severity: .info, label: "SPF pass for 82.70.154.45"),
             EdgeAnnotation(hop: 4, severity: .error, label: "SPF fail: checked 62.239.224.235 (BT's own relay, not the origin)",
                            kind: .spfBrokenByForwarding),
@@ -61,19 +61,25 @@ enum Fixtures {
         let software = [2: "Exchange Server 2010 SP3 RU5", 3: "Exchange Server 2007 SP3 RU12",
                         4: "Exchange Online 15.1.587.6", 5: "Exchange Online 15.1.587.13", 6: "Exchange Online 15.1.557.21"]
         for (id, s) in software { t.hosts[id - 1].software = [s] }
-        return t
+        return Annotated(topology: t, annotations: annotations)
     }
 
-    static func raynetAnnotated() -> Topology {
+    static func raynetAnnotated() -> Annotated {
         var t = Topology.build(hops: raynetHops)
-        t.annotations = [
+        let annotations = [
             EdgeAnnotation(hop: 2, severity: .error, label: "SPF checked against 91.234.185.121 (Raynet's first relay): marked [SPAM]",
                            kind: .spfBrokenByForwarding),
             EdgeAnnotation(hop: 3, severity: .warning, label: "SPF fail for 88.208.249.159 (forwarded as-is)"),
         ]
         t.hosts[1].software = ["Exim 4.82_1-5b7a7c0-XX"]
         t.hosts[2].software = ["hMailServer"]
-        return t
+        return Annotated(topology: t, annotations: annotations)
+    }
+
+    /// A topology with the marks a later stage draws on it.
+    struct Annotated {
+        var topology: Topology
+        var annotations: [EdgeAnnotation]
     }
 
     /// The bt.com receipt's six embedded Received values, top first, as written (unfolded).

@@ -232,7 +232,7 @@ public struct DMARCEvaluator: Sendable {
     /// Evaluates DMARC for `fromDomain` given the SPF result for the MAIL FROM domain and the
     /// DKIM results with their `d=` domains.
     public func evaluate(fromDomain rawFrom: String, spf: (result: SPFResult, domain: String)?,
-                         dkim: [(result: String, domain: String)]) async -> DMARCEvaluation {
+                         dkim: [(result: DKIMResult, domain: String)]) async -> DMARCEvaluation {
         var trace: [DMARCTraceStep] = []
         let from = DMARCAlignment.normalize(rawFrom)
         let org = DMARCAlignment.orgDomain(from, organizationalDomain)
@@ -301,10 +301,10 @@ public struct DMARCEvaluator: Sendable {
         }
         var dkimChecks: [DMARCAlignmentCheck] = []
         for d in dkim.prefix(DMARCLimits.maxDKIMResults) {
-            let word = d.result.lowercased()
+            let word = d.result.rawValue
             let domainsAlign = DMARCAlignment.aligned(d.domain, with: from, mode: record.dkimAlignment, organizationalDomain: organizationalDomain)
             let check = DMARCAlignmentCheck(mechanism: "dkim", domain: DMARCAlignment.normalize(d.domain), result: word,
-                                            mode: record.dkimAlignment, domainsAlign: domainsAlign, aligned: domainsAlign && word == "pass")
+                                            mode: record.dkimAlignment, domainsAlign: domainsAlign, aligned: domainsAlign && d.result == .pass)
             dkimChecks.append(check)
             trace.append(DMARCTraceStep(action: .dkimAlignment, domain: check.domain, outcome: .aligned(check.aligned),
                                         note: alignmentNote(check, from: from)))

@@ -44,6 +44,46 @@ public enum VerdictIdentity: String, Sendable, Hashable {
     case clientIP = "policy.iprev"
 }
 
+/// A recorded verdict's result, typed by its method: the RFC result enums for SPF, DKIM and
+/// DMARC; any other method's word (or a word its enum does not have) as written, lower case.
+public enum VerdictResult: Sendable, Hashable {
+    case spf(SPFResult)
+    case dkim(DKIMResult)
+    case dmarc(DMARCResult)
+    /// Spam filters' `spam`/`ham`, vendor words, and unknown words of the methods above.
+    case other(String)
+
+    /// Reads `word` (lower case) as a result of `method`.
+    public init(method: AuthMethod, word: String) {
+        switch method {
+        case .spf: self = AuthResult.spfResult(word: word).map(VerdictResult.spf) ?? .other(word)
+        case .dkim: self = DKIMResult(rawValue: word).map(VerdictResult.dkim) ?? .other(word)
+        case .dmarc: self = DMARCResult(rawValue: word).map(VerdictResult.dmarc) ?? .other(word)
+        default: self = .other(word)
+        }
+    }
+
+    /// A failing result of its method: SPF fail/softfail, DKIM fail/permerror, DMARC fail.
+    public var isFailure: Bool {
+        switch self {
+        case let .spf(r): return r == .fail || r == .softfail
+        case let .dkim(r): return r == .fail || r == .permerror
+        case let .dmarc(r): return r == .fail
+        case .other: return false
+        }
+    }
+}
+
+/// The parsed header value a verdict was read from, kept so that nothing re-parses its text.
+public enum VerdictSource: Sendable, Hashable {
+    /// One result of an Authentication-Results, ARC-Authentication-Results or
+    /// Authentication-Results-Original field.
+    case authenticationResult(AuthResult)
+    case receivedSPF(ReceivedSPF)
+    /// A vendor header (hMailServer, SpamAssassin, Exchange, Mimecast…).
+    case vendor
+}
+
 /// One verdict a receiver wrote into the message, from any of the headers that carry one,
 /// with the evidence needed to tie it to the hop that wrote it (header index, receiver or
 /// authserv-id, client IP, HELO).
@@ -51,9 +91,11 @@ public struct RecordedVerdict: Sendable, Hashable {
     public var method: AuthMethod
     /// The method as written (`spf`, `compauth`, `exchange-authas`, `spamassassin`).
     public var methodName: String
-    /// The RFC word where there is one (`pass`, `fail`, `softfail`, …), lower case; `spam`/`ham`
-    /// for spam filters; the vendor's word otherwise.
-    public var result: String
+    /// The result as written, lower case: the RFC word where there is one (`pass`, `fail`,
+    /// `softfail`, …), `spam`/`ham` for spam filters, the vendor's word otherwise.
+    public var word: String
+    /// The result, typed by the method.
+    public var result: VerdictResult
     /// True when the header does not say the result but implies it (hMailServer's "Blocked by
     /// SPF" implies SPF failed).
     public var inferred: Bool
@@ -80,14 +122,18 @@ public struct RecordedVerdict: Sendable, Hashable {
     public var headerIndex: Int?
     /// The evidence: the resinfo, the Received-SPF value, or the vendor header value.
     public var raw: String
+    /// The parsed value it was read from.
+    public var source: VerdictSource
 
     public init(method: AuthMethod, methodName: String? = nil, result: String, inferred: Bool = false,
                 identity: VerdictIdentity? = nil, domain: String? = nil, clientIP: IPAddress? = nil, helo: String? = nil,
                 receiver: String? = nil, receiverHints: [String] = [], reason: String? = nil, note: String? = nil,
-                score: Double? = nil, instance: Int? = nil, header: String, headerIndex: Int?, raw: String) {
+                score: Double? = nil, instance: Int? = nil, header: String, headerIndex: Int?, raw: String,
+                source: VerdictSource = .vendor) {
         self.method = method
         self.methodName = methodName ?? method.rawValue
-        self.result = result
+        self.word = result
+        self.result = VerdictResult(method: method, word: result)
         self.inferred = inferred
         self.identity = identity
         self.domain = domain
@@ -102,10 +148,30 @@ public struct RecordedVerdict: Sendable, Hashable {
         self.header = header
         self.headerIndex = headerIndex
         self.raw = raw
+        self.source = source
     }
 
-    /// The result as an SPF word, for SPF verdicts.
-    public var spfResult: SPFResult? { method == .spf ? AuthResult.spfResult(word: result) : nil }
+    /// The result of an SPF verdict.
+    public var spfResult: SPFResult? {
+        if case let .spf(r) = result { return r }
+        return nil
+    }
+
+    /// A vendor extension property of the result (`action=` in Microsoft's `dmarc=` result).
+    public func extensionValue(_ name: String) -> String? {
+        if case let .authenticationResult(r) = source { return r.extensionValue(name) }
+        return nil
+    }
+
+    /// The envelope sender the writer names: Received-SPF `envelope-from=`, or
+    /// `smtp.mailfrom=` of an Authentication-Results SPF result.
+    public var envelopeSender: String? {
+        switch source {
+        case let .receivedSPF(spf): return spf.envelopeFrom
+        case let .authenticationResult(r): return r.value("smtp", "mailfrom")
+        case .vendor: return nil
+        }
+    }
 }
 
 /// Every recorded verdict in a header block.
@@ -186,7 +252,8 @@ public enum RecordedVerdicts {
                                    identity: identity, domain: r.domain,
                                    clientIP: r.clientIP ?? (r.method == "spf" || r.method == "iprev" ? fieldIP : nil),
                                    helo: helo, receiver: ar.authservID, receiverHints: hints, reason: r.reason, note: note,
-                                   instance: ar.instance, header: header, headerIndex: index, raw: r.raw)
+                                   instance: ar.instance, header: header, headerIndex: index, raw: r.raw,
+                                   source: .authenticationResult(r))
         }
     }
 
@@ -194,7 +261,7 @@ public enum RecordedVerdicts {
         RecordedVerdict(method: .spf, methodName: "spf", result: spf.result?.rawValue ?? spf.resultWord.lowercased(),
                         identity: spf.identity == .helo ? .helo : .mailfrom, domain: spf.domain, clientIP: spf.clientIP,
                         helo: spf.helo, receiver: spf.receiver, reason: spf.problem ?? spf.comment,
-                        header: header, headerIndex: index, raw: spf.raw)
+                        header: header, headerIndex: index, raw: spf.raw, source: .receivedSPF(spf))
     }
 }
 

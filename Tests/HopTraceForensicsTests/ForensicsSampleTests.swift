@@ -2,6 +2,7 @@ import Foundation
 import HopTraceAuth
 import HopTraceCore
 import HopTraceDNS
+import HopTraceForensics
 import HopTraceMessage
 import HopTraceReceived
 import HopTraceReport
@@ -19,9 +20,10 @@ enum ForensicsHarness {
         let chain = try #require(embedded ? intake.chains.first { $0.source == .embedded } : intake.chains.first)
         let received = chain.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
         let hops = ChainBuilder.build(received).hops
-        let topology = Topology.build(hops: hops)
-        var body: [UInt8]? = nil
-        if chain.source == .message, let split = DKIMMessage.split(bytes) { body = split.body }
+        // As the pipeline does: software tied to hops, listed on the topology's hosts.
+        let software = HopAttribution(hops: hops, publicSuffixList: .standard).software(headers: chain.headers).perHop
+        let names = zip(hops, software).map { HopSoftwareNames(hop: $0.index, software: $1) }
+        let topology = Topology.build(hops: hops, software: names)
         var resolver: (any DNSResolver)? = nil
         var source = "none (offline)"
         if let zone, !offline {
@@ -29,8 +31,8 @@ enum ForensicsHarness {
             source = "snapshot samples/\(zone)"
         }
         let times = hops.compactMap { $0.received.timestamp?.utcSeconds }
-        return ForensicsInput(chain: chain, hops: hops, topology: topology, body: body, resolver: resolver,
-                              dnsSource: source, messageTime: times.max(), now: 1_795_900_000)
+        return ForensicsInput(chain: chain, hops: hops, topology: topology, software: software, resolver: resolver, dnsSource: source,
+                              publicSuffixList: .standard, messageTime: times.max(), now: 1_795_900_000)
     }
 
     static func run(_ sample: String, embedded: Bool = false, zone: String?, offline: Bool = false) async throws -> ChainAuthentication {
@@ -38,7 +40,9 @@ enum ForensicsHarness {
         return await AuthForensics.analyze(try input(fromBytes: bytes, embedded: embedded, zone: zone, offline: offline))
     }
 
-    static func finding(_ a: ChainAuthentication, _ kind: FindingKind) -> [Finding] { a.findings.filter { $0.kind == kind } }
+    static func finding(_ a: ChainAuthentication, _ kind: FindingKind) -> [Finding] {
+        a.findings.map(FindingsText.finding).filter { $0.kind == kind }
+    }
 }
 
 @Suite struct ForensicsSampleTests {
@@ -49,15 +53,15 @@ enum ForensicsHarness {
         #expect(h1.clientIP.description == "82.70.154.45")
         #expect(h1.domain == "m0noc.net")
         #expect(h1.replayed == .pass)
-        #expect(h1.recorded == "pass")
+        #expect(h1.recorded == .pass)
         #expect(h1.recordedBy == "RDW083A006ED62.bt.com")
         // protection.outlook.com checked 62.239.224.235 at hop 4 and recorded fail.
         let h4 = try #require(a.hop(4))
-        #expect(h4.spf?.recorded == "fail")
+        #expect(h4.spf?.recorded == .fail)
         #expect(h4.spf?.recordedBy == "protection.outlook.com")
         #expect(h4.spf?.clientIP.description == "62.239.224.235")
         #expect(h4.spf?.replayed == .fail)
-        #expect(h4.verdicts.contains { $0.method == .dmarc && $0.result == "fail" })
+        #expect(h4.verdicts.contains { $0.method == .dmarc && $0.word == "fail" })
         #expect(h4.verdicts.filter { $0.method == .dkim }.count == 2)
         // Internal hops are not replayed against the public record.
         #expect(a.hop(2)?.spf?.skippedReason?.contains("private") == true)
@@ -88,15 +92,15 @@ enum ForensicsHarness {
         #expect(a.dmarcChecks.first { $0.hop == 4 }?.evaluation.result == .fail)
         #expect(a.dmarcChecks.first { $0.hop == 4 }?.recordedAction == "oreject")
         // Notes: DNS source, header-only DKIM, the age caveat.
-        #expect(a.notes.contains { $0.contains("snapshot samples/bt-delivery-receipt.zone") })
-        #expect(a.notes.contains { $0.contains("2016") && $0.contains("not proof") })
-        #expect(a.notes.contains { $0.contains("headers only") })
+        #expect(a.noteTexts.contains { $0.contains("snapshot samples/bt-delivery-receipt.zone") })
+        #expect(a.noteTexts.contains { $0.contains("2016") && $0.contains("not proof") })
+        #expect(a.noteTexts.contains { $0.contains("headers only") })
         // Exchange's AuthAs header sits below every Received and names no host: not attributed, and said so.
         #expect(a.unattributed.contains { $0.header == "X-MS-Exchange-Organization-AuthAs" })
-        #expect(a.notes.contains { $0.contains("X-MS-Exchange-Organization-AuthAs") && $0.contains("not attributed") })
+        #expect(a.noteTexts.contains { $0.contains("X-MS-Exchange-Organization-AuthAs") && $0.contains("not attributed") })
         #expect(a.hop(4)?.attributionNotes.isEmpty == true)
         // The contract's JSON object.
-        let json = AuthForensics.hopSPFJSON(h1).serialized(pretty: false)
+        let json = JSONRenderer.hopSPF(h1).serialized(pretty: false)
         #expect(json.hasPrefix(#"{"client_ip":"82.70.154.45","domain":"m0noc.net","result":"pass","recorded":"pass","recorded_by":"RDW083A006ED62.bt.com""#))
     }
 
@@ -105,11 +109,11 @@ enum ForensicsHarness {
         let h2 = try #require(a.hop(2))
         #expect(h2.verdicts.contains { $0.header == "X-hMailServer-Reason-1" && $0.method == .spf })
         #expect(h2.verdicts.contains { $0.header == "X-hMailServer-Spam" })
-        #expect(h2.attributionNotes.contains { $0.contains("hMailServer") })
+        #expect(h2.attributionTexts.contains { $0.contains("hMailServer") })
         #expect(h2.spf?.recordedClientIP?.description == "91.234.185.121")
         #expect(h2.spf?.recordedInferred == true)
         #expect(a.hop(1)?.spf?.replayed == .pass)
-        #expect(a.hop(1)?.spf?.sender == "REDACTED@m0noc.net")
+        #expect(a.hop(1)?.spf?.sender?.address == "REDACTED@m0noc.net")
 
         let spfF = ForensicsHarness.finding(a, .spfBrokenByForwarding)
         let f2 = try #require(spfF.first { $0.hops == [2] })
@@ -119,7 +123,7 @@ enum ForensicsHarness {
         // The final hop: m0noc.net's own server checked Raynet's outbound address (plain forward, no SRS).
         #expect(spfF.contains { $0.hops == [3] && $0.summary.contains("88.208.249.159") })
         #expect(a.annotations.contains { $0.hop == 2 && $0.label == "SPF fail: checked 91.234.185.121 (raynet-uk.net relay)" })
-        #expect(a.notes.contains { $0.contains("[SPAM]") && $0.contains("mail.raynet-uk.net") })
+        #expect(a.noteTexts.contains { $0.contains("[SPAM]") && $0.contains("mail.raynet-uk.net") })
     }
 
     @Test func srsForwarderRaisesNoAlarm() async throws {
@@ -131,9 +135,9 @@ enum ForensicsHarness {
         #expect(a.hop(1)?.spf?.domain == "origin.example")
         #expect(a.hop(2)?.spf?.replayed == .pass)
         #expect(a.hop(2)?.spf?.domain == "forwarder.example")
-        #expect(a.hop(2)?.spf?.recorded == "pass")
-        #expect(a.hop(2)?.spf?.sender == "SRS0=x3Fq=VB=origin.example=alice@forwarder.example")
-        #expect(a.hop(1)?.spf?.sender == "alice@origin.example")
+        #expect(a.hop(2)?.spf?.recorded == .pass)
+        #expect(a.hop(2)?.spf?.sender?.address == "SRS0=x3Fq=VB=origin.example=alice@forwarder.example")
+        #expect(a.hop(1)?.spf?.sender?.address == "alice@origin.example")
         #expect(a.dkim.count == 1)
         #expect(a.dkim.first?.result == .pass)
         #expect(a.dmarcChecks.allSatisfy { $0.evaluation.result == .pass })
@@ -142,11 +146,11 @@ enum ForensicsHarness {
     @Test func plainForwardToGmailSoftfails() async throws {
         let a = try await ForensicsHarness.run("forward-plain-gmail.eml", zone: "forward-plain-gmail.zone")
         let h2 = try #require(a.hop(2))
-        #expect(h2.spf?.recorded == "softfail")
+        #expect(h2.spf?.recorded == .softfail)
         #expect(h2.spf?.recordedBy == "google.com")
         #expect(h2.spf?.clientIP.description == "198.51.100.25")
         // Gmail writes its verdicts below its own Received: position disagrees, the rest wins.
-        #expect(h2.attributionNotes.contains { $0.contains("just above hop 1") })
+        #expect(h2.attributionTexts.contains { $0.contains("just above hop 1") })
         #expect(a.hop(1)?.verdicts.isEmpty == true)
         let f = try #require(ForensicsHarness.finding(a, .spfBrokenByForwarding).first)
         #expect(f.hops == [2])
@@ -186,7 +190,7 @@ enum ForensicsHarness {
         #expect(entry.instance == 1)
         #expect(entry.hop == 1)
         #expect(entry.sealDomain == "fwd.example")
-        #expect(entry.verdicts.contains { $0.method == .spf && $0.result == "pass" })
+        #expect(entry.verdicts.contains { $0.method == .spf && $0.word == "pass" })
         // The origin's DKIM signature survives the forward; SPF at the destination breaks.
         #expect(a.dkim.first?.result == .pass)
         #expect(ForensicsHarness.finding(a, .spfBrokenByForwarding).first?.hops == [2])
@@ -204,25 +208,39 @@ enum ForensicsHarness {
 
     @Test func offlineStillShowsRecordedVerdicts() async throws {
         let a = try await ForensicsHarness.run("bt-delivery-receipt.eml", embedded: true, zone: "bt-delivery-receipt.zone", offline: true)
-        #expect(a.hop(1)?.spf?.recorded == "pass")
+        #expect(a.hop(1)?.spf?.recorded == .pass)
         #expect(a.hop(1)?.spf?.replayed == nil)
         #expect(a.hop(1)?.spf?.skippedReason?.contains("offline") == true)
-        #expect(a.hop(4)?.spf?.recorded == "fail")
-        #expect(a.notes.contains { $0.contains("Offline") })
-        #expect(a.notes.contains { $0.contains("none (offline)") })
+        #expect(a.hop(4)?.spf?.recorded == .fail)
+        #expect(a.noteTexts.contains { $0.contains("Offline") })
+        #expect(a.noteTexts.contains { $0.contains("none (offline)") })
         // With the origin's recorded pass, the forwarding conclusion still holds offline.
         #expect(ForensicsHarness.finding(a, .spfBrokenByForwarding).first?.hops == [4])
         #expect(ForensicsHarness.finding(a, .dmarcFail).first?.summary.contains("oreject") == true)
         #expect(a.dmarcChecks.isEmpty)
-        let json = AuthForensics.hopSPFJSON(try #require(a.hop(1)?.spf)).serialized(pretty: false)
+        let json = JSONRenderer.hopSPF(try #require(a.hop(1)?.spf)).serialized(pretty: false)
         #expect(json.contains(#""result":null,"recorded":"pass""#))
         #expect(json.contains(#""skipped":"offline"#))
 
         let r = try await ForensicsHarness.run("raynet-forwarded.eml", zone: nil)
-        #expect(r.hop(2)?.spf?.recorded == "fail")
+        #expect(r.hop(2)?.spf?.recorded == .fail)
         #expect(r.hop(1)?.spf?.skippedReason != nil)
         // No origin result offline: a note, not a finding.
         #expect(ForensicsHarness.finding(r, .spfBrokenByForwarding).isEmpty)
-        #expect(r.notes.contains { $0.contains("91.234.185.121") && $0.contains("could not be checked") })
+        #expect(r.noteTexts.contains { $0.contains("91.234.185.121") && $0.contains("could not be checked") })
     }
+}
+
+/// The typed results as the report words them, for assertions on what a reader sees.
+extension ChainAuthentication {
+    var noteTexts: [String] { notes.map(FindingsText.text) }
+    var annotations: [EdgeAnnotation] { marks.map(FindingsText.annotation) }
+}
+
+extension HopAuthentication {
+    var attributionTexts: [String] { attributionNotes.map(FindingsText.text) }
+}
+
+extension HopSPF {
+    var skippedReason: String? { skipped.map(FindingsText.text) }
 }

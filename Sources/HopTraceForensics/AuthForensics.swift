@@ -64,7 +64,7 @@ public enum AuthForensics {
 
     /// Where DNS came from, and what replaying today means for an old message.
     static func leadingNotes(input: ForensicsInput, spf: [HopSPF?]) -> [ForensicsNote] {
-        var notes: [ForensicsNote] = [.dnsSource(input.dnsSource)]
+        var notes: [ForensicsNote] = [.dnsSource(input.dnsSource), .publicSuffixList(input.publicSuffixList.source)]
         if input.resolver == nil {
             notes.append(.offline)
         } else if let t = input.messageTime, input.now - t > 30 * 86_400 {

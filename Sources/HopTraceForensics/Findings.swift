@@ -1,5 +1,6 @@
 import HopTraceAuth
 import HopTraceCore
+import HopTraceTopology
 
 /// A conclusion of the forensics with the facts it rests on. `FindingsText` words it.
 public enum ForensicFinding: Sendable, Hashable {
@@ -211,6 +212,8 @@ public struct DMARCFailure: Sendable, Hashable {
 /// checked and why, how evidence was read.
 public enum ForensicsNote: Sendable, Hashable {
     case dnsSource(String)
+    /// Where the registrable domains came from.
+    case publicSuffixList(PublicSuffixList.Source)
     case offline
     /// SPF replayed long after the message: today's records; where recorded and replayed differ.
     case replayAge(dnsSource: String, year: String, differences: [Difference])

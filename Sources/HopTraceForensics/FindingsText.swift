@@ -171,6 +171,12 @@ public enum FindingsText {
         switch n {
         case let .dnsSource(source):
             return "DNS answers: \(source)"
+        case let .publicSuffixList(source):
+            switch source {
+            case let .file(path): return "Public Suffix List: \(path)"
+            case .bundled: return "Public Suffix List: the copy built into hoptrace"
+            case .text: return "Public Suffix List: given by the caller"
+            }
         case .offline:
             return "Offline: SPF was not replayed, DKIM and ARC signatures were not verified and DMARC policies were not looked up; every recorded verdict is shown as the receiver wrote it"
         case let .replayAge(source, year, differences):

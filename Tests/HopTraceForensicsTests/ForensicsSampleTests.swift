@@ -21,7 +21,7 @@ enum ForensicsHarness {
         let received = chain.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
         let hops = ChainBuilder.build(received).hops
         // As the pipeline does: software tied to hops, listed on the topology's hosts.
-        let software = HopAttribution(hops: hops, publicSuffixList: .standard).software(headers: chain.headers).perHop
+        let software = HopAttribution(hops: hops, publicSuffixList: .bundled).software(headers: chain.headers).perHop
         let names = zip(hops, software).map { HopSoftwareNames(hop: $0.index, software: $1) }
         let topology = Topology.build(hops: hops, software: names)
         var resolver: (any DNSResolver)? = nil
@@ -32,7 +32,7 @@ enum ForensicsHarness {
         }
         let times = hops.compactMap { $0.received.timestamp?.utcSeconds }
         return ForensicsInput(chain: chain, hops: hops, topology: topology, software: software, resolver: resolver, dnsSource: source,
-                              publicSuffixList: .standard, messageTime: times.max(), now: 1_795_900_000)
+                              publicSuffixList: .bundled, messageTime: times.max(), now: 1_795_900_000)
     }
 
     static func run(_ sample: String, embedded: Bool = false, zone: String?, offline: Bool = false) async throws -> ChainAuthentication {

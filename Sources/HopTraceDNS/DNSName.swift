@@ -5,35 +5,14 @@ import HopTraceCore
 /// a name its own parser would reject.
 public enum DNSName {
     /// Longest label, in octets.
-    public static let maxLabelOctets = 63
+    public static let maxLabelOctets = DomainName.maxLabelOctets
     /// Longest name in wire form (length octets included, root label included).
     public static let maxWireOctets = 255
 
     /// Why `name` (presentation form, dots between labels, no escapes) cannot be asked,
     /// or nil when it can. The root is written ".".
     public static func problem(_ name: String) -> String? {
-        name.withUTF8Bytes { problem(name, bytes: $0) }
-    }
-
-    private static func problem(_ name: String, bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        if bytes.count == 1 && bytes[0] == UInt8(ascii: ".") { return nil }
-        if bytes.isEmpty { return "empty name" }
-        var wire = 1 // the root label's length octet
-        var label = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                if label == 0 { return "empty label in \"\(name)\"" }
-                wire += label + 1
-                label = 0
-            } else {
-                label += 1
-                if label > maxLabelOctets { return "label longer than \(maxLabelOctets) octets" }
-            }
-        }
-        if label == 0 { return "empty label in \"\(name)\"" }
-        wire += label + 1
-        if wire > maxWireOctets { return "name longer than \(maxWireOctets) octets" }
-        return nil
+        name == "." ? nil : DomainName.problem(name)
     }
 
     /// Presentation form of one name for a master file: absolute (trailing dot), with every

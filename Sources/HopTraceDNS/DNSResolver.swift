@@ -68,9 +68,9 @@ public struct DNSQuestion: Sendable, Hashable, CustomStringConvertible {
             bytes.last != UInt8(ascii: ".") && !bytes.contains { $0 >= 0x80 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
         }
         if isNormal { return name }
-        var n = name.lowercased()
-        while n.hasSuffix(".") && n.count > 1 { n.removeLast() }
-        return n
+        // The root keeps its one dot.
+        let n = DomainName.normalized(name)
+        return n.isEmpty && !name.isEmpty ? "." : n
     }
 
     public var description: String { "\(name) \(type.rawValue)" }

@@ -66,8 +66,7 @@ public enum ExchangeBuilds {
     public static let microsoftHostSuffixes = [".outlook.com", ".outlook.office365.com", ".prod.exchangelabs.com"]
 
     public static func isMicrosoftHosted(_ host: String?) -> Bool {
-        guard var name = host?.lowercased(), !name.isEmpty else { return false }
-        if name.hasSuffix(".") { name.removeLast() }
+        guard let name = host.map(DomainName.normalized), !name.isEmpty else { return false }
         return microsoftHostSuffixes.contains { name.hasSuffix($0) }
     }
 

@@ -94,36 +94,17 @@ public struct SupportEnd: Sendable, Hashable {
     }
 }
 
-/// Proleptic Gregorian dates ↔ days since 1970-01-01 (Howard Hinnant's algorithms), so support dates
-/// compare with hop timestamps without Foundation's calendar.
+/// Support dates (`YYYY-MM-DD`) as days since 1970-01-01, so they compare with hop timestamps.
 enum CivilDate {
     static func daysSinceEpoch(_ iso: String) -> Int64? {
         let parts = iso.split(separator: "-").map { Int64($0) }
-        guard parts.count == 3, let y0 = parts[0], let m = parts[1], let d = parts[2],
+        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
               (1...12).contains(m), (1...31).contains(d) else { return nil }
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        return UTCCalendar.daysFromCivil(year: y, month: m, day: d)
     }
 
     /// `YYYY-MM-DD` of the UTC day holding `utcSeconds`.
-    static func isoDay(_ utcSeconds: Int64) -> String {
-        let days = utcSeconds >= 0 ? utcSeconds / 86_400 : (utcSeconds - 86_399) / 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-    }
+    static func isoDay(_ utcSeconds: Int64) -> String { UTCCalendar.isoDay(utcSeconds) }
 }
 
 extension SoftwareIdentification {

@@ -82,8 +82,7 @@ enum TextScan {
     /// Host-name suffix test on a DNS name: equal to `suffix` or ending in `.suffix`; case and a trailing
     /// dot (Google writes `mga07.intel.com.`) ignored.
     static func host(_ name: String?, endsWith suffixes: [String]) -> Bool {
-        guard var n = name?.lowercased(), !n.isEmpty else { return false }
-        if n.hasSuffix(".") { n.removeLast() }
+        guard let n = name.map(DomainName.normalized), !n.isEmpty else { return false }
         return suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
     }
 }

@@ -1,4 +1,5 @@
 import CGraphviz
+import HopTraceCore
 import HopTraceTopology
 
 #if canImport(Glibc)
@@ -81,7 +82,7 @@ public enum GraphvizRenderer {
     nonisolated private static func lastError(_ gv: GraphvizLibrary, _ fallback: String) -> String {
         guard let p = gv.aglasterr() else { return fallback }
         defer { free(p) }
-        let s = String(cString: p).trimmingCharacters(in: " \n\t")
+        let s = String(String(cString: p).trimmingASCII())
         return s.isEmpty ? fallback : s
     }
 
@@ -157,14 +158,5 @@ public enum GraphvizRenderer {
         guard written == bytes.count, closed == 0 else {
             throw GraphvizError.io("\(path): \(String(cString: strerror(errno)))")
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -109,25 +109,18 @@ public enum ChainBuilder {
         return names.contains { nameMatches($0, bn) }
     }
 
-    /// Without trailing dots (Google writes `host.example.`); compared with ASCII case ignored.
-    static func normalized(_ s: String) -> Substring {
-        var l = Substring(s)
-        while l.utf8.last == UInt8(ascii: ".") { l = l[..<l.utf8.index(before: l.endIndex)] }
-        return l
-    }
-
+    /// Whether a from-side name and a by-side name are one machine: `DomainName.likelySameMachine`,
+    /// with one organisation meaning one known operator or one registrable domain. Microsoft
+    /// writes one server under two names: `VE1EUR02FT011.mail.protection.outlook.com` receives
+    /// and `VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com` sends;
+    /// `HE1PR06CA0108.outlook.office365.com` vs `HE1PR06CA0108.eurprd06.prod.outlook.com`. A
+    /// forged `from mail01.attacker.example` after `by mail01.victim.example` is a gap.
     static func nameMatches(_ a: String, _ b: String) -> Bool {
-        let x = normalized(a), y = normalized(b)
-        if x.isEmpty || y.isEmpty { return false }
-        if x.equalsIgnoringCase(y) { return true }
-        // Microsoft writes one server under two names: `VE1EUR02FT011.mail.protection.outlook.com`
-        // receives and `VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com` sends;
-        // `HE1PR06CA0108.outlook.office365.com` vs `HE1PR06CA0108.eurprd06.prod.outlook.com`.
-        // Accept an equal first label when it is specific enough to name one machine
-        // (at least 6 characters and a digit), so `mail.a.com` never matches `mail.b.com`.
-        let lx = x[..<(x.utf8.firstIndex(of: UInt8(ascii: ".")) ?? x.endIndex)]
-        let ly = y[..<(y.utf8.firstIndex(of: UInt8(ascii: ".")) ?? y.endIndex)]
-        return lx.equalsIgnoringCase(ly) && lx.count >= 6 && lx.contains(where: { $0.isASCII && $0.isNumber })
+        guard let x = DomainName(a), let y = DomainName(b) else { return false }
+        return DomainName.likelySameMachine(x, y) { p, q in
+            guard let o = p.organisationKey() else { return false }
+            return o == q.organisationKey()
+        }
     }
 
     static func isLoopback(_ f: ReceivedFrom) -> Bool {
@@ -138,8 +131,8 @@ public enum ChainBuilder {
             }
         }
         for case let n? in [f.helo, f.rdns] {
-            let l = normalized(n)
-            if l.equalsIgnoringCase("localhost") || l.equalsIgnoringCase("localhost.localdomain") { return true }
+            let l = DomainName.normalized(n)
+            if l == "localhost" || l == "localhost.localdomain" { return true }
         }
         return false
     }

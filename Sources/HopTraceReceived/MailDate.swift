@@ -121,30 +121,11 @@ public enum MailDateParser {
 
     static func timestamp(year: Int, month: Int, day: Int, h: Int, m: Int, s: Int, offset: Int?, raw: String) -> MailTimestamp? {
         guard (1000...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= daysInMonth(year: year, month: month),
+              day >= 1, day <= UTCCalendar.daysInMonth(year: year, month: month),
               (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return nil }
-        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        let days = UTCCalendar.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
         let local = days * 86400 + Int64(h * 3600 + m * 60 + s)
         return MailTimestamp(utcSeconds: local - Int64(offset ?? 0), offsetSeconds: offset, raw: raw)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 
     static func number<S: StringProtocol>(_ s: S, maxDigits: Int) -> Int? {

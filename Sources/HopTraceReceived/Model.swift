@@ -67,24 +67,7 @@ public struct MailTimestamp: Sendable, Hashable, Comparable {
     public static func < (a: MailTimestamp, b: MailTimestamp) -> Bool { a.utcSeconds < b.utcSeconds }
 
     /// `2016-08-20T09:14:02Z`.
-    public var iso8601: String {
-        let days = Int64((Double(utcSeconds) / 86400).rounded(.down))
-        let secs = utcSeconds - days * 86400
-        // Civil-from-days (Howard Hinnant's algorithm).
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let year = m <= 2 ? y + 1 : y
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let yearText = year >= 0 && year < 10000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
-        return "\(yearText)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
-    }
+    public var iso8601: String { UTCCalendar.iso8601(utcSeconds) }
 }
 
 /// What `with` says about the session (RFC 3848 keywords and the dialects' own words).

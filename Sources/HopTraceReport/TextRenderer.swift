@@ -218,11 +218,7 @@ public struct TextRenderer: Sendable {
     }
 
     /// Lower case without a trailing dot (Google writes `host.example.`).
-    static func hostKey(_ s: String) -> String {
-        var l = s.lowercased()
-        while l.hasSuffix(".") { l.removeLast() }
-        return l
-    }
+    static func hostKey(_ s: String) -> String { DomainName.normalized(s) }
 
     func endpoint(name: String?, ip: IPAddress?, scope: AddressScope?, port: Int?) -> String {
         var s = name.map { clean(truncate($0, 80)) } ?? dim("?")

@@ -149,6 +149,6 @@ public struct RelayMap: Sendable, Hashable {
     }
 
     static func iso8601(_ t: Int64) -> String {
-        MailTimestamp(utcSeconds: t, offsetSeconds: nil, raw: "").iso8601
+        UTCCalendar.iso8601(t)
     }
 }

@@ -117,9 +117,9 @@ struct TopologyBuilder {
         }
         var domain: String?
         var orgKey: String?
-        if let t = trusted.flatMap(HostNames.key), !HostNames.isLocal(t), let rd = psl.registrableDomain(of: t) {
-            domain = rd
-            orgKey = KnownOperators.operatorName(forRegistrableDomain: rd).map { "op:" + $0 } ?? rd
+        if let t = trusted.flatMap(HostNames.key).flatMap(DomainName.init), let key = t.organisationKey(in: psl) {
+            domain = t.registrableDomain(in: psl)
+            orgKey = key
         }
         let scope = address.map(AddressClassifier.scope(of:))
         obs.append(Observation(hop: hop, side: side, names: names, keys: keys, address: address,
@@ -203,12 +203,14 @@ struct TopologyBuilder {
                     changed = true
                 }
             }
-            // Likely aliases: one organisation, same specific first label.
+            // Likely aliases: `DomainName.likelySameMachine`'s rule for two dotted names, with
+            // one organisation meaning one organisation component; keyed by organisation and
+            // label, so each name is compared once. Single-label names join only by address.
             var firstByLabel: [String: Int] = [:]
             for (i, o) in obs.enumerated() {
                 guard let orgKey = org.hostKey[uf.find(i)] else { continue }
                 for (k, name) in zip(o.keys, o.names) {
-                    guard let label = HostNames.specificFirstLabel(k) else { continue }
+                    guard let label = DomainName(k)?.specificFirstLabel else { continue }
                     let slot = orgKey + "|" + label
                     let written = String(name.prefix(label.count))
                     if let j = firstByLabel[slot] {

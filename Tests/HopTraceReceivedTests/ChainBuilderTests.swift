@@ -131,9 +131,37 @@ func continuityLeniencies(_ newer: String, _ older: String) {
     #expect(c.findings.first?.summary.hasPrefix("hop 2's sender other.example (itself, over loopback) does not match hop 1's receiver zimbra.example") == true)
 }
 
+@Test func forgedSenderWithTheReceiversFirstLabelInAnotherDomainIsAGap() {
+    // `mail01` under another organisation's domain is another machine, however the label is written.
+    let c = chain([
+        "from mail01.attacker.example (mail01.attacker.example [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id 2; Mon, 3 Feb 2025 10:00:02 +0000",
+        "from origin.example.net (origin.example.net [192.0.2.9]) by mail01.victim.example (Postfix) with ESMTP id 1; Mon, 3 Feb 2025 10:00:01 +0000",
+    ])
+    #expect(c.findings == [
+        Finding(kind: .chainGap, severity: .warning, hops: [1, 2],
+                summary: "hop 2's sender mail01.attacker.example (198.51.100.7) does not match hop 1's receiver mail01.victim.example (a Received header may be missing or forged)"),
+    ])
+    #expect(ChainBuilder.nameMatches("VE1EUR02FT011.attacker.example", "VE1EUR02FT011.mail.protection.outlook.com") == false)
+}
+
+@Test(arguments: [
+    ("MAIL01", "mail01.corp.example", true),        // a NetBIOS name and its full name
+    ("mail01.corp.example.", "MAIL01.corp.example", true),
+    ("HE1PR06CA0108.outlook.office365.com", "HE1PR06CA0108.eurprd06.prod.outlook.com", true), // one operator
+    ("mail01.attacker.example", "mail01.victim.example", false),
+    ("srv123abc.attacker.example", "srv123abc.victim.example", false), // specific label, two organisations
+    ("mail01", "mail02.corp.example", false),
+    ("mail01", "MAIL01", true),
+])
+func sameMachineByFirstLabel(_ a: String, _ b: String, _ same: Bool) {
+    #expect(ChainBuilder.nameMatches(a, b) == same)
+    #expect(ChainBuilder.nameMatches(b, a) == same)
+}
+
 @Test func genericFirstLabelsDoNotMatch() {
     #expect(ChainBuilder.nameMatches("mail.a.example", "mail.b.example") == false)
-    #expect(ChainBuilder.nameMatches("server1.a.example", "server1.b.example") == true)
+    #expect(ChainBuilder.nameMatches("server1.a.example", "server1.b.example") == false)  // two organisations
+    #expect(ChainBuilder.nameMatches("srv123abc.a.example", "srv123abc.mx.a.example") == true)
     #expect(ChainBuilder.nameMatches("mx01.a.example", "mx01.b.example") == false)      // too short
     #expect(ChainBuilder.nameMatches("mailhost.a.example", "mailhost.b.example") == false) // no digit
     #expect(ChainBuilder.nameMatches("HE1PR06CA0108.eurprd06.prod.outlook.com", "HE1PR06CA0108.outlook.office365.com") == true)

@@ -152,19 +152,9 @@ public enum ARCParser {
                                   reason: "expected \";\" after i=\(instance)", hint: "arc-info = \"i=\" instance \";\" authres-payload")
         }
         i += 1
-        let payload = DKIMText.lenientString(raw[i...].filter { $0 != 0x0D && $0 != 0x0A })
-            .trimmedWSP()
+        let payload = String(DKIMText.lenientString(raw[i...].filter { $0 != 0x0D && $0 != 0x0A })
+            .trimmingASCII(where: ASCIITrim.isWSP))
         let authserv = payload.split(whereSeparator: { $0 == ";" || $0 == " " || $0 == "\t" }).first.map(String.init)
         return ARCAuthenticationResults(instance: instance, authservID: authserv, payload: payload, raw: raw)
-    }
-}
-
-extension String {
-    fileprivate func trimmedWSP() -> String {
-        let set: Set<Character> = [" ", "\t"]
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
     }
 }

@@ -287,8 +287,8 @@ public enum DKIMSignatureParser {
     /// as test domains use them). Each label: letters, digits, hyphen; U-labels passed through.
     static func domainName(_ t: DKIMTag) throws(DKIMSyntaxError) {
         let labels = t.value.split(separator: ".", omittingEmptySubsequences: false)
-        let ok = t.value.utf8.count <= 253 && labels.allSatisfy { l in
-            !l.isEmpty && l.utf8.count <= 63 && l.utf8.first != 0x2D && l.utf8.last != 0x2D
+        let ok = DomainName.problem(t.value) == nil && labels.allSatisfy { l in
+            l.utf8.first != 0x2D && l.utf8.last != 0x2D
                 && l.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || DKIMTagList.isAlpha($0) || $0 == 0x2D || $0 == 0x5F || $0 >= 0x80 }
         }
         if !ok {

@@ -40,83 +40,21 @@ public struct DKIMTag: Sendable, Hashable {
     public var offset: Int
 }
 
-/// RFC 6376 §3.2 tag-value lists, shared by DKIM-Signature, the key record, ARC-Seal and
-/// ARC-Message-Signature.
-///
-///     tag-list  =  tag-spec *( ";" tag-spec ) [ ";" ]
-///     tag-spec  =  [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
-///     tag-name  =  ALPHA *ALNUMPUNC
-///     tag-value =  [ tval *( 1*(WSP / FWS) tval ) ]
-///     tval      =  1*VALCHAR
-///     VALCHAR   =  %x21-3A / %x3C-7E      ; EXCLAMATION to TILDE except SEMICOLON
-///     ALNUMPUNC =  ALPHA / DIGIT / "_"
+/// RFC 6376 §3.2 tag-value lists of DKIM-Signature, the key record, ARC-Seal and
+/// ARC-Message-Signature: `TagList` in its `.signature` dialect.
 public enum DKIMTagList {
-    static func isFWS(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-    static func isAlpha(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-    static func isAlnumPunc(_ b: UInt8) -> Bool { isAlpha(b) || (b >= 0x30 && b <= 0x39) || b == 0x5F }
+    static func isFWS(_ b: UInt8) -> Bool { TagList.isFWS(b) }
+    static func isAlpha(_ b: UInt8) -> Bool { TagList.isAlpha(b) }
+    static func isAlnumPunc(_ b: UInt8) -> Bool { TagList.isAlnumPunc(b) }
 
     /// Parses `text[start...]` as a tag-list. Offsets in the result and in errors index `text`.
     /// Duplicate tag names are an error (RFC 6376 §3.2: "Tags with duplicate names MUST NOT occur").
     /// Leniency: bytes above 0x7F are accepted inside values (z= copies of UTF-8 headers, RFC 6532
     /// mail); the signature check decides, not the parser.
     public static func tagList(_ text: [UInt8], from start: Int = 0) throws(DKIMSyntaxError) -> [DKIMTag] {
-        var tags: [DKIMTag] = []
-        var seen = Set<String>()
-        var i = start
-        let n = text.count
-        while true {
-            // tag-spec = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
-            while i < n, isFWS(text[i]) { i += 1 }
-            if i == n {
-                // An empty list, or a trailing ";" (allowed once, at the end).
-                if tags.isEmpty && i == start {
-                    return tags
-                }
-                return tags
-            }
-            if text[i] == 0x3B {
-                throw DKIMSyntaxError(.invalid, offset: i, tag: "", reason: "empty tag-spec (\";;\")",
-                                      hint: "RFC 6376 §3.2 allows one trailing \";\" only")
-            }
-            let nameStart = i
-            guard isAlpha(text[i]) else {
-                throw DKIMSyntaxError(.invalid, offset: i, tag: "", reason: "tag name must start with a letter",
-                                      hint: "tag-name = ALPHA *(ALPHA / DIGIT / \"_\")")
-            }
-            while i < n, isAlnumPunc(text[i]) { i += 1 }
-            let name = String(decoding: text[nameStart..<i], as: UTF8.self)
-            while i < n, isFWS(text[i]) { i += 1 }
-            guard i < n else {
-                throw DKIMSyntaxError(.incomplete, offset: i, tag: name, reason: "tag \"\(name)\" has no \"=\"")
-            }
-            guard text[i] == 0x3D else {
-                throw DKIMSyntaxError(.invalid, offset: i, tag: name, reason: "expected \"=\" after tag name \"\(name)\"",
-                                      hint: "tag names are letters, digits and \"_\"")
-            }
-            i += 1
-            let valueStart = i
-            while i < n, text[i] != 0x3B { i += 1 }
-            let valueEnd = i
-            var a = valueStart, b = valueEnd
-            while a < b, isFWS(text[a]) { a += 1 }
-            while b > a, isFWS(text[b - 1]) { b -= 1 }
-            for k in a..<b where text[k] < 0x20 && !isFWS(text[k]) || text[k] == 0x7F {
-                throw DKIMSyntaxError(.invalid, offset: k, tag: name, reason: "control character in the value of \"\(name)\"")
-            }
-            if seen.contains(name) {
-                throw DKIMSyntaxError(.invalid, offset: nameStart, tag: name, reason: "duplicate tag \"\(name)\"",
-                                      hint: "RFC 6376 §3.2: tags with duplicate names MUST NOT occur")
-            }
-            seen.insert(name)
-            if tags.count >= DKIMLimits.maxTags {
-                throw DKIMSyntaxError(.invalid, offset: nameStart, tag: name,
-                                      reason: "more than \(DKIMLimits.maxTags) tags", hint: "hostile or broken tag-list; not read further")
-            }
-            let value = DKIMText.lenientString(Array(text[a..<b]))
-            tags.append(DKIMTag(name: name, value: value, valueRange: valueStart..<valueEnd, offset: nameStart))
-            if i == n { return tags }
-            i += 1 // ";"
-        }
+        var unused: [TagListSyntaxError] = []
+        return try TagList.parse(text, from: start, dialect: .signature, maxTags: DKIMLimits.maxTags, warnings: &unused)
+            .map { DKIMTag(name: $0.name, value: $0.value, valueRange: $0.valueRange, offset: $0.offset) }
     }
 
     /// Removes every FWS byte (for b=, bh=, p=: "whitespace is ignored in this value").

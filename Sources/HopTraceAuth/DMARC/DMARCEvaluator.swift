@@ -198,11 +198,7 @@ public enum DMARCAlignment {
         return orgDomain(a, organizationalDomain) == orgDomain(f, organizationalDomain)
     }
 
-    static func normalize(_ d: String) -> String {
-        var s = d.lowercased()
-        while s.hasSuffix(".") { s.removeLast() }
-        return s
-    }
+    static func normalize(_ d: String) -> String { DomainName.normalized(d) }
 
     /// The injected function's answer, normalized; the name itself when it gives nothing.
     static func orgDomain(_ d: String, _ f: (String) -> String) -> String {

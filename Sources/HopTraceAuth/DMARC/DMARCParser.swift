@@ -1,3 +1,5 @@
+import HopTraceCore
+
 /// Text → `DMARCRecord`, no I/O. The grammar is in `DMARCRecord.swift`.
 ///
 /// Errors that make the record unusable are thrown (no `v=DMARC1` first; no usable `p=` and no
@@ -85,14 +87,14 @@ public enum DMARCParser {
                 if let bad { warn(t, "\(t.name)= has an invalid URI \"\(bad.prefix(64))\"", hint: "that URI is ignored") }
                 if t.name == "rua" { record.aggregateReportURIs = uris } else { record.failureReportURIs = uris }
             case "fo":
-                let opts = t.value.split(separator: ":").map { $0.trimmingScalars(in: " \t") }
+                let opts = t.value.split(separator: ":").map { String($0.trimmingASCII(where: ASCIITrim.isWSP)) }
                 if !opts.isEmpty, opts.allSatisfy({ ["0", "1", "d", "s"].contains($0.lowercased()) }) {
                     record.failureOptions = opts.map { $0.lowercased() }
                 } else {
                     warn(t, "fo= must be 0, 1, d or s, separated by \":\"", hint: "0 used")
                 }
             case "rf":
-                let formats = t.value.split(separator: ":").map { $0.trimmingScalars(in: " \t").lowercased() }
+                let formats = t.value.split(separator: ":").map { $0.trimmingASCII(where: ASCIITrim.isWSP).lowercased() }
                 if !formats.isEmpty, formats.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }) {
                     record.reportFormats = formats
                 } else {
@@ -131,47 +133,10 @@ public enum DMARCParser {
     }
 
     /// `tag-list = tag-spec *( tag-sep tag-spec ) [ tag-sep ]` (RFC 6376 §3.2, which RFC 7489
-    /// §6.3 adopts): `name *WSP "=" *WSP value`, separated by ";".
+    /// §6.3 adopts): `TagList` in its `.record` dialect.
     static func tagList(_ b: [UInt8], warnings: inout [DMARCSyntaxError]) throws(DMARCSyntaxError) -> [DMARCTag] {
-        var tags: [DMARCTag] = []
-        var start = 0
-        while start <= b.count {
-            var end = start
-            while end < b.count && b[end] != UInt8(ascii: ";") { end += 1 }
-            let segment = b[start..<end]
-            let trimmedStart = segment.firstIndex(where: { !isWSP($0) }) ?? end
-            let trimmedEnd = (segment.lastIndex(where: { !isWSP($0) }).map { $0 + 1 }) ?? trimmedStart
-            if trimmedStart < trimmedEnd {
-                let spec = b[trimmedStart..<trimmedEnd]
-                guard let eq = spec.firstIndex(of: UInt8(ascii: "=")) else {
-                    throw DMARCSyntaxError(.invalid, offset: trimmedStart, tag: String(decoding: spec.prefix(32), as: UTF8.self),
-                                           reason: "tag without \"=\"")
-                }
-                let name = String(decoding: b[trimmedStart..<eq], as: UTF8.self).trimmingScalars(in: " \t").lowercased()
-                let value = String(decoding: b[(eq + 1)..<trimmedEnd], as: UTF8.self).trimmingScalars(in: " \t\r\n")
-                // tag-name = ALPHA *ALNUMPUNC (ALNUMPUNC = ALPHA / DIGIT / "_"). Hyphenated
-                // extension tags (`x-foo=`) are published in the wild and accepted by OpenDMARC;
-                // they are kept. Other bad names are skipped with a warning: the tag is unknown
-                // either way, and unknown tags MUST be ignored (RFC 7489 §6.3).
-                guard let first = name.utf8.first, isAlpha(first),
-                      name.utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
-                    if warnings.count < DMARCLimits.maxTags {
-                        warnings.append(DMARCSyntaxError(.invalid, offset: trimmedStart, tag: String(decoding: spec.prefix(32), as: UTF8.self),
-                                                         reason: "\"\(name.prefix(32))\" is not a tag name", hint: "tag ignored"))
-                    }
-                    if end == b.count { break }
-                    start = end + 1
-                    continue
-                }
-                if tags.count >= DMARCLimits.maxTags {
-                    throw DMARCSyntaxError(.invalid, offset: trimmedStart, tag: name, reason: "more than \(DMARCLimits.maxTags) tags")
-                }
-                tags.append(DMARCTag(name: name, value: value, range: trimmedStart..<trimmedEnd))
-            }
-            if end == b.count { break }
-            start = end + 1
-        }
-        return tags
+        try TagList.parse(b, dialect: .record, maxTags: DMARCLimits.maxTags, warnings: &warnings)
+            .map { DMARCTag(name: $0.name, value: $0.value, range: $0.range) }
     }
 
     /// `dmarc-uri *(*WSP "," *WSP dmarc-uri)`; returns the valid ones and the first invalid one.
@@ -179,7 +144,7 @@ public enum DMARCParser {
         var out: [DMARCReportURI] = []
         var bad: String? = nil
         for part in value.split(separator: ",", omittingEmptySubsequences: false).prefix(DMARCLimits.maxURIs) {
-            let raw = part.trimmingScalars(in: " \t")
+            let raw = String(part.trimmingASCII(where: ASCIITrim.isWSP))
             var uri = Substring(raw)
             var limit: UInt64? = nil
             if let bang = uri.lastIndex(of: "!") {
@@ -210,18 +175,6 @@ public enum DMARCParser {
         return (out, bad)
     }
 
-    static func isWSP(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-    static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
+    static func isAlpha(_ b: UInt8) -> Bool { TagList.isAlpha(b) }
     static func isAlnum(_ b: UInt8) -> Bool { isAlpha(b) || (b >= 0x30 && b <= 0x39) }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing characters of `set` (compared as Unicode scalars).
-    func trimmingScalars(in set: String) -> String {
-        let s = Set(set.unicodeScalars)
-        let scalars = String(self).unicodeScalars
-        guard let first = scalars.firstIndex(where: { !s.contains($0) }),
-              let last = scalars.lastIndex(where: { !s.contains($0) }) else { return "" }
-        return String(scalars[first...last])
-    }
 }

@@ -1,3 +1,5 @@
+import HopTraceCore
+
 // RFC 5322 §3.4 (with the §4.4 obsolete forms real mail still carries), the grammar read here:
 //
 //   from            = "From:" mailbox-list CRLF
@@ -51,9 +53,9 @@ public struct FromDomain: Sendable, Hashable {
             if addresses.count >= DMARCLimits.maxFromAddresses { return }
             let spec: [UInt8]
             if let a = angle { spec = a } else { spec = current }
-            var s = trim(spec)
+            var s = Array(ASCIITrim.trimmed(spec))
             // obs-route: "@a.example,@b.example:" before the addr-spec
-            if inAngleRoute(s), let colon = s.lastIndex(of: UInt8(ascii: ":")) { s = trim(Array(s[(colon + 1)...])) }
+            if inAngleRoute(s), let colon = s.lastIndex(of: UInt8(ascii: ":")) { s = Array(ASCIITrim.trimmed(s[(colon + 1)...])) }
             if s.isEmpty { return }
             addresses.append(String(decoding: s, as: UTF8.self))
         }
@@ -148,15 +150,8 @@ public struct FromDomain: Sendable, Hashable {
             idx = addr.index(after: idx)
         }
         guard let at else { return nil }
-        var d = addr[addr.index(after: at)...].filter { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" }.lowercased()
-        while d.hasSuffix(".") { d.removeLast() }
+        let d = DomainName.normalized(addr[addr.index(after: at)...].filter { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" })
         return d.isEmpty ? nil : d
-    }
-
-    static func trim(_ b: [UInt8]) -> [UInt8] {
-        func ws(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D || x == 0x0A || x < 0x20 }
-        guard let s = b.firstIndex(where: { !ws($0) }), let e = b.lastIndex(where: { !ws($0) }) else { return [] }
-        return Array(b[s...e])
     }
 
     static func inAngleRoute(_ s: [UInt8]) -> Bool { s.first == UInt8(ascii: "@") && s.contains(UInt8(ascii: ":")) }

@@ -191,7 +191,7 @@ public enum RecordedVerdicts {
         var out: [RecordedVerdict] = []
         var hmailScore: Double? = nil
         for h in headers {
-            let name = h.name.trimmedWS.lowercased()
+            let name = h.name.trimmingASCII().lowercased()
             switch name {
             case "authentication-results", "authentication-results-original":
                 let field: AuthResultsField = name == "authentication-results" ? .authenticationResults : .original
@@ -201,7 +201,7 @@ public enum RecordedVerdicts {
             case "received-spf":
                 out.append(verdict(from: ReceivedSPFParser.parse(h.value), header: h.name, index: h.index))
             case "x-hmailserver-reason-score":
-                hmailScore = Double(h.value.trimmedWS)
+                hmailScore = Double(h.value.trimmingASCII())
             default:
                 if name.hasPrefix("x-hmailserver-reason-") || VendorVerdicts.handles(name) {
                     out += VendorVerdicts.read(name: h.name, value: h.value, index: h.index)
@@ -262,16 +262,5 @@ public enum RecordedVerdicts {
                         identity: spf.identity == .helo ? .helo : .mailfrom, domain: spf.domain, clientIP: spf.clientIP,
                         helo: spf.helo, receiver: spf.receiver, reason: spf.problem ?? spf.comment,
                         header: header, headerIndex: index, raw: spf.raw, source: .receivedSPF(spf))
-    }
-}
-
-extension String {
-    /// Without leading and trailing white space (space, tab, CR, LF) and control bytes.
-    var trimmedWS: String {
-        let scalars = unicodeScalars
-        func blank(_ u: Unicode.Scalar) -> Bool { u.value <= 0x20 || u.value == 0x7F }
-        guard let first = scalars.firstIndex(where: { !blank($0) }),
-              let last = scalars.lastIndex(where: { !blank($0) }) else { return "" }
-        return String(scalars[first...last])
     }
 }

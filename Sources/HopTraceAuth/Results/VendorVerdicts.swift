@@ -27,8 +27,8 @@ public enum VendorVerdicts {
     /// The verdicts one vendor header records (none for headers it does not know).
     public static func read(name: String, value fullValue: String, index: Int?) -> [RecordedVerdict] {
         let value = String(decoding: fullValue.utf8.prefix(maxValueBytes), as: UTF8.self)
-        let lower = name.trimmedWS.lowercased()
-        let v = value.trimmedWS
+        let lower = name.trimmingASCII().lowercased()
+        let v = String(value.trimmingASCII())
         func make(_ method: AuthMethod, _ methodName: String, _ result: String, inferred: Bool = false,
                   identity: VerdictIdentity? = nil, clientIP: IPAddress? = nil, helo: String? = nil,
                   reason: String? = nil, note: String? = nil, score: Double? = nil) -> RecordedVerdict {
@@ -94,7 +94,7 @@ public enum VendorVerdicts {
         var score: Double? = nil
         if let r = ASCIIFold.firstRange(of: "(Score:", in: v) {
             let tail = v[r.upperBound...].prefix(while: { $0 != ")" })
-            score = Double(String(tail).trimmedWS)
+            score = Double(tail.trimmingASCII())
         }
         let l = v.lowercased()
         if l.contains("by spf") {
@@ -242,9 +242,9 @@ public enum VendorVerdicts {
         items.append(current)
         for item in items {
             guard let colon = item.firstIndex(of: ":") else { continue }
-            let key = String(item[..<colon]).trimmedWS.uppercased()
+            let key = item[..<colon].trimmingASCII().uppercased()
             if key.isEmpty || out[key] != nil { continue }
-            out[key] = String(item[item.index(after: colon)...]).trimmedWS
+            out[key] = String(item[item.index(after: colon)...].trimmingASCII())
         }
         return out
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import HopTraceTopology
+@testable import HopTraceCore
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -54,7 +54,7 @@ import Foundation
     }
 
     @Test func bundledListMatchesDataFile() throws {
-        let path = Fixtures.packageRoot.appendingPathComponent("data/public_suffix_list.dat").path
+        let path = PSLFixtures.packageRoot.appendingPathComponent("data/public_suffix_list.dat").path
         let file = try #require(PublicSuffixList(contentsOfFile: path))
         #expect(file.sameRules(as: .bundled), "run scripts/generate-psl --no-copy")
         #expect(PublicSuffixList.bundled.ruleCount > 9000)
@@ -70,7 +70,7 @@ import Foundation
     }
 
     /// publicsuffix.org's test_psl.txt (CC0), when the shared conformance folder is present.
-    static let conformancePath = Fixtures.packageRoot
+    static let conformancePath = PSLFixtures.packageRoot
         .appendingPathComponent("../shared/conformance/dmarc/psl/test_psl.txt").standardizedFileURL.path
 
     static func conformanceCases() -> [(String, String?)] {
@@ -98,4 +98,9 @@ import Foundation
             }
         }
     }
+}
+
+private enum PSLFixtures {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }

@@ -23,6 +23,24 @@ public enum PathKind: Sendable, Hashable {
         return (status.st_mode & S_IFMT) == S_IFDIR ? .directory : .other
     }
 
+    /// The names in `directory` (without "." and ".."), in the order `readdir(3)` gives them.
+    public static func names(in directory: String) throws(SystemError) -> [String] {
+        guard let stream = opendir(directory) else { throw SystemError(code: errno) }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw SystemError(code: errno) }
+                return names
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+    }
+
     /// `directory` + "/" + `name`, as `NSString.appendingPathComponent` joins them on Linux for
     /// the names a directory holds (no slash in them): no second slash after one that ends
     /// `directory`, and an empty `directory` adds none. Nothing else is normalised, so the

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import HopTraceCore
 
 /// mbox files and Maildir folders, for batch work (`hoptrace map`).
@@ -74,7 +69,7 @@ public enum Mailbox {
 
     /// The message files of a Maildir (`cur/` and `new/`; `tmp/` holds deliveries in progress),
     /// sorted by path. Hidden files (".DS_Store", Dovecot's dot-files) are skipped.
-    public static func maildirFiles(at path: String) throws -> [String] {
+    public static func maildirFiles(at path: String) throws(MaildirError) -> [String] {
         guard PathKind.of(path) == .directory else {
             throw MaildirError("not a directory: \(path)")
         }
@@ -84,7 +79,13 @@ public enum Mailbox {
             let dir = PathKind.join(path, sub)
             guard PathKind.of(dir) == .directory else { continue }
             foundSubfolder = true
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir) where !name.hasPrefix(".") {
+            let names: [String]
+            do {
+                names = try PathKind.names(in: dir)
+            } catch {
+                throw MaildirError("\(dir): \(error)")
+            }
+            for name in names where !name.hasPrefix(".") {
                 let file = PathKind.join(dir, name)
                 if PathKind.of(file) == .other {
                     files.append(file)
@@ -101,7 +102,7 @@ public enum Mailbox {
     }
 }
 
-/// A Maildir could not be listed (exit 74 when it is an I/O error).
+/// A folder is not a Maildir, or it cannot be listed.
 public struct MaildirError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }

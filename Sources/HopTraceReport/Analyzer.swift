@@ -62,14 +62,21 @@ public enum Analyzer {
     /// line writes it out and lets it go: memory stays one report, not the mailbox's).
     public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions(),
                                       each: (BatchReport.Entry) throws -> Void) async rethrows {
-        for (i, slice) in Mailbox.split(mbox: bytes).enumerated() {
+        try await analyzeMailbox(MessageSource.mbox(bytes), options: options, each: each)
+    }
+
+    /// The same for the messages of a `MessageSource` (an mbox's or a Maildir's), each entry
+    /// labelled as its message is; one read when its turn comes (a Maildir file).
+    public static func analyzeMailbox(_ messages: [SourceMessage], options: AnalysisOptions = AnalysisOptions(),
+                                      each: (BatchReport.Entry) throws -> Void) async rethrows {
+        for message in messages {
             let result: Result<Report, IntakeError>
             do {
-                result = .success(try await analyze(Array(slice), options: options))
+                result = .success(try await analyze(Array(try message.read().get()), options: options))
             } catch {
                 result = .failure(error)
             }
-            try each(.init(label: String(i + 1), result: result))
+            try each(.init(label: message.label, result: result))
         }
     }
 

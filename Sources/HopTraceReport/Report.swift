@@ -24,6 +24,16 @@ public struct Report: Sendable, Hashable {
         self.findings = findings
         self.notes = notes
     }
+
+    /// The chain the topology diagram draws: for a report (receipt, bounce) the embedded
+    /// original with hops, which is where the message travelled; otherwise the first chain
+    /// with hops, else the first chain. nil when there is no chain.
+    public var diagramChain: ChainReport? {
+        if reportKind != nil, let embedded = chains.first(where: { $0.source == .embedded && !$0.hops.isEmpty }) {
+            return embedded
+        }
+        return chains.first { !$0.hops.isEmpty } ?? chains.first
+    }
 }
 
 /// One chain: the outer message's or an embedded original's.

@@ -70,11 +70,9 @@ struct Analyze: AsyncParsableCommand {
         if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
             throw ValidationError("--dot: unknown format for \(dotPath); use .svg, .png, .pdf or .dot")
         }
-        if dotPath != nil && file != "-" {
-            // A mailbox has no single topology; `map` (to come) merges many.
-            if (try? FileManager.default.attributesOfItem(atPath: file)[.type] as? FileAttributeType) == .typeDirectory {
-                throw ValidationError("--dot draws one message; a Maildir holds many")
-            }
+        // A mailbox has no single topology; `map` merges many.
+        if dotPath != nil && file != "-" && PathKind.of(file) == .directory {
+            throw ValidationError("--dot draws one message; a Maildir holds many")
         }
     }
 
@@ -85,11 +83,12 @@ struct Analyze: AsyncParsableCommand {
             StandardError.write("hoptrace: warning: \(TerminalText.sanitize(warning))\n")
         }
         let now = Date()
-        let (resolver, recorder, source, dnsNotes) = try await dns.make(now: now)
-        let options = AnalysisOptions(geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dnsNotes, resolver: resolver,
-                                      dnsSource: source, now: Int64(now.timeIntervalSince1970))
+        let dns = try await self.dns.make(now: now)
+        let options = AnalysisOptions(geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
+                                      dnsSource: dns.source, now: Int64(now.timeIntervalSince1970))
         let renderer = TextRenderer(color: Terminal.wantsColour)
-        switch try InputReader.read(file) {
+        let source = try InputReader.messages(file)
+        switch source.form {
         case let .message(bytes):
             let report: Report
             do {
@@ -97,33 +96,17 @@ struct Analyze: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(message: error.description, code: Exit.unreadableInput)
             }
-            if let dotPath { try await Diagram.write(report, to: dotPath, title: file == "-" ? "standard input" : file) }
-            let output = json ? JSONRenderer.render(report) : renderer.render(report, title: file == "-" ? "standard input" : file)
-            try dns.saveRecording(recorder)
+            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name) }
+            let output = json ? JSONRenderer.render(report) : renderer.render(report, title: source.name)
+            try self.dns.saveRecording(dns.recorder)
             try StandardOutput.write(output)
-        case let .mbox(bytes):
+        case .mbox, .maildir:
             if dotPath != nil { throw CommandFailure(message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure) }
             // Streamed: each message's report is written out as soon as it is made.
             var stream = BatchOutput(json: json, renderer: renderer)
-            try await Analyzer.analyzeMailbox(bytes, options: options) { try stream.add($0) }
+            try await Analyzer.analyzeMailbox(source.messages, options: options) { try stream.add($0) }
             try stream.finish()
-            try dns.saveRecording(recorder)
-        case let .maildir(files):
-            var stream = BatchOutput(json: json, renderer: renderer)
-            for path in files.prefix(Limits.maxMailboxMessages) {
-                switch InputReader.readMessageFile(path) {
-                case let .success(bytes):
-                    do {
-                        try stream.add(.init(label: path, result: .success(try await Analyzer.analyze(bytes, options: options))))
-                    } catch let error as IntakeError {
-                        try stream.add(.init(label: path, result: .failure(error)))
-                    }
-                case let .failure(error):
-                    try stream.add(.init(label: path, result: .failure(error)))
-                }
-            }
-            try stream.finish()
-            try dns.saveRecording(recorder)
+            try self.dns.saveRecording(dns.recorder)
         }
     }
 }
@@ -196,4 +179,7 @@ enum Terminal {
         if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }
         return isatty(STDOUT_FILENO) == 1
     }
+
+    /// Progress lines only when standard error is a terminal.
+    static var showsProgress: Bool { isatty(STDERR_FILENO) == 1 }
 }

@@ -42,17 +42,10 @@ struct HopsCommand: AsyncParsableCommand {
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256") }
     }
 
-    /// One message to parse: its label in the output and where its bytes come from.
-    enum Item: Sendable {
-        case bytes(label: String, ArraySlice<UInt8>)
-        /// A Maildir file, read by the worker that parses it.
-        case file(String)
-    }
-
     func run() async throws {
         let threads = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         let renderer = TextRenderer(color: Terminal.wantsColour)
-        let format: Format = { [jsonl] label, result, out in
+        let format: HopsBatch.Format = { [jsonl] label, result, out in
             if jsonl {
                 JSONRenderer.appendHopsLine(label: label, result, to: &out)
             } else {
@@ -62,99 +55,24 @@ struct HopsCommand: AsyncParsableCommand {
         var read = 0
         var failed = 0
         for path in inputs {
-            var items: [Item] = []
-            switch try InputReader.read(path) {
-            case let .message(bytes):
-                items = [.bytes(label: path == "-" ? "standard input" : path, bytes[...])]
-            case let .mbox(bytes):
-                items = Mailbox.split(mbox: bytes).enumerated().map { .bytes(label: "\(path):\($0.offset + 1)", $0.element) }
-            case let .maildir(files):
-                items = files.prefix(Limits.maxMailboxMessages).map { .file($0) }
+            let source = try InputReader.messages(path)
+            let items: [HopsBatch.Item] = source.messages.map { message in
+                // An mbox message is named by its input and its position in it.
+                (label: source.form == .mbox ? "\(path):\(message.label)" : message.label, message: message)
             }
             // Windows of messages: parsed in parallel, written in order; the output held at any
             // time is one window's, not the mailbox's.
-            var start = 0
-            while start < items.count {
-                let window = Array(items[start..<min(start + Self.window, items.count)])
-                let done = await Self.parse(window, threads: threads, format: format)
+            for start in stride(from: 0, to: items.count, by: HopsBatch.window) {
+                let window = Array(items[start..<min(start + HopsBatch.window, items.count)])
+                let done = await HopsBatch.parse(window, threads: threads, format: format)
                 let ok = done.reduce(0) { $0 + $1.read }
                 read += ok
                 failed += window.count - ok
-                try Self.writeInOrder(done, items: window.count)
-                start += Self.window
+                for part in HopsBatch.inOrder(done, items: window.count) { try StandardOutput.write(part) }
             }
         }
         if read == 0 && failed > 0 {
             throw CommandFailure(message: "no message could be read", code: Exit.unreadableInput)
-        }
-    }
-
-    /// Messages per window: enough to keep every core busy, few enough that the buffers stay
-    /// small (a fresh multi-megabyte buffer costs more in page faults than its parsing saves).
-    static let window = 512
-
-    /// Appends one message's output to the buffer.
-    typealias Format = @Sendable (String, Result<HopsReport, IntakeError>, inout [UInt8]) -> Void
-
-    /// What one task produced: its output buffer, where each of its messages lies in it, and
-    /// how many of them could be read.
-    struct Done: Sendable {
-        var worker: Int
-        var buffer: [UInt8] = []
-        var ranges: [Range<Int>] = []
-        var read = 0
-    }
-
-    /// Parses `items` on `threads` concurrent tasks, task `w` taking items `w`, `w + threads`, …
-    /// (neighbouring messages, often of similar size, go to different tasks). Sorted by task.
-    static func parse(_ items: [Item], threads: Int, format: @escaping Format) async -> [Done] {
-        let workers = min(threads, items.count)
-        var done: [Done] = []
-        await withTaskGroup(of: Done.self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var d = Done(worker: worker)
-                    d.buffer.reserveCapacity(256 << 10)
-                    var i = worker
-                    while i < items.count {
-                        let (label, result) = one(items[i])
-                        if case .success = result { d.read += 1 }
-                        let start = d.buffer.count
-                        format(label, result, &d.buffer)
-                        d.ranges.append(start..<d.buffer.count)
-                        i += workers
-                    }
-                    return d
-                }
-            }
-            for await d in group { done.append(d) }
-        }
-        return done.sorted { $0.worker < $1.worker }
-    }
-
-    /// Writes the tasks' output to standard output in the items' order: item `i` is the
-    /// `(i / tasks)`-th message of task `i % tasks`. Straight from the buffers, no copy.
-    static func writeInOrder(_ done: [Done], items: Int) throws {
-        guard !done.isEmpty else { return }
-        if done.count == 1 {
-            try StandardOutput.write(done[0].buffer[...])
-            return
-        }
-        for i in 0..<items {
-            let d = done[i % done.count]
-            try StandardOutput.write(d.buffer[d.ranges[i / done.count]])
-        }
-    }
-
-    static func one(_ item: Item) -> (String, Result<HopsReport, IntakeError>) {
-        switch item {
-        case let .bytes(label, bytes):
-            return (label, Result { () throws(IntakeError) in try Analyzer.hops(bytes) })
-        case let .file(path):
-            switch InputReader.readMessageFile(path) {
-            case let .success(bytes): return (path, Result { () throws(IntakeError) in try Analyzer.hops(bytes[...]) })
-            case let .failure(error): return (path, .failure(error))
-            }
         }
     }
 }

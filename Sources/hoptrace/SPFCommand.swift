@@ -83,51 +83,25 @@ struct SPF: AsyncParsableCommand {
             guard let ip, let domain else {
                 throw ValidationError("give IP and DOMAIN, or --batch FILE")
             }
-            if let problem = SPF.ipProblem(ip) { throw ValidationError(problem) }
-            if let problem = SPF.domainProblem(domain) { throw ValidationError(problem) }
+            if let problem = SPFBatch.ipProblem(ip) { throw ValidationError(problem) }
+            if let problem = SPFBatch.domainProblem(domain) { throw ValidationError(problem) }
         }
-        if let resolver, !SPF.isServerAddress(resolver) {
-            throw ValidationError("--resolver \"\(TerminalText.sanitize(resolver))\" is not IP or IP@PORT")
-        }
-        if dnsSnapshot != nil && resolver != nil {
-            throw ValidationError("--dns-snapshot and --resolver exclude each other")
-        }
+        do { try setup.check() } catch { throw error.failure() }
     }
+
+    /// The command's DNS: `--dns-snapshot`, else live DNS, which must answer.
+    var setup: DNSSetup { DNSSetup(snapshot: dnsSnapshot, server: resolver, record: saveDNS != nil, requiresLive: true) }
 
     func run() async throws {
         if let batch { return try await runBatch(batch) }
         guard let ip, let domain, let client = IPAddress(ip) else { return }
-        let base = try await makeResolver()
-        let recorder = saveDNS.map { _ in RecordingResolver(wrapping: base) }
-        let dns = CachingResolver(wrapping: recorder ?? base)
-        let heloName = helo ?? domain
-        let evaluation = await SPFEvaluator(resolver: dns)
-            .checkHost(ip: client, domain: domain, sender: sender ?? "postmaster@\(domain)", helo: heloName)
-        if let saveDNS, let recorder {
-            do {
-                try recorder.zoneFileText().write(toFile: saveDNS, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandFailure(message: "cannot write \(saveDNS): \(SystemError.reason(error))", code: Exit.ioError)
-            }
-        }
+        let dns = try await makeDNS()
+        guard let resolver = dns.resolver else { return }
+        let evaluation = await SPFEvaluator(resolver: resolver)
+            .checkHost(ip: client, domain: domain, sender: sender ?? "postmaster@\(domain)", helo: helo ?? domain)
+        try DNSOptions.save(dns.recorder, to: saveDNS)
         let output = json ? evaluation.jsonValue.serialized() : evaluation.renderText()
         try StandardOutput.write(output)
-    }
-
-    /// One `--batch` query.
-    struct BatchQuery {
-        var ip: IPAddress
-        var domain: String
-        var sender: String
-        var helo: String
-    }
-
-    /// Consecutive batch queries with one DNS source: the command's (`snapshot` nil), or the
-    /// zone file of the `@snapshot` line (`line`) before them.
-    struct BatchSection {
-        var snapshot: String?
-        var line: Int
-        var queries: [BatchQuery] = []
     }
 
     /// `--batch FILE`: reads and checks every line and reads every snapshot, then evaluates the
@@ -139,12 +113,17 @@ struct SPF: AsyncParsableCommand {
     /// the text. Without --json only the result word is printed, so no trace is built
     /// (`SPFOptions.keepsTrace`; the result is computed the same way).
     func runBatch(_ path: String) async throws {
-        let sections = try SPF.parseBatch(try InputReader.readFile(path), name: path)
+        let sections: [SPFBatch.Section]
+        do {
+            sections = try SPFBatch.parse(try InputReader.readFile(path))
+        } catch let error as SPFBatch.LineError {
+            throw CommandFailure(message: "\(path) \(error)", code: Exit.unreadableInput)
+        }
         let folder = path == "-" ? nil : URL(fileURLWithPath: path).deletingLastPathComponent().path
         // Each section's resolver, before any query runs. The command's own DNS source serves
         // the queries before the first @snapshot line (a live resolver is not even probed when
         // there are none).
-        var plan: [(dns: any DNSResolver, queries: [BatchQuery])] = []
+        var plan: [(dns: any DNSResolver, queries: [SPFBatch.Query])] = []
         var snapshots: [String: SnapshotResolver] = [:]
         for section in sections {
             let dns: any DNSResolver
@@ -155,7 +134,8 @@ struct SPF: AsyncParsableCommand {
                 dns = snapshots[snapshot]!
             } else {
                 guard !section.queries.isEmpty || dnsSnapshot != nil else { continue }
-                dns = try await makeResolver()
+                guard let base = try await makeDNS().base else { continue }
+                dns = base
             }
             if !section.queries.isEmpty { plan.append((dns, section.queries)) }
         }
@@ -199,146 +179,18 @@ struct SPF: AsyncParsableCommand {
     }
 
     /// The snapshot of an `@snapshot` line: a relative path is read from the batch file's
-    /// folder (`folder`; the current one for standard input). A file that cannot be read is
-    /// an I/O error (74); contents that are not a zone file are bad input (65).
+    /// folder (`folder`; the current one for standard input).
     static func batchSnapshot(_ snapshot: String, folder: String?, batch: String, line: Int) throws -> SnapshotResolver {
         let file = snapshot.hasPrefix("/") || folder == nil ? snapshot : URL(fileURLWithPath: folder!).appendingPathComponent(snapshot).path
-        do throws(ZoneFileError) {
-            return try SnapshotResolver(contentsOf: file)
+        do {
+            return try DNSSetup.snapshot(file)
         } catch {
-            throw CommandFailure(message: "\(batch) line \(line): cannot read DNS snapshot \(file): \(error)",
-                                 code: error.kind == .io ? Exit.ioError : Exit.unreadableInput)
+            throw error.failure(prefix: "\(batch) line \(line): ")
         }
-    }
-
-    /// Batch lines: `IP DOMAIN SENDER HELO` (spaces or tabs; SENDER `-` = null sender, HELO `-`
-    /// = DOMAIN); blank and `#` lines skipped; `@snapshot ZONEFILE` (the rest of the line, spaces
-    /// around it removed) starts a new section. The first bad line fails the whole batch (65).
-    ///
-    /// One pass over the bytes with a cursor: a line's fields are found in place (no array of
-    /// lines, none of fields), and only the fields become Strings (an ASCII line's without
-    /// UTF-8 validation, which the scan for its end has already done).
-    static func parseBatch(_ bytes: [UInt8], name: String) throws -> [BatchSection] {
-        var sections = [BatchSection(snapshot: nil, line: 0)]
-        var lineNumber = 0
-        func bad(_ why: String) -> CommandFailure {
-            CommandFailure(message: "\(name) line \(lineNumber): \(why)", code: Exit.unreadableInput)
-        }
-        try bytes.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            var lineStart = 0
-            while true {
-                lineNumber += 1
-                var lineEnd = lineStart
-                var high: UInt8 = 0 // every byte of the line OR-ed: below 0x80 when it is ASCII
-                while lineEnd < count && buffer[lineEnd] != 0x0A {
-                    high |= buffer[lineEnd]
-                    lineEnd += 1
-                }
-                let isASCII = high < 0x80
-                // The fields: the first four kept as ranges, the rest only counted.
-                var fields: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
-                var fieldCount = 0
-                var lastFieldEnd = lineStart
-                var i = lineStart
-                while i < lineEnd {
-                    while i < lineEnd && SPF.isBatchBlank(buffer[i]) { i += 1 }
-                    if i == lineEnd { break }
-                    let fieldStart = i
-                    while i < lineEnd && !SPF.isBatchBlank(buffer[i]) { i += 1 }
-                    switch fieldCount {
-                    case 0: fields.0 = fieldStart..<i
-                    case 1: fields.1 = fieldStart..<i
-                    case 2: fields.2 = fieldStart..<i
-                    case 3: fields.3 = fieldStart..<i
-                    default: break
-                    }
-                    fieldCount += 1
-                    lastFieldEnd = i
-                }
-                if fieldCount > 0 && buffer[fields.0.lowerBound] != UInt8(ascii: "#") {
-                    func text(_ range: Range<Int>) throws -> String {
-                        let field = UnsafeBufferPointer(rebasing: buffer[range])
-                        if isASCII { return String(decoding: field, as: UTF8.self) }
-                        guard let s = String(validating: field, as: UTF8.self) else { throw bad("not UTF-8") }
-                        return s
-                    }
-                    if buffer[fields.0.lowerBound] == UInt8(ascii: "@") {
-                        // @snapshot ZONEFILE: the path is the rest of the line, so it may hold spaces.
-                        guard buffer[fields.0].elementsEqual("@snapshot".utf8) else {
-                            let directive = String(decoding: buffer[fields.0], as: UTF8.self)
-                            throw bad("unknown directive \"\(TerminalText.sanitize(directive))\" (only @snapshot ZONEFILE)")
-                        }
-                        guard fieldCount > 1 else { throw bad("@snapshot needs a zone file path") }
-                        sections.append(BatchSection(snapshot: try text(fields.1.lowerBound..<lastFieldEnd), line: lineNumber))
-                    } else {
-                        guard fieldCount == 4 else {
-                            throw bad("want 4 fields \"IP DOMAIN SENDER HELO\", found \(fieldCount)")
-                        }
-                        let ipText = try text(fields.0), domain = try text(fields.1)
-                        let senderField = try text(fields.2), heloField = try text(fields.3)
-                        guard let ip = IPAddress(ipText) else { throw bad(ipProblem(ipText)!) }
-                        if let problem = domainProblem(domain) { throw bad(problem) }
-                        let sender = senderField == "-" ? "" : senderField
-                        let helo = heloField == "-" ? domain : heloField
-                        if sender.utf8.count > SPFLimits.maxIdentityBytes { throw bad("SENDER is too long") }
-                        if helo.utf8.count > SPFLimits.maxIdentityBytes { throw bad("HELO is too long") }
-                        sections[sections.count - 1].queries.append(BatchQuery(ip: ip, domain: domain, sender: sender, helo: helo))
-                    }
-                }
-                if lineEnd == count { break }
-                lineStart = lineEnd + 1
-            }
-        }
-        return sections
-    }
-
-    /// The field separators of a batch line: space, tab, and the CR of a CRLF line end.
-    static func isBatchBlank(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0D
-    }
-
-    static func ipProblem(_ ip: String) -> String? {
-        IPAddress(ip) == nil ? "\"\(TerminalText.sanitize(ip))\" is not an IPv4 or IPv6 address" : nil
-    }
-
-    static func domainProblem(_ domain: String) -> String? {
-        // A byte at or below 0x20, or 0x7F, is always such a character itself in UTF-8.
-        if domain.isEmpty || domain.withUTF8Bytes({ $0.contains { $0 <= 0x20 || $0 == 0x7F } })
-            || domain.utf8.count > SPFLimits.maxIdentityBytes {
-            return "\"\(TerminalText.sanitize(domain))\" is not a domain name"
-        }
-        return nil
     }
 
     /// The snapshot, or the live resolver after checking a DNS server answers at all (69 if none).
-    func makeResolver() async throws -> any DNSResolver {
-        if let dnsSnapshot {
-            do {
-                return try SnapshotResolver(contentsOf: dnsSnapshot)
-            } catch {
-                throw CommandFailure(message: "cannot read DNS snapshot \(dnsSnapshot): \(error)", code: Exit.ioError)
-            }
-        }
-        let live: LiveResolver
-        do {
-            live = try LiveResolver(options: LiveResolver.Options(forwarder: resolver))
-        } catch {
-            throw CommandFailure(message: "live DNS unavailable: \(error)", code: Exit.serviceUnavailable)
-        }
-        if case let .unreachable(reason) = await live.probe() {
-            throw CommandFailure(message: "live DNS unavailable: \(reason) (use --dns-snapshot to work offline)", code: Exit.serviceUnavailable)
-        }
-        return live
-    }
-
-    /// `IP[@PORT]`, port 1–65535.
-    static func isServerAddress(_ text: String) -> Bool {
-        var host = Substring(text)
-        if let at = text.lastIndex(of: "@") {
-            guard let port = Int(text[text.index(after: at)...]), (1...65535).contains(port) else { return false }
-            host = text[..<at]
-        }
-        return IPAddress(host) != nil
+    func makeDNS() async throws -> DNSSetup.DNS {
+        do { return try await setup.make() } catch { throw error.failure() }
     }
 }

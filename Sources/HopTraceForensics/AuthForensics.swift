@@ -68,7 +68,7 @@ public enum AuthForensics {
         if input.resolver == nil {
             notes.append(.offline)
         } else if let t = input.messageTime, input.now - t > 30 * 86_400 {
-            let year = String(MailTimestamp(utcSeconds: t, offsetSeconds: 0, raw: "").iso8601.prefix(4))
+            let year = String(UTCCalendar.isoDay(t).prefix(4))
             let differ = input.hops.indices.compactMap { k -> ForensicsNote.Difference? in
                 guard let s = spf[k], let rec = s.recorded, let rep = s.replayed, !s.recordedInferred,
                       s.checkedIP == s.clientIP, rec != rep else { return nil }

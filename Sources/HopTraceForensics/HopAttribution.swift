@@ -148,19 +148,19 @@ public struct HopAttribution: Sendable {
         }
         // receiver=/authserv-id name a host; Microsoft's tenant hints name the organisation the
         // filter ran for, not a host, so they count only when they name the host itself.
-        let receivers = [v.receiver].compactMap { $0 }.map { DomainKey.clean($0) }.filter { !$0.isEmpty }
-        let hints = v.receiverHints.map { DomainKey.clean($0) }.filter { !$0.isEmpty }
+        let receivers = [v.receiver].compactMap { $0 }.map { DomainName.normalized($0) }.filter { !$0.isEmpty }
+        let hints = v.receiverHints.map { DomainName.normalized($0) }.filter { !$0.isEmpty }
         for (k, hop) in hops.enumerated() {
             if let ip = v.clientIP, hop.received.from?.ip == ip {
                 scores[k] += 4
                 ipHops.append(k)
             }
-            if let helo = v.helo.map(DomainKey.clean), !helo.isEmpty, hop.received.from?.helo.map(DomainKey.clean) == helo {
+            if let helo = v.helo.map(DomainName.normalized), !helo.isEmpty, hop.received.from?.helo.map(DomainName.normalized) == helo {
                 scores[k] += 2
             }
             var best = 0
             let names = receiverNames(k)
-            let orgDomains = receiverOrganisation(k)?.domains.map(DomainKey.clean) ?? []
+            let orgDomains = receiverOrganisation(k)?.domains.map(DomainName.normalized) ?? []
             for r in receivers {
                 if names.contains(r) {
                     best = max(best, 3)
@@ -237,7 +237,7 @@ public struct HopAttribution: Sendable {
     public func receiverNames(_ k: Int) -> [String] {
         var names = receiverHost(k)?.names ?? []
         if let n = hops[k].received.by?.name { names.append(n) }
-        return names.map(DomainKey.clean)
+        return names.map(DomainName.normalized)
     }
 
     public func receiverName(_ k: Int) -> String {
@@ -262,16 +262,7 @@ public struct HopAttribution: Sendable {
 
     /// The registrable domain of a name (Public Suffix List), normalised.
     public func registrable(_ name: String) -> String? {
-        publicSuffixList.registrableDomain(of: DomainKey.clean(name))
-    }
-}
-
-/// Host and domain names compared as DNS compares them: lower case, no trailing dot.
-enum DomainKey {
-    static func clean(_ s: String) -> String {
-        var t = s.lowercased()
-        while t.hasSuffix(".") { t.removeLast() }
-        return t
+        DomainName(name)?.registrableDomain(in: publicSuffixList)
     }
 }
 

@@ -41,7 +41,7 @@ struct ARCStage: Sendable {
             var tie = ARCTie.none
             let sealDomain = seals[i]
             let authserv = aars[i]?.authserv
-            if let authserv, let k = hops.indices.last(where: { attribution.receiverNames($0).contains(DomainKey.clean(authserv)) }) {
+            if let authserv, let k = hops.indices.last(where: { attribution.receiverNames($0).contains(DomainName.normalized(authserv)) }) {
                 tie = .authservID(authserv, hop: hops[k].index)
             } else if let d = sealDomain, let reg = attribution.registrable(d),
                       let k = hops.indices.last(where: { attribution.receiverNames($0).contains { attribution.registrable($0) == reg } }) {

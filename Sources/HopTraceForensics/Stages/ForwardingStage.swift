@@ -39,7 +39,7 @@ struct ForwardingBreaks: Sendable {
                              topology: topology, attribution: attribution)
             if let tag = b.subjectTag {
                 out.notes.append(.subjectTagged(hop: b.hop, host: b.receiverHost ?? receiver, tag: tag,
-                                                subject: headers.first("Subject").map { String(Substring($0.value).trimmingASCIIWhitespace) } ?? ""))
+                                                subject: headers.first("Subject").map { String($0.value.trimmingASCII(where: ASCIITrim.isFWS)) } ?? ""))
             }
             out.breaks.append(b)
         }
@@ -73,14 +73,14 @@ struct ForwardingBreaks: Sendable {
             let rcptDomains = hops[relayHop].received.recipients.compactMap { r -> String? in
                 attribution.registrable(SPFEvaluator.split(sender: SenderStage.address(r)).domain)
             }
-            if let d = rcptDomains.first(where: { recvOrg.domains.map(DomainKey.clean).contains($0) }) {
+            if let d = rcptDomains.first(where: { recvOrg.domains.map(DomainName.normalized).contains($0) }) {
                 owner = .receiversInbound(organisation: recvOrg.name, domain: d, hop: hops[relayHop].index)
             }
         }
         // Microsoft names the tenant it filtered for: when that is the relay's organisation, the
         // relay is the tenant's own upstream server.
         let hintRegs = Set(verdicts.perHop[k].flatMap(\.receiverHints).compactMap { attribution.registrable($0) })
-        let tenantOwnsRelay = relayOrg.map { org in org.domains.contains { hintRegs.contains(DomainKey.clean($0)) } } ?? false
+        let tenantOwnsRelay = relayOrg.map { org in org.domains.contains { hintRegs.contains(DomainName.normalized($0)) } } ?? false
         // Where SPF should have been evaluated: the boundary where the relay's organisation took the message in.
         let boundaries = topology.boundaries.filter { $0 < hopNo }
         let boundary = boundaries.last(where: { b in
@@ -116,7 +116,7 @@ struct ForwardingBreaks: Sendable {
 
     /// The spam tag at the front of the Subject (`[SPAM]`), as written.
     static func spamSubjectTag(_ headers: HeaderBlock) -> String? {
-        guard let subject = headers.first("Subject").map({ Substring($0.value).trimmingASCIIWhitespace }) else { return nil }
+        guard let subject = headers.first("Subject").map({ $0.value.trimmingASCII(where: ASCIITrim.isFWS) }) else { return nil }
         return DKIMForensics.subjectMarkers.first { subject.lowercased().hasPrefix($0.lowercased()) }
             .map { String(subject.prefix($0.count)) }
     }

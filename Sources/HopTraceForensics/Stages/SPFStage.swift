@@ -99,7 +99,7 @@ enum SPFStage {
     }
 
     static func usableHELO(_ helo: String?) -> String? {
-        guard let h = helo.map({ Substring($0).trimmingASCIIWhitespace }), h.contains("."), !h.hasPrefix("["),
+        guard let h = helo?.trimmingASCII(where: ASCIITrim.isFWS), h.contains("."), !h.hasPrefix("["),
               IPAddress(String(h)) == nil else { return nil }
         return String(h)
     }

@@ -68,14 +68,14 @@ enum SenderStage {
         if let r = hops[k].received.from?.rdns { names.append(r) }
         if names.contains(where: { attribution.registrable($0) == reg }) { return true }
         let org = topology.organisation(attribution.senderHost(k)?.organisation)
-        return org?.domains.map(DomainKey.clean).contains(reg) ?? false
+        return org?.domains.map(DomainName.normalized).contains(reg) ?? false
     }
 
     /// The address inside `<…>` (or the whole text), without surrounding white space.
     static func address(_ s: String) -> String {
-        var t = Substring(s).trimmingASCIIWhitespace
+        var t = s.trimmingASCII(where: ASCIITrim.isFWS)
         if let lt = t.firstIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") { t = t[t.index(after: lt)..<gt] }
-        return String(t.trimmingASCIIWhitespace)
+        return String(t.trimmingASCII(where: ASCIITrim.isFWS))
     }
 
     /// The domain SPF checks for a sender: the sender's domain, or the HELO name for `<>`.
@@ -104,14 +104,5 @@ enum SRS {
         let parts = rest.split(separator: "=", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 4, !parts[2].isEmpty, !parts[3].isEmpty else { return nil }
         return ("\(parts[3])@\(parts[2])", forwarder)
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing space, tab, CR and LF.
-    var trimmingASCIIWhitespace: Substring {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
-        return self[first...last]
     }
 }

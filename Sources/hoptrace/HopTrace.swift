@@ -103,41 +103,17 @@ struct Analyze: AsyncParsableCommand {
         case .mbox, .maildir:
             if dotPath != nil { throw CommandFailure(message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure) }
             // Streamed: each message's report is written out as soon as it is made.
-            var stream = BatchOutput(json: json, renderer: renderer)
-            try await Analyzer.analyzeMailbox(source.messages, options: options) { try stream.add($0) }
-            try stream.finish()
+            var document = BatchDocument(json: json, renderer: renderer)
+            var out = OutputBuffer(threshold: 1 << 20)
+            document.start(into: &out.bytes)
+            try await Analyzer.analyzeMailbox(source.messages, options: options) {
+                document.add($0, into: &out.bytes)
+                try out.flushIfFull()
+            }
+            document.finish(into: &out.bytes)
+            try out.flush()
             try self.dns.saveRecording(dns.recorder)
         }
-    }
-}
-
-/// A mailbox's or Maildir's reports written one by one, byte for byte the document (JSON) or
-/// text the whole batch would render to, flushed every megabyte.
-struct BatchOutput {
-    let json: Bool
-    let renderer: TextRenderer
-    private var out = OutputBuffer(threshold: 1 << 20)
-    private var count = 0
-
-    init(json: Bool, renderer: TextRenderer) {
-        self.json = json
-        self.renderer = renderer
-        if json { JSONRenderer.BatchStream.start(into: &out.bytes) }
-    }
-
-    mutating func add(_ entry: BatchReport.Entry) throws {
-        if json {
-            JSONRenderer.BatchStream.append(entry, index: count, into: &out.bytes)
-        } else {
-            out.bytes += renderer.render(entry).utf8
-        }
-        count += 1
-        try out.flushIfFull()
-    }
-
-    mutating func finish() throws {
-        if json { JSONRenderer.BatchStream.finish(count: count, into: &out.bytes) }
-        try out.flush()
     }
 }
 

@@ -1,0 +1,33 @@
+/// A mailbox's or Maildir's reports rendered one at a time, byte for byte the JSON document or
+/// the text the whole batch renders to: the caller writes the bytes out as they gather, so
+/// memory holds one report, not the mailbox's.
+public struct BatchDocument {
+    let json: Bool
+    let renderer: TextRenderer
+    private var count = 0
+
+    public init(json: Bool, renderer: TextRenderer) {
+        self.json = json
+        self.renderer = renderer
+    }
+
+    /// The document's opening.
+    public func start(into out: inout [UInt8]) {
+        if json { JSONRenderer.BatchStream.start(into: &out) }
+    }
+
+    /// One message's entry.
+    public mutating func add(_ entry: BatchReport.Entry, into out: inout [UInt8]) {
+        if json {
+            JSONRenderer.BatchStream.append(entry, index: count, into: &out)
+        } else {
+            out += renderer.render(entry).utf8
+        }
+        count += 1
+    }
+
+    /// The document's closing.
+    public func finish(into out: inout [UInt8]) {
+        if json { JSONRenderer.BatchStream.finish(count: count, into: &out) }
+    }
+}

@@ -71,34 +71,39 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .target(name: "HopTraceTestSupport", path: "Tests/HopTraceTestSupport"),
-        .testTarget(name: "HopTraceCoreTests", dependencies: ["HopTraceCore"]),
-        .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage"]),
+        // Test helpers: the package's paths, ../shared (SharedFolder), the built binary, nsd, the
+        // RFC 7208 suite's reader.
+        .target(name: "HopTraceTestSupport", dependencies: ["HopTraceCore", "HopTraceDNS", .product(name: "Yams", package: "Yams")],
+                path: "Tests/HopTraceTestSupport"),
+        .testTarget(name: "HopTraceCoreTests", dependencies: ["HopTraceCore", "HopTraceTestSupport"]),
+        .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
         .testTarget(name: "HopTraceNetworkTests", dependencies: ["HopTraceNetwork"]),
-        .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "hoptrace", "HopTraceTestSupport"]),
+        .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceFingerprintTests", dependencies: ["HopTraceFingerprint", "HopTraceReceived"]),
-        .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo"]),
-        .testTarget(name: "HopTraceTopologyTests", dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork"],
+        .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo", "HopTraceTestSupport"]),
+        .testTarget(name: "HopTraceTopologyTests", dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork", "HopTraceTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "HopTraceGraphvizTests", dependencies: ["HopTraceGraphviz", "HopTraceTopology"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "HopTraceAuthTests", dependencies: [
-            "HopTraceAuth", "HopTraceDNS", "HopTraceMessage", "hoptrace", "HopTraceTestSupport",
+            "HopTraceAuth", "HopTraceDNS", "HopTraceMessage", "HopTraceTestSupport",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "HopTraceForensicsTests", dependencies: [
             "HopTraceForensics", "HopTraceReport", "HopTraceDNS", "HopTraceTopology", "HopTraceMessage",
+            "HopTraceTestSupport",
         ]),
-        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS"], exclude: ["Golden"]),
+        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS", "HopTraceTestSupport"], exclude: ["Golden"]),
         // Calls the C libraries directly, so it links them (the executable does not).
         .testTarget(name: "SystemLibraryTests",
                     dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound", "HopTraceCore",
                                    "HopTraceGraphviz", "HopTraceDNS", "HopTraceGeo"],
                     linkerSettings: [.linkedLibrary("gvc"), .linkedLibrary("cgraph"),
                                      .linkedLibrary("maxminddb"), .linkedLibrary("unbound")]),
-        .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceTestSupport"]),
+        // Every test that runs the built executable is here.
+        .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceDNS", "HopTraceTestSupport"]),
     ]
 )

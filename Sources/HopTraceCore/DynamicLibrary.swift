@@ -48,9 +48,16 @@ public struct DynamicLibrary: @unchecked Sendable {
         throw .libraryNotLoaded(library: name, tried: candidates, reasons: reasons)
     }
 
+    /// Opens the library `name` (`libgvc`) by its `soname` on Linux and as `name.dylib` on
+    /// macOS (`candidates(soname:dylib:)`).
+    public init(_ name: String, soname: String) throws(DynamicLibraryError) {
+        try self.init(name, candidates: DynamicLibrary.candidates(soname: soname, dylib: name + ".dylib"))
+    }
+
     /// The C function `symbol`, as the `@convention(c)` type `T` it has in the library's
-    /// header. The type is the caller's promise: nothing can check it against the library
-    /// (`unsafeBitCast` only traps when `T` is not pointer-sized).
+    /// header. Nothing checks `T` against the library (`unsafeBitCast` only traps when `T` is
+    /// not pointer-sized): the callers take `T` from the header itself, as a
+    /// `typedef __typeof__(&symbol)` in their module's shim, so it cannot drift from it.
     public func function<T>(_ symbol: String, as type: T.Type = T.self) throws(DynamicLibraryError) -> T {
         unsafeBitCast(try address(of: symbol), to: T.self)
     }

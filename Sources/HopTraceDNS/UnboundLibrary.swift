@@ -3,31 +3,31 @@ import HopTraceCore
 
 /// The libunbound functions the live resolver calls, opened when the first live resolver is
 /// made rather than linked (`DynamicLibrary` says why): snapshot and offline runs never load
-/// libunbound, libevent, nettle and gmp. The signatures are those of `unbound.h` (1.17);
-/// libunbound documents its functions as thread-safe, and the table is immutable.
+/// libunbound, libevent, nettle and gmp. Each field's type is the function's own in the
+/// installed `unbound.h` (the `hoptrace_…_fn` types of the CUnbound shim), so a call that does
+/// not match the header does not compile. libunbound documents its functions as thread-safe,
+/// and the table is immutable.
 struct UnboundLibrary: Sendable {
-    let ub_ctx_create: @convention(c) () -> OpaquePointer?
-    let ub_ctx_delete: @convention(c) (OpaquePointer?) -> Void
-    let ub_ctx_set_option: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
-    let ub_ctx_set_fwd: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
-    let ub_ctx_add_ta: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
-    let ub_ctx_add_ta_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
-    let ub_ctx_async: @convention(c) (OpaquePointer?, Int32) -> Int32
-    let ub_resolve: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32, Int32,
-                                    UnsafeMutablePointer<UnsafeMutablePointer<ub_result>?>?) -> Int32
-    let ub_resolve_async: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32, Int32,
-                                          UnsafeMutableRawPointer?, ub_callback_type?, UnsafeMutablePointer<Int32>?) -> Int32
-    let ub_process: @convention(c) (OpaquePointer?) -> Int32
-    let ub_fd: @convention(c) (OpaquePointer?) -> Int32
-    let ub_cancel: @convention(c) (OpaquePointer?, Int32) -> Int32
-    let ub_resolve_free: @convention(c) (UnsafeMutablePointer<ub_result>?) -> Void
-    let ub_strerror: @convention(c) (Int32) -> UnsafePointer<CChar>?
+    let ub_ctx_create: hoptrace_ub_ctx_create_fn
+    let ub_ctx_delete: hoptrace_ub_ctx_delete_fn
+    let ub_ctx_set_option: hoptrace_ub_ctx_set_option_fn
+    let ub_ctx_set_fwd: hoptrace_ub_ctx_set_fwd_fn
+    let ub_ctx_add_ta: hoptrace_ub_ctx_add_ta_fn
+    let ub_ctx_add_ta_file: hoptrace_ub_ctx_add_ta_file_fn
+    let ub_ctx_async: hoptrace_ub_ctx_async_fn
+    let ub_resolve: hoptrace_ub_resolve_fn
+    let ub_resolve_async: hoptrace_ub_resolve_async_fn
+    let ub_process: hoptrace_ub_process_fn
+    let ub_fd: hoptrace_ub_fd_fn
+    let ub_cancel: hoptrace_ub_cancel_fn
+    let ub_resolve_free: hoptrace_ub_resolve_free_fn
+    let ub_strerror: hoptrace_ub_strerror_fn
 
     /// Opened once per process, at the first use; a failure is kept and reported at every use.
     static let shared = Result { () throws(DynamicLibraryError) in try UnboundLibrary() }
 
     private init() throws(DynamicLibraryError) {
-        let lib = try DynamicLibrary("libunbound", candidates: DynamicLibrary.candidates(soname: "libunbound.so.8", dylib: "libunbound.dylib"))
+        let lib = try DynamicLibrary("libunbound", soname: "libunbound.so.8")
         ub_ctx_create = try lib.function("ub_ctx_create")
         ub_ctx_delete = try lib.function("ub_ctx_delete")
         ub_ctx_set_option = try lib.function("ub_ctx_set_option")

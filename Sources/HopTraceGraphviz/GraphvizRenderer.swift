@@ -125,14 +125,13 @@ public enum GraphvizRenderer {
         let graph = try LaidOutGraph(dot: dot, gv: gv, gvc: gvc)
         if format == .dot { return Array(dot.utf8) }
         try graph.layout()
-        var buffer: UnsafeMutablePointer<CChar>?
-        var length: UInt32 = 0
-        guard gv.gvRenderData(gvc, graph.graph, format.rawValue, &buffer, &length) == 0, let buffer else {
+        let (status, buffer, length) = gv.renderData(gvc, graph.graph, format: format.rawValue)
+        guard status == 0, let buffer else {
             throw GraphvizError.render(lastError(gv, "gvRenderData returned an error for \(format.rawValue)"))
         }
         defer { gv.gvFreeRenderData(buffer) }
-        return buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
         }
     }
 

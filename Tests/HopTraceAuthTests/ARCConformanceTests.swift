@@ -1,11 +1,12 @@
 import Foundation
 import HopTraceDNS
+import HopTraceTestSupport
 import Testing
 import Yams
 @testable import HopTraceAuth
 
 /// Runs `../shared/conformance/arc`: the ValiMail validation suite (171 tests, expected `cv:`)
-/// and the two Stalwart sealed messages. Skips cleanly when the folder is absent.
+/// and the two Stalwart sealed messages. Needs the folder (`.requiresShared`).
 struct ARCConformanceTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var scenario: String
@@ -67,18 +68,18 @@ struct ARCConformanceTests {
             .flatMap { $0.1.lines }.joined(separator: "\n")
     }
 
-    @Test("ValiMail ARC validation suite", .enabled(if: !validation.isEmpty), arguments: validation)
+    @Test("ValiMail ARC validation suite", .requiresShared("conformance/arc/valimail/arc-draft-validation-tests.yml"), arguments: validation)
     func valimail(_ c: Case) async {
         let v = await ARCVerifier(resolver: InMemoryResolver(records: c.zone)).validate(message: Array(c.message.utf8))
         #expect(v.result.rawValue == c.cv.lowercased(), "\(c.id): \(String(describing: v.failure))")
     }
 
-    @Test("the suite is all there (171 tests)", .enabled(if: !validation.isEmpty))
+    @Test("the suite is all there (171 tests)", .requiresShared("conformance/arc/valimail/arc-draft-validation-tests.yml"))
     func suiteSize() {
         #expect(Self.validation.count == 171)
     }
 
-    @Test("Stalwart 001: Google-sealed ietf.org list mail, ARC pass", .enabled(if: Conformance.exists("arc/stalwart-mail-auth/001.txt")))
+    @Test("Stalwart 001: Google-sealed ietf.org list mail, ARC pass", .requiresShared("conformance/arc/stalwart-mail-auth/001.txt"))
     func stalwart001() async throws {
         let (zone, message) = try Conformance.combined("arc/stalwart-mail-auth/001.txt")
         let v = await ARCVerifier(resolver: InMemoryResolver(records: zone)).validate(message: message)
@@ -90,7 +91,7 @@ struct ARCConformanceTests {
     }
 
     @Test("Stalwart 002: ed25519 seal at i=1 (accepted by policy), rsa at i=2, ARC pass",
-          .enabled(if: Conformance.exists("arc/stalwart-mail-auth/002.txt")))
+          .requiresShared("conformance/arc/stalwart-mail-auth/002.txt"))
     func stalwart002() async throws {
         let (zone, message) = try Conformance.combined("arc/stalwart-mail-auth/002.txt")
         let v = await ARCVerifier(resolver: InMemoryResolver(records: zone)).validate(message: message)

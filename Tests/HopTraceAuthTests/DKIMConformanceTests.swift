@@ -1,11 +1,12 @@
 import Foundation
 import HopTraceDNS
+import HopTraceTestSupport
 import Testing
 @testable import HopTraceAuth
 
 /// Runs `../shared/conformance/dkim` (Stalwart mail-auth and dkimpy vectors) per its README and
 /// expected.json: each case verified at its `verify_at_unix_time`, keys served from the file.
-/// Skips cleanly when the folder is absent.
+/// Needs the folder (`.requiresShared`).
 struct DKIMConformanceTests {
     struct Expected: Sendable, CustomTestStringConvertible {
         var path: String
@@ -35,12 +36,12 @@ struct DKIMConformanceTests {
         path.hasPrefix("dkimpy/") ? try Conformance.sidecar("\(dir)/\(path)") : try Conformance.combined("\(dir)/\(path)")
     }
 
-    @Test("DKIM vectors (dkim/expected.json)", .enabled(if: Conformance.exists("dkim/expected.json")), arguments: dkimCases)
+    @Test("DKIM vectors (dkim/expected.json)", .requiresShared("conformance/dkim/expected.json"), arguments: dkimCases)
     func dkimVector(_ c: Expected) async throws {
         try await run(c, dir: "dkim")
     }
 
-    @Test("DKIM signatures of the ARC vectors (arc/expected-stalwart.json)", .enabled(if: Conformance.exists("arc/expected-stalwart.json")),
+    @Test("DKIM signatures of the ARC vectors (arc/expected-stalwart.json)", .requiresShared("conformance/arc/expected-stalwart.json"),
           arguments: arcDKIMCases)
     func arcVectorSignatures(_ c: Expected) async throws {
         try await run(c, dir: "arc")
@@ -63,7 +64,7 @@ struct DKIMConformanceTests {
         }
     }
 
-    @Test("005 (x= expiry): passes at its own time, not at today's", .enabled(if: Conformance.exists("dkim/stalwart-mail-auth/005.txt")))
+    @Test("005 (x= expiry): passes at its own time, not at today's", .requiresShared("conformance/dkim/stalwart-mail-auth/005.txt"))
     func expiryAgainstToday() async throws {
         let (zone, message) = try Conformance.combined("dkim/stalwart-mail-auth/005.txt")
         let resolver = InMemoryResolver(records: zone)
@@ -74,7 +75,7 @@ struct DKIMConformanceTests {
         if case .expired? = late.first?.failure {} else { Issue.record("\(String(describing: late.first?.failure))") }
     }
 
-    @Test("a t= far after the verification time does not pass", .enabled(if: Conformance.exists("dkim/stalwart-mail-auth/004.txt")))
+    @Test("a t= far after the verification time does not pass", .requiresShared("conformance/dkim/stalwart-mail-auth/004.txt"))
     func futureTimestamp() async throws {
         let (zone, message) = try Conformance.combined("dkim/stalwart-mail-auth/004.txt")
         // 004 has t=1667862801; judge it a day before that.
@@ -99,7 +100,7 @@ struct DKIMConformanceTests {
         Mutation(name: "key removed", apply: { $0.replacingOccurrences(of: "newengland._domainkey", with: "gone._domainkey") }, expected: .permerror),
     ]
 
-    @Test("mutations of 002 fail", .enabled(if: Conformance.exists("dkim/stalwart-mail-auth/002.txt")), arguments: mutations)
+    @Test("mutations of 002 fail", .requiresShared("conformance/dkim/stalwart-mail-auth/002.txt"), arguments: mutations)
     func mutated(_ m: Mutation) async throws {
         var text = try String(contentsOf: Conformance.url("dkim/stalwart-mail-auth/002.txt"), encoding: .utf8)
         if m.name.hasPrefix("wrong key") {

@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import HopTraceTestSupport
 import HopTraceDNS
 @testable import HopTraceAuth
 
@@ -168,14 +169,10 @@ enum ARCTestSealer {
     }
 }
 
-/// The shared conformance folder (`<package root>/../shared/conformance`), when present.
+/// The shared conformance folder (`../shared/conformance`, see `SharedFolder`).
 enum Conformance {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/conformance")
-
-    static func url(_ path: String) -> URL { root.appendingPathComponent(path) }
-    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: url(path).path) }
+    static func url(_ path: String) -> URL { SharedFolder.url("conformance/" + path) }
+    static func exists(_ path: String) -> Bool { SharedFolder.contains("conformance/" + path) }
 
     /// Reads `name value` lines into a resolver (the first space separates them).
     static func zone(_ lines: Substring) -> [String: [DNSRecord]] {

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 import HopTraceDNS
+import HopTraceTestSupport
 import Testing
 @testable import HopTraceAuth
 
@@ -8,19 +9,14 @@ import Testing
 /// only the Public Suffix List and its test cases, the oracle for RFC 7489 §3.2's
 /// organizational domain. This file reads the list with a minimal test-only PSL matcher,
 /// checks the matcher against `test_psl.txt`, and then uses it as the injected
-/// `organizationalDomain` function for DMARC discovery and alignment. Skipped when absent.
+/// `organizationalDomain` function for DMARC discovery and alignment (`.requiresShared`).
 enum DMARCConformance {
-    static let directory: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() } // file, HopTraceAuthTests, Tests
-        return url.deletingLastPathComponent().appendingPathComponent("shared/conformance/dmarc").path
-    }()
-
-    static var listPath: String { directory + "/psl/public_suffix_list.dat" }
-    static var testsPath: String { directory + "/psl/test_psl.txt" }
-    static var available: Bool {
-        FileManager.default.isReadableFile(atPath: listPath) && FileManager.default.isReadableFile(atPath: testsPath)
-    }
+    /// The list and its test cases under `../shared`.
+    static let list = "conformance/dmarc/psl/public_suffix_list.dat"
+    static let tests = "conformance/dmarc/psl/test_psl.txt"
+    static var listPath: String { SharedFolder.path(list) }
+    static var testsPath: String { SharedFolder.path(tests) }
+    static var available: Bool { SharedFolder.contains(list) && SharedFolder.contains(tests) }
 
     /// Test-only Public Suffix List matcher (the standard algorithm: exception rules first,
     /// then the longest normal or wildcard rule, else the implicit `*`).
@@ -104,14 +100,14 @@ enum DMARCConformance {
 
 @Suite("DMARC conformance data (Public Suffix List)")
 struct DMARCConformanceTests {
-    @Test(.enabled(if: DMARCConformance.available, "../shared/conformance/dmarc is absent"))
+    @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests))
     func hasAllCases() {
         #expect(DMARCConformance.cases.count == 78)
     }
 
     /// Punycode inputs need IDNA conversion to match the list's Unicode rules; the topology
     /// module's PSL owns that, so they are skipped here.
-    @Test(.enabled(if: DMARCConformance.available, "../shared/conformance/dmarc is absent"),
+    @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests),
           arguments: DMARCConformance.cases.filter { !($0.input ?? "").contains("xn--") })
     func organizationalDomainOracle(_ c: DMARCConformance.Case) throws {
         let psl = try #require(DMARCConformance.psl)
@@ -119,7 +115,7 @@ struct DMARCConformanceTests {
         #expect(got == c.expected)
     }
 
-    @Test(.enabled(if: DMARCConformance.available, "../shared/conformance/dmarc is absent"),
+    @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests),
           arguments: [
             ("mail.example.co.uk", "example.co.uk", DMARCAlignmentMode.relaxed, true),
             ("a.foo.com", "b.foo.com", .relaxed, true),
@@ -134,7 +130,7 @@ struct DMARCConformanceTests {
         #expect(DMARCAlignment.aligned(a, with: from, mode: mode, organizationalDomain: DMARCConformance.organizationalDomain) == expected)
     }
 
-    @Test(.enabled(if: DMARCConformance.available, "../shared/conformance/dmarc is absent"))
+    @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests))
     func discoveryFallsBackToRegistrableDomain() async {
         let zone = InMemoryResolver(records: [
             "_dmarc.example.co.uk": [InMemoryResolver.txt("v=DMARC1; p=reject; sp=quarantine")],

@@ -1,5 +1,6 @@
 import HopTraceCore
 import HopTraceDNS
+import HopTraceTestSupport
 import Testing
 @testable import HopTraceAuth
 
@@ -12,12 +13,12 @@ struct SPFFastPathTests {
     /// Every RFC 7208 suite test, three ways: fresh parse with trace (the reference), shared
     /// cache without trace, and a private cache with trace asked twice (second time from the
     /// cache).
-    @Test(.enabled(if: RFC7208Suite.available, "../shared/conformance/spf is absent"), arguments: RFC7208Suite.cases)
+    @Test(.requiresShared(RFC7208Suite.file), arguments: RFC7208Suite.cases)
     func traceAndRecordCacheChangeNothing(_ test: RFC7208Suite.Case) async throws {
         let ip = try #require(IPAddress(test.host))
         func evaluate(keepsTrace: Bool, cache: SPFRecordCache?) async -> SPFEvaluation {
             let options = SPFOptions(defaultExplanation: "DEFAULT", timestamp: 1_700_000_000, keepsTrace: keepsTrace)
-            return await SPFEvaluator(resolver: test.zone, options: options, recordCache: cache)
+            return await SPFEvaluator(resolver: test.resolver, options: options, recordCache: cache)
                 .checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
         }
         let reference = await evaluate(keepsTrace: true, cache: nil)

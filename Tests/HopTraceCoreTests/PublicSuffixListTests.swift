@@ -1,3 +1,4 @@
+import HopTraceTestSupport
 import Testing
 @testable import HopTraceCore
 
@@ -69,12 +70,11 @@ import Foundation
         #expect(list.registrableDomain(of: "a.b.example.co.uk") == "example.co.uk")
     }
 
-    /// publicsuffix.org's test_psl.txt (CC0), when the shared conformance folder is present.
-    static let conformancePath = PSLFixtures.packageRoot
-        .appendingPathComponent("../shared/conformance/dmarc/psl/test_psl.txt").standardizedFileURL.path
+    /// publicsuffix.org's test_psl.txt (CC0), under `../shared`.
+    static let conformanceFile = "conformance/dmarc/psl/test_psl.txt"
 
     static func conformanceCases() -> [(String, String?)] {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: conformancePath)) else { return [] }
+        guard let data = try? Data(contentsOf: SharedFolder.url(conformanceFile)) else { return [] }
         var cases: [(String, String?)] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard line.hasPrefix("checkPublicSuffix("), line.hasSuffix(");") else { continue }
@@ -88,7 +88,7 @@ import Foundation
         return cases
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: conformancePath), "shared/conformance absent"))
+    @Test(.requiresShared(conformanceFile))
     func conformance() {
         let cases = Self.conformanceCases()
         #expect(cases.count >= 70)

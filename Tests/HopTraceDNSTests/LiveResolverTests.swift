@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 @testable import HopTraceDNS
+import HopTraceTestSupport
 import Testing
 
 /// The plain test zone. Names are under `example.` (not one of libunbound's built-in local
@@ -65,7 +66,7 @@ struct LiveResolverIntegrationTests {
     ]
 
     @Test func answersFromARealServer() async throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try plainZone.write(to: dir.appendingPathComponent("zone.example.zone"), atomically: true, encoding: .utf8)
         try reverseZone.write(to: dir.appendingPathComponent("reverse.zone"), atomically: true, encoding: .utf8)
@@ -102,7 +103,7 @@ struct LiveResolverIntegrationTests {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/\($0)")
     }, "ldnsutils is not installed"))
     func dnssecSecureAndBogus() async throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var anchors: [String] = []
         var zones: [NSDServer.Zone] = []
@@ -205,7 +206,7 @@ struct LiveResolverIntegrationTests {
     @Test func systemModeReadsResolvConf() async throws {
         // A resolv.conf naming only loopback (nothing listens on port 53 here), so no packet
         // leaves the machine.
-        let dir = try makeTemporaryDirectory()
+        let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let conf = dir.appendingPathComponent("resolv.conf")
         try "# test\nsearch example\nnameserver 127.0.0.1\nnameserver fe80::1%eth0\n".write(to: conf, atomically: true, encoding: .utf8)

@@ -1,18 +1,14 @@
 import Foundation
 import HopTraceCore
+import HopTraceTestSupport
 import Testing
 @testable import HopTraceGeo
 
 /// MaxMind's own test databases (maxmind/MaxMind-DB, Apache-2.0 OR MIT) with the answer key in
 /// `expected-lookups.json`, kept outside the package at `<package root>/../shared/conformance/mmdb`.
-/// Skipped when that folder is absent.
+/// The suite carries `.requiresShared`.
 enum Conformance {
-    static let root = TestDatabases.packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/conformance/mmdb")
-
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    static let available = FileManager.default.fileExists(atPath: path("expected-lookups.json"))
+    static func path(_ relative: String) -> String { SharedFolder.path("conformance/mmdb/" + relative) }
 
     /// A JSON scalar from the answer key.
     enum Scalar: Decodable, CustomStringConvertible {
@@ -77,7 +73,7 @@ enum Conformance {
     }
 
     static let answerKey: AnswerKey? = {
-        guard available, let data = FileManager.default.contents(atPath: path("expected-lookups.json")) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path("expected-lookups.json")) else { return nil }
         return try? JSONDecoder().decode(AnswerKey.self, from: data)
     }()
 
@@ -95,7 +91,7 @@ private func ip(_ text: String) -> IPAddress {
     return a
 }
 
-@Suite(.enabled(if: Conformance.available, "../shared/conformance/mmdb is not present"))
+@Suite(.requiresShared("conformance/mmdb/expected-lookups.json"))
 struct ConformanceTests {
     @Test func answerKeyParses() throws {
         let key = try #require(Conformance.answerKey)

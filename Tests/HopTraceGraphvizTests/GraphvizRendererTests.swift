@@ -60,6 +60,16 @@ enum GraphvizFixtures {
         #expect(bytes.count > 500)
     }
 
+    /// The length gvRenderData writes (in the header's own integer type) is the rendering's:
+    /// the bytes end exactly at the SVG's closing tag, with no terminator or stray byte.
+    @Test func theRenderedLengthIsTheDocumentsOwn() async throws {
+        let bytes = try await GraphvizRenderer.render(dot: "digraph { a -> b }", format: .svg)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("<?xml"))
+        #expect(text.hasSuffix("</svg>\n"))
+        #expect(!bytes.contains(0))
+    }
+
     @Test func formatFromExtension() {
         #expect(GraphvizFormat(pathExtension: "out.svg") == .svg)
         #expect(GraphvizFormat(pathExtension: "/tmp/x.y/OUT.PNG") == .png)

@@ -1,18 +1,13 @@
 import Foundation
 import HopTraceCore
+import HopTraceTestSupport
 import Testing
 @testable import HopTraceMessage
 
-/// Real-world messages from /work/shared/corpus/real-world (outside the package; the test is
-/// skipped when it is absent): every file goes through intake without crashing.
+/// Real-world messages from ../shared/corpus/real-world (outside the package; the test carries
+/// `.requiresShared`): every file goes through intake without crashing.
 @Suite struct CorpusTests {
-    static let corpus: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }  // file, HopTraceMessageTests, Tests
-        return url.appendingPathComponent("../shared/corpus/real-world").standardized.path
-    }()
-
-    static var corpusPresent: Bool { FileManager.default.fileExists(atPath: corpus) }
+    static let corpus = SharedFolder.path("corpus/real-world")
 
     static func files() -> [String] {
         guard let e = FileManager.default.enumerator(atPath: corpus) else { return [] }
@@ -25,7 +20,7 @@ import Testing
         return out.sorted()
     }
 
-    @Test(.enabled(if: corpusPresent, "corpus at ../shared/corpus/real-world is absent"))
+    @Test(.requiresShared("corpus/real-world"))
     func readsEveryFile() throws {
         var messages = 0, rejected = 0, chains = 0, embedded = 0
         var perFile: [String: Int] = [:]

@@ -1,14 +1,13 @@
 import Foundation
 import HopTraceReport
+import HopTraceTestSupport
 import Testing
 
 /// Reads every message of ../shared/corpus/real-world (52 real messages from public corpora,
-/// not ours: read in place, never copied) through the whole pipeline. Skips cleanly when
-/// ../shared is absent. Every Received header must be parsed; the ones that are not are listed
+/// not ours: read in place, never copied) through the whole pipeline (`.requiresShared`). Every Received header must be parsed; the ones that are not are listed
 /// below with the reason.
 @Suite struct RealWorldCorpusTests {
-    static let corpus = GoldenTests.packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus/real-world")
+    static let corpus = SharedFolder.url("corpus/real-world")
 
     static var files: [String] {
         guard let e = FileManager.default.enumerator(atPath: corpus.path) else { return [] }
@@ -35,7 +34,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus.path), "../shared/corpus/real-world is absent"))
+    @Test(.requiresShared("corpus/real-world"))
     func everyMessageIsReadAndEveryReceivedParsed() async throws {
         var total = Tally()
         var perFile: [String: Tally] = [:]

@@ -7,9 +7,6 @@ public enum TestSupport {
     public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared` beside the checkout (read-only; absent outside the team's machines).
-    public static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
     /// The binary built beside the test bundle (same scratch path and configuration).
     public static var binary: URL {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

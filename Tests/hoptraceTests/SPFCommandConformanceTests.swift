@@ -8,15 +8,9 @@ import Testing
 /// FILE --json`. Proves the snapshot format carries everything the suite needs.
 @Suite("RFC 7208 suite through hoptrace spf")
 struct SPFCommandConformanceTests {
-    @Test(.enabled(if: RFC7208Suite.available, "../shared/conformance/spf is absent"), arguments: RFC7208Suite.cases)
+    @Test(.requiresShared(RFC7208Suite.file), arguments: RFC7208Suite.cases)
     func rfc7208ThroughTheCommandLine(_ test: RFC7208Suite.Case) throws {
-        var zone = ZoneFile()
-        for (name, entry) in test.zone.zone {
-            zone.addName(name)
-            for record in entry.records { zone.add(record, at: name) }
-            if entry.timeout { zone.add(ZoneFile.Directive(.timeout, name: name, type: nil, reason: "suite TIMEOUT")) }
-        }
-        let file = try TestSupport.temporaryFile("zone.txt", Array(zone.text(header: ["RFC 7208 suite: \(test.scenario)"]).utf8))
+        let file = try TestSupport.temporaryFile("zone.txt", Array(test.zoneFile.text(header: ["RFC 7208 suite: \(test.scenario)"]).utf8))
         // check_host's <domain> is the MAIL FROM's domain, or the HELO name for the null sender.
         let domain: String
         if let at = test.mailfrom.lastIndex(of: "@") {

@@ -4,21 +4,27 @@ import Foundation
 /// A real authoritative server (NLnet Labs nsd) on 127.0.0.1, on a free port, with its config
 /// and zones in a temporary directory. Started and stopped by the test that needs it; it
 /// never listens beyond loopback.
-final class NSDServer: @unchecked Sendable {
+public final class NSDServer: @unchecked Sendable {
     // @unchecked: set up once in `start`, then only read; `stop` is called once by the owner.
-    static let path = ["/usr/sbin/nsd", "/usr/bin/nsd", "/usr/local/sbin/nsd"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static var available: Bool { path != nil }
+    public static let path = ["/usr/sbin/nsd", "/usr/bin/nsd", "/usr/local/sbin/nsd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static var available: Bool { path != nil }
 
-    let directory: URL
-    let port: UInt16
+    public let directory: URL
+    public let port: UInt16
     private let process: SpawnedProcess
 
-    var forwarder: String { "127.0.0.1@\(port)" }
+    /// `127.0.0.1@PORT`, as `--resolver` and `LiveResolver.Options.forwarder` take it.
+    public var forwarder: String { "127.0.0.1@\(port)" }
 
-    struct Zone {
-        var name: String
+    public struct Zone: Sendable {
+        public var name: String
         /// File name inside the directory (already written there).
-        var file: String
+        public var file: String
+
+        public init(name: String, file: String) {
+            self.name = name
+            self.file = file
+        }
     }
 
     private init(directory: URL, port: UInt16, process: SpawnedProcess) {
@@ -28,8 +34,8 @@ final class NSDServer: @unchecked Sendable {
     }
 
     /// Starts nsd serving `zones` (files already in `directory`) and waits until it answers.
-    static func start(in directory: URL, zones: [Zone]) throws -> NSDServer {
-        guard let nsd = path else { throw TestError("nsd not installed") }
+    public static func start(in directory: URL, zones: [Zone]) throws -> NSDServer {
+        guard let nsd = path else { throw Failure("nsd not installed") }
         var lastError = "nsd did not start"
         for _ in 0..<5 {
             let port = try freePort()
@@ -72,16 +78,16 @@ final class NSDServer: @unchecked Sendable {
             lastError = (try? String(contentsOf: directory.appendingPathComponent("nsd.log"), encoding: .utf8)) ?? lastError
             server.stop()
         }
-        throw TestError("nsd did not start: \(lastError)")
+        throw Failure("nsd did not start: \(lastError)")
     }
 
     /// TERM by PID, then wait for it (nsd's workers exit with it).
-    func stop() {
+    public func stop() {
         process.stop()
     }
 
     /// A port free for UDP and TCP on 127.0.0.1 right now (bind to 0, read it, close).
-    static func freePort() throws -> UInt16 {
+    public static func freePort() throws -> UInt16 {
         for _ in 0..<20 {
             let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             defer { close(udp) }
@@ -105,58 +111,14 @@ final class NSDServer: @unchecked Sendable {
             }
             if tcpFree { return port }
         }
-        throw TestError("no free port on 127.0.0.1")
-    }
-}
-
-/// A UDP socket on 127.0.0.1 that receives and never answers: a server that is there but dead.
-final class SilentUDPServer {
-    let fd: Int32
-    let port: UInt16
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else {
-            close(fd)
-            throw TestError("cannot bind a UDP socket")
-        }
-        self.fd = fd
-        port = UInt16(bigEndian: addr.sin_port)
+        throw Failure("no free port on 127.0.0.1")
     }
 
-    deinit { close(fd) }
-}
-
-/// Runs a tool (ldns-keygen…) in `directory`; returns its standard output.
-@discardableResult
-func run(_ tool: String, _ arguments: [String], in directory: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestError("\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    /// Why nsd could not be started.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
     }
-    return String(decoding: data, as: UTF8.self)
-}
-
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hoptrace-dns-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// A child process started with `posix_spawn`, with the signal mask and dispositions reset.
@@ -187,7 +149,7 @@ final class SpawnedProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, environ)
-        guard rc == 0 else { throw TestError("cannot start \(path): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw NSDServer.Failure("cannot start \(path): \(String(cString: strerror(rc)))") }
         self.pid = pid
     }
 

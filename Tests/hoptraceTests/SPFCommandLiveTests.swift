@@ -28,7 +28,7 @@ struct SPFCommandLiveTests {
 
     @Test(arguments: [("192.0.2.10", "pass"), ("198.51.100.7", "pass"), ("203.0.113.1", "fail")])
     func liveThenReplayedFromTheSavedSnapshot(ip: String, expected: String) throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.zone.write(to: dir.appendingPathComponent("spf.example.zone"), atomically: true, encoding: .utf8)
         let nsd = try NSDServer.start(in: dir, zones: [.init(name: "spf.example", file: "spf.example.zone")])

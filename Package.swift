@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS"], exclude: ["Golden"]),
+        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS", "HopTraceGeo"], exclude: ["Golden"]),
         // Calls the C libraries directly, so it links them (the executable does not).
         .testTarget(name: "SystemLibraryTests",
                     dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound", "HopTraceCore",

@@ -53,7 +53,7 @@ public struct SPFEvaluator: Sendable {
     /// same value, so the choice never changes a result or a trace; see `SPFRecordCache`.
     public let recordCache: SPFRecordCache?
 
-    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions(), recordCache: SPFRecordCache? = .shared) {
+    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions(), recordCache: SPFRecordCache? = nil) {
         self.resolver = resolver
         self.options = options
         self.recordCache = recordCache

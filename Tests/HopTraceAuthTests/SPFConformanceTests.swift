@@ -147,14 +147,7 @@ struct SPFConformanceTests {
     /// `SnapshotResolver` — the path `hoptrace spf --dns-snapshot` takes.
     @Test(.enabled(if: RFC7208Suite.available, "../shared/conformance/spf is absent"), arguments: RFC7208Suite.cases)
     func rfc7208ThroughSnapshot(_ test: RFC7208Suite.Case) async throws {
-        var zone = ZoneFile()
-        for (name, entry) in test.zone.zone {
-            zone.addName(name)
-            for record in entry.records { zone.add(record, at: name) }
-            if entry.timeout { zone.add(ZoneFile.Directive(.timeout, name: name, type: nil, reason: "suite TIMEOUT")) }
-        }
-        let text = zone.text(header: ["RFC 7208 suite: \(test.scenario)"])
-        let resolver = SnapshotResolver(zone: try ZoneFile(parsing: text))
+        let resolver = try test.snapshot()
         let ip = try #require(IPAddress(test.host))
         let evaluation = await SPFEvaluator(resolver: resolver, options: SPFOptions(defaultExplanation: "DEFAULT"))
             .checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
@@ -164,5 +157,20 @@ struct SPFConformanceTests {
             let got = evaluation.explanation ?? "<none>"
             #expect(got.lowercased() == want.lowercased(), "\(test.name): explanation \(got), want \(want)")
         }
+    }
+}
+
+extension RFC7208Suite.Case {
+    /// The scenario's zone as `--dns-snapshot` reads it: written as a master file (TIMEOUT as
+    /// `;! timeout NAME *`), parsed back, and served by `SnapshotResolver`.
+    func snapshot() throws -> SnapshotResolver {
+        var file = ZoneFile()
+        for (name, entry) in zone.zone {
+            file.addName(name)
+            for record in entry.records { file.add(record, at: name) }
+            if entry.timeout { file.add(ZoneFile.Directive(.timeout, name: name, type: nil, reason: "suite TIMEOUT")) }
+        }
+        let text = file.text(header: ["RFC 7208 suite: \(scenario)"])
+        return SnapshotResolver(zone: try ZoneFile(parsing: text))
     }
 }

@@ -39,6 +39,34 @@ struct SPFFastPathTests {
         #expect(second == reference, "\(test.name): from the cache")
     }
 
+    /// Hides a resolver's answers at hand: every answer is awaited.
+    struct Awaited: DNSResolver {
+        let inner: any DNSResolver
+        func resolve(_ question: DNSQuestion) async -> DNSAnswer { await inner.resolve(question) }
+    }
+
+    /// Every RFC 7208 suite test through its snapshot: answers taken at hand (from the snapshot
+    /// itself, or forwarded by the decorators `--dns-snapshot` with `--save-dns` stacks) give
+    /// the evaluation, trace included, and the recording that awaited answers give.
+    @Test(.enabled(if: RFC7208Suite.available, "../shared/conformance/spf is absent"), arguments: RFC7208Suite.cases)
+    func answersAtHandChangeNothing(_ test: RFC7208Suite.Case) async throws {
+        let ip = try #require(IPAddress(test.host))
+        let snapshot = try test.snapshot()
+        func evaluate(_ resolver: any DNSResolver) async -> SPFEvaluation {
+            // No time bound: an awaited answer reads the clock, and a loaded test run can
+            // delay a task past any bound; answers at hand never read it.
+            let options = SPFOptions(defaultExplanation: "DEFAULT", timestamp: 1_700_000_000, maxElapsed: nil)
+            return await SPFEvaluator(resolver: resolver, options: options).checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
+        }
+        let awaitedRecorder = RecordingResolver(wrapping: Awaited(inner: snapshot))
+        let reference = await evaluate(CachingResolver(wrapping: awaitedRecorder))
+        #expect(await evaluate(Awaited(inner: snapshot)) == reference, "\(test.name)")
+        #expect(await evaluate(snapshot) == reference, "\(test.name)")
+        let recorder = RecordingResolver(wrapping: snapshot)
+        #expect(await evaluate(CachingResolver(wrapping: recorder)) == reference, "\(test.name)")
+        #expect(recorder.zoneFileText() == awaitedRecorder.zoneFileText(), "\(test.name)")
+    }
+
     @Test func recordCacheGivesTheParseAndItsErrors() throws {
         let cache = SPFRecordCache()
         let texts = ["v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 include:_spf.example.com ~all",

@@ -96,7 +96,7 @@ let package = Package(
             "HopTraceForensics", "HopTraceReport", "HopTraceDNS", "HopTraceTopology", "HopTraceMessage",
             "HopTraceTestSupport",
         ]),
-        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS", "HopTraceTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS", "HopTraceGeo", "HopTraceTestSupport"], exclude: ["Golden"]),
         // Calls the C libraries directly, so it links them (the executable does not).
         .testTarget(name: "SystemLibraryTests",
                     dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound", "HopTraceCore",

@@ -3,12 +3,22 @@
 ///
 /// Concurrent identical questions share one in-flight lookup: the first caller starts a task,
 /// later callers await the same task.
-public final class CachingResolver: DNSResolver {
+///
+/// An answer the wrapped resolver has at hand (`SynchronousAnswers`) is passed through as it
+/// is, not kept: asking again costs no lookup, and it is the answer a lookup would give.
+public final class CachingResolver: SynchronousAnswers {
     public let inner: any DNSResolver
+    /// `inner`, when it can answer without waiting.
+    private let innerAtHand: (any SynchronousAnswers)?
     private let entries = Locked<[DNSQuestion: Task<DNSAnswer, Never>]>([:])
 
     public init(wrapping inner: any DNSResolver) {
         self.inner = inner
+        self.innerAtHand = inner.synchronousAnswers
+    }
+
+    public func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? {
+        innerAtHand?.answerAtHand(question)
     }
 
     public func resolve(_ question: DNSQuestion) async -> DNSAnswer {

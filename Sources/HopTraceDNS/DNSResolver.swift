@@ -104,16 +104,22 @@ public struct DNSAnswer: Sendable, Hashable {
 /// file), and the recording and caching decorators.
 public protocol DNSResolver: Sendable {
     func resolve(_ question: DNSQuestion) async -> DNSAnswer
+}
 
-    /// The answer `resolve` would give, when this resolver has it at hand without waiting (an
-    /// in-memory snapshot); nil when it must be awaited. Lets a caller that asks many
-    /// questions skip a suspension point per question; never a different answer.
+/// A resolver that may have an answer at hand, without waiting: an in-memory snapshot, or a
+/// decorator around one (the decorators forward). Lets a caller that asks many questions
+/// (SPF) skip an asynchronous call per question; a resolver that must always be awaited (live
+/// DNS) does not adopt it.
+public protocol SynchronousAnswers: DNSResolver {
+    /// The answer `resolve` would give, when it is at hand; nil when it must be awaited. Never
+    /// a different answer, and a decorator does with it what it does with a resolved one.
     func answerAtHand(_ question: DNSQuestion) -> DNSAnswer?
 }
 
 extension DNSResolver {
-    /// By default every answer is awaited.
-    public func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? { nil }
+    /// `self` when it can answer without waiting; found once by whoever asks many questions,
+    /// as the check is a runtime conformance look-up.
+    public var synchronousAnswers: (any SynchronousAnswers)? { self as? any SynchronousAnswers }
 
     public func resolve(_ name: String, _ type: DNSRecordType) async -> DNSAnswer {
         await resolve(DNSQuestion(name: name, type: type))

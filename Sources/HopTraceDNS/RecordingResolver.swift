@@ -3,16 +3,30 @@
 ///
 /// Wrap it in a `CachingResolver` so it sees each question once. If the same question is
 /// answered twice anyway, the first answer is kept: that is the one the analysis used first.
-public final class RecordingResolver: DNSResolver {
+///
+/// An answer the wrapped resolver has at hand (`SynchronousAnswers`) is recorded as a resolved
+/// one is.
+public final class RecordingResolver: SynchronousAnswers {
     public let inner: any DNSResolver
+    /// `inner`, when it can answer without waiting.
+    private let innerAtHand: (any SynchronousAnswers)?
     private let state = Locked<(order: [DNSQuestion], answers: [DNSQuestion: DNSAnswer])>(([], [:]))
 
     public init(wrapping inner: any DNSResolver) {
         self.inner = inner
+        self.innerAtHand = inner.synchronousAnswers
     }
 
     public func resolve(_ question: DNSQuestion) async -> DNSAnswer {
-        let answer = await inner.resolve(question)
+        record(question, await inner.resolve(question))
+    }
+
+    public func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? {
+        innerAtHand?.answerAtHand(question).map { record(question, $0) }
+    }
+
+    /// Keeps the answer to a question (the first one to each) and returns it.
+    private func record(_ question: DNSQuestion, _ answer: DNSAnswer) -> DNSAnswer {
         state.withLock { state in
             if state.answers[question] == nil {
                 state.answers[question] = answer

@@ -8,7 +8,7 @@
 ///   a loop or a longer chain is SERVFAIL with the reason.
 /// - `;!` directives give timeouts, failures and forced NODATA/NXDOMAIN (see `ZoneFile`).
 /// - Names compare case-insensitively (both sides are lower-cased).
-public struct SnapshotResolver: DNSResolver {
+public struct SnapshotResolver: SynchronousAnswers {
     /// Longest CNAME chain followed. Real resolvers stop near here too (unbound restarts a
     /// query at most 11 times); any real chain is far shorter.
     public static let maxCNAMEChain = 10

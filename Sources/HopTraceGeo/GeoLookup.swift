@@ -7,10 +7,10 @@ import Darwin
 #endif
 import HopTraceCore
 
-/// The GeoIP/ASN enrichment an analysis uses: an optional city/country database and an optional
-/// ASN/ISP database, either of which may be missing. A value type the pipeline can copy into
-/// any task; the databases themselves are shared, immutable and thread-safe.
-public struct GeoLookup: Sendable {
+/// The MaxMind `GeoProvider`: an optional city/country database and an optional ASN/ISP
+/// database, either of which may be missing. A value type the pipeline can copy into any task;
+/// the databases themselves are shared, immutable and thread-safe.
+public struct GeoLookup: GeoProvider {
     /// GeoLite2/GeoIP2 City or Country, DB-IP city/country lite.
     public let cityDatabase: MaxMindDatabase?
     /// GeoLite2-ASN, GeoIP2-ISP, DB-IP ASN lite.
@@ -25,6 +25,11 @@ public struct GeoLookup: Sendable {
     public static let none = GeoLookup()
 
     public var isEnabled: Bool { cityDatabase != nil || asnDatabase != nil }
+
+    /// One line per database in use: its slot, path, type and build date.
+    public var sources: [String] {
+        [cityDatabase.map { GeoLookup.note(.city, $0) }, asnDatabase.map { GeoLookup.note(.asn, $0) }].compactMap { $0 }
+    }
 
     /// Country, city, ASN and organisation of a public address, or nil when the databases know
     /// nothing about it. Errors from a corrupt database count as "nothing known" here; use
@@ -122,11 +127,12 @@ public struct GeoLookup: Sendable {
                                 searchDirectories: [String]) -> (GeoLookup, notes: [String], warnings: [String]) {
         var notes: [String] = []
         var warnings: [String] = []
-        func slot(_ label: String, explicit: String?, names: [String]) -> MaxMindDatabase? {
+        func slot(_ kind: Slot, explicit: String?, names: [String]) -> MaxMindDatabase? {
+            let label = kind.rawValue
             if let explicit, !explicit.isEmpty {
                 do {
                     let db = try MaxMindDatabase(path: explicit)
-                    notes.append("GeoIP \(label) database: \(describe(db))")
+                    notes.append(note(kind, db))
                     return db
                 } catch {
                     warnings.append("GeoIP \(label) database not used: \(error)")
@@ -137,7 +143,7 @@ public struct GeoLookup: Sendable {
                 for path in candidates(in: dir, names: names) {
                     do {
                         let db = try MaxMindDatabase(path: path)
-                        notes.append("GeoIP \(label) database: \(describe(db))")
+                        notes.append(note(kind, db))
                         return db
                     } catch {
                         warnings.append("GeoIP \(label) database not used: \(error)")
@@ -148,9 +154,20 @@ public struct GeoLookup: Sendable {
             notes.append("GeoIP: no \(label) database found\(places)")
             return nil
         }
-        let city = slot("city/country", explicit: explicitCity, names: cityFileNames)
-        let asn = slot("ASN", explicit: explicitASN, names: asnFileNames)
+        let city = slot(.city, explicit: explicitCity, names: cityFileNames)
+        let asn = slot(.asn, explicit: explicitASN, names: asnFileNames)
         return (GeoLookup(city: city, asn: asn), notes: notes, warnings: warnings)
+    }
+
+    /// The two kinds of database, as notes and warnings name them.
+    enum Slot: String {
+        case city = "city/country"
+        case asn = "ASN"
+    }
+
+    /// The note naming a database in use.
+    static func note(_ slot: Slot, _ db: MaxMindDatabase) -> String {
+        "GeoIP \(slot.rawValue) database: \(describe(db))"
     }
 
     static func describe(_ db: MaxMindDatabase) -> String {

@@ -2,7 +2,7 @@ import HopTraceCore
 
 /// The IANA special-purpose address registries as hoptrace uses them: each prefix with the
 /// contract scope it implies. The rows come from `data/special-purpose-addresses.tsv`
-/// (generated into `SpecialPurposeTable+Rows.swift` by `scripts/generate-data`).
+/// (generated into `SpecialPurposeTable+Generated.swift` by `scripts/generate-data`).
 public enum SpecialPurposeTable {
     public struct Row: Sendable, Hashable {
         /// Prefix text as in the data file.

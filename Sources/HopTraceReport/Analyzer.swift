@@ -12,8 +12,8 @@ import HopTraceTopology
 /// What an analysis may use beyond the message itself. Everything is injected: the tests run
 /// with databases and DNS snapshots they make, the command line with what the user named.
 public struct AnalysisOptions: Sendable {
-    /// GeoIP/ASN databases (`GeoLookup.none` when there are none).
-    public var geo: GeoLookup
+    /// Where countries and ASNs come from (`GeoLookup.none` when there is nothing to ask).
+    public var geo: any GeoProvider
     /// Notes about where the databases came from, for the report.
     public var geoNotes: [String]
     /// Where SPF, DKIM and DMARC replays get their DNS answers; nil = offline (recorded verdicts
@@ -26,7 +26,7 @@ public struct AnalysisOptions: Sendable {
     /// Registrable domains, for organisations and DMARC alignment.
     public var publicSuffixList: PublicSuffixList
 
-    public init(geo: GeoLookup = .none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
+    public init(geo: any GeoProvider = GeoLookup.none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
                 dnsSource: String = "none (offline)", now: Int64 = 0, publicSuffixList: PublicSuffixList = .standard) {
         self.geo = geo
         self.geoNotes = geoNotes
@@ -154,7 +154,7 @@ public enum Analyzer {
                            otherSoftware: otherSoftware, authentication: authentication)
     }
 
-    static func geo(_ ip: IPAddress?, _ scope: AddressScope?, _ lookup: GeoLookup) -> GeoRecord? {
+    static func geo(_ ip: IPAddress?, _ scope: AddressScope?, _ lookup: any GeoProvider) -> GeoRecord? {
         guard let ip, let scope, lookup.isEnabled else { return nil }
         return lookup.lookup(ip, scope: scope)
     }

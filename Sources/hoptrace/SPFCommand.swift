@@ -145,11 +145,13 @@ struct SPF: AsyncParsableCommand {
         var count = 0
         let clock = ContinuousClock()
         let start = clock.now
+        let records = SPFRecordCache()
         for (base, queries) in plan {
             let inMemory = base is SnapshotResolver
-            let shared = SPFEvaluator(resolver: base, options: options)
+            let shared = SPFEvaluator(resolver: base, options: options, recordCache: records)
             for query in queries {
-                let evaluator = inMemory ? shared : SPFEvaluator(resolver: CachingResolver(wrapping: base), options: options)
+                let evaluator = inMemory ? shared : SPFEvaluator(resolver: CachingResolver(wrapping: base), options: options,
+                                                                 recordCache: records)
                 let evaluation = await evaluator
                     .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
                 if json {

@@ -40,8 +40,7 @@ struct SPFConformanceTests {
     /// `SnapshotResolver` — the path `hoptrace spf --dns-snapshot` takes.
     @Test(.requiresShared(RFC7208Suite.file), arguments: RFC7208Suite.cases)
     func rfc7208ThroughSnapshot(_ test: RFC7208Suite.Case) async throws {
-        let text = test.zoneFile.text(header: ["RFC 7208 suite: \(test.scenario)"])
-        let resolver = SnapshotResolver(zone: try ZoneFile(parsing: text))
+        let resolver = try test.snapshot()
         let ip = try #require(IPAddress(test.host))
         let evaluation = await SPFEvaluator(resolver: resolver, options: SPFOptions(defaultExplanation: "DEFAULT"))
             .checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
@@ -51,5 +50,14 @@ struct SPFConformanceTests {
             let got = evaluation.explanation ?? "<none>"
             #expect(got.lowercased() == want.lowercased(), "\(test.name): explanation \(got), want \(want)")
         }
+    }
+}
+
+extension RFC7208Suite.Case {
+    /// The scenario's zone as `--dns-snapshot` reads it: written as a master file (TIMEOUT as
+    /// `;! timeout NAME *`), parsed back, and served by `SnapshotResolver`.
+    func snapshot() throws -> SnapshotResolver {
+        let text = zoneFile.text(header: ["RFC 7208 suite: \(scenario)"])
+        return SnapshotResolver(zone: try ZoneFile(parsing: text))
     }
 }

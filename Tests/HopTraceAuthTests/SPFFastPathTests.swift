@@ -10,9 +10,13 @@ import Testing
 /// agree with the character-wise readings they replace.
 @Suite("SPF fast paths")
 struct SPFFastPathTests {
-    /// Every RFC 7208 suite test, three ways: fresh parse with trace (the reference), shared
-    /// cache without trace, and a private cache with trace asked twice (second time from the
-    /// cache).
+    /// One cache for every suite test, as `hoptrace spf --batch` keeps one for all its queries:
+    /// each test then also meets the parses of records other tests' zones hold.
+    static let batchCache = SPFRecordCache()
+
+    /// Every RFC 7208 suite test, three ways: fresh parse with trace (the reference), the cache
+    /// shared by all tests without trace, and a private cache with trace asked twice (second
+    /// time from the cache).
     @Test(.requiresShared(RFC7208Suite.file), arguments: RFC7208Suite.cases)
     func traceAndRecordCacheChangeNothing(_ test: RFC7208Suite.Case) async throws {
         let ip = try #require(IPAddress(test.host))
@@ -25,7 +29,7 @@ struct SPFFastPathTests {
         var withoutTrace = reference
         withoutTrace.trace = []
 
-        let untraced = await evaluate(keepsTrace: false, cache: .shared)
+        let untraced = await evaluate(keepsTrace: false, cache: Self.batchCache)
         #expect(untraced.trace.isEmpty)
         #expect(untraced == withoutTrace, "\(test.name)")
 
@@ -34,6 +38,34 @@ struct SPFFastPathTests {
         let second = await evaluate(keepsTrace: true, cache: cache)
         #expect(first == reference, "\(test.name)")
         #expect(second == reference, "\(test.name): from the cache")
+    }
+
+    /// Hides a resolver's answers at hand: every answer is awaited.
+    struct Awaited: DNSResolver {
+        let inner: any DNSResolver
+        func resolve(_ question: DNSQuestion) async -> DNSAnswer { await inner.resolve(question) }
+    }
+
+    /// Every RFC 7208 suite test through its snapshot: answers taken at hand (from the snapshot
+    /// itself, or forwarded by the decorators `--dns-snapshot` with `--save-dns` stacks) give
+    /// the evaluation, trace included, and the recording that awaited answers give.
+    @Test(.requiresShared(RFC7208Suite.file), arguments: RFC7208Suite.cases)
+    func answersAtHandChangeNothing(_ test: RFC7208Suite.Case) async throws {
+        let ip = try #require(IPAddress(test.host))
+        let snapshot = try test.snapshot()
+        func evaluate(_ resolver: any DNSResolver) async -> SPFEvaluation {
+            // No time bound: an awaited answer reads the clock, and a loaded test run can
+            // delay a task past any bound; answers at hand never read it.
+            let options = SPFOptions(defaultExplanation: "DEFAULT", timestamp: 1_700_000_000, maxElapsed: nil)
+            return await SPFEvaluator(resolver: resolver, options: options).checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
+        }
+        let awaitedRecorder = RecordingResolver(wrapping: Awaited(inner: snapshot))
+        let reference = await evaluate(CachingResolver(wrapping: awaitedRecorder))
+        #expect(await evaluate(Awaited(inner: snapshot)) == reference, "\(test.name)")
+        #expect(await evaluate(snapshot) == reference, "\(test.name)")
+        let recorder = RecordingResolver(wrapping: snapshot)
+        #expect(await evaluate(CachingResolver(wrapping: recorder)) == reference, "\(test.name)")
+        #expect(recorder.zoneFileText() == awaitedRecorder.zoneFileText(), "\(test.name)")
     }
 
     @Test func recordCacheGivesTheParseAndItsErrors() throws {

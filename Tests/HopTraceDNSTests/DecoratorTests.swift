@@ -156,3 +156,44 @@ func sorted(_ outcome: DNSOutcome) -> DNSOutcome {
     guard case let .answer(records) = outcome else { return outcome }
     return .answer(records.sorted { $0.masterFileRData < $1.masterFileRData })
 }
+
+/// The decorators forward `SynchronousAnswers`: an answer the wrapped resolver has at hand is
+/// the one `resolve` gives, is recorded like it, and a resolver that must be awaited gives none.
+@Suite struct SynchronousAnswersTests {
+    static let questions = ["example.com", "www.example.com", "loop1.example.com", "nope.example.com", "slow.example.com",
+                            "broken.example.com", "ent.example.com"]
+        .flatMap { name in DNSRecordType.allCases.map { DNSQuestion(name: name, type: $0) } }
+
+    @Test func cachingForwardsTheSnapshotsAnswers() async throws {
+        let snapshot = try SnapshotResolver(zone: ZoneFile(parsing: snapshotFixture))
+        let caching = CachingResolver(wrapping: snapshot)
+        #expect(caching.synchronousAnswers != nil)
+        for q in Self.questions {
+            #expect(caching.answerAtHand(q) == snapshot.answer(q), "\(q)")
+            #expect(caching.answerAtHand(q) == (await caching.resolve(q)), "\(q)")
+        }
+    }
+
+    @Test func nothingIsAtHandWhenTheInnerResolverMustBeAwaited() async throws {
+        let counting = CountingResolver(try SnapshotResolver(zone: ZoneFile(parsing: snapshotFixture)))
+        #expect(counting.synchronousAnswers == nil)
+        let chain = CachingResolver(wrapping: RecordingResolver(wrapping: counting))
+        for q in Self.questions { #expect(chain.answerAtHand(q) == nil, "\(q)") }
+        #expect(counting.counts.withLock { $0.isEmpty })
+        #expect((chain.inner as! RecordingResolver).answers.isEmpty)
+    }
+
+    /// Answers taken at hand are recorded as resolved ones are: the same zone file, whichever
+    /// way the questions were asked, each question once however often it was asked.
+    @Test func recordingKeepsAnswersTakenAtHand() async throws {
+        let snapshot = try SnapshotResolver(zone: ZoneFile(parsing: snapshotFixture))
+        let resolved = RecordingResolver(wrapping: snapshot)
+        for q in Self.questions { _ = await resolved.resolve(q) }
+        let atHand = RecordingResolver(wrapping: snapshot)
+        for q in Self.questions + Self.questions {
+            #expect(atHand.answerAtHand(q) == snapshot.answer(q), "\(q)")
+        }
+        #expect(atHand.answers == resolved.answers)
+        #expect(atHand.zoneFileText() == resolved.zoneFileText())
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import HopTraceFingerprint
 import Testing
 
-/// The binary carries data/exchange-builds.tsv as generated Swift (ExchangeBuilds+Table.swift); this fails
+/// The binary carries data/exchange-builds.tsv as generated Swift (ExchangeBuilds+Generated.swift); this fails
 /// when the two drift apart. Run scripts/generate-exchange-builds after editing the TSV.
 @Suite struct ExchangeBuildsDataDriftTests {
     static let packageRoot = URL(fileURLWithPath: #filePath)

@@ -52,11 +52,14 @@ public struct SPFEvaluator: Sendable {
     /// Where selected records are parsed (nil: parse each one afresh). A cached parse is the
     /// same value, so the choice never changes a result or a trace; see `SPFRecordCache`.
     public let recordCache: SPFRecordCache?
+    /// `resolver`, when it can answer without waiting (found once here, not per question).
+    let atHand: (any SynchronousAnswers)?
 
-    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions(), recordCache: SPFRecordCache? = .shared) {
+    public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions(), recordCache: SPFRecordCache? = nil) {
         self.resolver = resolver
         self.options = options
         self.recordCache = recordCache
+        self.atHand = resolver.synchronousAnswers
     }
 
     /// The MAIL FROM identity (RFC 7208 §2.4): `mailFrom` "" is the null sender, checked as
@@ -78,7 +81,7 @@ public struct SPFEvaluator: Sendable {
     public func checkHost(ip: IPAddress, domain: String, sender: String, helo: String,
                           identity: SPFIdentity = .mailFrom) async -> SPFEvaluation {
         let effectiveSender = sender.isEmpty ? "postmaster@\(helo)" : sender
-        let run = SPFRun(ip: ip, sender: effectiveSender, helo: helo, options: options)
+        let run = SPFRun(ip: ip, sender: effectiveSender, helo: helo, options: options, resolver: resolver, atHand: atHand)
         var result: SPFResult
         var matched: SPFMatch? = nil
         var explanation: String? = nil
@@ -216,7 +219,7 @@ public struct SPFEvaluator: Sendable {
         }
         // §4.4 record lookup, §4.5 selection
         let question = DNSQuestion(name: domain, type: .txt)
-        let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
+        let answer = await run.resolve(question)
         let record = try selectRecord(answer, domain: domain, depth: depth, run: run)
 
         // §4.6 evaluation: directives left to right, first match wins.
@@ -245,9 +248,7 @@ public struct SPFEvaluator: Sendable {
         // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
         if let redirect = record.redirect, !record.hasAll, case let .redirect(spec) = redirect.modifier {
             try run.countDNSTerm(depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
-            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
-                await expand(spec, domain: domain, depth: depth, run: run)
-            }
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
             if SPFEvaluator.malformedDomainReason(target) != nil {
                 let error = SPFError.malformedRedirectTarget(target)
                 run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw, termRange: redirect.range,
@@ -342,24 +343,20 @@ public struct SPFEvaluator: Sendable {
             return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
 
         case let .a(spec, cidr):
-            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
-                await targetName(spec, domain: domain, depth: depth, run: run)
-            }
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
             if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
             let question = DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa)
-            let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
+            let answer = await run.resolve(question)
             let addresses: [IPAddress]
             do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
             let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
             return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
 
         case let .mx(spec, cidr):
-            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
-                await targetName(spec, domain: domain, depth: depth, run: run)
-            }
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
             if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
             let question = DNSQuestion(name: target, type: .mx)
-            let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
+            let answer = await run.resolve(question)
             var exchanges: [String] = []
             switch answer.outcome {
             case .timeout, .servfail:
@@ -381,7 +378,7 @@ public struct SPFEvaluator: Sendable {
             let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
             for exchange in exchanges where SPFEvaluator.unqueryableReason(exchange) == nil {
                 let question = DNSQuestion(name: exchange, type: ip.isIPv4 ? .a : .aaaa)
-                let a = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
+                let a = await run.resolve(question)
                 let addresses: [IPAddress]
                 do throws(SPFError) { addresses = try run.addresses(a, countVoid: false) } catch { throw failed(error, target: target) }
                 if addresses.contains(where: { SPFEvaluator.contains($0, len, ip) }) {
@@ -391,8 +388,8 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case let .ptr(spec):
-            let target = DNSQuestion.normalize(await targetName(spec, domain: domain, depth: depth, run: run))
-            let answer = await run.resolve(resolver, DNSQuestion(name: run.reverseName, type: .ptr))
+            let target = DNSQuestion.normalize(await expand(spec, domain: domain, depth: depth, run: run))
+            let answer = await run.resolve(DNSQuestion(name: run.reverseName, type: .ptr))
             let names: [String]
             switch answer.outcome {
             case .timeout, .servfail:
@@ -415,21 +412,17 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case let .exists(spec):
-            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
-                await expand(spec, domain: domain, depth: depth, run: run)
-            }
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
             if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
             // §5.7: always an A query, whatever the connection's family.
             let question = DNSQuestion(name: target, type: .a)
-            let answer = if let a = run.answerAtHand(resolver, question) { a } else { await run.awaitAnswer(resolver, question) }
+            let answer = await run.resolve(question)
             let addresses: [IPAddress]
             do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
             return done(!addresses.isEmpty, target: target)
 
         case let .include(spec):
-            let target = if let t = expandNow(spec, domain: domain, run: run) { t } else {
-                await expand(spec, domain: domain, depth: depth, run: run)
-            }
+            let target = await expand(spec, domain: domain, depth: depth, run: run)
             if SPFEvaluator.malformedDomainReason(target) != nil {
                 throw failed(.includeNone(target), target: target)
             }
@@ -465,7 +458,7 @@ public struct SPFEvaluator: Sendable {
     /// §5.5 and `%{p}`). DNS errors skip the name (§5.5).
     func validates(_ name: String, run: SPFRun) async -> Bool {
         guard SPFEvaluator.unqueryableReason(name) == nil else { return false }
-        let answer = await run.resolve(resolver, DNSQuestion(name: name, type: run.ip.isIPv4 ? .a : .aaaa))
+        let answer = await run.resolve(DNSQuestion(name: name, type: run.ip.isIPv4 ? .a : .aaaa))
         return answer.records.contains { record in
             switch record {
             case let .a(x), let .aaaa(x): return x == run.ip
@@ -497,16 +490,18 @@ public struct SPFEvaluator: Sendable {
 
     // MARK: - macros
 
-    /// `<target-name>` (RFC 7208 §4.8): the expanded domain-spec, or <domain> when absent.
-    func targetName(_ spec: SPFMacroString?, domain: String, depth: Int, run: SPFRun) async -> String {
-        guard let spec else { return domain }
-        return await expand(spec, domain: domain, depth: depth, run: run)
+    /// Expands a domain-spec (or, with `.explanation`, explanation text) for <domain>; an
+    /// absent domain-spec is <domain> (`<target-name>`, RFC 7208 §4.8). Inlined, so that an
+    /// expansion with no `%{p}` to look up (`expandNow`) costs no asynchronous call.
+    @inline(__always)
+    func expand(_ ms: SPFMacroString?, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) async -> String {
+        guard let ms else { return domain }
+        if let now = expandNow(ms, domain: domain, run: run, mode: mode) { return now }
+        return await expandLookingUp(ms, domain: domain, depth: depth, run: run, mode: mode)
     }
 
-    /// Expands a domain-spec (or, with `.explanation`, explanation text) for <domain>,
-    /// looking up `%{p}` first when the string uses it.
-    func expand(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) async -> String {
-        if let now = expandNow(ms, domain: domain, run: run, mode: mode) { return now }
+    /// `expand` for a string that uses `%{p}`: looks it up first.
+    func expandLookingUp(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode) async -> String {
         let usesT = ms.tokens.contains { if case let .macro(m) = $0 { return m.letter == .t } else { return false } }
         var values = run.values(domain: domain, timestamp: usesT)
         values.validatedName = await validatedName(domain: domain, depth: depth, run: run)
@@ -514,7 +509,8 @@ public struct SPFEvaluator: Sendable {
     }
 
     /// The expansion when it needs no look-up (no `%{p}`; a nil domain-spec is <domain>),
-    /// without an asynchronous call; nil when `%{p}` must be looked up first (`expand`).
+    /// without an asynchronous call; nil when `%{p}` must be looked up first
+    /// (`expandLookingUp`).
     func expandNow(_ ms: SPFMacroString?, domain: String, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain) -> String? {
         guard let ms else { return domain }
         if mode == .domain, let literal = SPFMacroExpansion.literalDomain(ms) { return literal }
@@ -533,7 +529,7 @@ public struct SPFEvaluator: Sendable {
         let key = domain.lowercased()
         if let cached = run.validatedNames[key] { return cached }
         var result = "unknown"
-        let answer = await run.resolve(resolver, DNSQuestion(name: run.reverseName, type: .ptr))
+        let answer = await run.resolve(DNSQuestion(name: run.reverseName, type: .ptr))
         let names = answer.records.compactMap { if case let .ptr(n) = $0 { return DNSQuestion.normalize(n) } else { return nil } }
             .prefix(options.maxPTRNames)
         let exact = names.filter { $0 == key }
@@ -568,7 +564,7 @@ public struct SPFEvaluator: Sendable {
         guard let exp = record.explanation, case let .explanation(spec) = exp.modifier else { return await fallback(nil) }
         let target = await expand(spec, domain: domain, depth: depth, run: run)
         if let why = SPFEvaluator.unqueryableReason(target) { return await fallback("exp target is not a DNS name (\(why))", target: target) }
-        let answer = await run.resolve(resolver, DNSQuestion(name: target, type: .txt))
+        let answer = await run.resolve(DNSQuestion(name: target, type: .txt))
         let texts = answer.records.compactMap { if case let .txt(s) = $0 { return s.flatMap { $0 } } else { return nil } }
         guard texts.count == 1 else {
             let why: String
@@ -602,6 +598,9 @@ final class SPFRun {
     let givenSender: String
     let helo: String
     let options: SPFOptions
+    /// Where the questions go; `atHand` is the same resolver when it can answer without waiting.
+    let resolver: any DNSResolver
+    let atHand: (any SynchronousAnswers)?
     /// `%{t}`: read when a macro first asks for it.
     lazy var timestamp: Int = options.timestamp ?? Int(Date().timeIntervalSince1970)
     /// The reverse-lookup name of <ip> (ptr and `%{p}`), built when first asked for.
@@ -636,8 +635,11 @@ final class SPFRun {
         return unchanged ? givenSender : parts.local + "@" + parts.domain
     }()
 
-    init(ip: IPAddress, sender: String, helo: String, options: SPFOptions) {
+    init(ip: IPAddress, sender: String, helo: String, options: SPFOptions, resolver: any DNSResolver,
+         atHand: (any SynchronousAnswers)?) {
         self.ip = ip
+        self.resolver = resolver
+        self.atHand = atHand
         self.givenSender = sender
         self.helo = helo
         self.options = options
@@ -653,22 +655,24 @@ final class SPFRun {
                        receivingHost: options.receivingHost, timestamp: timestamp ? self.timestamp : 0)
     }
 
-    func resolve(_ resolver: any DNSResolver, _ question: DNSQuestion) async -> DNSAnswer {
-        if let answer = answerAtHand(resolver, question) { return answer }
-        return await awaitAnswer(resolver, question)
+    /// The answer to a question, noted for the trace. Inlined, so that an answer at hand
+    /// (`answerAtHand`) costs no asynchronous call.
+    @inline(__always)
+    func resolve(_ question: DNSQuestion) async -> DNSAnswer {
+        if let answer = answerAtHand(question) { return answer }
+        return await awaitAnswer(question)
     }
 
-    /// `resolve` without suspending, when it can be: the answer the resolver has at hand (an
-    /// in-memory snapshot), or the timeout once the bound has passed; nil when the answer must
-    /// be awaited (`awaitAnswer`). The hot call sites use the pair, so that an answer at hand
-    /// costs no asynchronous call.
-    func answerAtHand(_ resolver: any DNSResolver, _ question: DNSQuestion) -> DNSAnswer? {
+    /// The answer without waiting, when there is one: the resolver's answer at hand (an
+    /// in-memory snapshot), or the timeout once the bound has passed; nil when it must be
+    /// awaited (`awaitAnswer`).
+    func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? {
         let answer: DNSAnswer
         if expired {
             answer = DNSAnswer(question: question, outcome: .timeout,
                                reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
-        } else if let atHand = resolver.answerAtHand(question) {
-            answer = atHand
+        } else if let held = atHand?.answerAtHand(question) {
+            answer = held
         } else {
             return nil
         }
@@ -677,7 +681,7 @@ final class SPFRun {
     }
 
     /// The answer of a question `answerAtHand` could not answer.
-    func awaitAnswer(_ resolver: any DNSResolver, _ question: DNSQuestion) async -> DNSAnswer {
+    func awaitAnswer(_ question: DNSQuestion) async -> DNSAnswer {
         let answer = await resolver.resolve(question)
         if let deadline, ContinuousClock.now >= deadline { expired = true }
         if keepsTrace { pending.append(answer) }

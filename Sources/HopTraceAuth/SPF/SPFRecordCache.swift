@@ -1,6 +1,7 @@
 import HopTraceDNS
 
-/// Parsed SPF records by their exact bytes, shared by every evaluation of a process.
+/// Parsed SPF records by their exact bytes, shared by the evaluations its owner hands it to
+/// (`SPFEvaluator(recordCache:)`; `hoptrace spf --batch` makes one for the whole batch).
 ///
 /// Parsing is a pure function of the record text (`SPFParser.record`), so a cached parse is
 /// the very value a new parse would give, syntax errors included: results and traces cannot
@@ -12,9 +13,6 @@ import HopTraceDNS
 /// next (the working set of real traffic, a few hundred provider and customer records, stays
 /// far below; hostile input cannot grow it).
 public final class SPFRecordCache: Sendable {
-    /// The cache `SPFEvaluator` uses unless given another.
-    public static let shared = SPFRecordCache()
-
     /// Most distinct record texts kept.
     public let capacity: Int
     private let entries = Locked<Entries>(Entries())

@@ -21,6 +21,8 @@ public struct ForensicsInput: Sendable {
     public var dnsSource: String
     /// Registrable domains (organizational domains for DMARC).
     public var publicSuffixList: PublicSuffixList
+    /// Parsed SPF records shared across analyses (a mailbox's messages), or nil.
+    public var spfRecordCache: SPFRecordCache?
     /// The chain's own time (newest hop), Unix seconds: DKIM t=/x= are judged against it.
     public var messageTime: Int64?
     /// Today, Unix seconds (injected: the stages read no clock).
@@ -28,7 +30,7 @@ public struct ForensicsInput: Sendable {
 
     public init(chain: ChainInput, hops: [Hop], topology: Topology, software: [[SoftwareIdentification]]? = nil,
                 resolver: (any DNSResolver)?, dnsSource: String, publicSuffixList: PublicSuffixList,
-                messageTime: Int64?, now: Int64) {
+                spfRecordCache: SPFRecordCache? = nil, messageTime: Int64?, now: Int64) {
         self.chain = chain
         self.hops = hops
         self.topology = topology
@@ -36,6 +38,7 @@ public struct ForensicsInput: Sendable {
         self.resolver = resolver
         self.dnsSource = dnsSource
         self.publicSuffixList = publicSuffixList
+        self.spfRecordCache = spfRecordCache
         self.messageTime = messageTime
         self.now = now
     }

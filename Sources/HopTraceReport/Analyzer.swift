@@ -25,15 +25,20 @@ public struct AnalysisOptions: Sendable {
     public var now: Int64
     /// Registrable domains, for organisations and DMARC alignment.
     public var publicSuffixList: PublicSuffixList
+    /// Parsed SPF records, shared by every message of one run (a pure function of the record
+    /// text); nil parses each record afresh.
+    public var spfRecordCache: SPFRecordCache?
 
     public init(geo: any GeoProvider = GeoLookup.none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
-                dnsSource: String = "none (offline)", now: Int64 = 0, publicSuffixList: PublicSuffixList = .standard) {
+                dnsSource: String = "none (offline)", now: Int64 = 0, publicSuffixList: PublicSuffixList,
+                spfRecordCache: SPFRecordCache? = nil) {
         self.geo = geo
         self.geoNotes = geoNotes
         self.resolver = resolver
         self.dnsSource = dnsSource
         self.now = now
         self.publicSuffixList = publicSuffixList
+        self.spfRecordCache = spfRecordCache
     }
 }
 
@@ -41,7 +46,7 @@ public struct AnalysisOptions: Sendable {
 /// → findings. Each stage reads the previous stages' values only.
 public enum Analyzer {
     /// Analyses one message. Throws only when the input cannot be read as mail at all.
-    public static func analyze(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions()) async throws(IntakeError) -> Report {
+    public static func analyze(_ bytes: [UInt8], options: AnalysisOptions) async throws(IntakeError) -> Report {
         let intake = try MessageIntake.read(bytes)
         var chains: [ChainReport] = []
         for input in intake.chains {
@@ -52,7 +57,7 @@ public enum Analyzer {
 
     /// Analyses every message of an mbox mailbox; a message that cannot be read is recorded as
     /// such and the others go on.
-    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions()) async -> BatchReport {
+    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions) async -> BatchReport {
         var entries: [BatchReport.Entry] = []
         await analyzeMailbox(bytes, options: options) { entries.append($0) }
         return BatchReport(entries: entries)
@@ -60,14 +65,14 @@ public enum Analyzer {
 
     /// The same, handing each message's entry to `each` as soon as it is analysed (the command
     /// line writes it out and lets it go: memory stays one report, not the mailbox's).
-    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions = AnalysisOptions(),
+    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions,
                                       each: (BatchReport.Entry) throws -> Void) async rethrows {
         try await analyzeMailbox(MessageSource.mbox(bytes), options: options, each: each)
     }
 
     /// The same for the messages of a `MessageSource` (an mbox's or a Maildir's), each entry
     /// labelled as its message is; one read when its turn comes (a Maildir file).
-    public static func analyzeMailbox(_ messages: [SourceMessage], options: AnalysisOptions = AnalysisOptions(),
+    public static func analyzeMailbox(_ messages: [SourceMessage], options: AnalysisOptions,
                                       each: (BatchReport.Entry) throws -> Void) async rethrows {
         for message in messages {
             let result: Result<Report, IntakeError>
@@ -143,7 +148,7 @@ public enum Analyzer {
         let times = chain.hops.compactMap { $0.received.timestamp?.utcSeconds }
         let authentication = await AuthForensics.analyze(ForensicsInput(
             chain: input, hops: chain.hops, topology: topology, software: software, resolver: options.resolver,
-            dnsSource: options.dnsSource, publicSuffixList: psl, messageTime: times.max(), now: options.now))
+            dnsSource: options.dnsSource, publicSuffixList: psl, spfRecordCache: options.spfRecordCache, messageTime: times.max(), now: options.now))
         findings += authentication.findings.map(FindingsText.finding)
         let summary: [(name: String, value: String)] = summaryHeaders.compactMap { name in
             input.headers.first(name).map { (name: name, value: EncodedWords.decode($0.value)) }

@@ -11,6 +11,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HopTraceAuth
 import HopTraceCore
 import HopTraceGeo
 import HopTraceGraphviz
@@ -85,7 +86,8 @@ struct Analyze: AsyncParsableCommand {
         let now = Date()
         let dns = try await self.dns.make(now: now)
         let options = AnalysisOptions(geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
-                                      dnsSource: dns.source, now: Int64(now.timeIntervalSince1970))
+                                      dnsSource: dns.source, now: Int64(now.timeIntervalSince1970),
+                                      publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
         let renderer = TextRenderer(color: Terminal.wantsColour)
         let source = try InputReader.messages(file)
         switch source.form {

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ArticleCaseTests {
     static func report(_ sample: String) async throws -> Report {
         let url = GoldenTests.packageRoot.appendingPathComponent("samples/\(sample)")
-        return try await Analyzer.analyze([UInt8](Data(contentsOf: url)))
+        return try await Analyzer.analyze([UInt8](Data(contentsOf: url)), options: .offline)
     }
 
     struct Side: Equatable, CustomStringConvertible {

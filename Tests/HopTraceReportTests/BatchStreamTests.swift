@@ -12,7 +12,7 @@ import Testing
         var entries: [BatchReport.Entry] = []
         for name in ["bt-delivery-receipt.eml", "raynet-forwarded.eml"] {
             let bytes = Array(try Data(contentsOf: dir.appendingPathComponent(name)))
-            entries.append(.init(label: name, result: .success(try await Analyzer.analyze(bytes))))
+            entries.append(.init(label: name, result: .success(try await Analyzer.analyze(bytes, options: .offline))))
         }
         entries.append(.init(label: "empty", result: .failure(IntakeError("empty input", position: 0))))
         return entries

@@ -35,7 +35,7 @@ import Testing
     static func report() async throws -> Report {
         let url = GoldenTests.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.eml")
         return try await Analyzer.analyze([UInt8](Data(contentsOf: url)),
-                                          options: AnalysisOptions(geo: geo, geoNotes: geo.sources))
+                                          options: AnalysisOptions(geo: geo, geoNotes: geo.sources, publicSuffixList: .bundled))
     }
 
     @Test func hopsCarryTheProvidersRecords() async throws {
@@ -66,7 +66,7 @@ import Testing
     @Test func withoutAProviderNothingIsLookedUp() async throws {
         let url = GoldenTests.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.eml")
         let report = try await Analyzer.analyze([UInt8](Data(contentsOf: url)),
-                                                options: AnalysisOptions(geo: TableGeo(table: [:])))
+                                                options: AnalysisOptions(geo: TableGeo(table: [:]), publicSuffixList: .bundled))
         #expect(report.chains.allSatisfy { $0.hops.allSatisfy { $0.fromGeo == nil && $0.byGeo == nil } })
     }
 }

@@ -60,3 +60,8 @@ import Testing
         }
     }
 }
+
+extension AnalysisOptions {
+    /// No DNS, no GeoIP, the bundled Public Suffix List: what a test gets unless it says more.
+    static var offline: AnalysisOptions { AnalysisOptions(publicSuffixList: .bundled) }
+}

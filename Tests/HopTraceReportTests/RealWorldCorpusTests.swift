@@ -43,11 +43,11 @@ import Testing
             let bytes = try [UInt8](Data(contentsOf: Self.corpus.appendingPathComponent(file)))
             var t = Tally()
             if file.hasSuffix(".mbox") {
-                for entry in await Analyzer.analyzeMailbox(bytes).entries {
+                for entry in await Analyzer.analyzeMailbox(bytes, options: .offline).entries {
                     if case let .success(r) = entry.result { Self.tally(r, into: &t) }
                 }
             } else {
-                Self.tally(try await Analyzer.analyze(bytes), into: &t)
+                Self.tally(try await Analyzer.analyze(bytes, options: .offline), into: &t)
             }
             perFile[file] = t
             total.messages += t.messages

@@ -48,7 +48,7 @@ enum SPFStage {
                        input: ForensicsInput) async -> [HopSPF?] {
         var options = SPFOptions(timestamp: Int(input.now))
         options.receivingHost = "hoptrace"
-        let evaluator = input.resolver.map { SPFEvaluator(resolver: $0, options: options) }
+        let evaluator = input.resolver.map { SPFEvaluator(resolver: $0, options: options, recordCache: input.spfRecordCache) }
         var out: [HopSPF?] = Array(repeating: nil, count: hops.count)
         for k in hops.indices {
             let r = hops[k].received

@@ -8,7 +8,7 @@ public enum Severity: String, Sendable, Hashable, Comparable, Codable {
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
-/// The kinds of findings the JSON contract names (DESIGN.md), plus the ones this tool adds.
+/// The kinds of findings the JSON contract names (README, docs/), plus the ones this tool adds.
 /// Raw values are the contract's strings.
 public enum FindingKind: String, Sendable, Hashable, CaseIterable, Codable {
     case spfBrokenByForwarding = "spf-broken-by-forwarding"

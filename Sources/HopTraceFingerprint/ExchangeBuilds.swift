@@ -24,7 +24,7 @@ public struct ExchangeBuildRow: Sendable, Hashable {
     public var buildText: String { build.map(String.init).joined(separator: ".") }
     /// `Exchange Server 2010 SP3 Update Rollup 5`.
     public var releaseName: String { "\(product) \(release)" }
-    /// `Microsoft Exchange Server 2010`: the product name reports use (DESIGN.md's JSON example).
+    /// `Microsoft Exchange Server 2010`: the product name reports use (the JSON contract's example).
     public var displayProduct: String { "Microsoft \(product)" }
     /// `Exchange 2016`, `Exchange 2000`: how people name the code line.
     public var codeLine: String {
@@ -42,7 +42,7 @@ public struct ExchangeBuildRow: Sendable, Hashable {
 /// Maps a Microsoft build id from a Received header (`Microsoft SMTP Server id 14.3.181.6`,
 /// `with mapi id 15.20.5546.023`) to an Exchange product and release.
 ///
-/// Rules (issue 4; ../shared/reference/exchange-builds.md, "Recommendation for hoptrace"):
+/// Rules:
 /// 1. all parts equal a published build → that release, `exact`;
 /// 2. the same major.minor.build with another revision → that release, "revision differs"
 ///    (8.3.342.0 is written for 8.3.342.4, Exchange 2007 SP3 Update Rollup 12);
@@ -56,10 +56,9 @@ public struct ExchangeBuildRow: Sendable, Hashable {
 public enum ExchangeBuilds {
     public static let exchangeOnline = "Exchange Online"
     static let endOfSupportSource =
-        "endoflife.date products/msexchange.md (end of extended support), via ../shared/reference/exchange-builds.md"
+        "endoflife.date products/msexchange.md (end of extended support)"
 
-    /// Host-name suffixes of Exchange Online servers (exchange-builds.md, "Ways to recognise Exchange
-    /// Online"): `*.prod.outlook.com` mailbox and client-access servers, `*.mail.protection.outlook.com`,
+    /// Host-name suffixes of Exchange Online servers: `*.prod.outlook.com` mailbox and client-access servers, `*.mail.protection.outlook.com`,
     /// `*.eop-<region>.prod.protection.outlook.com` and `*.outbound.protection.outlook.com` EOP hosts,
     /// `*.outlook.office365.com`, and the older `*.prod.exchangelabs.com`.
     /// A header's host names are the writer's claim: a forged hop can name any host.

@@ -3,9 +3,8 @@ import HopTraceReceived
 
 /// Names the software behind each hop from what its headers say.
 ///
-/// Tokens and examples: ../shared/reference/mta-fingerprints.md (SpamAssassin's `rcvd_parser.t` and
-/// `Received.pm`, rspamd's received tests, public mailing-list archives); Exchange builds:
-/// `ExchangeBuilds`. A Received header is written by its receiving server, so what it names is
+/// Tokens are those real MTAs write (as SpamAssassin's `Received.pm` and rspamd's received
+/// parser also read them); Exchange builds: `ExchangeBuilds`. A Received header is written by its receiving server, so what it names is
 /// attributed to the `by` side, except a sending host recognised by its own name
 /// (`from a9-54.smtp-out.amazonses.com`), which is the `from` side.
 public enum SoftwareFingerprinter {
@@ -92,7 +91,7 @@ struct ReceivedScan {
 
     mutating func microsoft() {
         // Exchange 2007 and later: `with Microsoft SMTP Server [(TLS…)] id 15.1.557.21 [via Frontend Transport]`,
-        // and inside a mailbox server `with mapi id 15.20.5546.023` (exchange-builds.md, mta-fingerprints.md).
+        // and inside a mailbox server `with mapi id 15.20.5546.023`.
         var buildText = r.serverBuild
         var evidence: Substring?
         if let range = TextScan.find("mapi id ", in: byPart) {
@@ -152,7 +151,7 @@ struct ReceivedScan {
                 text: byPart[range.lowerBound..<end], endOfSupport: windows?.supportEnd)
         }
 
-        // Exchange Online Protection front doors and outbound hosts (mta-fingerprints.md).
+        // Exchange Online Protection front doors and outbound hosts.
         if TextScan.host(byName, endsWith: ["protection.outlook.com"]), let name = byName {
             let outbound = TextScan.contains("outbound.protection", in: name[...])
             add("Exchange Online Protection", exact: false, note: "Microsoft 365 mail filtering, recognised by host name",
@@ -526,10 +525,9 @@ struct ReceivedScan {
     }
 }
 
-/// Windows builds in `Microsoft SMTPSVC(<build>)` (mta-fingerprints.md: 5.0.2195.x is Windows 2000,
-/// 6.0.3790.x Windows Server 2003). End of extended support: Windows 2000 2010-07-13, Windows Server 2003
-/// 2015-07-14 (Microsoft lifecycle dates as quoted in the docs corpus: copy/v86 discussion #1546 and
-/// gist e4c3ae3a915bfc8ff7201756519ffb20).
+/// Windows builds in `Microsoft SMTPSVC(<build>)` (5.0.2195.x is Windows 2000, 6.0.3790.x Windows
+/// Server 2003). End of extended support (Microsoft lifecycle): Windows 2000 2010-07-13, Windows
+/// Server 2003 2015-07-14.
 enum WindowsBuilds {
     static func release(forSMTPSVC build: String) -> (name: String, supportEnd: SupportEnd)? {
         let source = "Microsoft lifecycle (Windows end of extended support)"

@@ -6,7 +6,7 @@ extension SoftwareFingerprinter {
     /// 2020-10-13, on 2021-05-02". nil when it was supported then or no end date is known.
     ///
     /// Exchange 2016 and 2019 ended on 2025-10-14, but a paid Extended Security Update programme kept
-    /// patching 2016 CU23 and 2019 CU14/CU15 into 2026 (exchange-builds.md); a build released after the end
+    /// patching 2016 CU23 and 2019 CU14/CU15 into 2026; a build released after the end
     /// date says so.
     public static func supportFindings(product: SoftwareIdentification, hopIndex: Int, at utcSeconds: Int64) -> Finding? {
         guard product.isUnsupported(at: utcSeconds), let end = product.endOfSupport else { return nil }

@@ -7,7 +7,7 @@ import HopTraceMessage
 import HopTraceReceived
 import HopTraceTopology
 
-/// The JSON contract of DESIGN.md ("Contract: command line and JSON"). Field order follows the
+/// The JSON contract (README, "JSON contract"). Field order follows the
 /// contract; fields beyond it are additions, never renames.
 public enum JSONRenderer {
     public static func render(_ report: Report) -> String {

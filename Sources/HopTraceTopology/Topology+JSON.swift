@@ -1,6 +1,6 @@
 import HopTraceCore
 
-/// JSON for the report's contract (DESIGN.md: `hosts` with names and addresses with scope;
+/// JSON for the report's contract (`hosts` with names and addresses with scope;
 /// the issue adds organisation, zone and hops). Field order is fixed.
 extension Host {
     public var jsonValue: JSONValue {

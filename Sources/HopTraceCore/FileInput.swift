@@ -93,6 +93,11 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Foundation only, whose libraries (libFoundation, libFoundationInternationalization and ICU)
 /// cost ~2.4 ms at every start on Linux; the executable uses FoundationEssentials instead.
 public enum FileDescriptor {
+    /// The standard streams.
+    public static let standardInput = STDIN_FILENO
+    public static let standardOutput = STDOUT_FILENO
+    public static let standardError = STDERR_FILENO
+
     /// `read(2)` and `write(2)`: parameters so that tests can make them transfer less than
     /// asked, or fail with EINTR, which real files rarely do on demand.
     public typealias ReadCall = (Int32, UnsafeMutableRawPointer?, Int) -> Int

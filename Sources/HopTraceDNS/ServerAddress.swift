@@ -53,34 +53,33 @@ struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     /// call it on a dedicated thread.
     func probe(timeout: Duration) -> ProbeOutcome {
         var storage = sockaddr_storage()
+        /// Puts `address` at the start of `storage`; its size is the length `connect` takes.
+        func store<Address>(_ address: Address) -> socklen_t {
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: Address.self) }
+            return socklen_t(MemoryLayout<Address>.size)
+        }
         let length: socklen_t
         let family: Int32
         switch ip {
         case let .v4(v):
             family = AF_INET
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                var sin = sockaddr_in()
-                sin.sin_family = sa_family_t(AF_INET)
-                sin.sin_port = port.bigEndian
-                sin.sin_addr.s_addr = v.bigEndian
-                raw.storeBytes(of: sin, as: sockaddr_in.self)
-            }
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = port.bigEndian
+            sin.sin_addr.s_addr = v.bigEndian
+            length = store(sin)
         case let .v6(hi, lo):
             family = AF_INET6
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                var sin6 = sockaddr_in6()
-                sin6.sin6_family = sa_family_t(AF_INET6)
-                sin6.sin6_port = port.bigEndian
-                withUnsafeMutableBytes(of: &sin6.sin6_addr) { a in
-                    for i in 0..<8 {
-                        a[i] = UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64(i)))
-                        a[8 + i] = UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64(i)))
-                    }
+            var sin6 = sockaddr_in6()
+            sin6.sin6_family = sa_family_t(AF_INET6)
+            sin6.sin6_port = port.bigEndian
+            withUnsafeMutableBytes(of: &sin6.sin6_addr) { a in
+                for i in 0..<8 {
+                    a[i] = UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64(i)))
+                    a[8 + i] = UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64(i)))
                 }
-                raw.storeBytes(of: sin6, as: sockaddr_in6.self)
             }
+            length = store(sin6)
         }
         #if canImport(Glibc)
         let fd = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

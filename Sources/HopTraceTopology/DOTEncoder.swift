@@ -67,25 +67,15 @@ public enum DOTEncoder {
             out.append("    label=<\(organisationLabel(org, isOrigin: org.id == originOrg))>;")
             out.append("    style=\"rounded,filled\"; fillcolor=\"\(colour.fill)\"; color=\"\(colour.border)\"; fontsize=11;")
             for h in members where h.zone != .internal { out.append("    " + node(h, in: t)) }
-            let internalHosts = members.filter { $0.zone == .internal }
-            if !internalHosts.isEmpty {
-                out.append("    subgraph cluster_o\(n + 1)_internal {")
-                out.append("      label=<<font color=\"\(mutedColour)\">internal network</font>>; style=\"dashed,rounded\"; color=\"#90a4ae\"; fontsize=10;")
-                for h in internalHosts { out.append("      " + node(h, in: t)) }
-                out.append("    }")
-            }
+            out += internalCluster("cluster_o\(n + 1)_internal", caption: "internal network",
+                                   members.filter { $0.zone == .internal }, in: t, indent: "    ")
             out.append("  }")
         }
         // Hosts of no known organisation.
         let loose = t.hosts.filter { $0.organisation == nil }
         for h in loose where h.zone != .internal { out.append("  " + node(h, in: t)) }
-        let looseInternal = loose.filter { $0.zone == .internal }
-        if !looseInternal.isEmpty {
-            out.append("  subgraph cluster_internal {")
-            out.append("    label=<<font color=\"\(mutedColour)\">internal network (organisation unknown)</font>>; style=\"dashed,rounded\"; color=\"#90a4ae\"; fontsize=10;")
-            for h in looseInternal { out.append("    " + node(h, in: t)) }
-            out.append("  }")
-        }
+        out += internalCluster("cluster_internal", caption: "internal network (organisation unknown)",
+                               loose.filter { $0.zone == .internal }, in: t, indent: "  ")
 
         // Edges in travel order.
         let returns = Set(t.reentries.map(\.returnHop))
@@ -98,6 +88,15 @@ public enum DOTEncoder {
     }
 
     // MARK: - Parts
+
+    /// The subgraph `id` of the internal-network `hosts` (dashed, captioned `caption`), its
+    /// lines indented by `indent`; no lines when there are no such hosts.
+    static func internalCluster(_ id: String, caption: String, _ hosts: [Host], in t: Topology, indent: String) -> [String] {
+        guard !hosts.isEmpty else { return [] }
+        return ["\(indent)subgraph \(id) {",
+                "\(indent)  label=<<font color=\"\(mutedColour)\">\(caption)</font>>; style=\"dashed,rounded\"; color=\"#90a4ae\"; fontsize=10;"]
+            + hosts.map { "\(indent)  " + node($0, in: t) } + ["\(indent)}"]
+    }
 
     static func organisationLabel(_ org: Organisation, isOrigin: Bool) -> String {
         var label = "<b>\(DOTText.html(org.name))</b>"

@@ -31,31 +31,37 @@ public enum DOTText {
 
     /// Text for the inside of an HTML-like label (`label=<…>`).
     public static func html(_ s: String, limit: Int = maxNameCharacters) -> String {
-        var out = ""
-        for ch in visible(s, limit: limit).unicodeScalars {
+        escaped(s, limit: limit) { ch in
             switch ch {
-            case "\\": out += "\\\\"
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
+            case "\\": "\\\\"
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            default: nil
             }
         }
-        return out
     }
 
     /// A double-quoted DOT string (an ID or a plain label), quotes included.
     public static func quoted(_ s: String, limit: Int = maxNameCharacters) -> String {
-        var out = "\""
-        for ch in visible(s, limit: limit).unicodeScalars {
+        "\"" + escaped(s, limit: limit) { ch in
             switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "&": out += "&amp;"
-            default: out.unicodeScalars.append(ch)
+            case "\\": "\\\\"
+            case "\"": "\\\""
+            case "&": "&amp;"
+            default: nil
             }
+        } + "\""
+    }
+
+    /// The `visible` text with each scalar that `replacement` names written as its
+    /// replacement; the others stay as they are.
+    static func escaped(_ s: String, limit: Int, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        for ch in visible(s, limit: limit).unicodeScalars {
+            if let r = replacement(ch) { out += r } else { out.unicodeScalars.append(ch) }
         }
-        return out + "\""
+        return out
     }
 }

@@ -126,6 +126,19 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+extension SystemError {
+    /// Why a FoundationEssentials file operation failed: the POSIX reason it carries
+    /// (`No such file or directory`), else the error as it describes itself. Full Foundation's
+    /// `localizedDescription` is not there.
+    static func reason(_ error: any Error) -> String {
+        if let posix = error as? POSIXError { return SystemError(code: posix.code.rawValue).description }
+        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
+            return SystemError(code: posix.code.rawValue).description
+        }
+        return "\(error)"
+    }
+}
+
 extension HopTrace {
     /// Maps failures to one clean line on standard error and the contract's exit code.
     static func main() async {

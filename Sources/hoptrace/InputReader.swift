@@ -1,15 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HopTraceCore
 import HopTraceMessage
 import HopTraceReport
@@ -18,7 +6,7 @@ import HopTraceReport
 enum InputReader {
     /// A whole file ("-": standard input), at most `Limits.maxInputBytes`.
     static func readFile(_ path: String) throws -> [UInt8] {
-        if path == "-" { return try readBounded(STDIN_FILENO, name: MessageSource.name(path)) }
+        if path == "-" { return try readBounded(FileDescriptor.standardInput, name: MessageSource.name(path)) }
         do {
             return try FileInput.read(path)
         } catch {
@@ -68,19 +56,6 @@ extension CommandFailure {
 typealias FileDescriptor = HopTraceCore.FileDescriptor
 typealias SystemError = HopTraceCore.SystemError
 
-extension SystemError {
-    /// Why a FoundationEssentials file operation failed: the POSIX reason it carries
-    /// (`No such file or directory`), else the error as it describes itself. Full Foundation's
-    /// `localizedDescription` is not there.
-    static func reason(_ error: any Error) -> String {
-        if let posix = error as? POSIXError { return SystemError(code: posix.code.rawValue).description }
-        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
-            return SystemError(code: posix.code.rawValue).description
-        }
-        return "\(error)"
-    }
-}
-
 /// Standard output for large outputs, written straight from the bytes (no copy). A failing
 /// write is an I/O error (74) with the system's reason.
 enum StandardOutput {
@@ -95,7 +70,7 @@ enum StandardOutput {
 
     private static func write(_ raw: UnsafeRawBufferPointer) throws {
         do {
-            try FileDescriptor.writeAll(raw, to: STDOUT_FILENO)
+            try FileDescriptor.writeAll(raw, to: FileDescriptor.standardOutput)
         } catch {
             throw CommandFailure(message: "standard output: \(error)", code: Exit.ioError)
         }
@@ -107,7 +82,7 @@ enum StandardOutput {
 enum StandardError {
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { try? FileDescriptor.writeAll(UnsafeRawBufferPointer($0), to: STDERR_FILENO) }
+        text.withUTF8 { try? FileDescriptor.writeAll(UnsafeRawBufferPointer($0), to: FileDescriptor.standardError) }
     }
 }
 

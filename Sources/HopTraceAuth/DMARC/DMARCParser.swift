@@ -136,7 +136,6 @@ public enum DMARCParser {
     /// §6.3 adopts): `TagList` in its `.record` dialect.
     static func tagList(_ b: [UInt8], warnings: inout [DMARCSyntaxError]) throws(DMARCSyntaxError) -> [DMARCTag] {
         try TagList.parse(b, dialect: .record, maxTags: DMARCLimits.maxTags, warnings: &warnings)
-            .map { DMARCTag(name: $0.name, value: $0.value, range: $0.range) }
     }
 
     /// `dmarc-uri *(*WSP "," *WSP dmarc-uri)`; returns the valid ones and the first invalid one.

@@ -68,19 +68,9 @@ public struct DMARCReportURI: Sendable, Hashable {
     }
 }
 
-/// One `tag=value` as written, with its byte range in the record.
-public struct DMARCTag: Sendable, Hashable {
-    /// Lower case.
-    public var name: String
-    public var value: String
-    public var range: Range<Int>
-
-    public init(name: String, value: String, range: Range<Int>) {
-        self.name = name
-        self.value = value
-        self.range = range
-    }
-}
+/// One `tag=value` as written, with its byte ranges in the record: the tag-spec `TagList`'s
+/// `.record` dialect reads (names lower-cased).
+public typealias DMARCTag = TagList.Spec
 
 /// A parsed `_dmarc` TXT record. Absent tags have the RFC's defaults; `tags` keeps every tag as
 /// written (unknown ones too: RFC 7489 §6.3 "Unknown tags MUST be ignored").

@@ -38,6 +38,12 @@ struct HeaderLexerNotes: Sendable, Hashable {
     var firstControlOffset: Int?
     var truncatedAt: Int?
     var tokenLimitAt: Int?
+
+    /// Counts a control byte at `offset`, keeping the first one's offset.
+    mutating func noteControl(at offset: Int) {
+        controlBytes += 1
+        if firstControlOffset == nil { firstControlOffset = offset }
+    }
 }
 
 enum HeaderLexer {
@@ -67,8 +73,7 @@ enum HeaderLexer {
             let c = b[i]
             if isSpace(c) { i += 1; continue }
             if isControl(c) {
-                notes.controlBytes += 1
-                if notes.firstControlOffset == nil { notes.firstControlOffset = i }
+                notes.noteControl(at: i)
                 i += 1
                 continue
             }
@@ -87,55 +92,36 @@ enum HeaderLexer {
                 // comment = "(" *([FWS] ccontent) [FWS] ")", nested
                 let start = i
                 var depth = 0
-                var out: [UInt8] = []
-                var closed = false
-                while i < b.endIndex {
-                    let d = b[i]
-                    if d == UInt8(ascii: "\\") && i + 1 < b.endIndex {
-                        out.append(b[i + 1]); i += 2; continue
-                    }
+                let comment = delimited(b, from: &i) { d, at, out in
                     if d == UInt8(ascii: "(") {
                         depth += 1
                         if depth > 1 { out.append(d) }
                     } else if d == UInt8(ascii: ")") {
                         depth -= 1
-                        if depth == 0 { i += 1; closed = true; break }
+                        if depth == 0 { return true }
                         out.append(d)
                     } else if isSpace(d) || isControl(d) {
-                        if isControl(d) {
-                            notes.controlBytes += 1
-                            if notes.firstControlOffset == nil { notes.firstControlOffset = i }
-                        }
+                        if isControl(d) { notes.noteControl(at: at) }
                         if let last = out.last, last != 0x20 { out.append(0x20) }
                     } else {
                         out.append(d)
                     }
-                    i += 1
+                    return false
                 }
+                var out = comment.text
                 while out.last == 0x20 { out.removeLast() }
                 while out.first == 0x20 { out.removeFirst() }
-                tokens.append(HeaderToken(kind: .comment, text: text(out), range: start..<i, unterminated: !closed))
+                tokens.append(HeaderToken(kind: .comment, text: text(out), range: start..<i, unterminated: !comment.closed))
             case UInt8(ascii: "\""):
                 // quoted-string
                 let start = i
                 i += 1
-                var out: [UInt8] = []
-                var closed = false
-                while i < b.endIndex {
-                    let d = b[i]
-                    if d == UInt8(ascii: "\\") && i + 1 < b.endIndex {
-                        out.append(b[i + 1]); i += 2; continue
-                    }
-                    if d == UInt8(ascii: "\"") { i += 1; closed = true; break }
-                    if d == 0x0D || d == 0x0A { i += 1; continue } // unfolding
-                    if isControl(d) {
-                        notes.controlBytes += 1
-                        if notes.firstControlOffset == nil { notes.firstControlOffset = i }
-                        i += 1
-                        continue
-                    }
+                let (out, closed) = delimited(b, from: &i) { d, at, out in
+                    if d == UInt8(ascii: "\"") { return true }
+                    if d == 0x0D || d == 0x0A { return false } // unfolding
+                    if isControl(d) { notes.noteControl(at: at); return false }
                     out.append(d)
-                    i += 1
+                    return false
                 }
                 tokens.append(HeaderToken(kind: .quoted, text: text(out), range: start..<i, unterminated: !closed))
             default:
@@ -160,6 +146,26 @@ enum HeaderLexer {
             }
         }
         return (tokens, notes)
+    }
+
+    /// Reads from `i` up to and including the byte for which `step` returns true (a closing
+    /// delimiter), resolving quoted-pairs (a backslash and the byte after it become that
+    /// byte). `step` sees every other byte with its offset and decides what goes into the text.
+    /// On return `i` is just past the closing byte, or at the end when there was none (`closed`
+    /// false).
+    static func delimited(_ b: ArraySlice<UInt8>, from i: inout Int,
+                          _ step: (_ byte: UInt8, _ offset: Int, _ out: inout [UInt8]) -> Bool) -> (text: [UInt8], closed: Bool) {
+        var out: [UInt8] = []
+        while i < b.endIndex {
+            let d = b[i]
+            if d == UInt8(ascii: "\\") && i + 1 < b.endIndex {
+                out.append(b[i + 1]); i += 2; continue
+            }
+            let closes = step(d, i, &out)
+            i += 1
+            if closes { return (out, true) }
+        }
+        return (out, false)
     }
 
     /// The text of `value` between two byte offsets (for raw evidence).

@@ -73,7 +73,7 @@ let package = Package(
 
         .target(name: "HopTraceTestSupport", path: "Tests/HopTraceTestSupport"),
         .testTarget(name: "HopTraceCoreTests", dependencies: ["HopTraceCore"]),
-        .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage"]),
+        .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
         .testTarget(name: "HopTraceNetworkTests", dependencies: ["HopTraceNetwork"]),
         .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "hoptrace", "HopTraceTestSupport"]),

@@ -17,12 +17,13 @@ public enum MessageIntake {
     /// The format is told by content: an Outlook item (`.msg`, a compound file) and a TNEF stream
     /// (`winmail.dat`) are read by `OutlookIntake`; anything else is an RFC 5322 message.
     public static func read(_ bytes: [UInt8]) throws(IntakeError) -> IntakeResult {
-        try read(bytes, nesting: 0)
+        try read(bytes, nesting: 0, enclosingBytes: 0)
     }
 
     /// `nesting`: how many message files (an attached `.msg`, `.eml` or TNEF stream) enclose
-    /// this one.
-    static func read(_ bytes: [UInt8], nesting: Int) throws(IntakeError) -> IntakeResult {
+    /// this one; `enclosingBytes`: their sizes added up.
+    static func read(_ bytes: [UInt8], nesting: Int, enclosingBytes: Int) throws(IntakeError) -> IntakeResult {
+        let enclosing = enclosingBytes + bytes.count
         if bytes.count > Limits.maxInputBytes {
             throw IntakeError("input is larger than \(Limits.maxInputBytes) bytes", position: Limits.maxInputBytes)
         }
@@ -33,17 +34,19 @@ public enum MessageIntake {
             } catch {
                 throw IntakeError("unreadable Outlook message (compound file): \(error.message)", position: error.position)
             }
-            return OutlookIntake.result(OutlookMessage.read(file), container: OutlookIntake.outlookMessage, nesting: nesting)
+            return OutlookIntake.result(OutlookMessage.read(file), container: OutlookIntake.outlookMessage,
+                                        nesting: nesting, enclosingBytes: enclosing)
         }
         if TNEF.isTNEF(bytes) {
-            return OutlookIntake.result(TNEF.read(bytes, depth: nesting), container: OutlookIntake.tnef, nesting: nesting)
+            return OutlookIntake.result(TNEF.read(bytes, depth: nesting), container: OutlookIntake.tnef,
+                                        nesting: nesting, enclosingBytes: enclosing)
         }
         let start = try HeaderParser.messageStart(bytes)
         let (root, treeFindings) = MIMEParser.parse(bytes, start: start)
         if root.headers.fields.isEmpty {
             throw IntakeError("input does not start with a mail header", position: start)
         }
-        var collector = EmbeddedCollector(nesting: nesting)
+        var collector = EmbeddedCollector(nesting: nesting, enclosingBytes: enclosing)
         collector.findings = treeFindings
         collector.walk(root, insideEmbedded: false)
         var pasted = false
@@ -95,10 +98,15 @@ struct EmbeddedCollector {
     var reportType: String?
     /// How many message files enclose the message walked (`MessageIntake.read`).
     let nesting: Int
+    /// The sizes of the message walked and of the message files enclosing it, added up: a
+    /// message file found inside is read only while this stays within `Limits.maxInputBytes`,
+    /// so nested copies cannot multiply the memory the input takes.
+    let enclosingBytes: Int
     private var limitReported = false
 
-    init(nesting: Int = 0) {
+    init(nesting: Int = 0, enclosingBytes: Int = 0) {
         self.nesting = nesting
+        self.enclosingBytes = enclosingBytes
     }
 
     mutating func walk(_ part: MIMEPart, insideEmbedded: Bool) {

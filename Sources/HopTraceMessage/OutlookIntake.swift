@@ -18,8 +18,8 @@ enum OutlookIntake {
     static let attachedEML = "attached-eml"
 
     /// The chains of an Outlook item or TNEF stream that is the whole input.
-    static func result(_ message: MAPIMessage, container: String, nesting: Int) -> IntakeResult {
-        var collector = EmbeddedCollector(nesting: nesting)
+    static func result(_ message: MAPIMessage, container: String, nesting: Int, enclosingBytes: Int) -> IntakeResult {
+        var collector = EmbeddedCollector(nesting: nesting, enclosingBytes: enclosingBytes)
         let what = container == tnef ? "the TNEF stream" : "the Outlook message"
         let outer = chain(message, source: .message, part: "", container: container, what: what, collector: &collector)
         collect(message, path: "", collector: &collector)
@@ -100,9 +100,14 @@ enum OutlookIntake {
                 "\(name): message files nested deeper than \(Limits.maxMIMEDepth) levels were not read"))
             return
         }
+        guard collector.enclosingBytes + bytes.count <= Limits.maxInputBytes else {
+            collector.findings.append(Finding(kind: .limitReached, severity: .warning, summary:
+                "\(name): message files nested in one another exceed \(Limits.maxInputBytes) bytes in all; this one was not read"))
+            return
+        }
         let inner: IntakeResult
         do {
-            inner = try MessageIntake.read(bytes, nesting: collector.nesting + 1)
+            inner = try MessageIntake.read(bytes, nesting: collector.nesting + 1, enclosingBytes: collector.enclosingBytes)
         } catch {
             collector.findings.append(Finding(kind: .unreadablePart, severity: .warning, summary:
                 "\(name) could not be read: \(error)"))

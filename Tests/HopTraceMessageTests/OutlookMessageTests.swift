@@ -282,3 +282,30 @@ func base64(_ data: [UInt8]) -> String {
     }
     return out
 }
+
+/// The bounds on message files inside message files.
+@Suite struct OutlookNestingLimitTests {
+    @Test func messageFilesNestDeeperThanTheLimitAreNotRead() throws {
+        var bytes = OutlookMessageWriter.write(OutlookMessageTests.item()).bytes
+        for _ in 0..<(Limits.maxMIMEDepth + 2) {
+            bytes = OutlookMessageWriter.write(OutlookMessageTests.item(attachments: [
+                .file(name: "inner.msg", mimeTag: nil, bytes: bytes)])).bytes
+        }
+        let result = try MessageIntake.read(bytes)
+        #expect(result.chains.count == Limits.maxMIMEDepth + 1)
+        #expect(result.findings(.limitReached).contains { $0.summary.contains("nested deeper than \(Limits.maxMIMEDepth)") })
+    }
+
+    @Test func nestedMessageFilesShareOneByteBudget() throws {
+        // Two nested items of about 33 MiB each: together more than Limits.maxInputBytes.
+        var inner = OutlookMessageTests.item()
+        inner.body = String(repeating: "a", count: 17 * 1024 * 1024)  // UTF-16: 34 MiB
+        let innerBytes = OutlookMessageWriter.write(inner).bytes
+        let outer = OutlookMessageWriter.write(OutlookMessageTests.item(attachments: [
+            .file(name: "big.msg", mimeTag: nil, bytes: innerBytes)])).bytes
+        #expect(outer.count <= Limits.maxInputBytes)
+        let result = try MessageIntake.read(outer)
+        #expect(result.chains.count == 1)
+        #expect(result.findings(.limitReached).contains { $0.summary.contains("exceed \(Limits.maxInputBytes) bytes in all") })
+    }
+}

@@ -13,16 +13,40 @@ public enum MessageIntake {
     /// Throws only when the input cannot be mail at all (empty, larger than
     /// `Limits.maxInputBytes`, not starting with a header); everything else that goes wrong is
     /// a finding in the result.
+    ///
+    /// The format is told by content: an Outlook item (`.msg`, a compound file) and a TNEF stream
+    /// (`winmail.dat`) are read by `OutlookIntake`; anything else is an RFC 5322 message.
     public static func read(_ bytes: [UInt8]) throws(IntakeError) -> IntakeResult {
+        try read(bytes, nesting: 0, enclosingBytes: 0)
+    }
+
+    /// `nesting`: how many message files (an attached `.msg`, `.eml` or TNEF stream) enclose
+    /// this one; `enclosingBytes`: their sizes added up.
+    static func read(_ bytes: [UInt8], nesting: Int, enclosingBytes: Int) throws(IntakeError) -> IntakeResult {
+        let enclosing = enclosingBytes + bytes.count
         if bytes.count > Limits.maxInputBytes {
             throw IntakeError("input is larger than \(Limits.maxInputBytes) bytes", position: Limits.maxInputBytes)
+        }
+        if CompoundFile.isCompoundFile(bytes) {
+            let file: CompoundFile
+            do {
+                file = try CompoundFile(bytes)
+            } catch {
+                throw IntakeError("unreadable Outlook message (compound file): \(error.message)", position: error.position)
+            }
+            return OutlookIntake.result(OutlookMessage.read(file), container: OutlookIntake.outlookMessage,
+                                        nesting: nesting, enclosingBytes: enclosing)
+        }
+        if TNEF.isTNEF(bytes) {
+            return OutlookIntake.result(TNEF.read(bytes, depth: nesting), container: OutlookIntake.tnef,
+                                        nesting: nesting, enclosingBytes: enclosing)
         }
         let start = try HeaderParser.messageStart(bytes)
         let (root, treeFindings) = MIMEParser.parse(bytes, start: start)
         if root.headers.fields.isEmpty {
             throw IntakeError("input does not start with a mail header", position: start)
         }
-        var collector = EmbeddedCollector()
+        var collector = EmbeddedCollector(nesting: nesting, enclosingBytes: enclosing)
         collector.findings = treeFindings
         collector.walk(root, insideEmbedded: false)
         var pasted = false
@@ -35,7 +59,7 @@ public enum MessageIntake {
                                  body: root.rawBody)]
             + collector.chains
         return IntakeResult(chains: chains,
-                            reportKind: reportKind(root, reportType: collector.reportType, pasted: pasted),
+                            reportKind: reportKind(root.headers, reportType: collector.reportType, pasted: pasted),
                             findings: collector.findings, mime: root)
     }
 
@@ -44,8 +68,7 @@ public enum MessageIntake {
         try read(Array(bytes))
     }
 
-    private static func reportKind(_ root: MIMEPart, reportType: String?, pasted: Bool) -> String? {
-        let headers = root.headers
+    static func reportKind(_ headers: HeaderBlock, reportType: String?, pasted: Bool) -> String? {
         // Exchange marks its NDRs with X-MS-Exchange-Message-Is-Ndr; older Exchange and Exchange
         // Online NDRs without it are recognised by their "Undeliverable:" subject together with
         // Exchange's X-MS-* fields.
@@ -73,7 +96,18 @@ struct EmbeddedCollector {
     var textParts: [MIMEPart] = []
     /// The report-type of the first multipart/report outside embedded messages.
     var reportType: String?
+    /// How many message files enclose the message walked (`MessageIntake.read`).
+    let nesting: Int
+    /// The sizes of the message walked and of the message files enclosing it, added up: a
+    /// message file found inside is read only while this stays within `Limits.maxInputBytes`,
+    /// so nested copies cannot multiply the memory the input takes.
+    let enclosingBytes: Int
     private var limitReported = false
+
+    init(nesting: Int = 0, enclosingBytes: Int = 0) {
+        self.nesting = nesting
+        self.enclosingBytes = enclosingBytes
+    }
 
     mutating func walk(_ part: MIMEPart, insideEmbedded: Bool) {
         if part.encapsulatesMessage {
@@ -113,8 +147,36 @@ struct EmbeddedCollector {
                 }
             } else if media == "text/plain", !insideEmbedded {
                 textParts.append(part)
+            } else if let bytes = messageFile(part) {
+                let path = part.path.isEmpty ? "1" : part.path
+                if TNEF.isTNEF(bytes) {
+                    OutlookIntake.collectTNEF(TNEF.read(bytes, depth: nesting), path: path, collector: &self)
+                } else {
+                    OutlookIntake.collectFile(bytes, mimeTag: nil, filename: nil, part: path,
+                                              name: "part \(path)" + (part.filename.map { " (\(OutlookIntake.clean($0)))" } ?? ""),
+                                              collector: &self)
+                }
             }
         }
+    }
+
+    /// Media types under which an Outlook item or a TNEF stream is attached.
+    private static let messageFileTypes: Set<String> = [
+        "application/ms-tnef", "application/vnd.ms-tnef", "application/vnd.ms-outlook", "application/x-msg",
+        "application/octet-stream",
+    ]
+
+    /// The decoded body of a part that is an Outlook item or a TNEF stream, told by its first
+    /// bytes; only parts of the types above or named `.msg`/`.dat` are looked at.
+    private func messageFile(_ part: MIMEPart) -> [UInt8]? {
+        let name = part.filename?.lowercased() ?? ""
+        guard Self.messageFileTypes.contains(part.contentType.mediaType) || name.hasSuffix(".msg") || name.hasSuffix(".dat")
+        else { return nil }
+        let body = part.rawBody
+        // The first 64 encoded bytes decode to at least the 8-byte signature.
+        let head = TransferEncoding.decode(body.prefix(64), encoding: part.transferEncoding) ?? Array(body.prefix(64))
+        guard CompoundFile.isCompoundFile(head) || TNEF.isTNEF(head) else { return nil }
+        return part.decodedBody
     }
 
     mutating func add(_ chain: ChainInput) {

@@ -74,29 +74,109 @@ public enum MailDateParser {
     // Leniencies: weekday missing (qmail, IronPort, MessageLabs); full weekday/month names;
     // 2- and 3-digit years (RFC 5322 §4.3 obs-year); fractional seconds (SendGrid);
     // obsolete and military zones (§4.3); zone missing (treated as UTC, offset unknown).
+    // Also read, each written by real software:
+    //   month first, `Apr 21 2018 03:01:04 +0000`;
+    //   asctime order, `Mon Aug  6 22:54:16 2018` (the TIS firewall toolkit's smtpd);
+    //   numeric, `4/20/2018 11:01:16 PM -0400` (month/day/year);
+    //   a 12-hour clock, `11:01:16 PM`;
+    //   a zone abbreviation after the numeric zone, `-0800 PST` (Yahoo);
+    //   a zone name, `Pacific Standard Time`.
     static func dateTime(_ w: [Substring], raw: String) -> (MailTimestamp, Int)? {
         var k = 0
         if k < w.count, w[k].first?.isLetter == true, weekday(w[k]) { k += 1 }
-        guard k + 3 < w.count else { return nil }
-        guard let day = number(w[k], maxDigits: 2),
-              let month = monthNumber(w[k + 1]),
-              let yearWritten = number(w[k + 2], maxDigits: 4),
-              let (h, m, s) = timeOfDay(w[k + 3]) else { return nil }
-        let yearDigits = w[k + 2].count
+        guard k + 3 < w.count || (k + 1 < w.count && w[k].utf8.contains(UInt8(ascii: "/"))) else { return nil }
+        var day: Int, month: Int, yearWord: Substring, clock: (Int, Int, Int)
+        if let mo = monthNumber(w[k]) {
+            guard let d = number(w[k + 1], maxDigits: 2) else { return nil }
+            month = mo; day = d
+            if w[k + 2].utf8.count == 4, number(w[k + 2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 3]) {
+                yearWord = w[k + 2]; clock = t
+            } else if let t = timeOfDay(w[k + 2]), number(w[k + 3], maxDigits: 4) != nil {
+                clock = t; yearWord = w[k + 3]
+            } else {
+                return nil
+            }
+            k += 4
+        } else if w[k].utf8.contains(UInt8(ascii: "/")) {
+            let p = w[k].split(separator: "/", omittingEmptySubsequences: false)
+            guard p.count == 3, let mo = number(p[0], maxDigits: 2), let d = number(p[1], maxDigits: 2),
+                  number(p[2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 1]) else { return nil }
+            // Month first as written in the US; a first number over 12 can only be the day.
+            (month, day) = mo > 12 && d <= 12 ? (d, mo) : (mo, d)
+            yearWord = p[2]; clock = t
+            k += 2
+        } else {
+            guard let d = number(w[k], maxDigits: 2), let mo = monthNumber(w[k + 1]),
+                  number(w[k + 2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 3]) else { return nil }
+            day = d; month = mo; yearWord = w[k + 2]; clock = t
+            k += 4
+        }
+        guard let yearWritten = number(yearWord, maxDigits: 4) else { return nil }
         let year: Int
-        switch yearDigits {
+        switch yearWord.utf8.count {
         case 1, 2: year = yearWritten < 50 ? 2000 + yearWritten : 1900 + yearWritten
         case 3: year = 1900 + yearWritten
         default: year = yearWritten
         }
-        k += 4
+        var (h, m, s) = clock
+        if k < w.count, let adjusted = meridiem(w[k], hour: h) {
+            h = adjusted
+            k += 1
+        } else if k < w.count, w[k].equalsIgnoringCase("am") || w[k].equalsIgnoringCase("pm") {
+            return nil   // `13:00 PM`: no such time
+        }
         var offset: Int?
-        if k < w.count, let z = zone(w[k]) {
+        if let (z, used) = namedZone(w, at: k) {
+            offset = z
+            k += used
+        } else if k < w.count, let z = zone(w[k]) {
             offset = z
             k += 1
+            // Yahoo: `-0800 PST`, the abbreviation after the number (the number rules).
+            if w[k - 1].utf8.count == 5, k < w.count, w[k].utf8.count <= 5, zone(w[k]) != nil,
+               w[k].allSatisfy({ $0.isASCII && $0.isLetter }) { k += 1 }
         }
         guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else { return nil }
         return (ts, k)
+    }
+
+    /// The 24-hour hour for `hour` followed by `AM`/`PM`, or nil when `word` is neither or the
+    /// hour is not 1–12.
+    static func meridiem(_ word: Substring, hour: Int) -> Int? {
+        guard (1...12).contains(hour) else { return nil }
+        if word.equalsIgnoringCase("am") { return hour == 12 ? 0 : hour }
+        if word.equalsIgnoringCase("pm") { return hour == 12 ? 12 : hour + 12 }
+        return nil
+    }
+
+    /// Zone names written out, as Windows names its zones (`Pacific Standard Time`). The name is
+    /// read as written: `Standard` is the standard offset, `Daylight`/`Summer` the daylight one.
+    static let zoneNames: [String: Int] = [
+        "pacific standard time": -8 * 3600, "pacific daylight time": -7 * 3600,
+        "mountain standard time": -7 * 3600, "mountain daylight time": -6 * 3600,
+        "central standard time": -6 * 3600, "central daylight time": -5 * 3600,
+        "eastern standard time": -5 * 3600, "eastern daylight time": -4 * 3600,
+        "atlantic standard time": -4 * 3600, "atlantic daylight time": -3 * 3600,
+        "alaskan standard time": -9 * 3600, "alaskan daylight time": -8 * 3600,
+        "hawaiian standard time": -10 * 3600,
+        "gmt standard time": 0, "gmt daylight time": 3600, "greenwich standard time": 0,
+        "british summer time": 3600,
+        "w. europe standard time": 3600, "w. europe daylight time": 2 * 3600,
+        "central europe standard time": 3600, "central europe daylight time": 2 * 3600,
+        "central european standard time": 3600, "central european summer time": 2 * 3600,
+        "romance standard time": 3600, "romance daylight time": 2 * 3600,
+        "e. europe standard time": 2 * 3600, "e. europe daylight time": 3 * 3600,
+        "tokyo standard time": 9 * 3600, "china standard time": 8 * 3600, "india standard time": 19800,
+    ]
+
+    /// A written-out zone name starting at `w[k]` (two to four words, the last `Time`): its
+    /// offset and the number of words it took.
+    static func namedZone(_ w: [Substring], at k: Int) -> (Int, Int)? {
+        for n in 2...4 where k + n <= w.count && w[k + n - 1].equalsIgnoringCase("time") {
+            guard w[k..<(k + n)].allSatisfy({ $0.utf8.count <= 12 }) else { return nil }
+            if let z = zoneNames[w[k..<(k + n)].map { $0.asciiLowered }.joined(separator: " ")] { return (z, n) }
+        }
+        return nil
     }
 
     // Go's time.Time.String(): `2006-01-02 15:04:05.999999999 -0700 MST m=+0.000000001`.
@@ -108,8 +188,11 @@ public enum MailDateParser {
         guard d.count == 3, d[0].count == 4, let year = number(d[0], maxDigits: 4),
               let month = number(d[1], maxDigits: 2), (1...12).contains(month),
               let day = number(d[2], maxDigits: 2),
-              let (h, m, s) = timeOfDay(w[1]) else { return nil }
+              let (hour, m, s) = timeOfDay(w[1]) else { return nil }
+        var h = hour
         var k = 2
+        // `2018-4-20 11:01:08 PM`: a 12-hour clock.
+        if k < w.count, let adjusted = meridiem(w[k], hour: h) { h = adjusted; k += 1 }
         var offset: Int?
         if k < w.count, let z = zone(w[k]) { offset = z; k += 1 }
         // Zone abbreviation after the numeric zone, then the monotonic clock reading.

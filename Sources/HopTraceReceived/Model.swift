@@ -13,16 +13,22 @@ public struct ReceivedFrom: Sendable, Hashable {
     public var zone: String?
     public var port: Int?
     public var ident: String?
-    /// `(Authenticated sender: x)`, `(authenticated bits=0)`, `(account x …)`.
+    /// `(Authenticated sender: x)`, `(authenticated bits=0)`, `(account x …)`; with the SASL
+    /// method when the line names one: `user (LOGIN)` from `(AUTH: LOGIN user)` or
+    /// `(user@IP with login)`.
     public var authenticated: String?
     /// Sendmail's `(may be forged)`.
     public var mayBeForged: Bool = false
+    /// The address was written but withheld (`[x.x.x.x]`, `[]`, `[here-redacted]`): there is
+    /// no address to classify, and nothing unreadable either.
+    public var redacted: Bool = false
 
     public init(helo: String? = nil, rdns: String? = nil, ip: IPAddress? = nil, ipText: String? = nil,
                 zone: String? = nil, port: Int? = nil, ident: String? = nil,
-                authenticated: String? = nil, mayBeForged: Bool = false) {
+                authenticated: String? = nil, mayBeForged: Bool = false, redacted: Bool = false) {
         self.helo = helo; self.rdns = rdns; self.ip = ip; self.ipText = ipText; self.zone = zone
         self.port = port; self.ident = ident; self.authenticated = authenticated; self.mayBeForged = mayBeForged
+        self.redacted = redacted
     }
 }
 
@@ -32,9 +38,11 @@ public struct ReceivedBy: Sendable, Hashable {
     public var ip: IPAddress?
     public var ipText: String?
     public var zone: String?
+    /// The address was written but withheld (`[x.x.x.x]`, `[]`, `[here-redacted]`).
+    public var redacted: Bool = false
 
-    public init(name: String? = nil, ip: IPAddress? = nil, ipText: String? = nil, zone: String? = nil) {
-        self.name = name; self.ip = ip; self.ipText = ipText; self.zone = zone
+    public init(name: String? = nil, ip: IPAddress? = nil, ipText: String? = nil, zone: String? = nil, redacted: Bool = false) {
+        self.name = name; self.ip = ip; self.ipText = ipText; self.zone = zone; self.redacted = redacted
     }
 }
 

@@ -63,6 +63,22 @@ private struct FromFacts {
     var authenticated: String?
     var mayBeForged = false
     var port: Int?
+    /// Words right after the from-domain that no rule placed (resolved in `finish`).
+    var extraWords: [String] = []
+    /// How the address in the from comment was written; it tells whose name the from-domain is.
+    /// Exim's `([IP]:port)` and qmail's `(IP)` / `(ident@IP)` follow the receiver's verified
+    /// reverse name; Postfix/Sendmail's `(rdns [IP])` follow the client's HELO.
+    var eximPortLiteral = false
+    var bracketedLiteral = false
+    var bareAddress = false
+    var qmailIdent = false
+    /// The TIS firewall toolkit's smtpd writes `name(ip)`, the comment glued to the name.
+    var glued = false
+    /// fwtk `claiming to be "NAME"`: how far the phrase has been read (0 = not started).
+    var claimStep = 0
+    /// DragonFly Mail Agent's `from user (uid N)`: a local user, not a host.
+    var localUser = false
+    var redacted = false
 }
 
 private struct StampState {
@@ -84,6 +100,15 @@ private struct StampState {
     var secondWith = false
     /// qmail-scanner's `by uid N`: the number comes next.
     var pendingUID = false
+    /// Microsoft SMTPSVC's `by HOST over TLS secured channel with …`: words of the phrase read so far.
+    var overWords: [String] = []
+    /// SurfControl's `by HOST - SurfControl E-mail Filter (6.0.1)`: the product's words.
+    var productWords: [String]?
+    var byRedacted = false
+    /// End offset of the from-domain's token, to see a comment glued to it.
+    var fromValueEnd: Int?
+    /// End offset of the word being read.
+    var currentTokenEnd = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -104,6 +129,11 @@ private struct StampState {
             // SendGrid filter hops: a Go time.Time string with no `;` before it.
             clauseEnd = goStart
             dateText = String(decoding: bytes[tokens[goStart].start...], as: UTF8.self)
+        } else if let start = bareDateStart(tokens) {
+            // GMX, Postfix, Netscape and the TIS firewall toolkit also write the date with no
+            // `;` before it (`… id 4F1 Sat, 21 Apr 2018 03:01:04 +0000`).
+            clauseEnd = start
+            dateText = String(decoding: bytes[tokens[start].start...], as: UTF8.self)
         }
 
         let clauseTokens = tokens[..<clauseEnd]
@@ -122,9 +152,44 @@ private struct StampState {
         if let dateText {
             let (ts, leftover) = MailDateParser.parse(dateText)
             h.timestamp = ts
-            if let leftover { h.unparsed.append(leftover) }
+            if let leftover {
+                // Courier writes its queue id after the date: `…; Wed, 20 Apr 2011 10:00:00 +0200 id 0000…`.
+                let words = leftover.splitBytes { ReceivedLexer.isSpace($0) }
+                if ts != nil, words.count == 2, words[0].equalsIgnoringCase("id"), h.id == nil {
+                    h.id = stripAngles(String(words[1]))
+                } else {
+                    h.unparsed.append(leftover)
+                }
+            }
         }
     }
+
+    /// Index of the first top-level word where a date-time begins when the header has no `;`
+    /// (and no Go date). A word is tried only when it can open a date (a weekday, a day before a
+    /// month name, a month name before a day, `M/D/YYYY` before a time), and at most
+    /// `maxBareDateTrials` are tried, so hostile input costs a bounded number of linear reads.
+    func bareDateStart(_ tokens: [ReceivedToken]) -> Int? {
+        var trials = 0
+        for i in tokens.indices where tokens[i].kind == .word && tokens[i].end - tokens[i].start <= 12 {
+            let w = Substring(text(tokens[i]))
+            let next: Substring? = i + 1 < tokens.count && tokens[i + 1].kind == .word ? Substring(text(tokens[i + 1])) : nil
+            let bare = w.hasSuffix(",") ? w.dropLast() : w
+            var opens = MailDateParser.weekday(bare)
+            if !opens, let next {
+                opens = (MailDateParser.number(w, maxDigits: 2) != nil && MailDateParser.monthNumber(next) != nil)
+                    || (MailDateParser.monthNumber(w) != nil && MailDateParser.number(next, maxDigits: 2) != nil)
+                    || (w.utf8.contains(UInt8(ascii: "/")) && MailDateParser.timeOfDay(next) != nil)
+            }
+            guard opens else { continue }
+            trials += 1
+            if trials > Self.maxBareDateTrials { return nil }
+            let candidate = String(decoding: bytes[tokens[i].start...], as: UTF8.self)
+            if MailDateParser.parse(candidate).timestamp != nil { return i }
+        }
+        return nil
+    }
+
+    static let maxBareDateTrials = 4
 
     /// Index of a word `YYYY-MM-DD` followed by `hh:mm:ss…` at top level.
     func goDateStart(_ tokens: [ReceivedToken]) -> Int? {
@@ -164,9 +229,16 @@ private struct StampState {
         case .strayClose, .unclosedComment:
             h.unparsed.append(text(t))
         case .comment:
+            if clause == .from, let end = fromValueEnd, end == t.start { from.glued = true }
             comment(commentContent(t), into: &h)
         case .word:
             let w = text(t)
+            currentTokenEnd = t.end
+            if from.claimStep > 0 && clause == .from {
+                // The claimed name is read whatever it looks like (`"[192.168.4.101]"`).
+                claiming(w, into: &h)
+                return
+            }
             if let k = StampState.keyword(w) {
                 // A repeated keyword starts its clause again, but never overwrites a value
                 // already read: the second value goes to `unparsed` (see `word`).
@@ -199,9 +271,19 @@ private struct StampState {
             word(w, into: &h)
         case .from:
             // From-domain = "FROM" FWS Extended-Domain
-            if !valueTaken && from.value == nil {
-                from.value = w
+            if !valueTaken && from.value == nil && !from.redacted {
+                if Self.isRedacted(w) {
+                    from.redacted = true
+                } else {
+                    from.value = w
+                }
                 valueTaken = true
+                fromValueEnd = currentTokenEnd
+            } else if from.claimStep > 0 || (valueTaken && w.equalsIgnoringCase("claiming")) {
+                // The TIS firewall toolkit: `claiming to be "HELO"` after the verified name.
+                claiming(w, into: &h)
+            } else if valueTaken && w == "," {
+                // fwtk: the comma after `name(ip)`.
             } else if let a = AddressLiteral.parse(w), w.hasPrefix("[") {
                 // Exim 3 `[10.0.8.6.13219]` and MDaemon `[(134.97.4.21)]` after the domain.
                 if from.address == nil { from.address = a; from.topLevelLiteral = true; from.port = from.port ?? a.port }
@@ -209,20 +291,36 @@ private struct StampState {
             } else if from.value?.hasPrefix("mail") == true, w.equalsIgnoringCase("pickup") || w.equalsIgnoringCase("service") {
                 // Microsoft SMTPSVC: `from mail pickup service by hotmail.com` (local pickup).
                 from.value! += " " + w
-            } else if let v = from.value, !v.utf8.contains(UInt8(ascii: ".")), !v.utf8.contains(UInt8(ascii: "[")), from.address == nil,
-                      from.commentName == nil, AddressLiteral.parse(w) == nil, Self.looksLikeHost(w) {
-                // Novell GroupWise names its MTA by the GroupWise domain, which may hold spaces:
-                // `from Delta County-MTA by mail.deltacounty.com with Novell_GroupWise`. Only for
-                // a from-value with no dot (a DNS name never has a space).
-                from.value = v + " " + w
+            } else if valueTaken, from.value != nil {
+                // More words after the from-domain: GroupWise's spaced domain name, or text
+                // that is no host name at all (decided in `finish`).
+                from.extraWords.append(w)
             } else {
                 h.unparsed.append(w)
             }
         case .by:
             // By-domain = CFWS "BY" FWS Extended-Domain
-            if !valueTaken && byName == nil {
-                byName = w
+            if !valueTaken && byName == nil && !byRedacted {
+                if Self.isRedacted(w) { byRedacted = true }
+                // The TIS firewall toolkit: `by HOST, id …`.
+                else { byName = w.hasSuffix(",") && w.utf8.count > 1 ? String(w.dropLast()) : w }
                 valueTaken = true
+            } else if productWords != nil {
+                productWords!.append(w)
+            } else if valueTaken, w == "-", overWords.isEmpty {
+                // SurfControl: `by HOST - SurfControl E-mail Filter (6.0.1)`.
+                productWords = []
+            } else if valueTaken, overWords.isEmpty ? w.equalsIgnoringCase("over") : overWords.count < 4 {
+                // Microsoft SMTPSVC: `by HOST over TLS secured channel with Microsoft SMTPSVC(…)`.
+                overWords.append(w)
+                if overWords.count == 4 {
+                    if overWords.joined(separator: " ").equalsIgnoringCase("over tls secured channel") {
+                        if h.tls == nil { h.tls = TLSInfo(raw: overWords.joined(separator: " ")) }
+                        tlsFromComment = true
+                    } else {
+                        h.unparsed.append(overWords.joined(separator: " "))
+                    }
+                }
             } else if let a = AddressLiteral.parse(w), byAddress == nil, w.hasPrefix("[") {
                 // MDaemon: `by mailscan.acenet.net.au [202.83.84.27]`.
                 byAddress = a
@@ -247,6 +345,9 @@ private struct StampState {
                 tlsFromComment = true
             } else if withClosedByComment && w.equalsIgnoringCase("tls") {
                 expectTLSCipher = true
+            } else if secondWith && !withClosedByComment && w.equalsIgnoringCase("starttls") {
+                // Mimecast: `with ESMTP with STARTTLS (version=…, cipher=…)`.
+                tlsFromComment = true
             } else if withClosedByComment || secondWith {
                 h.unparsed.append(w)
             } else {
@@ -257,7 +358,9 @@ private struct StampState {
             viaWords.append(w)
         case .id:
             // ID = CFWS "ID" FWS ( Atom / msg-id )
-            if !valueTaken && h.id == nil { h.id = w; valueTaken = true } else { h.unparsed.append(w) }
+            // `id <0MYJ00DJUUH7CQ60@host>` (Oracle Messaging Server, Clearswift, Exchange 5.5):
+            // the brackets are msg-id syntax, not part of the id; `raw` keeps them.
+            if !valueTaken && h.id == nil { h.id = stripAngles(w); valueTaken = true } else { h.unparsed.append(w) }
         case .recipients:
             // For = CFWS "FOR" FWS ( Path / Mailbox ); several are written comma-separated.
             for part in w.split(separator: ",") {
@@ -269,6 +372,40 @@ private struct StampState {
         case .envelopeFrom:
             if !valueTaken && h.envelopeFrom == nil { h.envelopeFrom = stripAngles(w); valueTaken = true } else { h.unparsed.append(w) }
         }
+    }
+
+    /// fwtk's `claiming to be "NAME"`, one word at a time: the three fixed words, then the name.
+    mutating func claiming(_ w: String, into h: inout ReceivedHeader) {
+        let expected = ["claiming", "to", "be"]
+        if from.claimStep < 3 {
+            if w.equalsIgnoringCase(expected[from.claimStep]) { from.claimStep += 1; return }
+            h.unparsed.append(w)
+            from.claimStep = 0
+            return
+        }
+        var name = Substring(w)
+        if name.hasPrefix("\""), name.hasSuffix("\""), name.utf8.count >= 2 { name = name.dropFirst().dropLast() }
+        from.helo = String(name)
+        from.claimStep = 0
+    }
+
+    /// An address written but withheld: `[]`, `[x.x.x.x]`, `[xxx.xxx.xxx.xxx]`, `[*.*.*.*]`,
+    /// `[here-redacted]`, `[REDACTED]` (a `:port` after it allowed). Never a parseable address.
+    static func isRedacted(_ w: String) -> Bool {
+        let u = w.utf8
+        guard u.first == UInt8(ascii: "["), let close = u.firstIndex(of: UInt8(ascii: "]")), u.count <= 80 else { return false }
+        let inner = w[w.utf8.index(after: u.startIndex)..<close]
+        if inner.isEmpty { return true }
+        if inner.containsIgnoringCase("redact") { return true }
+        var masks = 0
+        for c in inner.utf8 {
+            switch c {
+            case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "*"): masks += 1
+            case UInt8(ascii: "."), UInt8(ascii: ":"): break
+            default: return false
+            }
+        }
+        return masks > 0
     }
 
     func stripAngles(_ s: String) -> String {
@@ -293,6 +430,11 @@ private struct StampState {
             }
         }
         let s = c.trimmedSpaces
+        if s.equalsIgnoringCase("not using tls") {
+            // Active!Hunter states plain SMTP: understood, kept as written.
+            h.comments.append(c)
+            return
+        }
         if let tls = Self.tlsInfo(s) {
             tlsFromComment = true
             if h.tls == nil { h.tls = tls } else { h.comments.append(c) }
@@ -301,6 +443,12 @@ private struct StampState {
         if s.hasPrefixIgnoringCase("envelope-from") || s.hasPrefixIgnoringCase("envelope-sender") {
             // Exim `(envelope-from <x>)`, qmail-ldap `(envelope-sender <x>)`.
             let rest = s.drop(while: { !$0.isWhitespace && $0 != "<" })
+            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(String(rest)) } else { h.comments.append(c) }
+            return
+        }
+        if s.hasPrefixIgnoringCase("envelope sender:") {
+            // Active!Hunter: `(envelope sender: <x>)`.
+            let rest = s.dropFirst("envelope sender:".count)
             if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(String(rest)) } else { h.comments.append(c) }
             return
         }
@@ -325,8 +473,23 @@ private struct StampState {
         case .from:
             tcpInfo(c, into: &h)
         case .start where !sawFrom:
+            // Norton AntiVirus Gateway writes the from-side as a comment: `(from HELO [IP]) by …`.
+            let items = ReceivedLexer.items(c)
+            if items.count == 3, case .word(let kw) = items[0], kw.equalsIgnoringCase("from"),
+               case .word(let name) = items[1], !name.utf8.contains(UInt8(ascii: "@")),
+               case .word(let lit) = items[2], lit.hasPrefix("["), let a = AddressLiteral.parse(lit) {
+                sawFrom = true
+                from.value = name
+                from.address = a
+                from.topLevelLiteral = true
+                return
+            }
             // Sendmail local submission `(from user@localhost) by …`, Yahoo `(user@IP with login)`.
             h.comments.append(c)
+        case .by where productWords != nil:
+            // SurfControl's version after its product name.
+            h.software.append(productWords!.joined(separator: " ") + " (" + s + ")")
+            productWords = nil
         case .by:
             if let a = AddressLiteral.parse(s), byAddress == nil {
                 // Exchange writes the receiving address bare in parentheses: `by HOST (10.0.0.1)`.
@@ -381,7 +544,43 @@ private struct StampState {
                 if let a = AddressLiteral.parse(w) {
                     if from.address == nil || from.topLevelLiteral { from.address = a; from.topLevelLiteral = false }
                     if let p = a.port { from.port = p }
+                    if w.hasPrefix("[") {
+                        from.bracketedLiteral = true
+                        // Exim: `([IP]:port)`.
+                        if a.port != nil, w.utf8.last != UInt8(ascii: "]") { from.eximPortLiteral = true }
+                    } else if a.port == nil {
+                        from.bareAddress = true
+                    }
                     sawLiteral = true
+                } else if Self.isRedacted(w) {
+                    from.redacted = true
+                    sawLiteral = true
+                } else if Self.isStatusWord(l) {
+                    // CommuniGate `([IP] verified)`, qmail-ldap/Courier `softdnserr` (a failed
+                    // lookup), SMTPSVC `RDNS failed`, Clearswift `unverified`: notes, no host.
+                    notes.append(w)
+                } else if l == "may", i + 2 < items.count, case .word(let b) = items[i + 1], case .word(let f) = items[i + 2],
+                          b.equalsIgnoringCase("be"), f.equalsIgnoringCase("forged") {
+                    // Sendmail's `may be forged`, written without its own parentheses.
+                    from.mayBeForged = true
+                    i += 2
+                } else if l == "uid", i + 1 < items.count, case .word(let n) = items[i + 1], MailDateParser.number(n, maxDigits: 10) != nil {
+                    // DragonFly Mail Agent: `from user (uid 1000)`, a local submission.
+                    from.localUser = true
+                    notes.append("uid " + n)
+                    i += 1
+                } else if l == "tls:" {
+                    // Courier: `(AUTH: LOGIN user, TLS: TLSv1/SSLv3,256bits,AES256-SHA)`.
+                    var info = TLSInfo(raw: String(c.trimmedSpaces))
+                    var parts: [String] = []
+                    while i + 1 < items.count, case .word(let p) = items[i + 1] { parts.append(p); i += 1 }
+                    if let v = parts.first { info.version = v }
+                    for p in parts.dropFirst() {
+                        if p.asciiLowered.hasSuffix("bits"), MailDateParser.number(p.dropLast(4), maxDigits: 5) != nil { info.bits = String(p.dropLast(4)) }
+                        else if info.cipher == nil { info.cipher = p }
+                    }
+                    if h.tls == nil { h.tls = info }
+                    tlsFromComment = true
                 } else if Self.isHelloVerb(l) {
                     // qmail/IronPort `(HELO name)`, Zimbra `(LHLO name)`, Yahoo `(EHLO )`,
                     // CommuniGate `(account x HELO name)`.
@@ -413,18 +612,31 @@ private struct StampState {
                     // CommuniGate Pro: `(account user@domain HELO host)`.
                     from.authenticated = next
                     i += 1
+                } else if l == "auth:", i + 2 < items.count, case .word(let method) = items[i + 1],
+                          case .word(let user) = items[i + 2], Self.isSASLMechanism(method) {
+                    // Courier: `(AUTH: LOGIN user)`, `(AUTH: CRAM-MD5 user@example.com, )`.
+                    from.authenticated = "\(user) (\(method))"
+                    i += 2
                 } else if l == "auth:", i + 1 < items.count, case .word(let next) = items[i + 1] {
                     // Courier: `from (AUTH: e40a9cea)`.
                     from.authenticated = next
                     i += 1
                 } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), let a = AddressLiteral.parse(w[w.utf8.index(after: at)...]) {
-                    // qmail: `(user@1.2.3.4)`.
-                    from.ident = String(w[..<at])
                     from.address = a
                     sawLiteral = true
-                } else if l == "rdns" || l == "failed" || l == "unverified" || l.hasPrefix("rhost-flags-") {
-                    // SMTPSVC `RDNS failed`, Clearswift `unverified`, vger's `rhost-flags-OK-OK-OK-OK`:
-                    // notes about the lookup, no host. Kept in `comments`.
+                    if i + 2 < items.count, case .word(let with) = items[i + 1], with.equalsIgnoringCase("with"),
+                       case .word(let method) = items[i + 2] {
+                        // Yahoo (qmail): `(user@IP with login)`, an authenticated user and method.
+                        from.authenticated = "\(w[..<at]) (\(method))"
+                        i += 2
+                    } else {
+                        // qmail: `(user@1.2.3.4)`, the ident answer.
+                        from.ident = String(w[..<at])
+                        from.qmailIdent = true
+                    }
+                } else if l == "rdns" || l.hasPrefix("rhost-flags-") {
+                    // SMTPSVC `RDNS failed`, vger's `rhost-flags-OK-OK-OK-OK`: notes about the
+                    // lookup, no host. Kept in `comments`.
                     notes.append(w)
                 } else if l == "[unix socket]" || l == "[local]" {
                     // Cyrus `[unix socket]`, OpenSMTPD `[local]`: a peer with no network address.
@@ -455,6 +667,19 @@ private struct StampState {
         }
         if !leftovers.isEmpty { h.unparsed.append(contentsOf: leftovers) }
         if !notes.isEmpty { h.comments.append(notes.joined(separator: " ")) }
+    }
+
+    /// Words a receiver writes about its lookup where a name could stand: never a host name.
+    static func isStatusWord(_ lowered: String) -> Bool {
+        lowered == "verified" || lowered == "unverified" || lowered == "failed"
+            || lowered == "softdnserr" || lowered == "softdnserror"
+    }
+
+    /// SASL mechanism names (IANA registry) as Courier writes them after `AUTH:`.
+    static func isSASLMechanism(_ w: String) -> Bool {
+        let l = w.asciiLowered
+        return ["login", "plain", "cram-md5", "digest-md5", "gssapi", "ntlm", "xoauth2", "oauthbearer",
+                "external", "anonymous", "scram-sha-1", "scram-sha-256", "scram-sha-1-plus", "scram-sha-256-plus"].contains(l)
     }
 
     static func isHelloVerb(_ lowered: String) -> Bool {
@@ -526,11 +751,18 @@ private struct StampState {
     // MARK: resolving
 
     mutating func finish(into h: inout ReceivedHeader) {
+        if let words = productWords, !words.isEmpty { h.software.append(words.joined(separator: " ")) }
+        if !overWords.isEmpty && overWords.count < 4 { h.unparsed.append(overWords.joined(separator: " ")) }
+        if from.claimStep > 0 { h.unparsed.append(["claiming", "to", "be"].prefix(from.claimStep).joined(separator: " ")) }
         if sawFrom {
+            resolveFromValue(into: &h)
             var f = ReceivedFrom()
             let valueAddress = from.value.flatMap { AddressLiteral.parse($0) }
-            let valueIsUnknown = from.value?.equalsIgnoringCase("unknown") == true
-            if from.helo != nil {
+            let valueIsUnknown = from.value.map { $0.equalsIgnoringCase("unknown") || Self.isStatusWord($0.asciiLowered) } == true
+            if from.localUser {
+                // DragonFly Mail Agent: `from user (uid N)`: the local user who submitted it.
+                from.ident = from.ident ?? from.value
+            } else if from.helo != nil {
                 // A HELO stated as such: the domain after `from` is the receiver's own view of the
                 // peer (qmail/IronPort `from unknown (HELO x)`, Exim `from rdns (… helo=x)`).
                 f.helo = from.helo!.isEmpty ? nil : from.helo
@@ -540,12 +772,18 @@ private struct StampState {
                 // Exim 3: `from rdns (helo) [ip.port]`.
                 f.helo = n
                 f.rdns = from.value
+            } else if from.commentName == nil, valueAddress == nil, let v = from.value, !valueIsUnknown, fromValueIsReverseName(h) {
+                // Exim `from NAME ([IP]:port)`, qmail `from NAME (IP)` / `(ident@IP)`, fwtk
+                // `NAME(IP)`: the name is the receiver's verified reverse name; the client's HELO
+                // is not written (Exim and qmail leave it out when it equals that name).
+                f.rdns = v
             } else {
                 // RFC 5321: the domain after `from` is the EHLO name; the comment holds the
                 // reverse name (Postfix `helo (rdns [ip])`, hMailServer, Google).
-                f.helo = from.value
+                f.helo = from.value.map { Self.isStatusWord($0.asciiLowered) } == true ? nil : from.value
                 if let n = from.commentName, !n.equalsIgnoringCase("unknown") { f.rdns = n }
             }
+            if from.value.map({ Self.isStatusWord($0.asciiLowered) }) == true { h.comments.append(from.value!) }
             if let a = from.address ?? valueAddress {
                 f.ip = a.ip; f.ipText = a.text; f.zone = a.zone
                 f.port = from.port ?? a.port
@@ -555,11 +793,16 @@ private struct StampState {
             f.ident = from.ident
             f.authenticated = from.authenticated
             f.mayBeForged = from.mayBeForged
+            f.redacted = from.redacted
             h.from = f
         }
         if sawBy {
             var b = ReceivedBy()
-            if let n = byName {
+            b.redacted = byRedacted
+            if let n = byName, Self.isStatusWord(n.asciiLowered) {
+                // qmail names itself `softdnserror` when its own reverse lookup failed.
+                h.comments.append(n)
+            } else if let n = byName {
                 if let a = AddressLiteral.parse(n) {
                     // Gmail's internal hops: `by 2002:a05:6214:…` (an address, no name);
                     // qmail-ldap `by 212.198.2.120`.
@@ -587,6 +830,70 @@ private struct StampState {
                 h.id = nil
             }
         }
+    }
+
+    /// Whether the from-domain is the receiver's reverse name rather than the client's HELO,
+    /// from how the address after it was written (no HELO stated, no name in the comment).
+    func fromValueIsReverseName(_ h: ReceivedHeader) -> Bool {
+        if from.eximPortLiteral || from.qmailIdent || (from.glued && from.bareAddress) { return true }
+        // Exim with port logging off writes `([IP])`, as Sendmail and Exchange do for a HELO
+        // name: only the Exim product comment tells them apart.
+        if from.bracketedLiteral, h.software.contains(where: { $0.hasPrefixIgnoringCase("exim") }) { return true }
+        // qmail `from NAME (IP)` (`with SMTP`, `QMQP`, or `ESMTPA` with an AUTH patch, no
+        // product comment but qmail's own). Exchange, KumoMTA and IronPort write the same shape
+        // with the HELO name; they name a product, another keyword or a by-side address.
+        if from.bareAddress, byAddress == nil, from.address?.ip.isIPv4 == true {
+            let kw = withWords.joined(separator: " ")
+            guard kw == "SMTP" || kw == "QMQP" || kw == "ESMTPA" else { return false }
+            return h.software.allSatisfy { $0.hasPrefixIgnoringCase("qmail") || $0.hasPrefixIgnoringCase("qpsmtpd") }
+        }
+        return false
+    }
+
+    /// The from-domain must be a host name (or address literal): words after it, or text no
+    /// host name holds (an envelope address, a date, a sentence), go to `unparsed` instead.
+    mutating func resolveFromValue(into h: inout ReceivedHeader) {
+        guard let v = from.value else { return }
+        if from.extraWords.isEmpty, from.address == nil, from.commentName == nil, !from.redacted, from.helo == nil,
+           v.utf8.contains(UInt8(ascii: "@")), !v.hasPrefix("[") {
+            // qmail-scanner `from SENDER by HOST by uid N with qmail-scanner-1.12`, AOL
+            // `from user@aol.com by imo-d20.mx.aol.com (mail_out_v36_r4.14.)`: with no
+            // connection details after it, the envelope sender stands where a name would.
+            // (After a `(rdns [IP])` comment an address is text where the HELO belongs.)
+            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(v) } else { h.unparsed.append(v) }
+            from.value = nil
+            return
+        }
+        if !from.extraWords.isEmpty {
+            let kw = withWords.joined(separator: " ")
+            if kw.containsIgnoringCase("groupwise"), !v.utf8.contains(UInt8(ascii: ".")), from.address == nil,
+               from.commentName == nil, from.extraWords.allSatisfy({ Self.looksLikeHost($0) && AddressLiteral.parse($0) == nil }) {
+                // Novell GroupWise names its MTA by the GroupWise domain, which may hold spaces:
+                // `from Delta County-MTA by mail.deltacounty.com with Novell_GroupWise`.
+                from.value = ([v] + from.extraWords).joined(separator: " ")
+                return
+            }
+            if v.hasPrefix("[") {
+                // An address literal as written (or a broken one): the words after it are
+                // what could not be read.
+                h.unparsed.append(from.extraWords.joined(separator: " "))
+            } else {
+                h.unparsed.append(([v] + from.extraWords).joined(separator: " "))
+                from.value = nil
+            }
+            return
+        }
+        if AddressLiteral.parse(v) == nil, v.utf8.contains(where: { Self.neverInHostName($0) }) {
+            h.unparsed.append(v)
+            from.value = nil
+        }
+    }
+
+    /// Bytes no host name, address literal or HELO argument holds, but addresses, dates and
+    /// prose do.
+    static func neverInHostName(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "@") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: ",")
+            || c == UInt8(ascii: "\"") || c == UInt8(ascii: "/") || c == UInt8(ascii: "=")
     }
 
     /// RFC 3848 keyword semantics: `[UTF8](E)SMTP|LMTP` + `S` (TLS) + `A` (authenticated),

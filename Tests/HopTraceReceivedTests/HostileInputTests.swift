@@ -106,3 +106,45 @@ import HopTraceCore
     #expect(c.findings.first?.summary.contains("\u{1b}") == false)
     #expect(c.findings.first?.summary.contains("evil\\u{1b}[2J.example") == true)
 }
+
+// MARK: - Bounds of the dialect paths (each reads its input once, or a fixed number of times)
+
+@Test func manyDateOpeningWordsWithNoSemicolon() {
+    // Every word could open a date; only a fixed number of them are tried.
+    let words = String(repeating: "Mon 1 Jan ", count: 10_000)
+    let value = "from a.example by b.example id " + words
+    let h = ReceivedParser.parse(value)
+    #expect(h.raw == value)
+    #expect(h.timestamp == nil)
+    #expect(h.by?.name == "b.example")
+    #expect(h.unparsed.count == 3 * 10_000 - 1)
+}
+
+@Test func manyWordsAfterTheFromDomain() {
+    let words = String(repeating: "word ", count: 20_000)
+    let h = ReceivedParser.parse("from a.example " + words + "by b.example with SMTP; Mon, 1 Jan 2024 10:00:00 +0000")
+    #expect(h.from?.helo == nil)
+    #expect(h.unparsed.count == 1)
+    #expect(h.unparsed.first?.utf8.count == "a.example ".utf8.count + words.utf8.count - 1)
+    #expect(h.timestamp?.iso8601 == "2024-01-01T10:00:00Z")
+}
+
+@Test func repeatedClaimingAndProductWords() {
+    let claims = String(repeating: "claiming to be ", count: 4_000)
+    let h = ReceivedParser.parse("from a.example(192.0.2.1), " + claims + "by b.example - " + String(repeating: "Filter ", count: 4_000) + "(1.0); Mon, 1 Jan 2024 10:00:00 +0000")
+    // Each `claiming to be` takes the next word as the claim, the last one is kept; the
+    // words between the claims are no name, so the from-domain goes to `unparsed` with them.
+    #expect(h.from?.helo == "claiming")
+    #expect(h.from?.rdns == nil)
+    #expect(h.unparsed.count == 1)
+    #expect(h.software.count == 1)
+    #expect(h.timestamp != nil)
+}
+
+@Test func longBracketsAndZoneNames() {
+    let inner = String(repeating: "x", count: 60_000)
+    let h = ReceivedParser.parse("from a.example (a.example [" + inner + "]) by b.example; Mon, 1 Jan 2024 10:00:00 " + String(repeating: "Pacific ", count: 5_000) + "Time")
+    #expect(h.from?.redacted == false)
+    #expect(h.unparsed.count == 2)
+    #expect(h.timestamp?.iso8601 == "2024-01-01T10:00:00Z")
+}

@@ -66,7 +66,9 @@ import Testing
         #expect(chain.source == .message)
         #expect(chain.hops.count == 3)
         let h = chain.hops.map(\.received)
-        #expect(h[0].from?.helo == "tbhext01.m0noc.net")
+        // Exim's `from NAME ([IP]:port)`: NAME is the verified reverse name; no HELO was written.
+        #expect(h[0].from?.rdns == "tbhext01.m0noc.net")
+        #expect(h[0].from?.helo == nil)
         #expect(h[0].from?.ip?.description == "82.70.154.45")
         #expect(h[0].from?.port == 33182)
         #expect(h[0].by?.name == "amg1.gbse.gb.net")

@@ -100,6 +100,7 @@ public enum JSONRenderer {
                 o.field("zone", f.zone)
                 o.field("authenticated", f.authenticated)
                 o.field("may_be_forged", f.mayBeForged)
+                if f.redacted { o.field("redacted", true) }
                 if analysed { o.field("geo", value: geo(h.fromGeo)) }
             }
         } else {
@@ -109,6 +110,7 @@ public enum JSONRenderer {
             w.object("by") { o in
                 o.field("name", b.name)
                 o.field("ip", b.ip?.description)
+                if b.redacted { o.field("redacted", true) }
                 o.field("scope", h.byScope?.rawValue)
                 if analysed { o.field("geo", value: geo(h.byGeo)) }
             }

@@ -53,7 +53,9 @@ enum SPFStage {
         for k in hops.indices {
             let r = hops[k].received
             guard let ip = r.from?.ip else { continue }
-            let helo = r.from?.helo
+            // Exim and qmail write the client's HELO only when it differs from the reverse name
+            // they verified, so without one the reverse name is what the client said.
+            let helo = r.from?.helo ?? r.from?.rdns
             let sender = senders[k]
             var s = HopSPF(clientIP: ip, domain: sender.flatMap { SenderStage.domain(ofSender: $0.address, helo: helo) },
                            sender: sender, helo: helo)

@@ -224,3 +224,18 @@ struct VendorVerdictTests {
         #expect(v.map(\.result.isFailure) == [true, true, true, false, true, false])
     }
 }
+
+/// RFC 8601 property values may be quoted strings: the envelope sender a verdict names is the
+/// value without its quotes (an SRS address quoted by its writer once ran the replay for
+/// `alumni.example"`).
+@Suite struct QuotedPropertyValueTests {
+    @Test func aQuotedMailfromIsReadWithoutItsQuotes() throws {
+        let v = RecordedVerdicts.extract(from: [
+            (name: "Authentication-Results",
+             value: #"mx.example.net; spf=pass smtp.mailfrom="SRS0=AbCd=VB=alumni.example=bob@forwarder.example""#, index: 0),
+        ])
+        let spf = try #require(v.first)
+        #expect(spf.envelopeSender == "SRS0=AbCd=VB=alumni.example=bob@forwarder.example")
+        #expect(spf.domain == "forwarder.example")
+    }
+}

@@ -91,3 +91,29 @@ import Testing
         #expect(a.hop(1)?.spf?.replayed == .fail)
     }
 }
+
+/// The envelope sender a receiver wrote as a quoted `smtp.mailfrom` is replayed without quotes.
+@Suite struct QuotedSenderReplayTests {
+    @Test func aQuotedSRSSenderIsReplayedForItsDomain() async throws {
+        let text = """
+        Authentication-Results: mx.dest.example; spf=pass smtp.mailfrom="SRS0=AbCd=VB=alumni.example=bob@forwarder.example"
+        Received: from mx.forwarder.example (mx.forwarder.example [203.0.113.9])
+        \tby mx.dest.example (Postfix) with ESMTPS id 2; Mon, 10 Mar 2025 10:00:03 +0000
+        From: bob@alumni.example
+        To: b@dest.example
+        Subject: x
+        Date: Mon, 10 Mar 2025 10:00:00 +0000
+
+        body
+
+        """
+        var input = try ForensicsHarness.input(fromBytes: Array(text.utf8), embedded: false, zone: nil)
+        input.resolver = SnapshotResolver(zone: try ZoneFile(parsing: "forwarder.example. IN TXT \"v=spf1 ip4:203.0.113.9 -all\"\n"))
+        input.dnsSource = "snapshot (test)"
+        let a = await AuthForensics.analyze(input)
+        let spf = try #require(a.hop(1)?.spf)
+        #expect(spf.sender?.address == "SRS0=AbCd=VB=alumni.example=bob@forwarder.example")
+        #expect(spf.domain == "forwarder.example")
+        #expect(spf.replayed == .pass)
+    }
+}

@@ -157,7 +157,12 @@ struct ZoneFileParser {
         while pos < count {
             switch bytes[pos] {
             case Byte.backslash:
-                guard pos + 1 < count else { break }
+                // A backslash as the file's last byte escapes nothing: the string is unclosed.
+                guard pos + 1 < count else {
+                    throw ZoneFileError(.incomplete, line: startLine,
+                                        "file ends inside the quoted string that starts on line \(startLine)",
+                                        hint: "the file looks truncated, or a '\"' is missing")
+                }
                 if bytes[pos + 1] == Byte.newline {
                     throw ZoneFileError(.invalid, line: line, "backslash before the end of the line in a quoted string",
                                         hint: "a quoted string cannot span lines; use several strings in parentheses")

@@ -188,6 +188,19 @@ struct ZoneErrorCase: Sendable, CustomTestStringConvertible {
 }
 
 @Suite struct ZoneFileHostileInputTests {
+    /// A file that ends with a backslash inside an open quoted string once spun forever (the
+    /// escape left the `switch`, not the loop): found by fuzzing.
+    @Test(arguments: ["\"\\", "example.com. IN TXT \"v=spf1 -all\\", "a. TXT \"x\\\\\\"])
+    func aBackslashAtTheEndOfAnOpenStringIsAnIncompleteFile(_ text: String) {
+        do {
+            _ = try ZoneFile(parsing: text)
+            Issue.record("parsed: \(text)")
+        } catch {
+            #expect(error.kind == .incomplete)
+            #expect(error.description.contains("quoted string"))
+        }
+    }
+
     @Test func millionNamesLoad() throws {
         // About 25 MB of text; asserts completion and counts, not time.
         var text = "$ORIGIN big.example.\n$TTL 60\n"

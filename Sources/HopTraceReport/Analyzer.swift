@@ -125,10 +125,17 @@ public enum Analyzer {
         let chain = hopChain(input)
         let psl = options.publicSuffixList
         let (software, otherSoftware) = HopAttribution(hops: chain.hops, publicSuffixList: psl).software(headers: input.headers)
+        // The diagram shows each host's software: most evidence is about a hop's receiver; some
+        // (a sender's reverse name) about its client. The topology classifies every address once.
+        let names = chain.hops.indices.map { HopSoftwareNames(hop: chain.hops[$0].index, software: software[$0]) }
+        let topology = Topology.build(hops: chain.hops, organisationHint: { ip, scope in
+            guard let record = options.geo.lookup(ip, scope: scope), let asn = record.asn else { return nil }
+            return (asn: asn, org: record.org ?? "AS\(asn)")
+        }, publicSuffixList: psl, software: names)
         var findings = chain.findings
         let hops = chain.hops.enumerated().map { i, hop -> HopReport in
-            let fromScope = hop.received.from?.ip.map(AddressClassifier.scope(of:))
-            let byScope = hop.received.by?.ip.map(AddressClassifier.scope(of:))
+            let fromScope = hop.received.from?.ip.flatMap(topology.scope(of:))
+            let byScope = hop.received.by?.ip.flatMap(topology.scope(of:))
             return HopReport(hop: hop, fromScope: fromScope, byScope: byScope, software: software[i],
                              fromGeo: geo(hop.received.from?.ip, fromScope, options.geo),
                              byGeo: geo(hop.received.by?.ip, byScope, options.geo))
@@ -137,13 +144,6 @@ public enum Analyzer {
             guard let t = hop.received.timestamp?.utcSeconds else { continue }
             findings += SoftwareFingerprinter.supportFindings(for: hop.software, hopIndex: hop.index, at: t)
         }
-        // The diagram shows each host's software: most evidence is about a hop's receiver; some
-        // (a sender's reverse name) about its client.
-        let names = hops.map { HopSoftwareNames(hop: $0.index, software: $0.software) }
-        let topology = Topology.build(hops: chain.hops, organisationHint: { ip in
-            guard let record = options.geo.lookup(ip, scope: AddressClassifier.scope(of: ip)), let asn = record.asn else { return nil }
-            return (asn: asn, org: record.org ?? "AS\(asn)")
-        }, publicSuffixList: psl, software: names)
         findings += topology.findings
         let times = chain.hops.compactMap { $0.received.timestamp?.utcSeconds }
         let authentication = await AuthForensics.analyze(ForensicsInput(

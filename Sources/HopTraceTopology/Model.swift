@@ -36,6 +36,11 @@ public struct Topology: Sendable, Hashable {
     public func host(_ id: Int) -> Host? { hosts.first { $0.id == id } }
     /// The edge of hop `index`.
     public func edge(hop index: Int) -> Edge? { edges.first { $0.hop == index } }
+    /// The scope of an address the chain names, as classified when the topology was built.
+    public func scope(of ip: IPAddress) -> AddressScope? {
+        for host in hosts { if let a = host.addresses.first(where: { $0.ip == ip }) { return a.scope } }
+        return nil
+    }
     public func organisation(_ id: String?) -> Organisation? {
         guard let id else { return nil }
         return organisations.first { $0.id == id }

@@ -29,7 +29,7 @@ import HopTraceCore
 enum OrganisationGrouping {
     static func group(hosts: inout [Host], observations obs: [TopologyBuilder.Observation], hostOfObs: [Int],
                       keyOfHost: [Int: String], components: TopologyBuilder.OrgComponents, edges: [Edge],
-                      hint: ((IPAddress) -> (asn: Int, org: String)?)?) -> [Organisation] {
+                      hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?) -> [Organisation] {
         var components = components
         var component: [Int: String] = [:]
         var asnInfo: [Int: [(asn: Int, org: String)]] = [:]
@@ -37,7 +37,7 @@ enum OrganisationGrouping {
         for host in hosts {
             if let hint {
                 for a in host.addresses where a.scope == .public || a.scope == .documentation {
-                    if let info = hint(a.ip), !(asnInfo[host.id] ?? []).contains(where: { $0.asn == info.asn }) {
+                    if let info = hint(a.ip, a.scope), !(asnInfo[host.id] ?? []).contains(where: { $0.asn == info.asn }) {
                         asnInfo[host.id, default: []].append(info)
                     }
                 }

@@ -32,7 +32,7 @@ extension Topology {
     ///   - publicSuffixList: the list that gives registrable domains.
     ///   - software: software names per hop, listed on the hop's receiving (or sending) host.
     public static func build(hops: [Hop],
-                             organisationHint: ((IPAddress) -> (asn: Int, org: String)?)? = nil,
+                             organisationHint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)? = nil,
                              publicSuffixList: PublicSuffixList = .standard,
                              software: [HopSoftwareNames] = []) -> Topology {
         var builder = TopologyBuilder(hops: hops, psl: publicSuffixList, hint: organisationHint)
@@ -86,14 +86,14 @@ struct TopologyBuilder {
 
     let hops: [Hop]
     let psl: PublicSuffixList
-    let hint: ((IPAddress) -> (asn: Int, org: String)?)?
+    let hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?
     var obs: [Observation] = []
     /// Observation index of each hop's from-side and by-side, by position in `hops`.
     var sides: [(from: Int, by: Int)] = []
     var uf = UnionFind(count: 0)
     var merges: [(a: Int, b: Int, reason: HostMerge.Reason)] = []
 
-    init(hops: [Hop], psl: PublicSuffixList, hint: ((IPAddress) -> (asn: Int, org: String)?)?) {
+    init(hops: [Hop], psl: PublicSuffixList, hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?) {
         self.hops = hops
         self.psl = psl
         self.hint = hint

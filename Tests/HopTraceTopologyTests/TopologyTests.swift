@@ -142,7 +142,7 @@ import Testing
             Fixtures.hop(1, from: nil, "203.0.113.9", by: "mx.example.org", "192.0.2.1", with: "ESMTP", delay: nil),
             Fixtures.hop(2, from: "[203.0.113.10]", "203.0.113.10", by: "mx.example.org", "192.0.2.1", with: "ESMTP", delay: 1),
         ]
-        let t = Topology.build(hops: hops, organisationHint: { ip in
+        let t = Topology.build(hops: hops, organisationHint: { ip, _ in
             ip.description.hasPrefix("203.0.113.") ? (64500, "Example & Co <AS64500>") : nil
         })
         #expect(t.organisations.map(\.id) == ["AS64500", "example.org"])

@@ -18,7 +18,7 @@ struct SPFOrigin: Sendable {
         var skips: [Int: OriginSkip] = [:]
         for k in hops.indices {
             let r = hops[k].received
-            guard let ip = r.from?.ip, SPFStage.routable(ip) else { continue }
+            guard let ip = r.from?.ip, SPFStage.routable(ip, in: topology) else { continue }
             if let w = r.with, w.authenticated {
                 skips[k] = .authenticatedSubmission(w.keyword)
             } else if r.from?.authenticated != nil {
@@ -68,8 +68,9 @@ enum SPFStage {
             }
             s.recordedHelo = rec.helo?.spfResult
             if let evaluator {
-                if !routable(ip) && rec.mailfrom == nil {
-                    s.skipped = .internalAddress(ip, AddressClassifier.scope(of: ip))
+                let scope = scope(of: ip, in: input.topology)
+                if !routable(scope) && rec.mailfrom == nil {
+                    s.skipped = .internalAddress(ip, scope)
                 } else if let why = origin.skips[k], rec.mailfrom == nil {
                     s.skipped = .notChecked(why, originHop: origin.hop.map { hops[$0].index })
                 } else if let sender {
@@ -93,8 +94,17 @@ enum SPFStage {
         return out
     }
 
-    static func routable(_ ip: IPAddress) -> Bool {
-        switch AddressClassifier.scope(of: ip) {
+    /// The scope the topology gave the address (every address a hop names is one of its hosts').
+    static func scope(of ip: IPAddress, in topology: Topology) -> AddressScope {
+        topology.scope(of: ip) ?? AddressClassifier.scope(of: ip)
+    }
+
+    static func routable(_ ip: IPAddress, in topology: Topology) -> Bool {
+        routable(scope(of: ip, in: topology))
+    }
+
+    static func routable(_ scope: AddressScope) -> Bool {
+        switch scope {
         case .public, .documentation, .reserved: return true
         default: return false
         }

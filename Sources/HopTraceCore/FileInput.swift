@@ -84,20 +84,27 @@ public final class MappedFile: @unchecked Sendable {
         UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: base == nil ? 0 : count)
     }
 
-    /// A copy of `range`, whose pages are then given back.
+    /// A copy of `range`, whose pages are then given back with those around it: a page fault
+    /// maps the cached pages near it as well (Linux "fault-around", 64 KiB by default), and
+    /// those would otherwise stay counted.
     public func copy(_ range: Range<Int>) -> [UInt8] {
         let bytes = Array(UnsafeBufferPointer(rebasing: buffer[range.clamped(to: 0..<count)]))
-        release(range)
+        release(max(0, range.lowerBound - Self.faultAround)..<min(count, range.upperBound + Self.faultAround))
         return bytes
     }
 
-    /// Gives back the whole pages inside `range` (`MADV_DONTNEED`): they no longer count
-    /// towards the process's memory and are read from the file again if touched.
+    /// Twice Linux's default fault-around window.
+    private static let faultAround = 128 << 10
+
+    /// Gives back every page that holds a byte of `range` (`MADV_DONTNEED`): they no longer
+    /// count towards the process's memory and are read from the file again when touched (also
+    /// by a reader of the neighbouring bytes on another thread).
     public func release(_ range: Range<Int>) {
         guard let base else { return }
         let r = range.clamped(to: 0..<count)
-        let first = (r.lowerBound + Self.pageSize - 1) / Self.pageSize * Self.pageSize
-        let last = r.upperBound == count ? count : r.upperBound / Self.pageSize * Self.pageSize
+        guard !r.isEmpty else { return }
+        let first = r.lowerBound / Self.pageSize * Self.pageSize
+        let last = (r.upperBound + Self.pageSize - 1) / Self.pageSize * Self.pageSize
         guard last > first else { return }
         _ = madvise(base + first, last - first, Int32(MADV_DONTNEED))
     }

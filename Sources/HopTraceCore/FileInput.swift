@@ -51,6 +51,74 @@ public enum FileInput {
     }
 }
 
+/// A regular file mapped read-only, for inputs larger than one message may be (an mbox of
+/// several GB): its pages are read when touched and can be given back (`release`), so memory
+/// follows the part being read, not the file.
+///
+/// `@unchecked Sendable`: the mapping is `PROT_READ` and `MAP_PRIVATE`, never written and only
+/// unmapped in `deinit`; `release` drops pages that the kernel refills from the file on the
+/// next read, so concurrent readers always see the file's bytes.
+public final class MappedFile: @unchecked Sendable {
+    private let base: UnsafeMutableRawPointer?
+    public let count: Int
+    private static let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+
+    /// Maps the regular file open at `fd` (`count` bytes, from `fstat`); `name` labels errors.
+    public init(fd: Int32, count: Int, name: String) throws(InputError) {
+        self.count = count
+        guard count > 0 else {
+            base = nil
+            return
+        }
+        let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else { throw InputError(.readFailed(SystemError(code: errno)), name: name) }
+        base = p
+    }
+
+    deinit {
+        if let base { munmap(base, count) }
+    }
+
+    /// The file's bytes.
+    public var buffer: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: base == nil ? 0 : count)
+    }
+
+    /// A copy of `range`, whose pages are then given back with those around it: a page fault
+    /// maps the cached pages near it as well (Linux "fault-around", 64 KiB by default), and
+    /// those would otherwise stay counted.
+    public func copy(_ range: Range<Int>) -> [UInt8] {
+        let bytes = Array(UnsafeBufferPointer(rebasing: buffer[range.clamped(to: 0..<count)]))
+        release(max(0, range.lowerBound - Self.faultAround)..<min(count, range.upperBound + Self.faultAround))
+        return bytes
+    }
+
+    /// Twice Linux's default fault-around window.
+    private static let faultAround = 128 << 10
+
+    /// Gives back every page that holds a byte of `range` (`MADV_DONTNEED`): they no longer
+    /// count towards the process's memory and are read from the file again when touched (also
+    /// by a reader of the neighbouring bytes on another thread).
+    public func release(_ range: Range<Int>) {
+        guard let base else { return }
+        let r = range.clamped(to: 0..<count)
+        guard !r.isEmpty else { return }
+        let first = r.lowerBound / Self.pageSize * Self.pageSize
+        let last = (r.upperBound + Self.pageSize - 1) / Self.pageSize * Self.pageSize
+        guard last > first else { return }
+        _ = madvise(base + first, last - first, Int32(MADV_DONTNEED))
+    }
+}
+
+extension FileInput {
+    /// The size of the regular file open at `fd`; nil for anything else (a pipe, a terminal).
+    public static func regularFileSize(_ fd: Int32) -> Int? {
+        var status = stat()
+        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(status.st_size)
+    }
+}
+
 /// An input the user named that cannot be read. The command line's exit code: `tooLarge` is
 /// input unreadable as mail (65), every other kind an I/O error (74).
 public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {

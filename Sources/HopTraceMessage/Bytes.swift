@@ -157,3 +157,45 @@ public enum TextDecoding {
         }
     }
 }
+
+/// Line breaks of files saved on classic Mac OS (CR alone) or edited on several systems (CR,
+/// LF and CRLF mixed), read as lines.
+enum LineBreaks {
+    /// `bytes` with each run of CRs that no LF follows turned into as many LFs. CRLF stays, and
+    /// so does a run of CRs before an LF ("\\r\\r\\n", written by a CRLF conversion applied twice).
+    /// One byte for one, so offsets into the result are offsets into the input. The input
+    /// itself (no copy) when it has no such CR.
+    static func normalised(_ bytes: [UInt8]) -> [UInt8] {
+        guard let first = firstBareCR(bytes) else { return bytes }
+        var out = bytes
+        out.withUnsafeMutableBufferPointer { buf in
+            var i = first
+            let end = buf.count
+            while i < end {
+                guard buf[i] == Bytes.cr else { i += 1; continue }
+                var j = i
+                while j < end, buf[j] == Bytes.cr { j += 1 }
+                if j == end || buf[j] != Bytes.lf {
+                    for k in i..<j { buf[k] = Bytes.lf }
+                }
+                i = j
+            }
+        }
+        return out
+    }
+
+    /// The offset of the first CR that starts a run of CRs with no LF after it.
+    private static func firstBareCR(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buf in
+            var i = 0
+            let end = buf.count
+            while let cr = Bytes.find(Bytes.cr, in: buf, from: i, to: end) {
+                var j = cr
+                while j < end, buf[j] == Bytes.cr { j += 1 }
+                if j == end || buf[j] != Bytes.lf { return cr }
+                i = j
+            }
+            return nil
+        }
+    }
+}

@@ -41,6 +41,7 @@ public enum MessageIntake {
             return OutlookIntake.result(TNEF.read(bytes, depth: nesting), container: OutlookIntake.tnef,
                                         nesting: nesting, enclosingBytes: enclosing)
         }
+        let bytes = LineBreaks.normalised(bytes)
         let start = try HeaderParser.messageStart(bytes)
         let (root, treeFindings) = MIMEParser.parse(bytes, start: start)
         if root.headers.fields.isEmpty {
@@ -50,10 +51,10 @@ public enum MessageIntake {
         collector.findings = treeFindings
         collector.walk(root, insideEmbedded: false)
         var pasted = false
-        if collector.chains.isEmpty {
-            for part in collector.textParts where collector.collectPasted(from: part) {
-                pasted = true
-            }
+        let attached = !collector.chains.isEmpty
+        for (part, insideEmbedded) in collector.textParts
+        where collector.collectPasted(from: part, reportMisses: !insideEmbedded && !attached) {
+            if !insideEmbedded { pasted = true }
         }
         let chains = [ChainInput(source: .message, part: "", container: "message", headers: root.headers,
                                  body: root.rawBody)]
@@ -92,8 +93,9 @@ public enum MessageIntake {
 struct EmbeddedCollector {
     var chains: [ChainInput] = []
     var findings: [Finding] = []
-    /// text/plain leaves outside any embedded message: where bounces paste the original.
-    var textParts: [MIMEPart] = []
+    /// text/plain and message/partial leaves, and whether they are inside an embedded message:
+    /// where bounces paste the original, and where a forwarded bounce holds it.
+    var textParts: [(part: MIMEPart, insideEmbedded: Bool)] = []
     /// The report-type of the first multipart/report outside embedded messages.
     var reportType: String?
     /// How many message files enclose the message walked (`MessageIntake.read`).
@@ -145,8 +147,8 @@ struct EmbeddedCollector {
                     add(ChainInput(source: .embedded, part: part.path.isEmpty ? "1" : part.path,
                                    container: media, headers: head.block))
                 }
-            } else if media == "text/plain", !insideEmbedded {
-                textParts.append(part)
+            } else if media == "text/plain" || media == "message/partial" {
+                textParts.append((part, insideEmbedded))
             } else if let bytes = messageFile(part) {
                 let path = part.path.isEmpty ? "1" : part.path
                 if TNEF.isTNEF(bytes) {
@@ -210,6 +212,8 @@ struct EmbeddedCollector {
         var expectsHeaders: Bool
     }
 
+    /// Lines after which bounces paste the original message or its header, with the software
+    /// that writes each.
     private static let markers: [Marker] = [
         Marker(text: "below this line is a copy of the message", software: "qmail", needsTrace: false, expectsHeaders: true),
         Marker(text: "this is a copy of the message, including all the headers", software: "Exim", needsTrace: false, expectsHeaders: true),
@@ -217,46 +221,114 @@ struct EmbeddedCollector {
         Marker(text: "original message headers", software: "Exchange/Outlook", needsTrace: false, expectsHeaders: true),
         Marker(text: "original message follows", software: "sendmail", needsTrace: false, expectsHeaders: true),
         Marker(text: "message header follows", software: "sendmail", needsTrace: false, expectsHeaders: true),
+        Marker(text: "unsent message follows", software: "sendmail (old versions)", needsTrace: false, expectsHeaders: true),
+        Marker(text: "message headers follow", software: "DragonFly Mail Agent", needsTrace: false, expectsHeaders: true),
+        Marker(text: "below is a copy of the original message", software: "OpenSMTPD", needsTrace: false, expectsHeaders: true),
+        Marker(text: "the header of the original message is following", software: "GMX", needsTrace: false, expectsHeaders: true),
+        Marker(text: "returned message", software: "Lotus Notes/Domino", needsTrace: false, expectsHeaders: true),
         Marker(text: "transcript of session follows", software: "sendmail", needsTrace: false, expectsHeaders: false),
         Marker(text: "original message", software: "Postfix-style and other MTAs", needsTrace: true, expectsHeaders: false),
     ]
 
-    /// Looks for a marker line in a text part and reads the header block pasted after it.
-    /// Returns whether a block was found.
-    mutating func collectPasted(from part: MIMEPart) -> Bool {
+    /// Field names one of which, beside a Received field, makes a block of lines in a body an
+    /// embedded original (the general rule, wherever the block starts).
+    private static let originalFields = ["From", "To", "Subject", "Date", "Message-ID"]
+
+    /// Reads the header blocks pasted in a text part (or a message/partial fragment): each block
+    /// after a marker line (`markers`), and each block of lines that parses as a header with a
+    /// Received field and one of `originalFields`, wherever it starts (after an unknown
+    /// separator, a bare MIME boundary, a part header, a forwarding note). The body is read
+    /// transfer-decoded. Each line is read once: a block that is not an original is skipped
+    /// whole. Blocks whose Received fields repeat an embedded chain already taken are not
+    /// taken again. Returns whether a block was taken.
+    /// `reportMisses`: a marker with no header block after it is a finding.
+    mutating func collectPasted(from part: MIMEPart, reportMisses: Bool) -> Bool {
         // Scan the input itself when the part is not transfer-encoded, so that field locations
         // point into the input; otherwise the decoded copy (locations then refer to it).
         let decoded = TransferEncoding.decode(part.rawBody, encoding: part.transferEncoding)
+            .map { LineBreaks.normalised($0) }
         let body = decoded ?? part.buffer
         let range = decoded.map { 0..<$0.count } ?? part.bodyRange
         let path = part.path.isEmpty ? "1" : part.path
-        let found: (HeaderParseResult, [UInt8])?
+        let container = part.contentType.mediaType == "message/partial" ? "message/partial" : "pasted-in-body"
+        var found: [HeaderParseResult] = []
         var misses: [Marker] = []
-        found = body.withUnsafeBufferPointer { buf -> (HeaderParseResult, [UInt8])? in
+        body.withUnsafeBufferPointer { buf in
             var i = range.lowerBound
             let end = range.upperBound
-            while i < end {
+            // Whether the line at `i` can start a block: the first line, or after a line that
+            // is not a field.
+            var blockStart = true
+            while i < end, found.count < Limits.maxEmbeddedChains {
                 let lineEnd = Bytes.lineEnd(buf, from: i, to: end)
                 let next = lineEnd < end ? lineEnd + 1 : end
                 if let marker = Self.marker(buf, from: i, to: lineEnd) {
-                    if let block = Self.pastedBlock(body, buf, from: next, end: end, marker: marker) {
-                        return block
+                    if let (head, _) = Self.pastedBlock(body, buf, from: next, end: end, marker: marker) {
+                        found.append(head)
+                        // The block is in `body` when it was not indented; an indented block is
+                        // a copy, and its end is the first blank line after the marker.
+                        i = Self.blockEnd(buf, from: next, end: end)
+                        blockStart = true
+                        continue
                     }
                     misses.append(marker)
+                    blockStart = true
+                    i = next
+                    continue
                 }
+                if blockStart, HeaderParser.fieldColon(buf, at: i, end: lineEnd) != nil {
+                    let head = HeaderParser.parseBlock(buf, in: i..<end, mboxFromLine: false)
+                    if Self.isOriginal(head.block) { found.append(head) }
+                    i = max(next, head.bodyStart)
+                    blockStart = true
+                    continue
+                }
+                blockStart = HeaderParser.fieldColon(buf, at: i, end: lineEnd) == nil
                 i = next
             }
-            return nil
         }
-        if let (head, _) = found {
-            add(ChainInput(source: .embedded, part: path, container: "pasted-in-body", headers: head.block))
+        var taken = false
+        for head in found where !repeatsChain(head.block) {
+            add(ChainInput(source: .embedded, part: path, container: container, headers: head.block))
             findings += head.findings
-            return true
+            taken = true
         }
-        if let miss = misses.first(where: \.expectsHeaders) {
+        if found.isEmpty, reportMisses, let miss = misses.first(where: \.expectsHeaders) {
             unreadable(part, "has a \(miss.software) bounce marker but no readable header block after it")
         }
-        return false
+        return taken
+    }
+
+    /// The general rule: a Received field and one of `originalFields`.
+    private static func isOriginal(_ block: HeaderBlock) -> Bool {
+        block.first("Received") != nil && originalFields.contains { block.first($0) != nil }
+    }
+
+    /// Whether a block's Received fields are those of a chain already taken (a bounce that both
+    /// attaches the original and quotes its header in the text), or their start (a copy cut
+    /// short).
+    private func repeatsChain(_ block: HeaderBlock) -> Bool {
+        let received = block.fields(named: "Received").map(\.value)
+        guard !received.isEmpty else { return false }
+        return chains.contains { chain in
+            let other = chain.headers.fields(named: "Received").map(\.value)
+            return other.count >= received.count && Array(other.prefix(received.count)) == received
+        }
+    }
+
+    /// The offset after the first blank line at or after the first non-blank line at `from`.
+    private static func blockEnd(_ buf: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        var i = from
+        var seenText = false
+        while i < end {
+            let lineEnd = Bytes.lineEnd(buf, from: i, to: end)
+            let next = lineEnd < end ? lineEnd + 1 : end
+            let blank = Bytes.isBlank(buf, from: i, to: lineEnd)
+            if blank && seenText { return next }
+            if !blank { seenText = true }
+            i = next
+        }
+        return end
     }
 
     private static func marker(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Marker? {

@@ -108,9 +108,15 @@ struct Analyze: AsyncParsableCommand {
             var document = BatchDocument(json: json, renderer: renderer)
             var out = OutputBuffer(threshold: 1 << 20)
             document.start(into: &out.bytes)
-            try await Analyzer.analyzeMailbox(source.messages, options: options) {
-                document.add($0, into: &out.bytes)
-                try out.flushIfFull()
+            // Windows of messages: the messages of a mapped mbox are made from its index as
+            // their turn comes, not all at once.
+            let messages = source.messages
+            for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
+                try await Analyzer.analyzeMailbox(Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
+                                                  options: options) {
+                    document.add($0, into: &out.bytes)
+                    try out.flushIfFull()
+                }
             }
             document.finish(into: &out.bytes)
             try out.flush()

@@ -56,14 +56,14 @@ struct HopsCommand: AsyncParsableCommand {
         var failed = 0
         for path in inputs {
             let source = try InputReader.messages(path)
-            let items: [HopsBatch.Item] = source.messages.map { message in
-                // An mbox message is named by its input and its position in it.
-                (label: source.form == .mbox ? "\(path):\(message.label)" : message.label, message: message)
-            }
-            // Windows of messages: parsed in parallel, written in order; the output held at any
-            // time is one window's, not the mailbox's.
-            for start in stride(from: 0, to: items.count, by: HopsBatch.window) {
-                let window = Array(items[start..<min(start + HopsBatch.window, items.count)])
+            let messages = source.messages
+            // Windows of messages: parsed in parallel, written in order; the messages and the
+            // output held at any time are one window's, not the mailbox's.
+            for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
+                let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map { message in
+                    // An mbox message is named by its input and its position in it.
+                    (label: source.form == .mbox ? "\(path):\(message.label)" : message.label, message: message)
+                }
                 let done = await HopsBatch.parse(window, threads: threads, format: format)
                 let ok = done.reduce(0) { $0 + $1.read }
                 read += ok

@@ -32,21 +32,7 @@ public struct MaxMindMetadata: Sendable, Hashable {
 
     static func utcDate(epoch: UInt64) -> String? {
         guard epoch < 253_402_300_800 else { return nil }  // 10000-01-01T00:00:00Z
-        // Days to civil date (Howard Hinnant's algorithm); avoids Foundation for one date.
-        let z = Int(epoch / 86_400) + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        return UTCCalendar.isoDay(Int64(epoch))
     }
 }
 

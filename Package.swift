@@ -21,7 +21,7 @@ let package = Package(
     name: "hoptrace",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "hoptrace", targets: ["hoptrace"]),
+        .executable(name: "hoptrace", targets: ["hoptrace"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,47 +34,60 @@ let package = Package(
         // C libraries, one system library target each (module map + shim header): their types
         // only, never linked into the executable (see headersFrom above).
         // `providers` only prints hints; scripts/setup installs the packages.
-        .systemLibrary(name: "CGraphviz", pkgConfig: headersFrom(pkgConfig: "libgvc"),
-                       providers: [.apt(["libgraphviz-dev", "graphviz"]), .brew(["graphviz"])]),
-        .systemLibrary(name: "CMaxMindDB", pkgConfig: headersFrom(pkgConfig: "libmaxminddb"),
-                       providers: [.apt(["libmaxminddb-dev"]), .brew(["libmaxminddb"])]),
-        .systemLibrary(name: "CUnbound", pkgConfig: headersFrom(pkgConfig: "libunbound"),
-                       providers: [.apt(["libunbound-dev"]), .brew(["unbound"])]),
+        .systemLibrary(
+            name: "CGraphviz", pkgConfig: headersFrom(pkgConfig: "libgvc"),
+            providers: [.apt(["libgraphviz-dev", "graphviz"]), .brew(["graphviz"])]),
+        .systemLibrary(
+            name: "CMaxMindDB", pkgConfig: headersFrom(pkgConfig: "libmaxminddb"),
+            providers: [.apt(["libmaxminddb-dev"]), .brew(["libmaxminddb"])]),
+        .systemLibrary(
+            name: "CUnbound", pkgConfig: headersFrom(pkgConfig: "libunbound"),
+            providers: [.apt(["libunbound-dev"]), .brew(["unbound"])]),
 
         .target(name: "HopTraceCore"),
         .target(name: "HopTraceMessage", dependencies: ["HopTraceCore"]),
         .target(name: "HopTraceReceived", dependencies: ["HopTraceCore"]),
         .target(name: "HopTraceNetwork", dependencies: ["HopTraceCore"]),
         .target(name: "HopTraceDNS", dependencies: ["HopTraceCore", "CUnbound"]),
-        .target(name: "HopTraceAuth", dependencies: [
-            "HopTraceCore", "HopTraceDNS", "HopTraceMessage",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "HopTraceAuth",
+            dependencies: [
+                "HopTraceCore", "HopTraceDNS", "HopTraceMessage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
         .target(name: "HopTraceFingerprint", dependencies: ["HopTraceCore", "HopTraceReceived"]),
         .target(name: "HopTraceGeo", dependencies: ["HopTraceCore", "CMaxMindDB"]),
         .target(name: "HopTraceTopology", dependencies: ["HopTraceCore", "HopTraceReceived", "HopTraceNetwork"]),
         .target(name: "HopTraceGraphviz", dependencies: ["HopTraceCore", "HopTraceTopology", "CGraphviz"]),
         // Authentication forensics: stages that take typed values and return typed values
         // (verdicts and software tied to hops, SPF replay, forwarding breaks, DKIM/ARC, DMARC).
-        .target(name: "HopTraceForensics", dependencies: [
-            "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
-            "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceTopology",
-        ]),
-        .target(name: "HopTraceReport", dependencies: [
-            "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
-            "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology",
-            "HopTraceForensics",
-        ]),
-        .executableTarget(name: "hoptrace", dependencies: [
-            "HopTraceReport", "HopTraceDNS", "HopTraceAuth", "HopTraceGeo", "HopTraceGraphviz", "HopTraceTopology",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "HopTraceForensics",
+            dependencies: [
+                "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
+                "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceTopology",
+            ]),
+        .target(
+            name: "HopTraceReport",
+            dependencies: [
+                "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
+                "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology",
+                "HopTraceForensics",
+            ]),
+        .executableTarget(
+            name: "hoptrace",
+            dependencies: [
+                "HopTraceReport", "HopTraceDNS", "HopTraceAuth", "HopTraceGeo", "HopTraceGraphviz", "HopTraceTopology",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Test helpers: the package's paths, ../shared (SharedFolder), the built binary, nsd, the
         // RFC 7208 suite's reader.
-        .target(name: "HopTraceTestSupport", dependencies: ["HopTraceCore", "HopTraceDNS", .product(name: "Yams", package: "Yams")],
-                path: "Tests/HopTraceTestSupport"),
+        .target(
+            name: "HopTraceTestSupport",
+            dependencies: ["HopTraceCore", "HopTraceDNS", .product(name: "Yams", package: "Yams")],
+            path: "Tests/HopTraceTestSupport"),
         .testTarget(name: "HopTraceCoreTests", dependencies: ["HopTraceCore", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
@@ -82,27 +95,41 @@ let package = Package(
         .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceFingerprintTests", dependencies: ["HopTraceFingerprint", "HopTraceReceived"]),
         .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo", "HopTraceTestSupport"]),
-        .testTarget(name: "HopTraceTopologyTests", dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork", "HopTraceTestSupport"],
-                    exclude: ["Golden"]),
-        .testTarget(name: "HopTraceGraphvizTests", dependencies: ["HopTraceGraphviz", "HopTraceTopology"],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "HopTraceAuthTests", dependencies: [
-            "HopTraceAuth", "HopTraceDNS", "HopTraceMessage", "HopTraceTestSupport",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ]),
-        .testTarget(name: "HopTraceForensicsTests", dependencies: [
-            "HopTraceForensics", "HopTraceReport", "HopTraceDNS", "HopTraceTopology", "HopTraceMessage",
-            "HopTraceTestSupport",
-        ]),
-        .testTarget(name: "HopTraceReportTests", dependencies: ["HopTraceReport", "HopTraceDNS", "HopTraceGeo", "HopTraceTestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "HopTraceTopologyTests",
+            dependencies: ["HopTraceTopology", "HopTraceReceived", "HopTraceNetwork", "HopTraceTestSupport"],
+            exclude: ["Golden"]),
+        .testTarget(
+            name: "HopTraceGraphvizTests", dependencies: ["HopTraceGraphviz", "HopTraceTopology"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "HopTraceAuthTests",
+            dependencies: [
+                "HopTraceAuth", "HopTraceDNS", "HopTraceMessage", "HopTraceTestSupport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+        .testTarget(
+            name: "HopTraceForensicsTests",
+            dependencies: [
+                "HopTraceForensics", "HopTraceReport", "HopTraceDNS", "HopTraceTopology", "HopTraceMessage",
+                "HopTraceTestSupport",
+            ]),
+        .testTarget(
+            name: "HopTraceReportTests",
+            dependencies: ["HopTraceReport", "HopTraceDNS", "HopTraceGeo", "HopTraceTestSupport"], exclude: ["Golden"]),
         // Calls the C libraries directly, so it links them (the executable does not).
-        .testTarget(name: "SystemLibraryTests",
-                    dependencies: ["CGraphviz", "CMaxMindDB", "CUnbound", "HopTraceCore",
-                                   "HopTraceGraphviz", "HopTraceDNS", "HopTraceGeo"],
-                    linkerSettings: [.linkedLibrary("gvc"), .linkedLibrary("cgraph"),
-                                     .linkedLibrary("maxminddb"), .linkedLibrary("unbound")]),
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: [
+                "CGraphviz", "CMaxMindDB", "CUnbound", "HopTraceCore",
+                "HopTraceGraphviz", "HopTraceDNS", "HopTraceGeo",
+            ],
+            linkerSettings: [
+                .linkedLibrary("gvc"), .linkedLibrary("cgraph"),
+                .linkedLibrary("maxminddb"), .linkedLibrary("unbound"),
+            ]),
         // Every test that runs the built executable is here.
         .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceDNS", "HopTraceTestSupport"]),
     ]

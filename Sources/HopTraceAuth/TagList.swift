@@ -45,13 +45,17 @@ public enum TagList {
 
     @inline(__always) static func isFWS(_ b: UInt8) -> Bool { ASCIITrim.isFWS(b) }
     @inline(__always) static func isAlpha(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-    @inline(__always) static func isAlnumPunc(_ b: UInt8) -> Bool { isAlpha(b) || (b >= 0x30 && b <= 0x39) || b == 0x5F }
+    @inline(__always) static func isAlnumPunc(_ b: UInt8) -> Bool {
+        isAlpha(b) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+    }
 
     /// Parses `text[start...]` as a tag-list. Offsets in the result, the warnings and errors
     /// index `text`. At most `maxTags` tags are read; one more is an error. Warnings (`.record`
     /// only) are appended while fewer than `maxTags` are held.
-    public static func parse(_ text: [UInt8], from start: Int = 0, dialect: Dialect, maxTags: Int,
-                             warnings: inout [TagListSyntaxError]) throws(TagListSyntaxError) -> [Spec] {
+    public static func parse(
+        _ text: [UInt8], from start: Int = 0, dialect: Dialect, maxTags: Int,
+        warnings: inout [TagListSyntaxError]
+    ) throws(TagListSyntaxError) -> [Spec] {
         var tags: [Spec] = []
         var seen = Set<String>()
         let n = text.count
@@ -60,13 +64,15 @@ public enum TagList {
             var end = s
             while end < n && text[end] != 0x3B { end += 1 }
             let trimmed = ASCIITrim.trimmed(text[s..<end], where: isFWS)
-            let ts = trimmed.startIndex, te = trimmed.endIndex
+            let ts = trimmed.startIndex
+            let te = trimmed.endIndex
             if ts == te {
                 if end == n { return tags }
                 // An empty tag-spec before another ";".
                 if dialect == .signature {
-                    throw TagListSyntaxError(.invalid, offset: end, tag: "", reason: "empty tag-spec (\";;\")",
-                                             hint: "RFC 6376 §3.2 allows one trailing \";\" only")
+                    throw TagListSyntaxError(
+                        .invalid, offset: end, tag: "", reason: "empty tag-spec (\";;\")",
+                        hint: "RFC 6376 §3.2 allows one trailing \";\" only")
                 }
                 s = end + 1
                 continue
@@ -79,8 +85,9 @@ public enum TagList {
             if let spec {
                 if tags.count >= maxTags {
                     throw dialect == .signature
-                        ? TagListSyntaxError(.invalid, offset: spec.offset, tag: spec.name, reason: "more than \(maxTags) tags",
-                                             hint: "hostile or broken tag-list; not read further")
+                        ? TagListSyntaxError(
+                            .invalid, offset: spec.offset, tag: spec.name, reason: "more than \(maxTags) tags",
+                            hint: "hostile or broken tag-list; not read further")
                         : TagListSyntaxError(.invalid, offset: ts, tag: spec.name, reason: "more than \(maxTags) tags")
                 }
                 seen.insert(spec.name)
@@ -92,13 +99,16 @@ public enum TagList {
     }
 
     /// `tag-spec` by the grammar, within `text[ts..<te]` (trimmed), `end` the ";" or the end.
-    static func signatureSpec(_ text: [UInt8], _ ts: Int, _ te: Int, _ end: Int,
-                              seen: Set<String>) throws(TagListSyntaxError) -> Spec {
+    static func signatureSpec(
+        _ text: [UInt8], _ ts: Int, _ te: Int, _ end: Int,
+        seen: Set<String>
+    ) throws(TagListSyntaxError) -> Spec {
         let n = text.count
         var i = ts
         guard isAlpha(text[i]) else {
-            throw TagListSyntaxError(.invalid, offset: i, tag: "", reason: "tag name must start with a letter",
-                                     hint: "tag-name = ALPHA *(ALPHA / DIGIT / \"_\")")
+            throw TagListSyntaxError(
+                .invalid, offset: i, tag: "", reason: "tag name must start with a letter",
+                hint: "tag-name = ALPHA *(ALPHA / DIGIT / \"_\")")
         }
         while i < n, isAlnumPunc(text[i]) { i += 1 }
         let name = String(decoding: text[ts..<i], as: UTF8.self)
@@ -107,37 +117,48 @@ public enum TagList {
             throw TagListSyntaxError(.incomplete, offset: i, tag: name, reason: "tag \"\(name)\" has no \"=\"")
         }
         guard text[i] == 0x3D else {
-            throw TagListSyntaxError(.invalid, offset: i, tag: name, reason: "expected \"=\" after tag name \"\(name)\"",
-                                     hint: "tag names are letters, digits and \"_\"")
+            throw TagListSyntaxError(
+                .invalid, offset: i, tag: name, reason: "expected \"=\" after tag name \"\(name)\"",
+                hint: "tag names are letters, digits and \"_\"")
         }
         let valueRange = (i + 1)..<end
         let value = ASCIITrim.trimmed(text[valueRange], where: isFWS)
         for k in value.indices where text[k] < 0x20 && !isFWS(text[k]) || text[k] == 0x7F {
-            throw TagListSyntaxError(.invalid, offset: k, tag: name, reason: "control character in the value of \"\(name)\"")
+            throw TagListSyntaxError(
+                .invalid, offset: k, tag: name, reason: "control character in the value of \"\(name)\"")
         }
         if seen.contains(name) {
-            throw TagListSyntaxError(.invalid, offset: ts, tag: name, reason: "duplicate tag \"\(name)\"",
-                                     hint: "RFC 6376 §3.2: tags with duplicate names MUST NOT occur")
+            throw TagListSyntaxError(
+                .invalid, offset: ts, tag: name, reason: "duplicate tag \"\(name)\"",
+                hint: "RFC 6376 §3.2: tags with duplicate names MUST NOT occur")
         }
-        return Spec(name: name, value: DKIMText.lenientString(Array(value)), offset: ts, valueRange: valueRange, range: ts..<te)
+        return Spec(
+            name: name, value: DKIMText.lenientString(Array(value)), offset: ts, valueRange: valueRange, range: ts..<te)
     }
 
     /// `tag-spec` as DMARC receivers read it, within `text[ts..<te]` (trimmed); nil for a tag
     /// skipped with a warning.
-    static func recordSpec(_ text: [UInt8], _ ts: Int, _ te: Int, _ end: Int, warnings: inout [TagListSyntaxError],
-                           maxTags: Int) throws(TagListSyntaxError) -> Spec? {
+    static func recordSpec(
+        _ text: [UInt8], _ ts: Int, _ te: Int, _ end: Int, warnings: inout [TagListSyntaxError],
+        maxTags: Int
+    ) throws(TagListSyntaxError) -> Spec? {
         let spec = text[ts..<te]
         guard let eq = spec.firstIndex(of: 0x3D) else {
-            throw TagListSyntaxError(.invalid, offset: ts, tag: String(decoding: spec.prefix(32), as: UTF8.self),
-                                     reason: "tag without \"=\"")
+            throw TagListSyntaxError(
+                .invalid, offset: ts, tag: String(decoding: spec.prefix(32), as: UTF8.self),
+                reason: "tag without \"=\"")
         }
-        let name = String(decoding: ASCIITrim.trimmed(text[ts..<eq], where: ASCIITrim.isWSP), as: UTF8.self).lowercased()
+        let name = String(decoding: ASCIITrim.trimmed(text[ts..<eq], where: ASCIITrim.isWSP), as: UTF8.self)
+            .lowercased()
         let value = String(decoding: ASCIITrim.trimmed(text[(eq + 1)..<te], where: isFWS), as: UTF8.self)
         guard let first = name.utf8.first, isAlpha(first),
-              name.utf8.allSatisfy({ isAlnumPunc($0) || $0 == UInt8(ascii: "-") }) else {
+            name.utf8.allSatisfy({ isAlnumPunc($0) || $0 == UInt8(ascii: "-") })
+        else {
             if warnings.count < maxTags {
-                warnings.append(TagListSyntaxError(.invalid, offset: ts, tag: String(decoding: spec.prefix(32), as: UTF8.self),
-                                                   reason: "\"\(name.prefix(32))\" is not a tag name", hint: "tag ignored"))
+                warnings.append(
+                    TagListSyntaxError(
+                        .invalid, offset: ts, tag: String(decoding: spec.prefix(32), as: UTF8.self),
+                        reason: "\"\(name.prefix(32))\" is not a tag name", hint: "tag ignored"))
             }
             return nil
         }

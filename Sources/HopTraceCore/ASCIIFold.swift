@@ -14,7 +14,7 @@ public enum ASCIIFold {
         while true {
             switch (x.next(), y.next()) {
             case (nil, nil): return true
-            case let (p?, q?): if p != q && lower(p) != lower(q) { return false }
+            case (let p?, let q?): if p != q && lower(p) != lower(q) { return false }
             default: return false
             }
         }
@@ -22,9 +22,13 @@ public enum ASCIIFold {
 
     /// Offsets of the first occurrence of `needle` in `hay` at or after `from`, ASCII case
     /// ignored; nil when there is none or `needle` is empty.
-    public static func firstRange(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>,
-                                  from: Int = 0) -> Range<Int>? {
-        guard let head = needle.first, hay.count >= needle.count, from >= 0, from <= hay.count - needle.count else { return nil }
+    public static func firstRange(
+        of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>,
+        from: Int = 0
+    ) -> Range<Int>? {
+        guard let head = needle.first, hay.count >= needle.count, from >= 0, from <= hay.count - needle.count else {
+            return nil
+        }
         let first = lower(head)
         let last = hay.count - needle.count
         var i = from

@@ -104,8 +104,10 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
     ///   as `HE1PR06CA0108.outlook.office365.com` and `HE1PR06CA0108.eurprd06.prod.outlook.com`).
     /// `mail01.attacker.example` and `mail01.victim.example` are two machines: `mail01` is a
     /// generic word with a number, and the two names belong to different organisations.
-    public static func likelySameMachine(_ a: DomainName, _ b: DomainName,
-                                         sameOrganisation: (DomainName, DomainName) -> Bool) -> Bool {
+    public static func likelySameMachine(
+        _ a: DomainName, _ b: DomainName,
+        sameOrganisation: (DomainName, DomainName) -> Bool
+    ) -> Bool {
         if a == b { return true }
         switch (a.isSingleLabel, b.isSingleLabel) {
         case (true, true): return false
@@ -139,8 +141,13 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
 /// mail infrastructure spans several registrable domains.
 public enum KnownOperators {
     public static let table: [(name: String, domains: [String])] = [
-        ("Microsoft", ["outlook.com", "office365.com", "onmicrosoft.com", "microsoft.com", "hotmail.com",
-                       "exchangelabs.com", "outlook.cn", "live.com"]),
+        (
+            "Microsoft",
+            [
+                "outlook.com", "office365.com", "onmicrosoft.com", "microsoft.com", "hotmail.com",
+                "exchangelabs.com", "outlook.cn", "live.com",
+            ]
+        ),
         ("Google", ["google.com", "gmail.com", "googlemail.com", "1e100.net", "googleusercontent.com"]),
     ]
 

@@ -70,8 +70,9 @@ public struct DynamicLibrary: @unchecked Sendable {
     private func address(of symbol: String) throws(DynamicLibraryError) -> UnsafeMutableRawPointer {
         _ = dlerror()  // clear any earlier error, so the one read below is this lookup's
         guard let address = dlsym(handle, symbol) else {
-            throw .symbolNotFound(library: name, path: path, symbol: symbol,
-                                  reason: DynamicLibrary.lastError() ?? "no such symbol")
+            throw .symbolNotFound(
+                library: name, path: path, symbol: symbol,
+                reason: DynamicLibrary.lastError() ?? "no such symbol")
         }
         return address
     }
@@ -104,9 +105,9 @@ public enum DynamicLibraryError: Error, Sendable, Hashable, CustomStringConverti
 
     public var description: String {
         switch self {
-        case let .libraryNotLoaded(library, tried, reasons):
+        case .libraryNotLoaded(let library, let tried, let reasons):
             return "cannot load \(library) (tried \(tried.joined(separator: ", "))): \(reasons.joined(separator: "; "))"
-        case let .symbolNotFound(library, path, symbol, reason):
+        case .symbolNotFound(let library, let path, let symbol, let reason):
             return "\(library) (\(path)) has no symbol \(symbol): \(reason)"
         }
     }

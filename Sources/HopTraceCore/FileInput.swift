@@ -21,8 +21,10 @@ public enum FileInput {
     /// Reads `fd` to its end. More than `limit` bytes is `tooLarge`: a regular file that says
     /// it is larger is refused before it is read, other input (a pipe) once `limit` is passed.
     /// `read` is `read(2)` but for tests.
-    public static func readBounded(_ fd: Int32, name: String, limit: Int = Limits.maxInputBytes,
-                                   using read: FileDescriptor.ReadCall = FileDescriptor.systemRead) throws(InputError) -> [UInt8] {
+    public static func readBounded(
+        _ fd: Int32, name: String, limit: Int = Limits.maxInputBytes,
+        using read: FileDescriptor.ReadCall = FileDescriptor.systemRead
+    ) throws(InputError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = 1 << 20
         // A regular file says its size: one allocation instead of doubling through a large
@@ -147,10 +149,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     public var reason: String {
         switch kind {
         case .noSuchFile: "no such file"
-        case let .notMaildir(why): "not a Maildir (\(why))"
+        case .notMaildir(let why): "not a Maildir (\(why))"
         case .cannotOpen: "cannot be opened for reading"
-        case let .readFailed(error): "read failed: \(error)"
-        case let .tooLarge(limit): "input is larger than \(limit / (1024 * 1024)) MiB, the limit for one input file"
+        case .readFailed(let error): "read failed: \(error)"
+        case .tooLarge(let limit): "input is larger than \(limit / (1024 * 1024)) MiB, the limit for one input file"
         }
     }
 
@@ -191,8 +193,10 @@ public enum FileDescriptor {
 
     /// One read into `buffer`, again when a signal interrupts it before any byte arrived: the
     /// number of bytes read, 0 at the end of the file.
-    public static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer,
-                                using read: ReadCall = systemRead) throws(SystemError) -> Int {
+    public static func readSome(
+        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer,
+        using read: ReadCall = systemRead
+    ) throws(SystemError) -> Int {
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
@@ -202,8 +206,10 @@ public enum FileDescriptor {
 
     /// Writes all of `bytes`: `write(2)` may take only part of them (a pipe, a signal in
     /// between), so it is called until the rest is written, and again after EINTR.
-    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32,
-                                using write: WriteCall = systemWrite) throws(SystemError) {
+    public static func writeAll(
+        _ bytes: UnsafeRawBufferPointer, to fd: Int32,
+        using write: WriteCall = systemWrite
+    ) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
             let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)

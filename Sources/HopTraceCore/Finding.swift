@@ -4,7 +4,13 @@ public enum Severity: String, Sendable, Hashable, Comparable, Codable {
     case warning
     case error
 
-    private var rank: Int { switch self { case .info: 0; case .warning: 1; case .error: 2 } }
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 

@@ -26,7 +26,9 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         if s.utf8.count > 64 { return nil }
         if let pct = s.utf8.firstIndex(of: UInt8(ascii: "%")) {
             let zone = s[s.utf8.index(after: pct)...]
-            guard !zone.isEmpty, zone.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else { return nil }
+            guard !zone.isEmpty,
+                zone.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
+            else { return nil }
             s = s[..<pct]
         }
         if let v4 = IPAddress.parseIPv4(s) {
@@ -75,8 +77,8 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         let u = s.utf8
         guard !u.isEmpty, u.count <= 64 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 8) { g -> (UInt64, UInt64)? in
-            var count = 0      // groups read
-            var gap = -1       // groups read before the `::`, -1 when there is none
+            var count = 0  // groups read
+            var gap = -1  // groups read before the `::`, -1 when there is none
             var i = u.startIndex
             let end = u.endIndex
             let colon = UInt8(ascii: ":")
@@ -114,13 +116,13 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
                 g[count] = value
                 count += 1
                 if i == end { break }
-                i = u.index(after: i)                  // past `:`
+                i = u.index(after: i)  // past `:`
                 if i < end, u[i] == colon {
                     guard gap < 0 else { return nil }  // a second `::`
                     gap = count
                     i = u.index(after: i)
                 } else if i == end {
-                    return nil                         // a trailing single `:`
+                    return nil  // a trailing single `:`
                 }
             }
             if gap >= 0 { guard count <= 7 else { return nil } } else { guard count == 8 else { return nil } }
@@ -147,7 +149,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The eight 16-bit groups of an IPv6 address.
     public var groups: [UInt16]? {
-        guard case let .v6(hi, lo) = self else { return nil }
+        guard case .v6(let hi, let lo) = self else { return nil }
         return (0..<4).map { UInt16(truncatingIfNeeded: hi >> (48 - 16 * UInt64($0))) }
             + (0..<4).map { UInt16(truncatingIfNeeded: lo >> (48 - 16 * UInt64($0))) }
     }
@@ -155,16 +157,25 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Canonical text: dotted quad, or RFC 5952 for IPv6 (lower case, longest zero run as `::`).
     public var description: String {
         switch self {
-        case let .v4(v):
+        case .v4(let v):
             return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
         case .v6:
             let g = groups!
-            var bestStart = -1, bestLen = 0, curStart = -1, curLen = 0
+            var bestStart = -1
+            var bestLen = 0
+            var curStart = -1
+            var curLen = 0
             for i in 0..<8 {
                 if g[i] == 0 {
-                    if curStart < 0 { curStart = i; curLen = 0 }
+                    if curStart < 0 {
+                        curStart = i
+                        curLen = 0
+                    }
                     curLen += 1
-                    if curLen > bestLen { bestStart = curStart; bestLen = curLen }
+                    if curLen > bestLen {
+                        bestStart = curStart
+                        bestLen = curLen
+                    }
                 } else {
                     curStart = -1
                 }
@@ -188,10 +199,10 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (a: IPAddress, b: IPAddress) -> Bool {
         switch (a, b) {
-        case let (.v4(x), .v4(y)): return x < y
+        case (.v4(let x), .v4(let y)): return x < y
         case (.v4, .v6): return true
         case (.v6, .v4): return false
-        case let (.v6(ah, al), .v6(bh, bl)): return (ah, al) < (bh, bl)
+        case (.v6(let ah, let al), .v6(let bh, let bl)): return (ah, al) < (bh, bl)
         }
     }
 }
@@ -212,11 +223,11 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
 
     public func contains(_ ip: IPAddress) -> Bool {
         switch (address, ip) {
-        case let (.v4(net), .v4(a)):
+        case (.v4(let net), .v4(let a)):
             if prefixLength == 0 { return true }
             let mask: UInt32 = prefixLength >= 32 ? .max : ~(UInt32.max >> UInt32(prefixLength))
             return net & mask == a & mask
-        case let (.v6(nh, nl), .v6(ah, al)):
+        case (.v6(let nh, let nl), .v6(let ah, let al)):
             if prefixLength <= 64 {
                 if prefixLength == 0 { return true }
                 let mask: UInt64 = prefixLength == 64 ? .max : ~(UInt64.max >> UInt64(prefixLength))

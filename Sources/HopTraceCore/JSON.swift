@@ -49,11 +49,14 @@ public enum JSONValue: Sendable, Hashable {
         }
         switch self {
         case .null: JSONValue.append("null", to: &out)
-        case let .bool(b): JSONValue.append(b ? "true" : "false", to: &out)
-        case let .int(i): out.append(contentsOf: String(i).utf8)
-        case let .string(s): JSONValue.writeString(s, into: &out)
-        case let .array(items):
-            if items.isEmpty { JSONValue.append("[]", to: &out); return }
+        case .bool(let b): JSONValue.append(b ? "true" : "false", to: &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .array(let items):
+            if items.isEmpty {
+                JSONValue.append("[]", to: &out)
+                return
+            }
             out.append(UInt8(ascii: "["))
             var first = true
             for item in items {
@@ -64,8 +67,11 @@ public enum JSONValue: Sendable, Hashable {
             }
             newline(indent)
             out.append(UInt8(ascii: "]"))
-        case let .object(pairs):
-            if pairs.isEmpty { JSONValue.append("{}", to: &out); return }
+        case .object(let pairs):
+            if pairs.isEmpty {
+                JSONValue.append("{}", to: &out)
+                return
+            }
             out.append(UInt8(ascii: "{"))
             var first = true
             for pair in pairs {
@@ -96,14 +102,17 @@ public enum JSONValue: Sendable, Hashable {
         var s = s
         s.withUTF8 { b in
             let n = b.count
-            var run = 0      // start of the bytes not yet copied
+            var run = 0  // start of the bytes not yet copied
             var i = 0
             func flush(_ end: Int) {
                 if end > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<end])) }
             }
             while i < n {
                 let c = b[i]
-                if c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") { i += 1; continue }
+                if c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
+                    i += 1
+                    continue
+                }
                 if c >= 0x80 {
                     // A multi-byte scalar (the String is valid UTF-8): escape only the unsafe ones.
                     let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2

@@ -38,7 +38,9 @@ public struct JSONFieldList: JSONFieldWriter {
         body(&inner)
         fields.append((Self.key(key), inner.value))
     }
-    public mutating func objects<S: Sequence>(_ key: StaticString, _ elements: S, _ body: (inout JSONFieldList, S.Element) -> Void) {
+    public mutating func objects<S: Sequence>(
+        _ key: StaticString, _ elements: S, _ body: (inout JSONFieldList, S.Element) -> Void
+    ) {
         var items: [JSONValue] = []
         for element in elements {
             var inner = JSONFieldList()
@@ -57,7 +59,10 @@ public struct JSONByteFields: JSONFieldWriter {
 
     public init(out: [UInt8]) { self.out = out }
 
-    public mutating func begin() { out.append(UInt8(ascii: "{")); first = true }
+    public mutating func begin() {
+        out.append(UInt8(ascii: "{"))
+        first = true
+    }
     public mutating func end() { out.append(UInt8(ascii: "}")) }
 
     private mutating func key(_ k: StaticString) {
@@ -102,7 +107,9 @@ public struct JSONByteFields: JSONFieldWriter {
         end()
         first = false
     }
-    public mutating func objects<S: Sequence>(_ k: StaticString, _ elements: S, _ body: (inout JSONByteFields, S.Element) -> Void) {
+    public mutating func objects<S: Sequence>(
+        _ k: StaticString, _ elements: S, _ body: (inout JSONByteFields, S.Element) -> Void
+    ) {
         key(k)
         out.append(UInt8(ascii: "["))
         var firstElement = true

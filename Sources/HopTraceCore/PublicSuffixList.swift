@@ -90,8 +90,9 @@ public struct PublicSuffixList: Sendable, Hashable {
     /// Reads a list file; nil when it cannot be read or holds no rules.
     public init?(contentsOfFile path: String, includePrivateSection: Bool = true) {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)), !data.isEmpty else { return nil }
-        let list = PublicSuffixList(text: String(decoding: data, as: UTF8.self), source: .file(path),
-                                    includePrivateSection: includePrivateSection)
+        let list = PublicSuffixList(
+            text: String(decoding: data, as: UTF8.self), source: .file(path),
+            includePrivateSection: includePrivateSection)
         guard list.ruleCount > 0 else { return nil }
         self = list
     }

@@ -45,7 +45,9 @@ enum Punycode {
         let basicCount = output.unicodeScalars.count
         var handled = basicCount
         if basicCount > 0 { output.append("-") }
-        var n = initialN, delta = 0, bias = initialBias
+        var n = initialN
+        var delta = 0
+        var bias = initialBias
         let limit = Int(Int32.max)
         while handled < input.count {
             guard let m = input.map({ Int($0.value) }).filter({ $0 >= n }).min() else { return nil }

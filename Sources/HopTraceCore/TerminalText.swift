@@ -4,7 +4,10 @@
 public enum TerminalText {
     public static func sanitize(_ s: String) -> String {
         var needs = false
-        for u in s.unicodeScalars where isUnsafe(u) || u == "\t" { needs = true; break }
+        for u in s.unicodeScalars where isUnsafe(u) || u == "\t" {
+            needs = true
+            break
+        }
         if !needs { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
@@ -12,7 +15,8 @@ public enum TerminalText {
                 out.append(" ")
             } else if isUnsafe(u) {
                 let hex = String(u.value, radix: 16, uppercase: true)
-                let escaped = u.value < 0x100
+                let escaped =
+                    u.value < 0x100
                     ? "\\x" + (hex.count < 2 ? "0" + hex : hex)
                     : "\\u{" + hex + "}"
                 out.append(contentsOf: escaped.unicodeScalars)

@@ -27,8 +27,8 @@ public enum DNSName {
             case UInt8(ascii: "."):
                 out.append(byte)
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                 UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "+"), UInt8(ascii: "="):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "+"), UInt8(ascii: "="):
                 out.append(byte)
             case 0x21...0x7e where byte != UInt8(ascii: "@") && byte != UInt8(ascii: "$"):
                 out.append(UInt8(ascii: "\\"))
@@ -74,9 +74,9 @@ extension DNSRecord {
     /// a round trip through a file.
     public var masterFileRData: String {
         switch self {
-        case let .a(ip), let .aaaa(ip):
+        case .a(let ip), .aaaa(let ip):
             return ip.description
-        case let .txt(strings):
+        case .txt(let strings):
             // A TXT record with no strings cannot be written; one empty string reads the same
             // as text. A string over 255 octets (only from data built in memory; DNS cannot
             // carry one) is split, which keeps its joined text.
@@ -84,9 +84,9 @@ extension DNSRecord {
             return strings.flatMap { s in
                 stride(from: 0, to: max(s.count, 1), by: 255).map { Array(s[$0..<min($0 + 255, s.count)]) }
             }.map(DNSRecord.quotedCharacterString).joined(separator: " ")
-        case let .mx(preference, exchange):
+        case .mx(let preference, let exchange):
             return "\(preference) \(DNSName.masterFileText(exchange))"
-        case let .ptr(name), let .cname(name):
+        case .ptr(let name), .cname(let name):
             return DNSName.masterFileText(name)
         }
     }

@@ -23,7 +23,7 @@ public enum DNSRecord: Sendable, Hashable {
     /// A TXT record's strings joined without separator (RFC 7208 §3.3), bytes that are not
     /// UTF-8 kept as their Latin-1 characters.
     public var joinedText: String? {
-        guard case let .txt(strings) = self else { return nil }
+        guard case .txt(let strings) = self else { return nil }
         let bytes = strings.flatMap { $0 }
         if let s = String(validating: bytes, as: UTF8.self) { return s }
         return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
@@ -65,7 +65,8 @@ public struct DNSQuestion: Sendable, Hashable, CustomStringConvertible {
         // Already normal (ASCII, no upper case, no trailing dot: the usual case): kept as it is.
         var text = name
         let isNormal = text.withUTF8 { bytes in
-            bytes.last != UInt8(ascii: ".") && !bytes.contains { $0 >= 0x80 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+            bytes.last != UInt8(ascii: ".")
+                && !bytes.contains { $0 >= 0x80 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
         }
         if isNormal { return name }
         // The root keeps its one dot.
@@ -86,7 +87,10 @@ public struct DNSAnswer: Sendable, Hashable {
     /// Why it failed, when it did (a timeout's cause, a bogus answer's reason, "no network").
     public var reason: String?
 
-    public init(question: DNSQuestion, outcome: DNSOutcome, cnames: [String] = [], dnssec: DNSSECStatus? = nil, reason: String? = nil) {
+    public init(
+        question: DNSQuestion, outcome: DNSOutcome, cnames: [String] = [], dnssec: DNSSECStatus? = nil,
+        reason: String? = nil
+    ) {
         self.question = question
         self.outcome = outcome
         self.cnames = cnames
@@ -95,7 +99,7 @@ public struct DNSAnswer: Sendable, Hashable {
     }
 
     public var records: [DNSRecord] {
-        if case let .answer(r) = outcome { return r }
+        if case .answer(let r) = outcome { return r }
         return []
     }
 }

@@ -17,8 +17,10 @@ public struct DNSSetup: Sendable, Hashable {
     /// it is not (an analysis), the analysis goes on without DNS and its notes say so.
     public var requiresLive: Bool
 
-    public init(snapshot: String? = nil, offline: Bool = false, server: String? = nil, record: Bool = false,
-                requiresLive: Bool = false) {
+    public init(
+        snapshot: String? = nil, offline: Bool = false, server: String? = nil, record: Bool = false,
+        requiresLive: Bool = false
+    ) {
         self.snapshot = snapshot
         self.offline = offline
         self.server = server
@@ -68,8 +70,11 @@ public struct DNSSetup: Sendable, Hashable {
     public func make(today: String? = nil) async throws(DNSSetupError) -> DNS {
         try check()
         if offline {
-            return DNS(base: nil, record: false, source: "none (--offline)",
-                       notes: ["DNS: none (--offline); SPF, DKIM and DMARC replays were skipped, recorded verdicts are shown as written"])
+            return DNS(
+                base: nil, record: false, source: "none (--offline)",
+                notes: [
+                    "DNS: none (--offline); SPF, DKIM and DMARC replays were skipped, recorded verdicts are shown as written"
+                ])
         }
         if let snapshot {
             let source = "snapshot \(snapshot)"
@@ -81,14 +86,18 @@ public struct DNSSetup: Sendable, Hashable {
         } catch {
             throw .liveUnavailable("\(error)")
         }
-        if case let .unreachable(reason) = await live.probe() {
+        if case .unreachable(let reason) = await live.probe() {
             if server != nil || requiresLive {
                 throw .liveUnavailable("\(reason) (use --dns-snapshot to work offline)")
             }
-            return DNS(base: nil, record: false, source: "none (no DNS reachable)",
-                       notes: ["DNS: no server reachable (\(reason)); SPF, DKIM and DMARC replays were skipped, recorded verdicts are shown as written. Use --dns-snapshot for offline replays."])
+            return DNS(
+                base: nil, record: false, source: "none (no DNS reachable)",
+                notes: [
+                    "DNS: no server reachable (\(reason)); SPF, DKIM and DMARC replays were skipped, recorded verdicts are shown as written. Use --dns-snapshot for offline replays."
+                ])
         }
-        let source = "live via \(live.servers.joined(separator: ", "))" + (today.map { ", \($0)" } ?? "") + ", DNSSEC-validated"
+        let source =
+            "live via \(live.servers.joined(separator: ", "))" + (today.map { ", \($0)" } ?? "") + ", DNSSEC-validated"
         return DNS(base: live, record: record, source: source, notes: ["DNS: \(source)"])
     }
 
@@ -120,9 +129,10 @@ public enum DNSSetupError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidChoice(message): message
-        case let .snapshotUnreadable(path, error), let .snapshotInvalid(path, error): "cannot read DNS snapshot \(path): \(error)"
-        case let .liveUnavailable(reason): "live DNS unavailable: \(reason)"
+        case .invalidChoice(let message): message
+        case .snapshotUnreadable(let path, let error), .snapshotInvalid(let path, let error):
+            "cannot read DNS snapshot \(path): \(error)"
+        case .liveUnavailable(let reason): "live DNS unavailable: \(reason)"
         }
     }
 }

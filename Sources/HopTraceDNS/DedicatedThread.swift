@@ -18,11 +18,13 @@ enum DedicatedThread {
     static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
         let job = Unmanaged.passRetained(Job(body)).toOpaque()
         var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            guard let arg else { return nil }
-            Unmanaged<Job>.fromOpaque(arg).takeRetainedValue().body()
-            return nil
-        }, job)
+        let rc = pthread_create(
+            &thread, nil,
+            { arg in
+                guard let arg else { return nil }
+                Unmanaged<Job>.fromOpaque(arg).takeRetainedValue().body()
+                return nil
+            }, job)
         guard rc == 0 else {
             Unmanaged<Job>.fromOpaque(job).release()
             return nil

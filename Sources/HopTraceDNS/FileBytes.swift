@@ -9,13 +9,14 @@ enum FileBytes {
             return try FileInput.read(path, limit: maxBytes)
         } catch {
             switch error.kind {
-            case let .cannotOpen(reason):
+            case .cannotOpen(let reason):
                 throw ZoneFileError(.io, line: 0, "cannot open \(path): \(reason)")
-            case let .readFailed(reason):
+            case .readFailed(let reason):
                 throw ZoneFileError(.io, line: 0, "cannot read \(path): \(reason)")
             case .tooLarge:
-                throw ZoneFileError(.limit, line: 0, "\(path) is more than the \(maxBytes) bytes accepted",
-                                    hint: "split the snapshot or raise ZoneFile.Limits.maxFileBytes")
+                throw ZoneFileError(
+                    .limit, line: 0, "\(path) is more than the \(maxBytes) bytes accepted",
+                    hint: "split the snapshot or raise ZoneFile.Limits.maxFileBytes")
             case .noSuchFile, .notMaildir:
                 throw ZoneFileError(.io, line: 0, error.description)
             }

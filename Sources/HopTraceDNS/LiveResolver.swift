@@ -1,5 +1,6 @@
 import CUnbound
 import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,8 +40,10 @@ public final class LiveResolver: DNSResolver {
         /// pre-signed test fixtures stay valid.
         public var validationDate: String?
 
-        public init(forwarder: String? = nil, trustAnchors: [String] = [], useSystemTrustAnchor: Bool = true,
-                    timeout: Duration = .seconds(3), transparentZones: [String] = []) {
+        public init(
+            forwarder: String? = nil, trustAnchors: [String] = [], useSystemTrustAnchor: Bool = true,
+            timeout: Duration = .seconds(3), transparentZones: [String] = []
+        ) {
             self.forwarder = forwarder
             self.trustAnchors = trustAnchors
             self.useSystemTrustAnchor = useSystemTrustAnchor
@@ -98,7 +101,7 @@ public final class LiveResolver: DNSResolver {
         case .servfail: failed = answer.dnssec != .bogus
         default: failed = false
         }
-        if failed, case let .unreachable(reason) = await probe() {
+        if failed, case .unreachable(let reason) = await probe() {
             let text = "no DNS server reachable: \(reason)"
             health.withLock { $0 = (ContinuousClock.now.advanced(by: LiveResolver.offlineRecheck), text) }
             answer.outcome = .timeout
@@ -127,7 +130,9 @@ public final class LiveResolver: DNSResolver {
         guard !servers.isEmpty else { return .unreachable(reason: "no nameserver configured") }
         return await withTaskGroup(of: (ServerAddress, ServerAddress.ProbeOutcome).self) { group in
             for server in servers {
-                group.addTask { await DedicatedThread.run { (server, server.probe(timeout: LiveResolver.probeTimeout)) } }
+                group.addTask {
+                    await DedicatedThread.run { (server, server.probe(timeout: LiveResolver.probeTimeout)) }
+                }
             }
             var reasons: [ServerAddress: String] = [:]
             for await (server, outcome) in group {
@@ -135,12 +140,13 @@ public final class LiveResolver: DNSResolver {
                 case .success:
                     group.cancelAll()
                     return .reachable(server: server.description)
-                case let .failure(why):
+                case .failure(let why):
                     reasons[server] = why
                 }
             }
             // In configuration order, so the message is stable.
-            return .unreachable(reason: servers.compactMap { s in reasons[s].map { "\(s): \($0)" } }.joined(separator: "; "))
+            return .unreachable(
+                reason: servers.compactMap { s in reasons[s].map { "\(s): \($0)" } }.joined(separator: "; "))
         }
     }
 }
@@ -187,7 +193,10 @@ final class UnboundEngine: @unchecked Sendable {
         unowned let engine: UnboundEngine
         var asyncID: Int32?
 
-        init(_ question: DNSQuestion, timeout: Duration, engine: UnboundEngine, continuation: CheckedContinuation<DNSAnswer, Never>) {
+        init(
+            _ question: DNSQuestion, timeout: Duration, engine: UnboundEngine,
+            continuation: CheckedContinuation<DNSAnswer, Never>
+        ) {
             self.question = question
             self.timeout = timeout
             self.deadline = ContinuousClock.now.advanced(by: timeout)
@@ -222,7 +231,9 @@ final class UnboundEngine: @unchecked Sendable {
         try check(ub.ub_ctx_set_option(ctx, "outbound-msg-retry:", "1"), "outbound-msg-retry")
         for zone in options.transparentZones {
             let z = DNSQuestion.normalize(zone)
-            try check(ub.ub_ctx_set_option(ctx, "local-zone:", "\(z == "." ? "." : z + ".") transparent"), "local-zone \(zone)")
+            try check(
+                ub.ub_ctx_set_option(ctx, "local-zone:", "\(z == "." ? "." : z + ".") transparent"),
+                "local-zone \(zone)")
         }
         if let date = options.validationDate {
             try check(ub.ub_ctx_set_option(ctx, "val-override-date:", date), "val-override-date \(date)")
@@ -234,7 +245,9 @@ final class UnboundEngine: @unchecked Sendable {
             try check(ub.ub_ctx_add_ta(ctx, anchor), "trust anchor \"\(anchor.prefix(60))\"")
         }
         if options.useSystemTrustAnchor, access(LiveResolver.systemTrustAnchorPath, R_OK) == 0 {
-            try check(ub.ub_ctx_add_ta_file(ctx, LiveResolver.systemTrustAnchorPath), "trust anchor file \(LiveResolver.systemTrustAnchorPath)")
+            try check(
+                ub.ub_ctx_add_ta_file(ctx, LiveResolver.systemTrustAnchorPath),
+                "trust anchor file \(LiveResolver.systemTrustAnchorPath)")
         }
         // libunbound reads its configuration (trust anchors above all) only when the first
         // query finalises the context. Do that now with a name its built-in `localhost` zone
@@ -292,9 +305,10 @@ final class UnboundEngine: @unchecked Sendable {
             if let id, ub.ub_cancel(ctx, id) == 0 {
                 Unmanaged.passUnretained(query).release()
             }
-            query.continuation.resume(returning: DNSAnswer(
-                question: query.question, outcome: .timeout,
-                reason: "no answer within \(LiveResolver.format(query.timeout))"))
+            query.continuation.resume(
+                returning: DNSAnswer(
+                    question: query.question, outcome: .timeout,
+                    reason: "no answer within \(LiveResolver.format(query.timeout))"))
         }
     }
 
@@ -304,14 +318,16 @@ final class UnboundEngine: @unchecked Sendable {
             state.withLock { $0.pending[ObjectIdentifier(query)] = query }
             let context = Unmanaged.passRetained(query).toOpaque()
             var id: Int32 = 0
-            let rc = ub.ub_resolve_async(ctx, DNSName.masterFileText(question.name), question.type.code, 1,
-                                      context, unboundCallback, &id)
+            let rc = ub.ub_resolve_async(
+                ctx, DNSName.masterFileText(question.name), question.type.code, 1,
+                context, unboundCallback, &id)
             if rc != 0 {
                 Unmanaged<PendingQuery>.fromOpaque(context).release()
                 let wasPending = state.withLock { $0.pending.removeValue(forKey: ObjectIdentifier(query)) != nil }
                 if wasPending {
-                    continuation.resume(returning: DNSAnswer(
-                        question: question, outcome: .servfail, reason: "libunbound: \(ub.errorText(rc))"))
+                    continuation.resume(
+                        returning: DNSAnswer(
+                            question: question, outcome: .servfail, reason: "libunbound: \(ub.errorText(rc))"))
                 }
                 return
             }
@@ -349,7 +365,8 @@ final class UnboundEngine: @unchecked Sendable {
         }
         guard r.rcode == 0 else {
             let name = [1: "FORMERR", 2: "SERVFAIL", 4: "NOTIMP", 5: "REFUSED"][Int(r.rcode)] ?? "RCODE \(r.rcode)"
-            return DNSAnswer(question: q, outcome: .servfail, cnames: cnames, dnssec: dnssec, reason: "server answered \(name)")
+            return DNSAnswer(
+                question: q, outcome: .servfail, cnames: cnames, dnssec: dnssec, reason: "server answered \(name)")
         }
         guard r.havedata != 0, let data = r.data, let lengths = r.len else {
             return DNSAnswer(question: q, outcome: .nodata, cnames: cnames, dnssec: dnssec)
@@ -361,20 +378,24 @@ final class UnboundEngine: @unchecked Sendable {
             do {
                 records.append(try DNSWire.record(type: q.type, rdata: bytes))
             } catch {
-                return DNSAnswer(question: q, outcome: .servfail, cnames: cnames, dnssec: dnssec,
-                                 reason: "malformed \(q.type.rawValue) record: \(error.reason)")
+                return DNSAnswer(
+                    question: q, outcome: .servfail, cnames: cnames, dnssec: dnssec,
+                    reason: "malformed \(q.type.rawValue) record: \(error.reason)")
             }
             i += 1
         }
-        return DNSAnswer(question: q, outcome: records.isEmpty ? .nodata : .answer(records), cnames: cnames, dnssec: dnssec)
+        return DNSAnswer(
+            question: q, outcome: records.isEmpty ? .nodata : .answer(records), cnames: cnames, dnssec: dnssec)
     }
 }
 
 /// The C callback: no captures allowed, so the query travels in `mydata`.
-private func unboundCallback(_ mydata: UnsafeMutableRawPointer?, _ error: Int32, _ result: UnsafeMutablePointer<ub_result>?) {
+private func unboundCallback(
+    _ mydata: UnsafeMutableRawPointer?, _ error: Int32, _ result: UnsafeMutablePointer<ub_result>?
+) {
     guard let mydata else {
         // Never the case (every query passes itself); the library is loaded if C calls back.
-        if let result, case let .success(ub) = UnboundLibrary.shared { ub.ub_resolve_free(result) }
+        if let result, case .success(let ub) = UnboundLibrary.shared { ub.ub_resolve_free(result) }
         return
     }
     let query = Unmanaged<UnboundEngine.PendingQuery>.fromOpaque(mydata).takeRetainedValue()

@@ -73,7 +73,7 @@ public final class RecordingResolver: SynchronousAnswers {
             let final = DNSQuestion(name: chain.last!, type: q.type)
             guard decided.insert(final).inserted else { continue }
             switch answer.outcome {
-            case let .answer(records):
+            case .answer(let records):
                 for record in records { zone.add(record, at: final.name) }
             case .nodata:
                 nodatas.append(final)
@@ -88,9 +88,10 @@ public final class RecordingResolver: SynchronousAnswers {
         // NODATA and NXDOMAIN depend on what else the name has, so they come after every record.
         for q in nodatas {
             let records = zone.records(at: q.name)
-            let replaysAsNodata = records.map { r in
-                !r.contains { $0.type == q.type } && (q.type == .cname || !r.contains { $0.type == .cname })
-            } ?? false
+            let replaysAsNodata =
+                records.map { r in
+                    !r.contains { $0.type == q.type } && (q.type == .cname || !r.contains { $0.type == .cname })
+                } ?? false
             if !replaysAsNodata { zone.add(ZoneFile.Directive(.nodata, name: q.name, type: q.type)) }
         }
         for q in nxdomains where zone.records(at: q.name) != nil || zone.directives[q.name] != nil {

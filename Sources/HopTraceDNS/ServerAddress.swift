@@ -1,4 +1,5 @@
 import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,7 +39,8 @@ struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         for line in text.split(whereSeparator: \.isNewline) {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard words.count >= 2, words[0] == "nameserver", !words[1].contains("%"),
-                  let ip = IPAddress(words[1]) else { continue }
+                let ip = IPAddress(words[1])
+            else { continue }
             servers.append(ServerAddress(ip: ip, port: 53))
         }
         return servers.isEmpty ? [ServerAddress(ip: .v4(0x7f00_0001), port: 53)] : servers
@@ -61,14 +63,14 @@ struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         let length: socklen_t
         let family: Int32
         switch ip {
-        case let .v4(v):
+        case .v4(let v):
             family = AF_INET
             var sin = sockaddr_in()
             sin.sin_family = sa_family_t(AF_INET)
             sin.sin_port = port.bigEndian
             sin.sin_addr.s_addr = v.bigEndian
             length = store(sin)
-        case let .v6(hi, lo):
+        case .v6(let hi, let lo):
             family = AF_INET6
             var sin6 = sockaddr_in6()
             sin6.sin6_family = sa_family_t(AF_INET6)
@@ -121,7 +123,9 @@ struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
             // answers NXDOMAIN to everything; trusting it would turn every SPF check into "none".
             if n >= 12 && reply[0] == UInt8(id >> 8) && reply[1] == UInt8(id & 0xff) && reply[2] & 0x80 != 0 {
                 if reply[3] & 0x0F == 3 {
-                    return .failure("it answers NXDOMAIN even for the root zone, so it is not a working resolver (no DNS beyond this machine)")
+                    return .failure(
+                        "it answers NXDOMAIN even for the root zone, so it is not a working resolver (no DNS beyond this machine)"
+                    )
                 }
                 return .success
             }

@@ -68,18 +68,22 @@ public struct SnapshotResolver: SynchronousAnswers {
             }
             // All of the name's records of the asked type: the whole list when it holds no
             // other type, else the list split by type at load.
-            let matching = held.allSatisfy { $0.type == question.type } ? held : byType[TypedName(name: name, type: question.type)] ?? []
+            let matching =
+                held.allSatisfy { $0.type == question.type }
+                ? held : byType[TypedName(name: name, type: question.type)] ?? []
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
             }
             if question.type != .cname, let target = held.lazy.compactMap(\.cnameTarget).first {
                 if target == question.name || cnames.contains(target) {
                     let loop = ([question.name] + cnames + [target]).joined(separator: " → ")
-                    return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "CNAME loop: \(loop)")
+                    return DNSAnswer(
+                        question: question, outcome: .servfail, cnames: cnames, reason: "CNAME loop: \(loop)")
                 }
                 guard cnames.count < SnapshotResolver.maxCNAMEChain else {
-                    return DNSAnswer(question: question, outcome: .servfail, cnames: cnames,
-                                     reason: "CNAME chain longer than \(SnapshotResolver.maxCNAMEChain)")
+                    return DNSAnswer(
+                        question: question, outcome: .servfail, cnames: cnames,
+                        reason: "CNAME chain longer than \(SnapshotResolver.maxCNAMEChain)")
                 }
                 cnames.append(target)
                 name = target
@@ -95,9 +99,11 @@ public struct SnapshotResolver: SynchronousAnswers {
         let at = d.line.map { " (snapshot line \($0))" } ?? ""
         switch d.kind {
         case .timeout:
-            return DNSAnswer(question: q, outcome: .timeout, cnames: cnames, reason: d.reason ?? "timeout directive\(at)")
+            return DNSAnswer(
+                question: q, outcome: .timeout, cnames: cnames, reason: d.reason ?? "timeout directive\(at)")
         case .servfail:
-            return DNSAnswer(question: q, outcome: .servfail, cnames: cnames, reason: d.reason ?? "servfail directive\(at)")
+            return DNSAnswer(
+                question: q, outcome: .servfail, cnames: cnames, reason: d.reason ?? "servfail directive\(at)")
         case .nodata:
             return DNSAnswer(question: q, outcome: .nodata, cnames: cnames)
         case .nxdomain:
@@ -110,13 +116,13 @@ extension DNSRecord {
     /// The name in the record's data, for the types that have one.
     var targetName: String? {
         switch self {
-        case let .mx(_, name), let .ptr(name), let .cname(name): return name
+        case .mx(_, let name), .ptr(let name), .cname(let name): return name
         case .a, .aaaa, .txt: return nil
         }
     }
 
     var cnameTarget: String? {
-        if case let .cname(target) = self { return target }
+        if case .cname(let target) = self { return target }
         return nil
     }
 }

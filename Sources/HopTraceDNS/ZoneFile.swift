@@ -119,7 +119,14 @@ public struct ZoneFile: Sendable, Hashable {
     /// would make a big file quadratic in its largest RRset).
     mutating func insert(_ record: DNSRecord, atNormalized key: String) -> (newName: Bool, newRecord: Bool) {
         var newName = false
-        let newRecord = ZoneFile.appendIfNew(record, to: &names[key, default: { newName = true; return [] }()])
+        let newRecord = ZoneFile.appendIfNew(
+            record,
+            to: &names[
+                key,
+                default: {
+                    newName = true
+                    return []
+                }()])
         if newRecord { recordCount += 1 }
         if newName { countIfUnaskable(key) }
         return (newName, newRecord)
@@ -157,8 +164,9 @@ public struct ZoneFile: Sendable, Hashable {
     /// Parses master-file bytes. Throws the first error, with its line and a hint.
     public init(parsing bytes: [UInt8], limits: Limits = .default) throws(ZoneFileError) {
         guard bytes.count <= limits.maxFileBytes else {
-            throw ZoneFileError(.limit, line: 0, "file is \(bytes.count) bytes, more than the \(limits.maxFileBytes) accepted",
-                                hint: "split the snapshot or raise ZoneFile.Limits.maxFileBytes")
+            throw ZoneFileError(
+                .limit, line: 0, "file is \(bytes.count) bytes, more than the \(limits.maxFileBytes) accepted",
+                hint: "split the snapshot or raise ZoneFile.Limits.maxFileBytes")
         }
         let result: Result<ZoneFile, ZoneFileError> = bytes.withUnsafeBufferPointer { buffer in
             var parser = ZoneFileParser(bytes: buffer, limits: limits)
@@ -238,8 +246,14 @@ public struct ZoneFile: Sendable, Hashable {
         var escaped = false
         for i in rdata.indices {
             let c = rdata[i]
-            if escaped { escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if c == "\\" {
+                escaped = true
+                continue
+            }
             if c == "\"" {
                 if inQuote { lines.append(rdata[start...i]) } else { start = i }
                 inQuote.toggle()
@@ -249,7 +263,8 @@ public struct ZoneFile: Sendable, Hashable {
     }
 
     static func canonicalOrder(_ a: String, _ b: String) -> Bool {
-        let la = a.split(separator: ".").reversed(), lb = b.split(separator: ".").reversed()
+        let la = a.split(separator: ".").reversed()
+        let lb = b.split(separator: ".").reversed()
         for (x, y) in zip(la, lb) where x != y { return x < y }
         return la.count != lb.count ? la.count < lb.count : a < b
     }

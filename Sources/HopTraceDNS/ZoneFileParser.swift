@@ -60,7 +60,6 @@ struct ZoneFileParser {
 
     // MARK: Lexer
 
-
     private mutating func endOfLine() throws(ZoneFileError) {
         try checkLineLength()
         line += 1
@@ -70,8 +69,9 @@ struct ZoneFileParser {
 
     private func checkLineLength() throws(ZoneFileError) {
         if pos - lineStart > limits.maxLineBytes {
-            throw ZoneFileError(.limit, line: line, "line is \(pos - lineStart) bytes, more than \(limits.maxLineBytes)",
-                                hint: "break long records across lines with parentheses")
+            throw ZoneFileError(
+                .limit, line: line, "line is \(pos - lineStart) bytes, more than \(limits.maxLineBytes)",
+                hint: "break long records across lines with parentheses")
         }
     }
 
@@ -113,11 +113,13 @@ struct ZoneFileParser {
                 }
             case Byte.open:
                 if isDirective {
-                    throw ZoneFileError(.invalid, line: line, "parenthesis in a ;! directive", hint: "a directive is one line")
+                    throw ZoneFileError(
+                        .invalid, line: line, "parenthesis in a ;! directive", hint: "a directive is one line")
                 }
                 if inParens {
-                    throw ZoneFileError(.invalid, line: line, "nested parenthesis (the one on line \(parenLine) is still open)",
-                                        hint: "RFC 1035 parentheses do not nest")
+                    throw ZoneFileError(
+                        .invalid, line: line, "nested parenthesis (the one on line \(parenLine) is still open)",
+                        hint: "RFC 1035 parentheses do not nest")
                 }
                 inParens = true
                 parenLine = line
@@ -135,14 +137,16 @@ struct ZoneFileParser {
             }
             atLineStart = false
             if pos - entryStart > limits.maxEntryBytes {
-                throw ZoneFileError(.limit, line: entryLine, "entry is more than \(limits.maxEntryBytes) bytes long",
-                                    hint: inParens ? "is a ')' missing after line \(parenLine)?" : nil)
+                throw ZoneFileError(
+                    .limit, line: entryLine, "entry is more than \(limits.maxEntryBytes) bytes long",
+                    hint: inParens ? "is a ')' missing after line \(parenLine)?" : nil)
             }
         }
         try checkLineLength()
         if inParens {
-            throw ZoneFileError(.incomplete, line: parenLine, "file ends inside the parenthesis opened on line \(parenLine)",
-                                hint: "the file looks truncated, or a ')' is missing")
+            throw ZoneFileError(
+                .incomplete, line: parenLine, "file ends inside the parenthesis opened on line \(parenLine)",
+                hint: "the file looks truncated, or a ')' is missing")
         }
         if tokens.isEmpty && !isDirective { return nil }
         return Entry(line: entryLine, blankOwner: blankOwner, directive: isDirective)
@@ -159,13 +163,15 @@ struct ZoneFileParser {
             case Byte.backslash:
                 // A backslash as the file's last byte escapes nothing: the string is unclosed.
                 guard pos + 1 < count else {
-                    throw ZoneFileError(.incomplete, line: startLine,
-                                        "file ends inside the quoted string that starts on line \(startLine)",
-                                        hint: "the file looks truncated, or a '\"' is missing")
+                    throw ZoneFileError(
+                        .incomplete, line: startLine,
+                        "file ends inside the quoted string that starts on line \(startLine)",
+                        hint: "the file looks truncated, or a '\"' is missing")
                 }
                 if bytes[pos + 1] == Byte.newline {
-                    throw ZoneFileError(.invalid, line: line, "backslash before the end of the line in a quoted string",
-                                        hint: "a quoted string cannot span lines; use several strings in parentheses")
+                    throw ZoneFileError(
+                        .invalid, line: line, "backslash before the end of the line in a quoted string",
+                        hint: "a quoted string cannot span lines; use several strings in parentheses")
                 }
                 pos += 2
                 continue
@@ -174,14 +180,16 @@ struct ZoneFileParser {
                 pos += 1
                 return token
             case Byte.newline:
-                throw ZoneFileError(.invalid, line: startLine, "quoted string not closed on its line",
-                                    hint: "close the quote; a string cannot span lines (use several strings in parentheses)")
+                throw ZoneFileError(
+                    .invalid, line: startLine, "quoted string not closed on its line",
+                    hint: "close the quote; a string cannot span lines (use several strings in parentheses)")
             default:
                 pos += 1
             }
         }
-        throw ZoneFileError(.incomplete, line: startLine, "file ends inside the quoted string that starts on line \(startLine)",
-                            hint: "the file looks truncated, or a '\"' is missing")
+        throw ZoneFileError(
+            .incomplete, line: startLine, "file ends inside the quoted string that starts on line \(startLine)",
+            hint: "the file looks truncated, or a '\"' is missing")
     }
 
     private mutating func plainToken() throws(ZoneFileError) -> Token {
@@ -190,12 +198,13 @@ struct ZoneFileParser {
         scan: while pos < count {
             switch bytes[pos] {
             case Byte.space, Byte.tab, Byte.cr, Byte.newline,
-                 Byte.semicolon, Byte.open, Byte.close, Byte.quote:
+                Byte.semicolon, Byte.open, Byte.close, Byte.quote:
                 break scan
             case Byte.backslash:
                 if pos + 1 >= count || bytes[pos + 1] == Byte.newline {
-                    throw ZoneFileError(pos + 1 >= count ? .incomplete : .invalid, line: line,
-                                        "backslash at the end of a line", hint: "escape a backslash as \\\\")
+                    throw ZoneFileError(
+                        pos + 1 >= count ? .incomplete : .invalid, line: line,
+                        "backslash at the end of a line", hint: "escape a backslash as \\\\")
                 }
                 pos += 2
             default:
@@ -251,20 +260,23 @@ struct ZoneFileParser {
     /// The escape starting at the backslash at `i`: its byte and the index after it.
     private func escape(at i: Int, end: Int, line: Int) throws(ZoneFileError) -> (UInt8, Int) {
         guard i + 1 < end else {
-            throw ZoneFileError(.invalid, line: line, "backslash at the end of a string", hint: "escape a backslash as \\\\")
+            throw ZoneFileError(
+                .invalid, line: line, "backslash at the end of a string", hint: "escape a backslash as \\\\")
         }
         let d0 = bytes[i + 1]
         guard d0 >= 0x30 && d0 <= 0x39 else { return (d0, i + 2) }
         var value = 0
         for k in 1...3 {
             guard i + k < end, bytes[i + k] >= 0x30 && bytes[i + k] <= 0x39 else {
-                throw ZoneFileError(.invalid, line: line, "bad escape: \\DDD needs three decimal digits",
-                                    hint: "write \\065 for 'A', or \\\\ for a backslash")
+                throw ZoneFileError(
+                    .invalid, line: line, "bad escape: \\DDD needs three decimal digits",
+                    hint: "write \\065 for 'A', or \\\\ for a backslash")
             }
             value = value * 10 + Int(bytes[i + k] - 0x30)
         }
         guard value <= 255 else {
-            throw ZoneFileError(.invalid, line: line, "bad escape: \\\(value) is more than 255", hint: "\\DDD is one octet, 000 to 255")
+            throw ZoneFileError(
+                .invalid, line: line, "bad escape: \\\(value) is more than 255", hint: "\\DDD is one octet, 000 to 255")
         }
         return (UInt8(value), i + 4)
     }
@@ -290,8 +302,9 @@ struct ZoneFileParser {
             var b = bytes[i]
             if b == Byte.dot {
                 guard label > 0 else {
-                    throw ZoneFileError(.invalid, line: t.line, "empty label in the name \(show(t))",
-                                        hint: "two dots in a row, or a leading dot")
+                    throw ZoneFileError(
+                        .invalid, line: t.line, "empty label in the name \(show(t))",
+                        hint: "two dots in a row, or a leading dot")
                 }
                 wire += label + 1
                 label = 0
@@ -310,7 +323,8 @@ struct ZoneFileParser {
             out.append(b)
             label += 1
             if label > DNSName.maxLabelOctets {
-                throw ZoneFileError(.invalid, line: t.line, "label longer than \(DNSName.maxLabelOctets) octets in \(show(t))")
+                throw ZoneFileError(
+                    .invalid, line: t.line, "label longer than \(DNSName.maxLabelOctets) octets in \(show(t))")
             }
         }
         if !absolute {
@@ -323,8 +337,9 @@ struct ZoneFileParser {
         }
         wire += 1
         if wire > DNSName.maxWireOctets {
-            throw ZoneFileError(.invalid, line: t.line, "name longer than \(DNSName.maxWireOctets) octets: \(show(t))",
-                                hint: absolute ? nil : "relative names get the origin \(origin) appended")
+            throw ZoneFileError(
+                .invalid, line: t.line, "name longer than \(DNSName.maxWireOctets) octets: \(show(t))",
+                hint: absolute ? nil : "relative names get the origin \(origin) appended")
         }
         if ascii { return String(decoding: out, as: UTF8.self) }
         return DNSName.labelText(out).lowercased()
@@ -353,10 +368,12 @@ struct ZoneFileParser {
             case UInt8(ascii: "d"): unit = 86400
             case UInt8(ascii: "w"): unit = 604_800
             default:
-                throw ZoneFileError(.invalid, line: t.line, "not a TTL: \(show(t))", hint: "seconds, or units like 1h30m")
+                throw ZoneFileError(
+                    .invalid, line: t.line, "not a TTL: \(show(t))", hint: "seconds, or units like 1h30m")
             }
             guard digits > 0 else {
-                throw ZoneFileError(.invalid, line: t.line, "not a TTL: \(show(t))", hint: "seconds, or units like 1h30m")
+                throw ZoneFileError(
+                    .invalid, line: t.line, "not a TTL: \(show(t))", hint: "seconds, or units like 1h30m")
             }
             total += number * unit
             number = 0
@@ -364,7 +381,8 @@ struct ZoneFileParser {
         }
         total += number
         guard digits <= 10, total <= UInt64(Int32.max) else {
-            throw ZoneFileError(.invalid, line: t.line, "TTL out of range: \(show(t))", hint: "at most 2147483647 (RFC 2181 §8)")
+            throw ZoneFileError(
+                .invalid, line: t.line, "TTL out of range: \(show(t))", hint: "at most 2147483647 (RFC 2181 §8)")
         }
         return UInt32(total)
     }
@@ -396,18 +414,21 @@ struct ZoneFileParser {
             }
         } else if isWord(keyword, "$ORIGIN") {
             guard tokens.count == 2 else {
-                throw ZoneFileError(.invalid, line: e.line, "$ORIGIN takes one name", hint: "for example: $ORIGIN example.com.")
+                throw ZoneFileError(
+                    .invalid, line: e.line, "$ORIGIN takes one name", hint: "for example: $ORIGIN example.com.")
             }
             let o = try name(tokens[1])
             origin = o
             originBytes = o == "." ? [] : Array(o.utf8)
             originWire = o == "." ? 1 : originBytes.count + 2
         } else if isWord(keyword, "$INCLUDE") {
-            throw ZoneFileError(.invalid, line: e.line, "$INCLUDE is not supported",
-                                hint: "a snapshot is one self-contained file; paste the included file in")
+            throw ZoneFileError(
+                .invalid, line: e.line, "$INCLUDE is not supported",
+                hint: "a snapshot is one self-contained file; paste the included file in")
         } else {
-            throw ZoneFileError(.invalid, line: e.line, "unknown control entry \(show(keyword))",
-                                hint: "hoptrace reads $TTL and $ORIGIN")
+            throw ZoneFileError(
+                .invalid, line: e.line, "unknown control entry \(show(keyword))",
+                hint: "hoptrace reads $TTL and $ORIGIN")
         }
     }
 
@@ -424,8 +445,9 @@ struct ZoneFileParser {
         var type: DNSRecordType?
         if !(typeToken.end - typeToken.start == 1 && bytes[typeToken.start] == Byte.star) {
             guard let t = DNSRecordType(rawValue: upper(typeToken)) else {
-                throw ZoneFileError(.invalid, line: e.line, "unknown type \(show(typeToken)) in a ;! directive",
-                                    hint: "A, AAAA, TXT, MX, PTR, CNAME or *")
+                throw ZoneFileError(
+                    .invalid, line: e.line, "unknown type \(show(typeToken)) in a ;! directive",
+                    hint: "A, AAAA, TXT, MX, PTR, CNAME or *")
             }
             type = t
         }
@@ -468,8 +490,9 @@ struct ZoneFileParser {
         let owner: String
         if e.blankOwner {
             guard let previous = previousOwner else {
-                throw ZoneFileError(.invalid, line: e.line, "record without an owner name, and no record before it",
-                                    hint: "start the line with a name or @ (a leading blank repeats the previous owner)")
+                throw ZoneFileError(
+                    .invalid, line: e.line, "record without an owner name, and no record before it",
+                    hint: "start the line with a name or @ (a leading blank repeats the previous owner)")
             }
             owner = previous
         } else {
@@ -493,26 +516,33 @@ struct ZoneFileParser {
             i += 1
         }
         guard i < tokens.count else {
-            throw ZoneFileError(.invalid, line: e.line, "record type missing", hint: "for example: name IN TXT \"text\"")
+            throw ZoneFileError(
+                .invalid, line: e.line, "record type missing", hint: "for example: name IN TXT \"text\"")
         }
         let typeToken = tokens[i]
         let first = i + 1
         let rdataCount = tokens.count - first
         guard isIN else {
-            zone.addNote(e.line, "class \(upper(tokens[i - 1])) record skipped (hoptrace reads class IN)", limit: limits.maxNotes)
+            zone.addNote(
+                e.line, "class \(upper(tokens[i - 1])) record skipped (hoptrace reads class IN)", limit: limits.maxNotes
+            )
             return
         }
         guard let kind = recordKind(typeToken) else {
             guard looksLikeType(typeToken) else {
-                throw ZoneFileError(.invalid, line: e.line, "expected a record type, found \(show(typeToken))",
-                                    hint: "NAME [TTL] [IN] TYPE DATA")
+                throw ZoneFileError(
+                    .invalid, line: e.line, "expected a record type, found \(show(typeToken))",
+                    hint: "NAME [TTL] [IN] TYPE DATA")
             }
             try addName(owner, line: e.line)
-            zone.addNote(e.line, "type \(upper(typeToken)) skipped (hoptrace reads A, AAAA, TXT, MX, PTR, CNAME)", limit: limits.maxNotes)
+            zone.addNote(
+                e.line, "type \(upper(typeToken)) skipped (hoptrace reads A, AAAA, TXT, MX, PTR, CNAME)",
+                limit: limits.maxNotes)
             return
         }
         if rdataCount > 0, !tokens[first].quoted, tokens[first].end - tokens[first].start == 2,
-           bytes[tokens[first].start] == Byte.backslash, bytes[tokens[first].start + 1] == UInt8(ascii: "#") {
+            bytes[tokens[first].start] == Byte.backslash, bytes[tokens[first].start + 1] == UInt8(ascii: "#")
+        {
             // RFC 3597 generic data: the owner exists; its data is not read.
             try addName(owner, line: e.line)
             zone.addNote(e.line, "\(upper(typeToken)) in RFC 3597 \\# form skipped", limit: limits.maxNotes)
@@ -523,7 +553,9 @@ struct ZoneFileParser {
         case .a:
             guard rdataCount == 1 else { throw arityError(e, typeToken, "one IPv4 address", rdataCount) }
             guard let v4 = ipv4(tokens[first]) else {
-                throw ZoneFileError(.invalid, line: e.line, "not an IPv4 address: \(show(tokens[first]))", hint: "dotted quad, like 192.0.2.1")
+                throw ZoneFileError(
+                    .invalid, line: e.line, "not an IPv4 address: \(show(tokens[first]))",
+                    hint: "dotted quad, like 192.0.2.1")
             }
             record = .a(.v4(v4))
         case .aaaa:
@@ -536,7 +568,8 @@ struct ZoneFileParser {
             record = .aaaa(ip.asIPv6)
         case .txt:
             guard rdataCount > 0 else {
-                throw ZoneFileError(.invalid, line: e.line, "TXT needs at least one string", hint: "write \"\" for an empty one")
+                throw ZoneFileError(
+                    .invalid, line: e.line, "TXT needs at least one string", hint: "write \"\" for an empty one")
             }
             var strings: [[UInt8]] = []
             strings.reserveCapacity(rdataCount)
@@ -545,12 +578,14 @@ struct ZoneFileParser {
                 let t = tokens[k]
                 let s = try unescaped(t)
                 guard s.count <= 255 else {
-                    throw ZoneFileError(.invalid, line: t.line, "TXT string of \(s.count) octets; the limit is 255",
-                                        hint: "split it into several quoted strings (RFC 1035 §3.3)")
+                    throw ZoneFileError(
+                        .invalid, line: t.line, "TXT string of \(s.count) octets; the limit is 255",
+                        hint: "split it into several quoted strings (RFC 1035 §3.3)")
                 }
                 wire += s.count + 1
                 guard wire <= 65535 else {
-                    throw ZoneFileError(.limit, line: e.line, "TXT data longer than 65535 octets (the largest a record can carry)")
+                    throw ZoneFileError(
+                        .limit, line: e.line, "TXT data longer than 65535 octets (the largest a record can carry)")
                 }
                 strings.append(s)
             }
@@ -574,15 +609,19 @@ struct ZoneFileParser {
         }
         let (newName, newRecord) = zone.insert(record, atNormalized: owner)
         if newName, zone.nameCount > limits.maxNames {
-            throw ZoneFileError(.limit, line: e.line, "more than \(limits.maxNames) names", hint: "raise ZoneFile.Limits.maxNames")
+            throw ZoneFileError(
+                .limit, line: e.line, "more than \(limits.maxNames) names", hint: "raise ZoneFile.Limits.maxNames")
         }
         if newRecord, zone.recordCount > limits.maxRecords {
-            throw ZoneFileError(.limit, line: e.line, "more than \(limits.maxRecords) records", hint: "raise ZoneFile.Limits.maxRecords")
+            throw ZoneFileError(
+                .limit, line: e.line, "more than \(limits.maxRecords) records", hint: "raise ZoneFile.Limits.maxRecords"
+            )
         }
     }
 
     private func arityError(_ e: Entry, _ type: Token, _ what: String, _ found: Int) -> ZoneFileError {
-        ZoneFileError(.invalid, line: e.line, "\(upper(type)) takes \(what); found \(found) item\(found == 1 ? "" : "s")")
+        ZoneFileError(
+            .invalid, line: e.line, "\(upper(type)) takes \(what); found \(found) item\(found == 1 ? "" : "s")")
     }
 
     /// A type mnemonic: a letter, then letters, digits or '-' (`TYPE65534`, `NSEC3PARAM`).
@@ -627,7 +666,8 @@ struct ZoneFileParser {
 
     private mutating func addName(_ owner: String, line: Int) throws(ZoneFileError) {
         if zone.addName(normalized: owner), zone.nameCount > limits.maxNames {
-            throw ZoneFileError(.limit, line: line, "more than \(limits.maxNames) names", hint: "raise ZoneFile.Limits.maxNames")
+            throw ZoneFileError(
+                .limit, line: line, "more than \(limits.maxNames) names", hint: "raise ZoneFile.Limits.maxNames")
         }
     }
 }
@@ -655,7 +695,7 @@ extension IPAddress {
     /// AAAA data is always IPv6, but `IPAddress` reads `::ffff:a.b.c.d` as IPv4; map it back
     /// so a record keeps its family.
     var asIPv6: IPAddress {
-        if case let .v4(v) = self { return .v6(0, 0xffff_0000_0000 | UInt64(v)) }
+        if case .v4(let v) = self { return .v6(0, 0xffff_0000_0000 | UInt64(v)) }
         return self
     }
 }

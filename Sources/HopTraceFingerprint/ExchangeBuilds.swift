@@ -16,8 +16,12 @@ public struct ExchangeBuildRow: Sendable, Hashable {
     public var source: String
 
     public init(build: [Int], product: String, release: String, date: String, endOfSupport: String, source: String) {
-        self.build = build; self.product = product; self.release = release; self.date = date
-        self.endOfSupport = endOfSupport; self.source = source
+        self.build = build
+        self.product = product
+        self.release = release
+        self.date = date
+        self.endOfSupport = endOfSupport
+        self.source = source
     }
 
     /// Short dotted form, `14.3.181.6`.
@@ -77,7 +81,8 @@ public enum ExchangeBuilds {
         var out: [Int] = []
         for part in parts {
             guard !part.isEmpty, part.count <= 6, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let value = Int(part) else { return nil }
+                let value = Int(part)
+            else { return nil }
             out.append(value)
         }
         return out
@@ -147,8 +152,9 @@ public enum ExchangeBuilds {
         if parts[0] == 15 && parts[1] == 20 {
             var note = "15.20 builds were never shipped on-premises: Exchange Online"
             if let host, hosted { note += " (\(host))" }
-            return SoftwareIdentification(product: exchangeOnline, version: version, exact: false,
-                                          note: note, evidence: evidence)
+            return SoftwareIdentification(
+                product: exchangeOnline, version: version, exact: false,
+                note: note, evidence: evidence)
         }
         if hosted && parts[0] >= 14 {
             var note = "Microsoft-operated host \(host ?? "")"
@@ -164,8 +170,9 @@ public enum ExchangeBuilds {
                 case .unknownLine: break
                 }
             }
-            return SoftwareIdentification(product: exchangeOnline, version: version, exact: false,
-                                          note: note, evidence: evidence)
+            return SoftwareIdentification(
+                product: exchangeOnline, version: version, exact: false,
+                note: note, evidence: evidence)
         }
 
         guard let row = m.row else {
@@ -173,15 +180,17 @@ public enum ExchangeBuilds {
                 product: "Microsoft Exchange Server", version: version, exact: false,
                 note: "\(parts[0]).\(parts[1]) is not a published Exchange Server line", evidence: evidence)
         }
-        var id = SoftwareIdentification(product: row.displayProduct, version: version, release: row.releaseName,
-                                        exact: m.kind == .exact, evidence: evidence,
-                                        releaseDate: row.date, endOfSupport: row.supportEnd)
+        var id = SoftwareIdentification(
+            product: row.displayProduct, version: version, release: row.releaseName,
+            exact: m.kind == .exact, evidence: evidence,
+            releaseDate: row.date, endOfSupport: row.supportEnd)
         switch m.kind {
         case .exact:
             // A 3-part row (4.0–2003) matched by a 3-part id: Microsoft publishes no revision for these.
             break
         case .revisionDiffers:
-            id.note = row.build.count == 3
+            id.note =
+                row.build.count == 3
                 ? "revision differs: the published build \(row.buildText) has no revision part"
                 : "revision differs: the published build is \(row.buildText)"
         case .adjacentBuild:
@@ -189,7 +198,8 @@ public enum ExchangeBuilds {
         case .interim:
             var note = "interim build after \(row.releaseName) (\(row.buildText))"
             if let next = m.next {
-                note += "; next published: \(next.product == row.product ? next.release : next.releaseName) (\(next.buildText))"
+                note +=
+                    "; next published: \(next.product == row.product ? next.release : next.releaseName) (\(next.buildText))"
             }
             id.note = note
         case .beforeFirstRelease:

@@ -16,7 +16,8 @@ extension SoftwareFingerprinter {
         for header in headers {
             guard var id = identifyHeader(name: header.name, value: header.value, index: header.index) else { continue }
             if let previous = out.last, previous.product == id.product, previous.side == id.side,
-               let last = lastIndex.last, header.index == last + 1 {
+                let last = lastIndex.last, header.index == last + 1
+            {
                 let i = out.count - 1
                 runCount[i] += 1
                 lastIndex[i] = header.index
@@ -33,7 +34,8 @@ extension SoftwareFingerprinter {
         }
         for i in out.indices where runCount[i] > 0 {
             let first = out[i].evidence.headerIndex ?? 0
-            let more = "with \(runCount[i]) adjacent header\(runCount[i] == 1 ? "" : "s") (indexes \(first + 1)–\(lastIndex[i]))"
+            let more =
+                "with \(runCount[i]) adjacent header\(runCount[i] == 1 ? "" : "s") (indexes \(first + 1)–\(lastIndex[i]))"
             out[i].note = out[i].note.map { "\($0); \(more)" } ?? more
         }
         return out
@@ -42,12 +44,15 @@ extension SoftwareFingerprinter {
     static func identifyHeader(name: String, value: String, index: Int) -> SoftwareIdentification? {
         let lower = name.lowercased()
         let v = value.trimmingSpaces
-        func id(_ product: String, version: String? = nil, release: String? = nil, exact: Bool = true,
-                note: String? = nil, role: String? = nil, side: SoftwareIdentification.Side = .by,
-                endOfSupport: SupportEnd? = nil) -> SoftwareIdentification {
-            SoftwareIdentification(product: product, version: version, release: release, exact: exact, note: note,
-                                   role: role, evidence: .init(header: name, headerIndex: index, text: "\(name): \(v)"),
-                                   side: side, endOfSupport: endOfSupport)
+        func id(
+            _ product: String, version: String? = nil, release: String? = nil, exact: Bool = true,
+            note: String? = nil, role: String? = nil, side: SoftwareIdentification.Side = .by,
+            endOfSupport: SupportEnd? = nil
+        ) -> SoftwareIdentification {
+            SoftwareIdentification(
+                product: product, version: version, release: release, exact: exact, note: note,
+                role: role, evidence: .init(header: name, headerIndex: index, text: "\(name): \(v)"),
+                side: side, endOfSupport: endOfSupport)
         }
         func starts(_ prefixes: String...) -> Bool { prefixes.contains { lower.hasPrefix($0) } }
 
@@ -58,11 +63,13 @@ extension SoftwareFingerprinter {
         // Exchange and Exchange Online. Cross-tenant stamps exist only in the multi-tenant service.
         if starts("x-ms-exchange-") {
             if lower.contains("crosstenant") {
-                return id(ExchangeBuilds.exchangeOnline, exact: false,
-                          note: "cross-tenant headers are written by Exchange Online only")
+                return id(
+                    ExchangeBuilds.exchangeOnline, exact: false,
+                    note: "cross-tenant headers are written by Exchange Online only")
             }
-            return id("Microsoft Exchange", exact: false,
-                      note: "X-MS-Exchange-* headers are written by Exchange Server and Exchange Online alike")
+            return id(
+                "Microsoft Exchange", exact: false,
+                note: "X-MS-Exchange-* headers are written by Exchange Server and Exchange Online alike")
         }
         if starts("x-forefront-antispam-report", "x-microsoft-antispam") {
             return id("Exchange Online Protection", note: "Microsoft 365 mail filtering")
@@ -99,7 +106,8 @@ extension SoftwareFingerprinter {
         if starts("x-rspamd-") { return id("rspamd", role: "spam filter") }
         // `X-Spam-Checker-Version: SpamAssassin 3.4.6 (2021-04-09) on lindbergh.monkeyblade.net`.
         if lower == "x-spam-checker-version", v.hasPrefix("SpamAssassin") {
-            return id("SpamAssassin", version: TextScan.version(at: v.dropFirst("SpamAssassin".count)), role: "spam filter")
+            return id(
+                "SpamAssassin", version: TextScan.version(at: v.dropFirst("SpamAssassin".count)), role: "spam filter")
         }
         // `X-Virus-Scanned: amavisd-new at example.com`; Barracuda writes `by bsmtpd at <domain>`.
         if lower == "x-virus-scanned" {
@@ -114,13 +122,17 @@ extension SoftwareFingerprinter {
             if let r = TextScan.find("Microsoft Exchange V", in: v[...]) {
                 let version = TextScan.version(at: v[r.upperBound...]) ?? ""
                 let parts = version.split(separator: ".").compactMap { Int($0) }
-                let row = parts.count >= 2 ? ExchangeBuilds.table.first { $0.build[0] == parts[0] && $0.build[1] == parts[1] } : nil
-                return id(row?.displayProduct ?? "Microsoft Exchange Server", version: version.isEmpty ? nil : version,
-                          exact: row != nil, endOfSupport: row?.supportEnd)
+                let row =
+                    parts.count >= 2
+                    ? ExchangeBuilds.table.first { $0.build[0] == parts[0] && $0.build[1] == parts[1] } : nil
+                return id(
+                    row?.displayProduct ?? "Microsoft Exchange Server", version: version.isEmpty ? nil : version,
+                    exact: row != nil, endOfSupport: row?.supportEnd)
             }
             if let r = TextScan.find("MimeOLE V", in: v[...]) {
-                return id("Microsoft MimeOLE", version: TextScan.version(at: v[r.upperBound...]),
-                          note: "Microsoft's MIME library (Outlook Express, Windows Mail, Outlook)", side: .client)
+                return id(
+                    "Microsoft MimeOLE", version: TextScan.version(at: v[r.upperBound...]),
+                    note: "Microsoft's MIME library (Outlook Express, Windows Mail, Outlook)", side: .client)
             }
             return nil
         }
@@ -192,7 +204,8 @@ extension StringProtocol {
         var out: [String] = []
         var rest = self[...]
         while let r = TextScan.find(separator, in: Substring(rest)) {
-            out.append(String(rest[..<r.lowerBound])); rest = rest[r.upperBound...]
+            out.append(String(rest[..<r.lowerBound]))
+            rest = rest[r.upperBound...]
         }
         out.append(String(rest))
         return out

@@ -71,13 +71,16 @@ struct ReceivedScan {
 
     func has(_ product: String) -> Bool { found.contains { $0.product == product } }
 
-    mutating func add(_ product: String, version: String? = nil, release: String? = nil, exact: Bool,
-                      note: String? = nil, role: String? = nil, text: some StringProtocol,
-                      side: SoftwareIdentification.Side = .by, endOfSupport: SupportEnd? = nil) {
-        found.append(SoftwareIdentification(
-            product: product, version: version, release: release, exact: exact, note: note, role: role,
-            evidence: .init(header: "Received", headerIndex: headerIndex, text: String(text)), side: side,
-            endOfSupport: endOfSupport))
+    mutating func add(
+        _ product: String, version: String? = nil, release: String? = nil, exact: Bool,
+        note: String? = nil, role: String? = nil, text: some StringProtocol,
+        side: SoftwareIdentification.Side = .by, endOfSupport: SupportEnd? = nil
+    ) {
+        found.append(
+            SoftwareIdentification(
+                product: product, version: version, release: release, exact: exact, note: note, role: role,
+                evidence: .init(header: "Received", headerIndex: headerIndex, text: String(text)), side: side,
+                endOfSupport: endOfSupport))
     }
 
     /// A product named by a host-name suffix of the receiving server.
@@ -118,7 +121,8 @@ struct ReceivedScan {
             id.role = exchangeRole()
             self.found.append(id)
         } else if let evidence {
-            add("Microsoft Exchange Server", exact: false, note: "no build id written", role: exchangeRole(),
+            add(
+                "Microsoft Exchange Server", exact: false, note: "no build id written", role: exchangeRole(),
                 text: evidence)
         }
 
@@ -126,8 +130,9 @@ struct ReceivedScan {
         if let range = TextScan.find("Internet Mail Service (", in: byPart) {
             let inside = TextScan.parenthesized(at: byPart.index(before: range.upperBound), in: byPart)
             if var id = ExchangeBuilds.lookup(String(inside), host: nil) {
-                id.evidence = .init(header: "Received", headerIndex: headerIndex,
-                                    text: String(byPart[range.lowerBound..<inside.endIndex]) + ")")
+                id.evidence = .init(
+                    header: "Received", headerIndex: headerIndex,
+                    text: String(byPart[range.lowerBound..<inside.endIndex]) + ")")
                 id.role = "Internet Mail Service"
                 found.append(id)
             }
@@ -145,8 +150,10 @@ struct ReceivedScan {
             }
             let windows = version.flatMap(WindowsBuilds.release(forSMTPSVC:))
             let pickup = TextScan.contains("from mail pickup service", in: raw)
-            add("Microsoft IIS SMTP Service", version: version, release: windows?.name, exact: true,
-                note: "SMTPSVC carries the Windows build, not an Exchange build; Exchange 2000 and 2003 relayed through this service",
+            add(
+                "Microsoft IIS SMTP Service", version: version, release: windows?.name, exact: true,
+                note:
+                    "SMTPSVC carries the Windows build, not an Exchange build; Exchange 2000 and 2003 relayed through this service",
                 role: pickup ? "mail pickup service (local submission)" : nil,
                 text: byPart[range.lowerBound..<end], endOfSupport: windows?.supportEnd)
         }
@@ -154,19 +161,24 @@ struct ReceivedScan {
         // Exchange Online Protection front doors and outbound hosts.
         if TextScan.host(byName, endsWith: ["protection.outlook.com"]), let name = byName {
             let outbound = TextScan.contains("outbound.protection", in: name[...])
-            add("Exchange Online Protection", exact: false, note: "Microsoft 365 mail filtering, recognised by host name",
+            add(
+                "Exchange Online Protection", exact: false,
+                note: "Microsoft 365 mail filtering, recognised by host name",
                 role: outbound ? "outbound" : "inbound front door", text: name)
         }
         // Hotmail before Exchange Online: `by hotmail.com with Microsoft SMTPSVC`, webmail `with HTTP`.
-        _ = byHost(["hotmail.com", "hotmail.msn.com"], "Outlook.com (Hotmail)",
-                   role: r.with?.keyword.uppercased() == "HTTP" ? "webmail (HTTP)" : nil)
+        _ = byHost(
+            ["hotmail.com", "hotmail.msn.com"], "Outlook.com (Hotmail)",
+            role: r.with?.keyword.uppercased() == "HTTP" ? "webmail (HTTP)" : nil)
     }
 
     func exchangeRole() -> String? {
-        let via = r.via ?? {
-            guard let v = TextScan.find(" via ", in: byPart) else { return nil }
-            return String(byPart[v.upperBound...].prefix { $0 != ";" })
-        }()
+        let via =
+            r.via
+            ?? {
+                guard let v = TextScan.find(" via ", in: byPart) else { return nil }
+                return String(byPart[v.upperBound...].prefix { $0 != ";" })
+            }()
         if let via {
             if TextScan.contains("Frontend Transport", in: via[...]) { return "Frontend Transport" }
             if TextScan.contains("Mailbox Transport", in: via[...]) { return "Mailbox Transport" }
@@ -189,15 +201,18 @@ struct ReceivedScan {
             if let version, written != version[...] { note = "version as written: \(written)" }
             add("Exim", version: version, exact: true, note: note, text: inside)
         } else if let id = r.id, ReceivedScan.isEximMessageID(id), let kw = r.with?.keyword,
-                  kw == kw.lowercased() {
-            add("Exim", exact: false,
+            kw == kw.lowercased()
+        {
+            add(
+                "Exim", exact: false,
                 note: "recognised by the message id shape and the lower-case protocol keyword, not by a product tag",
                 text: id)
         }
 
         // Postfix: `by HOST (Postfix) with …`; `(Postfix, from userid N)` is local submission (pickup).
         if let inside = TextScan.tag("Postfix", in: byPart) {
-            add("Postfix", exact: true,
+            add(
+                "Postfix", exact: true,
                 role: TextScan.contains("from userid", in: inside) ? "local submission (pickup)" : nil,
                 text: inside)
         }
@@ -211,22 +226,28 @@ struct ReceivedScan {
         let comment = r.commentOnly.map { $0[...] } ?? (raw.hasPrefix("(qmail ") ? raw : nil)
         if let comment, comment.drop(while: { $0 == "(" }).lowercased().hasPrefix("qmail ") {
             let text = comment.hasPrefix("(") ? TextScan.parenthesized(at: comment.startIndex, in: comment) : comment
-            let role = TextScan.contains("invoked by uid", in: text) ? "local injection (qmail-inject)"
+            let role =
+                TextScan.contains("invoked by uid", in: text)
+                ? "local injection (qmail-inject)"
                 : TextScan.contains("invoked from network", in: text) ? "network (qmail-smtpd)" : nil
             add("qmail", exact: true, role: role, text: text)
         }
         if let inside = TextScan.tag("qmail-ldap-", in: byPart, wordEnd: false) {
-            add("qmail-ldap", version: TextScan.version(at: inside.dropFirst("qmail-ldap-".count)), exact: true, text: inside)
+            add(
+                "qmail-ldap", version: TextScan.version(at: inside.dropFirst("qmail-ldap-".count)), exact: true,
+                text: inside)
         }
         if let range = TextScan.find("with qmail-scanner-", in: byPart) {
             let token = TextScan.token(after: byPart.index(range.lowerBound, offsetBy: 5), in: byPart)
-            add("qmail-scanner", version: TextScan.version(at: token.dropFirst("qmail-scanner-".count)),
+            add(
+                "qmail-scanner", version: TextScan.version(at: token.dropFirst("qmail-scanner-".count)),
                 exact: true, text: token)
         }
 
         // Cyrus IMAP delivery: `(Cyrus v2.1.18-IPv6-Debian-…) with LMTPA`.
         if let inside = TextScan.tag("Cyrus", in: byPart) {
-            add("Cyrus IMAP", version: TextScan.version(at: inside.dropFirst("Cyrus".count)), exact: true,
+            add(
+                "Cyrus IMAP", version: TextScan.version(at: inside.dropFirst("Cyrus".count)), exact: true,
                 role: "mailbox delivery (LMTP)", text: inside)
         }
         // Courier: `with esmtp (courier-0.40)`.
@@ -235,7 +256,9 @@ struct ReceivedScan {
         }
         // OpenSMTPD: `by example.com (OpenSMTPD) with ESMTPA`.
         if let inside = TextScan.tag("OpenSMTPD", in: byPart) {
-            add("OpenSMTPD", version: TextScan.version(at: inside.dropFirst("OpenSMTPD".count)), exact: true, text: inside)
+            add(
+                "OpenSMTPD", version: TextScan.version(at: inside.dropFirst("OpenSMTPD".count)), exact: true,
+                text: inside)
         }
         // Haraka: `(Haraka/2.8.18)`.
         if let inside = TextScan.tag("Haraka", in: byPart) {
@@ -257,15 +280,18 @@ struct ReceivedScan {
         if let inside = TextScan.tag("KumoMTA", in: byPart) {
             let value = inside.dropFirst("KumoMTA".count).drop { $0 == " " }
             let isAddress = IPAddress(String(value)) != nil
-            add("KumoMTA", version: isAddress ? nil : TextScan.version(at: value), exact: true,
+            add(
+                "KumoMTA", version: isAddress ? nil : TextScan.version(at: value), exact: true,
                 note: isAddress ? "the value after KumoMTA (\(value)) is an internal address, not a version" : nil,
                 text: inside)
         }
         // Zimbra's mailbox store: `from X (LHLO X) (IP) by Y with LMTP` (SpamAssassin Received.pm has a rule
         // for this shape); its MTA hops are Postfix on hosts often named zimbra/zmta/zmail.
         if let lhlo = TextScan.find("(LHLO ", in: raw),
-           r.with?.keyword.uppercased().hasPrefix("LMTP") ?? TextScan.contains("with LMTP", in: byPart) {
-            add("Zimbra", exact: false, note: "recognised by the (LHLO …) … with LMTP shape of its mailbox store",
+            r.with?.keyword.uppercased().hasPrefix("LMTP") ?? TextScan.contains("with LMTP", in: byPart)
+        {
+            add(
+                "Zimbra", exact: false, note: "recognised by the (LHLO …) … with LMTP shape of its mailbox store",
                 role: "mailbox store (LMTP)", text: TextScan.parenthesized(at: lhlo.lowerBound, in: raw))
         } else {
             if !has("Zimbra"), let name = byName, TextScan.contains("zimbra", in: name[...]) {
@@ -285,15 +311,18 @@ struct ReceivedScan {
             var binary = fields[0]
             var vendor: Substring?
             if let dash = binary.lastIndex(of: "-"), binary[binary.index(after: dash)...].first == "8" {
-                vendor = binary[..<dash]; binary = binary[binary.index(after: dash)...]
+                vendor = binary[..<dash]
+                binary = binary[binary.index(after: dash)...]
             }
             guard binary.hasPrefix("8."), binary.split(separator: ".").count >= 3,
-                  binary.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { continue }
+                binary.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+            else { continue }
             var notes: [String] = []
             if let vendor { notes.append("vendor build \(vendor)") }
             if binary.hasPrefix("8.16.0.") { notes.append("8.16.0.x is the Sendmail build Proofpoint ships") }
             let submit = fields.dropFirst().contains { $0.lowercased() == "submit" }
-            add("Sendmail", version: String(binary), exact: true,
+            add(
+                "Sendmail", version: String(binary), exact: true,
                 note: notes.isEmpty ? nil : notes.joined(separator: "; "),
                 role: submit ? "local submission (submit.cf)" : nil, text: inside)
             return
@@ -331,8 +360,11 @@ struct ReceivedScan {
             var brand = "Domino"
             for candidate in ["Lotus ", "IBM ", "HCL "] {
                 if let b = byPart.index(start, offsetBy: -candidate.count, limitedBy: byPart.startIndex),
-                   byPart[b..<start].lowercased() == candidate.lowercased() {
-                    brand = candidate + "Domino"; start = b; break
+                    byPart[b..<start].lowercased() == candidate.lowercased()
+                {
+                    brand = candidate + "Domino"
+                    start = b
+                    break
                 }
             }
             let version = TextScan.version(at: byPart[range.upperBound...]) { $0.isASCII && $0.isLetter }
@@ -349,7 +381,9 @@ struct ReceivedScan {
         // Merak / IceWarp: `(Merak 8.0.3)`.
         for name in ["Merak", "IceWarp"] {
             if let inside = TextScan.tag(name, in: byPart) {
-                add("IceWarp Merak", version: TextScan.version(at: inside.dropFirst(name.count)), exact: true, text: inside)
+                add(
+                    "IceWarp Merak", version: TextScan.version(at: inside.dropFirst(name.count)), exact: true,
+                    text: inside)
                 break
             }
         }
@@ -358,10 +392,15 @@ struct ReceivedScan {
             add("MailEnable", exact: true, text: byPart[byPart.index(range.lowerBound, offsetBy: 5)..<range.upperBound])
         }
         // Sun / Oracle Messaging Server: `(Sun Java System Messaging Server 6.2-4.02 (built Sep  9 2005))`.
-        for name in ["Sun Java System Messaging Server", "Oracle Communications Messaging Server", "Sun Java(tm) System Messaging Server"] {
+        for name in [
+            "Sun Java System Messaging Server", "Oracle Communications Messaging Server",
+            "Sun Java(tm) System Messaging Server",
+        ] {
             if let inside = TextScan.tag(name, in: byPart, wordEnd: false) {
                 let version = TextScan.version(at: inside.dropFirst(name.count)) { $0 == "-" }
-                add(name.hasPrefix("Oracle") ? "Oracle Communications Messaging Server" : "Sun Java System Messaging Server",
+                add(
+                    name.hasPrefix("Oracle")
+                        ? "Oracle Communications Messaging Server" : "Sun Java System Messaging Server",
                     version: version, exact: true, text: inside)
                 break
             }
@@ -372,11 +411,15 @@ struct ReceivedScan {
         }
         // Ecelerity / Momentum: `(ecelerity 2.1.1.3 r(11743))`.
         if let inside = TextScan.tag("ecelerity", in: byPart) {
-            add("Ecelerity", version: TextScan.version(at: inside.dropFirst("ecelerity".count)), exact: true, text: inside)
+            add(
+                "Ecelerity", version: TextScan.version(at: inside.dropFirst("ecelerity".count)), exact: true,
+                text: inside)
         }
         // Coremail (NetEase): `by mx19 (Coremail) with SMTP`.
         if let inside = TextScan.tag("Coremail", in: byPart) {
-            add("Coremail", version: TextScan.version(at: inside.dropFirst("Coremail".count)), exact: true, text: inside)
+            add(
+                "Coremail", version: TextScan.version(at: inside.dropFirst("Coremail".count)), exact: true, text: inside
+            )
         }
     }
 
@@ -388,15 +431,22 @@ struct ReceivedScan {
         // internal hops `by 2002:a05:… with SMTP id …mr….<epoch ms>`, `with HTTPREST` (Gmail API).
         if TextScan.host(byName, endsWith: ["google.com", "gmail.com", "googlemail.com"]), let name = byName {
             let lower = name.lowercased()
-            let role = keyword == "HTTPREST" ? "Gmail API"
-                : lower.hasPrefix("mx.google.com") ? "inbound MX"
-                : lower.hasPrefix("smtp.gmail.com") ? "authenticated submission"
-                : lower.hasPrefix("gmr-mx.") ? "Google Groups"
-                : lower.hasPrefix("mail-") ? "outbound" : nil
+            let role =
+                keyword == "HTTPREST"
+                ? "Gmail API"
+                : lower.hasPrefix("mx.google.com")
+                    ? "inbound MX"
+                    : lower.hasPrefix("smtp.gmail.com")
+                        ? "authenticated submission"
+                        : lower.hasPrefix("gmr-mx.")
+                            ? "Google Groups"
+                            : lower.hasPrefix("mail-") ? "outbound" : nil
             add("Gmail", exact: false, note: "recognised by the receiving host's name", role: role, text: name)
         } else if let name = byName, name.lowercased().hasPrefix("2002:a"), let id = r.id,
-                  let last = id.split(separator: ".").last, last.count == 13, last.allSatisfy(\.isNumber) {
-            add("Gmail", exact: false,
+            let last = id.split(separator: ".").last, last.count == 13, last.allSatisfy(\.isNumber)
+        {
+            add(
+                "Gmail", exact: false,
                 note: "Google-internal hop: IPv6 by-address and an id ending in epoch milliseconds",
                 role: "internal hop", text: id)
         }
@@ -408,7 +458,8 @@ struct ReceivedScan {
         } else if keyword == "NNFMP", let name = byName {
             add("Yahoo Mail", exact: false, note: "old Yahoo `with NNFMP` protocol", text: name)
         } else {
-            _ = byHost(["yahoo.com", "yahoo.net", "aol.com"], "Yahoo Mail", role: keyword == "HTTP" ? "webmail (HTTP)" : nil)
+            _ = byHost(
+                ["yahoo.com", "yahoo.net", "aol.com"], "Yahoo Mail", role: keyword == "HTTP" ? "webmail (HTTP)" : nil)
         }
 
         // Amazon SES: `by email-smtp.amazonaws.com with SMTP (SimpleEmailService-2411284699) id …`.
@@ -417,29 +468,38 @@ struct ReceivedScan {
         } else {
             _ = byHost(["amazonses.com"], "Amazon SES")
             if !has("Amazon SES"), let name = byName, name.lowercased().hasPrefix("email-smtp."),
-               TextScan.host(name, endsWith: ["amazonaws.com"]) {
-                add("Amazon SES", exact: false, note: "recognised by the receiving host's name", role: "SMTP injection", text: name)
+                TextScan.host(name, endsWith: ["amazonaws.com"])
+            {
+                add(
+                    "Amazon SES", exact: false, note: "recognised by the receiving host's name", role: "SMTP injection",
+                    text: name)
             }
         }
 
         // SendGrid: `by ismtpd0007p1las1.sendgrid.net (SG) with ESMTP`, filter hops `by filter1586p1las1…`.
         if TextScan.host(byName, endsWith: ["sendgrid.net"]), let name = byName {
             let lower = name.lowercased()
-            let role = keyword == "HTTP" ? "API injection"
-                : lower.hasPrefix("ismtpd") ? "SMTP injection"
-                : lower.hasPrefix("filter") ? "filter" : nil
+            let role =
+                keyword == "HTTP"
+                ? "API injection"
+                : lower.hasPrefix("ismtpd")
+                    ? "SMTP injection"
+                    : lower.hasPrefix("filter") ? "filter" : nil
             let tagged = TextScan.tag("SG", in: byPart) != nil  // `(SG)`: SendGrid's own tag
-            add("SendGrid", exact: tagged, note: tagged ? nil : "recognised by the receiving host's name",
+            add(
+                "SendGrid", exact: tagged, note: tagged ? nil : "recognised by the receiving host's name",
                 role: role, text: name)
         }
 
         // Mailgun: API injection `by luna.mailgun.net with HTTP`.
-        _ = byHost(["mailgun.net", "mailgun.org", "mailgun.us", "mailgun.com"], "Mailgun",
-                   role: keyword == "HTTP" ? "API injection" : nil)
+        _ = byHost(
+            ["mailgun.net", "mailgun.org", "mailgun.us", "mailgun.com"], "Mailgun",
+            role: keyword == "HTTP" ? "API injection" : nil)
 
         // Postmark: `production-pmta-useast2.internal.postmarkapp.com (KumoMTA …)`; inbound runs Postfix.
-        _ = byHost(["postmarkapp.com"], "Postmark",
-                   role: byName.map { TextScan.contains("inbound", in: $0[...]) ? "inbound processing" : "outbound" } ?? nil)
+        _ = byHost(
+            ["postmarkapp.com"], "Postmark",
+            role: byName.map { TextScan.contains("inbound", in: $0[...]) ? "inbound processing" : "outbound" } ?? nil)
 
         // Apple iCloud: Postfix on `outbound.<dc>.icloud.com`.
         _ = byHost(["icloud.com", "me.com"], "Apple iCloud Mail")
@@ -451,8 +511,11 @@ struct ReceivedScan {
 
     mutating func gateways() {
         // Mimecast: `(Using TLS) by relay.mimecast.com with ESMTP id us-mta-…-1`, `by serviceNN.mimecast.com;`.
-        if let name = byName, TextScan.host(name, endsWith: ["mimecast.com"]) || name.lowercased().hasPrefix("mimecast-mx") {
-            add("Mimecast", exact: false, note: "recognised by the receiving host's name",
+        if let name = byName,
+            TextScan.host(name, endsWith: ["mimecast.com"]) || name.lowercased().hasPrefix("mimecast-mx")
+        {
+            add(
+                "Mimecast", exact: false, note: "recognised by the receiving host's name",
                 role: TextScan.contains("delivery", in: name[...]) ? "delivery" : "inbound relay", text: name)
         }
         // Proofpoint: `by mx0a-0064b401.pphosted.com`, internal `from pps.filterd (mNNN.ppops.net [127.0.0.1])`.
@@ -463,29 +526,39 @@ struct ReceivedScan {
         }
         // Barracuda: old releases tag `(Spam Firewall)`; newer ones write no tag (X-Barracuda-* headers).
         if let inside = TextScan.tag("Spam Firewall", in: byPart) {
-            add("Barracuda Email Security Gateway", exact: false,
+            add(
+                "Barracuda Email Security Gateway", exact: false,
                 note: "`(Spam Firewall)` is the tag of older Barracuda releases", text: inside)
         } else {
             _ = byHost(["barracuda.com", "barracudanetworks.com", "cudamail.com"], "Barracuda Email Security Gateway")
         }
         // Cisco IronPort / Secure Email: cloud hosts `esaN.<customer>.iphmx.com`, `with ESMTP/TLS/<cipher>`.
         if !byHost(["iphmx.com"], "Cisco Secure Email (IronPort)"), let kw = r.with?.keyword,
-           kw.uppercased().hasPrefix("ESMTP/TLS/") {
-            add("Cisco Secure Email (IronPort)", exact: false, note: "`with ESMTP/TLS/<cipher>` is IronPort's keyword", text: kw)
+            kw.uppercased().hasPrefix("ESMTP/TLS/")
+        {
+            add(
+                "Cisco Secure Email (IronPort)", exact: false, note: "`with ESMTP/TLS/<cipher>` is IronPort's keyword",
+                text: kw)
         }
         // Symantec / Broadcom MessageLabs: `by server-8.tower-406.messagelabs.com with <cipher> encrypted SMTP`.
         if !byHost(["messagelabs.com"], "Symantec MessageLabs"), let kw = r.with?.keyword,
-           kw.lowercased().hasSuffix("encrypted smtp") {
-            add("Symantec MessageLabs", exact: false, note: "`with <cipher> encrypted SMTP` is MessageLabs' keyword", text: kw)
+            kw.lowercased().hasSuffix("encrypted smtp")
+        {
+            add(
+                "Symantec MessageLabs", exact: false, note: "`with <cipher> encrypted SMTP` is MessageLabs' keyword",
+                text: kw)
         }
         // Clearswift: `(Clearswift SMTPRS 5.1.7)`.
         if let inside = TextScan.tag("Clearswift SMTPRS", in: byPart) {
-            add("Clearswift SMTPRS", version: TextScan.version(at: inside.dropFirst("Clearswift SMTPRS".count)),
+            add(
+                "Clearswift SMTPRS", version: TextScan.version(at: inside.dropFirst("Clearswift SMTPRS".count)),
                 exact: true, text: inside)
         }
         // Forcepoint: `by Forcepoint Email with ESMTP`.
         if let range = TextScan.find("by Forcepoint Email", in: byPart) {
-            add("Forcepoint Email Security", exact: true, text: byPart[byPart.index(range.lowerBound, offsetBy: 3)..<range.upperBound])
+            add(
+                "Forcepoint Email Security", exact: true,
+                text: byPart[byPart.index(range.lowerBound, offsetBy: 3)..<range.upperBound])
         }
         // SkyGuard (Huawei): `(SkyGuard) with ESMTP`.
         if let inside = TextScan.tag("SkyGuard", in: byPart) { add("SkyGuard", exact: true, text: inside) }
@@ -517,8 +590,10 @@ struct ReceivedScan {
         ]
         for s in services where TextScan.host(name, endsWith: s.suffixes) {
             if let prefix = s.prefix, !name.lowercased().hasPrefix(prefix) { continue }
-            add(s.product, exact: false,
-                note: fromNameIsRDNS ? "the sending host's reverse DNS name" : "the sending host's HELO name (the client's claim)",
+            add(
+                s.product, exact: false,
+                note: fromNameIsRDNS
+                    ? "the sending host's reverse DNS name" : "the sending host's HELO name (the client's claim)",
                 role: s.role, text: name, side: .from)
             return
         }

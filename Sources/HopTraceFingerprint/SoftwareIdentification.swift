@@ -27,7 +27,9 @@ public struct SoftwareIdentification: Sendable, Hashable {
         public var text: String
 
         public init(header: String, headerIndex: Int?, text: String) {
-            self.header = header; self.headerIndex = headerIndex; self.text = text
+            self.header = header
+            self.headerIndex = headerIndex
+            self.text = text
         }
     }
 
@@ -49,12 +51,21 @@ public struct SoftwareIdentification: Sendable, Hashable {
     /// When the product's support ended; nil when unknown or not applicable (services, open source).
     public var endOfSupport: SupportEnd?
 
-    public init(product: String, version: String? = nil, release: String? = nil, exact: Bool,
-                note: String? = nil, role: String? = nil, evidence: Evidence, side: Side = .by,
-                releaseDate: String? = nil, endOfSupport: SupportEnd? = nil) {
-        self.product = product; self.version = version; self.release = release; self.exact = exact
-        self.note = note; self.role = role; self.evidence = evidence; self.side = side
-        self.releaseDate = releaseDate; self.endOfSupport = endOfSupport
+    public init(
+        product: String, version: String? = nil, release: String? = nil, exact: Bool,
+        note: String? = nil, role: String? = nil, evidence: Evidence, side: Side = .by,
+        releaseDate: String? = nil, endOfSupport: SupportEnd? = nil
+    ) {
+        self.product = product
+        self.version = version
+        self.release = release
+        self.exact = exact
+        self.note = note
+        self.role = role
+        self.evidence = evidence
+        self.side = side
+        self.releaseDate = releaseDate
+        self.endOfSupport = endOfSupport
     }
 
     /// True when the product was already out of support at `utcSeconds` (seconds since 1970, UTC).
@@ -74,7 +85,9 @@ public struct SupportEnd: Sendable, Hashable {
     public var source: String
 
     public init(lastDay: String, exactDate: Bool = true, source: String) {
-        self.lastDay = lastDay; self.exactDate = exactDate; self.source = source
+        self.lastDay = lastDay
+        self.exactDate = exactDate
+        self.source = source
     }
 
     /// Midnight UTC after the last day of support. Microsoft's lifecycle dates are Pacific time; a UTC
@@ -99,7 +112,8 @@ enum CivilDate {
     static func daysSinceEpoch(_ iso: String) -> Int64? {
         let parts = iso.split(separator: "-").map { Int64($0) }
         guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         return UTCCalendar.daysFromCivil(year: y, month: m, day: d)
     }
 

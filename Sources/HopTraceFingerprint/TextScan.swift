@@ -37,7 +37,9 @@ enum TextScan {
             steps += 1
             if steps > maxComment { return text[start..<i] }
             let c = text[i]
-            if c == "(" { depth += 1 } else if c == ")" {
+            if c == "(" {
+                depth += 1
+            } else if c == ")" {
                 depth -= 1
                 if depth == 0 { return text[start..<i] }
             }
@@ -66,7 +68,9 @@ enum TextScan {
     /// characters in `extra` (`FP` suffixes for Domino: "8.5.3FP6"). Trailing dots are dropped.
     static func version(at text: Substring, extra: (Character) -> Bool = { _ in false }) -> String? {
         var s = text.drop { $0 == " " }
-        if let c = s.first, c == "v" || c == "V", let d = s.dropFirst().first, d.isASCII, d.isNumber { s = s.dropFirst() }
+        if let c = s.first, c == "v" || c == "V", let d = s.dropFirst().first, d.isASCII, d.isNumber {
+            s = s.dropFirst()
+        }
         guard let c = s.first, c.isASCII, c.isNumber else { return nil }
         var v = String(s.prefix { ($0.isASCII && ($0.isNumber || $0 == ".")) || extra($0) })
         while v.hasSuffix(".") { v.removeLast() }

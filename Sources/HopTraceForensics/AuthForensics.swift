@@ -21,28 +21,34 @@ public enum AuthForensics {
     public static func analyze(_ input: ForensicsInput) async -> ChainAuthentication {
         let hops = input.hops
         let headers = input.chain.headers
-        let attribution = HopAttribution(hops: hops, topology: input.topology, software: input.software,
-                                         publicSuffixList: input.publicSuffixList)
+        let attribution = HopAttribution(
+            hops: hops, topology: input.topology, software: input.software,
+            publicSuffixList: input.publicSuffixList)
         let verdicts = AttributedVerdicts.attribute(headers, with: attribution)
-        let senders = SenderStage.infer(hops: hops, verdicts: verdicts, headers: headers, topology: input.topology,
-                                        attribution: attribution)
+        let senders = SenderStage.infer(
+            hops: hops, verdicts: verdicts, headers: headers, topology: input.topology,
+            attribution: attribution)
         let origin = SPFOrigin.find(hops: hops, topology: input.topology, attribution: attribution)
         let spf = await SPFStage.replay(hops: hops, senders: senders, verdicts: verdicts, origin: origin, input: input)
         var dkim = DKIMStage(input: input, verdicts: verdicts, attribution: attribution)
         await dkim.verify(input: input)
         let arc = await ARCStage.read(input: input, verdicts: verdicts, attribution: attribution)
-        let forwarding = ForwardingBreaks.find(hops: hops, spf: spf, verdicts: verdicts, origin: origin, headers: headers,
-                                               topology: input.topology, attribution: attribution)
+        let forwarding = ForwardingBreaks.find(
+            hops: hops, spf: spf, verdicts: verdicts, origin: origin, headers: headers,
+            topology: input.topology, attribution: attribution)
         let dkimFailures = dkim.failures(origin: origin, body: input.body != nil)
         let dmarc = await DMARCStage.evaluate(
             input: input, verdicts: verdicts, attribution: attribution,
-            prior: .init(spf: spf, origin: origin, dkim: dkim.verifications, brokenSPF: forwarding.brokenPositions,
-                         dkimBroke: !dkimFailures.findings.isEmpty),
+            prior: .init(
+                spf: spf, origin: origin, dkim: dkim.verifications, brokenSPF: forwarding.brokenPositions,
+                dkimBroke: !dkimFailures.findings.isEmpty),
             hasList: dkim.listHop() != nil)
 
         var out = ChainAuthentication()
         out.hops = hops.indices.map { k in
-            HopAuthentication(hop: hops[k].index, spf: spf[k], verdicts: verdicts.perHop[k], attributionNotes: verdicts.notesPerHop[k])
+            HopAuthentication(
+                hop: hops[k].index, spf: spf[k], verdicts: verdicts.perHop[k], attributionNotes: verdicts.notesPerHop[k]
+            )
         }
         out.unattributed = verdicts.unattributed
         out.recordedDKIM = verdicts.recordedDKIM
@@ -50,13 +56,16 @@ public enum AuthForensics {
         out.arc = arc.validation
         out.arcLedger = arc.ledger
         out.dmarcChecks = dmarc.checks
-        out.findings = forwarding.breaks.map(ForensicFinding.spfBrokenByForwarding) + dkimFailures.findings
+        out.findings =
+            forwarding.breaks.map(ForensicFinding.spfBrokenByForwarding) + dkimFailures.findings
             + (dmarc.failure.map { [ForensicFinding.dmarcFail($0)] } ?? [])
         out.marks = forwarding.breaks.map { b in
-            BreakMark(hop: b.hop, severity: .error, kind: .spfBrokenByForwarding, recorded: b.recorded, checked: b.checked,
-                      relay: b.enteredOrganisation ?? b.relayName)
+            BreakMark(
+                hop: b.hop, severity: .error, kind: .spfBrokenByForwarding, recorded: b.recorded, checked: b.checked,
+                relay: b.enteredOrganisation ?? b.relayName)
         }
-        out.notes = leadingNotes(input: input, spf: spf)
+        out.notes =
+            leadingNotes(input: input, spf: spf)
             + verdicts.unattributedNotes.map(ForensicsNote.attribution)
             + dkim.notes + arc.notes + forwarding.notes + dkimFailures.notes + dmarc.notes
         return out
@@ -71,7 +80,8 @@ public enum AuthForensics {
             let year = String(UTCCalendar.isoDay(t).prefix(4))
             let differ = input.hops.indices.compactMap { k -> ForensicsNote.Difference? in
                 guard let s = spf[k], let rec = s.recorded, let rep = s.replayed, !s.recordedInferred,
-                      s.checkedIP == s.clientIP, rec != rep else { return nil }
+                    s.checkedIP == s.clientIP, rec != rep
+                else { return nil }
                 return .init(hop: input.hops[k].index, recorded: rec, replayed: rep)
             }
             notes.append(.replayAge(dnsSource: input.dnsSource, year: year, differences: differ))

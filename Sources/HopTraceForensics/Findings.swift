@@ -20,8 +20,8 @@ public enum ForensicFinding: Sendable, Hashable {
     public var severity: Severity {
         switch self {
         case .spfBrokenByForwarding: return .error
-        case let .dkimFailed(b): return b.severity
-        case let .dkimRecordedFailure(b): return b.severity
+        case .dkimFailed(let b): return b.severity
+        case .dkimRecordedFailure(let b): return b.severity
         case .dmarcFail: return .error
         }
     }
@@ -29,10 +29,10 @@ public enum ForensicFinding: Sendable, Hashable {
     /// Hop indexes it concerns.
     public var hops: [Int] {
         switch self {
-        case let .spfBrokenByForwarding(b): return [b.hop]
-        case let .dkimFailed(b): return b.hops
-        case let .dkimRecordedFailure(b): return b.hops
-        case let .dmarcFail(f): return f.hops
+        case .spfBrokenByForwarding(let b): return [b.hop]
+        case .dkimFailed(let b): return b.hops
+        case .dkimRecordedFailure(let b): return b.hops
+        case .dmarcFail(let f): return f.hops
         }
     }
 }
@@ -100,7 +100,7 @@ public struct SPFBreak: Sendable, Hashable {
 
     /// The organisation the message entered from outside at `boundary`.
     public var enteredOrganisation: String? {
-        if case let .receiversInbound(org, _, _) = owner { return org }
+        if case .receiversInbound(let org, _, _) = owner { return org }
         return relayOrganisation
     }
 }
@@ -176,8 +176,9 @@ public enum DMARCInputPart: Sendable, Hashable {
 /// What caused a DMARC failure, when the chain shows it.
 public enum DMARCCause: Sendable, Hashable {
     /// The origin passes aligned; forwarding (or a mailing list) broke it.
-    case forwarding(byList: Bool, originHop: Int, originIP: IPAddress, domain: String,
-                    relayChecked: Bool, dkimBroke: Bool)
+    case forwarding(
+        byList: Bool, originHop: Int, originIP: IPAddress, domain: String,
+        relayChecked: Bool, dkimBroke: Bool)
     /// Forwarding contributed; the origin's pass is not known.
     case forwardingContributed
 }
@@ -223,8 +224,9 @@ public enum ForensicsNote: Sendable, Hashable {
     case arcWithoutBody
     case arcOffline
     /// A receiver recorded SPF for a relay while the origin's result is unknown.
-    case spfNotAtOrigin(hop: Int, receiver: String, recorded: SPFResult, checked: IPAddress,
-                        originIP: IPAddress, originSkip: SPFReplaySkip?)
+    case spfNotAtOrigin(
+        hop: Int, receiver: String, recorded: SPFResult, checked: IPAddress,
+        originIP: IPAddress, originSkip: SPFReplaySkip?)
     case subjectTagged(hop: Int, host: String, tag: String, subject: String)
     /// A signature that could not be verified signs a header that now carries a mark.
     case dkimWouldFail(domain: String?, selector: String?, reason: String, mark: VisibleMark)

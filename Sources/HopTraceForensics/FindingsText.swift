@@ -14,10 +14,10 @@ public enum FindingsText {
 
     public static func summary(_ f: ForensicFinding) -> String {
         switch f {
-        case let .spfBrokenByForwarding(b): return spfBreak(b)
-        case let .dkimFailed(b): return dkimBreak(b)
-        case let .dkimRecordedFailure(b): return recordedDKIMBreak(b)
-        case let .dmarcFail(d): return dmarcFailure(d)
+        case .spfBrokenByForwarding(let b): return spfBreak(b)
+        case .dkimFailed(let b): return dkimBreak(b)
+        case .dkimRecordedFailure(let b): return recordedDKIMBreak(b)
+        case .dmarcFail(let d): return dmarcFailure(d)
         }
     }
 
@@ -25,38 +25,46 @@ public enum FindingsText {
         let domainText = b.domain ?? "the sender's domain"
         let whose: String
         switch b.owner {
-        case let .organisation(name): whose = name.map { "\($0)'s relay" } ?? "a relay"
-        case let .receiversOwn(name): whose = "\(name ?? "the receiver")'s own relay"
-        case let .receiversInbound(org, domain, hop): whose = "\(org)'s own inbound relay: it accepted the message for @\(domain) at hop \(hop)"
+        case .organisation(let name): whose = name.map { "\($0)'s relay" } ?? "a relay"
+        case .receiversOwn(let name): whose = "\(name ?? "the receiver")'s own relay"
+        case .receiversInbound(let org, let domain, let hop):
+            whose = "\(org)'s own inbound relay: it accepted the message for @\(domain) at hop \(hop)"
         }
         let relayDesc = b.relayName.map { "\(b.checked) (\($0), \(whose))" } ?? "\(b.checked) (\(whose))"
         let how: String
         switch b.originPass {
         case .replayed: how = "passes SPF (replayed)"
-        case let .recorded(by): how = "passed SPF (recorded \(by.map { "by \($0)" } ?? "there"))"
+        case .recorded(let by): how = "passed SPF (recorded \(by.map { "by \($0)" } ?? "there"))"
         }
         var text = "Hop \(b.hop): \(b.receiver)\(b.receiverHost.map { $0 != b.receiver ? " (\($0))" : "" } ?? "") "
         text += b.inferredFrom.map { "blocked the message on SPF (\($0))" } ?? "recorded SPF \(b.recorded.rawValue)"
         text += " for \(domainText) after checking \(relayDesc), not the origin. "
-        text += "At hop \(b.originHop) the origin \(b.originName) \(b.originIP) \(how) for \(b.originDomain ?? "that domain"). "
+        text +=
+            "At hop \(b.originHop) the origin \(b.originName) \(b.originIP) \(how) for \(b.originDomain ?? "that domain"). "
         if b.owner.isReceiversOwn {
-            text += "The receiver evaluated SPF behind its own relay, whose address can never be in \(domainText)'s SPF record. "
+            text +=
+                "The receiver evaluated SPF behind its own relay, whose address can never be in \(domainText)'s SPF record. "
         } else {
             if b.tenantOwnsRelay, let n = b.relayOrganisation {
-                text += "\(b.receiver) filtered for the \(n) tenant, so \(b.checked) is that tenant's own upstream relay. "
+                text +=
+                    "\(b.receiver) filtered for the \(n) tenant, so \(b.checked) is that tenant's own upstream relay. "
             }
             text += "The relay kept the original envelope sender (no SRS rewrite), so \(domainText)'s SPF record "
             text += "was checked against an address it never authorised. "
         }
         text += "SPF should have been evaluated at hop \(b.boundary)\(b.boundaryReceiver.map { " (\($0))" } ?? ""), "
         text += "where the message entered \(b.enteredOrganisation ?? "the relaying organisation") from outside. "
-        text += b.owner.isReceiversOwn ? "Fix: have the receiver skip its own upstream relays when checking SPF"
+        text +=
+            b.owner.isReceiversOwn
+            ? "Fix: have the receiver skip its own upstream relays when checking SPF"
             : "Fix: SRS at the forwarder\(b.relayOrganisation.map { " (\($0))" } ?? ""), or have the receiver trust or skip its upstream relays"
         switch b.remedy {
         case .exchangeOnlineEnhancedFiltering?:
-            text += " (Exchange Online: Enhanced Filtering for Connectors on the inbound connector, so EOP looks past \(b.checked) to \(b.originIP))"
+            text +=
+                " (Exchange Online: Enhanced Filtering for Connectors on the inbound connector, so EOP looks past \(b.checked) to \(b.originIP))"
         case .hMailServerIncomingRelays?:
-            text += " (hMailServer: list \(b.checked) under Settings › Advanced › Incoming relays, so the SPF check uses the address that connected to the relay)"
+            text +=
+                " (hMailServer: list \(b.checked) under Settings › Advanced › Incoming relays, so the SPF check uses the address that connected to the relay)"
         case nil:
             break
         }
@@ -67,10 +75,11 @@ public enum FindingsText {
 
     static func mark(_ m: VisibleMark, list: Bool) -> String {
         switch m.addedBy {
-        case let .list(name, hop, receiver)?:
+        case .list(let name, let hop, let receiver)?:
             return ", the tag the list \(name) adds (its server \(receiver) received it at hop \(hop))"
-        case let .spamFilter(hop, receiver)?:
-            return list ? ", added by hop \(hop)'s receiver \(receiver), which marked the message as spam"
+        case .spamFilter(let hop, let receiver)?:
+            return list
+                ? ", added by hop \(hop)'s receiver \(receiver), which marked the message as spam"
                 : " (added by hop \(hop)'s receiver \(receiver))"
         case nil:
             return ""
@@ -82,30 +91,37 @@ public enum FindingsText {
             switch c {
             case .signedHeaderChanged:
                 return "a signed header changed after signing (the body hash still matches)"
-            case let .visibleMark(m):
+            case .visibleMark(let m):
                 return "the signed \(m.header) now carries \(m.marker)" + mark(m, list: true)
-            case let .listFooter(list, hop, receiver):
-                var text = "the message carries List-Id and the body hash fails: a list server most likely added a footer"
+            case .listFooter(let list, let hop, let receiver):
+                var text =
+                    "the message carries List-Id and the body hash fails: a list server most likely added a footer"
                 if let list, let hop, let receiver { text += " (\(list), at hop \(hop)'s receiver \(receiver))" }
                 return text
-            case let .copiedHeaderDiffers(header, copied, current):
-                return "z= shows \(header) was \"\(copied.prefix(80))\" when signed, now \"\((current ?? "(removed)").prefix(80))\""
+            case .copiedHeaderDiffers(let header, let copied, let current):
+                return
+                    "z= shows \(header) was \"\(copied.prefix(80))\" when signed, now \"\((current ?? "(removed)").prefix(80))\""
                     + (header.lowercased() == "from" ? " (From rewritten)" : "")
             }
         }
-        return "DKIM signature d=\(b.domain ?? "?") s=\(b.selector ?? "?") fails on re-verification: \(b.failure ?? "fail")"
-            + (causes.isEmpty ? "; the headers do not show which hop changed the message." : ". Likely cause: " + causes.joined(separator: "; ") + ".")
+        return
+            "DKIM signature d=\(b.domain ?? "?") s=\(b.selector ?? "?") fails on re-verification: \(b.failure ?? "fail")"
+            + (causes.isEmpty
+                ? "; the headers do not show which hop changed the message."
+                : ". Likely cause: " + causes.joined(separator: "; ") + ".")
     }
 
     static func recordedDKIMBreak(_ b: RecordedDKIMBreak) -> String {
         var text = "DKIM signature d=\(b.domain ?? "?") recorded as \(b.result)\(b.reason.map { " (\($0))" } ?? "")"
         text += " by \(b.recorder)" + (b.hop.map { " at hop \($0)" } ?? "") + "."
         switch b.transit {
-        case let .visibleMark(m)?:
+        case .visibleMark(let m)?:
             text += " The signature signs \(m.header), which now carries \(m.marker)" + mark(m, list: false) + "."
-        case let .relays(names, first, last)?:
-            text += " Between signing and that check the message passed \(names.joined(separator: " and "))'s relays (hop\(first == last ? " \(first)" : "s \(first)–\(last)")); "
-            text += "a signature that left the signer intact fails only if the message changed on the way, so those relays most likely modified a signed header or the body."
+        case .relays(let names, let first, let last)?:
+            text +=
+                " Between signing and that check the message passed \(names.joined(separator: " and "))'s relays (hop\(first == last ? " \(first)" : "s \(first)–\(last)")); "
+            text +=
+                "a signature that left the signer intact fails only if the message changed on the way, so those relays most likely modified a signed header or the body."
         case .unknown?:
             text += " The message changed between signing and that check; the headers that survive do not show where."
         case nil:
@@ -116,22 +132,26 @@ public enum FindingsText {
     }
 
     static func dmarcFailure(_ d: DMARCFailure) -> String {
-        var text = d.recordedFail
+        var text =
+            d.recordedFail
             ? "DMARC fails for From \(d.fromDomain) at hop \(d.hop) (\(d.receiver)), as the receiver recorded"
             : "DMARC fails for From \(d.fromDomain) on the results hop \(d.hop)'s receiver (\(d.receiver)) recorded"
-        var spf: [String] = [], dkim: [String] = []
+        var spf: [String] = []
+        var dkim: [String] = []
         for p in d.parts {
             switch p {
-            case let .spf(r, domain, checked): spf.append("SPF \(r.rawValue) for \(domain) (checked \(checked))")
-            case let .recordedDKIM(r, domain): dkim.append("DKIM \(r) (d=\(domain ?? "?"))")
-            case let .reverifiedDKIM(r): dkim.append("DKIM \(r.rawValue) on re-verification")
+            case .spf(let r, let domain, let checked):
+                spf.append("SPF \(r.rawValue) for \(domain) (checked \(checked))")
+            case .recordedDKIM(let r, let domain): dkim.append("DKIM \(r) (d=\(domain ?? "?"))")
+            case .reverifiedDKIM(let r): dkim.append("DKIM \(r.rawValue) on re-verification")
             case .noDKIM: dkim.append("no DKIM result")
             }
         }
         text += ": " + (spf + Array(Set(dkim)).sorted()).joined(separator: ", ") + "; neither gives an aligned pass."
         switch d.cause {
-        case let .forwarding(byList, originHop, originIP, domain, relayChecked, dkimBroke)?:
-            text += (byList ? " The mailing list caused it:" : " Forwarding caused it:")
+        case .forwarding(let byList, let originHop, let originIP, let domain, let relayChecked, let dkimBroke)?:
+            text +=
+                (byList ? " The mailing list caused it:" : " Forwarding caused it:")
                 + " at the origin (hop \(originHop)) \(originIP) passes SPF for \(domain), aligned with From"
             text += relayChecked ? ", but this receiver checked a relay's address" : ""
             text += dkimBroke ? ", and the DKIM signature broke in transit." : "."
@@ -141,7 +161,8 @@ public enum FindingsText {
             break
         }
         if let p = d.policy {
-            text += " \(p.domain)'s policy p=\(p.policy.rawValue)\(p.pct < 100 ? " pct=\(p.pct)" : "") asked receivers to "
+            text +=
+                " \(p.domain)'s policy p=\(p.policy.rawValue)\(p.pct < 100 ? " pct=\(p.pct)" : "") asked receivers to "
             text += p.policy == .reject ? "reject it" : p.policy == .quarantine ? "quarantine it" : "only report it"
             text += "."
         } else if d.offline {
@@ -149,10 +170,14 @@ public enum FindingsText {
         }
         if let action = d.action {
             text += " The receiver recorded action=\(action)"
-            text += action.lowercased() == "oreject" ? " (Microsoft: the policy said reject; the receiver overrode it and delivered, typically to junk)." : "."
+            text +=
+                action.lowercased() == "oreject"
+                ? " (Microsoft: the policy said reject; the receiver overrode it and delivered, typically to junk)."
+                : "."
         }
         if !d.otherHops.isEmpty {
-            text += " DMARC also fails on the results recorded at hop\(d.otherHops.count == 1 ? "" : "s") \(d.otherHops.map(String.init).joined(separator: ", "))."
+            text +=
+                " DMARC also fails on the results recorded at hop\(d.otherHops.count == 1 ? "" : "s") \(d.otherHops.map(String.init).joined(separator: ", "))."
         }
         return text
     }
@@ -161,51 +186,60 @@ public enum FindingsText {
 
     /// The diagram's label for a break.
     public static func annotation(_ m: BreakMark) -> EdgeAnnotation {
-        EdgeAnnotation(hop: m.hop, severity: m.severity,
-                       label: "SPF \(m.recorded.rawValue): checked \(m.checked) (\(m.relay ?? "relay") relay)", kind: m.kind)
+        EdgeAnnotation(
+            hop: m.hop, severity: m.severity,
+            label: "SPF \(m.recorded.rawValue): checked \(m.checked) (\(m.relay ?? "relay") relay)", kind: m.kind)
     }
 
     // MARK: - Notes
 
     public static func text(_ n: ForensicsNote) -> String {
         switch n {
-        case let .dnsSource(source):
+        case .dnsSource(let source):
             return "DNS answers: \(source)"
-        case let .publicSuffixList(source):
+        case .publicSuffixList(let source):
             switch source {
-            case let .file(path): return "Public Suffix List: \(path)"
+            case .file(let path): return "Public Suffix List: \(path)"
             case .bundled: return "Public Suffix List: the copy built into hoptrace"
             case .text: return "Public Suffix List: given by the caller"
             }
         case .offline:
-            return "Offline: SPF was not replayed, DKIM and ARC signatures were not verified and DMARC policies were not looked up; every recorded verdict is shown as the receiver wrote it"
-        case let .replayAge(source, year, differences):
-            var text = "SPF was replayed against the records in \(source) for a message from \(year): evidence about today's policy, not proof of what the receiver saw in \(year)"
+            return
+                "Offline: SPF was not replayed, DKIM and ARC signatures were not verified and DMARC policies were not looked up; every recorded verdict is shown as the receiver wrote it"
+        case .replayAge(let source, let year, let differences):
+            var text =
+                "SPF was replayed against the records in \(source) for a message from \(year): evidence about today's policy, not proof of what the receiver saw in \(year)"
             if !differences.isEmpty {
-                let list = differences.map { "hop \($0.hop) recorded \($0.recorded.rawValue), replays \($0.replayed.rawValue)" }
+                let list = differences.map {
+                    "hop \($0.hop) recorded \($0.recorded.rawValue), replays \($0.replayed.rawValue)"
+                }
                 text += "; they differ (\(list.joined(separator: "; "))), so the records may have changed since"
             }
             return text
-        case let .attribution(note):
+        case .attribution(let note):
             return text(note)
         case .dkimOffline:
-            return "DKIM not re-verified: offline (no DNS for the key records); the receivers' recorded dkim= verdicts are used"
+            return
+                "DKIM not re-verified: offline (no DNS for the key records); the receivers' recorded dkim= verdicts are used"
         case .dkimHeadersOnly:
-            return "DKIM not re-verified: this chain has headers only (a receipt or bounce keeps no body); the receivers' recorded dkim= verdicts are used"
+            return
+                "DKIM not re-verified: this chain has headers only (a receipt or bounce keeps no body); the receivers' recorded dkim= verdicts are used"
         case .arcWithoutBody:
             return "ARC validated without the body (header-only chain): message signatures cannot verify"
         case .arcOffline:
-            return "ARC not validated: offline (no DNS for the seal keys); each instance's ARC-Authentication-Results is still shown"
-        case let .spfNotAtOrigin(hop, receiver, recorded, checked, originIP, originSkip):
-            return "Hop \(hop): \(receiver) recorded SPF \(recorded.rawValue) for \(checked), which is not the origin's address "
+            return
+                "ARC not validated: offline (no DNS for the seal keys); each instance's ARC-Authentication-Results is still shown"
+        case .spfNotAtOrigin(let hop, let receiver, let recorded, let checked, let originIP, let originSkip):
+            return
+                "Hop \(hop): \(receiver) recorded SPF \(recorded.rawValue) for \(checked), which is not the origin's address "
                 + "\(originIP); whether the origin passes could not be checked (\(originSkip.map(text) ?? "no result")), "
                 + "so no forwarding conclusion is drawn"
-        case let .subjectTagged(hop, host, tag, subject):
+        case .subjectTagged(let hop, let host, let tag, let subject):
             return "Hop \(hop): \(host) tagged the subject \(tag) (Subject: \(subject))"
-        case let .dkimWouldFail(domain, selector, reason, m):
+        case .dkimWouldFail(let domain, let selector, let reason, let m):
             return "DKIM d=\(domain ?? "?") s=\(selector ?? "?") could not be verified (\(reason)); "
                 + "it signs \(m.header), which now carries \(m.marker)\(mark(m, list: false)), so it would fail even with the key"
-        case let .dmarcNoFromDomain(reason):
+        case .dmarcNoFromDomain(let reason):
             return "DMARC not evaluated: \(reason)"
         case .dmarcOffline:
             return "DMARC policy not looked up: offline; only the receivers' recorded dmarc= verdicts are shown"
@@ -215,21 +249,24 @@ public enum FindingsText {
     /// Why SPF was not replayed at a hop.
     public static func text(_ s: SPFReplaySkip) -> String {
         switch s {
-        case let .offline(source):
+        case .offline(let source):
             return "offline: no DNS resolver, so SPF was not replayed (\(source))"
-        case let .internalAddress(ip, scope):
+        case .internalAddress(let ip, let scope):
             return "\(ip) is a \(scope.rawValue) address: it cannot be in a public SPF record "
                 + "unless the domain lists it, and no receiver recorded SPF for it; not replayed"
         case .noSender:
             return "no envelope sender is known at this hop (no Return-Path, envelope-from or smtp.mailfrom)"
-        case let .notChecked(why, originHop):
-            let origin = originHop.map { "SPF applies from the sender's outbound MTA at hop \($0)" }
+        case .notChecked(let why, let originHop):
+            let origin =
+                originHop.map { "SPF applies from the sender's outbound MTA at hop \($0)" }
                 ?? "no hop of this chain is the sender's outbound MTA"
             switch why {
-            case let .authenticatedSubmission(keyword):
-                return "authenticated submission (\(keyword)): the client is the sender's own user, not a server SPF checks; \(origin); not replayed"
-            case let .insideSenderOrganisation(org):
-                return "client and receiver are both \(org ?? "the sender's organisation")'s: an internal hop, not one SPF checks; \(origin); not replayed"
+            case .authenticatedSubmission(let keyword):
+                return
+                    "authenticated submission (\(keyword)): the client is the sender's own user, not a server SPF checks; \(origin); not replayed"
+            case .insideSenderOrganisation(let org):
+                return
+                    "client and receiver are both \(org ?? "the sender's organisation")'s: an internal hop, not one SPF checks; \(origin); not replayed"
             }
         }
     }
@@ -237,9 +274,10 @@ public enum FindingsText {
     /// How a DMARC evaluation's inputs were chosen.
     public static func text(_ b: DMARCBasis) -> String {
         switch b {
-        case let .origin(hop, ip, body):
-            return "origin (hop \(hop)): SPF replayed for \(ip)" + (body ? ", DKIM re-verified over the body" : ", DKIM not verifiable (no body)")
-        case let .receiver(hop, receiver, dkim):
+        case .origin(let hop, let ip, let body):
+            return "origin (hop \(hop)): SPF replayed for \(ip)"
+                + (body ? ", DKIM re-verified over the body" : ", DKIM not verifiable (no body)")
+        case .receiver(let hop, let receiver, let dkim):
             let d: String
             switch dkim {
             case .recorded: d = " and DKIM results"
@@ -258,30 +296,41 @@ public enum FindingsText {
 
     public static func text(_ n: AttributionNote) -> String {
         switch n {
-        case let .tie(s, hops, chosen):
-            return "\(what(s)): the evidence fits hops \(hops.map(String.init).joined(separator: ", ")) equally; attributed to hop \(chosen)"
-        case let .clientNamesOtherHop(s, ip, clientHop, chosen):
-            return "\(what(s)) names client \(ip) (hop \(clientHop)'s sender) but the other evidence points to hop \(chosen)"
-        case let .positionOverruled(s, above, chosen, byClientIP, writesBelow):
-            return "\(what(s)) sits just above hop \(above)'s Received, but its " + (byClientIP ? "client-ip" : "receiver")
+        case .tie(let s, let hops, let chosen):
+            return
+                "\(what(s)): the evidence fits hops \(hops.map(String.init).joined(separator: ", ")) equally; attributed to hop \(chosen)"
+        case .clientNamesOtherHop(let s, let ip, let clientHop, let chosen):
+            return
+                "\(what(s)) names client \(ip) (hop \(clientHop)'s sender) but the other evidence points to hop \(chosen)"
+        case .positionOverruled(let s, let above, let chosen, let byClientIP, let writesBelow):
+            return "\(what(s)) sits just above hop \(above)'s Received, but its "
+                + (byClientIP ? "client-ip" : "receiver")
                 + " names hop \(chosen): attributed to hop \(chosen)"
                 + (writesBelow ? " (its writer puts verdicts just below its own Received, as Gmail does)" : "")
-        case let .receiverNamesOtherHop(s, receiver, hops, chosen):
-            return "\(what(s)): receiver \(receiver) is hop \(hops.map(String.init).joined(separator: ", "))'s host, but the client address and position point to hop \(chosen)"
-        case let .receiverUnknown(s, receiver):
+        case .receiverNamesOtherHop(let s, let receiver, let hops, let chosen):
+            return
+                "\(what(s)): receiver \(receiver) is hop \(hops.map(String.init).joined(separator: ", "))'s host, but the client address and position point to hop \(chosen)"
+        case .receiverUnknown(let s, let receiver):
             return "\(what(s)): receiver \(receiver) names no host in the chain"
-        case let .nothingNamed(s, v):
-            return "\(s.header) (\(v.method)=\(v.result)) names no receiver, client or HELO and its position ties it to no Received: not attributed"
-        case let .appendedIdentified(s, v, product, hop, receiver):
-            return "\(s.header) (\(v.method)=\(v.result)): \(product) appends its headers, so their position says nothing; hop \(hop)'s receiver \(receiver) is identified as \(product)"
-        case let .appendedByElimination(s, v, product, hop, receiver, others):
-            var why = "\(s.header) (\(v.method)=\(v.result)): \(product) appends its headers, so their position says nothing and the header names no host; "
-            why += "hop \(hop)'s receiver \(receiver) is the only one in the chain that is neither identified as other software"
-            why += others.isEmpty ? "" : " (\(others.map { "hop \($0.hop) \($0.receiver) runs \($0.software)" }.joined(separator: "; ")))"
+        case .nothingNamed(let s, let v):
+            return
+                "\(s.header) (\(v.method)=\(v.result)) names no receiver, client or HELO and its position ties it to no Received: not attributed"
+        case .appendedIdentified(let s, let v, let product, let hop, let receiver):
+            return
+                "\(s.header) (\(v.method)=\(v.result)): \(product) appends its headers, so their position says nothing; hop \(hop)'s receiver \(receiver) is identified as \(product)"
+        case .appendedByElimination(let s, let v, let product, let hop, let receiver, let others):
+            var why =
+                "\(s.header) (\(v.method)=\(v.result)): \(product) appends its headers, so their position says nothing and the header names no host; "
+            why +=
+                "hop \(hop)'s receiver \(receiver) is the only one in the chain that is neither identified as other software"
+            why +=
+                others.isEmpty
+                ? "" : " (\(others.map { "hop \($0.hop) \($0.receiver) runs \($0.software)" }.joined(separator: "; ")))"
             why += " nor the final recipient's own server: attributed to it"
             return why
-        case let .appendedNoCandidate(s, v, product):
-            return "\(s.header) (\(v.method)=\(v.result)): no hop's receiver can be the \(product) that wrote it: not attributed"
+        case .appendedNoCandidate(let s, let v, let product):
+            return
+                "\(s.header) (\(v.method)=\(v.result)): no hop's receiver can be the \(product) that wrote it: not attributed"
         }
     }
 

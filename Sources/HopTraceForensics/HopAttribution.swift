@@ -42,7 +42,9 @@ public struct HopAttribution: Sendable {
     }
 
     /// For verdict attribution: the chain's topology and the software tied to each hop.
-    public init(hops: [Hop], topology: Topology?, software: [[SoftwareIdentification]], publicSuffixList: PublicSuffixList) {
+    public init(
+        hops: [Hop], topology: Topology?, software: [[SoftwareIdentification]], publicSuffixList: PublicSuffixList
+    ) {
         self.hops = hops
         self.receivedIndexes = hops.map { $0.location?.headerIndex }
         self.topology = topology
@@ -93,13 +95,19 @@ public struct HopAttribution: Sendable {
     /// by other headers belongs to the receiver that added them (by position). Fields of an
     /// appending product are tied by elimination: to the one receiver whose software nothing
     /// else names.
-    public func software(headers: HeaderBlock) -> (perHop: [[SoftwareIdentification]], other: [SoftwareIdentification]) {
+    public func software(headers: HeaderBlock) -> (perHop: [[SoftwareIdentification]], other: [SoftwareIdentification])
+    {
         var perHop = hops.map { SoftwareFingerprinter.identify($0.received, headerIndex: $0.location?.headerIndex) }
         var other: [SoftwareIdentification] = []
-        let fields = headers.fields.filter { !$0.is("Received") }.map { (name: $0.name, value: $0.value, index: $0.location.headerIndex) }
+        let fields = headers.fields.filter { !$0.is("Received") }.map {
+            (name: $0.name, value: $0.value, index: $0.location.headerIndex)
+        }
         var unplaced: [SoftwareIdentification] = []
         for id in SoftwareFingerprinter.identify(headers: fields) {
-            guard id.side != .client, let at = id.evidence.headerIndex else { other.append(id); continue }
+            guard id.side != .client, let at = id.evidence.headerIndex else {
+                other.append(id)
+                continue
+            }
             if !Self.appends(product: id.product), let i = hopBelow(headerIndex: at) {
                 if !perHop[i].contains(where: { $0.product == id.product }) { perHop[i].append(id) }
             } else {
@@ -135,8 +143,11 @@ public struct HopAttribution: Sendable {
     public func attribute(_ v: RecordedVerdict) -> Outcome {
         guard !hops.isEmpty else { return Outcome(hop: nil, notes: []) }
         var scores = [Int](repeating: 0, count: hops.count)
-        var ipHops: [Int] = [], receiverHops: [Int] = [], exactReceiverHops: [Int] = []
-        var aboveHop: Int? = nil, belowHop: Int? = nil
+        var ipHops: [Int] = []
+        var receiverHops: [Int] = []
+        var exactReceiverHops: [Int] = []
+        var aboveHop: Int? = nil
+        var belowHop: Int? = nil
 
         if let idx = v.headerIndex, !Self.appends(v) {
             aboveHop = hopBelow(headerIndex: idx)
@@ -155,7 +166,9 @@ public struct HopAttribution: Sendable {
                 scores[k] += 4
                 ipHops.append(k)
             }
-            if let helo = v.helo.map(DomainName.normalized), !helo.isEmpty, hop.received.from?.helo.map(DomainName.normalized) == helo {
+            if let helo = v.helo.map(DomainName.normalized), !helo.isEmpty,
+                hop.received.from?.helo.map(DomainName.normalized) == helo
+            {
                 scores[k] += 2
             }
             var best = 0
@@ -166,7 +179,9 @@ public struct HopAttribution: Sendable {
                     best = max(best, 3)
                 } else if names.contains(where: { $0.hasSuffix("." + r) }) {
                     best = max(best, 2)
-                } else if let reg = registrable(r), orgDomains.contains(reg) || names.contains(where: { registrable($0) == reg }) {
+                } else if let reg = registrable(r),
+                    orgDomains.contains(reg) || names.contains(where: { registrable($0) == reg })
+                {
                     best = max(best, 1)
                 }
             }
@@ -189,12 +204,17 @@ public struct HopAttribution: Sendable {
             notes.append(.clientNamesOtherHop(what, clientIP: ip, clientHop: ipHop + 1, chosen: chosen + 1))
         }
         if let a = aboveHop, a != chosen, !sameReceiverHost(a, chosen) {
-            notes.append(.positionOverruled(what, aboveHop: a + 1, chosen: chosen + 1, byClientIP: ipHops.contains(chosen),
-                                            writesBelow: chosen == belowHop))
+            notes.append(
+                .positionOverruled(
+                    what, aboveHop: a + 1, chosen: chosen + 1, byClientIP: ipHops.contains(chosen),
+                    writesBelow: chosen == belowHop))
         }
         if let r = v.receiver, !receivers.isEmpty, !exactReceiverHops.isEmpty, !exactReceiverHops.contains(chosen),
-           !exactReceiverHops.contains(where: { sameReceiverHost($0, chosen) }) {
-            notes.append(.receiverNamesOtherHop(what, receiver: r, receiverHops: exactReceiverHops.map { $0 + 1 }, chosen: chosen + 1))
+            !exactReceiverHops.contains(where: { sameReceiverHost($0, chosen) })
+        {
+            notes.append(
+                .receiverNamesOtherHop(
+                    what, receiver: r, receiverHops: exactReceiverHops.map { $0 + 1 }, chosen: chosen + 1))
         } else if let r = v.receiver, receiverHops.isEmpty {
             notes.append(.receiverUnknown(what, receiver: r))
         }
@@ -209,7 +229,9 @@ public struct HopAttribution: Sendable {
         let finalOrg = topology?.finalRecipient.flatMap { topology?.host($0)?.organisation }
         let identified = hops.indices.filter { runs(product, at: $0) }
         if let k = identified.last {
-            return Outcome(hop: k + 1, notes: [.appendedIdentified(what, verdict, product: product, hop: k + 1, receiver: receiverName(k))])
+            return Outcome(
+                hop: k + 1,
+                notes: [.appendedIdentified(what, verdict, product: product, hop: k + 1, receiver: receiverName(k))])
         }
         let unidentified = hops.indices.filter { receiverSoftware($0).isEmpty }
         let notFinal = unidentified.filter { k in
@@ -218,10 +240,17 @@ public struct HopAttribution: Sendable {
         }
         if let k = notFinal.last ?? unidentified.last {
             let others = hops.indices.compactMap { i in
-                receiverSoftware(i).first.map { AttributionNote.IdentifiedReceiver(hop: i + 1, receiver: receiverName(i), software: $0) }
+                receiverSoftware(i).first.map {
+                    AttributionNote.IdentifiedReceiver(hop: i + 1, receiver: receiverName(i), software: $0)
+                }
             }
-            return Outcome(hop: k + 1, notes: [.appendedByElimination(what, verdict, product: product, hop: k + 1,
-                                                                    receiver: receiverName(k), others: others)])
+            return Outcome(
+                hop: k + 1,
+                notes: [
+                    .appendedByElimination(
+                        what, verdict, product: product, hop: k + 1,
+                        receiver: receiverName(k), others: others)
+                ])
         }
         return Outcome(hop: nil, notes: [.appendedNoCandidate(what, verdict, product: product)])
     }
@@ -231,7 +260,9 @@ public struct HopAttribution: Sendable {
     func edge(_ k: Int) -> Edge? { topology?.edge(hop: hops[k].index) }
     public func receiverHost(_ k: Int) -> Host? { edge(k).flatMap { topology?.host($0.to) } }
     public func senderHost(_ k: Int) -> Host? { edge(k).flatMap { topology?.host($0.from) } }
-    public func receiverOrganisation(_ k: Int) -> Organisation? { topology?.organisation(receiverHost(k)?.organisation) }
+    public func receiverOrganisation(_ k: Int) -> Organisation? {
+        topology?.organisation(receiverHost(k)?.organisation)
+    }
 
     /// The receiver's names (the host's and the by-name), normalised.
     public func receiverNames(_ k: Int) -> [String] {
@@ -269,7 +300,8 @@ public struct HopAttribution: Sendable {
 extension HopSoftwareNames {
     /// A hop's identified software as the topology lists it: receiver-side and client-side.
     public init(hop: Int, software: [SoftwareIdentification]) {
-        self.init(hop: hop, receiver: software.filter { $0.side != .from }.map(\.shortName),
-                  sender: software.filter { $0.side == .from }.map(\.shortName))
+        self.init(
+            hop: hop, receiver: software.filter { $0.side != .from }.map(\.shortName),
+            sender: software.filter { $0.side == .from }.map(\.shortName))
     }
 }

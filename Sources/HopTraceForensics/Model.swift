@@ -28,9 +28,11 @@ public struct ForensicsInput: Sendable {
     /// Today, Unix seconds (injected: the stages read no clock).
     public var now: Int64
 
-    public init(chain: ChainInput, hops: [Hop], topology: Topology, software: [[SoftwareIdentification]]? = nil,
-                resolver: (any DNSResolver)?, dnsSource: String, publicSuffixList: PublicSuffixList,
-                spfRecordCache: SPFRecordCache? = nil, messageTime: Int64?, now: Int64) {
+    public init(
+        chain: ChainInput, hops: [Hop], topology: Topology, software: [[SoftwareIdentification]]? = nil,
+        resolver: (any DNSResolver)?, dnsSource: String, publicSuffixList: PublicSuffixList,
+        spfRecordCache: SPFRecordCache? = nil, messageTime: Int64?, now: Int64
+    ) {
         self.chain = chain
         self.hops = hops
         self.topology = topology
@@ -161,7 +163,8 @@ public enum AttributionNote: Sendable, Hashable {
     case receiverUnknown(Subject, receiver: String)
     case nothingNamed(Subject, Verdict)
     case appendedIdentified(Subject, Verdict, product: String, hop: Int, receiver: String)
-    case appendedByElimination(Subject, Verdict, product: String, hop: Int, receiver: String, others: [IdentifiedReceiver])
+    case appendedByElimination(
+        Subject, Verdict, product: String, hop: Int, receiver: String, others: [IdentifiedReceiver])
     case appendedNoCandidate(Subject, Verdict, product: String)
 
     /// A hop's receiver and the software identified on it.
@@ -226,8 +229,10 @@ public struct DMARCCheck: Sendable, Hashable {
     /// Microsoft's `action=` (oreject, oquarantine…), when recorded.
     public var recordedAction: String?
 
-    public init(hop: Int?, basis: DMARCBasis, evaluation: DMARCEvaluation, recorded: RecordedVerdict? = nil,
-                recordedAction: String? = nil) {
+    public init(
+        hop: Int?, basis: DMARCBasis, evaluation: DMARCEvaluation, recorded: RecordedVerdict? = nil,
+        recordedAction: String? = nil
+    ) {
         self.hop = hop
         self.basis = basis
         self.evaluation = evaluation
@@ -245,7 +250,7 @@ public enum ARCTie: Sendable, Hashable {
 
     public var hop: Int? {
         switch self {
-        case let .authservID(_, hop), let .sealDomain(_, hop), let .position(hop): return hop
+        case .authservID(_, let hop), .sealDomain(_, let hop), .position(let hop): return hop
         case .none: return nil
         }
     }
@@ -305,10 +310,12 @@ public struct ChainAuthentication: Sendable, Hashable {
     /// DNS source, skipped checks, replay caveats.
     public var notes: [ForensicsNote]
 
-    public init(hops: [HopAuthentication] = [], unattributed: [RecordedVerdict] = [], dkim: [DKIMVerification] = [],
-                recordedDKIM: [AttributedVerdict] = [], arc: ARCValidation? = nil, arcLedger: [ARCLedgerEntry] = [],
-                dmarcChecks: [DMARCCheck] = [], findings: [ForensicFinding] = [], marks: [BreakMark] = [],
-                notes: [ForensicsNote] = []) {
+    public init(
+        hops: [HopAuthentication] = [], unattributed: [RecordedVerdict] = [], dkim: [DKIMVerification] = [],
+        recordedDKIM: [AttributedVerdict] = [], arc: ARCValidation? = nil, arcLedger: [ARCLedgerEntry] = [],
+        dmarcChecks: [DMARCCheck] = [], findings: [ForensicFinding] = [], marks: [BreakMark] = [],
+        notes: [ForensicsNote] = []
+    ) {
         self.hops = hops
         self.unattributed = unattributed
         self.dkim = dkim

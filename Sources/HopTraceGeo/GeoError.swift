@@ -28,21 +28,21 @@ public enum GeoError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .fileNotFound(path):
+        case .fileNotFound(let path):
             return "\(path): no such file"
-        case let .notARegularFile(path):
+        case .notARegularFile(let path):
             return "\(path): not a regular file"
-        case let .unreadable(path, reason):
+        case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
-        case let .libraryUnavailable(path, reason):
+        case .libraryUnavailable(let path, let reason):
             return "\(path): cannot be opened: \(reason)"
-        case let .invalidDatabase(path, reason):
+        case .invalidDatabase(let path, let reason):
             return "\(path): not a valid MaxMind DB file: \(reason)"
-        case let .ipv6LookupInIPv4Database(path, ip):
+        case .ipv6LookupInIPv4Database(let path, let ip):
             return "\(path): cannot look up \(ip): the database holds IPv4 networks only"
-        case let .lookupFailed(path, ip, reason):
+        case .lookupFailed(let path, let ip, let reason):
             return "\(path): lookup of \(ip) failed: \(reason)"
-        case let .invalidRecord(path, ip, reason):
+        case .invalidRecord(let path, let ip, let reason):
             return "\(path): the record for \(ip) is invalid: \(reason)"
         }
     }

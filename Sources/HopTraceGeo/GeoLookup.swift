@@ -1,3 +1,5 @@
+import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HopTraceCore
 
 /// The MaxMind `GeoProvider`: an optional city/country database and an optional ASN/ISP
 /// database, either of which may be missing. A value type the pipeline can copy into any task;
@@ -113,18 +114,23 @@ public struct GeoLookup: GeoProvider {
     ///
     /// `notes` name every database used (path, type, build date) or say that none was found;
     /// reports print them so that a reader knows where a country came from.
-    public static func discover(environment: [String: String], explicitCity: String?,
-                                explicitASN: String?) -> (GeoLookup, notes: [String], warnings: [String]) {
-        discover(environment: environment, explicitCity: explicitCity, explicitASN: explicitASN,
-                 searchDirectories: searchDirectories(environment: environment))
+    public static func discover(
+        environment: [String: String], explicitCity: String?,
+        explicitASN: String?
+    ) -> (GeoLookup, notes: [String], warnings: [String]) {
+        discover(
+            environment: environment, explicitCity: explicitCity, explicitASN: explicitASN,
+            searchDirectories: searchDirectories(environment: environment))
     }
 
     /// `discover(environment:explicitCity:explicitASN:)` with the directories given instead of
     /// the standard ones (`environment` is then unused); tests use it to stay off the machine's
     /// own GeoIP directories.
-    public static func discover(environment: [String: String], explicitCity: String?,
-                                explicitASN: String?,
-                                searchDirectories: [String]) -> (GeoLookup, notes: [String], warnings: [String]) {
+    public static func discover(
+        environment: [String: String], explicitCity: String?,
+        explicitASN: String?,
+        searchDirectories: [String]
+    ) -> (GeoLookup, notes: [String], warnings: [String]) {
         var notes: [String] = []
         var warnings: [String] = []
         func slot(_ kind: Slot, explicit: String?, names: [String]) -> MaxMindDatabase? {

@@ -24,8 +24,10 @@ public struct GeoRecord: Sendable, Hashable {
     /// prefix, the more telling one in a report.
     public var network: String?
 
-    public init(country: String? = nil, countryName: String? = nil, city: String? = nil,
-                asn: Int? = nil, org: String? = nil, network: String? = nil) {
+    public init(
+        country: String? = nil, countryName: String? = nil, city: String? = nil,
+        asn: Int? = nil, org: String? = nil, network: String? = nil
+    ) {
         self.country = country
         self.countryName = countryName
         self.city = city

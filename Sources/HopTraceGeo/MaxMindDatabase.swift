@@ -1,3 +1,6 @@
+import CMaxMindDB
+import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CMaxMindDB
-import HopTraceCore
 
 /// Facts about a database, read from its metadata section when it was opened.
 public struct MaxMindMetadata: Sendable, Hashable {
@@ -153,9 +154,11 @@ public final class MaxMindDatabase: @unchecked Sendable {
         if record.asn == nil {
             record.asn = try integer(&match.entry, ["traits", "autonomous_system_number"], ip: text)
         }
-        for path in [["autonomous_system_organization"], ["organization"], ["isp"],
-                     ["traits", "autonomous_system_organization"], ["traits", "organization"],
-                     ["traits", "isp"]] {
+        for path in [
+            ["autonomous_system_organization"], ["organization"], ["isp"],
+            ["traits", "autonomous_system_organization"], ["traits", "organization"],
+            ["traits", "isp"],
+        ] {
             if let org = try string(&match.entry, path, ip: text), !org.isEmpty {
                 record.org = org
                 break
@@ -198,7 +201,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
         // An IPv4-mapped address that reached us as raw IPv6 is looked up as IPv4: that is the
         // address it means (IPAddress's parser already does this for text).
         var ip = address
-        if case let .v6(hi, lo) = address, hi == 0, lo >> 32 == 0xffff {
+        if case .v6(let hi, let lo) = address, hi == 0, lo >> 32 == 0xffff {
             ip = .v4(UInt32(truncatingIfNeeded: lo))
         }
         var mmdbError: Int32 = MMDB_SUCCESS
@@ -206,7 +209,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
         // getaddrinfo, and nothing in an analysis may touch the resolver behind our back.
         let result: MMDB_lookup_result_s
         switch ip {
-        case let .v4(v):
+        case .v4(let v):
             var sin = sockaddr_in()
             sin.sin_family = sa_family_t(AF_INET)
             sin.sin_addr.s_addr = v.bigEndian
@@ -215,7 +218,7 @@ public final class MaxMindDatabase: @unchecked Sendable {
                     mm.MMDB_lookup_sockaddr(mmdb, $0, &mmdbError)
                 }
             }
-        case let .v6(hi, lo):
+        case .v6(let hi, let lo):
             if metadata.ipVersion == 4 {
                 throw .ipv6LookupInIPv4Database(path: path, ip: ip.description)
             }
@@ -223,7 +226,9 @@ public final class MaxMindDatabase: @unchecked Sendable {
             sin6.sin6_family = sa_family_t(AF_INET6)
             withUnsafeMutableBytes(of: &sin6.sin6_addr) { raw in
                 withUnsafeBytes(of: hi.bigEndian) { raw.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 8) }
-                withUnsafeBytes(of: lo.bigEndian) { (raw.baseAddress! + 8).copyMemory(from: $0.baseAddress!, byteCount: 8) }
+                withUnsafeBytes(of: lo.bigEndian) {
+                    (raw.baseAddress! + 8).copyMemory(from: $0.baseAddress!, byteCount: 8)
+                }
             }
             result = withUnsafePointer(to: &sin6) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -252,16 +257,17 @@ public final class MaxMindDatabase: @unchecked Sendable {
             width = 128
         }
         prefix = min(max(prefix, 0), width)  // a corrupt tree cannot push it out of range
-        return Match(entry: result.entry, prefixLength: prefix,
-                     network: "\(MaxMindDatabase.masked(ip, prefix))/\(prefix)")
+        return Match(
+            entry: result.entry, prefixLength: prefix,
+            network: "\(MaxMindDatabase.masked(ip, prefix))/\(prefix)")
     }
 
     static func masked(_ ip: IPAddress, _ prefix: Int) -> IPAddress {
         switch ip {
-        case let .v4(v):
+        case .v4(let v):
             let mask: UInt32 = prefix == 0 ? 0 : ~0 << UInt32(32 - prefix)
             return .v4(v & mask)
-        case let .v6(hi, lo):
+        case .v6(let hi, let lo):
             let hiMask: UInt64 = prefix >= 64 ? ~0 : (prefix == 0 ? 0 : ~0 << UInt64(64 - prefix))
             let loMask: UInt64 = prefix <= 64 ? 0 : (prefix == 128 ? ~0 : ~0 << UInt64(128 - prefix))
             return .v6(hi & hiMask, lo & loMask)
@@ -273,7 +279,8 @@ public final class MaxMindDatabase: @unchecked Sendable {
     /// The entry data at `path`, or nil when the record has nothing there. A path that runs
     /// into a value of another shape (a record that is a bare string, as in MaxMind's
     /// `no-ipv4-search-tree` test database) is "nothing there" too; only corruption throws.
-    private func value(_ entry: inout MMDB_entry_s, _ path: [String], ip: String) throws(GeoError) -> MMDB_entry_data_s? {
+    private func value(_ entry: inout MMDB_entry_s, _ path: [String], ip: String) throws(GeoError) -> MMDB_entry_data_s?
+    {
         var data = MMDB_entry_data_s()
         let status = MaxMindDatabase.withCStringArray(path) { mm.MMDB_aget_value(&entry, &data, $0) }
         switch status {
@@ -290,8 +297,11 @@ public final class MaxMindDatabase: @unchecked Sendable {
         guard let data = try value(&entry, path, ip: ip) else { return nil }
         guard data.type == UInt32(MMDB_DATA_TYPE_UTF8_STRING) else { return nil }
         guard Int(data.data_size) <= GeoLimits.maxStringBytes else {
-            throw .invalidRecord(path: self.path, ip: ip,
-                                 reason: "\(path.joined(separator: ".")) is \(data.data_size) bytes long, over the \(GeoLimits.maxStringBytes)-byte limit")
+            throw .invalidRecord(
+                path: self.path, ip: ip,
+                reason:
+                    "\(path.joined(separator: ".")) is \(data.data_size) bytes long, over the \(GeoLimits.maxStringBytes)-byte limit"
+            )
         }
         return MaxMindDatabase.copyString(data)
     }
@@ -406,7 +416,7 @@ struct EntryListDecoder {
             }
             var map: [String: MaxMindValue] = [:]
             for _ in 0..<Int(data.data_size) {
-                guard case let .string(key) = try decode(depth: depth + 1) else {
+                guard case .string(let key) = try decode(depth: depth + 1) else {
                     throw Failure(reason: "a map key is not a string")
                 }
                 map[key] = try decode(depth: depth + 1)
@@ -452,14 +462,17 @@ struct EntryListDecoder {
     /// `uint64` member, so a header with another layout is an error, never a wrong number.
     static func uint128(_ data: MMDB_entry_data_s) throws(Failure) -> (UInt64, UInt64) {
         guard let fieldAfter = MemoryLayout<MMDB_entry_data_s>.offset(of: \MMDB_entry_data_s.offset),
-              fieldAfter >= 16 else {
+            fieldAfter >= 16
+        else {
             throw Failure(reason: "uint128 values cannot be read with this libmaxminddb header")
         }
         let start = fieldAfter - 16
         var copy = data
         let (a, b) = withUnsafeBytes(of: &copy) { raw in
-            (raw.loadUnaligned(fromByteOffset: start, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+            (
+                raw.loadUnaligned(fromByteOffset: start, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self)
+            )
         }
         guard a == data.uint64 else {
             throw Failure(reason: "uint128 values cannot be read with this libmaxminddb header")
@@ -476,4 +489,3 @@ struct EntryListDecoder {
         #endif
     }
 }
-

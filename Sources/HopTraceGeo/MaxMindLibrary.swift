@@ -1,3 +1,6 @@
+import CMaxMindDB
+import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CMaxMindDB
-import HopTraceCore
 
 /// The libmaxminddb functions `MaxMindDatabase` calls, opened when the first database file is
 /// opened rather than linked (`DynamicLibrary` says why): most machines have no GeoIP database,

@@ -25,10 +25,10 @@ public indirect enum MaxMindValue: Sendable, Hashable {
         var current = self
         for key in path {
             switch current {
-            case let .map(m):
+            case .map(let m):
                 guard let next = m[key] else { return nil }
                 current = next
-            case let .array(a):
+            case .array(let a):
                 guard let i = Int(key), a.indices.contains(i) else { return nil }
                 current = a[i]
             default:
@@ -39,15 +39,15 @@ public indirect enum MaxMindValue: Sendable, Hashable {
     }
 
     public var stringValue: String? {
-        if case let .string(s) = self { return s }
+        if case .string(let s) = self { return s }
         return nil
     }
 
     /// Any integer case that fits an `Int`.
     public var intValue: Int? {
         switch self {
-        case let .unsigned(u): return Int(exactly: u)
-        case let .signed(i): return Int(exactly: i)
+        case .unsigned(let u): return Int(exactly: u)
+        case .signed(let i): return Int(exactly: i)
         default: return nil
         }
     }
@@ -58,9 +58,9 @@ public indirect enum MaxMindValue: Sendable, Hashable {
         var out: [String: MaxMindValue] = [:]
         func walk(_ v: MaxMindValue, _ prefix: String) {
             switch v {
-            case let .map(m):
+            case .map(let m):
                 for (k, child) in m { walk(child, prefix.isEmpty ? k : prefix + "." + k) }
-            case let .array(a):
+            case .array(let a):
                 for (i, child) in a.enumerated() { walk(child, prefix.isEmpty ? "\(i)" : prefix + ".\(i)") }
             default:
                 out[prefix] = v

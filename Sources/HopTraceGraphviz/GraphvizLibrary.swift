@@ -37,11 +37,15 @@ struct GraphvizLibrary: Sendable {
     /// `gvRenderData`, with the length in the integer type the installed header gives it
     /// (`unsigned int *` up to Graphviz 12, `size_t *` from 13 on), returned as an `Int`:
     /// the status, the rendering (freed with `gvFreeRenderData`) and its length in bytes.
-    func renderData(_ gvc: OpaquePointer?, _ graph: UnsafeMutablePointer<Agraph_t>?,
-                    format: String) -> (status: Int32, data: UnsafeMutablePointer<CChar>?, length: Int) {
+    func renderData(
+        _ gvc: OpaquePointer?, _ graph: UnsafeMutablePointer<Agraph_t>?,
+        format: String
+    ) -> (status: Int32, data: UnsafeMutablePointer<CChar>?, length: Int) {
         func call<Length: BinaryInteger>(
-            _ function: (OpaquePointer?, UnsafeMutablePointer<Agraph_t>?, UnsafePointer<CChar>?,
-                         UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, UnsafeMutablePointer<Length>?) -> Int32
+            _ function: (
+                OpaquePointer?, UnsafeMutablePointer<Agraph_t>?, UnsafePointer<CChar>?,
+                UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, UnsafeMutablePointer<Length>?
+            ) -> Int32
         ) -> (status: Int32, data: UnsafeMutablePointer<CChar>?, length: Int) {
             var data: UnsafeMutablePointer<CChar>?
             var length: Length = 0

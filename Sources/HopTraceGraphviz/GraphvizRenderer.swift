@@ -44,12 +44,12 @@ public enum GraphvizError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unsupportedFormat(p): return "unsupported diagram format for \(p): use .svg, .png, .pdf or .dot"
-        case let .parse(m): return "Graphviz could not read the diagram: \(m)"
-        case let .layout(m): return "Graphviz layout failed: \(m)"
-        case let .render(m): return "Graphviz rendering failed: \(m)"
-        case let .io(m): return "could not write the diagram: \(m)"
-        case let .unavailable(m): return "Graphviz is not available: \(m)"
+        case .unsupportedFormat(let p): return "unsupported diagram format for \(p): use .svg, .png, .pdf or .dot"
+        case .parse(let m): return "Graphviz could not read the diagram: \(m)"
+        case .layout(let m): return "Graphviz layout failed: \(m)"
+        case .render(let m): return "Graphviz rendering failed: \(m)"
+        case .io(let m): return "could not write the diagram: \(m)"
+        case .unavailable(let m): return "Graphviz is not available: \(m)"
         }
     }
 }
@@ -143,8 +143,10 @@ public enum GraphvizRenderer {
     }
 
     /// Draws a topology (`DOTEncoder`) in `format`.
-    public static func render(_ topology: Topology, format: GraphvizFormat,
-                              options: DOTEncoder.Options = DOTEncoder.Options()) throws -> [UInt8] {
+    public static func render(
+        _ topology: Topology, format: GraphvizFormat,
+        options: DOTEncoder.Options = DOTEncoder.Options()
+    ) throws -> [UInt8] {
         try render(dot: DOTEncoder.encode(topology, options: options), format: format)
     }
 

@@ -1,3 +1,5 @@
+import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HopTraceCore
 
 /// Byte-level helpers shared by the header, MIME and mailbox readers. Everything here works on
 /// `UnsafeBufferPointer<UInt8>` so that the scanners can use `memchr`/`memmem` (a 10,000-message
@@ -35,7 +36,8 @@ enum Bytes {
     /// linear in the input times that length.
     static func find(_ needle: [UInt8], in buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
         guard !needle.isEmpty, from >= 0, to <= buf.count, to - from >= needle.count,
-              let base = buf.baseAddress else { return nil }
+            let base = buf.baseAddress
+        else { return nil }
         return needle.withUnsafeBufferPointer { n -> Int? in
             let first = n[0]
             let lastStart = to - n.count
@@ -172,7 +174,10 @@ enum LineBreaks {
             var i = first
             let end = buf.count
             while i < end {
-                guard buf[i] == Bytes.cr else { i += 1; continue }
+                guard buf[i] == Bytes.cr else {
+                    i += 1
+                    continue
+                }
                 var j = i
                 while j < end, buf[j] == Bytes.cr { j += 1 }
                 if j == end || buf[j] != Bytes.lf {

@@ -65,7 +65,9 @@ public struct CompoundFile: Sendable {
 
     public init(_ bytes: [UInt8]) throws(CompoundFileError) {
         guard Self.isCompoundFile(bytes) else { throw CompoundFileError("no compound file signature") }
-        guard bytes.count >= 512 else { throw CompoundFileError("file ends inside the 512-byte header", position: bytes.count) }
+        guard bytes.count >= 512 else {
+            throw CompoundFileError("file ends inside the 512-byte header", position: bytes.count)
+        }
         self.bytes = bytes
         let major = Self.u16(bytes, 0x1A)
         let shift = Int(Self.u16(bytes, 0x1E))
@@ -78,13 +80,16 @@ public struct CompoundFile: Sendable {
         self.sectorSize = sectorSize
         self.sectorCount = sectorCount
         miniStreamCutoff = Int(Self.u32(bytes, 0x38))
-        guard miniStreamCutoff == 4096 else { throw CompoundFileError("mini stream cutoff is not 4096", position: 0x38) }
+        guard miniStreamCutoff == 4096 else {
+            throw CompoundFileError("mini stream cutoff is not 4096", position: 0x38)
+        }
 
         // The FAT: its sector numbers are the DIFAT, 109 in the header and the rest in a chain
         // of DIFAT sectors whose last entry names the next.
         let fatSectors = Int(Self.u32(bytes, 0x2C))
         guard fatSectors <= sectorCount else {
-            throw CompoundFileError("header declares \(fatSectors) FAT sectors; the file has \(sectorCount) sectors", position: 0x2C)
+            throw CompoundFileError(
+                "header declares \(fatSectors) FAT sectors; the file has \(sectorCount) sectors", position: 0x2C)
         }
         var difat: [UInt32] = []
         for k in 0..<109 where difat.count < fatSectors { difat.append(Self.u32(bytes, 0x4C + 4 * k)) }
@@ -93,7 +98,9 @@ public struct CompoundFile: Sendable {
         let perDIFAT = sectorSize / 4 - 1
         while difat.count < fatSectors, next != Self.endOfChain, next != Self.freeSector {
             difatSteps += 1
-            guard difatSteps <= sectorCount else { throw CompoundFileError("the DIFAT chain is longer than the file (a cycle)") }
+            guard difatSteps <= sectorCount else {
+                throw CompoundFileError("the DIFAT chain is longer than the file (a cycle)")
+            }
             let base = try Self.sectorOffset(next, sectorSize: sectorSize, count: sectorCount, bytes: bytes)
             for k in 0..<perDIFAT where difat.count < fatSectors {
                 difat.append(Self.u32(bytes, base + 4 * k))
@@ -116,8 +123,9 @@ public struct CompoundFile: Sendable {
             let base = try Self.sectorOffset(s, sectorSize: sectorSize, count: sectorCount, bytes: bytes)
             return bytes[base..<min(base + sectorSize, bytes.count)]
         }
-        let directory = try Self.chainBytes(start: Self.u32(bytes, 0x30), size: nil, table: fat, sectorSize: sectorSize,
-                                            limit: sectorCount, what: "directory", sector: sector)
+        let directory = try Self.chainBytes(
+            start: Self.u32(bytes, 0x30), size: nil, table: fat, sectorSize: sectorSize,
+            limit: sectorCount, what: "directory", sector: sector)
         guard directory.count / 128 <= Self.maxDirectoryEntries else {
             throw CompoundFileError("more than \(Self.maxDirectoryEntries) directory entries")
         }
@@ -150,7 +158,8 @@ public struct CompoundFile: Sendable {
             while let id = stack.popLast() {
                 if id == Self.noStream { continue }
                 guard Int(id) < entries.count else {
-                    throw CompoundFileError("directory entry \(entries[storage].id) links to entry \(id), outside the directory")
+                    throw CompoundFileError(
+                        "directory entry \(entries[storage].id) links to entry \(id), outside the directory")
                 }
                 let k = Int(id)
                 guard !claimed[k] else {
@@ -170,10 +179,12 @@ public struct CompoundFile: Sendable {
         self.depthLimitReached = deep
 
         // The mini stream (the root's stream) and its allocation table hold the small streams.
-        let miniStream = try Self.chainBytes(start: root.start, size: root.size, table: fat, sectorSize: sectorSize,
-                                             limit: sectorCount, what: "mini stream", sector: sector)
-        let miniFATBytes = try Self.chainBytes(start: Self.u32(bytes, 0x3C), size: nil, table: fat, sectorSize: sectorSize,
-                                               limit: sectorCount, what: "mini FAT", sector: sector)
+        let miniStream = try Self.chainBytes(
+            start: root.start, size: root.size, table: fat, sectorSize: sectorSize,
+            limit: sectorCount, what: "mini stream", sector: sector)
+        let miniFATBytes = try Self.chainBytes(
+            start: Self.u32(bytes, 0x3C), size: nil, table: fat, sectorSize: sectorSize,
+            limit: sectorCount, what: "mini FAT", sector: sector)
         self.miniStream = miniStream
         self.miniFAT = (0..<(miniFATBytes.count / 4)).map { Self.u32(miniFATBytes, 4 * $0) }
         self.entries = entries
@@ -199,8 +210,10 @@ public struct CompoundFile: Sendable {
         if stream.size == 0 { return [] }
         if stream.size < miniStreamCutoff {
             let mini = miniStream
-            return try Self.chainBytes(start: stream.start, size: stream.size, table: miniFAT, sectorSize: 64,
-                                       limit: miniFAT.count, what: "stream \(stream.name)") { s throws(CompoundFileError) in
+            return try Self.chainBytes(
+                start: stream.start, size: stream.size, table: miniFAT, sectorSize: 64,
+                limit: miniFAT.count, what: "stream \(stream.name)"
+            ) { s throws(CompoundFileError) in
                 let base = Int(s) * 64
                 guard base < mini.count else {
                     throw CompoundFileError("mini sector \(s) is outside the mini stream")
@@ -209,8 +222,10 @@ public struct CompoundFile: Sendable {
             }
         }
         let (bytes, sectorSize, sectorCount) = (self.bytes, self.sectorSize, self.sectorCount)
-        return try Self.chainBytes(start: stream.start, size: stream.size, table: fat, sectorSize: sectorSize,
-                                   limit: sectorCount, what: "stream \(stream.name)") { s throws(CompoundFileError) in
+        return try Self.chainBytes(
+            start: stream.start, size: stream.size, table: fat, sectorSize: sectorSize,
+            limit: sectorCount, what: "stream \(stream.name)"
+        ) { s throws(CompoundFileError) in
             let base = try Self.sectorOffset(s, sectorSize: sectorSize, count: sectorCount, bytes: bytes)
             return bytes[base..<min(base + sectorSize, bytes.count)]
         }
@@ -221,8 +236,10 @@ public struct CompoundFile: Sendable {
     /// Follows a chain through an allocation table, concatenating its sectors until `size`
     /// bytes (or the chain's end when `size` is nil). At most `limit` sectors: a longer chain
     /// loops.
-    private static func chainBytes(start: UInt32, size: Int?, table: [UInt32], sectorSize: Int, limit: Int, what: String,
-                                   sector: (UInt32) throws(CompoundFileError) -> ArraySlice<UInt8>) throws(CompoundFileError) -> [UInt8] {
+    private static func chainBytes(
+        start: UInt32, size: Int?, table: [UInt32], sectorSize: Int, limit: Int, what: String,
+        sector: (UInt32) throws(CompoundFileError) -> ArraySlice<UInt8>
+    ) throws(CompoundFileError) -> [UInt8] {
         if let size, size > limit * sectorSize {
             throw CompoundFileError("\(what) declares \(size) bytes, more than \(limit) sectors can hold")
         }
@@ -236,7 +253,9 @@ public struct CompoundFile: Sendable {
                 throw CompoundFileError("\(what): sector \(current) is outside the allocation table")
             }
             steps += 1
-            guard steps <= limit else { throw CompoundFileError("\(what): sector chain longer than the file (a cycle)") }
+            guard steps <= limit else {
+                throw CompoundFileError("\(what): sector chain longer than the file (a cycle)")
+            }
             out.append(contentsOf: try sector(current))
             current = table[Int(current)]
         }
@@ -249,7 +268,9 @@ public struct CompoundFile: Sendable {
         return out
     }
 
-    private static func sectorOffset(_ sector: UInt32, sectorSize: Int, count: Int, bytes: [UInt8]) throws(CompoundFileError) -> Int {
+    private static func sectorOffset(_ sector: UInt32, sectorSize: Int, count: Int, bytes: [UInt8])
+        throws(CompoundFileError) -> Int
+    {
         guard sector <= maxRegularSector, Int(sector) < count else {
             throw CompoundFileError("sector \(sector) is outside the file (\(count) sectors)")
         }
@@ -260,19 +281,22 @@ public struct CompoundFile: Sendable {
         let nameBytes = min(Int(u16(d, o + 0x40)), 64)
         var units: [UInt16] = []
         for k in 0..<max(0, nameBytes / 2 - 1) { units.append(u16(d, o + 2 * k)) }
-        let kind: Entry.Kind = switch d[o + 0x42] {
-        case 1: .storage
-        case 2: .stream
-        case 5: .root
-        default: .unused
-        }
+        let kind: Entry.Kind =
+            switch d[o + 0x42] {
+            case 1: .storage
+            case 2: .stream
+            case 5: .root
+            default: .unused
+            }
         // Version 3 files may leave garbage in the size's high half (MS-CFB 2.6.3).
-        let low = UInt64(u32(d, o + 0x78)), high = UInt64(u32(d, o + 0x7C))
+        let low = UInt64(u32(d, o + 0x78))
+        let high = UInt64(u32(d, o + 0x7C))
         let size = major == 3 ? low : high << 32 | low
-        return Entry(id: id, name: String(decoding: units, as: UTF16.self), kind: kind,
-                     size: size > UInt64(Int.max) ? Int.max : Int(size), depth: 0,
-                     start: u32(d, o + 0x74), left: u32(d, o + 0x44), right: u32(d, o + 0x48),
-                     child: kind == .storage || kind == .root ? u32(d, o + 0x4C) : noStream)
+        return Entry(
+            id: id, name: String(decoding: units, as: UTF16.self), kind: kind,
+            size: size > UInt64(Int.max) ? Int.max : Int(size), depth: 0,
+            start: u32(d, o + 0x74), left: u32(d, o + 0x44), right: u32(d, o + 0x48),
+            child: kind == .storage || kind == .root ? u32(d, o + 0x4C) : noStream)
     }
 
     static func u16(_ b: [UInt8], _ o: Int) -> UInt16 {

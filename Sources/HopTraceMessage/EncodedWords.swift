@@ -97,7 +97,8 @@ public enum EncodedWords {
             if c == UInt8(ascii: "_") {
                 out.append(0x20)
             } else if c == UInt8(ascii: "="), i + 2 < text.endIndex,
-                      let hi = TransferEncoding.hexValue(text[i + 1]), let lo = TransferEncoding.hexValue(text[i + 2]) {
+                let hi = TransferEncoding.hexValue(text[i + 1]), let lo = TransferEncoding.hexValue(text[i + 2])
+            {
                 out.append(hi << 4 | lo)
                 i += 2
             } else {

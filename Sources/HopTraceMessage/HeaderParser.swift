@@ -63,19 +63,24 @@ public enum HeaderParser {
     ///   - mboxFromLine: skip an mbox `From ` (or mboxrd `>From `) line at the very top.
     ///   - bodyAtLeadingNonField: when the block's first line is not a field, it is the body (a MIME
     ///     part with no header and no empty line, as hand-rolled mailers and spam kits write).
-    public static func parseBlock(_ bytes: [UInt8], in range: Range<Int>, mboxFromLine: Bool = true,
-                                  bodyAtLeadingNonField: Bool = false) -> HeaderParseResult {
+    public static func parseBlock(
+        _ bytes: [UInt8], in range: Range<Int>, mboxFromLine: Bool = true,
+        bodyAtLeadingNonField: Bool = false
+    ) -> HeaderParseResult {
         bytes.withUnsafeBufferPointer {
             parseBlock($0, in: range, mboxFromLine: mboxFromLine, bodyAtLeadingNonField: bodyAtLeadingNonField)
         }
     }
 
-    static func parseBlock(_ buf: UnsafeBufferPointer<UInt8>, in range: Range<Int>, mboxFromLine: Bool,
-                           bodyAtLeadingNonField: Bool = false) -> HeaderParseResult {
+    static func parseBlock(
+        _ buf: UnsafeBufferPointer<UInt8>, in range: Range<Int>, mboxFromLine: Bool,
+        bodyAtLeadingNonField: Bool = false
+    ) -> HeaderParseResult {
         let end = min(range.upperBound, buf.count)
         var i = max(0, min(range.lowerBound, end))
         if mboxFromLine,
-           Bytes.hasPrefix(buf, at: i, end: end, fromLine) || Bytes.hasPrefix(buf, at: i, end: end, quotedFromLine) {
+            Bytes.hasPrefix(buf, at: i, end: end, fromLine) || Bytes.hasPrefix(buf, at: i, end: end, quotedFromLine)
+        {
             i = Bytes.nextLine(buf, from: i, to: end)
         }
         let blockStart = i
@@ -91,20 +96,31 @@ public enum HeaderParser {
         while i < end {
             // The empty line that ends the block (RFC 5322 §2.1); bare LF from Unix mbox files.
             if buf[i] == Bytes.lf {
-                bodyStart = i + 1; separated = true; break
+                bodyStart = i + 1
+                separated = true
+                break
             }
             if buf[i] == Bytes.cr, i + 1 < end, buf[i + 1] == Bytes.lf {
-                bodyStart = i + 2; separated = true; break
+                bodyStart = i + 2
+                separated = true
+                break
             }
             if i >= blockLimit {
-                findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                    "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read"))
+                findings.append(
+                    Finding(
+                        kind: .limitReached, severity: .warning,
+                        summary:
+                            "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read")
+                )
                 (bodyStart, separated) = findBodyStart(buf, from: i, end: end)
                 break
             }
             if fields.count >= Limits.maxHeaderFields {
-                findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                    "more than \(Limits.maxHeaderFields) header fields in one block; the rest were not read"))
+                findings.append(
+                    Finding(
+                        kind: .limitReached, severity: .warning,
+                        summary:
+                            "more than \(Limits.maxHeaderFields) header fields in one block; the rest were not read"))
                 (bodyStart, separated) = findBodyStart(buf, from: i, end: end)
                 break
             }
@@ -136,8 +152,12 @@ public enum HeaderParser {
             var cut = fieldEnd
             if fieldEnd - fieldStart > Limits.maxHeaderFieldBytes {
                 cut = fieldStart + Limits.maxHeaderFieldBytes
-                findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                    "header field \(fields.count + 1) is longer than \(Limits.maxHeaderFieldBytes) bytes; it was cut there"))
+                findings.append(
+                    Finding(
+                        kind: .limitReached, severity: .warning,
+                        summary:
+                            "header field \(fields.count + 1) is longer than \(Limits.maxHeaderFieldBytes) bytes; it was cut there"
+                    ))
             }
 
             // Unfold: drop each line break (CRLF or bare LF), keep the WSP after it.
@@ -151,24 +171,32 @@ public enum HeaderParser {
             }
             var lead = 0
             while lead < value.count, Bytes.isWSP(value[lead]) { lead += 1 }
-            let text = value.withUnsafeBufferPointer { TextDecoding.lenientUTF8(UnsafeBufferPointer(rebasing: $0[lead...])) }
+            let text = value.withUnsafeBufferPointer {
+                TextDecoding.lenientUTF8(UnsafeBufferPointer(rebasing: $0[lead...]))
+            }
             let name = String(decoding: UnsafeBufferPointer(rebasing: buf[fieldStart..<nameEnd]), as: UTF8.self)
-            fields.append(HeaderField(
-                name: name,
-                value: text,
-                raw: Array(UnsafeBufferPointer(rebasing: buf[fieldStart..<cut])),
-                location: SourceLocation(headerIndex: fields.count, byteRange: fieldStart..<cut)))
+            fields.append(
+                HeaderField(
+                    name: name,
+                    value: text,
+                    raw: Array(UnsafeBufferPointer(rebasing: buf[fieldStart..<cut])),
+                    location: SourceLocation(headerIndex: fields.count, byteRange: fieldStart..<cut)))
             i = next
             if next > blockLimit {
                 // One field ran past the block limit (a single 50 MB line).
-                findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                    "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read"))
+                findings.append(
+                    Finding(
+                        kind: .limitReached, severity: .warning,
+                        summary:
+                            "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read")
+                )
                 (bodyStart, separated) = findBodyStart(buf, from: next, end: end)
                 break
             }
         }
-        return HeaderParseResult(block: HeaderBlock(fields: fields), bodyStart: bodyStart,
-                                 hasSeparator: separated, skippedLines: skipped, findings: findings)
+        return HeaderParseResult(
+            block: HeaderBlock(fields: fields), bodyStart: bodyStart,
+            hasSeparator: separated, skippedLines: skipped, findings: findings)
     }
 
     /// The offset of the colon when the line at `at` is a field (`field-name *WSP ":"`).

@@ -32,14 +32,17 @@ public enum MessageIntake {
             do {
                 file = try CompoundFile(bytes)
             } catch {
-                throw IntakeError("unreadable Outlook message (compound file): \(error.message)", position: error.position)
+                throw IntakeError(
+                    "unreadable Outlook message (compound file): \(error.message)", position: error.position)
             }
-            return OutlookIntake.result(OutlookMessage.read(file), container: OutlookIntake.outlookMessage,
-                                        nesting: nesting, enclosingBytes: enclosing)
+            return OutlookIntake.result(
+                OutlookMessage.read(file), container: OutlookIntake.outlookMessage,
+                nesting: nesting, enclosingBytes: enclosing)
         }
         if TNEF.isTNEF(bytes) {
-            return OutlookIntake.result(TNEF.read(bytes, depth: nesting), container: OutlookIntake.tnef,
-                                        nesting: nesting, enclosingBytes: enclosing)
+            return OutlookIntake.result(
+                TNEF.read(bytes, depth: nesting), container: OutlookIntake.tnef,
+                nesting: nesting, enclosingBytes: enclosing)
         }
         let bytes = LineBreaks.normalised(bytes)
         let start = try HeaderParser.messageStart(bytes)
@@ -56,12 +59,17 @@ public enum MessageIntake {
         where collector.collectPasted(from: part, reportMisses: !insideEmbedded && !attached) {
             if !insideEmbedded { pasted = true }
         }
-        let chains = [ChainInput(source: .message, part: "", container: "message", headers: root.headers,
-                                 body: root.rawBody)]
+        let chains =
+            [
+                ChainInput(
+                    source: .message, part: "", container: "message", headers: root.headers,
+                    body: root.rawBody)
+            ]
             + collector.chains
-        return IntakeResult(chains: chains,
-                            reportKind: reportKind(root.headers, reportType: collector.reportType, pasted: pasted),
-                            findings: collector.findings, mime: root)
+        return IntakeResult(
+            chains: chains,
+            reportKind: reportKind(root.headers, reportType: collector.reportType, pasted: pasted),
+            findings: collector.findings, mime: root)
     }
 
     /// Convenience for a message taken from a mailbox.
@@ -77,7 +85,8 @@ public enum MessageIntake {
             return exchangeNDR
         }
         if let subject = headers.first("Subject")?.value.lowercased(), subject.hasPrefix("undeliverable:"),
-           headers.fields.contains(where: { $0.name.lowercased().hasPrefix("x-ms-") }) {
+            headers.fields.contains(where: { $0.name.lowercased().hasPrefix("x-ms-") })
+        {
             return exchangeNDR
         }
         switch reportType {
@@ -114,13 +123,17 @@ struct EmbeddedCollector {
     mutating func walk(_ part: MIMEPart, insideEmbedded: Bool) {
         if part.encapsulatesMessage {
             let message = part.children[0]
-            let container = part.contentType.mediaType == "message/global" ? "message/global"
+            let container =
+                part.contentType.mediaType == "message/global"
+                ? "message/global"
                 : part.contentType.mediaType == "message/rfc822" ? "message/rfc822" : "attached-eml"
             if message.headers.fields.isEmpty {
                 unreadable(message, "has no readable header", type: part.contentType.mediaType)
             } else {
-                add(ChainInput(source: .embedded, part: message.path, container: container, headers: message.headers,
-                               body: message.rawBody))
+                add(
+                    ChainInput(
+                        source: .embedded, part: message.path, container: container, headers: message.headers,
+                        body: message.rawBody))
             }
             walk(message, insideEmbedded: true)
             return
@@ -134,7 +147,8 @@ struct EmbeddedCollector {
         default:
             let media = part.contentType.mediaType
             // MailSite labels the returned header block "message/rfc822-headers".
-            if media == "text/rfc822-headers" || media == "message/global-headers" || media == "message/rfc822-headers" {
+            if media == "text/rfc822-headers" || media == "message/global-headers" || media == "message/rfc822-headers"
+            {
                 let body = part.decodedBody
                 // The block is the whole body; a blank line before it (some MTAs add one) is skipped.
                 var start = 0
@@ -144,8 +158,10 @@ struct EmbeddedCollector {
                 if head.block.fields.isEmpty {
                     unreadable(part, "has no readable header")
                 } else {
-                    add(ChainInput(source: .embedded, part: part.path.isEmpty ? "1" : part.path,
-                                   container: media, headers: head.block))
+                    add(
+                        ChainInput(
+                            source: .embedded, part: part.path.isEmpty ? "1" : part.path,
+                            container: media, headers: head.block))
                 }
             } else if media == "text/plain" || media == "message/partial" {
                 textParts.append((part, insideEmbedded))
@@ -154,9 +170,10 @@ struct EmbeddedCollector {
                 if TNEF.isTNEF(bytes) {
                     OutlookIntake.collectTNEF(TNEF.read(bytes, depth: nesting), path: path, collector: &self)
                 } else {
-                    OutlookIntake.collectFile(bytes, mimeTag: nil, filename: nil, part: path,
-                                              name: "part \(path)" + (part.filename.map { " (\(OutlookIntake.clean($0)))" } ?? ""),
-                                              collector: &self)
+                    OutlookIntake.collectFile(
+                        bytes, mimeTag: nil, filename: nil, part: path,
+                        name: "part \(path)" + (part.filename.map { " (\(OutlookIntake.clean($0)))" } ?? ""),
+                        collector: &self)
                 }
             }
         }
@@ -172,7 +189,9 @@ struct EmbeddedCollector {
     /// bytes; only parts of the types above or named `.msg`/`.dat` are looked at.
     private func messageFile(_ part: MIMEPart) -> [UInt8]? {
         let name = part.filename?.lowercased() ?? ""
-        guard Self.messageFileTypes.contains(part.contentType.mediaType) || name.hasSuffix(".msg") || name.hasSuffix(".dat")
+        guard
+            Self.messageFileTypes.contains(part.contentType.mediaType) || name.hasSuffix(".msg")
+                || name.hasSuffix(".dat")
         else { return nil }
         let body = part.rawBody
         // The first 64 encoded bytes decode to at least the 8-byte signature.
@@ -185,8 +204,11 @@ struct EmbeddedCollector {
         guard chains.count < Limits.maxEmbeddedChains else {
             if !limitReported {
                 limitReported = true
-                findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                    "more than \(Limits.maxEmbeddedChains) embedded messages; the rest were not read"))
+                findings.append(
+                    Finding(
+                        kind: .limitReached, severity: .warning,
+                        summary:
+                            "more than \(Limits.maxEmbeddedChains) embedded messages; the rest were not read"))
             }
             return
         }
@@ -194,8 +216,11 @@ struct EmbeddedCollector {
     }
 
     mutating func unreadable(_ part: MIMEPart, _ why: String, type: String? = nil) {
-        findings.append(Finding(kind: .unreadablePart, severity: .warning, summary:
-            "part \(part.path.isEmpty ? "1" : part.path) (\(type ?? part.contentType.mediaType)) \(why)"))
+        findings.append(
+            Finding(
+                kind: .unreadablePart, severity: .warning,
+                summary:
+                    "part \(part.path.isEmpty ? "1" : part.path) (\(type ?? part.contentType.mediaType)) \(why)"))
     }
 
     // MARK: Pasted headers
@@ -215,19 +240,33 @@ struct EmbeddedCollector {
     /// Lines after which bounces paste the original message or its header, with the software
     /// that writes each.
     private static let markers: [Marker] = [
-        Marker(text: "below this line is a copy of the message", software: "qmail", needsTrace: false, expectsHeaders: true),
-        Marker(text: "this is a copy of the message, including all the headers", software: "Exim", needsTrace: false, expectsHeaders: true),
-        Marker(text: "this is a copy of the headers that were received before the error was detected", software: "Exim", needsTrace: false, expectsHeaders: true),
+        Marker(
+            text: "below this line is a copy of the message", software: "qmail", needsTrace: false, expectsHeaders: true
+        ),
+        Marker(
+            text: "this is a copy of the message, including all the headers", software: "Exim", needsTrace: false,
+            expectsHeaders: true),
+        Marker(
+            text: "this is a copy of the headers that were received before the error was detected", software: "Exim",
+            needsTrace: false, expectsHeaders: true),
         Marker(text: "original message headers", software: "Exchange/Outlook", needsTrace: false, expectsHeaders: true),
         Marker(text: "original message follows", software: "sendmail", needsTrace: false, expectsHeaders: true),
         Marker(text: "message header follows", software: "sendmail", needsTrace: false, expectsHeaders: true),
-        Marker(text: "unsent message follows", software: "sendmail (old versions)", needsTrace: false, expectsHeaders: true),
-        Marker(text: "message headers follow", software: "DragonFly Mail Agent", needsTrace: false, expectsHeaders: true),
-        Marker(text: "below is a copy of the original message", software: "OpenSMTPD", needsTrace: false, expectsHeaders: true),
-        Marker(text: "the header of the original message is following", software: "GMX", needsTrace: false, expectsHeaders: true),
+        Marker(
+            text: "unsent message follows", software: "sendmail (old versions)", needsTrace: false, expectsHeaders: true
+        ),
+        Marker(
+            text: "message headers follow", software: "DragonFly Mail Agent", needsTrace: false, expectsHeaders: true),
+        Marker(
+            text: "below is a copy of the original message", software: "OpenSMTPD", needsTrace: false,
+            expectsHeaders: true),
+        Marker(
+            text: "the header of the original message is following", software: "GMX", needsTrace: false,
+            expectsHeaders: true),
         Marker(text: "returned message", software: "Lotus Notes/Domino", needsTrace: false, expectsHeaders: true),
         Marker(text: "transcript of session follows", software: "sendmail", needsTrace: false, expectsHeaders: false),
-        Marker(text: "original message", software: "Postfix-style and other MTAs", needsTrace: true, expectsHeaders: false),
+        Marker(
+            text: "original message", software: "Postfix-style and other MTAs", needsTrace: true, expectsHeaders: false),
     ]
 
     /// Field names one of which, beside a Received field, makes a block of lines in a body an
@@ -332,9 +371,11 @@ struct EmbeddedCollector {
     }
 
     private static func marker(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Marker? {
-        var s = from, e = to
+        var s = from
+        var e = to
         func strippable(_ b: UInt8) -> Bool {
-            b == 0x20 || b == 0x09 || b == 0x0D || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
+            b == 0x20 || b == 0x09 || b == 0x0D || b == UInt8(ascii: "-") || b == UInt8(ascii: ":")
+                || b == UInt8(ascii: ".")
         }
         while s < e, strippable(buf[s]) { s += 1 }
         while e > s, strippable(buf[e - 1]) { e -= 1 }
@@ -348,8 +389,10 @@ struct EmbeddedCollector {
 
     /// The header block after a marker: blank lines skipped, a uniform indentation removed
     /// (Lotus Domino and some Exchange versions indent the pasted header), at least one field.
-    private static func pastedBlock(_ body: [UInt8], _ buf: UnsafeBufferPointer<UInt8>, from: Int, end: Int,
-                                    marker: Marker) -> (HeaderParseResult, [UInt8])? {
+    private static func pastedBlock(
+        _ body: [UInt8], _ buf: UnsafeBufferPointer<UInt8>, from: Int, end: Int,
+        marker: Marker
+    ) -> (HeaderParseResult, [UInt8])? {
         var i = from
         while i < end {
             let lineEnd = Bytes.lineEnd(buf, from: i, to: end)

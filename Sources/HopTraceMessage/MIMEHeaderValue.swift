@@ -65,7 +65,8 @@ public struct MIMEHeaderValue: Sendable, Hashable {
                 // ...but a trailing RFC 5322 comment after the value is not part of it
                 // ("boundary=simple (a comment)"); "Report (1).eml" keeps its parentheses.
                 if e > s, b[e - 1] == UInt8(ascii: ")"),
-                   let open = b[s..<e].lastIndex(of: UInt8(ascii: "(")), open > s, isSpace(b[open - 1]) {
+                    let open = b[s..<e].lastIndex(of: UInt8(ascii: "(")), open > s, isSpace(b[open - 1])
+                {
                     e = open
                     while e > s, isSpace(b[e - 1]) { e -= 1 }
                 }
@@ -117,7 +118,8 @@ public struct MIMEHeaderValue: Sendable, Hashable {
         var i = 0
         while i < b.count {
             if b[i] == UInt8(ascii: "%"), i + 2 < b.count,
-               let hi = TransferEncoding.hexValue(b[i + 1]), let lo = TransferEncoding.hexValue(b[i + 2]) {
+                let hi = TransferEncoding.hexValue(b[i + 1]), let lo = TransferEncoding.hexValue(b[i + 2])
+            {
                 out.append(hi << 4 | lo)
                 i += 3
             } else {
@@ -138,9 +140,18 @@ public struct MIMEHeaderValue: Sendable, Hashable {
             } else if b[i] == UInt8(ascii: "(") {
                 var depth = 0
                 while i < b.count {
-                    if b[i] == UInt8(ascii: "\\") { i += 2; continue }
+                    if b[i] == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
                     if b[i] == UInt8(ascii: "(") { depth += 1 }
-                    if b[i] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { i += 1; break } }
+                    if b[i] == UInt8(ascii: ")") {
+                        depth -= 1
+                        if depth == 0 {
+                            i += 1
+                            break
+                        }
+                    }
                     i += 1
                 }
             } else {

@@ -63,8 +63,9 @@ public enum MIMEParser {
     /// Parses a whole message whose header starts at `start`.
     public static func parse(_ bytes: [UInt8], start: Int = 0) -> (root: MIMEPart, findings: [Finding]) {
         var builder = MIMETreeBuilder()
-        let root = builder.entity(bytes, range: start..<bytes.count, path: "", depth: 0,
-                                  isMessage: true, defaultType: .textPlain)
+        let root = builder.entity(
+            bytes, range: start..<bytes.count, path: "", depth: 0,
+            isMessage: true, defaultType: .textPlain)
         return (root, builder.findings)
     }
 }
@@ -76,17 +77,21 @@ struct MIMETreeBuilder {
     private var partsReported = false
 
     /// Reads one entity (header block + body) from `buffer[range]`.
-    mutating func entity(_ buffer: [UInt8], range: Range<Int>, path: String, depth: Int,
-                         isMessage: Bool, defaultType: MIMEContentType) -> MIMEPart {
+    mutating func entity(
+        _ buffer: [UInt8], range: Range<Int>, path: String, depth: Int,
+        isMessage: Bool, defaultType: MIMEContentType
+    ) -> MIMEPart {
         entities += 1
         // Only a whole message can begin with an mbox From line.
-        let head = HeaderParser.parseBlock(buffer, in: range, mboxFromLine: isMessage && depth == 0,
-                                           bodyAtLeadingNonField: !isMessage)
+        let head = HeaderParser.parseBlock(
+            buffer, in: range, mboxFromLine: isMessage && depth == 0,
+            bodyAtLeadingNonField: !isMessage)
         findings += head.findings
         let headers = head.block
         let declared = headers.first("Content-Type").flatMap { MIMEContentType.parse($0.value) }
         let contentType = declared ?? defaultType
-        let cte = headers.first("Content-Transfer-Encoding")
+        let cte =
+            headers.first("Content-Transfer-Encoding")
             .map { MIMEHeaderValue.parse($0.value).value } ?? "7bit"
         var filename = headers.first("Content-Disposition")
             .flatMap { MIMEHeaderValue.parse($0.value).parameters["filename"] }
@@ -105,8 +110,12 @@ struct MIMETreeBuilder {
         guard depth < Limits.maxMIMEDepth else {
             if !depthReported {
                 depthReported = true
-                findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                    "MIME nesting deeper than \(Limits.maxMIMEDepth) levels at part \(path.isEmpty ? "(message)" : path); deeper parts were not read"))
+                findings.append(
+                    Finding(
+                        kind: .limitReached, severity: .warning,
+                        summary:
+                            "MIME nesting deeper than \(Limits.maxMIMEDepth) levels at part \(path.isEmpty ? "(message)" : path); deeper parts were not read"
+                    ))
             }
             return part
         }
@@ -119,14 +128,19 @@ struct MIMETreeBuilder {
                 guard entities < Limits.maxMIMEParts else {
                     if !partsReported {
                         partsReported = true
-                        findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                            "more than \(Limits.maxMIMEParts) MIME parts; the rest were not read"))
+                        findings.append(
+                            Finding(
+                                kind: .limitReached, severity: .warning,
+                                summary:
+                                    "more than \(Limits.maxMIMEParts) MIME parts; the rest were not read"))
                     }
                     break
                 }
                 let childPath = path.isEmpty ? "\(n + 1)" : "\(path).\(n + 1)"
-                part.children.append(entity(buffer, range: r, path: childPath, depth: depth + 1,
-                                            isMessage: false, defaultType: childDefault))
+                part.children.append(
+                    entity(
+                        buffer, range: r, path: childPath, depth: depth + 1,
+                        isMessage: false, defaultType: childDefault))
             }
         } else {
             guard entities < Limits.maxMIMEParts else { return part }
@@ -137,11 +151,15 @@ struct MIMETreeBuilder {
             // forwards nest them) holds the inner one at "2.1".
             let messagePath = isMessage ? (path.isEmpty ? "1" : "\(path).1") : path
             if let decoded = TransferEncoding.decode(part.rawBody, encoding: part.transferEncoding) {
-                part.children.append(entity(decoded, range: 0..<decoded.count, path: messagePath,
-                                            depth: depth + 1, isMessage: true, defaultType: .textPlain))
+                part.children.append(
+                    entity(
+                        decoded, range: 0..<decoded.count, path: messagePath,
+                        depth: depth + 1, isMessage: true, defaultType: .textPlain))
             } else {
-                part.children.append(entity(buffer, range: part.bodyRange, path: messagePath,
-                                            depth: depth + 1, isMessage: true, defaultType: .textPlain))
+                part.children.append(
+                    entity(
+                        buffer, range: part.bodyRange, path: messagePath,
+                        depth: depth + 1, isMessage: true, defaultType: .textPlain))
             }
         }
         return part
@@ -184,7 +202,8 @@ struct MIMETreeBuilder {
                 var isClose = false
                 var ok = false
                 if after + 1 < end, buf[after] == UInt8(ascii: "-"), buf[after + 1] == UInt8(ascii: "-") {
-                    isClose = true; ok = true
+                    isClose = true
+                    ok = true
                 } else {
                     // Only whitespace may follow the boundary (RFC 2046 transport-padding); this
                     // keeps boundary "abc" from matching a nested "--abc-1".
@@ -205,7 +224,8 @@ struct MIMETreeBuilder {
                     partStart = lineNext
                 }
                 search = lineNext
-                candidate = search > 0 && search <= end
+                candidate =
+                    search > 0 && search <= end
                     ? Bytes.find(needle, in: buf, from: search - 1, to: end).map { $0 + 1 }
                     : nil
                 if let c = candidate, c <= lineStart { candidate = nil }

@@ -23,8 +23,10 @@ public enum Mailbox {
     private static let from: [UInt8] = Array("From ".utf8)
     private static let contentLength: [UInt8] = Array("content-length:".utf8)
     /// Field names that make the lines after a `From ` line a message's header block.
-    private static let messageFields: [[UInt8]] = ["from", "to", "subject", "date", "message-id", "received",
-                                                  "return-path", "delivered-to"].map { Array($0.utf8) }
+    private static let messageFields: [[UInt8]] = [
+        "from", "to", "subject", "date", "message-id", "received",
+        "return-path", "delivered-to",
+    ].map { Array($0.utf8) }
 
     /// Splits an mbox file into messages; at most `Limits.maxMailboxMessages` are returned. Each
     /// slice starts with its From line (which `MessageIntake.read` skips) and keeps the trailing
@@ -54,8 +56,10 @@ public enum Mailbox {
     /// The messages of an mbox in `buf`. `limit` bounds their number; `scanned` is told, now
     /// and then, that the bytes before an offset will not be read again (a mapped file gives
     /// their pages back).
-    public static func index(_ buf: UnsafeBufferPointer<UInt8>, limit: Int = Limits.maxMailboxMessages,
-                             scanned: (Int) -> Void = { _ in }) -> Index {
+    public static func index(
+        _ buf: UnsafeBufferPointer<UInt8>, limit: Int = Limits.maxMailboxMessages,
+        scanned: (Int) -> Void = { _ in }
+    ) -> Index {
         let end = buf.count
         let lf = lineBreak(buf)
         var i = 0
@@ -76,7 +80,10 @@ public enum Mailbox {
             if checkLength, let next = lengthEnd(buf, messageStart: i, end: end, lf) {
                 checkLength = false
                 guard next < end else { break }
-                guard starts.count < limit else { truncated = true; break }
+                guard starts.count < limit else {
+                    truncated = true
+                    break
+                }
                 starts.append(next)
                 i = next
                 checkLength = true
@@ -89,8 +96,13 @@ public enum Mailbox {
             let blank = contentEnd(buf, lineStart: i, lineEnd: lineEnd, lf) == i
             if i != starts[starts.count - 1], Bytes.hasPrefix(buf, at: i, end: end, from) {
                 let digit = hasDigit(buf, from: i + from.count, to: lineEnd)
-                if digit && previousBlank || (previousBlank || digit) && headerBlockFollows(buf, from: next, end: end, lf) {
-                    guard starts.count < limit else { truncated = true; break }
+                if digit && previousBlank
+                    || (previousBlank || digit) && headerBlockFollows(buf, from: next, end: end, lf)
+                {
+                    guard starts.count < limit else {
+                        truncated = true
+                        break
+                    }
                     starts.append(i)
                     checkLength = true
                     previousBlank = false
@@ -118,7 +130,9 @@ public enum Mailbox {
     /// LF, or CR when the first 64 KiB hold a CR and no LF (classic Mac OS files).
     static func lineBreak(_ buf: UnsafeBufferPointer<UInt8>) -> UInt8 {
         let head = min(buf.count, 64 << 10)
-        if Bytes.find(Bytes.lf, in: buf, from: 0, to: head) == nil, Bytes.find(Bytes.cr, in: buf, from: 0, to: head) != nil {
+        if Bytes.find(Bytes.lf, in: buf, from: 0, to: head) == nil,
+            Bytes.find(Bytes.cr, in: buf, from: 0, to: head) != nil
+        {
             return Bytes.cr
         }
         return Bytes.lf
@@ -130,7 +144,8 @@ public enum Mailbox {
     }
 
     @inline(__always)
-    private static func contentEnd(_ buf: UnsafeBufferPointer<UInt8>, lineStart: Int, lineEnd: Int, _ lf: UInt8) -> Int {
+    private static func contentEnd(_ buf: UnsafeBufferPointer<UInt8>, lineStart: Int, lineEnd: Int, _ lf: UInt8) -> Int
+    {
         lf == Bytes.lf ? Bytes.contentEnd(buf, lineStart: lineStart, lineEnd: lineEnd) : lineEnd
     }
 

@@ -1,3 +1,5 @@
+import HopTraceCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HopTraceCore
 
 /// The messages of one input a command names: a message file, an mbox mailbox, a Maildir
 /// folder, or standard input ("-"), told apart by what is there (a folder is a Maildir; a file
@@ -57,7 +58,8 @@ public struct MessageSource: Sendable {
             }
             var list = files.prefix(Limits.maxMailboxMessages).map { SourceMessage(label: $0, content: .file($0)) }
             if files.count > Limits.maxMailboxMessages {
-                list.append(SourceMessage(label: files[Limits.maxMailboxMessages], content: .unreadable(Messages.tooMany)))
+                list.append(
+                    SourceMessage(label: files[Limits.maxMailboxMessages], content: .unreadable(Messages.tooMany)))
             }
             self.init(path: path, form: .maildir, messages: Messages(.list(list)))
         case .other:
@@ -89,8 +91,9 @@ public struct MessageSource: Sendable {
         if Mailbox.isMailbox(bytes) {
             self.init(path: path, form: .mbox, messages: Self.mboxMessages(bytes))
         } else {
-            self.init(path: path, form: .message(bytes),
-                      messages: Messages(.list([SourceMessage(label: Self.name(path), content: .bytes(bytes[...]))])))
+            self.init(
+                path: path, form: .message(bytes),
+                messages: Messages(.list([SourceMessage(label: Self.name(path), content: .bytes(bytes[...]))])))
         }
     }
 
@@ -128,20 +131,24 @@ public struct MessageSource: Sendable {
 
         public var endIndex: Int {
             switch storage {
-            case let .list(list): list.count
-            case let .array(_, index), let .mapped(_, index): index.starts.count + (index.truncated ? 1 : 0)
+            case .list(let list): list.count
+            case .array(_, let index), .mapped(_, let index): index.starts.count + (index.truncated ? 1 : 0)
             }
         }
 
         public subscript(position: Int) -> SourceMessage {
             switch storage {
-            case let .list(list):
+            case .list(let list):
                 return list[position]
-            case let .array(bytes, index):
-                if position == index.starts.count { return SourceMessage(label: String(position + 1), content: .unreadable(Self.tooMany)) }
+            case .array(let bytes, let index):
+                if position == index.starts.count {
+                    return SourceMessage(label: String(position + 1), content: .unreadable(Self.tooMany))
+                }
                 return SourceMessage(label: String(position + 1), content: .bytes(bytes[index.range(position)]))
-            case let .mapped(file, index):
-                if position == index.starts.count { return SourceMessage(label: String(position + 1), content: .unreadable(Self.tooMany)) }
+            case .mapped(let file, let index):
+                if position == index.starts.count {
+                    return SourceMessage(label: String(position + 1), content: .unreadable(Self.tooMany))
+                }
                 return SourceMessage(label: String(position + 1), content: .mapped(file, index.range(position)))
             }
         }
@@ -168,20 +175,23 @@ public struct SourceMessage: Sendable {
     /// `Limits.maxInputBytes` is an `IntakeError` with the reason (the label names the message).
     public func read() -> Result<ArraySlice<UInt8>, IntakeError> {
         switch content {
-        case let .bytes(bytes):
+        case .bytes(let bytes):
             return .success(bytes)
-        case let .file(path):
+        case .file(let path):
             do {
                 return .success(try FileInput.read(path)[...])
             } catch {
                 return .failure(IntakeError(error.reason))
             }
-        case let .mapped(file, range):
+        case .mapped(let file, let range):
             guard range.count <= Limits.maxInputBytes else {
-                return .failure(IntakeError("message is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one message"))
+                return .failure(
+                    IntakeError(
+                        "message is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one message")
+                )
             }
             return .success(file.copy(range)[...])
-        case let .unreadable(why):
+        case .unreadable(let why):
             return .failure(IntakeError(why))
         }
     }

@@ -61,8 +61,10 @@ public struct ChainInput: Sendable, Hashable {
     /// header-only forms (text/rfc822-headers, pasted headers).
     public var body: ArraySlice<UInt8>?
 
-    public init(source: ChainSource, part: String, container: String, headers: HeaderBlock,
-                body: ArraySlice<UInt8>? = nil) {
+    public init(
+        source: ChainSource, part: String, container: String, headers: HeaderBlock,
+        body: ArraySlice<UInt8>? = nil
+    ) {
         self.source = source
         self.part = part
         self.container = container
@@ -83,8 +85,10 @@ public struct IntakeResult: Sendable, Hashable {
     /// (DKIM body hashes). Nil when the result was built by hand.
     public var mime: MIMEPart?
 
-    public init(chains: [ChainInput], reportKind: String? = nil, findings: [Finding] = [],
-                mime: MIMEPart? = nil) {
+    public init(
+        chains: [ChainInput], reportKind: String? = nil, findings: [Finding] = [],
+        mime: MIMEPart? = nil
+    ) {
         self.chains = chains
         self.reportKind = reportKind
         self.findings = findings

@@ -23,16 +23,19 @@ enum OutlookIntake {
         let what = container == tnef ? "the TNEF stream" : "the Outlook message"
         let outer = chain(message, source: .message, part: "", container: container, what: what, collector: &collector)
         collect(message, path: "", collector: &collector)
-        return IntakeResult(chains: [outer] + collector.chains, reportKind: reportKind(message, headers: outer.headers),
-                            findings: collector.findings)
+        return IntakeResult(
+            chains: [outer] + collector.chains, reportKind: reportKind(message, headers: outer.headers),
+            findings: collector.findings)
     }
 
     /// Adds the chains of a TNEF stream found in a MIME part: its own when it carries transport
     /// headers, then its attached items'.
     static func collectTNEF(_ message: MAPIMessage, path: String, collector: inout EmbeddedCollector) {
         if message.transportHeaders != nil {
-            collector.add(chain(message, source: .embedded, part: path, container: tnef, what: "part \(path)",
-                                collector: &collector))
+            collector.add(
+                chain(
+                    message, source: .embedded, part: path, container: tnef, what: "part \(path)",
+                    collector: &collector))
         } else {
             report(message.problems, where: "part \(path) (TNEF)", collector: &collector)
         }
@@ -40,26 +43,34 @@ enum OutlookIntake {
     }
 
     /// A message's own chain; its problems become findings.
-    private static func chain(_ message: MAPIMessage, source: ChainSource, part: String, container: String, what: String,
-                              collector: inout EmbeddedCollector) -> ChainInput {
+    private static func chain(
+        _ message: MAPIMessage, source: ChainSource, part: String, container: String, what: String,
+        collector: inout EmbeddedCollector
+    ) -> ChainInput {
         report(message.problems, where: what, collector: &collector)
         if let raw = message.transportHeaders {
             var start = 0
             while start < raw.count, raw[start] == Bytes.cr || raw[start] == Bytes.lf { start += 1 }
             let head = HeaderParser.parseBlock(raw, in: start..<raw.count, mboxFromLine: false)
             collector.findings += head.findings
-            return ChainInput(source: source, part: part, container: container, headers: head.block,
-                              body: sentBody(message, headers: head.block))
+            return ChainInput(
+                source: source, part: part, container: container, headers: head.block,
+                body: sentBody(message, headers: head.block))
         }
-        let why = container == tnef
+        let why =
+            container == tnef
             ? "the message that carried it holds them, or no server received it"
             : "a draft or a sent item that no server received"
-        collector.findings.append(Finding(kind: .unreadablePart, severity: .warning, summary:
-            "\(what) has no transport headers (PR_TRANSPORT_MESSAGE_HEADERS): \(why); "
-            + "its subject, sender, recipients and date are read from its properties and it has no hops"))
+        collector.findings.append(
+            Finding(
+                kind: .unreadablePart, severity: .warning,
+                summary:
+                    "\(what) has no transport headers (PR_TRANSPORT_MESSAGE_HEADERS): \(why); "
+                    + "its subject, sender, recipients and date are read from its properties and it has no hops"))
         let synthesized = propertyHeader(message)
-        return ChainInput(source: source, part: part, container: container,
-                          headers: HeaderParser.parseBlock(synthesized, in: 0..<synthesized.count, mboxFromLine: false).block)
+        return ChainInput(
+            source: source, part: part, container: container,
+            headers: HeaderParser.parseBlock(synthesized, in: 0..<synthesized.count, mboxFromLine: false).block)
     }
 
     /// The attachments' chains, depth first; `path` is the message's own ("" for the outer one).
@@ -68,13 +79,16 @@ enum OutlookIntake {
             let part = path.isEmpty ? "\(n + 1)" : "\(path).\(n + 1)"
             let name = "attachment \(part)" + (attachment.filename.map { " (\(clean($0)))" } ?? "")
             switch attachment.content {
-            case let .message(inner):
-                collector.add(chain(inner, source: .embedded, part: part, container: attachedMessage, what: name,
-                                    collector: &collector))
+            case .message(let inner):
+                collector.add(
+                    chain(
+                        inner, source: .embedded, part: part, container: attachedMessage, what: name,
+                        collector: &collector))
                 collect(inner, path: part, collector: &collector)
-            case let .bytes(bytes):
-                collectFile(bytes, mimeTag: attachment.mimeTag, filename: attachment.filename, part: part, name: name,
-                            collector: &collector)
+            case .bytes(let bytes):
+                collectFile(
+                    bytes, mimeTag: attachment.mimeTag, filename: attachment.filename, part: part, name: name,
+                    collector: &collector)
             case .none:
                 break
             }
@@ -83,8 +97,10 @@ enum OutlookIntake {
 
     /// An attachment that is itself a message file, told by its content: a compound file, a TNEF
     /// stream, or an RFC 5322 message labelled as one (message/rfc822 or a `.eml` name).
-    static func collectFile(_ bytes: [UInt8], mimeTag: String?, filename: String?, part: String, name: String,
-                            collector: inout EmbeddedCollector) {
+    static func collectFile(
+        _ bytes: [UInt8], mimeTag: String?, filename: String?, part: String, name: String,
+        collector: inout EmbeddedCollector
+    ) {
         let container: String
         if CompoundFile.isCompoundFile(bytes) {
             container = attachedMessage
@@ -96,21 +112,32 @@ enum OutlookIntake {
             return
         }
         guard collector.nesting < Limits.maxMIMEDepth else {
-            collector.findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                "\(name): message files nested deeper than \(Limits.maxMIMEDepth) levels were not read"))
+            collector.findings.append(
+                Finding(
+                    kind: .limitReached, severity: .warning,
+                    summary:
+                        "\(name): message files nested deeper than \(Limits.maxMIMEDepth) levels were not read"))
             return
         }
         guard collector.enclosingBytes + bytes.count <= Limits.maxInputBytes else {
-            collector.findings.append(Finding(kind: .limitReached, severity: .warning, summary:
-                "\(name): message files nested in one another exceed \(Limits.maxInputBytes) bytes in all; this one was not read"))
+            collector.findings.append(
+                Finding(
+                    kind: .limitReached, severity: .warning,
+                    summary:
+                        "\(name): message files nested in one another exceed \(Limits.maxInputBytes) bytes in all; this one was not read"
+                ))
             return
         }
         let inner: IntakeResult
         do {
-            inner = try MessageIntake.read(bytes, nesting: collector.nesting + 1, enclosingBytes: collector.enclosingBytes)
+            inner = try MessageIntake.read(
+                bytes, nesting: collector.nesting + 1, enclosingBytes: collector.enclosingBytes)
         } catch {
-            collector.findings.append(Finding(kind: .unreadablePart, severity: .warning, summary:
-                "\(name) could not be read: \(error)"))
+            collector.findings.append(
+                Finding(
+                    kind: .unreadablePart, severity: .warning,
+                    summary:
+                        "\(name) could not be read: \(error)"))
             return
         }
         collector.findings += inner.findings
@@ -125,7 +152,8 @@ enum OutlookIntake {
 
     private static func report(_ problems: [String], where what: String, collector: inout EmbeddedCollector) {
         for problem in problems {
-            collector.findings.append(Finding(kind: .unreadablePart, severity: .warning, summary: "\(what): \(problem)"))
+            collector.findings.append(
+                Finding(kind: .unreadablePart, severity: .warning, summary: "\(what): \(problem)"))
         }
     }
 
@@ -141,7 +169,9 @@ enum OutlookIntake {
             let charset = type.parameters["charset"]?.lowercased() ?? "us-ascii"
             guard charset == "us-ascii" || charset == "utf-8" else { return nil }
         }
-        let encoding = headers.first("Content-Transfer-Encoding").map { MIMEHeaderValue.parse($0.value).value.lowercased() }
+        let encoding = headers.first("Content-Transfer-Encoding").map {
+            MIMEHeaderValue.parse($0.value).value.lowercased()
+        }
         guard encoding == nil || encoding == "7bit" || encoding == "8bit" else { return nil }
         return Array(body.utf8)[...]
     }
@@ -155,9 +185,9 @@ enum OutlookIntake {
         let address = [P.senderSMTPAddress, P.senderEmail, P.sentRepresentingEmail].lazy
             .compactMap { message.strings[$0] }.first { $0.contains("@") }
         switch (name, address) {
-        case let (name?, address?): lines.append("From: \(clean(name)) <\(clean(address))>")
-        case let (nil, address?): lines.append("From: <\(clean(address))>")
-        case let (name?, nil): lines.append("From: \(clean(name))")
+        case (let name?, let address?): lines.append("From: \(clean(name)) <\(clean(address))>")
+        case (nil, let address?): lines.append("From: <\(clean(address))>")
+        case (let name?, nil): lines.append("From: \(clean(name))")
         case (nil, nil): break
         }
         if let to = message.strings[P.displayTo], !to.isEmpty { lines.append("To: \(clean(to))") }
@@ -183,16 +213,19 @@ enum OutlookIntake {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let weekday = weekdays[Int(((days % 7) + 7) % 7)]
-        return "\(weekday), \(d) \(months[Int(m) - 1]) \(y) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) +0000"
+        return
+            "\(weekday), \(d) \(months[Int(m) - 1]) \(y) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) +0000"
     }
 
     /// The report kind from the transport headers, else from the item's message class
     /// (REPORT.IPM.Note.NDR / .DR: delivery reports; .IPNRN / .IPNNRN: read receipts).
     private static func reportKind(_ message: MAPIMessage, headers: HeaderBlock) -> String? {
         let type = headers.first("Content-Type").flatMap { MIMEContentType.parse($0.value) }
-        let reportType = type?.mediaType == "multipart/report" ? type?.parameters["report-type"]?.lowercased() ?? "" : nil
+        let reportType =
+            type?.mediaType == "multipart/report" ? type?.parameters["report-type"]?.lowercased() ?? "" : nil
         if let kind = MessageIntake.reportKind(headers, reportType: reportType, pasted: false) { return kind }
-        guard let cls = message.strings[MAPIMessage.Property.messageClass]?.uppercased(), cls.hasPrefix("REPORT.") else {
+        guard let cls = message.strings[MAPIMessage.Property.messageClass]?.uppercased(), cls.hasPrefix("REPORT.")
+        else {
             return nil
         }
         if cls.hasSuffix(".NDR") || cls.hasSuffix(".DR") { return MessageIntake.deliveryStatusReport }

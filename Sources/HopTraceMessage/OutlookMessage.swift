@@ -138,7 +138,8 @@ enum OutlookMessage {
                 var o = propertiesHeader
                 while o + 16 <= props.count {
                     let tag = CompoundFile.u32(props, o)
-                    let type = UInt16(tag & 0xFFFF), id = UInt16(tag >> 16)
+                    let type = UInt16(tag & 0xFFFF)
+                    let id = UInt16(tag >> 16)
                     if type == MAPIMessage.PropertyType.long {
                         message.integers[id] = CompoundFile.u32(props, o + 8)
                     } else if type == MAPIMessage.PropertyType.systime {
@@ -164,28 +165,38 @@ enum OutlookMessage {
             }
         }
 
-        let attachments = children.filter { $0.kind == .storage && $0.name.uppercased().hasPrefix("__ATTACH_VERSION1.0_#") }
-            .sorted { $0.name.uppercased() < $1.name.uppercased() }
+        let attachments = children.filter {
+            $0.kind == .storage && $0.name.uppercased().hasPrefix("__ATTACH_VERSION1.0_#")
+        }
+        .sorted { $0.name.uppercased() < $1.name.uppercased() }
         for storage in attachments {
             message.attachments.append(attachment(file, storage: storage, problems: &message.problems))
         }
         return message
     }
 
-    private static func attachment(_ file: CompoundFile, storage: CompoundFile.Entry, problems: inout [String]) -> MAPIAttachment {
+    private static func attachment(_ file: CompoundFile, storage: CompoundFile.Entry, problems: inout [String])
+        -> MAPIAttachment
+    {
         let properties = read(file, storage: storage, propertiesHeader: 8)
         problems += properties.problems.map { "attachment \(storage.name): \($0)" }
-        let filename = properties.strings[MAPIMessage.Property.attachLongFilename]
+        let filename =
+            properties.strings[MAPIMessage.Property.attachLongFilename]
             ?? properties.strings[MAPIMessage.Property.attachFilename]
-        var result = MAPIAttachment(filename: filename, mimeTag: properties.strings[MAPIMessage.Property.attachMIMETag],
-                                    content: .none)
-        if let embedded = file.child(streamName(MAPIMessage.Property.attachData, MAPIMessage.PropertyType.object), of: storage),
-           embedded.kind == .storage {
+        var result = MAPIAttachment(
+            filename: filename, mimeTag: properties.strings[MAPIMessage.Property.attachMIMETag],
+            content: .none)
+        if let embedded = file.child(
+            streamName(MAPIMessage.Property.attachData, MAPIMessage.PropertyType.object), of: storage),
+            embedded.kind == .storage
+        {
             // A storage at the depth limit was listed but not read (`depthLimitReached`).
             guard embedded.depth < CompoundFile.maxStorageDepth else { return result }
             result.content = .message(read(file, storage: embedded, propertiesHeader: 24))
-        } else if let data = file.child(streamName(MAPIMessage.Property.attachData, MAPIMessage.PropertyType.binary), of: storage),
-                  data.kind == .stream {
+        } else if let data = file.child(
+            streamName(MAPIMessage.Property.attachData, MAPIMessage.PropertyType.binary), of: storage),
+            data.kind == .stream
+        {
             do {
                 result.content = .bytes(try file.read(data))
             } catch {

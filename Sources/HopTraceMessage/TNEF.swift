@@ -43,7 +43,9 @@ enum TNEF {
             let length = Int(CompoundFile.u32(bytes, o + 5))
             let start = o + 9
             guard length <= bytes.count - start - 2 else {
-                message.problems.append("TNEF attribute 0x\(String(id, radix: 16)) at byte \(o) declares \(length) bytes; \(max(0, bytes.count - start)) remain")
+                message.problems.append(
+                    "TNEF attribute 0x\(String(id, radix: 16)) at byte \(o) declares \(length) bytes; \(max(0, bytes.count - start)) remain"
+                )
                 break
             }
             let data = Array(bytes[start..<(start + length)])
@@ -58,7 +60,8 @@ enum TNEF {
                 }
             case attMessageClass where level != levelAttachment:
                 if message.strings[MAPIMessage.Property.messageClass] == nil {
-                    message.strings[MAPIMessage.Property.messageClass] = MAPIMessage.string8(MAPIMessage.trimmedNUL(data))
+                    message.strings[MAPIMessage.Property.messageClass] = MAPIMessage.string8(
+                        MAPIMessage.trimmedNUL(data))
                 }
             case attAttachRendData:
                 finishAttachment()
@@ -79,7 +82,8 @@ enum TNEF {
                 properties(data, into: &props, depth: depth, attachmentValue: &current)
                 message.problems += props.problems
                 var a = current!
-                a.filename = props.strings[MAPIMessage.Property.attachLongFilename] ?? a.filename
+                a.filename =
+                    props.strings[MAPIMessage.Property.attachLongFilename] ?? a.filename
                     ?? props.strings[MAPIMessage.Property.attachFilename]
                 a.mimeTag = props.strings[MAPIMessage.Property.attachMIMETag] ?? a.mimeTag
                 attachment = a
@@ -92,13 +96,17 @@ enum TNEF {
     }
 
     /// IID_IMessage {00020307-0000-0000-C000-000000000046}: a PT_OBJECT that is an attached item.
-    private static let iidMessage: [UInt8] = [0x07, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
-                                              0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46]
+    private static let iidMessage: [UInt8] = [
+        0x07, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46,
+    ]
 
     /// A MAPI property list (MS-OXTNEF 2.1.3.4): count, then each property's tag, its name when
     /// named (id ≥ 0x8000), and its value(s), every value padded to four bytes.
-    private static func properties(_ d: [UInt8], into message: inout MAPIMessage, depth: Int,
-                                   attachmentValue: inout MAPIAttachment?) {
+    private static func properties(
+        _ d: [UInt8], into message: inout MAPIMessage, depth: Int,
+        attachmentValue: inout MAPIAttachment?
+    ) {
         var o = 0
         func take(_ n: Int) -> Int? {
             guard n >= 0, n <= d.count - o else { return nil }
@@ -113,20 +121,25 @@ enum TNEF {
             read += 1
             guard let t = take(4) else { return truncated(&message) }
             let tag = CompoundFile.u32(d, t)
-            let type = UInt16(tag & 0xFFFF), id = UInt16(tag >> 16)
+            let type = UInt16(tag & 0xFFFF)
+            let id = UInt16(tag >> 16)
             if id >= 0x8000 {
                 guard take(16) != nil, let k = take(4) else { return truncated(&message) }
                 if CompoundFile.u32(d, k) == 0 {
                     guard take(4) != nil else { return truncated(&message) }
                 } else {
-                    guard let l = take(4), take(padded(Int(CompoundFile.u32(d, l)))) != nil else { return truncated(&message) }
+                    guard let l = take(4), take(padded(Int(CompoundFile.u32(d, l)))) != nil else {
+                        return truncated(&message)
+                    }
                 }
             }
             let multi = type & 0x1000 != 0
             let base = type & ~0x1000
             var values = 1
-            let variable = [MAPIMessage.PropertyType.string8, MAPIMessage.PropertyType.unicode,
-                            MAPIMessage.PropertyType.binary, MAPIMessage.PropertyType.object].contains(base)
+            let variable = [
+                MAPIMessage.PropertyType.string8, MAPIMessage.PropertyType.unicode,
+                MAPIMessage.PropertyType.binary, MAPIMessage.PropertyType.object,
+            ].contains(base)
             if multi || variable {
                 guard let n = take(4) else { return truncated(&message) }
                 values = Int(CompoundFile.u32(d, n))
@@ -142,7 +155,8 @@ enum TNEF {
                     if base == MAPIMessage.PropertyType.string8 || base == MAPIMessage.PropertyType.unicode {
                         message.setString(id, type: base, bytes: value)
                     } else if id == MAPIMessage.Property.attachData, attachmentValue != nil {
-                        attachmentValue!.content = attachedContent(value, base: base, depth: depth, problems: &message.problems)
+                        attachmentValue!.content = attachedContent(
+                            value, base: base, depth: depth, problems: &message.problems)
                     }
                     continue
                 }
@@ -152,7 +166,9 @@ enum TNEF {
                 case 0x0005, 0x0006, 0x0007, 0x0014, MAPIMessage.PropertyType.systime: size = 8
                 case 0x0048: size = 16
                 default:
-                    message.problems.append("TNEF property 0x\(String(tag, radix: 16)) has a type this reader does not know; the rest of the list was not read")
+                    message.problems.append(
+                        "TNEF property 0x\(String(tag, radix: 16)) has a type this reader does not know; the rest of the list was not read"
+                    )
                     return
                 }
                 guard let s = take(size) else { return truncated(&message) }
@@ -160,13 +176,16 @@ enum TNEF {
                 if base == MAPIMessage.PropertyType.long {
                     message.integers[id] = CompoundFile.u32(d, s)
                 } else if base == MAPIMessage.PropertyType.systime {
-                    message.times[id] = MAPIMessage.utcSeconds(filetime: UInt64(CompoundFile.u32(d, s)) | UInt64(CompoundFile.u32(d, s + 4)) << 32)
+                    message.times[id] = MAPIMessage.utcSeconds(
+                        filetime: UInt64(CompoundFile.u32(d, s)) | UInt64(CompoundFile.u32(d, s + 4)) << 32)
                 }
             }
         }
     }
 
-    private static func attachedContent(_ value: [UInt8], base: UInt16, depth: Int, problems: inout [String]) -> MAPIAttachment.Content {
+    private static func attachedContent(_ value: [UInt8], base: UInt16, depth: Int, problems: inout [String])
+        -> MAPIAttachment.Content
+    {
         guard base == MAPIMessage.PropertyType.object else { return .bytes(value) }
         guard value.count >= 16, value[0..<16].elementsEqual(iidMessage) else { return .none }
         let inner = Array(value[16...])

@@ -34,7 +34,8 @@ public enum TransferEncoding {
         base64Table.withUnsafeBufferPointer { table in
             for c in content {
                 if c == UInt8(ascii: "=") {
-                    acc = 0; bits = 0
+                    acc = 0
+                    bits = 0
                     continue
                 }
                 let v = table[Int(c)]
@@ -61,18 +62,32 @@ public enum TransferEncoding {
         while i < end {
             let c = content[i]
             guard c == UInt8(ascii: "=") else {
-                out.append(c); i += 1; continue
+                out.append(c)
+                i += 1
+                continue
             }
             // Soft line break, allowing trailing whitespace before it (Outlook writes "= \r\n").
             var j = i + 1
             while j < end, content[j] == 0x20 || content[j] == 0x09 { j += 1 }
-            if j < end, content[j] == 0x0A { i = j + 1; continue }
-            if j + 1 < end, content[j] == 0x0D, content[j + 1] == 0x0A { i = j + 2; continue }
-            if j == end { i = end; continue }
-            if i + 2 < end, let hi = hexValue(content[i + 1]), let lo = hexValue(content[i + 2]) {
-                out.append(hi << 4 | lo); i += 3; continue
+            if j < end, content[j] == 0x0A {
+                i = j + 1
+                continue
             }
-            out.append(c); i += 1
+            if j + 1 < end, content[j] == 0x0D, content[j + 1] == 0x0A {
+                i = j + 2
+                continue
+            }
+            if j == end {
+                i = end
+                continue
+            }
+            if i + 2 < end, let hi = hexValue(content[i + 1]), let lo = hexValue(content[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+                continue
+            }
+            out.append(c)
+            i += 1
         }
         return out
     }

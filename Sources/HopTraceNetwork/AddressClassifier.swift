@@ -15,13 +15,13 @@ public enum AddressClassifier {
             if let inner = embeddedIPv4(ip) { return scope(of: inner) }
             return .reserved
         }
-        if case let .v6(hi, _) = ip, hi >> 61 != 1 { return .reserved }
+        if case .v6(let hi, _) = ip, hi >> 61 != 1 { return .reserved }
         return .public
     }
 
     /// The IPv4 address inside a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address.
     public static func embeddedIPv4(_ ip: IPAddress) -> IPAddress? {
-        guard case let .v6(hi, lo) = ip else { return nil }
+        guard case .v6(let hi, let lo) = ip else { return nil }
         if hi >> 48 == 0x2002 { return .v4(UInt32(truncatingIfNeeded: hi >> 16)) }
         if hi == 0x0064_ff9b_0000_0000 && lo >> 32 == 0 { return .v4(UInt32(truncatingIfNeeded: lo)) }
         return nil

@@ -12,9 +12,15 @@ public enum ChainBuilder {
         if received.count > Limits.maxHopsPerChain {
             kept = received.prefix(Limits.maxHopsPerChain)
             let dropped = received.count - Limits.maxHopsPerChain
-            findings.append((0, Finding(
-                kind: .limitReached, severity: .warning, hops: [],
-                summary: "\(received.count) Received headers; only the newest \(Limits.maxHopsPerChain) were read, \(dropped) older ones were dropped")))
+            findings.append(
+                (
+                    0,
+                    Finding(
+                        kind: .limitReached, severity: .warning, hops: [],
+                        summary:
+                            "\(received.count) Received headers; only the newest \(Limits.maxHopsPerChain) were read, \(dropped) older ones were dropped"
+                    )
+                ))
         }
 
         var hops: [Hop] = []
@@ -32,18 +38,31 @@ public enum ChainBuilder {
         for (i, hop) in hops.enumerated() {
             let r = hop.received
             if !r.unparsed.isEmpty {
-                findings.append((hop.index, Finding(
-                    kind: .unparsedReceived, severity: .warning, hops: [hop.index],
-                    summary: "hop \(hop.index): could not read \(quote(r.unparsed.joined(separator: " ")))")))
+                findings.append(
+                    (
+                        hop.index,
+                        Finding(
+                            kind: .unparsedReceived, severity: .warning, hops: [hop.index],
+                            summary: "hop \(hop.index): could not read \(quote(r.unparsed.joined(separator: " ")))")
+                    ))
             }
             if let d = hop.delaySeconds, d < -Limits.clockSkewToleranceSeconds {
-                findings.append((hop.index, Finding(
-                    kind: .clockSkew, severity: .warning, hops: [hops[i - 1].index, hop.index],
-                    summary: "hop \(hop.index) is stamped \(-d) s before hop \(hop.index - 1) (clocks disagree)")))
+                findings.append(
+                    (
+                        hop.index,
+                        Finding(
+                            kind: .clockSkew, severity: .warning, hops: [hops[i - 1].index, hop.index],
+                            summary: "hop \(hop.index) is stamped \(-d) s before hop \(hop.index - 1) (clocks disagree)"
+                        )
+                    ))
             }
             if i > 0, let gap = continuity(hop, after: hops[i - 1]) {
-                findings.append((hop.index, Finding(
-                    kind: .chainGap, severity: .warning, hops: [hops[i - 1].index, hop.index], summary: gap)))
+                findings.append(
+                    (
+                        hop.index,
+                        Finding(
+                            kind: .chainGap, severity: .warning, hops: [hops[i - 1].index, hop.index], summary: gap)
+                    ))
             }
         }
         // Deterministic: by hop, then kind; the stable sort keeps insertion order otherwise.
@@ -65,7 +84,10 @@ public enum ChainBuilder {
         var out = ""
         var count = 0
         for u in s.unicodeScalars {
-            if count >= 80 { out += "…"; break }
+            if count >= 80 {
+                out += "…"
+                break
+            }
             if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) {
                 out += "\\u{\(String(u.value, radix: 16))}"
             } else {
@@ -82,7 +104,8 @@ public enum ChainBuilder {
         // Nothing to compare: a comment-only qmail stamp, Postfix local pickup (`by x (Postfix,
         // from userid 0)` has no from), or a by-side with neither name nor address.
         guard let from = hop.received.from, let prevBy = prev.received.by,
-              prevBy.name != nil || prevBy.ip != nil else { return nil }
+            prevBy.name != nil || prevBy.ip != nil
+        else { return nil }
         // Gmail's internal hops stamp only an address (`by 2002:a17:…` with no from-side); the
         // next hop is written by the egress or MX host under its own name. Such an unnamed,
         // self-only stamp cannot be matched by name, and its absence of a name is not evidence
@@ -97,10 +120,12 @@ public enum ChainBuilder {
             // What must match is this hop's receiver and the previous hop's receiver.
             guard let by = hop.received.by, by.name != nil || by.ip != nil else { return nil }
             if sameHost(names: [by.name].compactMap { $0 }, ip: by.ip, as: prevBy) { return nil }
-            return "hop \(hop.index)'s sender \(describe(by)) (itself, over loopback) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
+            return
+                "hop \(hop.index)'s sender \(describe(by)) (itself, over loopback) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
         }
         if sameHost(names: fromNames, ip: from.ip, as: prevBy) { return nil }
-        return "hop \(hop.index)'s sender \(describe(from)) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
+        return
+            "hop \(hop.index)'s sender \(describe(from)) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
     }
 
     static func sameHost(names: [String], ip: IPAddress?, as by: ReceivedBy) -> Bool {
@@ -126,8 +151,8 @@ public enum ChainBuilder {
     static func isLoopback(_ f: ReceivedFrom) -> Bool {
         if let ip = f.ip {
             switch ip {
-            case let .v4(v): if v >> 24 == 127 { return true }
-            case let .v6(hi, lo): if hi == 0 && lo == 1 { return true }
+            case .v4(let v): if v >> 24 == 127 { return true }
+            case .v6(let hi, let lo): if hi == 0 && lo == 1 { return true }
             }
         }
         for case let n? in [f.helo, f.rdns] {
@@ -140,18 +165,18 @@ public enum ChainBuilder {
     static func describe(_ f: ReceivedFrom) -> String {
         let name = f.helo ?? f.rdns
         switch (name, f.ipText ?? f.ip?.description) {
-        case let (n?, ip?): return "\(quoteName(n)) (\(ip))"
-        case let (n?, nil): return quoteName(n)
-        case let (nil, ip?): return ip
+        case (let n?, let ip?): return "\(quoteName(n)) (\(ip))"
+        case (let n?, nil): return quoteName(n)
+        case (nil, let ip?): return ip
         default: return "(unnamed)"
         }
     }
 
     static func describe(_ b: ReceivedBy) -> String {
         switch (b.name, b.ipText ?? b.ip?.description) {
-        case let (n?, ip?): return "\(quoteName(n)) (\(ip))"
-        case let (n?, nil): return quoteName(n)
-        case let (nil, ip?): return ip
+        case (let n?, let ip?): return "\(quoteName(n)) (\(ip))"
+        case (let n?, nil): return quoteName(n)
+        case (nil, let ip?): return ip
         default: return "(unnamed)"
         }
     }

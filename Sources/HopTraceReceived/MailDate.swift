@@ -28,11 +28,13 @@ public enum MailDateParser {
         // boundary); text with other characters goes by Character, where Unicode white space
         // also separates. Both views share String's indices.
         if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            split(s, s.utf8, isSpace: ASCIIFold.isSpace, comma: UInt8(ascii: ","), open: UInt8(ascii: "("),
-                  close: UInt8(ascii: ")"), words: &words, comments: &comments, unclosed: &unclosed)
+            split(
+                s, s.utf8, isSpace: ASCIIFold.isSpace, comma: UInt8(ascii: ","), open: UInt8(ascii: "("),
+                close: UInt8(ascii: ")"), words: &words, comments: &comments, unclosed: &unclosed)
         } else {
-            split(s, s, isSpace: \.isWhitespace, comma: ",", open: "(", close: ")",
-                  words: &words, comments: &comments, unclosed: &unclosed)
+            split(
+                s, s, isSpace: \.isWhitespace, comma: ",", open: "(", close: ")",
+                words: &words, comments: &comments, unclosed: &unclosed)
         }
     }
 
@@ -43,15 +45,24 @@ public enum MailDateParser {
         var i = v.startIndex
         while i < v.endIndex {
             let c = v[i]
-            if isSpace(c) || c == comma { i = v.index(after: i); continue }
+            if isSpace(c) || c == comma {
+                i = v.index(after: i)
+                continue
+            }
             if c == open {
                 var depth = 0
                 var j = i
                 var closed = false
                 while j < v.endIndex {
-                    if v[j] == open { depth += 1 } else if v[j] == close {
+                    if v[j] == open {
+                        depth += 1
+                    } else if v[j] == close {
                         depth -= 1
-                        if depth == 0 { j = v.index(after: j); closed = true; break }
+                        if depth == 0 {
+                            j = v.index(after: j)
+                            closed = true
+                            break
+                        }
                     }
                     j = v.index(after: j)
                 }
@@ -85,14 +96,20 @@ public enum MailDateParser {
         var k = 0
         if k < w.count, w[k].first?.isLetter == true, weekday(w[k]) { k += 1 }
         guard k + 3 < w.count || (k + 1 < w.count && w[k].utf8.contains(UInt8(ascii: "/"))) else { return nil }
-        var day: Int, month: Int, yearWord: Substring, clock: (Int, Int, Int)
+        var day: Int
+        var month: Int
+        var yearWord: Substring
+        var clock: (Int, Int, Int)
         if let mo = monthNumber(w[k]) {
             guard let d = number(w[k + 1], maxDigits: 2) else { return nil }
-            month = mo; day = d
+            month = mo
+            day = d
             if w[k + 2].utf8.count == 4, number(w[k + 2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 3]) {
-                yearWord = w[k + 2]; clock = t
+                yearWord = w[k + 2]
+                clock = t
             } else if let t = timeOfDay(w[k + 2]), number(w[k + 3], maxDigits: 4) != nil {
-                clock = t; yearWord = w[k + 3]
+                clock = t
+                yearWord = w[k + 3]
             } else {
                 return nil
             }
@@ -100,15 +117,21 @@ public enum MailDateParser {
         } else if w[k].utf8.contains(UInt8(ascii: "/")) {
             let p = w[k].split(separator: "/", omittingEmptySubsequences: false)
             guard p.count == 3, let mo = number(p[0], maxDigits: 2), let d = number(p[1], maxDigits: 2),
-                  number(p[2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 1]) else { return nil }
+                number(p[2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 1])
+            else { return nil }
             // Month first as written in the US; a first number over 12 can only be the day.
             (month, day) = mo > 12 && d <= 12 ? (d, mo) : (mo, d)
-            yearWord = p[2]; clock = t
+            yearWord = p[2]
+            clock = t
             k += 2
         } else {
             guard let d = number(w[k], maxDigits: 2), let mo = monthNumber(w[k + 1]),
-                  number(w[k + 2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 3]) else { return nil }
-            day = d; month = mo; yearWord = w[k + 2]; clock = t
+                number(w[k + 2], maxDigits: 4) != nil, let t = timeOfDay(w[k + 3])
+            else { return nil }
+            day = d
+            month = mo
+            yearWord = w[k + 2]
+            clock = t
             k += 4
         }
         guard let yearWritten = number(yearWord, maxDigits: 4) else { return nil }
@@ -123,7 +146,7 @@ public enum MailDateParser {
             h = adjusted
             k += 1
         } else if k < w.count, w[k].equalsIgnoringCase("am") || w[k].equalsIgnoringCase("pm") {
-            return nil   // `13:00 PM`: no such time
+            return nil  // `13:00 PM`: no such time
         }
         var offset: Int?
         if let (z, used) = namedZone(w, at: k) {
@@ -134,9 +157,14 @@ public enum MailDateParser {
             k += 1
             // Yahoo: `-0800 PST`, the abbreviation after the number (the number rules).
             if w[k - 1].utf8.count == 5, k < w.count, w[k].utf8.count <= 5, zone(w[k]) != nil,
-               w[k].allSatisfy({ $0.isASCII && $0.isLetter }) { k += 1 }
+                w[k].allSatisfy({ $0.isASCII && $0.isLetter })
+            {
+                k += 1
+            }
         }
-        guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else { return nil }
+        guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else {
+            return nil
+        }
         return (ts, k)
     }
 
@@ -186,26 +214,38 @@ public enum MailDateParser {
         guard w.count >= 2, w[0].utf8.count >= 8, w[0].utf8.dropFirst(4).first == UInt8(ascii: "-") else { return nil }
         let d = w[0].split(separator: "-", omittingEmptySubsequences: false)
         guard d.count == 3, d[0].count == 4, let year = number(d[0], maxDigits: 4),
-              let month = number(d[1], maxDigits: 2), (1...12).contains(month),
-              let day = number(d[2], maxDigits: 2),
-              let (hour, m, s) = timeOfDay(w[1]) else { return nil }
+            let month = number(d[1], maxDigits: 2), (1...12).contains(month),
+            let day = number(d[2], maxDigits: 2),
+            let (hour, m, s) = timeOfDay(w[1])
+        else { return nil }
         var h = hour
         var k = 2
         // `2018-4-20 11:01:08 PM`: a 12-hour clock.
-        if k < w.count, let adjusted = meridiem(w[k], hour: h) { h = adjusted; k += 1 }
+        if k < w.count, let adjusted = meridiem(w[k], hour: h) {
+            h = adjusted
+            k += 1
+        }
         var offset: Int?
-        if k < w.count, let z = zone(w[k]) { offset = z; k += 1 }
+        if k < w.count, let z = zone(w[k]) {
+            offset = z
+            k += 1
+        }
         // Zone abbreviation after the numeric zone, then the monotonic clock reading.
         if offset != nil, k < w.count, w[k].allSatisfy({ $0.isASCII && $0.isLetter }), w[k].count <= 5 { k += 1 }
         if k < w.count, w[k].hasPrefix("m=") { k += 1 }
-        guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else { return nil }
+        guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else {
+            return nil
+        }
         return (ts, k)
     }
 
-    static func timestamp(year: Int, month: Int, day: Int, h: Int, m: Int, s: Int, offset: Int?, raw: String) -> MailTimestamp? {
+    static func timestamp(year: Int, month: Int, day: Int, h: Int, m: Int, s: Int, offset: Int?, raw: String)
+        -> MailTimestamp?
+    {
         guard (1000...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= UTCCalendar.daysInMonth(year: year, month: month),
-              (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return nil }
+            day >= 1, day <= UTCCalendar.daysInMonth(year: year, month: month),
+            (0...23).contains(h), (0...59).contains(m), (0...60).contains(s)
+        else { return nil }
         let days = UTCCalendar.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
         let local = days * 86400 + Int64(h * 3600 + m * 60 + s)
         return MailTimestamp(utcSeconds: local - Int64(offset ?? 0), offsetSeconds: offset, raw: raw)
@@ -228,7 +268,7 @@ public enum MailDateParser {
         var parts: [Int] = []
         var value = 0
         var digits = 0
-        var fraction = -1   // digits after `.`, -1 before any `.`
+        var fraction = -1  // digits after `.`, -1 before any `.`
         for c in s.utf8 {
             if fraction >= 0 {
                 guard c >= 0x30 && c <= 0x39, fraction < 9 else { return nil }
@@ -256,11 +296,14 @@ public enum MailDateParser {
         return (parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
     }
 
-    static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun",
-                                          "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                                          "tues", "thur", "thurs"]
+    static let weekdays: Set<String> = [
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "tues", "thur", "thurs",
+    ]
     static let months: [String: Int] = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11,
+        "dec": 12,
         "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8,
         "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
     ]
@@ -279,7 +322,8 @@ public enum MailDateParser {
     /// Seconds east of UTC, or nil when `s` is not a zone.
     static func zone(_ s: Substring) -> Int? {
         if let f = s.first, f == "+" || f == "-", s.count == 5, let v = number(s.dropFirst(), maxDigits: 4) {
-            let hh = v / 100, mm = v % 100
+            let hh = v / 100
+            let mm = v % 100
             guard mm < 60 else { return nil }
             return (f == "-" ? -1 : 1) * (hh * 3600 + mm * 60)
         }

@@ -23,11 +23,20 @@ public struct ReceivedFrom: Sendable, Hashable {
     /// no address to classify, and nothing unreadable either.
     public var redacted: Bool = false
 
-    public init(helo: String? = nil, rdns: String? = nil, ip: IPAddress? = nil, ipText: String? = nil,
-                zone: String? = nil, port: Int? = nil, ident: String? = nil,
-                authenticated: String? = nil, mayBeForged: Bool = false, redacted: Bool = false) {
-        self.helo = helo; self.rdns = rdns; self.ip = ip; self.ipText = ipText; self.zone = zone
-        self.port = port; self.ident = ident; self.authenticated = authenticated; self.mayBeForged = mayBeForged
+    public init(
+        helo: String? = nil, rdns: String? = nil, ip: IPAddress? = nil, ipText: String? = nil,
+        zone: String? = nil, port: Int? = nil, ident: String? = nil,
+        authenticated: String? = nil, mayBeForged: Bool = false, redacted: Bool = false
+    ) {
+        self.helo = helo
+        self.rdns = rdns
+        self.ip = ip
+        self.ipText = ipText
+        self.zone = zone
+        self.port = port
+        self.ident = ident
+        self.authenticated = authenticated
+        self.mayBeForged = mayBeForged
         self.redacted = redacted
     }
 }
@@ -41,8 +50,14 @@ public struct ReceivedBy: Sendable, Hashable {
     /// The address was written but withheld (`[x.x.x.x]`, `[]`, `[here-redacted]`).
     public var redacted: Bool = false
 
-    public init(name: String? = nil, ip: IPAddress? = nil, ipText: String? = nil, zone: String? = nil, redacted: Bool = false) {
-        self.name = name; self.ip = ip; self.ipText = ipText; self.zone = zone; self.redacted = redacted
+    public init(
+        name: String? = nil, ip: IPAddress? = nil, ipText: String? = nil, zone: String? = nil, redacted: Bool = false
+    ) {
+        self.name = name
+        self.ip = ip
+        self.ipText = ipText
+        self.zone = zone
+        self.redacted = redacted
     }
 }
 
@@ -55,7 +70,10 @@ public struct TLSInfo: Sendable, Hashable {
     public var raw: String
 
     public init(version: String? = nil, cipher: String? = nil, bits: String? = nil, raw: String) {
-        self.version = version; self.cipher = cipher; self.bits = bits; self.raw = raw
+        self.version = version
+        self.cipher = cipher
+        self.bits = bits
+        self.raw = raw
     }
 }
 
@@ -69,7 +87,9 @@ public struct MailTimestamp: Sendable, Hashable, Comparable {
     public var raw: String
 
     public init(utcSeconds: Int64, offsetSeconds: Int?, raw: String) {
-        self.utcSeconds = utcSeconds; self.offsetSeconds = offsetSeconds; self.raw = raw
+        self.utcSeconds = utcSeconds
+        self.offsetSeconds = offsetSeconds
+        self.raw = raw
     }
 
     public static func < (a: MailTimestamp, b: MailTimestamp) -> Bool { a.utcSeconds < b.utcSeconds }
@@ -88,7 +108,9 @@ public struct ProtocolInfo: Sendable, Hashable {
     public var tls: Bool
 
     public init(keyword: String, authenticated: Bool, tls: Bool) {
-        self.keyword = keyword; self.authenticated = authenticated; self.tls = tls
+        self.keyword = keyword
+        self.authenticated = authenticated
+        self.tls = tls
     }
 }
 
@@ -142,7 +164,10 @@ public struct Hop: Sendable, Hashable {
     public var delaySeconds: Int?
 
     public init(index: Int, received: ReceivedHeader, location: SourceLocation?, delaySeconds: Int?) {
-        self.index = index; self.received = received; self.location = location; self.delaySeconds = delaySeconds
+        self.index = index
+        self.received = received
+        self.location = location
+        self.delaySeconds = delaySeconds
     }
 }
 
@@ -152,6 +177,7 @@ public struct HopChain: Sendable, Hashable {
     public var findings: [Finding]
 
     public init(hops: [Hop], findings: [Finding]) {
-        self.hops = hops; self.findings = findings
+        self.hops = hops
+        self.findings = findings
     }
 }

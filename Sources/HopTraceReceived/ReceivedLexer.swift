@@ -35,7 +35,10 @@ enum ReceivedLexer {
         var i = 0
         while i < n {
             let c = b[i]
-            if isSpace(c) { i += 1; continue }
+            if isSpace(c) {
+                i += 1
+                continue
+            }
             switch c {
             case UInt8(ascii: "("):
                 let end = commentEnd(b, from: i)
@@ -68,7 +71,10 @@ enum ReceivedLexer {
         let n = b.count
         while j < n {
             let d = b[j]
-            if d == UInt8(ascii: "\\") { j += 2; continue }   // quoted-pair
+            if d == UInt8(ascii: "\\") {
+                j += 2
+                continue
+            }  // quoted-pair
             if d == UInt8(ascii: "(") {
                 depth += 1
             } else if d == UInt8(ascii: ")") {
@@ -114,7 +120,10 @@ enum ReceivedLexer {
         func text(_ a: Int, _ z: Int) -> String { String(decoding: b[a..<z], as: UTF8.self) }
         while i < n {
             let c = b[i]
-            if isSpace(c) || c == UInt8(ascii: ",") { i += 1; continue }
+            if isSpace(c) || c == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
             if c == UInt8(ascii: "(") {
                 let closedEnd = commentEnd(b, from: i)
                 let end = closedEnd ?? n
@@ -161,13 +170,13 @@ struct AddressLiteral: Sendable, Hashable {
         for b in bytes {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-                 UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: ":"),
-                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"):
+                UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: ":"),
+                UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"):
                 break
             case UInt8(ascii: "%"):
                 return true
             case UInt8(ascii: "I"), UInt8(ascii: "i"), UInt8(ascii: "P"), UInt8(ascii: "p"),
-                 UInt8(ascii: "v"), UInt8(ascii: "V"):
+                UInt8(ascii: "v"), UInt8(ascii: "V"):
                 // `IPv6:` right after the opening bracket.
                 if index < 1 || index > 3 { return false }
             default:
@@ -197,7 +206,9 @@ struct AddressLiteral: Sendable, Hashable {
         /// Splits `host:port` (one colon, a dot before it: an IPv4 literal and its port) into `t`
         /// and `port`; leaves both as they are when there is none; false for a bad port.
         func splitPort(_ t: inout Substring, _ port: inout Int?) -> Bool {
-            guard t.utf8.contains(UInt8(ascii: ".")), let colon = t.utf8.firstIndex(of: UInt8(ascii: ":")) else { return true }
+            guard t.utf8.contains(UInt8(ascii: ".")), let colon = t.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+                return true
+            }
             let rest = t[t.utf8.index(after: colon)...]
             if rest.utf8.contains(UInt8(ascii: ":")) { return true }
             guard let p = Int(rest), (0...65535).contains(p) else { return false }
@@ -209,7 +220,8 @@ struct AddressLiteral: Sendable, Hashable {
             guard let close = s.utf8.lastIndex(of: UInt8(ascii: "]")) else { return nil }
             let after = s[s.utf8.index(after: close)...]
             if !after.isEmpty {
-                guard after.utf8.first == UInt8(ascii: ":"), let p = Int(after.dropFirst()), (0...65535).contains(p) else { return nil }
+                guard after.utf8.first == UInt8(ascii: ":"), let p = Int(after.dropFirst()), (0...65535).contains(p)
+                else { return nil }
                 port = p
             }
             s = s[s.utf8.index(after: s.startIndex)..<close]
@@ -319,7 +331,8 @@ extension StringProtocol {
         while z > a, ASCIIFold.isSpace(bytes[bytes.index(before: z)]) { z = bytes.index(before: z) }
         if bytes[a] < 0x80 && bytes[bytes.index(before: z)] < 0x80 { return u[a..<z] }
         guard let ca = u.firstIndex(where: { !$0.isWhitespace }),
-              let cz = u.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+            let cz = u.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
         return u[ca...cz]
     }
 }

@@ -172,11 +172,13 @@ private struct StampState {
         var trials = 0
         for i in tokens.indices where tokens[i].kind == .word && tokens[i].end - tokens[i].start <= 12 {
             let w = Substring(text(tokens[i]))
-            let next: Substring? = i + 1 < tokens.count && tokens[i + 1].kind == .word ? Substring(text(tokens[i + 1])) : nil
+            let next: Substring? =
+                i + 1 < tokens.count && tokens[i + 1].kind == .word ? Substring(text(tokens[i + 1])) : nil
             let bare = w.hasSuffix(",") ? w.dropLast() : w
             var opens = MailDateParser.weekday(bare)
             if !opens, let next {
-                opens = (MailDateParser.number(w, maxDigits: 2) != nil && MailDateParser.monthNumber(next) != nil)
+                opens =
+                    (MailDateParser.number(w, maxDigits: 2) != nil && MailDateParser.monthNumber(next) != nil)
                     || (MailDateParser.monthNumber(w) != nil && MailDateParser.number(next, maxDigits: 2) != nil)
                     || (w.utf8.contains(UInt8(ascii: "/")) && MailDateParser.timeOfDay(next) != nil)
             }
@@ -205,7 +207,7 @@ private struct StampState {
     }
 
     static func keyword(_ w: String) -> Clause? {
-        guard w.utf8.count <= 13 else { return nil }   // "envelope-from", the longest
+        guard w.utf8.count <= 13 else { return nil }  // "envelope-from", the longest
         switch w.asciiLowered {
         case "from": return .from
         case "by": return .by
@@ -286,9 +288,16 @@ private struct StampState {
                 // fwtk: the comma after `name(ip)`.
             } else if let a = AddressLiteral.parse(w), w.hasPrefix("[") {
                 // Exim 3 `[10.0.8.6.13219]` and MDaemon `[(134.97.4.21)]` after the domain.
-                if from.address == nil { from.address = a; from.topLevelLiteral = true; from.port = from.port ?? a.port }
-                else { h.unparsed.append(w) }
-            } else if from.value?.hasPrefix("mail") == true, w.equalsIgnoringCase("pickup") || w.equalsIgnoringCase("service") {
+                if from.address == nil {
+                    from.address = a
+                    from.topLevelLiteral = true
+                    from.port = from.port ?? a.port
+                } else {
+                    h.unparsed.append(w)
+                }
+            } else if from.value?.hasPrefix("mail") == true,
+                w.equalsIgnoringCase("pickup") || w.equalsIgnoringCase("service")
+            {
                 // Microsoft SMTPSVC: `from mail pickup service by hotmail.com` (local pickup).
                 from.value! += " " + w
             } else if valueTaken, from.value != nil {
@@ -301,9 +310,13 @@ private struct StampState {
         case .by:
             // By-domain = CFWS "BY" FWS Extended-Domain
             if !valueTaken && byName == nil && !byRedacted {
-                if Self.isRedacted(w) { byRedacted = true }
+                if Self.isRedacted(w) {
+                    byRedacted = true
+                }
                 // The TIS firewall toolkit: `by HOST, id …`.
-                else { byName = w.hasSuffix(",") && w.utf8.count > 1 ? String(w.dropLast()) : w }
+                else {
+                    byName = w.hasSuffix(",") && w.utf8.count > 1 ? String(w.dropLast()) : w
+                }
                 valueTaken = true
             } else if productWords != nil {
                 productWords!.append(w)
@@ -360,7 +373,12 @@ private struct StampState {
             // ID = CFWS "ID" FWS ( Atom / msg-id )
             // `id <0MYJ00DJUUH7CQ60@host>` (Oracle Messaging Server, Clearswift, Exchange 5.5):
             // the brackets are msg-id syntax, not part of the id; `raw` keeps them.
-            if !valueTaken && h.id == nil { h.id = stripAngles(w); valueTaken = true } else { h.unparsed.append(w) }
+            if !valueTaken && h.id == nil {
+                h.id = stripAngles(w)
+                valueTaken = true
+            } else {
+                h.unparsed.append(w)
+            }
         case .recipients:
             // For = CFWS "FOR" FWS ( Path / Mailbox ); several are written comma-separated.
             for part in w.split(separator: ",") {
@@ -370,7 +388,12 @@ private struct StampState {
                 if !r.isEmpty { h.recipients.append(String(r)) }
             }
         case .envelopeFrom:
-            if !valueTaken && h.envelopeFrom == nil { h.envelopeFrom = stripAngles(w); valueTaken = true } else { h.unparsed.append(w) }
+            if !valueTaken && h.envelopeFrom == nil {
+                h.envelopeFrom = stripAngles(w)
+                valueTaken = true
+            } else {
+                h.unparsed.append(w)
+            }
         }
     }
 
@@ -378,7 +401,10 @@ private struct StampState {
     mutating func claiming(_ w: String, into h: inout ReceivedHeader) {
         let expected = ["claiming", "to", "be"]
         if from.claimStep < 3 {
-            if w.equalsIgnoringCase(expected[from.claimStep]) { from.claimStep += 1; return }
+            if w.equalsIgnoringCase(expected[from.claimStep]) {
+                from.claimStep += 1
+                return
+            }
             h.unparsed.append(w)
             from.claimStep = 0
             return
@@ -393,7 +419,9 @@ private struct StampState {
     /// `[here-redacted]`, `[REDACTED]` (a `:port` after it allowed). Never a parseable address.
     static func isRedacted(_ w: String) -> Bool {
         let u = w.utf8
-        guard u.first == UInt8(ascii: "["), let close = u.firstIndex(of: UInt8(ascii: "]")), u.count <= 80 else { return false }
+        guard u.first == UInt8(ascii: "["), let close = u.firstIndex(of: UInt8(ascii: "]")), u.count <= 80 else {
+            return false
+        }
         let inner = w[w.utf8.index(after: u.startIndex)..<close]
         if inner.isEmpty { return true }
         if inner.containsIgnoringCase("redact") { return true }
@@ -423,7 +451,9 @@ private struct StampState {
             // Microsoft writes the version glued to the keyword: `Microsoft SMTPSVC(6.0.3790.0)`,
             // `Internet Mail Service (5.5.2653.19)` (Exchange 5.5: that is the Exchange build).
             let kw = withWords.joined(separator: " ")
-            if !withClosedByComment, kw.equalsIgnoringCase("microsoft smtpsvc") || kw.equalsIgnoringCase("internet mail service") {
+            if !withClosedByComment,
+                kw.equalsIgnoringCase("microsoft smtpsvc") || kw.equalsIgnoringCase("internet mail service")
+            {
                 h.software.append("\(kw)(\(c))")
                 if kw.equalsIgnoringCase("internet mail service") { h.serverBuild = c }
                 return
@@ -464,7 +494,8 @@ private struct StampState {
             return
         }
         if s.hasPrefixIgnoringCase("no client certificate") || s.hasPrefixIgnoringCase("client did not present")
-            || s.hasPrefixIgnoringCase("client cn") || s.hasPrefixIgnoringCase("client certificate") {
+            || s.hasPrefixIgnoringCase("client cn") || s.hasPrefixIgnoringCase("client certificate")
+        {
             // Postfix's TLS client-certificate notes: understood, kept as written.
             h.comments.append(c)
             return
@@ -476,8 +507,9 @@ private struct StampState {
             // Norton AntiVirus Gateway writes the from-side as a comment: `(from HELO [IP]) by …`.
             let items = ReceivedLexer.items(c)
             if items.count == 3, case .word(let kw) = items[0], kw.equalsIgnoringCase("from"),
-               case .word(let name) = items[1], !name.utf8.contains(UInt8(ascii: "@")),
-               case .word(let lit) = items[2], lit.hasPrefix("["), let a = AddressLiteral.parse(lit) {
+                case .word(let name) = items[1], !name.utf8.contains(UInt8(ascii: "@")),
+                case .word(let lit) = items[2], lit.hasPrefix("["), let a = AddressLiteral.parse(lit)
+            {
                 sawFrom = true
                 from.value = name
                 from.address = a
@@ -532,17 +564,27 @@ private struct StampState {
             switch items[i] {
             case .nested(let n):
                 // Sendmail: `(host [ip] (may be forged))`.
-                if n.trimmedSpaces.equalsIgnoringCase("may be forged") { from.mayBeForged = true } else { leftovers.append("(\(n))") }
+                if n.trimmedSpaces.equalsIgnoringCase("may be forged") {
+                    from.mayBeForged = true
+                } else {
+                    leftovers.append("(\(n))")
+                }
             case .quoted(let q):
                 // vger.kernel.org: `"EHLO name"`.
                 let p = q.split(separator: " ", maxSplits: 1)
-                if p.count == 2, Self.isHelloVerb(p[0].asciiLowered) { from.helo = String(p[1]) }
-                else if p.count == 1, Self.isHelloVerb(p[0].asciiLowered) { /* empty HELO */ }
-                else { leftovers.append("\"\(q)\"") }
+                if p.count == 2, Self.isHelloVerb(p[0].asciiLowered) {
+                    from.helo = String(p[1])
+                } else if p.count == 1, Self.isHelloVerb(p[0].asciiLowered) { /* empty HELO */
+                } else {
+                    leftovers.append("\"\(q)\"")
+                }
             case .word(let w):
                 let l = w.asciiLowered
                 if let a = AddressLiteral.parse(w) {
-                    if from.address == nil || from.topLevelLiteral { from.address = a; from.topLevelLiteral = false }
+                    if from.address == nil || from.topLevelLiteral {
+                        from.address = a
+                        from.topLevelLiteral = false
+                    }
                     if let p = a.port { from.port = p }
                     if w.hasPrefix("[") {
                         from.bracketedLiteral = true
@@ -559,12 +601,16 @@ private struct StampState {
                     // CommuniGate `([IP] verified)`, qmail-ldap/Courier `softdnserr` (a failed
                     // lookup), SMTPSVC `RDNS failed`, Clearswift `unverified`: notes, no host.
                     notes.append(w)
-                } else if l == "may", i + 2 < items.count, case .word(let b) = items[i + 1], case .word(let f) = items[i + 2],
-                          b.equalsIgnoringCase("be"), f.equalsIgnoringCase("forged") {
+                } else if l == "may", i + 2 < items.count, case .word(let b) = items[i + 1],
+                    case .word(let f) = items[i + 2],
+                    b.equalsIgnoringCase("be"), f.equalsIgnoringCase("forged")
+                {
                     // Sendmail's `may be forged`, written without its own parentheses.
                     from.mayBeForged = true
                     i += 2
-                } else if l == "uid", i + 1 < items.count, case .word(let n) = items[i + 1], MailDateParser.number(n, maxDigits: 10) != nil {
+                } else if l == "uid", i + 1 < items.count, case .word(let n) = items[i + 1],
+                    MailDateParser.number(n, maxDigits: 10) != nil
+                {
                     // DragonFly Mail Agent: `from user (uid 1000)`, a local submission.
                     from.localUser = true
                     notes.append("uid " + n)
@@ -573,11 +619,17 @@ private struct StampState {
                     // Courier: `(AUTH: LOGIN user, TLS: TLSv1/SSLv3,256bits,AES256-SHA)`.
                     var info = TLSInfo(raw: String(c.trimmedSpaces))
                     var parts: [String] = []
-                    while i + 1 < items.count, case .word(let p) = items[i + 1] { parts.append(p); i += 1 }
+                    while i + 1 < items.count, case .word(let p) = items[i + 1] {
+                        parts.append(p)
+                        i += 1
+                    }
                     if let v = parts.first { info.version = v }
                     for p in parts.dropFirst() {
-                        if p.asciiLowered.hasSuffix("bits"), MailDateParser.number(p.dropLast(4), maxDigits: 5) != nil { info.bits = String(p.dropLast(4)) }
-                        else if info.cipher == nil { info.cipher = p }
+                        if p.asciiLowered.hasSuffix("bits"), MailDateParser.number(p.dropLast(4), maxDigits: 5) != nil {
+                            info.bits = String(p.dropLast(4))
+                        } else if info.cipher == nil {
+                            info.cipher = p
+                        }
                     }
                     if h.tls == nil { h.tls = info }
                     tlsFromComment = true
@@ -603,8 +655,12 @@ private struct StampState {
                     if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
                         from.ident = String(rest[..<at])
                         let host = rest[rest.utf8.index(after: at)...]
-                        if let a = AddressLiteral.parse(host) { from.address = a; sawLiteral = true }
-                        else if !host.isEmpty { names.append(String(host)) }
+                        if let a = AddressLiteral.parse(host) {
+                            from.address = a
+                            sawLiteral = true
+                        } else if !host.isEmpty {
+                            names.append(String(host))
+                        }
                     } else {
                         from.ident = String(rest)
                     }
@@ -613,7 +669,8 @@ private struct StampState {
                     from.authenticated = next
                     i += 1
                 } else if l == "auth:", i + 2 < items.count, case .word(let method) = items[i + 1],
-                          case .word(let user) = items[i + 2], Self.isSASLMechanism(method) {
+                    case .word(let user) = items[i + 2], Self.isSASLMechanism(method)
+                {
                     // Courier: `(AUTH: LOGIN user)`, `(AUTH: CRAM-MD5 user@example.com, )`.
                     from.authenticated = "\(user) (\(method))"
                     i += 2
@@ -621,11 +678,14 @@ private struct StampState {
                     // Courier: `from (AUTH: e40a9cea)`.
                     from.authenticated = next
                     i += 1
-                } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), let a = AddressLiteral.parse(w[w.utf8.index(after: at)...]) {
+                } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")),
+                    let a = AddressLiteral.parse(w[w.utf8.index(after: at)...])
+                {
                     from.address = a
                     sawLiteral = true
                     if i + 2 < items.count, case .word(let with) = items[i + 1], with.equalsIgnoringCase("with"),
-                       case .word(let method) = items[i + 2] {
+                        case .word(let method) = items[i + 2]
+                    {
                         // Yahoo (qmail): `(user@IP with login)`, an authenticated user and method.
                         from.authenticated = "\(w[..<at]) (\(method))"
                         i += 2
@@ -644,7 +704,8 @@ private struct StampState {
                 } else if l == "unknown" {
                     from.explicitNoName = true
                 } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), at != w.startIndex,
-                          Self.looksLikeHost(String(w[w.utf8.index(after: at)...])) {
+                    Self.looksLikeHost(String(w[w.utf8.index(after: at)...]))
+                {
                     // Sendmail with an IDENT answer: `(julliard@localhost [127.0.0.1])`,
                     // `(lnchuser@localhost)` — the part before `@` is the ident user.
                     from.ident = String(w[..<at])
@@ -658,7 +719,9 @@ private struct StampState {
             i += 1
         }
         // Exim 3: `(mail)` after `[ip.port]` is the ident.
-        if from.topLevelLiteral, !sawLiteral, names.count == 1, !names[0].utf8.contains(UInt8(ascii: ".")), from.ident == nil, leftovers.isEmpty {
+        if from.topLevelLiteral, !sawLiteral, names.count == 1, !names[0].utf8.contains(UInt8(ascii: ".")),
+            from.ident == nil, leftovers.isEmpty
+        {
             from.ident = names[0]
             return
         }
@@ -678,8 +741,10 @@ private struct StampState {
     /// SASL mechanism names (IANA registry) as Courier writes them after `AUTH:`.
     static func isSASLMechanism(_ w: String) -> Bool {
         let l = w.asciiLowered
-        return ["login", "plain", "cram-md5", "digest-md5", "gssapi", "ntlm", "xoauth2", "oauthbearer",
-                "external", "anonymous", "scram-sha-1", "scram-sha-256", "scram-sha-1-plus", "scram-sha-256-plus"].contains(l)
+        return [
+            "login", "plain", "cram-md5", "digest-md5", "gssapi", "ntlm", "xoauth2", "oauthbearer",
+            "external", "anonymous", "scram-sha-1", "scram-sha-256", "scram-sha-1-plus", "scram-sha-256-plus",
+        ].contains(l)
     }
 
     static func isHelloVerb(_ lowered: String) -> Bool {
@@ -687,27 +752,40 @@ private struct StampState {
     }
 
     static func looksLikeHost(_ w: String) -> Bool {
-        !w.isEmpty && w.utf8.count <= 255 && w.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
-        }
+        !w.isEmpty && w.utf8.count <= 255
+            && w.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                    || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
+            }
     }
 
     /// TLS details in any of the dialects' comment forms, or nil.
     static func tlsInfo(_ s: Substring) -> TLSInfo? {
         // Cheap pre-check (every comment of every header comes here): each form below
         // mentions TLS, SSL, a cipher or Google's transport.
-        guard s.utf8.count < 512, s.utf8.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }) else { return nil }
-        guard s.containsIgnoringCase("tls") || s.containsIgnoringCase("ssl") || s.containsIgnoringCase("cipher")
-            || s.containsIgnoringCase("encrypted") || s.containsIgnoringCase("google transport") else { return nil }
+        guard s.utf8.count < 512, s.utf8.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }) else {
+            return nil
+        }
+        guard
+            s.containsIgnoringCase("tls") || s.containsIgnoringCase("ssl") || s.containsIgnoringCase("cipher")
+                || s.containsIgnoringCase("encrypted") || s.containsIgnoringCase("google transport")
+        else { return nil }
         let l = s.asciiLowered
         // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
         if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
-            let words = s.splitBytes { $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }
+            let words = s.splitBytes {
+                $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
+            }
             var info = TLSInfo(raw: String(s))
-            if words.count > 1, !words[1].equalsIgnoringCase("tls") || words.count > 2 { info.version = String(words[1]) }
-            if let ci = words.firstIndex(where: { $0.equalsIgnoringCase("cipher") }), ci + 1 < words.count { info.cipher = String(words[ci + 1]) }
-            if let bi = words.firstIndex(where: { $0.equalsIgnoringCase("bits") }), bi > 0 { info.bits = String(words[bi - 1]) }
+            if words.count > 1, !words[1].equalsIgnoringCase("tls") || words.count > 2 {
+                info.version = String(words[1])
+            }
+            if let ci = words.firstIndex(where: { $0.equalsIgnoringCase("cipher") }), ci + 1 < words.count {
+                info.cipher = String(words[ci + 1])
+            }
+            if let bi = words.firstIndex(where: { $0.equalsIgnoringCase("bits") }), bi > 0 {
+                info.bits = String(words[bi - 1])
+            }
             // Mimecast `(Using TLS)` names no version.
             if l == "using tls" { info.version = nil }
             return info
@@ -718,16 +796,24 @@ private struct StampState {
             for part in s.splitBytes(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == 0x09 }) {
                 // `key=value`, both non-empty (the value may hold further `=`).
                 guard let eq = part.utf8.firstIndex(of: UInt8(ascii: "=")), eq != part.startIndex,
-                      part.utf8.index(after: eq) != part.endIndex else { continue }
-                let key = part[..<eq], value = String(part[part.utf8.index(after: eq)...])
-                if key.equalsIgnoringCase("version") { info.version = value }
-                else if key.equalsIgnoringCase("cipher") { info.cipher = value }
-                else if key.equalsIgnoringCase("bits") { info.bits = value }
+                    part.utf8.index(after: eq) != part.endIndex
+                else { continue }
+                let key = part[..<eq]
+                let value = String(part[part.utf8.index(after: eq)...])
+                if key.equalsIgnoringCase("version") {
+                    info.version = value
+                } else if key.equalsIgnoringCase("cipher") {
+                    info.cipher = value
+                } else if key.equalsIgnoringCase("bits") {
+                    info.bits = value
+                }
             }
             return info
         }
         // Exim: `TLSv1.3:TLS_AES_256_GCM_SHA384:256`, older `TLS-1.0:RSA_ARCFOUR_MD5:16`.
-        if (l.hasPrefix("tls") || l.hasPrefix("ssl")), !l.utf8.contains(UInt8(ascii: " ")), l.utf8.contains(UInt8(ascii: ":")) {
+        if l.hasPrefix("tls") || l.hasPrefix("ssl"), !l.utf8.contains(UInt8(ascii: " ")),
+            l.utf8.contains(UInt8(ascii: ":"))
+        {
             let p = s.split(separator: ":", omittingEmptySubsequences: false)
             var info = TLSInfo(raw: String(s))
             info.version = String(p[0])
@@ -736,7 +822,9 @@ private struct StampState {
             return info
         }
         // Exim 4.93+ `(TLS1.3)` before `tls <cipher>`: the version alone.
-        if (l.hasPrefix("tls1") || l.hasPrefix("tlsv1")), !l.utf8.contains(UInt8(ascii: " ")), !l.utf8.contains(UInt8(ascii: ":")) {
+        if l.hasPrefix("tls1") || l.hasPrefix("tlsv1"), !l.utf8.contains(UInt8(ascii: " ")),
+            !l.utf8.contains(UInt8(ascii: ":"))
+        {
             return TLSInfo(version: String(s), raw: String(s))
         }
         // mail.zeus03.de: `(TLS_AES_256_GCM_SHA384 encrypted, authenticated)`.
@@ -753,12 +841,15 @@ private struct StampState {
     mutating func finish(into h: inout ReceivedHeader) {
         if let words = productWords, !words.isEmpty { h.software.append(words.joined(separator: " ")) }
         if !overWords.isEmpty && overWords.count < 4 { h.unparsed.append(overWords.joined(separator: " ")) }
-        if from.claimStep > 0 { h.unparsed.append(["claiming", "to", "be"].prefix(from.claimStep).joined(separator: " ")) }
+        if from.claimStep > 0 {
+            h.unparsed.append(["claiming", "to", "be"].prefix(from.claimStep).joined(separator: " "))
+        }
         if sawFrom {
             resolveFromValue(into: &h)
             var f = ReceivedFrom()
             let valueAddress = from.value.flatMap { AddressLiteral.parse($0) }
-            let valueIsUnknown = from.value.map { $0.equalsIgnoringCase("unknown") || Self.isStatusWord($0.asciiLowered) } == true
+            let valueIsUnknown =
+                from.value.map { $0.equalsIgnoringCase("unknown") || Self.isStatusWord($0.asciiLowered) } == true
             if from.localUser {
                 // DragonFly Mail Agent: `from user (uid N)`: the local user who submitted it.
                 from.ident = from.ident ?? from.value
@@ -766,13 +857,18 @@ private struct StampState {
                 // A HELO stated as such: the domain after `from` is the receiver's own view of the
                 // peer (qmail/IronPort `from unknown (HELO x)`, Exim `from rdns (… helo=x)`).
                 f.helo = from.helo!.isEmpty ? nil : from.helo
-                if let n = from.commentName { f.rdns = n }
-                else if let v = from.value, valueAddress == nil, !valueIsUnknown { f.rdns = v }
+                if let n = from.commentName {
+                    f.rdns = n
+                } else if let v = from.value, valueAddress == nil, !valueIsUnknown {
+                    f.rdns = v
+                }
             } else if from.topLevelLiteral, let n = from.commentName {
                 // Exim 3: `from rdns (helo) [ip.port]`.
                 f.helo = n
                 f.rdns = from.value
-            } else if from.commentName == nil, valueAddress == nil, let v = from.value, !valueIsUnknown, fromValueIsReverseName(h) {
+            } else if from.commentName == nil, valueAddress == nil, let v = from.value, !valueIsUnknown,
+                fromValueIsReverseName(h)
+            {
                 // Exim `from NAME ([IP]:port)`, qmail `from NAME (IP)` / `(ident@IP)`, fwtk
                 // `NAME(IP)`: the name is the receiver's verified reverse name; the client's HELO
                 // is not written (Exim and qmail leave it out when it equals that name).
@@ -785,7 +881,9 @@ private struct StampState {
             }
             if from.value.map({ Self.isStatusWord($0.asciiLowered) }) == true { h.comments.append(from.value!) }
             if let a = from.address ?? valueAddress {
-                f.ip = a.ip; f.ipText = a.text; f.zone = a.zone
+                f.ip = a.ip
+                f.ipText = a.text
+                f.zone = a.zone
                 f.port = from.port ?? a.port
             } else {
                 f.port = from.port
@@ -806,13 +904,17 @@ private struct StampState {
                 if let a = AddressLiteral.parse(n) {
                     // Gmail's internal hops: `by 2002:a05:6214:…` (an address, no name);
                     // qmail-ldap `by 212.198.2.120`.
-                    b.ip = a.ip; b.ipText = a.text; b.zone = a.zone
+                    b.ip = a.ip
+                    b.ipText = a.text
+                    b.zone = a.zone
                 } else {
                     b.name = n
                 }
             }
             if let a = byAddress {
-                b.ip = a.ip; b.ipText = a.text; b.zone = a.zone
+                b.ip = a.ip
+                b.ipText = a.text
+                b.zone = a.zone
             }
             h.by = b
         }
@@ -855,7 +957,8 @@ private struct StampState {
     mutating func resolveFromValue(into h: inout ReceivedHeader) {
         guard let v = from.value else { return }
         if from.extraWords.isEmpty, from.address == nil, from.commentName == nil, !from.redacted, from.helo == nil,
-           v.utf8.contains(UInt8(ascii: "@")), !v.hasPrefix("[") {
+            v.utf8.contains(UInt8(ascii: "@")), !v.hasPrefix("[")
+        {
             // qmail-scanner `from SENDER by HOST by uid N with qmail-scanner-1.12`, AOL
             // `from user@aol.com by imo-d20.mx.aol.com (mail_out_v36_r4.14.)`: with no
             // connection details after it, the envelope sender stands where a name would.
@@ -867,7 +970,9 @@ private struct StampState {
         if !from.extraWords.isEmpty {
             let kw = withWords.joined(separator: " ")
             if kw.containsIgnoringCase("groupwise"), !v.utf8.contains(UInt8(ascii: ".")), from.address == nil,
-               from.commentName == nil, from.extraWords.allSatisfy({ Self.looksLikeHost($0) && AddressLiteral.parse($0) == nil }) {
+                from.commentName == nil,
+                from.extraWords.allSatisfy({ Self.looksLikeHost($0) && AddressLiteral.parse($0) == nil })
+            {
                 // Novell GroupWise names its MTA by the GroupWise domain, which may hold spaces:
                 // `from Delta County-MTA by mail.deltacounty.com with Novell_GroupWise`.
                 from.value = ([v] + from.extraWords).joined(separator: " ")
@@ -908,12 +1013,16 @@ private struct StampState {
             switch u.dropFirst(u.hasPrefix("esmtp") ? 5 : 4) {
             case "s": tls = true
             case "a": auth = true
-            case "sa": tls = true; auth = true
+            case "sa":
+                tls = true
+                auth = true
             default: break
             }
         }
         // IronPort `ESMTP/TLS/<cipher>`, CommuniGate `ESMTP-TLS`, MessageLabs `<cipher> encrypted SMTP`.
-        if l.containsIgnoringCase("/tls") || l.hasSuffix("-tls") || l.containsIgnoringCase(" encrypted smtp") { tls = true }
+        if l.containsIgnoringCase("/tls") || l.hasSuffix("-tls") || l.containsIgnoringCase(" encrypted smtp") {
+            tls = true
+        }
         return ProtocolInfo(keyword: kw, authenticated: auth, tls: tls)
     }
 }

@@ -29,9 +29,11 @@ public struct AnalysisOptions: Sendable {
     /// text); nil parses each record afresh.
     public var spfRecordCache: SPFRecordCache?
 
-    public init(geo: any GeoProvider = GeoLookup.none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
-                dnsSource: String = "none (offline)", now: Int64 = 0, publicSuffixList: PublicSuffixList,
-                spfRecordCache: SPFRecordCache? = nil) {
+    public init(
+        geo: any GeoProvider = GeoLookup.none, geoNotes: [String] = [], resolver: (any DNSResolver)? = nil,
+        dnsSource: String = "none (offline)", now: Int64 = 0, publicSuffixList: PublicSuffixList,
+        spfRecordCache: SPFRecordCache? = nil
+    ) {
         self.geo = geo
         self.geoNotes = geoNotes
         self.resolver = resolver
@@ -65,15 +67,19 @@ public enum Analyzer {
 
     /// The same, handing each message's entry to `each` as soon as it is analysed (the command
     /// line writes it out and lets it go: memory stays one report, not the mailbox's).
-    public static func analyzeMailbox(_ bytes: [UInt8], options: AnalysisOptions,
-                                      each: (BatchReport.Entry) throws -> Void) async rethrows {
+    public static func analyzeMailbox(
+        _ bytes: [UInt8], options: AnalysisOptions,
+        each: (BatchReport.Entry) throws -> Void
+    ) async rethrows {
         try await analyzeMailbox(MessageSource.mbox(bytes), options: options, each: each)
     }
 
     /// The same for the messages of a `MessageSource` (an mbox's or a Maildir's), each entry
     /// labelled as its message is; one read when its turn comes (a Maildir file).
-    public static func analyzeMailbox(_ messages: [SourceMessage], options: AnalysisOptions,
-                                      each: (BatchReport.Entry) throws -> Void) async rethrows {
+    public static func analyzeMailbox(
+        _ messages: [SourceMessage], options: AnalysisOptions,
+        each: (BatchReport.Entry) throws -> Void
+    ) async rethrows {
         for message in messages {
             let result: Result<Report, IntakeError>
             do {
@@ -104,19 +110,22 @@ public enum Analyzer {
         let chains = intake.chains.map { input in
             let chain = hopChain(input)
             let hops = chain.hops.map { hop in
-                HopReport(hop: hop, fromScope: hop.received.from?.ip.map(AddressClassifier.scope(of:)),
-                          byScope: hop.received.by?.ip.map(AddressClassifier.scope(of:)),
-                          software: [], fromGeo: nil, byGeo: nil)
+                HopReport(
+                    hop: hop, fromScope: hop.received.from?.ip.map(AddressClassifier.scope(of:)),
+                    byScope: hop.received.by?.ip.map(AddressClassifier.scope(of:)),
+                    software: [], fromGeo: nil, byGeo: nil)
             }
-            return HopsReport.Chain(source: input.source, part: input.part, container: input.container,
-                                    hops: hops, findings: chain.findings)
+            return HopsReport.Chain(
+                source: input.source, part: input.part, container: input.container,
+                hops: hops, findings: chain.findings)
         }
         return HopsReport(reportKind: intake.reportKind, chains: chains, findings: intake.findings)
     }
 
     /// A chain's Received headers (top first, as written) built into hops, oldest first.
     static func hopChain(_ input: ChainInput) -> HopChain {
-        ChainBuilder.build(input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) })
+        ChainBuilder.build(
+            input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) })
     }
 
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]
@@ -124,21 +133,25 @@ public enum Analyzer {
     static func analyzeChain(_ input: ChainInput, options: AnalysisOptions) async -> ChainReport {
         let chain = hopChain(input)
         let psl = options.publicSuffixList
-        let (software, otherSoftware) = HopAttribution(hops: chain.hops, publicSuffixList: psl).software(headers: input.headers)
+        let (software, otherSoftware) = HopAttribution(hops: chain.hops, publicSuffixList: psl).software(
+            headers: input.headers)
         // The diagram shows each host's software: most evidence is about a hop's receiver; some
         // (a sender's reverse name) about its client. The topology classifies every address once.
         let names = chain.hops.indices.map { HopSoftwareNames(hop: chain.hops[$0].index, software: software[$0]) }
-        let topology = Topology.build(hops: chain.hops, organisationHint: { ip, scope in
-            guard let record = options.geo.lookup(ip, scope: scope), let asn = record.asn else { return nil }
-            return (asn: asn, org: record.org ?? "AS\(asn)")
-        }, publicSuffixList: psl, software: names)
+        let topology = Topology.build(
+            hops: chain.hops,
+            organisationHint: { ip, scope in
+                guard let record = options.geo.lookup(ip, scope: scope), let asn = record.asn else { return nil }
+                return (asn: asn, org: record.org ?? "AS\(asn)")
+            }, publicSuffixList: psl, software: names)
         var findings = chain.findings
         let hops = chain.hops.enumerated().map { i, hop -> HopReport in
             let fromScope = hop.received.from?.ip.flatMap(topology.scope(of:))
             let byScope = hop.received.by?.ip.flatMap(topology.scope(of:))
-            return HopReport(hop: hop, fromScope: fromScope, byScope: byScope, software: software[i],
-                             fromGeo: geo(hop.received.from?.ip, fromScope, options.geo),
-                             byGeo: geo(hop.received.by?.ip, byScope, options.geo))
+            return HopReport(
+                hop: hop, fromScope: fromScope, byScope: byScope, software: software[i],
+                fromGeo: geo(hop.received.from?.ip, fromScope, options.geo),
+                byGeo: geo(hop.received.by?.ip, byScope, options.geo))
         }
         for hop in hops {
             guard let t = hop.received.timestamp?.utcSeconds else { continue }
@@ -146,17 +159,20 @@ public enum Analyzer {
         }
         findings += topology.findings
         let times = chain.hops.compactMap { $0.received.timestamp?.utcSeconds }
-        let authentication = await AuthForensics.analyze(ForensicsInput(
-            chain: input, hops: chain.hops, topology: topology, software: software, resolver: options.resolver,
-            dnsSource: options.dnsSource, publicSuffixList: psl, spfRecordCache: options.spfRecordCache, messageTime: times.max(), now: options.now))
+        let authentication = await AuthForensics.analyze(
+            ForensicsInput(
+                chain: input, hops: chain.hops, topology: topology, software: software, resolver: options.resolver,
+                dnsSource: options.dnsSource, publicSuffixList: psl, spfRecordCache: options.spfRecordCache,
+                messageTime: times.max(), now: options.now))
         findings += authentication.findings.map(FindingsText.finding)
         let summary: [(name: String, value: String)] = summaryHeaders.compactMap { name in
             input.headers.first(name).map { (name: name, value: EncodedWords.decode($0.value)) }
         }
-        return ChainReport(source: input.source, part: input.part, container: input.container,
-                           summary: summary, hops: hops, findings: findings, topology: topology,
-                           annotations: authentication.marks.map(FindingsText.annotation),
-                           otherSoftware: otherSoftware, authentication: authentication)
+        return ChainReport(
+            source: input.source, part: input.part, container: input.container,
+            summary: summary, hops: hops, findings: findings, topology: topology,
+            annotations: authentication.marks.map(FindingsText.annotation),
+            otherSoftware: otherSoftware, authentication: authentication)
     }
 
     static func geo(_ ip: IPAddress?, _ scope: AddressScope?, _ lookup: any GeoProvider) -> GeoRecord? {

@@ -23,9 +23,9 @@ public enum JSONRenderer {
 
     static func entry(_ entry: BatchReport.Entry) -> JSONValue {
         switch entry.result {
-        case let .success(report):
+        case .success(let report):
             return .object([("message", .string(entry.label))] + body(report))
-        case let .failure(error):
+        case .failure(let error):
             return .object([("message", .string(entry.label)), ("error", .string(error.description))])
         }
     }
@@ -62,17 +62,18 @@ public enum JSONRenderer {
     }
 
     static func chain(_ c: ChainReport) -> JSONValue {
-        .object([
-            ("source", .string(c.source.rawValue)),
-            ("part", .string(c.part)),
-            ("container", .string(c.container)),
-            ("headers", .object(c.summary.map { ($0.name, .string($0.value)) })),
-            ("hops", .array(c.hops.map { hop($0, c.authentication.hop($0.index)) })),
-        ] + c.topology.jsonFields + [
-            ("authentication", authentication(c.authentication)),
-            ("findings", .array(c.findings.map(finding))),
-            ("other_software", .array(c.otherSoftware.map(software))),
-        ])
+        .object(
+            [
+                ("source", .string(c.source.rawValue)),
+                ("part", .string(c.part)),
+                ("container", .string(c.container)),
+                ("headers", .object(c.summary.map { ($0.name, .string($0.value)) })),
+                ("hops", .array(c.hops.map { hop($0, c.authentication.hop($0.index)) })),
+            ] + c.topology.jsonFields + [
+                ("authentication", authentication(c.authentication)),
+                ("findings", .array(c.findings.map(finding))),
+                ("other_software", .array(c.otherSoftware.map(software))),
+            ])
     }
 
     static func hop(_ h: HopReport, _ auth: HopAuthentication?) -> JSONValue {
@@ -86,7 +87,9 @@ public enum JSONRenderer {
     /// parse stage ran: the keys of the later stages (`geo`, `software`, `spf`, `verdicts`,
     /// `attribution_notes`) are left out rather than written empty, so no reader mistakes "not
     /// looked at" for "none found".
-    static func writeHop<W: JSONFieldWriter>(_ h: HopReport, _ auth: HopAuthentication?, analysed: Bool, into w: inout W) {
+    static func writeHop<W: JSONFieldWriter>(
+        _ h: HopReport, _ auth: HopAuthentication?, analysed: Bool, into w: inout W
+    ) {
         let r = h.received
         w.field("index", h.index)
         if let f = r.from {
@@ -161,7 +164,7 @@ public enum JSONRenderer {
         w.field("version", Report.version)
         w.field("message", label)
         switch result {
-        case let .success(report):
+        case .success(let report):
             w.field("report_kind", report.reportKind)
             w.objects("chains", report.chains) { o, c in
                 o.field("source", c.source.rawValue)
@@ -171,7 +174,7 @@ public enum JSONRenderer {
                 o.field("findings", value: .array(c.findings.map(finding)))
             }
             w.field("findings", value: .array(report.findings.map(finding)))
-        case let .failure(error):
+        case .failure(let error):
             w.field("error", error.description)
         }
         w.end()
@@ -208,7 +211,9 @@ public enum JSONRenderer {
             ("helo_result", .string(spf.heloReplayed?.rawValue)),
         ]
         if let h = spf.recordedHelo { fields.append(("recorded_helo", .string(h.rawValue))) }
-        if let ip = spf.recordedClientIP, ip != spf.clientIP { fields.append(("recorded_client_ip", .string(ip.description))) }
+        if let ip = spf.recordedClientIP, ip != spf.clientIP {
+            fields.append(("recorded_client_ip", .string(ip.description)))
+        }
         if let h = spf.recordedHeader { fields.append(("recorded_header", .string(h))) }
         if spf.recordedInferred { fields.append(("recorded_inferred", .bool(true))) }
         if let s = spf.skipped { fields.append(("skipped", .string(FindingsText.text(s)))) }
@@ -217,48 +222,67 @@ public enum JSONRenderer {
 
     static func authentication(_ a: ChainAuthentication) -> JSONValue {
         .object([
-            ("dkim", .array(a.dkim.map { d in
-                .object([
-                    ("domain", .string(d.domain)),
-                    ("selector", .string(d.selector)),
-                    ("result", .string(d.result.rawValue)),
-                    ("failure", .string(d.failure?.description)),
-                ])
-            })),
-            ("recorded_dkim", .array(a.recordedDKIM.map { r in
-                .object([("hop", .int(r.hop)), ("verdict", verdict(r.verdict))])
-            })),
-            ("arc", a.arc.map { arc in
-                .object([
-                    ("result", .string(arc.result.rawValue)),
-                    ("instances", .int(arc.instanceCount)),
-                    ("broken_at", .int(arc.brokenAt)),
-                    ("failure", .string(arc.failure?.description)),
-                    ("ledger", .array(a.arcLedger.map { e in
+            (
+                "dkim",
+                .array(
+                    a.dkim.map { d in
                         .object([
-                            ("instance", .int(e.instance)),
-                            ("hop", .int(e.hop)),
-                            ("seal_domain", .string(e.sealDomain)),
-                            ("authserv_id", .string(e.authservID)),
-                            ("verdicts", .array(e.verdicts.map(verdict))),
+                            ("domain", .string(d.domain)),
+                            ("selector", .string(d.selector)),
+                            ("result", .string(d.result.rawValue)),
+                            ("failure", .string(d.failure?.description)),
                         ])
-                    })),
-                ])
-            } ?? .null),
-            ("dmarc", .array(a.dmarcChecks.map { c in
-                .object([
-                    ("hop", .int(c.hop)),
-                    ("basis", .string(FindingsText.text(c.basis))),
-                    ("result", .string(c.evaluation.result.rawValue)),
-                    ("from_domain", .string(c.evaluation.fromDomain)),
-                    ("policy", .string(c.evaluation.policy?.rawValue)),
-                    ("spf_aligned", .bool(c.evaluation.spfAligned)),
-                    ("dkim_aligned", .bool(c.evaluation.dkimAligned)),
-                    ("recorded", .string(c.recorded?.word)),
-                    ("recorded_action", .string(c.recordedAction)),
-                    ("explanation", .string(c.evaluation.explanation)),
-                ])
-            })),
+                    })
+            ),
+            (
+                "recorded_dkim",
+                .array(
+                    a.recordedDKIM.map { r in
+                        .object([("hop", .int(r.hop)), ("verdict", verdict(r.verdict))])
+                    })
+            ),
+            (
+                "arc",
+                a.arc.map { arc in
+                    .object([
+                        ("result", .string(arc.result.rawValue)),
+                        ("instances", .int(arc.instanceCount)),
+                        ("broken_at", .int(arc.brokenAt)),
+                        ("failure", .string(arc.failure?.description)),
+                        (
+                            "ledger",
+                            .array(
+                                a.arcLedger.map { e in
+                                    .object([
+                                        ("instance", .int(e.instance)),
+                                        ("hop", .int(e.hop)),
+                                        ("seal_domain", .string(e.sealDomain)),
+                                        ("authserv_id", .string(e.authservID)),
+                                        ("verdicts", .array(e.verdicts.map(verdict))),
+                                    ])
+                                })
+                        ),
+                    ])
+                } ?? .null
+            ),
+            (
+                "dmarc",
+                .array(
+                    a.dmarcChecks.map { c in
+                        .object([
+                            ("hop", .int(c.hop)),
+                            ("basis", .string(FindingsText.text(c.basis))),
+                            ("result", .string(c.evaluation.result.rawValue)),
+                            ("from_domain", .string(c.evaluation.fromDomain)),
+                            ("policy", .string(c.evaluation.policy?.rawValue)),
+                            ("spf_aligned", .bool(c.evaluation.spfAligned)),
+                            ("dkim_aligned", .bool(c.evaluation.dkimAligned)),
+                            ("recorded", .string(c.recorded?.word)),
+                            ("recorded_action", .string(c.recordedAction)),
+                            ("explanation", .string(c.evaluation.explanation)),
+                        ])
+                    })
+            ),
             ("unattributed_verdicts", .array(a.unattributed.map(verdict))),
             ("notes", .array(a.notes.map { .string(FindingsText.text($0)) })),
         ])
@@ -272,11 +296,14 @@ public enum JSONRenderer {
             ("exact", .bool(s.exact)),
             ("note", .string(s.note)),
             ("role", .string(s.role)),
-            ("evidence", .object([
-                ("header", .string(s.evidence.header)),
-                ("header_index", .int(s.evidence.headerIndex)),
-                ("text", .string(s.evidence.text)),
-            ])),
+            (
+                "evidence",
+                .object([
+                    ("header", .string(s.evidence.header)),
+                    ("header_index", .int(s.evidence.headerIndex)),
+                    ("text", .string(s.evidence.text)),
+                ])
+            ),
         ])
     }
 

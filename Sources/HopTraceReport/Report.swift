@@ -58,12 +58,16 @@ public struct ChainReport: Sendable, Hashable {
     public static func == (a: ChainReport, b: ChainReport) -> Bool {
         a.source == b.source && a.part == b.part && a.container == b.container
             && a.summary.map(\.name) == b.summary.map(\.name) && a.summary.map(\.value) == b.summary.map(\.value)
-            && a.hops == b.hops && a.findings == b.findings && a.topology == b.topology && a.annotations == b.annotations
+            && a.hops == b.hops && a.findings == b.findings && a.topology == b.topology
+            && a.annotations == b.annotations
             && a.otherSoftware == b.otherSoftware && a.authentication == b.authentication
     }
 
     public func hash(into h: inout Hasher) {
-        h.combine(source); h.combine(part); h.combine(hops); h.combine(findings)
+        h.combine(source)
+        h.combine(part)
+        h.combine(hops)
+        h.combine(findings)
     }
 }
 

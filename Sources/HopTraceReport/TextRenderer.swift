@@ -41,10 +41,11 @@ public struct TextRenderer: Sendable {
     /// One message of a mailbox or Maildir, with the blank line after it.
     public func render(_ entry: BatchReport.Entry) -> String {
         switch entry.result {
-        case let .success(report):
+        case .success(let report):
             return render(report, title: "message " + entry.label) + "\n"
-        case let .failure(error):
-            return bold("hoptrace: message " + clean(entry.label)) + "\n" + paint("error: ", .red) + clean(error.description) + "\n\n"
+        case .failure(let error):
+            return bold("hoptrace: message " + clean(entry.label)) + "\n" + paint("error: ", .red)
+                + clean(error.description) + "\n\n"
         }
     }
 
@@ -53,14 +54,16 @@ public struct TextRenderer: Sendable {
     public func renderHops(label: String, _ result: Result<HopsReport, IntakeError>) -> String {
         var out = [bold("message " + clean(label))]
         switch result {
-        case let .failure(error):
+        case .failure(let error):
             out.append(paint("error: ", .red) + clean(error.description))
-        case let .success(report):
+        case .success(let report):
             if let kind = report.reportKind { out.append("  a \(kind)") }
             for finding in report.findings { out.append(line(for: finding, indent: "  ")) }
             for (i, chain) in report.chains.enumerated() {
                 let what = chainTitle(chain.source, part: chain.part, container: chain.container)
-                let count = chain.hops.isEmpty ? "no Received headers" : "\(chain.hops.count) hop\(chain.hops.count == 1 ? "" : "s"), oldest first"
+                let count =
+                    chain.hops.isEmpty
+                    ? "no Received headers" : "\(chain.hops.count) hop\(chain.hops.count == 1 ? "" : "s"), oldest first"
                 out.append("  Chain \(i + 1): \(what); \(count)")
                 let width = String(chain.hops.count).count
                 for hop in chain.hops { out.append(contentsOf: render(hop, width: width).map { "  " + $0 }) }
@@ -72,7 +75,8 @@ public struct TextRenderer: Sendable {
 
     /// What a chain is, in words: the message's own, or an embedded original and where.
     func chainTitle(_ source: ChainSource, part: String, container: String) -> String {
-        source == .message ? "the message itself" : "embedded original (part \(part.isEmpty ? "-" : part), \(container))"
+        source == .message
+            ? "the message itself" : "embedded original (part \(part.isEmpty ? "-" : part), \(container))"
     }
 
     func render(_ chain: ChainReport, number: Int) -> [String] {
@@ -97,7 +101,9 @@ public struct TextRenderer: Sendable {
         }
         out.append(contentsOf: render(chain.authentication, chain: chain))
         for id in chain.otherSoftware {
-            out.append("  " + (id.side == .client ? "Sender's client: " : "Software not tied to a hop: ") + clean(id.displayName))
+            out.append(
+                "  " + (id.side == .client ? "Sender's client: " : "Software not tied to a hop: ")
+                    + clean(id.displayName))
         }
         if !chain.findings.isEmpty {
             out.append("  Findings:")
@@ -165,9 +171,13 @@ public struct TextRenderer: Sendable {
             var row = "hop \(h.hop): SPF for \(spf.clientIP) (\(spf.domain ?? "?"))"
             if let r = spf.replayed { row += " replayed " + paint(r.rawValue, r == .pass ? .green : .red) }
             if let rec = spf.recorded {
-                row += ", recorded " + rec.rawValue + (spf.recordedBy.map { " by " + $0 } ?? "") + (spf.recordedInferred ? " (inferred)" : "")
+                row +=
+                    ", recorded " + rec.rawValue + (spf.recordedBy.map { " by " + $0 } ?? "")
+                    + (spf.recordedInferred ? " (inferred)" : "")
             }
-            if spf.replayed == nil, spf.recorded == nil, let why = spf.skipped { row += ": not replayed (" + FindingsText.text(why) + ")" }
+            if spf.replayed == nil, spf.recorded == nil, let why = spf.skipped {
+                row += ": not replayed (" + FindingsText.text(why) + ")"
+            }
             if broken.contains(h.hop) { row += "  " + paint("← broke here", .red) }
             rows.append(row)
         }
@@ -177,16 +187,21 @@ public struct TextRenderer: Sendable {
             rows.append(row)
         }
         for r in a.recordedDKIM {
-            rows.append("DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + r.verdict.word
-                        + (r.verdict.domain.map { " for " + $0 } ?? "") + (r.verdict.reason.map { " (" + $0 + ")" } ?? ""))
+            rows.append(
+                "DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + r.verdict.word
+                    + (r.verdict.domain.map { " for " + $0 } ?? "") + (r.verdict.reason.map { " (" + $0 + ")" } ?? ""))
         }
         if let arc = a.arc {
-            rows.append("ARC: \(arc.result.rawValue), \(arc.instanceCount) instance(s)" + (arc.failure.map { " — " + $0.description } ?? ""))
+            rows.append(
+                "ARC: \(arc.result.rawValue), \(arc.instanceCount) instance(s)"
+                    + (arc.failure.map { " — " + $0.description } ?? ""))
         }
         for c in a.dmarcChecks {
             let at = c.hop.map { "at hop \($0)" } ?? "at the origin"
             var row = "DMARC \(at): \(c.evaluation.result.rawValue)"
-            if let p = c.evaluation.policy { row += " (p=\(p.rawValue)" + (c.recordedAction.map { ", action \($0)" } ?? "") + ")" }
+            if let p = c.evaluation.policy {
+                row += " (p=\(p.rawValue)" + (c.recordedAction.map { ", action \($0)" } ?? "") + ")"
+            }
             row += " — " + c.evaluation.explanation
             rows.append(row)
         }
@@ -201,8 +216,10 @@ public struct TextRenderer: Sendable {
         let addresses = host.addresses.map { "\($0.ip) \($0.scope.rawValue)" }.joined(separator: ", ")
         var line = "    [\(host.id)] " + clean(truncate(host.names.joined(separator: " ≡ "), 120))
         if !addresses.isEmpty { line += " [" + addresses + "]" }
-        var detail = [host.organisation.map { "organisation " + $0 }, "zone " + host.zone.rawValue,
-                      "hops " + host.hops.map(String.init).joined(separator: ", ")].compactMap { $0 }
+        var detail = [
+            host.organisation.map { "organisation " + $0 }, "zone " + host.zone.rawValue,
+            "hops " + host.hops.map(String.init).joined(separator: ", "),
+        ].compactMap { $0 }
         if !host.software.isEmpty { detail.append(host.software.joined(separator: "; ")) }
         return [line, "        " + dim(clean(truncate(detail.joined(separator: "  "), 200)))]
     }
@@ -210,9 +227,9 @@ public struct TextRenderer: Sendable {
     func fromName(_ f: ReceivedFrom?) -> String? {
         guard let f else { return nil }
         switch (f.helo, f.rdns) {
-        case let (h?, r?) where Self.hostKey(h) != Self.hostKey(r): return "\(h) (rdns \(r))"
-        case let (h?, _): return h
-        case let (nil, r?): return r
+        case (let h?, let r?) where Self.hostKey(h) != Self.hostKey(r): return "\(h) (rdns \(r))"
+        case (let h?, _): return h
+        case (nil, let r?): return r
         default: return nil
         }
     }
@@ -238,7 +255,9 @@ public struct TextRenderer: Sendable {
 
     func line(for f: Finding, indent: String) -> String {
         let colour: Colour = f.severity == .error ? .red : f.severity == .warning ? .yellow : .cyan
-        let hops = f.hops.isEmpty ? "" : " (hop\(f.hops.count == 1 ? "" : "s") \(f.hops.map(String.init).joined(separator: ", ")))"
+        let hops =
+            f.hops.isEmpty
+            ? "" : " (hop\(f.hops.count == 1 ? "" : "s") \(f.hops.map(String.init).joined(separator: ", ")))"
         return indent + paint(f.severity.rawValue, colour) + " " + f.kind.rawValue + hops + ": " + clean(f.summary)
     }
 
@@ -248,7 +267,12 @@ public struct TextRenderer: Sendable {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"
     }
 
-    enum Colour: String { case red = "31", green = "32", yellow = "33", cyan = "36" }
+    enum Colour: String {
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+        case cyan = "36"
+    }
 
     func paint(_ s: String, _ c: Colour) -> String { color ? "\u{1B}[\(c.rawValue)m\(s)\u{1B}[0m" : s }
     func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }

@@ -18,7 +18,9 @@ public enum DOTEncoder {
         public var legend: Bool
 
         public init(title: String? = nil, graphName: String = "hoptrace", legend: Bool = true) {
-            self.title = title; self.graphName = graphName; self.legend = legend
+            self.title = title
+            self.graphName = graphName
+            self.legend = legend
         }
     }
 
@@ -35,21 +37,29 @@ public enum DOTEncoder {
     ]
 
     /// `annotations`: marks on hops (the authentication stage's breaks), drawn on their edges.
-    public static func encode(_ t: Topology, annotations: [EdgeAnnotation] = [], options: Options = Options()) -> String {
+    public static func encode(_ t: Topology, annotations: [EdgeAnnotation] = [], options: Options = Options()) -> String
+    {
         var out: [String] = []
         let title = options.title ?? "Relay path · \(t.edges.count) hop\(t.edges.count == 1 ? "" : "s")"
         out.append("digraph \(DOTText.quoted(options.graphName)) {")
         var heading = "<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\">"
-        heading += "<tr><td align=\"left\"><font point-size=\"13\"><b>\(DOTText.html(title, limit: 160))</b></font></td></tr>"
+        heading +=
+            "<tr><td align=\"left\"><font point-size=\"13\"><b>\(DOTText.html(title, limit: 160))</b></font></td></tr>"
         if options.legend {
             for line in legendLines {
-                heading += "<tr><td align=\"left\"><font point-size=\"8\" color=\"\(mutedColour)\">\(line)</font></td></tr>"
+                heading +=
+                    "<tr><td align=\"left\"><font point-size=\"8\" color=\"\(mutedColour)\">\(line)</font></td></tr>"
             }
         }
         heading += "</table>"
-        out.append("  graph [rankdir=LR, fontname=\"\(font)\", fontsize=12, labelloc=t, labeljust=l, nodesep=0.35, ranksep=0.55, pad=0.25, newrank=true, label=<\(heading)>];")
-        out.append("  node [shape=box, style=\"rounded,filled\", fontname=\"\(font)\", fontsize=10, fillcolor=\"#ffffff\", color=\"#607d8b\", margin=\"0.14,0.06\"];")
-        out.append("  edge [fontname=\"\(font)\", fontsize=9, color=\"#455a64\", fontcolor=\"#37474f\", arrowsize=0.8];")
+        out.append(
+            "  graph [rankdir=LR, fontname=\"\(font)\", fontsize=12, labelloc=t, labeljust=l, nodesep=0.35, ranksep=0.55, pad=0.25, newrank=true, label=<\(heading)>];"
+        )
+        out.append(
+            "  node [shape=box, style=\"rounded,filled\", fontname=\"\(font)\", fontsize=10, fillcolor=\"#ffffff\", color=\"#607d8b\", margin=\"0.14,0.06\"];"
+        )
+        out.append(
+            "  edge [fontname=\"\(font)\", fontsize=9, color=\"#455a64\", fontcolor=\"#37474f\", arrowsize=0.8];")
 
         // Organisations, in order of first appearance; the origin's first in the palette.
         var colourIndex = 1
@@ -65,23 +75,29 @@ public enum DOTEncoder {
             let members = t.hosts.filter { $0.organisation == org.id }
             out.append("  subgraph cluster_o\(n + 1) {")
             out.append("    label=<\(organisationLabel(org, isOrigin: org.id == originOrg))>;")
-            out.append("    style=\"rounded,filled\"; fillcolor=\"\(colour.fill)\"; color=\"\(colour.border)\"; fontsize=11;")
+            out.append(
+                "    style=\"rounded,filled\"; fillcolor=\"\(colour.fill)\"; color=\"\(colour.border)\"; fontsize=11;")
             for h in members where h.zone != .internal { out.append("    " + node(h, in: t)) }
-            out += internalCluster("cluster_o\(n + 1)_internal", caption: "internal network",
-                                   members.filter { $0.zone == .internal }, in: t, indent: "    ")
+            out += internalCluster(
+                "cluster_o\(n + 1)_internal", caption: "internal network",
+                members.filter { $0.zone == .internal }, in: t, indent: "    ")
             out.append("  }")
         }
         // Hosts of no known organisation.
         let loose = t.hosts.filter { $0.organisation == nil }
         for h in loose where h.zone != .internal { out.append("  " + node(h, in: t)) }
-        out += internalCluster("cluster_internal", caption: "internal network (organisation unknown)",
-                               loose.filter { $0.zone == .internal }, in: t, indent: "  ")
+        out += internalCluster(
+            "cluster_internal", caption: "internal network (organisation unknown)",
+            loose.filter { $0.zone == .internal }, in: t, indent: "  ")
 
         // Edges in travel order.
         let returns = Set(t.reentries.map(\.returnHop))
         for e in t.edges {
-            out.append("  " + edge(e, annotations: annotations.filter { $0.hop == e.hop }, isReturn: returns.contains(e.hop),
-                                   isBoundary: t.boundaries.contains(e.hop)))
+            out.append(
+                "  "
+                    + edge(
+                        e, annotations: annotations.filter { $0.hop == e.hop }, isReturn: returns.contains(e.hop),
+                        isBoundary: t.boundaries.contains(e.hop)))
         }
         out.append("}")
         return out.joined(separator: "\n") + "\n"
@@ -91,10 +107,14 @@ public enum DOTEncoder {
 
     /// The subgraph `id` of the internal-network `hosts` (dashed, captioned `caption`), its
     /// lines indented by `indent`; no lines when there are no such hosts.
-    static func internalCluster(_ id: String, caption: String, _ hosts: [Host], in t: Topology, indent: String) -> [String] {
+    static func internalCluster(_ id: String, caption: String, _ hosts: [Host], in t: Topology, indent: String)
+        -> [String]
+    {
         guard !hosts.isEmpty else { return [] }
-        return ["\(indent)subgraph \(id) {",
-                "\(indent)  label=<<font color=\"\(mutedColour)\">\(caption)</font>>; style=\"dashed,rounded\"; color=\"#90a4ae\"; fontsize=10;"]
+        return [
+            "\(indent)subgraph \(id) {",
+            "\(indent)  label=<<font color=\"\(mutedColour)\">\(caption)</font>>; style=\"dashed,rounded\"; color=\"#90a4ae\"; fontsize=10;",
+        ]
             + hosts.map { "\(indent)  " + node($0, in: t) } + ["\(indent)}"]
     }
 
@@ -103,7 +123,8 @@ public enum DOTEncoder {
         let others = org.domains.filter { $0 != org.name }
         if !others.isEmpty {
             let shown = others.prefix(4).map { DOTText.html($0) }.joined(separator: ", ")
-            label += " · \(org.basis == .knownOperator ? "" : "also ")\(shown)\(others.count > 4 ? ", +\(others.count - 4)" : "")"
+            label +=
+                " · \(org.basis == .knownOperator ? "" : "also ")\(shown)\(others.count > 4 ? ", +\(others.count - 4)" : "")"
         }
         if !org.asns.isEmpty { label += " · " + org.asns.prefix(3).map { "AS\($0)" }.joined(separator: ", ") }
         return label
@@ -145,16 +166,23 @@ public enum DOTEncoder {
             lines.append(addressParts[i..<min(i + 2, addressParts.count)].joined(separator: " · "))
             i += 2
         }
-        for s in h.software.prefix(3) { lines.append("<font color=\"\(mutedColour)\">\(DOTText.html(s, limit: 60))</font>") }
+        for s in h.software.prefix(3) {
+            lines.append("<font color=\"\(mutedColour)\">\(DOTText.html(s, limit: 60))</font>")
+        }
         var roles: [String] = []
         if h.id == t.origin { roles.append("origin") }
         if h.id == t.finalRecipient { roles.append("final recipient") }
         if !roles.isEmpty {
-            lines.append("<font color=\"\(publicColour)\" point-size=\"8\"><b>\(roles.joined(separator: " · ").uppercased())</b></font>")
+            lines.append(
+                "<font color=\"\(publicColour)\" point-size=\"8\"><b>\(roles.joined(separator: " · ").uppercased())</b></font>"
+            )
         }
         var attrs = ["label=<\(lines.joined(separator: "<br/>"))>"]
         if h.hasPublicAndPrivateAddresses { attrs.append("fillcolor=\"#fffde7\"") }
-        if h.id == t.origin { attrs.append("penwidth=2"); attrs.append("color=\"#37474f\"") }
+        if h.id == t.origin {
+            attrs.append("penwidth=2")
+            attrs.append("color=\"#37474f\"")
+        }
         if h.id == t.finalRecipient { attrs.append("peripheries=2") }
         return "h\(h.id) [\(attrs.joined(separator: ", "))];"
     }
@@ -173,7 +201,8 @@ public enum DOTEncoder {
         if let p = e.protocolName, !p.isEmpty {
             // Exchange's keyword is a sentence; every Exchange hop would repeat it.
             let shown = p == "Microsoft SMTP Server" ? "Exchange SMTP" : p
-            first.append(DOTText.html(shown, limit: 24) + (e.authenticated && !p.uppercased().hasSuffix("A") ? " (auth)" : ""))
+            first.append(
+                DOTText.html(shown, limit: 24) + (e.authenticated && !p.uppercased().hasSuffix("A") ? " (auth)" : ""))
         } else if e.authenticated {
             first.append("authenticated")
         }
@@ -183,7 +212,9 @@ public enum DOTEncoder {
         }
         if isReturn { first.append("<i>back</i>") }
         var lines = [first.joined(separator: " · ")]
-        if let via = e.via, !via.isEmpty { lines.append("<font color=\"\(mutedColour)\">via \(DOTText.html(via, limit: 40))</font>") }
+        if let via = e.via, !via.isEmpty {
+            lines.append("<font color=\"\(mutedColour)\">via \(DOTText.html(via, limit: 40))</font>")
+        }
         let worst = annotations.map(\.severity).max()
         for a in annotations {
             let colour = a.severity == .error ? errorColour : (a.severity == .warning ? warningColour : "#37474f")
@@ -200,12 +231,12 @@ public enum DOTEncoder {
 
     /// The legend, two lines under the title.
     static let legendLines = [
-        "Legend: <b>n</b> · protocol · TLS · delay = hop n in travel order" +
-            "  │  \(scopeWord(.public)) / \(scopeWord(.private)) = address scope" +
-            "  │  ≡ / ≈ = another name of the same host (certain / likely)" +
-            "  │  bold border = origin, double border = final recipient",
-        "pale yellow = host with a public and an internal interface (or NAT)" +
-            "  │  dashed box = an organisation's internal network" +
-            "  │  <font color=\"\(errorColour)\"><b>red edge</b></font> = authentication broke on this hop",
+        "Legend: <b>n</b> · protocol · TLS · delay = hop n in travel order"
+            + "  │  \(scopeWord(.public)) / \(scopeWord(.private)) = address scope"
+            + "  │  ≡ / ≈ = another name of the same host (certain / likely)"
+            + "  │  bold border = origin, double border = final recipient",
+        "pale yellow = host with a public and an internal interface (or NAT)"
+            + "  │  dashed box = an organisation's internal network"
+            + "  │  <font color=\"\(errorColour)\"><b>red edge</b></font> = authentication broke on this hop",
     ]
 }

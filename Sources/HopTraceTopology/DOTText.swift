@@ -21,9 +21,11 @@ public enum DOTText {
     public static func visible(_ s: String, limit: Int = maxNameCharacters) -> String {
         var clean = TerminalText.sanitize(s)
         if clean.unicodeScalars.contains(where: { $0.value == 0xFFFE || $0.value == 0xFFFF }) {
-            clean = String(String.UnicodeScalarView(clean.unicodeScalars.map {
-                $0.value == 0xFFFE || $0.value == 0xFFFF ? "\u{FFFD}" : $0
-            }))
+            clean = String(
+                String.UnicodeScalarView(
+                    clean.unicodeScalars.map {
+                        $0.value == 0xFFFE || $0.value == 0xFFFF ? "\u{FFFD}" : $0
+                    }))
         }
         if clean.count > limit { clean = String(clean.prefix(max(limit - 1, 0))) + "…" }
         return clean
@@ -45,14 +47,15 @@ public enum DOTText {
 
     /// A double-quoted DOT string (an ID or a plain label), quotes included.
     public static func quoted(_ s: String, limit: Int = maxNameCharacters) -> String {
-        "\"" + escaped(s, limit: limit) { ch in
-            switch ch {
-            case "\\": "\\\\"
-            case "\"": "\\\""
-            case "&": "&amp;"
-            default: nil
-            }
-        } + "\""
+        "\""
+            + escaped(s, limit: limit) { ch in
+                switch ch {
+                case "\\": "\\\\"
+                case "\"": "\\\""
+                case "&": "&amp;"
+                default: nil
+                }
+            } + "\""
     }
 
     /// The `visible` text with each scalar that `replacement` names written as its

@@ -3,8 +3,10 @@ import HopTraceCore
 /// What follows from the hosts and edges: boundaries, zone transitions, aliases, re-entries,
 /// and their findings.
 enum Inference {
-    static func derive(into t: inout Topology, observations obs: [TopologyBuilder.Observation],
-                       sides: [(from: Int, by: Int)]) {
+    static func derive(
+        into t: inout Topology, observations obs: [TopologyBuilder.Observation],
+        sides: [(from: Int, by: Int)]
+    ) {
         func host(_ id: Int) -> Host { t.hosts[id - 1] }
         func label(_ id: Int) -> String {
             let h = host(id)
@@ -17,28 +19,33 @@ enum Inference {
 
         // Boundaries: the receiver sees a sender from another (or no known) organisation.
         for e in t.edges where e.from != e.to {
-            let a = host(e.from).organisation, b = host(e.to).organisation
+            let a = host(e.from).organisation
+            let b = host(e.to).organisation
             if a == nil || a != b { t.boundaries.append(e.hop) }
         }
 
         // Zone transitions.
         for (pos, e) in t.edges.enumerated() {
-            let f = obs[sides[pos].from], b = obs[sides[pos].by]
+            let f = obs[sides[pos].from]
+            let b = obs[sides[pos].by]
             if pos > 0, TopologyBuilder.isNetworkLocal(f.scope), let ip = f.address,
-               t.edges[pos - 1].to == e.from, let prev = obs[sides[pos - 1].by].address,
-               obs[sides[pos - 1].by].scope == .public {
-                t.transitions.append(ZoneTransition(
-                    hop: e.hop, kind: .dmzIntoInternal,
-                    summary: "hop \(e.hop): \(label(e.from)) received the message on its public address \(prev) "
-                        + "(hop \(t.edges[pos - 1].hop)) and passed it on from its internal address \(ip): "
-                        + "a DMZ relay handing it into the internal network"))
+                t.edges[pos - 1].to == e.from, let prev = obs[sides[pos - 1].by].address,
+                obs[sides[pos - 1].by].scope == .public
+            {
+                t.transitions.append(
+                    ZoneTransition(
+                        hop: e.hop, kind: .dmzIntoInternal,
+                        summary: "hop \(e.hop): \(label(e.from)) received the message on its public address \(prev) "
+                            + "(hop \(t.edges[pos - 1].hop)) and passed it on from its internal address \(ip): "
+                            + "a DMZ relay handing it into the internal network"))
             }
             if f.scope == .public, let fip = f.address, TopologyBuilder.isNetworkLocal(b.scope), let bip = b.address {
-                t.transitions.append(ZoneTransition(
-                    hop: e.hop, kind: .publicToPrivateReceiver,
-                    summary: "hop \(e.hop): \(label(e.to)) was reached from the public address \(fip) but "
-                        + "recorded its own address as the private \(bip): NAT, a load balancer or a private "
-                        + "(B2B) link in front of it"))
+                t.transitions.append(
+                    ZoneTransition(
+                        hop: e.hop, kind: .publicToPrivateReceiver,
+                        summary: "hop \(e.hop): \(label(e.to)) was reached from the public address \(fip) but "
+                            + "recorded its own address as the private \(bip): NAT, a load balancer or a private "
+                            + "(B2B) link in front of it"))
             }
         }
 
@@ -51,11 +58,14 @@ enum Inference {
             let pubText = pub.map { "\($0.ip) (\(hopList(seen($0.ip))))" }.joined(separator: ", ")
             let privText = priv.map { "\($0.ip) (\(hopList(seen($0.ip))))" }.joined(separator: ", ")
             var summary = "\(label(h.id)): public interface \(pubText), internal \(privText) — or NAT"
-            for z in t.transitions where z.kind == .dmzIntoInternal && t.edges.first(where: { $0.hop == z.hop })?.from == h.id {
-                summary += "; at hop \(z.hop) it hands the message from its public side into the internal network (a DMZ relay)"
+            for z in t.transitions
+            where z.kind == .dmzIntoInternal && t.edges.first(where: { $0.hop == z.hop })?.from == h.id {
+                summary +=
+                    "; at hop \(z.hop) it hands the message from its public side into the internal network (a DMZ relay)"
             }
             let hops = (pub + priv).flatMap { seen($0.ip) }
-            natFindings.append(Finding(kind: .natInterface, severity: .info, hops: Array(Set(hops)).sorted(), summary: summary))
+            natFindings.append(
+                Finding(kind: .natInterface, severity: .info, hops: Array(Set(hops)).sorted(), summary: summary))
         }
 
         // Aliases.
@@ -76,18 +86,25 @@ enum Inference {
                 seenReasons.append(m.reason)
                 let hops = evidence.filter { $0.reason == m.reason }.flatMap(\.hops)
                 switch m.reason {
-                case let .sharedAddress(ip): parts.append("both \(ip) (\(hopList(hops)))")
+                case .sharedAddress(let ip): parts.append("both \(ip) (\(hopList(hops)))")
                 case .sameConnection: parts.append("HELO and reverse DNS name of one connection (\(hopList(hops)))")
-                case let .loopbackSender(ip): parts.append("sent from the receiver's own loopback \(ip) (\(hopList(hops)))")
-                case let .sharedFirstLabel(l): parts.append("one organisation's names with the same first label \(l) (\(hopList(hops)))")
+                case .loopbackSender(let ip):
+                    parts.append("sent from the receiver's own loopback \(ip) (\(hopList(hops)))")
+                case .sharedFirstLabel(let l):
+                    parts.append("one organisation's names with the same first label \(l) (\(hopList(hops)))")
                 case .sharedName, .chainContinuity: break
                 }
             }
-            let names = h.names.count == 2 ? "\(h.names[0]) and \(h.names[1])"
+            let names =
+                h.names.count == 2
+                ? "\(h.names[0]) and \(h.names[1])"
                 : h.names.dropLast().joined(separator: ", ") + " and " + h.names.last!
-            aliasFindings.append(Finding(
-                kind: .hostAlias, severity: .info, hops: Array(Set(evidence.flatMap(\.hops) + (evidence.isEmpty ? h.hops : []))).sorted(),
-                summary: "\(names) are one host (\(confidence.rawValue))" + (parts.isEmpty ? "" : ": " + parts.joined(separator: "; "))))
+            aliasFindings.append(
+                Finding(
+                    kind: .hostAlias, severity: .info,
+                    hops: Array(Set(evidence.flatMap(\.hops) + (evidence.isEmpty ? h.hops : []))).sorted(),
+                    summary: "\(names) are one host (\(confidence.rawValue))"
+                        + (parts.isEmpty ? "" : ": " + parts.joined(separator: "; "))))
         }
 
         // Re-entry: the sequence of hosts the message visits.
@@ -128,13 +145,15 @@ enum Inference {
                     // Into the organisation and back out: a receiver downstream sees this relay,
                     // not the origin, as the sender.
                     severity = .warning
-                    summary += ": the message went into the organisation and back out again, so later checks see this relay as the sender"
+                    summary +=
+                        ": the message went into the organisation and back out again, so later checks see this relay as the sender"
                 }
             } else if r.firstHop == 0 {
                 summary += ": the message came back to where it started"
             }
             if let n = returnsPerHost[v.host], n > 1 { summary += " (it comes back \(n) times in all)" }
-            reentryFindings.append(Finding(kind: .pathReenters, severity: severity, hops: Array(Set(hops)).sorted(), summary: summary))
+            reentryFindings.append(
+                Finding(kind: .pathReenters, severity: severity, hops: Array(Set(hops)).sorted(), summary: summary))
         }
 
         t.findings = natFindings + aliasFindings + reentryFindings

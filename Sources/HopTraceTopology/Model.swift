@@ -25,12 +25,19 @@ public struct Topology: Sendable, Hashable {
     /// `nat-interface`, `host-alias` and `path-reenters` findings.
     public var findings: [Finding]
 
-    public init(hosts: [Host] = [], organisations: [Organisation] = [], edges: [Edge] = [],
-                boundaries: [Int] = [], aliases: [HostAlias] = [], reentries: [Reentry] = [],
-                transitions: [ZoneTransition] = [], findings: [Finding] = []) {
-        self.hosts = hosts; self.organisations = organisations; self.edges = edges
-        self.boundaries = boundaries; self.aliases = aliases; self.reentries = reentries
-        self.transitions = transitions; self.findings = findings
+    public init(
+        hosts: [Host] = [], organisations: [Organisation] = [], edges: [Edge] = [],
+        boundaries: [Int] = [], aliases: [HostAlias] = [], reentries: [Reentry] = [],
+        transitions: [ZoneTransition] = [], findings: [Finding] = []
+    ) {
+        self.hosts = hosts
+        self.organisations = organisations
+        self.edges = edges
+        self.boundaries = boundaries
+        self.aliases = aliases
+        self.reentries = reentries
+        self.transitions = transitions
+        self.findings = findings
     }
 
     public func host(_ id: Int) -> Host? { hosts.first { $0.id == id } }
@@ -65,7 +72,10 @@ public enum Zone: String, Sendable, Hashable, Codable {
 public struct HostAddress: Sendable, Hashable, Comparable {
     public var ip: IPAddress
     public var scope: AddressScope
-    public init(ip: IPAddress, scope: AddressScope) { self.ip = ip; self.scope = scope }
+    public init(ip: IPAddress, scope: AddressScope) {
+        self.ip = ip
+        self.scope = scope
+    }
     public static func < (a: HostAddress, b: HostAddress) -> Bool { a.ip < b.ip }
 }
 
@@ -84,7 +94,10 @@ public struct HostEvidence: Sendable, Hashable {
     public var names: [String]
     public var address: IPAddress?
     public init(hop: Int, side: Side, names: [String], address: IPAddress?) {
-        self.hop = hop; self.side = side; self.names = names; self.address = address
+        self.hop = hop
+        self.side = side
+        self.names = names
+        self.address = address
     }
 }
 
@@ -123,7 +136,10 @@ public struct HostMerge: Sendable, Hashable {
         default: return .certain
         }
     }
-    public init(reason: Reason, hops: [Int]) { self.reason = reason; self.hops = hops }
+    public init(reason: Reason, hops: [Int]) {
+        self.reason = reason
+        self.hops = hops
+    }
 }
 
 /// A relay or endpoint: every observation that names the same machine.
@@ -146,10 +162,19 @@ public struct Host: Sendable, Hashable, Identifiable {
     /// Why the observations are one host.
     public var merges: [HostMerge]
 
-    public init(id: Int, names: [String], addresses: [HostAddress], organisation: String?, zone: Zone,
-                hops: [Int], software: [String] = [], evidence: [HostEvidence] = [], merges: [HostMerge] = []) {
-        self.id = id; self.names = names; self.addresses = addresses; self.organisation = organisation
-        self.zone = zone; self.hops = hops; self.software = software; self.evidence = evidence; self.merges = merges
+    public init(
+        id: Int, names: [String], addresses: [HostAddress], organisation: String?, zone: Zone,
+        hops: [Int], software: [String] = [], evidence: [HostEvidence] = [], merges: [HostMerge] = []
+    ) {
+        self.id = id
+        self.names = names
+        self.addresses = addresses
+        self.organisation = organisation
+        self.zone = zone
+        self.hops = hops
+        self.software = software
+        self.evidence = evidence
+        self.merges = merges
     }
 
     /// The first name, or the first address, or "(unnamed)".
@@ -182,7 +207,12 @@ public struct Organisation: Sendable, Hashable, Identifiable {
     public var basis: Basis
 
     public init(id: String, name: String, domains: [String], asns: [Int], hosts: [Int], basis: Basis) {
-        self.id = id; self.name = name; self.domains = domains; self.asns = asns; self.hosts = hosts; self.basis = basis
+        self.id = id
+        self.name = name
+        self.domains = domains
+        self.asns = asns
+        self.hosts = hosts
+        self.basis = basis
     }
 
     /// `bt.com (also intersmtp.com, systemhost.net)`; `Microsoft`.
@@ -209,11 +239,19 @@ public struct Edge: Sendable, Hashable {
     /// `via` clause (`Frontend Transport`).
     public var via: String?
 
-    public init(hop: Int, from: Int, to: Int, protocolName: String? = nil, authenticated: Bool = false,
-                tls: Bool = false, tlsVersion: String? = nil, delaySeconds: Int? = nil, via: String? = nil) {
-        self.hop = hop; self.from = from; self.to = to; self.protocolName = protocolName
-        self.authenticated = authenticated; self.tls = tls; self.tlsVersion = tlsVersion
-        self.delaySeconds = delaySeconds; self.via = via
+    public init(
+        hop: Int, from: Int, to: Int, protocolName: String? = nil, authenticated: Bool = false,
+        tls: Bool = false, tlsVersion: String? = nil, delaySeconds: Int? = nil, via: String? = nil
+    ) {
+        self.hop = hop
+        self.from = from
+        self.to = to
+        self.protocolName = protocolName
+        self.authenticated = authenticated
+        self.tls = tls
+        self.tlsVersion = tlsVersion
+        self.delaySeconds = delaySeconds
+        self.via = via
     }
 }
 
@@ -226,7 +264,9 @@ public struct HopSoftwareNames: Sendable, Hashable {
     public var sender: [String]
 
     public init(hop: Int, receiver: [String], sender: [String] = []) {
-        self.hop = hop; self.receiver = receiver; self.sender = sender
+        self.hop = hop
+        self.receiver = receiver
+        self.sender = sender
     }
 }
 
@@ -241,7 +281,10 @@ public struct EdgeAnnotation: Sendable, Hashable {
     public var kind: FindingKind?
 
     public init(hop: Int, severity: Severity, label: String, kind: FindingKind? = nil) {
-        self.hop = hop; self.severity = severity; self.label = label; self.kind = kind
+        self.hop = hop
+        self.severity = severity
+        self.label = label
+        self.kind = kind
     }
 }
 
@@ -252,7 +295,10 @@ public struct HostAlias: Sendable, Hashable {
     public var confidence: AliasConfidence
     public var evidence: [HostMerge]
     public init(host: Int, names: [String], confidence: AliasConfidence, evidence: [HostMerge]) {
-        self.host = host; self.names = names; self.confidence = confidence; self.evidence = evidence
+        self.host = host
+        self.names = names
+        self.confidence = confidence
+        self.evidence = evidence
     }
 }
 
@@ -266,7 +312,10 @@ public struct Reentry: Sendable, Hashable {
     /// The hop that brought the message back.
     public var returnHop: Int
     public init(host: Int, firstHop: Int, leftHop: Int, returnHop: Int) {
-        self.host = host; self.firstHop = firstHop; self.leftHop = leftHop; self.returnHop = returnHop
+        self.host = host
+        self.firstHop = firstHop
+        self.leftHop = leftHop
+        self.returnHop = returnHop
     }
 }
 
@@ -283,5 +332,9 @@ public struct ZoneTransition: Sendable, Hashable {
     public var hop: Int
     public var kind: Kind
     public var summary: String
-    public init(hop: Int, kind: Kind, summary: String) { self.hop = hop; self.kind = kind; self.summary = summary }
+    public init(hop: Int, kind: Kind, summary: String) {
+        self.hop = hop
+        self.kind = kind
+        self.summary = summary
+    }
 }

@@ -27,9 +27,11 @@ import HopTraceCore
 ///    "bt.com (also intersmtp.com, systemhost.net)". ASN-only organisations are named by the
 ///    ASN database and keyed `AS<number>`.
 enum OrganisationGrouping {
-    static func group(hosts: inout [Host], observations obs: [TopologyBuilder.Observation], hostOfObs: [Int],
-                      keyOfHost: [Int: String], components: TopologyBuilder.OrgComponents, edges: [Edge],
-                      hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?) -> [Organisation] {
+    static func group(
+        hosts: inout [Host], observations obs: [TopologyBuilder.Observation], hostOfObs: [Int],
+        keyOfHost: [Int: String], components: TopologyBuilder.OrgComponents, edges: [Edge],
+        hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?
+    ) -> [Organisation] {
         var components = components
         var component: [Int: String] = [:]
         var asnInfo: [Int: [(asn: Int, org: String)]] = [:]
@@ -37,7 +39,8 @@ enum OrganisationGrouping {
         for host in hosts {
             if let hint {
                 for a in host.addresses where a.scope == .public || a.scope == .documentation {
-                    if let info = hint(a.ip, a.scope), !(asnInfo[host.id] ?? []).contains(where: { $0.asn == info.asn }) {
+                    if let info = hint(a.ip, a.scope), !(asnInfo[host.id] ?? []).contains(where: { $0.asn == info.asn })
+                    {
                         asnInfo[host.id, default: []].append(info)
                     }
                 }
@@ -60,7 +63,10 @@ enum OrganisationGrouping {
             for host in hosts where component[host.id] == nil && host.zone == .internal {
                 for e in edges where e.from == host.id || e.to == host.id {
                     let other = e.from == host.id ? e.to : e.from
-                    if let c = component[other] { component[host.id] = c; break }
+                    if let c = component[other] {
+                        component[host.id] = c
+                        break
+                    }
                 }
             }
         }
@@ -84,7 +90,9 @@ enum OrganisationGrouping {
             var asns: [Int] = []
             for m in members { for info in asnInfo[m] ?? [] where !asns.contains(info.asn) { asns.append(info.asn) } }
             asns.sort()
-            let id: String, name: String, basis: Organisation.Basis
+            let id: String
+            let name: String
+            let basis: Organisation.Basis
             if let op = operators.sorted().first {
                 (id, name, basis) = (op, op, .knownOperator)
             } else if let primary = domains.first {
@@ -92,8 +100,10 @@ enum OrganisationGrouping {
             } else {
                 (id, name, basis) = (c, asnNames[c] ?? c, .asn)
             }
-            organisations.append(Organisation(id: id, name: name, domains: domains, asns: asns,
-                                              hosts: members, basis: basis))
+            organisations.append(
+                Organisation(
+                    id: id, name: name, domains: domains, asns: asns,
+                    hosts: members, basis: basis))
             for m in members { hosts[m - 1].organisation = id }
         }
         return organisations

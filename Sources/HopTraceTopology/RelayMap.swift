@@ -79,7 +79,8 @@ public struct RelayMap: Sendable, Hashable {
         let known = keys
         if let existing = hostKeys.lazy.compactMap({ known[$0] }).first {
             id = existing
-            for name in host.names where !nodes[id - 1].names.contains(where: { $0.lowercased() == name.lowercased() }) {
+            for name in host.names where !nodes[id - 1].names.contains(where: { $0.lowercased() == name.lowercased() })
+            {
                 nodes[id - 1].names.append(name)
             }
             for address in host.addresses where address.scope == .public && !nodes[id - 1].addresses.contains(address) {
@@ -87,8 +88,10 @@ public struct RelayMap: Sendable, Hashable {
             }
         } else {
             id = nodes.count + 1
-            nodes.append(Node(id: id, names: host.names, addresses: host.addresses.filter { $0.scope == .public },
-                              organisation: host.organisation, messages: 0))
+            nodes.append(
+                Node(
+                    id: id, names: host.names, addresses: host.addresses.filter { $0.scope == .public },
+                    organisation: host.organisation, messages: 0))
         }
         // A host with neither a name nor a public address is one per message: it gets no key.
         for key in hostKeys where keys[key] == nil { keys[key] = id }
@@ -101,31 +104,49 @@ public struct RelayMap: Sendable, Hashable {
             ("version", .int(1)),
             ("messages", .int(messages)),
             ("chains", .int(chains)),
-            ("nodes", .array(nodes.map { n in
-                .object([
-                    ("id", .int(n.id)),
-                    ("names", .array(n.names.map { .string($0) })),
-                    ("addresses", .array(n.addresses.map { .object([("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue))]) })),
-                    ("organisation", .string(n.organisation)),
-                    ("messages", .int(n.messages)),
-                ])
-            })),
-            ("edges", .array(steps.map { s in
-                .object([
-                    ("from", .int(s.from)), ("to", .int(s.to)), ("messages", .int(s.messages)),
-                    ("first_seen", time(s.firstSeen)), ("last_seen", time(s.lastSeen)),
-                ])
-            })),
+            (
+                "nodes",
+                .array(
+                    nodes.map { n in
+                        .object([
+                            ("id", .int(n.id)),
+                            ("names", .array(n.names.map { .string($0) })),
+                            (
+                                "addresses",
+                                .array(
+                                    n.addresses.map {
+                                        .object([
+                                            ("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue)),
+                                        ])
+                                    })
+                            ),
+                            ("organisation", .string(n.organisation)),
+                            ("messages", .int(n.messages)),
+                        ])
+                    })
+            ),
+            (
+                "edges",
+                .array(
+                    steps.map { s in
+                        .object([
+                            ("from", .int(s.from)), ("to", .int(s.to)), ("messages", .int(s.messages)),
+                            ("first_seen", time(s.firstSeen)), ("last_seen", time(s.lastSeen)),
+                        ])
+                    })
+            ),
         ])
     }
 
     /// The map as DOT: one node per host (names, public addresses, organisation),
     /// edges labelled with how many messages took them, thicker for more. Every name is escaped.
     public func dot(title: String) -> String {
-        var lines = ["digraph \"hoptrace-map\" {", "  rankdir=LR;",
-                     "  graph [fontname=\"DejaVu Sans\", label=\(DOTText.quoted(title, limit: 120)), labelloc=t];",
-                     "  node [shape=box, style=rounded, fontname=\"DejaVu Sans\", fontsize=10];",
-                     "  edge [fontname=\"DejaVu Sans\", fontsize=9];"]
+        var lines = [
+            "digraph \"hoptrace-map\" {", "  rankdir=LR;",
+            "  graph [fontname=\"DejaVu Sans\", label=\(DOTText.quoted(title, limit: 120)), labelloc=t];",
+            "  node [shape=box, style=rounded, fontname=\"DejaVu Sans\", fontsize=10];",
+            "  edge [fontname=\"DejaVu Sans\", fontsize=9];",
+        ]
         // No organisation clusters: a map of many organisations stays readable flat, and the
         // clustered version of the samples' map is what exposed Graphviz 2.42's double free in
         // gvFreeLayout (see GraphvizRenderer). The organisation is written in each node.
@@ -141,7 +162,7 @@ public struct RelayMap: Sendable, Hashable {
         }
         let most = max(steps.map(\.messages).max() ?? 1, 1)
         for s in steps {
-            let tenths = 10 + 40 * s.messages / most   // pen width 1.0–5.0, in tenths
+            let tenths = 10 + 40 * s.messages / most  // pen width 1.0–5.0, in tenths
             lines.append("  n\(s.from) -> n\(s.to) [label=\"\(s.messages)\", penwidth=\(tenths / 10).\(tenths % 10)];")
         }
         lines.append("}")

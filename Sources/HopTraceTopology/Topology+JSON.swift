@@ -7,7 +7,13 @@ extension Host {
         .object([
             ("id", .int(id)),
             ("names", .array(names.map { .string($0) })),
-            ("addresses", .array(addresses.map { .object([("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue))]) })),
+            (
+                "addresses",
+                .array(
+                    addresses.map {
+                        .object([("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue))])
+                    })
+            ),
             ("organisation", .string(organisation)),
             ("zone", .string(zone.rawValue)),
             ("hops", .array(hops.map { .int($0) })),

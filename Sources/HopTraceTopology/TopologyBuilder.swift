@@ -31,10 +31,12 @@ extension Topology {
     ///     database), when available.
     ///   - publicSuffixList: the list that gives registrable domains.
     ///   - software: software names per hop, listed on the hop's receiving (or sending) host.
-    public static func build(hops: [Hop],
-                             organisationHint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)? = nil,
-                             publicSuffixList: PublicSuffixList = .standard,
-                             software: [HopSoftwareNames] = []) -> Topology {
+    public static func build(
+        hops: [Hop],
+        organisationHint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)? = nil,
+        publicSuffixList: PublicSuffixList = .standard,
+        software: [HopSoftwareNames] = []
+    ) -> Topology {
         var builder = TopologyBuilder(hops: hops, psl: publicSuffixList, hint: organisationHint)
         var t = builder.run()
         for s in software {
@@ -56,13 +58,18 @@ struct UnionFind {
         var root = x
         while parent[root] != root { root = parent[root] }
         var y = x
-        while parent[y] != root { let next = parent[y]; parent[y] = root; y = next }
+        while parent[y] != root {
+            let next = parent[y]
+            parent[y] = root
+            y = next
+        }
         return root
     }
     /// True when two different sets were joined. The smaller root stays root (determinism).
     @discardableResult
     mutating func union(_ a: Int, _ b: Int) -> Bool {
-        let ra = find(a), rb = find(b)
+        let ra = find(a)
+        let rb = find(b)
         guard ra != rb else { return false }
         if ra < rb { parent[rb] = ra } else { parent[ra] = rb }
         return true
@@ -105,7 +112,9 @@ struct TopologyBuilder {
         return ip != .v4(0) && ip != .v6(0, 0)
     }
 
-    mutating func observe(hop: Int, side: HostEvidence.Side, rawNames: [String?], trusted: String?, ip: IPAddress?) -> Int {
+    mutating func observe(hop: Int, side: HostEvidence.Side, rawNames: [String?], trusted: String?, ip: IPAddress?)
+        -> Int
+    {
         var names: [String] = []
         var keys: [String] = []
         var address = ip
@@ -122,8 +131,10 @@ struct TopologyBuilder {
             orgKey = key
         }
         let scope = address.map(AddressClassifier.scope(of:))
-        obs.append(Observation(hop: hop, side: side, names: names, keys: keys, address: address,
-                               scope: scope, domain: domain, orgKey: orgKey))
+        obs.append(
+            Observation(
+                hop: hop, side: side, names: names, keys: keys, address: address,
+                scope: scope, domain: domain, orgKey: orgKey))
         return obs.count - 1
     }
 
@@ -137,15 +148,18 @@ struct TopologyBuilder {
         for hop in hops {
             let r = hop.received
             let f = r.from
-            let fromIndex = observe(hop: hop.index, side: .from, rawNames: [f?.helo, f?.rdns],
-                                    trusted: f?.rdns.flatMap(HostNames.key) != nil ? f?.rdns : f?.helo, ip: f?.ip)
+            let fromIndex = observe(
+                hop: hop.index, side: .from, rawNames: [f?.helo, f?.rdns],
+                trusted: f?.rdns.flatMap(HostNames.key) != nil ? f?.rdns : f?.helo, ip: f?.ip)
             let byIndex = observe(hop: hop.index, side: .by, rawNames: [r.by?.name], trusted: r.by?.name, ip: r.by?.ip)
             sides.append((fromIndex, byIndex))
         }
         uf = UnionFind(count: obs.count)
 
         // One connection named two ways (HELO ≠ reverse DNS): evidence, not a join.
-        for (i, o) in obs.enumerated() where o.side == .from && o.keys.count > 1 { merges.append((i, i, .sameConnection)) }
+        for (i, o) in obs.enumerated() where o.side == .from && o.keys.count > 1 {
+            merges.append((i, i, .sameConnection))
+        }
         // A nameless loopback sender is the receiver itself.
         for (f, b) in sides where obs[f].scope == .loopback && obs[f].keys.allSatisfy(HostNames.isLocal) {
             join(f, b, .loopbackSender(obs[f].address!))
@@ -195,9 +209,13 @@ struct TopologyBuilder {
                 var firstByVantage: [String: Int] = [:]
                 for i in localGroups[t]! {
                     guard let v = vantage(i) else { continue }
-                    guard let j = firstByVantage[v] else { firstByVantage[v] = i; continue }
+                    guard let j = firstByVantage[v] else {
+                        firstByVantage[v] = i
+                        continue
+                    }
                     guard uf.find(j) != uf.find(i) else { continue }
-                    let reason: HostMerge.Reason = t.hasPrefix("a:")
+                    let reason: HostMerge.Reason =
+                        t.hasPrefix("a:")
                         ? .sharedAddress(obs[i].address!) : .sharedName(String(t.dropFirst(2)))
                     join(j, i, reason)
                     changed = true
@@ -243,7 +261,12 @@ struct TopologyBuilder {
     mutating func organisationComponents() -> OrgComponents {
         var keyIndex: [String: Int] = [:]
         var keys: [String] = []
-        for o in obs { if let k = o.orgKey, keyIndex[k] == nil { keyIndex[k] = keys.count; keys.append(k) } }
+        for o in obs {
+            if let k = o.orgKey, keyIndex[k] == nil {
+                keyIndex[k] = keys.count
+                keys.append(k)
+            }
+        }
         var kuf = UnionFind(count: keys.count)
         var hostFirst: [Int: Int] = [:]
         for (i, o) in obs.enumerated() {
@@ -269,7 +292,10 @@ struct TopologyBuilder {
         for (f, b) in sides {
             for i in [f, b] {
                 let r = uf.find(i)
-                if idOfRoot[r] == nil { idOfRoot[r] = rootOfId.count; rootOfId.append(r) }
+                if idOfRoot[r] == nil {
+                    idOfRoot[r] = rootOfId.count
+                    rootOfId.append(r)
+                }
             }
         }
         var hostOfObs: [Int] = []
@@ -281,7 +307,8 @@ struct TopologyBuilder {
         var hosts: [Host] = []
         for id in 1..<rootOfId.count {
             let members = obs.indices.filter { hostOfObs[$0] == id }
-            var names: [String] = [], nameKeys: Set<String> = []
+            var names: [String] = []
+            var nameKeys: Set<String> = []
             var addresses: [HostAddress] = []
             var evidence: [HostEvidence] = []
             var hopSet: [Int] = []
@@ -305,23 +332,28 @@ struct TopologyBuilder {
             } else {
                 zone = .unknown
             }
-            hosts.append(Host(id: id, names: names, addresses: addresses, organisation: nil, zone: zone,
-                              hops: hopSet.sorted(), evidence: evidence, merges: hostMerges))
+            hosts.append(
+                Host(
+                    id: id, names: names, addresses: addresses, organisation: nil, zone: zone,
+                    hops: hopSet.sorted(), evidence: evidence, merges: hostMerges))
         }
 
         var edges: [Edge] = []
         for (pos, hop) in hops.enumerated() {
             let r = hop.received
             let (f, b) = sides[pos]
-            edges.append(Edge(hop: hop.index, from: hostOfObs[f], to: hostOfObs[b], protocolName: r.with?.keyword,
-                              authenticated: r.with?.authenticated ?? (r.from?.authenticated != nil),
-                              tls: (r.with?.tls ?? false) || r.tls != nil, tlsVersion: r.tls?.version,
-                              delaySeconds: hop.delaySeconds, via: r.via))
+            edges.append(
+                Edge(
+                    hop: hop.index, from: hostOfObs[f], to: hostOfObs[b], protocolName: r.with?.keyword,
+                    authenticated: r.with?.authenticated ?? (r.from?.authenticated != nil),
+                    tls: (r.with?.tls ?? false) || r.tls != nil, tlsVersion: r.tls?.version,
+                    delaySeconds: hop.delaySeconds, via: r.via))
         }
 
-        let organisations = OrganisationGrouping.group(hosts: &hosts, observations: obs, hostOfObs: hostOfObs,
-                                                       keyOfHost: keyOfHost, components: components,
-                                                       edges: edges, hint: hint)
+        let organisations = OrganisationGrouping.group(
+            hosts: &hosts, observations: obs, hostOfObs: hostOfObs,
+            keyOfHost: keyOfHost, components: components,
+            edges: edges, hint: hint)
         var topology = Topology(hosts: hosts, organisations: organisations, edges: edges)
         Inference.derive(into: &topology, observations: obs, sides: sides)
         return topology

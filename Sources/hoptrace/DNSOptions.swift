@@ -1,24 +1,37 @@
 import ArgumentParser
+import HopTraceDNS
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceDNS
 
 /// The DNS flags of `analyze`: where replayed checks get their answers, and whether they are
 /// saved for replay.
 struct DNSOptions: ParsableArguments {
-    @Option(name: .customLong("dns-snapshot"), help: ArgumentHelp("Answer every DNS question from this zone file, never the network (reproducible, offline).", valueName: "ZONEFILE"))
+    @Option(
+        name: .customLong("dns-snapshot"),
+        help: ArgumentHelp(
+            "Answer every DNS question from this zone file, never the network (reproducible, offline).",
+            valueName: "ZONEFILE"))
     var snapshot: String?
 
-    @Option(name: .customLong("save-dns"), help: ArgumentHelp("Write every DNS answer the analysis used to this zone file (replay it with --dns-snapshot).", valueName: "ZONEFILE"))
+    @Option(
+        name: .customLong("save-dns"),
+        help: ArgumentHelp(
+            "Write every DNS answer the analysis used to this zone file (replay it with --dns-snapshot).",
+            valueName: "ZONEFILE"))
     var save: String?
 
-    @Flag(name: .customLong("offline"), help: "Use no DNS at all: recorded verdicts only; the report says which replays were skipped.")
+    @Flag(
+        name: .customLong("offline"),
+        help: "Use no DNS at all: recorded verdicts only; the report says which replays were skipped.")
     var offline = false
 
-    @Option(name: .customLong("resolver"), help: ArgumentHelp("Ask this DNS server (forwarding mode) instead of the system's.", valueName: "IP[@PORT]"))
+    @Option(
+        name: .customLong("resolver"),
+        help: ArgumentHelp("Ask this DNS server (forwarding mode) instead of the system's.", valueName: "IP[@PORT]"))
     var server: String?
 
     var setup: DNSSetup { DNSSetup(snapshot: snapshot, offline: offline, server: server, record: save != nil) }

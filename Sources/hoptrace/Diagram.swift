@@ -8,8 +8,9 @@ enum Diagram {
         guard let chain = report.diagramChain else {
             throw CommandFailure(message: "\(title): no chain of Received headers to draw", code: Exit.unreadableInput)
         }
-        try await render(DOTEncoder.encode(chain.topology, annotations: chain.annotations, options: .init(title: title)),
-                         to: path)
+        try await render(
+            DOTEncoder.encode(chain.topology, annotations: chain.annotations, options: .init(title: title)),
+            to: path)
     }
 
     /// Graphviz's output of `dot` in the format of `path`'s extension; a failure is an I/O

@@ -1,4 +1,11 @@
 import ArgumentParser
+import HopTraceAuth
+import HopTraceCore
+import HopTraceGeo
+import HopTraceGraphviz
+import HopTraceMessage
+import HopTraceReport
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -11,12 +18,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HopTraceAuth
-import HopTraceCore
-import HopTraceGeo
-import HopTraceGraphviz
-import HopTraceMessage
-import HopTraceReport
 
 /// Exit codes of the contract (sysexits.h values).
 enum Exit {
@@ -29,7 +30,8 @@ enum Exit {
 struct HopTrace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoptrace",
-        abstract: "Forensic analysis of email header paths: which servers a message crossed, and what happened on the way.",
+        abstract:
+            "Forensic analysis of email header paths: which servers a message crossed, and what happened on the way.",
         version: "0.1.0",
         subcommands: [Analyze.self, SPF.self, MapCommand.self, HopsCommand.self],
         defaultSubcommand: Analyze.self
@@ -43,11 +45,11 @@ struct Analyze: AsyncParsableCommand {
         commandName: "analyze",
         abstract: "Analyse a message (.eml, bounce, read receipt), an mbox mailbox or a Maildir.",
         discussion: """
-        Reads FILE (or standard input with -), finds every chain of Received headers (the \
-        message's own and every embedded original), and prints the hops oldest first with \
-        address scopes, software, delays, the relay topology and findings. An mbox file or a \
-        Maildir folder is analysed message by message.
-        """
+            Reads FILE (or standard input with -), finds every chain of Received headers (the \
+            message's own and every embedded original), and prints the hops oldest first with \
+            address scopes, software, delays, the relay topology and findings. An mbox file or a \
+            Maildir folder is analysed message by message.
+            """
     )
 
     @Argument(help: "The message file, an mbox mailbox, a Maildir folder, or - for standard input.")
@@ -56,13 +58,24 @@ struct Analyze: AsyncParsableCommand {
     @Flag(help: "Print one JSON document (the contract in README.md) instead of the text report.")
     var json = false
 
-    @Option(name: .customLong("dot"), help: ArgumentHelp("Draw the relay topology with Graphviz; the format follows the extension: .svg, .png, .pdf or .dot.", valueName: "OUT"))
+    @Option(
+        name: .customLong("dot"),
+        help: ArgumentHelp(
+            "Draw the relay topology with Graphviz; the format follows the extension: .svg, .png, .pdf or .dot.",
+            valueName: "OUT"))
     var dotPath: String?
 
-    @Option(name: .customLong("geoip-db"), help: ArgumentHelp("A MaxMind DB file with countries/cities (GeoLite2/GeoIP2 City or Country, DB-IP lite).", valueName: "CITY.mmdb"))
+    @Option(
+        name: .customLong("geoip-db"),
+        help: ArgumentHelp(
+            "A MaxMind DB file with countries/cities (GeoLite2/GeoIP2 City or Country, DB-IP lite).",
+            valueName: "CITY.mmdb"))
     var geoipDB: String?
 
-    @Option(name: .customLong("asn-db"), help: ArgumentHelp("A MaxMind DB file with ASNs (GeoLite2 ASN, GeoIP2 ISP, DB-IP ASN lite).", valueName: "ASN.mmdb"))
+    @Option(
+        name: .customLong("asn-db"),
+        help: ArgumentHelp(
+            "A MaxMind DB file with ASNs (GeoLite2 ASN, GeoIP2 ISP, DB-IP ASN lite).", valueName: "ASN.mmdb"))
     var asnDB: String?
 
     @OptionGroup var dns: DNSOptions
@@ -78,20 +91,22 @@ struct Analyze: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (geo, notes, warnings) = GeoLookup.discover(environment: ProcessInfo.processInfo.environment,
-                                                        explicitCity: geoipDB, explicitASN: asnDB)
+        let (geo, notes, warnings) = GeoLookup.discover(
+            environment: ProcessInfo.processInfo.environment,
+            explicitCity: geoipDB, explicitASN: asnDB)
         for warning in warnings {
             StandardError.write("hoptrace: warning: \(TerminalText.sanitize(warning))\n")
         }
         let now = Date()
         let dns = try await self.dns.make(now: now)
-        let options = AnalysisOptions(geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
-                                      dnsSource: dns.source, now: Int64(now.timeIntervalSince1970),
-                                      publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
+        let options = AnalysisOptions(
+            geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
+            dnsSource: dns.source, now: Int64(now.timeIntervalSince1970),
+            publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
         let renderer = TextRenderer(color: Terminal.wantsColour)
         let source = try InputReader.messages(file)
         switch source.form {
-        case let .message(bytes):
+        case .message(let bytes):
             let report: Report
             do {
                 report = try await Analyzer.analyze(bytes, options: options)
@@ -103,7 +118,10 @@ struct Analyze: AsyncParsableCommand {
             try self.dns.saveRecording(dns.recorder)
             try StandardOutput.write(output)
         case .mbox, .maildir:
-            if dotPath != nil { throw CommandFailure(message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure) }
+            if dotPath != nil {
+                throw CommandFailure(
+                    message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure)
+            }
             // Streamed: each message's report is written out as soon as it is made.
             var document = BatchDocument(json: json, renderer: renderer)
             var out = OutputBuffer(threshold: 1 << 20)
@@ -112,8 +130,10 @@ struct Analyze: AsyncParsableCommand {
             // their turn comes, not all at once.
             let messages = source.messages
             for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
-                try await Analyzer.analyzeMailbox(Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
-                                                  options: options) {
+                try await Analyzer.analyzeMailbox(
+                    Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
+                    options: options
+                ) {
                     document.add($0, into: &out.bytes)
                     try out.flushIfFull()
                 }

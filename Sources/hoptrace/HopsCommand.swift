@@ -1,12 +1,13 @@
 import ArgumentParser
+import HopTraceCore
+import HopTraceMessage
+import HopTraceReport
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceCore
-import HopTraceMessage
-import HopTraceReport
 
 /// `hoptrace hops`: the parse stage alone over many messages — intake, Received headers,
 /// hops with address scopes and the chain findings — for bulk extraction (a mailbox into a
@@ -17,15 +18,15 @@ struct HopsCommand: AsyncParsableCommand {
         commandName: "hops",
         abstract: "List the hops of many messages fast: intake and Received parsing only, no later analysis.",
         discussion: """
-        Reads each input (a message file, an mbox mailbox, a Maildir folder, or "-" for \
-        standard input) and prints, per message, every chain's hops oldest first with their \
-        addresses and scopes, protocol, TLS, ids, times and delays, and the chain findings \
-        (unparsed-received, clock-skew, chain-gap). Software, geography, topology and \
-        authentication are not looked at: use analyze for those. Messages are parsed on \
-        every core (--jobs) and printed in input order. A message that cannot be read gets \
-        an error line and the others go on; the exit status is 65 only when no message at \
-        all could be read.
-        """
+            Reads each input (a message file, an mbox mailbox, a Maildir folder, or "-" for \
+            standard input) and prints, per message, every chain's hops oldest first with their \
+            addresses and scopes, protocol, TLS, ids, times and delays, and the chain findings \
+            (unparsed-received, clock-skew, chain-gap). Software, geography, topology and \
+            authentication are not looked at: use analyze for those. Messages are parsed on \
+            every core (--jobs) and printed in input order. A message that cannot be read gets \
+            an error line and the others go on; the exit status is 65 only when no message at \
+            all could be read.
+            """
     )
 
     @Argument(help: "Message files, mbox files, Maildir folders, or \"-\" for standard input.")
@@ -60,7 +61,8 @@ struct HopsCommand: AsyncParsableCommand {
             // Windows of messages: parsed in parallel, written in order; the messages and the
             // output held at any time are one window's, not the mailbox's.
             for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
-                let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map { message in
+                let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
+                    message in
                     // An mbox message is named by its input and its position in it.
                     (label: source.form == .mbox ? "\(path):\(message.label)" : message.label, message: message)
                 }

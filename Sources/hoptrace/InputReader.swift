@@ -16,8 +16,10 @@ enum InputReader {
 
     /// Reads `fd` to its end; more than `limit` bytes is bad input (65), a failing read an I/O
     /// error (74). `read` is `read(2)` but for tests.
-    static func readBounded(_ fd: Int32, name: String, limit: Int = Limits.maxInputBytes,
-                            using read: FileDescriptor.ReadCall = FileDescriptor.systemRead) throws -> [UInt8] {
+    static func readBounded(
+        _ fd: Int32, name: String, limit: Int = Limits.maxInputBytes,
+        using read: FileDescriptor.ReadCall = FileDescriptor.systemRead
+    ) throws -> [UInt8] {
         do {
             return try FileInput.readBounded(fd, name: name, limit: limit, using: read)
         } catch {

@@ -11,12 +11,12 @@ struct MapCommand: AsyncParsableCommand {
         commandName: "map",
         abstract: "Merge the relay paths of many messages (mbox, Maildir, .eml files) into one relay map.",
         discussion: """
-        Reads each input (an mbox mailbox, a Maildir folder, or message files), builds each \\
-        message's relay topology, and merges them: hosts seen under the same name or public \\
-        address are one node; each step says how many messages took it, first and last seen. \\
-        Memory grows with the number of hosts, not of messages. A progress line goes to \\
-        standard error when it is a terminal.
-        """
+            Reads each input (an mbox mailbox, a Maildir folder, or message files), builds each \\
+            message's relay topology, and merges them: hosts seen under the same name or public \\
+            address are one node; each step says how many messages took it, first and last seen. \\
+            Memory grows with the number of hosts, not of messages. A progress line goes to \\
+            standard error when it is a terminal.
+            """
     )
 
     @Argument(help: "mbox files, Maildir folders or message files.")
@@ -25,7 +25,9 @@ struct MapCommand: AsyncParsableCommand {
     @Flag(help: "Print the map as one JSON document.")
     var json = false
 
-    @Option(name: .customLong("dot"), help: ArgumentHelp("Draw the map with Graphviz (.svg, .png, .pdf or .dot).", valueName: "OUT"))
+    @Option(
+        name: .customLong("dot"),
+        help: ArgumentHelp("Draw the map with Graphviz (.svg, .png, .pdf or .dot).", valueName: "OUT"))
     var dotPath: String?
 
     func validate() throws {
@@ -40,7 +42,8 @@ struct MapCommand: AsyncParsableCommand {
         let progress = Terminal.showsProgress
         for path in inputs {
             for message in try InputReader.messages(path).messages {
-                guard case let .success(bytes) = message.read(), let chains = try? Analyzer.topologies(Array(bytes)) else {
+                guard case .success(let bytes) = message.read(), let chains = try? Analyzer.topologies(Array(bytes))
+                else {
                     unreadable += 1
                     continue
                 }
@@ -51,7 +54,10 @@ struct MapCommand: AsyncParsableCommand {
             }
         }
         if progress { StandardError.write("\rhoptrace map: \(map.messages) messages\n") }
-        if let dotPath { try await Diagram.render(map.dot(title: "relay map of \(map.messages) messages"), to: dotPath) }
-        try StandardOutput.write(json ? map.jsonValue.serialized() : MapTextRenderer.render(map, unreadable: unreadable))
+        if let dotPath {
+            try await Diagram.render(map.dot(title: "relay map of \(map.messages) messages"), to: dotPath)
+        }
+        try StandardOutput.write(
+            json ? map.jsonValue.serialized() : MapTextRenderer.render(map, unreadable: unreadable))
     }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
+import HopTraceAuth
+import HopTraceCore
+import HopTraceDNS
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceAuth
-import HopTraceCore
-import HopTraceDNS
 
 /// `hoptrace spf IP DOMAIN`: RFC 7208 check_host() with its trace. Thin: options → resolver →
 /// `SPFEvaluator` → rendering → exit code. `hoptrace spf --batch FILE` runs many queries in one
@@ -16,27 +17,27 @@ struct SPF: AsyncParsableCommand {
         commandName: "spf",
         abstract: "Evaluate SPF (RFC 7208 check_host) for a client IP and a domain, and show every step.",
         discussion: """
-        Prints the result (pass, fail, softfail, neutral, none, permerror, temperror), the \
-        explanation of a fail, and the trace: each record, term, DNS question and answer, and \
-        the DNS-mechanism and void-lookup counters. DNS comes from a zone-file snapshot \
-        (--dns-snapshot) or the live resolver (system servers, or --resolver). The exit status \
-        is 0 whatever the SPF result.
+            Prints the result (pass, fail, softfail, neutral, none, permerror, temperror), the \
+            explanation of a fail, and the trace: each record, term, DNS question and answer, and \
+            the DNS-mechanism and void-lookup counters. DNS comes from a zone-file snapshot \
+            (--dns-snapshot) or the live resolver (system servers, or --resolver). The exit status \
+            is 0 whatever the SPF result.
 
-        Batch mode (--batch FILE, instead of IP and DOMAIN): FILE ("-" for standard input) has \
-        one query per line, "IP DOMAIN SENDER HELO" separated by spaces or tabs; SENDER "-" is \
-        the null sender, HELO "-" means DOMAIN; blank lines and lines starting with "#" are \
-        skipped. A line "@snapshot ZONEFILE" answers the queries after it from that zone \
-        file (a relative path is read from the batch file's folder, or the current one for \
-        standard input) until the next @snapshot line; queries before the first one use \
-        --dns-snapshot or live DNS. Every line is checked and every snapshot read before any \
-        query is evaluated (a bad line or snapshot contents: exit 65, naming the line; a \
-        snapshot that cannot be read: exit 74). Queries run one after another, each with its \
-        own DNS cache (no answers shared between queries), and print one line each, in \
-        order: the result word, or with --json one compact JSON object (JSON Lines). \
-        --stats adds one line "queries=N seconds=S" on standard error: the time of the \
-        evaluation loop alone (files already read). --helo, --sender and --save-dns are \
-        per-query options and are refused with --batch.
-        """
+            Batch mode (--batch FILE, instead of IP and DOMAIN): FILE ("-" for standard input) has \
+            one query per line, "IP DOMAIN SENDER HELO" separated by spaces or tabs; SENDER "-" is \
+            the null sender, HELO "-" means DOMAIN; blank lines and lines starting with "#" are \
+            skipped. A line "@snapshot ZONEFILE" answers the queries after it from that zone \
+            file (a relative path is read from the batch file's folder, or the current one for \
+            standard input) until the next @snapshot line; queries before the first one use \
+            --dns-snapshot or live DNS. Every line is checked and every snapshot read before any \
+            query is evaluated (a bad line or snapshot contents: exit 65, naming the line; a \
+            snapshot that cannot be read: exit 74). Queries run one after another, each with its \
+            own DNS cache (no answers shared between queries), and print one line each, in \
+            order: the result word, or with --json one compact JSON object (JSON Lines). \
+            --stats adds one line "queries=N seconds=S" on standard error: the time of the \
+            evaluation loop alone (files already read). --helo, --sender and --save-dns are \
+            per-query options and are refused with --batch.
+            """
     )
 
     @Argument(help: "The SMTP client IP address (IPv4 or IPv6); not with --batch.")
@@ -45,22 +46,34 @@ struct SPF: AsyncParsableCommand {
     @Argument(help: "The domain whose SPF policy is checked (<domain> of check_host); not with --batch.")
     var domain: String?
 
-    @Option(help: ArgumentHelp("Evaluate every query in FILE (\"IP DOMAIN SENDER HELO\" per line; \"-\": standard input) and print one result per line.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Evaluate every query in FILE (\"IP DOMAIN SENDER HELO\" per line; \"-\": standard input) and print one result per line.",
+            valueName: "FILE"))
     var batch: String?
 
     @Option(help: ArgumentHelp("The HELO/EHLO name (for %{h}; default: DOMAIN).", valueName: "NAME"))
     var helo: String?
 
-    @Option(help: ArgumentHelp("The MAIL FROM address (default: postmaster@DOMAIN); \"\" is the null sender, checked as postmaster@HELO.", valueName: "ADDR"))
+    @Option(
+        help: ArgumentHelp(
+            "The MAIL FROM address (default: postmaster@DOMAIN); \"\" is the null sender, checked as postmaster@HELO.",
+            valueName: "ADDR"))
     var sender: String?
 
-    @Option(name: .customLong("dns-snapshot"), help: ArgumentHelp("Answer DNS from this zone file instead of the network.", valueName: "FILE"))
+    @Option(
+        name: .customLong("dns-snapshot"),
+        help: ArgumentHelp("Answer DNS from this zone file instead of the network.", valueName: "FILE"))
     var dnsSnapshot: String?
 
-    @Option(name: .customLong("save-dns"), help: ArgumentHelp("Write every DNS answer used to this zone file (replay with --dns-snapshot).", valueName: "FILE"))
+    @Option(
+        name: .customLong("save-dns"),
+        help: ArgumentHelp(
+            "Write every DNS answer used to this zone file (replay with --dns-snapshot).", valueName: "FILE"))
     var saveDNS: String?
 
-    @Option(help: ArgumentHelp("Ask this DNS server (forwarding mode) instead of the system's.", valueName: "IP[@PORT]"))
+    @Option(
+        help: ArgumentHelp("Ask this DNS server (forwarding mode) instead of the system's.", valueName: "IP[@PORT]"))
     var resolver: String?
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -76,7 +89,8 @@ struct SPF: AsyncParsableCommand {
                 throw ValidationError("--batch FILE takes its queries from FILE: give no IP or DOMAIN with it")
             }
             if helo != nil || sender != nil || saveDNS != nil {
-                throw ValidationError("--helo, --sender and --save-dns are per query: in --batch mode write SENDER and HELO on each line")
+                throw ValidationError(
+                    "--helo, --sender and --save-dns are per query: in --batch mode write SENDER and HELO on each line")
             }
         } else {
             if stats { throw ValidationError("--stats goes with --batch") }
@@ -90,7 +104,9 @@ struct SPF: AsyncParsableCommand {
     }
 
     /// The command's DNS: `--dns-snapshot`, else live DNS, which must answer.
-    var setup: DNSSetup { DNSSetup(snapshot: dnsSnapshot, server: resolver, record: saveDNS != nil, requiresLive: true) }
+    var setup: DNSSetup {
+        DNSSetup(snapshot: dnsSnapshot, server: resolver, record: saveDNS != nil, requiresLive: true)
+    }
 
     func run() async throws {
         if let batch { return try await runBatch(batch) }
@@ -129,7 +145,8 @@ struct SPF: AsyncParsableCommand {
             let dns: any DNSResolver
             if let snapshot = section.snapshot {
                 if snapshots[snapshot] == nil {
-                    snapshots[snapshot] = try SPF.batchSnapshot(snapshot, folder: folder, batch: path, line: section.line)
+                    snapshots[snapshot] = try SPF.batchSnapshot(
+                        snapshot, folder: folder, batch: path, line: section.line)
                 }
                 dns = snapshots[snapshot]!
             } else {
@@ -139,7 +156,7 @@ struct SPF: AsyncParsableCommand {
             }
             if !section.queries.isEmpty { plan.append((dns, section.queries)) }
         }
-        let json = self.json // read once: a property wrapper's getter is not free in the loop
+        let json = self.json  // read once: a property wrapper's getter is not free in the loop
         let options = SPFOptions(keepsTrace: json)
         var output = OutputBuffer(threshold: 1 << 16)
         var count = 0
@@ -150,9 +167,14 @@ struct SPF: AsyncParsableCommand {
             let inMemory = base is SnapshotResolver
             let shared = SPFEvaluator(resolver: base, options: options, recordCache: records)
             for query in queries {
-                let evaluator = inMemory ? shared : SPFEvaluator(resolver: CachingResolver(wrapping: base), options: options,
-                                                                 recordCache: records)
-                let evaluation = await evaluator
+                let evaluator =
+                    inMemory
+                    ? shared
+                    : SPFEvaluator(
+                        resolver: CachingResolver(wrapping: base), options: options,
+                        recordCache: records)
+                let evaluation =
+                    await evaluator
                     .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
                 if json {
                     evaluation.jsonValue.append(to: &output.bytes)
@@ -174,16 +196,19 @@ struct SPF: AsyncParsableCommand {
     /// integer arithmetic on the duration's own components (no printf in FoundationEssentials).
     static func fourDecimals(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
-        guard seconds >= 0, attoseconds >= 0 else { return "0.0000" } // a monotonic clock's difference
-        let units = seconds * 10_000 + (attoseconds + 50_000_000_000_000) / 100_000_000_000_000 // 1e14 as per 1e-4 s
+        guard seconds >= 0, attoseconds >= 0 else { return "0.0000" }  // a monotonic clock's difference
+        let units = seconds * 10_000 + (attoseconds + 50_000_000_000_000) / 100_000_000_000_000  // 1e14 as per 1e-4 s
         let fraction = String(units % 10_000)
         return "\(units / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
     }
 
     /// The snapshot of an `@snapshot` line: a relative path is read from the batch file's
     /// folder (`folder`; the current one for standard input).
-    static func batchSnapshot(_ snapshot: String, folder: String?, batch: String, line: Int) throws -> SnapshotResolver {
-        let file = snapshot.hasPrefix("/") || folder == nil ? snapshot : URL(fileURLWithPath: folder!).appendingPathComponent(snapshot).path
+    static func batchSnapshot(_ snapshot: String, folder: String?, batch: String, line: Int) throws -> SnapshotResolver
+    {
+        let file =
+            snapshot.hasPrefix("/") || folder == nil
+            ? snapshot : URL(fileURLWithPath: folder!).appendingPathComponent(snapshot).path
         do {
             return try DNSSetup.snapshot(file)
         } catch {

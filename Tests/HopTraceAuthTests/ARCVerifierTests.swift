@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceDNS
 import Testing
+
 @testable import HopTraceAuth
 
 /// ARC sets sealed in the test (ARCTestSealer), then validated.
@@ -35,7 +36,10 @@ struct ARCVerifierTests {
         let v = await validate(m)
         #expect(v.result == .fail)
         #expect(v.brokenAt == 1)
-        if case .messageSignatureFailed(1, .bodyHashMismatch)? = v.failure {} else { Issue.record("\(String(describing: v.failure))") }
+        if case .messageSignatureFailed(1, .bodyHashMismatch)? = v.failure {
+        } else {
+            Issue.record("\(String(describing: v.failure))")
+        }
     }
 
     @Test("a change between seals: older AMS fails, chain still passes, oldest-pass says where")
@@ -61,10 +65,16 @@ struct ARCVerifierTests {
     func tamperedSeal() async {
         var m = ARCTestSealer.seal(dkimBaseMessage, key: Self.key, instance: 1, cv: "none")
         m = ARCTestSealer.seal(m, key: Self.key, instance: 2, cv: "pass")
-        m = m.replacingOccurrences(of: "ARC-Authentication-Results: i=1; mx.example.org; spf=pass", with: "ARC-Authentication-Results: i=1; mx.example.org; spf=fail")
+        m = m.replacingOccurrences(
+            of: "ARC-Authentication-Results: i=1; mx.example.org; spf=pass",
+            with: "ARC-Authentication-Results: i=1; mx.example.org; spf=fail")
         let v = await validate(m)
         #expect(v.result == .fail)
-        if case .sealFailed(let i, .signatureMismatch)? = v.failure { #expect(i == 2 || i == 1) } else { Issue.record("\(String(describing: v.failure))") }
+        if case .sealFailed(let i, .signatureMismatch)? = v.failure {
+            #expect(i == 2 || i == 1)
+        } else {
+            Issue.record("\(String(describing: v.failure))")
+        }
     }
 
     @Test("missing key → fail with the key failure")
@@ -72,23 +82,30 @@ struct ARCVerifierTests {
         let m = ARCTestSealer.seal(dkimBaseMessage, key: Self.key, instance: 1, cv: "none")
         let v = await ARCVerifier(resolver: InMemoryResolver()).validate(message: Array(m.utf8))
         #expect(v.result == .fail)
-        if case .messageSignatureFailed(1, .keyUnavailable(_, .nxdomain))? = v.failure {} else { Issue.record("\(String(describing: v.failure))") }
+        if case .messageSignatureFailed(1, .keyUnavailable(_, .nxdomain))? = v.failure {
+        } else {
+            Issue.record("\(String(describing: v.failure))")
+        }
     }
 
-    @Test("ARC-Authentication-Results parse", arguments: [
-        ("ARC-Authentication-Results: i=3; mx.example.org; dkim=pass", 3, "mx.example.org"),
-        ("ARC-Authentication-Results:  i = 12 ;\r\n\tmx.example.org;\r\n\tspf=pass", 12, "mx.example.org"),
-    ])
+    @Test(
+        "ARC-Authentication-Results parse",
+        arguments: [
+            ("ARC-Authentication-Results: i=3; mx.example.org; dkim=pass", 3, "mx.example.org"),
+            ("ARC-Authentication-Results:  i = 12 ;\r\n\tmx.example.org;\r\n\tspf=pass", 12, "mx.example.org"),
+        ])
     func aar(_ raw: String, _ i: Int, _ id: String) throws {
         let a = try ARCParser.authenticationResults(field: Array(raw.utf8))
         #expect(a.instance == i && a.authservID == id)
     }
 
-    @Test("ARC-Authentication-Results without i= first is an error", arguments: [
-        "ARC-Authentication-Results: mx.example.org; i=1; dkim=pass",
-        "ARC-Authentication-Results: i=1 mx.example.org; dkim=pass",
-        "ARC-Authentication-Results: i=0; mx.example.org",
-    ])
+    @Test(
+        "ARC-Authentication-Results without i= first is an error",
+        arguments: [
+            "ARC-Authentication-Results: mx.example.org; i=1; dkim=pass",
+            "ARC-Authentication-Results: i=1 mx.example.org; dkim=pass",
+            "ARC-Authentication-Results: i=0; mx.example.org",
+        ])
     func aarBad(_ raw: String) {
         #expect(throws: DKIMSyntaxError.self) { try ARCParser.authenticationResults(field: Array(raw.utf8)) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceDNS
 import Testing
+
 @testable import HopTraceAuth
 
 /// Hostile DKIM and ARC input: bounded work, a clear result, no crash.
@@ -10,13 +11,17 @@ struct DKIMHostileInputTests {
     @Test("10,000 tags: refused at the tag limit with a permerror")
     func giantTagList() async {
         let tags = (0..<10_000).map { "x\($0)=y" }.joined(separator: "; ")
-        let msg = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA; \(tags)\r\n" + Self.tail
+        let msg =
+            "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA; \(tags)\r\n" + Self.tail
         let clock = ContinuousClock()
         let start = clock.now
         let r = await DKIMVerifier(resolver: InMemoryResolver(), now: 0).verify(message: Array(msg.utf8))
         #expect(clock.now - start < .seconds(5))
         #expect(r.first?.result == .permerror)
-        guard case .syntax(let e)? = r.first?.failure else { Issue.record("\(String(describing: r.first?.failure))"); return }
+        guard case .syntax(let e)? = r.first?.failure else {
+            Issue.record("\(String(describing: r.first?.failure))")
+            return
+        }
         #expect(e.reason.contains("more than \(DKIMLimits.maxTags) tags"))
         #expect(r.first?.domain == nil || r.first?.domain == "example.com")
     }
@@ -31,14 +36,16 @@ struct DKIMHostileInputTests {
         #expect(r.first!.raw.utf8.count <= DKIMLimits.maxRawKept)
     }
 
-    @Test("bogus keys", arguments: [
-        "v=DKIM1; k=rsa; p=" + String(repeating: "A", count: 4_000),
-        "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ",
-        "v=DKIM1; k=ed25519; p=AAAA",
-        "v=DKIM1; k=rsa; p=" + String(repeating: "/", count: 64),
-        "v=DKIM1; " + String(repeating: "k=rsa; ", count: 3) + "p=AAAA",
-        String(repeating: "v", count: 70_000),
-    ])
+    @Test(
+        "bogus keys",
+        arguments: [
+            "v=DKIM1; k=rsa; p=" + String(repeating: "A", count: 4_000),
+            "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ",
+            "v=DKIM1; k=ed25519; p=AAAA",
+            "v=DKIM1; k=rsa; p=" + String(repeating: "/", count: 64),
+            "v=DKIM1; " + String(repeating: "k=rsa; ", count: 3) + "p=AAAA",
+            String(repeating: "v", count: 70_000),
+        ])
     func bogusKeys(_ record: String) async {
         let signed = DKIMTestSigner.sign(dkimBaseMessage, key: DKIMTestKeys.rsa2048)
         let r = await dkimVerify(signed, records: ["sel._domainkey.example.com": [InMemoryResolver.txt(record)]])
@@ -47,9 +54,13 @@ struct DKIMHostileInputTests {
 
     @Test("invalid UTF-8 in headers, signature and body")
     func invalidUTF8() async {
-        var bytes = Array("DKIM-Signature: v=1; a=rsa-sha256; d=ex\u{00}ample.com; s=s; h=from:subject; bh=AAAA; b=AAAA; z=Subject:\u{7F}".utf8)
+        var bytes = Array(
+            "DKIM-Signature: v=1; a=rsa-sha256; d=ex\u{00}ample.com; s=s; h=from:subject; bh=AAAA; b=AAAA; z=Subject:\u{7F}"
+                .utf8)
         bytes += [0xFF, 0xFE, 0xC3, 0x28]
-        bytes += Array("\r\nFrom: a@example.com\r\nSubject: ".utf8) + [0xC0, 0xAF, 0xED, 0xA0, 0x80] + Array("\r\n\r\n".utf8) + [0xFF, 0x00, 0x80]
+        bytes +=
+            Array("\r\nFrom: a@example.com\r\nSubject: ".utf8) + [0xC0, 0xAF, 0xED, 0xA0, 0x80] + Array("\r\n\r\n".utf8)
+            + [0xFF, 0x00, 0x80]
         let r = await DKIMVerifier(resolver: InMemoryResolver(), now: 0).verify(message: bytes)
         #expect(r.count == 1)
         #expect(r.first?.result == .permerror)
@@ -67,12 +78,19 @@ struct DKIMHostileInputTests {
         let signed = DKIMTestSigner.sign(msg, key: DKIMTestKeys.ed25519)
         var tampered = Array(signed.utf8)
         tampered.insert(0xFF, at: tampered.count - 2)
-        let ok = await DKIMVerifier(resolver: InMemoryResolver(records: dkimKeyZone(DKIMTestKeys.ed25519)), now: 1_600_000_100)
-            .verify(message: Array(signed.utf8))
-        let bad = await DKIMVerifier(resolver: InMemoryResolver(records: dkimKeyZone(DKIMTestKeys.ed25519)), now: 1_600_000_100)
-            .verify(message: tampered)
+        let ok = await DKIMVerifier(
+            resolver: InMemoryResolver(records: dkimKeyZone(DKIMTestKeys.ed25519)), now: 1_600_000_100
+        )
+        .verify(message: Array(signed.utf8))
+        let bad = await DKIMVerifier(
+            resolver: InMemoryResolver(records: dkimKeyZone(DKIMTestKeys.ed25519)), now: 1_600_000_100
+        )
+        .verify(message: tampered)
         #expect(ok.first?.result == .pass)
-        if case .bodyHashMismatch? = bad.first?.failure {} else { Issue.record("\(String(describing: bad.first?.failure))") }
+        if case .bodyHashMismatch? = bad.first?.failure {
+        } else {
+            Issue.record("\(String(describing: bad.first?.failure))")
+        }
     }
 
     @Test("more signatures than the limit: the rest are reported, not verified")
@@ -89,7 +107,11 @@ struct DKIMHostileInputTests {
         let h = Array(repeating: "from", count: 5_000).joined(separator: ":")
         let msg = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=\(h); bh=AAAA; b=AAAA\r\n" + Self.tail
         let r = await DKIMVerifier(resolver: InMemoryResolver(), now: 0).verify(message: Array(msg.utf8))
-        if case .syntax(let e)? = r.first?.failure { #expect(e.tag == "h") } else { Issue.record("\(String(describing: r.first?.failure))") }
+        if case .syntax(let e)? = r.first?.failure {
+            #expect(e.tag == "h")
+        } else {
+            Issue.record("\(String(describing: r.first?.failure))")
+        }
     }
 
     @Test("ARC: 51 and 300 instances fail with a reason, quickly", arguments: [51, 300])
@@ -117,6 +139,10 @@ struct DKIMHostileInputTests {
         let msg = "ARC-Seal: i=99; a=rsa-sha256; cv=none; d=example.org; s=s; b=AAAA\r\n" + Self.tail
         let v = await ARCVerifier(resolver: InMemoryResolver()).validate(message: Array(msg.utf8))
         #expect(v.result == .fail)
-        if case .syntax(.seal, 0, let e)? = v.failure { #expect(e.tag == "i") } else { Issue.record("\(String(describing: v.failure))") }
+        if case .syntax(.seal, 0, let e)? = v.failure {
+            #expect(e.tag == "i")
+        } else {
+            Issue.record("\(String(describing: v.failure))")
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Crypto
-import _CryptoExtras
 import Foundation
-import HopTraceTestSupport
 import HopTraceDNS
+import HopTraceTestSupport
+import _CryptoExtras
+
 @testable import HopTraceAuth
 
 /// A signing key made in the test.
@@ -26,7 +27,8 @@ enum DKIMTestKey: @unchecked Sendable {
     /// The public key as `p=` base64: SPKI DER for RSA (or bare PKCS#1), raw 32 bytes for Ed25519.
     func publicKeyBase64(pkcs1: Bool = false) -> String {
         switch self {
-        case .rsa(let k): return (pkcs1 ? k.publicKey.pkcs1DERRepresentation : k.publicKey.derRepresentation).base64EncodedString()
+        case .rsa(let k):
+            return (pkcs1 ? k.publicKey.pkcs1DERRepresentation : k.publicKey.derRepresentation).base64EncodedString()
         case .ed25519(let k): return k.publicKey.rawRepresentation.base64EncodedString()
         }
     }
@@ -78,7 +80,8 @@ enum DKIMTestSigner {
         if o.lengthTagForWholeBody && length == nil { length = canonicalBody.count }
         let hashed = canonicalBody.prefix(length ?? canonicalBody.count)
         let bh = Data(SHA256.hash(data: Array(hashed))).base64EncodedString()
-        var tags = "v=1; a=\(o.algorithmOverride ?? key.algorithm); c=\(o.headerCanon.rawValue)/\(o.bodyCanon.rawValue); d=\(o.domain); s=\(o.selector);"
+        var tags =
+            "v=1; a=\(o.algorithmOverride ?? key.algorithm); c=\(o.headerCanon.rawValue)/\(o.bodyCanon.rawValue); d=\(o.domain); s=\(o.selector);"
         if let t = o.timestamp { tags += " t=\(t);" }
         if let x = o.expiration { tags += " x=\(x);" }
         if let l = length { tags += " l=\(l);" }
@@ -98,7 +101,9 @@ enum DKIMTestSigner {
         return field + fold(b) + "\r\n" + message
     }
 
-    static func headerInput(names: [String], headers: [DKIMHeaderField], canon: DKIMCanonicalization, ownField: [UInt8]) -> [UInt8] {
+    static func headerInput(names: [String], headers: [DKIMHeaderField], canon: DKIMCanonicalization, ownField: [UInt8])
+        -> [UInt8]
+    {
         var input: [UInt8] = []
         for pick in DKIMCanonicalizer.selectHeaders(names, in: headers) {
             if let pick { input += DKIMCanonicalizer.header(headers[pick].raw, canon) }
@@ -111,7 +116,10 @@ enum DKIMTestSigner {
         var out = ""
         var line = 0
         for c in b {
-            if line == 60 { out += "\r\n\t"; line = 0 }
+            if line == 60 {
+                out += "\r\n\t"
+                line = 0
+            }
             out.append(c)
             line += 1
         }
@@ -133,20 +141,27 @@ enum DKIMTestSigner {
 
 /// Test ARC sealer: adds one ARC set (AAR, AMS, AS) on top of a message.
 enum ARCTestSealer {
-    static func seal(_ message: String, key: DKIMTestKey, instance: Int, cv: String, domain: String = "example.org",
-                     selector: String = "arc", signedHeaders: [String] = ["From", "To", "Subject"]) -> String {
+    static func seal(
+        _ message: String, key: DKIMTestKey, instance: Int, cv: String, domain: String = "example.org",
+        selector: String = "arc", signedHeaders: [String] = ["From", "To", "Subject"]
+    ) -> String {
         let (headers, body) = DKIMMessage.split(Array(message.utf8))!
         let aar = "ARC-Authentication-Results: i=\(instance); mx.\(domain); spf=pass smtp.mailfrom=example.com"
         let canonicalBody = DKIMCanonicalizer.body(body, .relaxed)
         let bh = Data(SHA256.hash(data: canonicalBody)).base64EncodedString()
-        let amsField = "ARC-Message-Signature: i=\(instance); a=\(key.algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=1600000000;\r\n\th=\(signedHeaders.joined(separator: ":")); bh=\(bh); b="
+        let amsField =
+            "ARC-Message-Signature: i=\(instance); a=\(key.algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=1600000000;\r\n\th=\(signedHeaders.joined(separator: ":")); bh=\(bh); b="
         let withAAR = [DKIMHeaderField(name: "ARC-Authentication-Results", raw: Array(aar.utf8))] + headers
-        let amsInput = DKIMTestSigner.headerInput(names: signedHeaders, headers: withAAR, canon: .relaxed, ownField: Array(amsField.utf8))
+        let amsInput = DKIMTestSigner.headerInput(
+            names: signedHeaders, headers: withAAR, canon: .relaxed, ownField: Array(amsField.utf8))
         let ams = amsField + DKIMTestSigner.fold(Data(key.sign(amsInput)).base64EncodedString())
         // The seal signs every earlier set, then this one.
         var input: [UInt8] = []
-        let all = [DKIMHeaderField(name: "ARC-Message-Signature", raw: Array(ams.utf8)),
-                   DKIMHeaderField(name: "ARC-Authentication-Results", raw: Array(aar.utf8))] + headers
+        let all =
+            [
+                DKIMHeaderField(name: "ARC-Message-Signature", raw: Array(ams.utf8)),
+                DKIMHeaderField(name: "ARC-Authentication-Results", raw: Array(aar.utf8)),
+            ] + headers
         for j in 1..<instance {
             for kind in ["arc-authentication-results", "arc-message-signature", "arc-seal"] {
                 if let h = all.first(where: { $0.name.lowercased() == kind && arcInstance($0) == j }) {
@@ -156,7 +171,8 @@ enum ARCTestSealer {
         }
         input += DKIMCanonicalizer.header(Array(aar.utf8), .relaxed)
         input += DKIMCanonicalizer.header(Array(ams.utf8), .relaxed)
-        let asField = "ARC-Seal: i=\(instance); a=\(key.algorithm); cv=\(cv); d=\(domain); s=\(selector); t=1600000000; b="
+        let asField =
+            "ARC-Seal: i=\(instance); a=\(key.algorithm); cv=\(cv); d=\(domain); s=\(selector); t=1600000000; b="
         input += DKIMCanonicalizer.signatureHeader(Array(asField.utf8), .relaxed)
         let seal = asField + DKIMTestSigner.fold(Data(key.sign(input)).base64EncodedString())
         return seal + "\r\n" + ams + "\r\n" + aar + "\r\n" + message

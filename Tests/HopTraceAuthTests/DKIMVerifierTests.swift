@@ -1,8 +1,9 @@
 import Foundation
-import _CryptoExtras
 import HopTraceCore
 import HopTraceDNS
 import Testing
+import _CryptoExtras
+
 @testable import HopTraceAuth
 
 /// Keys are generated once per process (RSA generation is slow on 2 cores).
@@ -28,13 +29,17 @@ let dkimBaseMessage = """
 
     """
 
-func dkimVerify(_ signed: String, records: [String: [DNSRecord]], now: Int64 = 1_600_000_100,
-            timeouts: Set<String> = [], servfails: Set<String> = []) async -> [DKIMVerification] {
+func dkimVerify(
+    _ signed: String, records: [String: [DNSRecord]], now: Int64 = 1_600_000_100,
+    timeouts: Set<String> = [], servfails: Set<String> = []
+) async -> [DKIMVerification] {
     let resolver = InMemoryResolver(records: records, timeouts: timeouts, servfails: servfails)
     return await DKIMVerifier(resolver: resolver, now: now).verify(message: Array(signed.utf8))
 }
 
-func dkimKeyZone(_ key: DKIMTestKey, name: String = "sel._domainkey.example.com", pkcs1: Bool = false, extra: String = "") -> [String: [DNSRecord]] {
+func dkimKeyZone(
+    _ key: DKIMTestKey, name: String = "sel._domainkey.example.com", pkcs1: Bool = false, extra: String = ""
+) -> [String: [DNSRecord]] {
     [name: [InMemoryResolver.txt(key.record(pkcs1: pkcs1, extra: extra))]]
 }
 
@@ -69,7 +74,9 @@ struct DKIMVerifierTests {
         #expect(results[0].selector == "sel")
         #expect(results[0].signedHeaders == ["From", "To", "Subject", "Date"])
         #expect(results[0].bodyHashStep?.matches == true)
-        #expect(results[0].trace.contains { if case .signatureCheck(_, _, true) = $0 { return true } else { return false } })
+        #expect(
+            results[0].trace.contains { if case .signatureCheck(_, _, true) = $0 { return true } else { return false } }
+        )
     }
 
     @Test("LF-only input verifies like CRLF", arguments: 0..<4)
@@ -91,19 +98,36 @@ struct DKIMVerifierTests {
     }
 
     static let tamperCases: [TamperCase] = [
-        TamperCase(name: "body changed", tamper: { $0.replacingOccurrences(of: "Hello Bob", with: "Hello Eve") }, expected: .fail,
-                   failure: { if case .bodyHashMismatch = $0 { return true } else { return false } }),
-        TamperCase(name: "footer added", tamper: { $0 + "-- \r\nlist footer\r\n" }, expected: .fail,
-                   failure: { if case .bodyHashMismatch = $0 { return true } else { return false } }),
-        TamperCase(name: "subject tagged", tamper: { $0.replacingOccurrences(of: "Subject: Quarterly", with: "Subject: [SPAM] Quarterly") },
-                   expected: .fail, failure: { $0 == .signatureMismatch }),
-        TamperCase(name: "from rewritten", tamper: { $0.replacingOccurrences(of: "From: Alice <alice@example.com>", with: "From: Alice via List <list@example.org>") },
-                   expected: .fail, failure: { $0 == .signatureMismatch }),
-        TamperCase(name: "unsigned header added", tamper: { $0.replacingOccurrences(of: "Message-ID:", with: "X-Added: yes\r\nMessage-ID:") },
-                   expected: .pass, failure: { $0 == nil }),
-        TamperCase(name: "relaxed: whitespace in a signed header", tamper: { $0.replacingOccurrences(of: "Subject: Quarterly numbers", with: "Subject:   Quarterly   numbers  ") },
-                   expected: .pass, failure: { $0 == nil }),
-        TamperCase(name: "relaxed: trailing empty lines", tamper: { $0 + "\r\n\r\n" }, expected: .pass, failure: { $0 == nil }),
+        TamperCase(
+            name: "body changed", tamper: { $0.replacingOccurrences(of: "Hello Bob", with: "Hello Eve") },
+            expected: .fail,
+            failure: { if case .bodyHashMismatch = $0 { return true } else { return false } }),
+        TamperCase(
+            name: "footer added", tamper: { $0 + "-- \r\nlist footer\r\n" }, expected: .fail,
+            failure: { if case .bodyHashMismatch = $0 { return true } else { return false } }),
+        TamperCase(
+            name: "subject tagged",
+            tamper: { $0.replacingOccurrences(of: "Subject: Quarterly", with: "Subject: [SPAM] Quarterly") },
+            expected: .fail, failure: { $0 == .signatureMismatch }),
+        TamperCase(
+            name: "from rewritten",
+            tamper: {
+                $0.replacingOccurrences(
+                    of: "From: Alice <alice@example.com>", with: "From: Alice via List <list@example.org>")
+            },
+            expected: .fail, failure: { $0 == .signatureMismatch }),
+        TamperCase(
+            name: "unsigned header added",
+            tamper: { $0.replacingOccurrences(of: "Message-ID:", with: "X-Added: yes\r\nMessage-ID:") },
+            expected: .pass, failure: { $0 == nil }),
+        TamperCase(
+            name: "relaxed: whitespace in a signed header",
+            tamper: {
+                $0.replacingOccurrences(of: "Subject: Quarterly numbers", with: "Subject:   Quarterly   numbers  ")
+            },
+            expected: .pass, failure: { $0 == nil }),
+        TamperCase(
+            name: "relaxed: trailing empty lines", tamper: { $0 + "\r\n\r\n" }, expected: .pass, failure: { $0 == nil }),
     ]
 
     @Test("tampering", arguments: tamperCases)
@@ -141,12 +165,16 @@ struct DKIMVerifierTests {
     func bodyLengthTooLong() async {
         var o = DKIMSignOptions()
         o.bodyLength = 10_000
-        let signed = DKIMTestSigner.sign(dkimBaseMessage.replacingOccurrences(of: "attached", with: String(repeating: "x", count: 10_100)),
-                                         key: DKIMTestKeys.rsa2048, o)
+        let signed = DKIMTestSigner.sign(
+            dkimBaseMessage.replacingOccurrences(of: "attached", with: String(repeating: "x", count: 10_100)),
+            key: DKIMTestKeys.rsa2048, o)
         let cut = signed.replacingOccurrences(of: String(repeating: "x", count: 10_100), with: "short")
         let results = await dkimVerify(cut, records: dkimKeyZone(DKIMTestKeys.rsa2048))
         #expect(results.first?.result == .permerror)
-        if case .bodyTooShort = results.first?.failure {} else { Issue.record("\(String(describing: results.first?.failure))") }
+        if case .bodyTooShort = results.first?.failure {
+        } else {
+            Issue.record("\(String(describing: results.first?.failure))")
+        }
     }
 
     @Test("over-signing: a listed name with no instance left signs as empty, so adding one later breaks it")
@@ -158,16 +186,20 @@ struct DKIMVerifierTests {
         #expect(ok.first?.result == .pass)
         let step = ok.first?.headerHashStep
         #expect(step?.headers.map { $0.fieldIndex == nil } == [false, true, false, true, true])
-        let added = signed.replacingOccurrences(of: "Subject: Quarterly numbers", with: "Subject: Quarterly numbers\r\nSubject: Second subject")
+        let added = signed.replacingOccurrences(
+            of: "Subject: Quarterly numbers", with: "Subject: Quarterly numbers\r\nSubject: Second subject")
         let broken = await dkimVerify(added, records: dkimKeyZone(DKIMTestKeys.rsa2048))
         #expect(broken.first?.failure == .signatureMismatch)
         let replyTo = signed.replacingOccurrences(of: "Message-ID:", with: "Reply-To: x@evil.example\r\nMessage-ID:")
-        #expect(await dkimVerify(replyTo, records: dkimKeyZone(DKIMTestKeys.rsa2048)).first?.failure == .signatureMismatch)
+        #expect(
+            await dkimVerify(replyTo, records: dkimKeyZone(DKIMTestKeys.rsa2048)).first?.failure == .signatureMismatch)
     }
 
     @Test("h= with a repeated header picks instances bottom-up")
     func bottomUp() async {
-        let twoReceived = "Received: from a by b; Tue, 3 Nov 2020 10:00:02 +0000\r\nReceived: from c by d; Tue, 3 Nov 2020 10:00:01 +0000\r\n" + dkimBaseMessage
+        let twoReceived =
+            "Received: from a by b; Tue, 3 Nov 2020 10:00:02 +0000\r\nReceived: from c by d; Tue, 3 Nov 2020 10:00:01 +0000\r\n"
+            + dkimBaseMessage
         var o = DKIMSignOptions()
         o.headers = ["Received", "Received", "From"]
         let signed = DKIMTestSigner.sign(twoReceived, key: DKIMTestKeys.rsa2048, o)
@@ -187,9 +219,13 @@ struct DKIMVerifierTests {
     }
 
     static let timeCases: [TimeCase] = [
-        TimeCase(name: "x= after message time", t: 1_600_000_000, x: 1_600_086_400, now: 1_600_000_100, expected: .pass),
-        TimeCase(name: "x= before message time (expired)", t: 1_600_000_000, x: 1_600_000_050, now: 1_600_000_100, expected: .permerror),
-        TimeCase(name: "t= slightly ahead (skew allowed)", t: 1_600_000_600, x: nil, now: 1_600_000_000, expected: .pass),
+        TimeCase(
+            name: "x= after message time", t: 1_600_000_000, x: 1_600_086_400, now: 1_600_000_100, expected: .pass),
+        TimeCase(
+            name: "x= before message time (expired)", t: 1_600_000_000, x: 1_600_000_050, now: 1_600_000_100,
+            expected: .permerror),
+        TimeCase(
+            name: "t= slightly ahead (skew allowed)", t: 1_600_000_600, x: nil, now: 1_600_000_000, expected: .pass),
         TimeCase(name: "t= a day ahead (future)", t: 1_600_086_400, x: nil, now: 1_600_000_000, expected: .permerror),
         TimeCase(name: "no t=, no x=", t: nil, x: nil, now: 0, expected: .pass),
     ]
@@ -223,31 +259,51 @@ struct DKIMVerifierTests {
 
     static let keyName = "sel._domainkey.example.com"
     static let keyProblems: [KeyProblem] = [
-        KeyProblem(name: "NXDOMAIN", zone: [:], expected: .permerror,
-                   check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .nxdomain) }),
-        KeyProblem(name: "timeout", zone: [:], timeouts: [keyName], expected: .temperror,
-                   check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .timeout) }),
-        KeyProblem(name: "SERVFAIL", zone: [:], servfails: [keyName], expected: .temperror,
-                   check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .servfail) }),
-        KeyProblem(name: "no TXT (nodata)", zone: [keyName: [.a(.v4(0xC000_0201))]], expected: .permerror,
-                   check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .nodata) }),
-        KeyProblem(name: "revoked (empty p=)", zone: [keyName: [InMemoryResolver.txt("v=DKIM1; k=rsa; p=")]], expected: .permerror,
-                   check: { $0 == .keyRevoked }),
-        KeyProblem(name: "key type mismatch (ed25519 key, rsa signature)", zone: dkimKeyZone(DKIMTestKeys.ed25519), expected: .permerror,
-                   check: { $0 == .keyTypeMismatch(signature: "rsa-sha256", key: "ed25519") }),
-        KeyProblem(name: "wrong key", zone: dkimKeyZone(DKIMTestKeys.other2048), expected: .fail, check: { $0 == .signatureMismatch }),
-        KeyProblem(name: "bogus base64 key", zone: [keyName: [InMemoryResolver.txt("v=DKIM1; k=rsa; p=!!!notbase64")]], expected: .permerror,
-                   check: { if case .keyRecordInvalid = $0 { return true } else { return false } }),
-        KeyProblem(name: "base64 that is not a key", zone: [keyName: [InMemoryResolver.txt("v=DKIM1; k=rsa; p=aGVsbG8gd29ybGQ=")]], expected: .permerror,
-                   check: { if case .keyInvalid = $0 { return true } else { return false } }),
-        KeyProblem(name: "key h=sha1 only", zone: dkimKeyZone(DKIMTestKeys.rsa2048, extra: " h=sha1;"), expected: .permerror,
-                   check: { if case .keyHashNotAllowed = $0 { return true } else { return false } }),
-        KeyProblem(name: "rsa-sha1 refused (RFC 8301)", zone: dkimKeyZone(DKIMTestKeys.rsa2048), algorithm: "rsa-sha1", expected: .permerror,
-                   check: { $0 == .sha1Rejected }),
-        KeyProblem(name: "unknown algorithm", zone: dkimKeyZone(DKIMTestKeys.rsa2048), algorithm: "rsa-sha512", expected: .permerror,
-                   check: { $0 == .unsupportedAlgorithm("rsa-sha512") }),
-        KeyProblem(name: "not a key record", zone: [keyName: [InMemoryResolver.txt("v=spf1 -all")]], expected: .permerror,
-                   check: { if case .keyRecordInvalid = $0 { return true } else { return false } }),
+        KeyProblem(
+            name: "NXDOMAIN", zone: [:], expected: .permerror,
+            check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .nxdomain) }),
+        KeyProblem(
+            name: "timeout", zone: [:], timeouts: [keyName], expected: .temperror,
+            check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .timeout) }),
+        KeyProblem(
+            name: "SERVFAIL", zone: [:], servfails: [keyName], expected: .temperror,
+            check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .servfail) }),
+        KeyProblem(
+            name: "no TXT (nodata)", zone: [keyName: [.a(.v4(0xC000_0201))]], expected: .permerror,
+            check: { $0 == .keyUnavailable(name: DKIMVerifierTests.keyName, lookup: .nodata) }),
+        KeyProblem(
+            name: "revoked (empty p=)", zone: [keyName: [InMemoryResolver.txt("v=DKIM1; k=rsa; p=")]],
+            expected: .permerror,
+            check: { $0 == .keyRevoked }),
+        KeyProblem(
+            name: "key type mismatch (ed25519 key, rsa signature)", zone: dkimKeyZone(DKIMTestKeys.ed25519),
+            expected: .permerror,
+            check: { $0 == .keyTypeMismatch(signature: "rsa-sha256", key: "ed25519") }),
+        KeyProblem(
+            name: "wrong key", zone: dkimKeyZone(DKIMTestKeys.other2048), expected: .fail,
+            check: { $0 == .signatureMismatch }),
+        KeyProblem(
+            name: "bogus base64 key", zone: [keyName: [InMemoryResolver.txt("v=DKIM1; k=rsa; p=!!!notbase64")]],
+            expected: .permerror,
+            check: { if case .keyRecordInvalid = $0 { return true } else { return false } }),
+        KeyProblem(
+            name: "base64 that is not a key",
+            zone: [keyName: [InMemoryResolver.txt("v=DKIM1; k=rsa; p=aGVsbG8gd29ybGQ=")]], expected: .permerror,
+            check: { if case .keyInvalid = $0 { return true } else { return false } }),
+        KeyProblem(
+            name: "key h=sha1 only", zone: dkimKeyZone(DKIMTestKeys.rsa2048, extra: " h=sha1;"), expected: .permerror,
+            check: { if case .keyHashNotAllowed = $0 { return true } else { return false } }),
+        KeyProblem(
+            name: "rsa-sha1 refused (RFC 8301)", zone: dkimKeyZone(DKIMTestKeys.rsa2048), algorithm: "rsa-sha1",
+            expected: .permerror,
+            check: { $0 == .sha1Rejected }),
+        KeyProblem(
+            name: "unknown algorithm", zone: dkimKeyZone(DKIMTestKeys.rsa2048), algorithm: "rsa-sha512",
+            expected: .permerror,
+            check: { $0 == .unsupportedAlgorithm("rsa-sha512") }),
+        KeyProblem(
+            name: "not a key record", zone: [keyName: [InMemoryResolver.txt("v=spf1 -all")]], expected: .permerror,
+            check: { if case .keyRecordInvalid = $0 { return true } else { return false } }),
     ]
 
     @Test("key problems map to the right result", arguments: keyProblems)
@@ -265,7 +321,7 @@ struct DKIMVerifierTests {
         let signed = DKIMTestSigner.sign(dkimBaseMessage, key: DKIMTestKeys.rsa2048)
         let results = await dkimVerify(signed, records: [:])
         let queries = results[0].trace.compactMap { step -> (DNSQuestion, DNSOutcome)? in
-            if case let .keyQuery(q, o, _, _) = step { return (q, o) } else { return nil }
+            if case .keyQuery(let q, let o, _, _) = step { return (q, o) } else { return nil }
         }
         #expect(queries.count == 1)
         #expect(queries.first?.0 == DNSQuestion(name: "sel._domainkey.example.com", type: .txt))
@@ -295,7 +351,8 @@ struct DKIMVerifierTests {
     static func rsaPublicKeyDER(bits: Int) -> [UInt8] {
         func tlv(_ tag: UInt8, _ body: [UInt8]) -> [UInt8] {
             let n = body.count
-            let len: [UInt8] = n < 128 ? [UInt8(n)] : (n < 256 ? [0x81, UInt8(n)] : [0x82, UInt8(n >> 8), UInt8(n & 0xFF)])
+            let len: [UInt8] =
+                n < 128 ? [UInt8(n)] : (n < 256 ? [0x81, UInt8(n)] : [0x82, UInt8(n >> 8), UInt8(n & 0xFF)])
             return [tag] + len + body
         }
         var modulus = [UInt8](repeating: 0xA5, count: bits / 8)
@@ -309,7 +366,9 @@ struct DKIMVerifierTests {
         let record = "v=DKIM1; k=rsa; p=" + Data(Self.rsaPublicKeyDER(bits: bits)).base64EncodedString()
         let results = await dkimVerify(signed, records: ["sel._domainkey.example.com": [InMemoryResolver.txt(record)]])
         #expect(results.first?.result == .permerror)
-        #expect(results.first?.failure == .keySizeRejected(bits: bits, minimum: 1024, maximum: DKIMLimits.maximumRSAKeyBits))
+        #expect(
+            results.first?.failure == .keySizeRejected(bits: bits, minimum: 1024, maximum: DKIMLimits.maximumRSAKeyBits)
+        )
     }
 
     @Test("modulus size read from SPKI and PKCS#1", arguments: [false, true])
@@ -337,10 +396,13 @@ struct DKIMVerifierTests {
         #expect(marks.map(\.marker) == ["[SPAM]"])
     }
 
-    @Test("visible change markers", arguments: [
-        ("Subject: [SPAM] hi", "[SPAM]"), ("Subject: ***SPAM*** hi", "***SPAM***"), ("Subject: Re: [ietf-list] hi", "[ietf-list]"),
-        ("Subject: {Spam?} hi", "{Spam?}"), ("Subject: [EXTERNAL] hi", "[EXTERNAL]"), ("Subject: plain", ""),
-    ])
+    @Test(
+        "visible change markers",
+        arguments: [
+            ("Subject: [SPAM] hi", "[SPAM]"), ("Subject: ***SPAM*** hi", "***SPAM***"),
+            ("Subject: Re: [ietf-list] hi", "[ietf-list]"),
+            ("Subject: {Spam?} hi", "{Spam?}"), ("Subject: [EXTERNAL] hi", "[EXTERNAL]"), ("Subject: plain", ""),
+        ])
     func markers(_ line: String, _ marker: String) {
         let h = DKIMHeaderField(name: "Subject", raw: Array(line.utf8))
         let marks = DKIMForensics.visibleChanges(signedHeaders: ["subject"], headers: [h])
@@ -351,7 +413,8 @@ struct DKIMVerifierTests {
 struct DKIMForensicsTests {
     @Test("list footer hint: body hash failed and List-Id present")
     func listFooter() async throws {
-        let listed = dkimBaseMessage.replacingOccurrences(of: "Message-ID:", with: "List-Id: <team.lists.example.com>\r\nMessage-ID:")
+        let listed = dkimBaseMessage.replacingOccurrences(
+            of: "Message-ID:", with: "List-Id: <team.lists.example.com>\r\nMessage-ID:")
         let signed = DKIMTestSigner.sign(listed, key: DKIMTestKeys.ed25519) + "_______________\r\nteam mailing list\r\n"
         let r = await dkimVerify(signed, records: dkimKeyZone(DKIMTestKeys.ed25519))
         let (headers, _) = try #require(DKIMMessage.split(Array(signed.utf8)))
@@ -359,13 +422,18 @@ struct DKIMForensicsTests {
         #expect(DKIMForensics.visibleChanges(for: r[0], headers: headers).isEmpty)
     }
 
-    @Test("overall result of several signatures", arguments: [
-        ([DKIMResult](), DKIMResult.none), ([.fail, .pass], .pass), ([.permerror, .temperror], .temperror), ([.permerror, .fail], .fail),
-    ])
+    @Test(
+        "overall result of several signatures",
+        arguments: [
+            ([DKIMResult](), DKIMResult.none), ([.fail, .pass], .pass), ([.permerror, .temperror], .temperror),
+            ([.permerror, .fail], .fail),
+        ])
     func overall(_ results: [DKIMResult], _ expected: DKIMResult) {
         let vs = results.map {
-            DKIMVerification(result: $0, failure: nil, domain: nil, selector: nil, algorithm: nil, identity: nil, signedHeaders: [],
-                             bodyLengthLimited: false, bodyLength: nil, keyTesting: false, fieldIndex: 0, signature: nil, trace: [], raw: "")
+            DKIMVerification(
+                result: $0, failure: nil, domain: nil, selector: nil, algorithm: nil, identity: nil, signedHeaders: [],
+                bodyLengthLimited: false, bodyLength: nil, keyTesting: false, fieldIndex: 0, signature: nil, trace: [],
+                raw: "")
         }
         #expect(DKIMVerification.overall(vs) == expected)
     }

@@ -3,6 +3,7 @@ import HopTraceCore
 import HopTraceDNS
 import HopTraceTestSupport
 import Testing
+
 @testable import HopTraceAuth
 
 /// `../shared/conformance/dmarc/` (see its README): there is no public data-form DMARC suite,
@@ -30,9 +31,13 @@ enum DMARCConformance {
                 let rule = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
                 if rule.isEmpty || rule.hasPrefix("//") { continue }
                 let r = rule.lowercased()
-                if r.hasPrefix("!") { exceptions.insert(String(r.dropFirst())) }
-                else if r.hasPrefix("*.") { wildcards.insert(String(r.dropFirst(2))) }
-                else { rules.insert(r) }
+                if r.hasPrefix("!") {
+                    exceptions.insert(String(r.dropFirst()))
+                } else if r.hasPrefix("*.") {
+                    wildcards.insert(String(r.dropFirst(2)))
+                } else {
+                    rules.insert(r)
+                }
             }
         }
 
@@ -92,7 +97,8 @@ enum DMARCConformance {
                 if t == "null" { return nil }
                 return String(t.dropFirst().dropLast())
             }
-            out.append(Case(input: arg(inner[..<comma.lowerBound]), expected: arg(inner[comma.upperBound...]), line: n + 1))
+            out.append(
+                Case(input: arg(inner[..<comma.lowerBound]), expected: arg(inner[comma.upperBound...]), line: n + 1))
         }
         return out
     }()
@@ -107,16 +113,18 @@ struct DMARCConformanceTests {
 
     /// Punycode inputs need IDNA conversion to match the list's Unicode rules; the topology
     /// module's PSL owns that, so they are skipped here.
-    @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests),
-          arguments: DMARCConformance.cases.filter { !($0.input ?? "").contains("xn--") })
+    @Test(
+        .requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests),
+        arguments: DMARCConformance.cases.filter { !($0.input ?? "").contains("xn--") })
     func organizationalDomainOracle(_ c: DMARCConformance.Case) throws {
         let psl = try #require(DMARCConformance.psl)
         let got = c.input.flatMap { psl.registrableDomain($0) }
         #expect(got == c.expected)
     }
 
-    @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests),
-          arguments: [
+    @Test(
+        .requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests),
+        arguments: [
             ("mail.example.co.uk", "example.co.uk", DMARCAlignmentMode.relaxed, true),
             ("a.foo.com", "b.foo.com", .relaxed, true),
             ("a.foo.com", "b.foo.com", .strict, false),
@@ -125,9 +133,11 @@ struct DMARCConformanceTests {
             ("alice.blogspot.com", "bob.blogspot.com", .relaxed, false),
             ("www.city.kobe.jp", "mail.city.kobe.jp", .relaxed, true),
             ("a.c.kobe.jp", "b.c.kobe.jp", .relaxed, false),
-          ])
+        ])
     func alignmentWithPSL(_ a: String, _ from: String, _ mode: DMARCAlignmentMode, _ expected: Bool) {
-        #expect(DMARCAlignment.aligned(a, with: from, mode: mode, organizationalDomain: DMARCConformance.organizationalDomain) == expected)
+        #expect(
+            DMARCAlignment.aligned(
+                a, with: from, mode: mode, organizationalDomain: DMARCConformance.organizationalDomain) == expected)
     }
 
     @Test(.requiresShared(DMARCConformance.list), .requiresShared(DMARCConformance.tests))
@@ -137,16 +147,19 @@ struct DMARCConformanceTests {
             "_dmarc.alice.blogspot.com": [InMemoryResolver.txt("v=DMARC1; p=none")],
         ])
         let evaluator = DMARCEvaluator(resolver: zone, organizationalDomain: DMARCConformance.organizationalDomain)
-        let uk = await evaluator.evaluate(fromDomain: "news.mail.example.co.uk", spf: (result: .pass, domain: "bounce.example.co.uk"), dkim: [])
+        let uk = await evaluator.evaluate(
+            fromDomain: "news.mail.example.co.uk", spf: (result: .pass, domain: "bounce.example.co.uk"), dkim: [])
         #expect(uk.organizationalDomain == "example.co.uk")
         #expect(uk.recordDomain == "example.co.uk")
         #expect(uk.result == .pass)
         #expect(uk.policy == .quarantine && uk.policySource == .sp)
         // A private-section suffix: bob.blogspot.com is its own organization, not alice's.
-        let bob = await evaluator.evaluate(fromDomain: "bob.blogspot.com", spf: (result: .pass, domain: "alice.blogspot.com"), dkim: [])
+        let bob = await evaluator.evaluate(
+            fromDomain: "bob.blogspot.com", spf: (result: .pass, domain: "alice.blogspot.com"), dkim: [])
         #expect(bob.organizationalDomain == "bob.blogspot.com")
         #expect(bob.result == .none)
-        let alice = await evaluator.evaluate(fromDomain: "x.alice.blogspot.com", spf: (result: .pass, domain: "bob.blogspot.com"), dkim: [])
+        let alice = await evaluator.evaluate(
+            fromDomain: "x.alice.blogspot.com", spf: (result: .pass, domain: "bob.blogspot.com"), dkim: [])
         #expect(alice.recordDomain == "alice.blogspot.com")
         #expect(alice.result == .fail)
     }

@@ -1,6 +1,7 @@
 import HopTraceCore
 import HopTraceDNS
 import Testing
+
 @testable import HopTraceAuth
 
 /// A stand-in for the Public Suffix List: the last two labels, or three under a few
@@ -17,7 +18,8 @@ let testOrgDomain: @Sendable (String) -> String = { name in
 @Suite("DMARC record parser")
 struct DMARCRecordTests {
     @Test func articleRecords() throws {
-        let m0noc = try DMARCParser.parse("v=DMARC1; p=reject; pct=100; rua=mailto:dmarc-feedback@m0noc.net; aspf=r; adkim=r;")
+        let m0noc = try DMARCParser.parse(
+            "v=DMARC1; p=reject; pct=100; rua=mailto:dmarc-feedback@m0noc.net; aspf=r; adkim=r;")
         #expect(m0noc.policy == .reject)
         #expect(m0noc.percent == 100)
         #expect(m0noc.spfAlignment == .relaxed && m0noc.dkimAlignment == .relaxed)
@@ -30,7 +32,9 @@ struct DMARCRecordTests {
     }
 
     @Test func allTags() throws {
-        let r = try DMARCParser.parse("v=DMARC1;p=quarantine; sp=reject; np=reject; pct=25; adkim=s; aspf=s; rua=mailto:a@example.com!10m, mailto:b@example.net; ruf=mailto:f@example.com; fo=1:d; rf=afrf; ri=3600; x-unknown=ignored")
+        let r = try DMARCParser.parse(
+            "v=DMARC1;p=quarantine; sp=reject; np=reject; pct=25; adkim=s; aspf=s; rua=mailto:a@example.com!10m, mailto:b@example.net; ruf=mailto:f@example.com; fo=1:d; rf=afrf; ri=3600; x-unknown=ignored"
+        )
         #expect(r.policy == .quarantine)
         #expect(r.subdomainPolicy == .reject)
         #expect(r.nonExistentSubdomainPolicy == .reject)
@@ -61,7 +65,9 @@ struct DMARCRecordTests {
         Invalid(text: "v=DMARC1; p none", kind: .invalid, contains: "without \"=\""),
         Invalid(text: "", kind: .invalid, contains: "does not start"),
         Invalid(text: String(repeating: "a", count: 10_000), kind: .invalid, contains: "bytes"),
-        Invalid(text: "v=DMARC1; " + (0..<100).map { "t\($0)=x" }.joined(separator: "; "), kind: .invalid, contains: "more than"),
+        Invalid(
+            text: "v=DMARC1; " + (0..<100).map { "t\($0)=x" }.joined(separator: "; "), kind: .invalid,
+            contains: "more than"),
     ]
 
     @Test(arguments: invalid)
@@ -126,7 +132,9 @@ struct DMARCAlignmentTests {
         ("", "example.com", .relaxed, false),
     ])
     func table(_ authenticated: String, _ from: String, _ mode: DMARCAlignmentMode, _ expected: Bool) {
-        #expect(DMARCAlignment.aligned(authenticated, with: from, mode: mode, organizationalDomain: testOrgDomain) == expected)
+        #expect(
+            DMARCAlignment.aligned(authenticated, with: from, mode: mode, organizationalDomain: testOrgDomain)
+                == expected)
     }
 }
 
@@ -172,25 +180,32 @@ struct DMARCFromDomainTests {
         _ = FromDomain.parse("\"unterminated <a@b.example>")
         _ = FromDomain.parse("<a@b.example")
         _ = FromDomain.parse("\0\u{1}<a@b.example>")
-        #expect(FromDomain.parse(String(repeating: "a@b.c,", count: 1_000)).addresses.count <= DMARCLimits.maxFromAddresses)
+        #expect(
+            FromDomain.parse(String(repeating: "a@b.c,", count: 1_000)).addresses.count <= DMARCLimits.maxFromAddresses)
     }
 }
 
 @Suite("DMARC evaluation")
 struct DMARCEvaluatorTests {
-    static func resolver(_ records: [String: [String]], timeouts: Set<String> = [], servfails: Set<String> = [],
-                         extra: [String: [DNSRecord]] = [:]) -> InMemoryResolver {
+    static func resolver(
+        _ records: [String: [String]], timeouts: Set<String> = [], servfails: Set<String> = [],
+        extra: [String: [DNSRecord]] = [:]
+    ) -> InMemoryResolver {
         var all: [String: [DNSRecord]] = extra
         for (name, texts) in records { all[name, default: []] += texts.map(InMemoryResolver.txt) }
         return InMemoryResolver(records: all, timeouts: timeouts, servfails: servfails)
     }
 
-    static let m0noc = resolver(["_dmarc.m0noc.net": ["v=DMARC1; p=reject; pct=100; rua=mailto:dmarc-feedback@m0noc.net; aspf=r; adkim=r;"]])
+    static let m0noc = resolver([
+        "_dmarc.m0noc.net": ["v=DMARC1; p=reject; pct=100; rua=mailto:dmarc-feedback@m0noc.net; aspf=r; adkim=r;"]
+    ])
 
     @Test func articleReceiverFails() async {
         // What protection.outlook.com saw: SPF fail for BT's relay, DKIM broken by BT's relays.
         let e = await DMARCEvaluator(resolver: Self.m0noc, organizationalDomain: testOrgDomain)
-            .evaluate(fromDomain: "m0noc.net", spf: (result: .fail, domain: "m0noc.net"), dkim: [(result: .fail, domain: "m0noc.net")])
+            .evaluate(
+                fromDomain: "m0noc.net", spf: (result: .fail, domain: "m0noc.net"),
+                dkim: [(result: .fail, domain: "m0noc.net")])
         #expect(e.result == .fail)
         #expect(e.policy == .reject)
         #expect(e.policySource == .p)
@@ -221,7 +236,7 @@ struct DMARCEvaluatorTests {
         var from: String
         var spf: SPFResult?
         var spfDomain: String = ""
-        var dkim: [String] = [] // "result:domain"
+        var dkim: [String] = []  // "result:domain"
         var result: DMARCResult
         var policy: DMARCPolicy? = nil
         var source: DMARCPolicySource? = nil
@@ -230,48 +245,83 @@ struct DMARCEvaluatorTests {
     }
 
     static let evalCases: [EvalCase] = [
-        EvalCase(name: "own record, DKIM aligned relaxed", records: ["_dmarc.example.com": ["v=DMARC1; p=quarantine"]],
-                 from: "example.com", spf: .fail, spfDomain: "bounce.example.net", dkim: ["pass:mail.example.com"],
-                 result: .pass, policy: .quarantine, source: .p, recordDomain: "example.com"),
-        EvalCase(name: "strict DKIM misaligned", records: ["_dmarc.example.com": ["v=DMARC1; p=reject; adkim=s"]],
-                 from: "example.com", spf: nil, dkim: ["pass:mail.example.com"], result: .fail, policy: .reject, source: .p),
-        EvalCase(name: "strict SPF aligned exactly", records: ["_dmarc.example.com": ["v=DMARC1; p=reject; aspf=s"]],
-                 from: "example.com", spf: .pass, spfDomain: "example.com", result: .pass, policy: .reject),
-        EvalCase(name: "SPF passes for another domain (SRS forwarder)", records: ["_dmarc.example.com": ["v=DMARC1; p=reject"]],
-                 from: "example.com", spf: .pass, spfDomain: "forwarder.example.org", dkim: ["fail:example.com"], result: .fail, policy: .reject),
-        EvalCase(name: "org-domain fallback uses sp", records: ["_dmarc.example.com": ["v=DMARC1; p=none; sp=reject"]],
-                 from: "mail.example.com", spf: .softfail, spfDomain: "mail.example.com", result: .fail, policy: .reject, source: .sp,
-                 recordDomain: "example.com"),
-        EvalCase(name: "org-domain fallback without sp uses p", records: ["_dmarc.example.co.uk": ["v=DMARC1; p=quarantine"]],
-                 from: "a.b.example.co.uk", spf: .pass, spfDomain: "example.co.uk", result: .pass, policy: .quarantine, source: .p,
-                 recordDomain: "example.co.uk"),
-        EvalCase(name: "own subdomain record beats the org record", records: [
-            "_dmarc.example.com": ["v=DMARC1; p=reject"], "_dmarc.news.example.com": ["v=DMARC1; p=none"]],
-                 from: "news.example.com", spf: .fail, spfDomain: "news.example.com", result: .fail, policy: DMARCPolicy.none, source: .p,
-                 recordDomain: "news.example.com"),
-        EvalCase(name: "non-DMARC TXT ignored", records: ["_dmarc.example.com": ["google-site-verification=xyz", "v=DMARC1; p=reject"]],
-                 from: "example.com", spf: .pass, spfDomain: "example.com", result: .pass, policy: .reject),
-        EvalCase(name: "only non-DMARC TXT → org fallback → none", records: ["_dmarc.example.com": ["v=spf1 -all"]],
-                 from: "example.com", spf: .pass, spfDomain: "example.com", result: .none),
-        EvalCase(name: "multiple records → none", records: ["_dmarc.example.com": ["v=DMARC1; p=reject", "v=DMARC1; p=quarantine"]],
-                 from: "example.com", spf: .fail, spfDomain: "example.com", result: .none),
-        EvalCase(name: "multiple at subdomain: no fallback (RFC 7489 §6.6.3 step 5)", records: [
-            "_dmarc.example.com": ["v=DMARC1; p=reject"], "_dmarc.multi.example.com": ["v=DMARC1; p=none", "v=DMARC1; p=quarantine"]],
-                 from: "multi.example.com", spf: .fail, spfDomain: "example.com", result: .none),
-        EvalCase(name: "no record anywhere → none", records: [:], from: "sub.example.com", spf: .fail, spfDomain: "example.com", result: .none),
-        EvalCase(name: "timeout → temperror", records: [:], timeouts: ["_dmarc.example.com"], from: "example.com", spf: .pass,
-                 spfDomain: "example.com", result: .temperror),
-        EvalCase(name: "servfail at org domain → temperror", records: [:], servfails: ["_dmarc.example.com"], from: "x.example.com",
-                 spf: .pass, spfDomain: "example.com", result: .temperror),
-        EvalCase(name: "unusable record → permerror", records: ["_dmarc.example.com": ["v=DMARC1; p=block"]],
-                 from: "example.com", spf: .pass, spfDomain: "example.com", result: .permerror),
-        EvalCase(name: "malformed From domain → permerror", records: [:], from: "exa mple..com", spf: .pass, spfDomain: "example.com",
-                 result: .permerror),
-        EvalCase(name: "DKIM pass among failures", records: ["_dmarc.example.com": ["v=DMARC1; p=reject"]],
-                 from: "example.com", spf: .fail, spfDomain: "example.com",
-                 dkim: ["fail:example.com", "pass:esp.example.net", "pass:example.com"], result: .pass, policy: .reject),
-        EvalCase(name: "SPF neutral is not pass", records: ["_dmarc.example.com": ["v=DMARC1; p=quarantine; pct=10"]],
-                 from: "example.com", spf: .neutral, spfDomain: "example.com", result: .fail, policy: .quarantine),
+        EvalCase(
+            name: "own record, DKIM aligned relaxed", records: ["_dmarc.example.com": ["v=DMARC1; p=quarantine"]],
+            from: "example.com", spf: .fail, spfDomain: "bounce.example.net", dkim: ["pass:mail.example.com"],
+            result: .pass, policy: .quarantine, source: .p, recordDomain: "example.com"),
+        EvalCase(
+            name: "strict DKIM misaligned", records: ["_dmarc.example.com": ["v=DMARC1; p=reject; adkim=s"]],
+            from: "example.com", spf: nil, dkim: ["pass:mail.example.com"], result: .fail, policy: .reject, source: .p),
+        EvalCase(
+            name: "strict SPF aligned exactly", records: ["_dmarc.example.com": ["v=DMARC1; p=reject; aspf=s"]],
+            from: "example.com", spf: .pass, spfDomain: "example.com", result: .pass, policy: .reject),
+        EvalCase(
+            name: "SPF passes for another domain (SRS forwarder)",
+            records: ["_dmarc.example.com": ["v=DMARC1; p=reject"]],
+            from: "example.com", spf: .pass, spfDomain: "forwarder.example.org", dkim: ["fail:example.com"],
+            result: .fail, policy: .reject),
+        EvalCase(
+            name: "org-domain fallback uses sp", records: ["_dmarc.example.com": ["v=DMARC1; p=none; sp=reject"]],
+            from: "mail.example.com", spf: .softfail, spfDomain: "mail.example.com", result: .fail, policy: .reject,
+            source: .sp,
+            recordDomain: "example.com"),
+        EvalCase(
+            name: "org-domain fallback without sp uses p",
+            records: ["_dmarc.example.co.uk": ["v=DMARC1; p=quarantine"]],
+            from: "a.b.example.co.uk", spf: .pass, spfDomain: "example.co.uk", result: .pass, policy: .quarantine,
+            source: .p,
+            recordDomain: "example.co.uk"),
+        EvalCase(
+            name: "own subdomain record beats the org record",
+            records: [
+                "_dmarc.example.com": ["v=DMARC1; p=reject"], "_dmarc.news.example.com": ["v=DMARC1; p=none"],
+            ],
+            from: "news.example.com", spf: .fail, spfDomain: "news.example.com", result: .fail,
+            policy: DMARCPolicy.none, source: .p,
+            recordDomain: "news.example.com"),
+        EvalCase(
+            name: "non-DMARC TXT ignored",
+            records: ["_dmarc.example.com": ["google-site-verification=xyz", "v=DMARC1; p=reject"]],
+            from: "example.com", spf: .pass, spfDomain: "example.com", result: .pass, policy: .reject),
+        EvalCase(
+            name: "only non-DMARC TXT → org fallback → none", records: ["_dmarc.example.com": ["v=spf1 -all"]],
+            from: "example.com", spf: .pass, spfDomain: "example.com", result: .none),
+        EvalCase(
+            name: "multiple records → none",
+            records: ["_dmarc.example.com": ["v=DMARC1; p=reject", "v=DMARC1; p=quarantine"]],
+            from: "example.com", spf: .fail, spfDomain: "example.com", result: .none),
+        EvalCase(
+            name: "multiple at subdomain: no fallback (RFC 7489 §6.6.3 step 5)",
+            records: [
+                "_dmarc.example.com": ["v=DMARC1; p=reject"],
+                "_dmarc.multi.example.com": ["v=DMARC1; p=none", "v=DMARC1; p=quarantine"],
+            ],
+            from: "multi.example.com", spf: .fail, spfDomain: "example.com", result: .none),
+        EvalCase(
+            name: "no record anywhere → none", records: [:], from: "sub.example.com", spf: .fail,
+            spfDomain: "example.com", result: .none),
+        EvalCase(
+            name: "timeout → temperror", records: [:], timeouts: ["_dmarc.example.com"], from: "example.com",
+            spf: .pass,
+            spfDomain: "example.com", result: .temperror),
+        EvalCase(
+            name: "servfail at org domain → temperror", records: [:], servfails: ["_dmarc.example.com"],
+            from: "x.example.com",
+            spf: .pass, spfDomain: "example.com", result: .temperror),
+        EvalCase(
+            name: "unusable record → permerror", records: ["_dmarc.example.com": ["v=DMARC1; p=block"]],
+            from: "example.com", spf: .pass, spfDomain: "example.com", result: .permerror),
+        EvalCase(
+            name: "malformed From domain → permerror", records: [:], from: "exa mple..com", spf: .pass,
+            spfDomain: "example.com",
+            result: .permerror),
+        EvalCase(
+            name: "DKIM pass among failures", records: ["_dmarc.example.com": ["v=DMARC1; p=reject"]],
+            from: "example.com", spf: .fail, spfDomain: "example.com",
+            dkim: ["fail:example.com", "pass:esp.example.net", "pass:example.com"], result: .pass, policy: .reject),
+        EvalCase(
+            name: "SPF neutral is not pass", records: ["_dmarc.example.com": ["v=DMARC1; p=quarantine; pct=10"]],
+            from: "example.com", spf: .neutral, spfDomain: "example.com", result: .fail, policy: .quarantine),
     ]
 
     @Test(arguments: evalCases)
@@ -282,7 +332,8 @@ struct DMARCEvaluatorTests {
             let parts = s.split(separator: ":", maxSplits: 1)
             return (result: DKIMResult(rawValue: String(parts[0]))!, domain: String(parts[1]))
         }
-        let e = await DMARCEvaluator(resolver: r, organizationalDomain: testOrgDomain).evaluate(fromDomain: c.from, spf: spf, dkim: dkim)
+        let e = await DMARCEvaluator(resolver: r, organizationalDomain: testOrgDomain).evaluate(
+            fromDomain: c.from, spf: spf, dkim: dkim)
         #expect(e.result == c.result, "\(e.explanation)")
         if let p = c.policy { #expect(e.policy == p) }
         if let s = c.source { #expect(e.policySource == s) }
@@ -304,16 +355,18 @@ struct DMARCEvaluatorTests {
     }
 
     @Test func nonExistentSubdomainUsesNp() async {
-        let r = Self.resolver(["_dmarc.example.com": ["v=DMARC1; p=none; sp=quarantine; np=reject"]],
-                              extra: ["example.com": [.a(.v4(0xC000_0201))]])
+        let r = Self.resolver(
+            ["_dmarc.example.com": ["v=DMARC1; p=none; sp=quarantine; np=reject"]],
+            extra: ["example.com": [.a(.v4(0xC000_0201))]])
         let evaluator = DMARCEvaluator(resolver: r, organizationalDomain: testOrgDomain)
         let ghost = await evaluator.evaluate(fromDomain: "ghost.example.com", spf: nil, dkim: [])
         #expect(ghost.result == .fail)
         #expect(ghost.policy == .reject && ghost.policySource == .np)
         #expect(ghost.trace.contains { $0.action == .nonExistence })
         // A subdomain that exists gets sp.
-        let r2 = Self.resolver(["_dmarc.example.com": ["v=DMARC1; p=none; sp=quarantine; np=reject"]],
-                               extra: ["real.example.com": [.a(.v4(0xC000_0202))]])
+        let r2 = Self.resolver(
+            ["_dmarc.example.com": ["v=DMARC1; p=none; sp=quarantine; np=reject"]],
+            extra: ["real.example.com": [.a(.v4(0xC000_0202))]])
         let real = await DMARCEvaluator(resolver: r2, organizationalDomain: testOrgDomain)
             .evaluate(fromDomain: "real.example.com", spf: nil, dkim: [])
         #expect(real.policy == .quarantine && real.policySource == .sp)
@@ -322,8 +375,10 @@ struct DMARCEvaluatorTests {
     @Test func injectedOrgDomainIsUsed() async {
         // An org-domain function that maps everything under example.com to corp.example.
         let r = Self.resolver(["_dmarc.corp.example": ["v=DMARC1; p=reject"]])
-        let e = await DMARCEvaluator(resolver: r, organizationalDomain: { $0.hasSuffix("example.com") ? "corp.example" : $0 })
-            .evaluate(fromDomain: "x.example.com", spf: nil, dkim: [])
+        let e = await DMARCEvaluator(
+            resolver: r, organizationalDomain: { $0.hasSuffix("example.com") ? "corp.example" : $0 }
+        )
+        .evaluate(fromDomain: "x.example.com", spf: nil, dkim: [])
         #expect(e.recordDomain == "corp.example")
         #expect(e.organizationalDomain == "corp.example")
     }
@@ -332,8 +387,9 @@ struct DMARCEvaluatorTests {
         let big = "v=DMARC1; p=reject; " + String(repeating: "rua=mailto:a@b.example,", count: 2_000)
         let r = Self.resolver(["_dmarc.example.com": [big]])
         let evaluator = DMARCEvaluator(resolver: r, organizationalDomain: testOrgDomain)
-        let e = await evaluator.evaluate(fromDomain: "example.com", spf: nil,
-                                         dkim: Array(repeating: (result: DKIMResult.pass, domain: "evil.example"), count: 10_000))
+        let e = await evaluator.evaluate(
+            fromDomain: "example.com", spf: nil,
+            dkim: Array(repeating: (result: DKIMResult.pass, domain: "evil.example"), count: 10_000))
         #expect(e.result == .permerror || e.result == .fail)
         #expect(e.dkimChecks.count <= DMARCLimits.maxDKIMResults)
         let nul = await evaluator.evaluate(fromDomain: "exa\0mple.com", spf: nil, dkim: [])

@@ -31,14 +31,18 @@ struct InMemoryResolver: DNSResolver {
             guard let entry = zone[name] else {
                 return DNSAnswer(question: question, outcome: .nxdomain, cnames: cnames)
             }
-            if entry.servfail { return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "test SERVFAIL") }
+            if entry.servfail {
+                return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "test SERVFAIL")
+            }
             let matching = entry.records.filter { InMemoryResolver.type(of: $0) == question.type }
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
             }
-            if question.type != .cname, let target = entry.records.lazy.compactMap({ r -> String? in
-                if case let .cname(t) = r { return t } else { return nil }
-            }).first {
+            if question.type != .cname,
+                let target = entry.records.lazy.compactMap({ r -> String? in
+                    if case .cname(let t) = r { return t } else { return nil }
+                }).first
+            {
                 let next = DNSQuestion.normalize(target)
                 if cnames.contains(next) || next == question.name {
                     return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "CNAME loop")
@@ -47,7 +51,9 @@ struct InMemoryResolver: DNSResolver {
                 name = next
                 continue
             }
-            if entry.timeout { return DNSAnswer(question: question, outcome: .timeout, cnames: cnames, reason: "test TIMEOUT") }
+            if entry.timeout {
+                return DNSAnswer(question: question, outcome: .timeout, cnames: cnames, reason: "test TIMEOUT")
+            }
             return DNSAnswer(question: question, outcome: .nodata, cnames: cnames)
         }
         return DNSAnswer(question: question, outcome: .servfail, cnames: cnames, reason: "CNAME chain too long")

@@ -1,5 +1,6 @@
 import HopTraceCore
 import Testing
+
 @testable import HopTraceAuth
 
 /// `SPFBatch.parse` without the binary: sections, field rules and the first bad line's number.
@@ -15,11 +16,19 @@ import Testing
         let sections = try SPFBatch.parse(Array(text.utf8))
         #expect(sections.count == 2)
         #expect(sections[0].snapshot == nil && sections[0].line == 0)
-        #expect(sections[0].queries == [SPFBatch.Query(ip: IPAddress("192.0.2.1")!, domain: "example.com",
-                                                       sender: "a@example.com", helo: "h.example")])
+        #expect(
+            sections[0].queries == [
+                SPFBatch.Query(
+                    ip: IPAddress("192.0.2.1")!, domain: "example.com",
+                    sender: "a@example.com", helo: "h.example")
+            ])
         #expect(sections[1].snapshot == "zones/one zone.txt" && sections[1].line == 4)
-        #expect(sections[1].queries == [SPFBatch.Query(ip: IPAddress("2001:db8::1")!, domain: "example.org",
-                                                       sender: "", helo: "example.org")])
+        #expect(
+            sections[1].queries == [
+                SPFBatch.Query(
+                    ip: IPAddress("2001:db8::1")!, domain: "example.org",
+                    sender: "", helo: "example.org")
+            ])
     }
 
     @Test(arguments: [

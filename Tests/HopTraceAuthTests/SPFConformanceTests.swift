@@ -24,14 +24,17 @@ struct SPFConformanceTests {
         let ip = try #require(IPAddress(test.host), "host \(test.host)")
         let evaluator = SPFEvaluator(resolver: test.resolver, options: SPFOptions(defaultExplanation: "DEFAULT"))
         let evaluation = await evaluator.checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
-        #expect(test.results.contains(evaluation.result.rawValue),
-                "\(test.name): got \(evaluation.result.rawValue) (\(evaluation.error.map { "\($0)" } ?? "-")), want \(test.results)")
+        #expect(
+            test.results.contains(evaluation.result.rawValue),
+            "\(test.name): got \(evaluation.result.rawValue) (\(evaluation.error.map { "\($0)" } ?? "-")), want \(test.results)"
+        )
         if let want = test.explanation, evaluation.result == .fail {
             // %{i} of an IPv6 address: RFC 7208 §7.4 writes the nibbles in lower case, as
             // hoptrace does; pyspf (which produced the suite's expectations) writes them in
             // upper case (test v-macro-ip6). Hex case is the only difference allowed.
             let got = evaluation.explanation ?? "<none>"
-            #expect(got == want || got.lowercased() == want.lowercased(), "\(test.name): explanation \(got), want \(want)")
+            #expect(
+                got == want || got.lowercased() == want.lowercased(), "\(test.name): explanation \(got), want \(want)")
         }
     }
 
@@ -44,8 +47,10 @@ struct SPFConformanceTests {
         let ip = try #require(IPAddress(test.host))
         let evaluation = await SPFEvaluator(resolver: resolver, options: SPFOptions(defaultExplanation: "DEFAULT"))
             .checkMailFrom(ip: ip, mailFrom: test.mailfrom, helo: test.helo)
-        #expect(test.results.contains(evaluation.result.rawValue),
-                "\(test.name): got \(evaluation.result.rawValue) (\(evaluation.error.map { "\($0)" } ?? "-")), want \(test.results)")
+        #expect(
+            test.results.contains(evaluation.result.rawValue),
+            "\(test.name): got \(evaluation.result.rawValue) (\(evaluation.error.map { "\($0)" } ?? "-")), want \(test.results)"
+        )
         if let want = test.explanation, evaluation.result == .fail {
             let got = evaluation.explanation ?? "<none>"
             #expect(got.lowercased() == want.lowercased(), "\(test.name): explanation \(got), want \(want)")

@@ -4,10 +4,14 @@ import HopTraceDNS
 import Testing
 
 /// Evaluates `sender` from `ip` against a small zone (TXT given as strings).
-func spf(_ zone: [String: [DNSRecord]], ip: String, sender: String, helo: String = "mail.example.org",
-         timeouts: Set<String> = [], servfails: Set<String> = [], options: SPFOptions = SPFOptions(defaultExplanation: "DEFAULT")) async -> SPFEvaluation {
+func spf(
+    _ zone: [String: [DNSRecord]], ip: String, sender: String, helo: String = "mail.example.org",
+    timeouts: Set<String> = [], servfails: Set<String> = [],
+    options: SPFOptions = SPFOptions(defaultExplanation: "DEFAULT")
+) async -> SPFEvaluation {
     let resolver = InMemoryResolver(records: zone, timeouts: timeouts, servfails: servfails)
-    return await SPFEvaluator(resolver: resolver, options: options).checkMailFrom(ip: IPAddress(ip)!, mailFrom: sender, helo: helo)
+    return await SPFEvaluator(resolver: resolver, options: options).checkMailFrom(
+        ip: IPAddress(ip)!, mailFrom: sender, helo: helo)
 }
 
 func txt(_ s: String) -> DNSRecord { InMemoryResolver.txt(s) }
@@ -54,7 +58,9 @@ struct SPFEvaluatorTests {
     ])
     func mechanisms(record: String, ip: String, expected: SPFResult) async {
         let zone: [String: [DNSRecord]] = [
-            "example.com": [txt(record), a("192.0.2.10"), aaaa("2001:db8::10"), .mx(preference: 10, exchange: "mx.example.com")],
+            "example.com": [
+                txt(record), a("192.0.2.10"), aaaa("2001:db8::10"), .mx(preference: 10, exchange: "mx.example.com"),
+            ],
             "mx.example.com": [a("198.51.100.25")],
             "other.example.com": [a("198.51.100.5"), .mx(preference: 0, exchange: "example.com")],
             "10.2.0.192.in-addr.arpa": [.ptr("host.example.com"), .ptr("unrelated.example.net")],
@@ -69,13 +75,13 @@ struct SPFEvaluatorTests {
     // MARK: include (RFC 7208 §5.2 table)
 
     @Test(arguments: [
-        ("v=spf1 +all", SPFResult.pass),          // pass → match
-        ("v=spf1 -all", .softfail),               // fail → no match → ~all
+        ("v=spf1 +all", SPFResult.pass),  // pass → match
+        ("v=spf1 -all", .softfail),  // fail → no match → ~all
         ("v=spf1 ~all", .softfail),
         ("v=spf1 ?all", .softfail),
         ("v=spf1 a:timeout.example.com", .temperror),
         ("v=spf1 bogus", .permerror),
-        ("not spf", .permerror),                  // none → permerror
+        ("not spf", .permerror),  // none → permerror
     ])
     func includeTable(inner: String, expected: SPFResult) async {
         let zone: [String: [DNSRecord]] = [
@@ -87,23 +93,27 @@ struct SPFEvaluatorTests {
         #expect(e.result == expected)
         if expected == .pass { #expect(e.matched?.term == "include:inner.example.com") }
         let include = e.trace.first { $0.term == "include:inner.example.com" }
-        let innerWant: SPFResult = switch inner {
-        case "v=spf1 +all": .pass
-        case "v=spf1 -all": .fail
-        case "v=spf1 ~all": .softfail
-        case "v=spf1 ?all": .neutral
-        case "v=spf1 a:timeout.example.com": .temperror
-        case "v=spf1 bogus": .permerror
-        default: .none
-        }
+        let innerWant: SPFResult =
+            switch inner {
+            case "v=spf1 +all": .pass
+            case "v=spf1 -all": .fail
+            case "v=spf1 ~all": .softfail
+            case "v=spf1 ?all": .neutral
+            case "v=spf1 a:timeout.example.com": .temperror
+            case "v=spf1 bogus": .permerror
+            default: .none
+            }
         #expect(include?.innerResult == innerWant)
     }
 
     @Test func includeOfMissingDomainIsPermerror() async {
-        let e = await spf(["example.com": [txt("v=spf1 include:nowhere.example.com -all")]], ip: "192.0.2.1", sender: "u@example.com")
+        let e = await spf(
+            ["example.com": [txt("v=spf1 include:nowhere.example.com -all")]], ip: "192.0.2.1", sender: "u@example.com")
         #expect(e.result == .permerror)
         #expect(e.error == .includeNone("nowhere.example.com"))
-        let e2 = await spf(["example.com": [txt("v=spf1 include:%{h} -all")]], ip: "192.0.2.1", sender: "u@example.com", helo: "single")
+        let e2 = await spf(
+            ["example.com": [txt("v=spf1 include:%{h} -all")]], ip: "192.0.2.1", sender: "u@example.com", helo: "single"
+        )
         #expect(e2.error == .includeNone("single"))
     }
 
@@ -119,7 +129,8 @@ struct SPFEvaluatorTests {
         let e = await spf(zone, ip: "192.0.2.1", sender: "u@example.com")
         #expect(e.result == .fail)
         #expect(e.explanation == "_spf.example.net says no to 192.0.2.1")
-        #expect(e.matched == SPFMatch(domain: "_spf.example.net", term: "-all", record: "v=spf1 -all exp=e2.example.net"))
+        #expect(
+            e.matched == SPFMatch(domain: "_spf.example.net", term: "-all", record: "v=spf1 -all exp=e2.example.net"))
         #expect(e.trace.contains { $0.action == .redirect && $0.outcome == .result(.fail) })
         #expect(e.dnsMechanismCount == 1)
     }
@@ -167,18 +178,23 @@ struct SPFEvaluatorTests {
             let e = await spf(zone, ip: "192.0.2.1", sender: "joe@\(d).example.com", timeouts: ["tmo-msg.example.com"])
             #expect(e.result == .fail)
             #expect(e.explanation == "DEFAULT", "\(d)")
-            #expect(e.trace.contains { if case .ignored = $0.outcome { return $0.action == .explanation } else { return false } }, "\(d)")
+            #expect(
+                e.trace.contains {
+                    if case .ignored = $0.outcome { return $0.action == .explanation } else { return false }
+                }, "\(d)")
             #expect(e.voidLookupCount == 0)
         }
         #expect(await spf(zone, ip: "192.0.2.1", sender: "joe@soft.example.com").explanation == nil)
         let noDefault = await spf(zone, ip: "192.0.2.1", sender: "joe@none.example.com", options: SPFOptions())
         #expect(noDefault.explanation == nil)
-        let macroDefault = await spf(zone, ip: "192.0.2.1", sender: "joe@none.example.com",
-                                     options: SPFOptions(defaultExplanation: "see https://%{d}/why?ip=%{I}"))
+        let macroDefault = await spf(
+            zone, ip: "192.0.2.1", sender: "joe@none.example.com",
+            options: SPFOptions(defaultExplanation: "see https://%{d}/why?ip=%{I}"))
         #expect(macroDefault.explanation == "see https://none.example.com/why?ip=192.0.2.1")
-        let rt = await spf(["x.example.com": [txt("v=spf1 -all exp=m.example.com")], "m.example.com": [txt("%{r} %{t}")]],
-                           ip: "192.0.2.1", sender: "a@x.example.com",
-                           options: SPFOptions(receivingHost: "mx.receiver.example", timestamp: 42))
+        let rt = await spf(
+            ["x.example.com": [txt("v=spf1 -all exp=m.example.com")], "m.example.com": [txt("%{r} %{t}")]],
+            ip: "192.0.2.1", sender: "a@x.example.com",
+            options: SPFOptions(receivingHost: "mx.receiver.example", timestamp: 42))
         #expect(rt.explanation == "mx.receiver.example 42")
     }
 
@@ -198,15 +214,20 @@ struct SPFEvaluatorTests {
 
     @Test func tenDNSTermsPassEleventhIsPermerror() async {
         var zone: [String: [DNSRecord]] = ["h.example.com": [a("192.0.2.99")]]
-        zone["ten.example.com"] = [txt("v=spf1 " + String(repeating: "a:h.example.com ", count: 10) + "ip4:192.0.2.1 -all")]
-        zone["eleven.example.com"] = [txt("v=spf1 " + String(repeating: "a:h.example.com ", count: 11) + "ip4:192.0.2.1 -all")]
+        zone["ten.example.com"] = [
+            txt("v=spf1 " + String(repeating: "a:h.example.com ", count: 10) + "ip4:192.0.2.1 -all")
+        ]
+        zone["eleven.example.com"] = [
+            txt("v=spf1 " + String(repeating: "a:h.example.com ", count: 11) + "ip4:192.0.2.1 -all")
+        ]
         let ten = await spf(zone, ip: "192.0.2.1", sender: "u@ten.example.com")
         #expect(ten.result == .pass && ten.dnsMechanismCount == 10)
         let eleven = await spf(zone, ip: "192.0.2.1", sender: "u@eleven.example.com")
         #expect(eleven.result == .permerror && eleven.error == .dnsMechanismLimit(limit: 10))
         #expect(eleven.trace.last?.outcome == .error(.dnsMechanismLimit(limit: 10)))
-        #expect(eleven.trace.last?.lookups.isEmpty == true) // the 11th term asked nothing
-        let custom = await spf(zone, ip: "192.0.2.1", sender: "u@eleven.example.com", options: SPFOptions(maxDNSMechanisms: 20))
+        #expect(eleven.trace.last?.lookups.isEmpty == true)  // the 11th term asked nothing
+        let custom = await spf(
+            zone, ip: "192.0.2.1", sender: "u@eleven.example.com", options: SPFOptions(maxDNSMechanisms: 20))
         #expect(custom.result == .pass)
     }
 
@@ -246,7 +267,7 @@ struct SPFEvaluatorTests {
         var zone: [String: [DNSRecord]] = [
             "example.com": [txt("v=spf1 ptr -all")],
             "1.2.0.192.in-addr.arpa": (0..<11).map { .ptr("h\($0).example.com") },
-            "h10.example.com": [a("192.0.2.1")],      // 11th: never looked at
+            "h10.example.com": [a("192.0.2.1")],  // 11th: never looked at
             "h0.example.com": [.cname("loop.example.com")],
             "loop.example.com": [.cname("h0.example.com")],
         ]
@@ -256,8 +277,9 @@ struct SPFEvaluatorTests {
         zone["h3.example.com"] = [a("192.0.2.1")]
         #expect(await spf(zone, ip: "192.0.2.1", sender: "u@example.com").result == .pass)
         // A PTR lookup failure is no match, not temperror (§5.5).
-        let t = await spf(["example.com": [txt("v=spf1 ptr ?all")]], ip: "192.0.2.1", sender: "u@example.com",
-                          servfails: ["1.2.0.192.in-addr.arpa"])
+        let t = await spf(
+            ["example.com": [txt("v=spf1 ptr ?all")]], ip: "192.0.2.1", sender: "u@example.com",
+            servfails: ["1.2.0.192.in-addr.arpa"])
         #expect(t.result == .neutral)
     }
 
@@ -273,27 +295,40 @@ struct SPFEvaluatorTests {
         let e = await spf(zone, ip: "192.0.2.5", sender: "u@example.com")
         // "%{p}=x" is not a valid modifier name → the record is a permerror; use a clean one.
         #expect(e.result == .permerror)
-        let clean = await spf(["example.com": [txt("v=spf1 exists:%{p}.ok.example.net -all")]].merging(zone.filter { $0.key != "example.com" }) { x, _ in x },
-                              ip: "192.0.2.5", sender: "u@example.com")
+        let clean = await spf(
+            ["example.com": [txt("v=spf1 exists:%{p}.ok.example.net -all")]].merging(
+                zone.filter { $0.key != "example.com" }
+            ) { x, _ in x },
+            ip: "192.0.2.5", sender: "u@example.com")
         #expect(clean.result == .pass)
         #expect(clean.trace.contains { $0.action == .validatedName && $0.outcome == .value("mail.example.com") })
-        let unknown = await spf(["example.com": [txt("v=spf1 exists:%{p}.ok.example.net -all")], "unknown.ok.example.net": [a("127.0.0.2")]],
-                                ip: "192.0.2.5", sender: "u@example.com")
+        let unknown = await spf(
+            [
+                "example.com": [txt("v=spf1 exists:%{p}.ok.example.net -all")],
+                "unknown.ok.example.net": [a("127.0.0.2")],
+            ],
+            ip: "192.0.2.5", sender: "u@example.com")
         #expect(unknown.result == .pass)
     }
 
     // MARK: DNS errors → temperror
 
-    @Test(arguments: ["v=spf1 a -all", "v=spf1 mx -all", "v=spf1 exists:example.com -all", "v=spf1 a:cname.example.com -all"])
+    @Test(arguments: [
+        "v=spf1 a -all", "v=spf1 mx -all", "v=spf1 exists:example.com -all", "v=spf1 a:cname.example.com -all",
+    ])
     func dnsFailuresAreTemperror(record: String) async {
-        let zone: [String: [DNSRecord]] = ["example.com": [txt(record)], "cname.example.com": [.cname("cname.example.com")]]
+        let zone: [String: [DNSRecord]] = [
+            "example.com": [txt(record)], "cname.example.com": [.cname("cname.example.com")],
+        ]
         let e = await spf(zone, ip: "192.0.2.1", sender: "u@example.com", timeouts: ["example.com"])
         #expect(e.result == .temperror, "\(record): \(e.result)")
         if case .dnsFailure? = e.error {} else { Issue.record("error \(String(describing: e.error))") }
     }
 
     @Test func mxHostTimeoutIsTemperror() async {
-        let zone: [String: [DNSRecord]] = ["example.com": [txt("v=spf1 mx -all"), .mx(preference: 1, exchange: "mx.example.com")]]
+        let zone: [String: [DNSRecord]] = [
+            "example.com": [txt("v=spf1 mx -all"), .mx(preference: 1, exchange: "mx.example.com")]
+        ]
         let e = await spf(zone, ip: "192.0.2.1", sender: "u@example.com", timeouts: ["mx.example.com"])
         #expect(e.result == .temperror)
     }
@@ -301,23 +336,33 @@ struct SPFEvaluatorTests {
     @Test func recordLookupOutcomes() async {
         #expect(await spf([:], ip: "192.0.2.1", sender: "u@example.com").result == .none)
         #expect(await spf(["example.com": [a("192.0.2.1")]], ip: "192.0.2.1", sender: "u@example.com").result == .none)
-        #expect(await spf(["example.com": [txt("other"), txt("v=spf1x")]], ip: "192.0.2.1", sender: "u@example.com").result == .none)
-        #expect(await spf([:], ip: "192.0.2.1", sender: "u@example.com", timeouts: ["example.com"]).result == .temperror)
-        #expect(await spf([:], ip: "192.0.2.1", sender: "u@example.com", servfails: ["example.com"]).result == .temperror)
-        let multi = await spf(["example.com": [txt("v=spf1 -all"), txt("V=SPF1 +all")]], ip: "192.0.2.1", sender: "u@example.com")
+        #expect(
+            await spf(["example.com": [txt("other"), txt("v=spf1x")]], ip: "192.0.2.1", sender: "u@example.com").result
+                == .none)
+        #expect(
+            await spf([:], ip: "192.0.2.1", sender: "u@example.com", timeouts: ["example.com"]).result == .temperror)
+        #expect(
+            await spf([:], ip: "192.0.2.1", sender: "u@example.com", servfails: ["example.com"]).result == .temperror)
+        let multi = await spf(
+            ["example.com": [txt("v=spf1 -all"), txt("V=SPF1 +all")]], ip: "192.0.2.1", sender: "u@example.com")
         #expect(multi.result == .permerror && multi.error == .multipleRecords(domain: "example.com", count: 2))
-        let joined = await spf(["example.com": [.txt([Array("v=spf1 ip4:".utf8), Array("192.0.2.1 -all".utf8)])]], ip: "192.0.2.1", sender: "u@example.com")
+        let joined = await spf(
+            ["example.com": [.txt([Array("v=spf1 ip4:".utf8), Array("192.0.2.1 -all".utf8)])]], ip: "192.0.2.1",
+            sender: "u@example.com")
         #expect(joined.result == .pass)
     }
 
     // MARK: identities and domains (RFC 7208 §2.3, §2.4, §4.3)
 
     @Test func nullSenderUsesPostmasterAtHELO() async {
-        let zone: [String: [DNSRecord]] = ["mail.example.org": [txt("v=spf1 -all exp=m.example.org")], "m.example.org": [txt("%{s} %{l} %{o}")]]
+        let zone: [String: [DNSRecord]] = [
+            "mail.example.org": [txt("v=spf1 -all exp=m.example.org")], "m.example.org": [txt("%{s} %{l} %{o}")],
+        ]
         let e = await spf(zone, ip: "192.0.2.1", sender: "", helo: "mail.example.org")
         #expect(e.domain == "mail.example.org" && e.sender == "postmaster@mail.example.org")
         #expect(e.explanation == "postmaster@mail.example.org postmaster mail.example.org")
-        let h = await SPFEvaluator(resolver: InMemoryResolver(records: zone)).checkHELO(ip: IPAddress("192.0.2.1")!, helo: "mail.example.org")
+        let h = await SPFEvaluator(resolver: InMemoryResolver(records: zone)).checkHELO(
+            ip: IPAddress("192.0.2.1")!, helo: "mail.example.org")
         #expect(h.identity == .helo && h.result == .fail && h.sender == "postmaster@mail.example.org")
     }
 
@@ -333,7 +378,8 @@ struct SPFEvaluatorTests {
         (0..<64).map { _ in "abc" }.joined(separator: "."),
     ])
     func malformedDomainsGiveNone(domain: String) async {
-        let e = await SPFEvaluator(resolver: InMemoryResolver()).checkHost(ip: IPAddress("192.0.2.1")!, domain: domain, sender: "u@\(domain)", helo: "h.example")
+        let e = await SPFEvaluator(resolver: InMemoryResolver()).checkHost(
+            ip: IPAddress("192.0.2.1")!, domain: domain, sender: "u@\(domain)", helo: "h.example")
         #expect(e.result == .none)
         if case .malformedDomain? = e.error {} else { Issue.record("\(domain): \(String(describing: e.error))") }
         #expect(e.trace.flatMap(\.lookups).isEmpty)
@@ -346,10 +392,11 @@ struct SPFEvaluatorTests {
     }
 
     @Test func unqueryableTargetsDoNotMatch() async {
-        let e = await spf(["example.com": [txt("v=spf1 a:mail.example...com exists:%{H}.x.example -all")]], ip: "192.0.2.1",
-                          sender: "u@example.com", helo: String(repeating: "%", count: 30))
+        let e = await spf(
+            ["example.com": [txt("v=spf1 a:mail.example...com exists:%{H}.x.example -all")]], ip: "192.0.2.1",
+            sender: "u@example.com", helo: String(repeating: "%", count: 30))
         #expect(e.result == .fail)
-        #expect(e.trace.flatMap(\.lookups).count == 1) // only the record lookup
+        #expect(e.trace.flatMap(\.lookups).count == 1)  // only the record lookup
     }
 
     // MARK: trace
@@ -414,15 +461,17 @@ struct SPFErrorMappingTests {
     }
 
     @Test func redirectToTimeoutIsTemperror() async {
-        let e = await spf(["example.com": [txt("v=spf1 redirect=tmo.example.com")]], ip: "192.0.2.1", sender: "u@example.com",
-                          timeouts: ["tmo.example.com"])
+        let e = await spf(
+            ["example.com": [txt("v=spf1 redirect=tmo.example.com")]], ip: "192.0.2.1", sender: "u@example.com",
+            timeouts: ["tmo.example.com"])
         #expect(e.result == .temperror)
         #expect(e.trace.contains { $0.action == .redirect && $0.innerResult == .temperror })
     }
 
     @Test func unqueryableExpTargetFallsBack() async {
-        let e = await spf(["example.com": [txt("v=spf1 -all exp=%{h}.example.com")]], ip: "192.0.2.1", sender: "u@example.com",
-                          helo: String(repeating: "h", count: 70))
+        let e = await spf(
+            ["example.com": [txt("v=spf1 -all exp=%{h}.example.com")]], ip: "192.0.2.1", sender: "u@example.com",
+            helo: String(repeating: "h", count: 70))
         #expect(e.result == .fail && e.explanation == "DEFAULT")
         #expect(e.trace.last?.outcome == .ignored("exp target is not a DNS name (label longer than 63 characters)"))
     }

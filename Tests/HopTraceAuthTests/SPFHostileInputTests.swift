@@ -47,10 +47,18 @@ struct SPFHostileInputTests {
     @Test func macroBombInMechanismsIsBounded() async {
         let long = (0..<100).map { "l\($0)" }.joined(separator: ".") + ".example.com"
         let record = "v=spf1 exists:%{d500r}.%{d500}.%{d500r}.x.example -all exp=%{d500r}.%{d500}.msg.example"
-        let e = await spf([long: [txt(record)]], ip: "192.0.2.1", sender: "u@\(long.suffix(200).drop { $0 != "." }.dropFirst())")
+        let e = await spf(
+            [long: [txt(record)]], ip: "192.0.2.1", sender: "u@\(long.suffix(200).drop { $0 != "." }.dropFirst())")
         _ = e
-        let f = await spf(["example.com": [txt("v=spf1 " + String(repeating: "exists:" + String(repeating: "%{s}", count: 400) + " ", count: 2) + "-all")]],
-                          ip: "192.0.2.1", sender: String(repeating: "x", count: 1000) + "@example.com")
+        let f = await spf(
+            [
+                "example.com": [
+                    txt(
+                        "v=spf1 " + String(repeating: "exists:" + String(repeating: "%{s}", count: 400) + " ", count: 2)
+                            + "-all")
+                ]
+            ],
+            ip: "192.0.2.1", sender: String(repeating: "x", count: 1000) + "@example.com")
         #expect(f.result == .fail)
         for step in f.trace { #expect((step.target?.utf8.count ?? 0) <= 253) }
     }
@@ -68,12 +76,16 @@ struct SPFHostileInputTests {
             if case .syntax? = e.error {} else { Issue.record("\(String(describing: e.error))") }
         }
         // Invalid UTF-8 in a non-SPF TXT record next to the policy is ignored.
-        let ok = await spf(["example.com": [.txt([[0xFF, 0x80]]), txt("v=spf1 +all")]], ip: "192.0.2.1", sender: "u@example.com")
+        let ok = await spf(
+            ["example.com": [.txt([[0xFF, 0x80]]), txt("v=spf1 +all")]], ip: "192.0.2.1", sender: "u@example.com")
         #expect(ok.result == .pass)
     }
 
-    @Test(arguments: ["ip4:192.0.2.0/33", "ip4:192.0.2.0/-1", "ip4:192.0.2.0/1e1", "ip6:::/129", "ip6:::/0128", "a/99999999999999999999",
-                      "a//", "mx/24/", "ip4:192.0.2.0/24/24", "a/ 24", "ip6:::/18446744073709551616"])
+    @Test(arguments: [
+        "ip4:192.0.2.0/33", "ip4:192.0.2.0/-1", "ip4:192.0.2.0/1e1", "ip6:::/129", "ip6:::/0128",
+        "a/99999999999999999999",
+        "a//", "mx/24/", "ip4:192.0.2.0/24/24", "a/ 24", "ip6:::/18446744073709551616",
+    ])
     func badCIDR(term: String) async {
         let e = await spf(["example.com": [txt("v=spf1 \(term) -all")]], ip: "192.0.2.1", sender: "u@example.com")
         #expect(e.result == .permerror, "\(term)")
@@ -99,8 +111,12 @@ struct SPFHostileInputTests {
         ]
         let e = await spf(zone, ip: "192.0.2.1", sender: "u@example.com")
         #expect(e.result == .fail && e.explanation?.count == SPFLimits.maxExplanationLength)
-        let tooLong = await spf(["example.com": [txt("v=spf1 -all exp=m.example.com")], "m.example.com": [txt(String(repeating: "x", count: 5000))]],
-                                ip: "192.0.2.1", sender: "u@example.com")
+        let tooLong = await spf(
+            [
+                "example.com": [txt("v=spf1 -all exp=m.example.com")],
+                "m.example.com": [txt(String(repeating: "x", count: 5000))],
+            ],
+            ip: "192.0.2.1", sender: "u@example.com")
         #expect(tooLong.explanation == "DEFAULT")
     }
 }
@@ -118,18 +134,22 @@ struct SPFElapsedTimeTests {
 
     @Test func checkStopsAskingAfterTheBound() async {
         let zone: [String: [DNSRecord]] = [
-            "example.com": [txt("v=spf1 " + (0..<10).map { "a:h\($0).example.com" }.joined(separator: " ") + " -all")],
+            "example.com": [txt("v=spf1 " + (0..<10).map { "a:h\($0).example.com" }.joined(separator: " ") + " -all")]
         ]
-        let evaluator = SPFEvaluator(resolver: Slow(inner: InMemoryResolver(records: zone)),
-                                     options: SPFOptions(maxVoidLookups: 100, maxElapsed: .milliseconds(100)))
-        let e = await evaluator.checkMailFrom(ip: IPAddress("192.0.2.1")!, mailFrom: "u@example.com", helo: "h.example.com")
+        let evaluator = SPFEvaluator(
+            resolver: Slow(inner: InMemoryResolver(records: zone)),
+            options: SPFOptions(maxVoidLookups: 100, maxElapsed: .milliseconds(100)))
+        let e = await evaluator.checkMailFrom(
+            ip: IPAddress("192.0.2.1")!, mailFrom: "u@example.com", helo: "h.example.com")
         #expect(e.result == .temperror)
         let lookups = e.trace.flatMap(\.lookups)
         #expect(lookups.last?.reason?.contains("time limit") == true)
         #expect(lookups.count < 11)
-        let unbounded = await SPFEvaluator(resolver: Slow(inner: InMemoryResolver(records: zone)),
-                                           options: SPFOptions(maxVoidLookups: 100, maxElapsed: nil))
-            .checkMailFrom(ip: IPAddress("192.0.2.1")!, mailFrom: "u@example.com", helo: "h.example.com")
+        let unbounded = await SPFEvaluator(
+            resolver: Slow(inner: InMemoryResolver(records: zone)),
+            options: SPFOptions(maxVoidLookups: 100, maxElapsed: nil)
+        )
+        .checkMailFrom(ip: IPAddress("192.0.2.1")!, mailFrom: "u@example.com", helo: "h.example.com")
         #expect(unbounded.result == .fail)
     }
 }

@@ -1,13 +1,15 @@
-@testable import HopTraceAuth
 import HopTraceCore
 import Testing
 
+@testable import HopTraceAuth
+
 @Suite("SPF macro expansion")
 struct SPFMacroTests {
-    static let v4 = SPFMacroValues(sender: "strong-bad@email.example.com", localPart: "strong-bad",
-                                   senderDomain: "email.example.com", domain: "email.example.com",
-                                   ip: IPAddress("192.0.2.3")!, helo: "mx.example.org",
-                                   validatedName: "mx.example.org", receivingHost: "rx.example.net", timestamp: 1_700_000_000)
+    static let v4 = SPFMacroValues(
+        sender: "strong-bad@email.example.com", localPart: "strong-bad",
+        senderDomain: "email.example.com", domain: "email.example.com",
+        ip: IPAddress("192.0.2.3")!, helo: "mx.example.org",
+        validatedName: "mx.example.org", receivingHost: "rx.example.net", timestamp: 1_700_000_000)
 
     /// RFC 7208 §7.4 examples.
     @Test(arguments: [
@@ -46,9 +48,12 @@ struct SPFMacroTests {
         var values = Self.v4
         values.ip = IPAddress("2001:db8::cb01")!
         let ms = try SPFParser.domainSpec("%{ir}.%{v}._spf.%{d2}")
-        #expect(SPFMacroExpansion.expand(ms, values: values, mode: .domain)
+        #expect(
+            SPFMacroExpansion.expand(ms, values: values, mode: .domain)
                 == "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com")
-        #expect(SPFMacroExpansion.reverseName(values.ip) == "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa")
+        #expect(
+            SPFMacroExpansion.reverseName(values.ip)
+                == "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa")
         let exp = try SPFParser.explainString("%{c} %{v}")
         #expect(SPFMacroExpansion.expand(exp, values: values, mode: .explanation) == "2001:db8::cb01 ip6")
     }
@@ -56,11 +61,15 @@ struct SPFMacroTests {
     /// The byte-wise reverse name and `%{i}` against their definition (decimal octets
     /// reversed; nibbles as hex digits), over addresses with every octet width and nibble.
     @Test func reverseNameAndDottedMatchTheirDefinition() {
-        var addresses: [IPAddress] = [IPAddress("0.0.0.0")!, IPAddress("255.255.255.255")!, IPAddress("::")!,
-                                      IPAddress("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")!]
+        var addresses: [IPAddress] = [
+            IPAddress("0.0.0.0")!, IPAddress("255.255.255.255")!, IPAddress("::")!,
+            IPAddress("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")!,
+        ]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> UInt64 {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             return state
         }
         for _ in 0..<200 {
@@ -70,10 +79,10 @@ struct SPFMacroTests {
         for ip in addresses {
             let reference: (reverse: String, dotted: String)
             switch ip {
-            case let .v4(v):
+            case .v4(let v):
                 let octets = [v >> 24, v >> 16 & 0xff, v >> 8 & 0xff, v & 0xff].map { String($0) }
                 reference = (octets.reversed().joined(separator: ".") + ".in-addr.arpa", octets.joined(separator: "."))
-            case let .v6(hi, lo):
+            case .v6(let hi, let lo):
                 let hex = String(hi, radix: 16).leftPadded(16) + String(lo, radix: 16).leftPadded(16)
                 let digits = hex.map { String($0) }
                 reference = (digits.reversed().joined(separator: ".") + ".ip6.arpa", digits.joined(separator: "."))
@@ -86,8 +95,10 @@ struct SPFMacroTests {
     /// The byte-wise transformation (ASCII values) against the character-wise definition:
     /// split at any delimiter, reverse, keep the right-hand parts, join with ".".
     @Test func asciiTransformMatchesCharacterReading() {
-        let values = ["", ".", "..", "a", "a.b.c", "strong-bad@email.example.com", "a-b+c,d/e_f=g.h", "-.-",
-                      "a\r\nb.c", "1.2.3.4", ".lead.trail.", "x..y", "%20.%.20"]
+        let values = [
+            "", ".", "..", "a", "a.b.c", "strong-bad@email.example.com", "a-b+c,d/e_f=g.h", "-.-",
+            "a\r\nb.c", "1.2.3.4", ".lead.trail.", "x..y", "%20.%.20",
+        ]
         let delimiterSets = ["", ".", "-", "+", ",", "/", "_", "=", ".-+,/_=", "-."]
         for value in values {
             for delimiters in delimiterSets {
@@ -99,18 +110,21 @@ struct SPFMacroTests {
                         if reverse { parts.reverse() }
                         if let n = rightParts, n < parts.count { parts = Array(parts.suffix(n)) }
                         let reference = parts.joined(separator: ".")
-                        #expect(SPFMacroExpansion.transformASCII(value, m, delimiters: set) == reference,
-                                "\(value) \(delimiters) \(reverse) \(String(describing: rightParts))")
+                        #expect(
+                            SPFMacroExpansion.transformASCII(value, m, delimiters: set) == reference,
+                            "\(value) \(delimiters) \(reverse) \(String(describing: rightParts))")
                     }
                 }
             }
         }
-        #expect(SPFMacroExpansion.transformASCII("é.example", SPFMacro(letter: .s, reverse: true), delimiters: ".") == nil)
+        #expect(
+            SPFMacroExpansion.transformASCII("é.example", SPFMacro(letter: .s, reverse: true), delimiters: ".") == nil)
     }
 
     @Test func explanationOnlyLettersAndTrailingDot() throws {
         let exp = try SPFParser.explainString("%{c} via %{r} at %{t}. See %{d}.")
-        #expect(SPFMacroExpansion.expand(exp, values: Self.v4, mode: .explanation)
+        #expect(
+            SPFMacroExpansion.expand(exp, values: Self.v4, mode: .explanation)
                 == "192.0.2.3 via rx.example.net at 1700000000. See email.example.com.")
     }
 
@@ -134,14 +148,18 @@ struct SPFMacroTests {
         values.sender = String(repeating: "x.", count: 500) + "@example.com"
         let bomb = "v=spf1 exists:" + String(repeating: "%{s}", count: 3000) + " -all"
         let record = try SPFParser.parse(bomb)
-        guard case let .exists(spec) = record.directives[0].mechanism else { Issue.record("exists"); return }
+        guard case .exists(let spec) = record.directives[0].mechanism else {
+            Issue.record("exists")
+            return
+        }
         let out = SPFMacroExpansion.expand(spec, values: values, mode: .domain)
         #expect(out.utf8.count <= 253)
         let exp = try SPFParser.explainString(String(repeating: "%{s}", count: 3000))
-        #expect(SPFMacroExpansion.expand(exp, values: values, mode: .explanation).count == SPFLimits.maxExplanationLength)
+        #expect(
+            SPFMacroExpansion.expand(exp, values: values, mode: .explanation).count == SPFLimits.maxExplanationLength)
     }
 }
 
-private extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -13,28 +13,42 @@ struct SPFParserTests {
     }
 
     @Test func parsesEveryMechanismAndModifier() throws {
-        let r = try SPFParser.parse("v=spf1 +all -include:_spf.example.com ~a ?a:mail.%{d2}/24//64 mx mx:%{d}/16 ptr ptr:example.net ip4:192.0.2.0/24 ip6:2001:db8::/32 exists:%{ir}.bl.example.org redirect=_spf.example.net exp=exp.%{d} x-foo=%{l}  ")
+        let r = try SPFParser.parse(
+            "v=spf1 +all -include:_spf.example.com ~a ?a:mail.%{d2}/24//64 mx mx:%{d}/16 ptr ptr:example.net ip4:192.0.2.0/24 ip6:2001:db8::/32 exists:%{ir}.bl.example.org redirect=_spf.example.net exp=exp.%{d} x-foo=%{l}  "
+        )
         #expect(r.version == "v=spf1")
         #expect(r.terms.count == 14)
         let d = r.directives
         #expect(d[0].qualifier == .pass && d[0].explicitQualifier && d[0].mechanism == .all)
         #expect(d[1].qualifier == .fail)
-        if case let .include(spec) = d[1].mechanism { #expect(spec.raw == "_spf.example.com" && spec.isLiteral) } else { Issue.record("include") }
+        if case .include(let spec) = d[1].mechanism {
+            #expect(spec.raw == "_spf.example.com" && spec.isLiteral)
+        } else {
+            Issue.record("include")
+        }
         #expect(d[2].qualifier == .softfail && d[2].mechanism == .a(nil, SPFDualCIDR()))
-        if case let .a(spec?, cidr) = d[3].mechanism {
+        if case .a(let spec?, let cidr) = d[3].mechanism {
             #expect(spec.raw == "mail.%{d2}" && cidr == SPFDualCIDR(ip4: 24, ip6: 64))
-        } else { Issue.record("a") }
+        } else {
+            Issue.record("a")
+        }
         #expect(d[3].qualifier == .neutral && !d[4].explicitQualifier && d[4].qualifier == .pass)
-        if case let .mx(spec?, cidr) = d[5].mechanism { #expect(spec.raw == "%{d}" && cidr.ip4 == 16 && cidr.ip6 == 128) } else { Issue.record("mx") }
+        if case .mx(let spec?, let cidr) = d[5].mechanism {
+            #expect(spec.raw == "%{d}" && cidr.ip4 == 16 && cidr.ip6 == 128)
+        } else {
+            Issue.record("mx")
+        }
         #expect(d[6].mechanism == .ptr(nil))
         #expect(d[8].mechanism == .ip4(IPAddress("192.0.2.0")!, 24))
         #expect(d[9].mechanism == .ip6(IPAddress("2001:db8::")!, 32))
         if case .exists = d[10].mechanism {} else { Issue.record("exists") }
         #expect(r.redirect?.raw == "redirect=_spf.example.net")
         #expect(r.explanation?.raw == "exp=exp.%{d}")
-        if case let .modifier(m) = r.terms[13], case let .unknown(name, value) = m.modifier {
+        if case .modifier(let m) = r.terms[13], case .unknown(let name, let value) = m.modifier {
             #expect(name == "x-foo" && value.raw == "%{l}")
-        } else { Issue.record("unknown modifier") }
+        } else {
+            Issue.record("unknown modifier")
+        }
         // positions: byte ranges into the text
         let text = Array(r.text.utf8)
         for term in r.terms {
@@ -131,11 +145,12 @@ struct SPFParserTests {
 
     @Test func macroTokens() throws {
         let ms = try SPFParser.domainSpec("%{L2r-+}.x%%%_%-.%{ir}.example.com")
-        #expect(ms.tokens == [
-            .macro(SPFMacro(letter: .l, urlEscape: true, rightParts: 2, reverse: true, delimiters: "-+")),
-            .literal(".x"), .percent, .space, .urlSpace, .literal("."),
-            .macro(SPFMacro(letter: .i, reverse: true)), .literal(".example.com"),
-        ])
+        #expect(
+            ms.tokens == [
+                .macro(SPFMacro(letter: .l, urlEscape: true, rightParts: 2, reverse: true, delimiters: "-+")),
+                .literal(".x"), .percent, .space, .urlSpace, .literal("."),
+                .macro(SPFMacro(letter: .i, reverse: true)), .literal(".example.com"),
+            ])
         #expect(!ms.isLiteral)
     }
 

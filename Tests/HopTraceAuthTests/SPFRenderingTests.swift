@@ -13,16 +13,24 @@ struct SPFRenderingTests {
 
     @Test func jsonHasTheContractFields() async throws {
         let e = await spf(Self.zone, ip: "192.0.2.1", sender: "joe@example.com", helo: "mx.example.org")
-        guard case let .object(pairs) = e.jsonValue else { Issue.record("not an object"); return }
+        guard case .object(let pairs) = e.jsonValue else {
+            Issue.record("not an object")
+            return
+        }
         let keys = pairs.map(\.0)
         #expect(Array(keys.prefix(7)) == ["result", "explanation", "ip", "domain", "sender", "helo", "identity"])
         for key in ["matched", "trace", "dns_mechanisms", "void_lookups"] { #expect(keys.contains(key)) }
         let dict = Dictionary(uniqueKeysWithValues: pairs)
         #expect(dict["result"] == .string("fail"))
         #expect(dict["sender"] == .string("joe@example.com"))
-        guard case let .array(trace)? = dict["trace"], case let .object(step)? = trace.dropFirst().first else { Issue.record("trace"); return }
+        guard case .array(let trace)? = dict["trace"], case .object(let step)? = trace.dropFirst().first else {
+            Issue.record("trace")
+            return
+        }
         let stepKeys = step.map(\.0)
-        for key in ["depth", "action", "domain", "record", "term", "lookups", "dns_mechanisms", "void_lookups", "outcome"] {
+        for key in [
+            "depth", "action", "domain", "record", "term", "lookups", "dns_mechanisms", "void_lookups", "outcome",
+        ] {
             #expect(stepKeys.contains(key), "\(key)")
         }
         let text = e.jsonValue.serialized()
@@ -44,7 +52,9 @@ struct SPFRenderingTests {
     }
 
     @Test func hostileRecordTextIsSanitisedInTrace() async {
-        let e = await spf(["example.com": [.txt([Array("v=spf1 a:x.example.com\u{1B}]0;pwned\u{7} -all".utf8)])]], ip: "192.0.2.1", sender: "u@example.com")
+        let e = await spf(
+            ["example.com": [.txt([Array("v=spf1 a:x.example.com\u{1B}]0;pwned\u{7} -all".utf8)])]], ip: "192.0.2.1",
+            sender: "u@example.com")
         #expect(e.result == .permerror)
         let text = e.renderText()
         #expect(!text.unicodeScalars.contains { TerminalText.isUnsafe($0) && $0 != "\n" })
@@ -52,8 +62,9 @@ struct SPFRenderingTests {
     }
 
     @Test func noExplanationKeyWhenNone() async {
-        let e = await spf(["example.com": [txt("v=spf1 +all")]], ip: "192.0.2.1", sender: "u@example.com", options: SPFOptions())
-        guard case let .object(pairs) = e.jsonValue else { return }
+        let e = await spf(
+            ["example.com": [txt("v=spf1 +all")]], ip: "192.0.2.1", sender: "u@example.com", options: SPFOptions())
+        guard case .object(let pairs) = e.jsonValue else { return }
         #expect(!pairs.contains { $0.0 == "explanation" })
         #expect(pairs.first { $0.0 == "matched" }?.1 != .null)
     }

@@ -1,6 +1,7 @@
 import HopTraceCore
 import HopTraceMessage
 import Testing
+
 @testable import HopTraceAuth
 
 @Suite("Recorded verdicts and vendor headers")
@@ -8,8 +9,16 @@ struct VendorVerdictTests {
     /// The article's Raynet headers, top first.
     static let raynet: [RecordedVerdicts.Header] = [
         (name: "Received", value: "from mail.raynet-uk.net (www.raynet-uk.net [88.208.249.159])", index: 0),
-        (name: "Received", value: "from amg1.gbse.gb.net (amg1.gbse.gb.net [91.234.185.121]) by mail.raynet-uk.net", index: 1),
-        (name: "Received", value: "from tbhext01.m0noc.net ([82.70.154.45]:33182) by amg1.gbse.gb.net\r\n  with esmtp (Exim 4.82_1-5b7a7c0-XX)", index: 2),
+        (
+            name: "Received", value: "from amg1.gbse.gb.net (amg1.gbse.gb.net [91.234.185.121]) by mail.raynet-uk.net",
+            index: 1
+        ),
+        (
+            name: "Received",
+            value:
+                "from tbhext01.m0noc.net ([82.70.154.45]:33182) by amg1.gbse.gb.net\r\n  with esmtp (Exim 4.82_1-5b7a7c0-XX)",
+            index: 2
+        ),
         (name: "Subject", value: "[SPAM] test", index: 3),
         (name: "X-hMailServer-Spam", value: "YES", index: 4),
         (name: "X-hMailServer-Reason-1", value: "Blocked by SPF () - (Score: 3)", index: 5),
@@ -74,8 +83,17 @@ struct VendorVerdictTests {
 
     @Test func arcVerdictsCarryInstance() {
         let v = RecordedVerdicts.extract(from: [
-            (name: "ARC-Authentication-Results", value: "i=2; mx.google.com; spf=pass (google.com: domain of a@lists.example.org designates 192.0.2.8 as permitted sender) smtp.mailfrom=a@lists.example.org; dkim=pass header.d=lists.example.org", index: 0),
-            (name: "ARC-Authentication-Results", value: "i=1; lists.example.org; spf=pass smtp.mailfrom=example.com; dkim=pass header.i=@example.com", index: 5),
+            (
+                name: "ARC-Authentication-Results",
+                value:
+                    "i=2; mx.google.com; spf=pass (google.com: domain of a@lists.example.org designates 192.0.2.8 as permitted sender) smtp.mailfrom=a@lists.example.org; dkim=pass header.d=lists.example.org",
+                index: 0
+            ),
+            (
+                name: "ARC-Authentication-Results",
+                value: "i=1; lists.example.org; spf=pass smtp.mailfrom=example.com; dkim=pass header.i=@example.com",
+                index: 5
+            ),
         ])
         #expect(v.map(\.instance) == [2, 2, 1, 1])
         #expect(v[0].receiver == "mx.google.com")
@@ -88,7 +106,12 @@ struct VendorVerdictTests {
 
     @Test func spamAssassinStatus() throws {
         let v = RecordedVerdicts.extract(from: [
-            (name: "X-Spam-Status", value: "Yes, score=7.1 required=5.0 tests=BAYES_50,DKIM_INVALID,\r\n\tDKIM_SIGNED,SPF_FAIL,SPF_HELO_NONE,T_DMARC_REJECT autolearn=no\r\n\tautolearn_force=no version=3.4.6", index: 3),
+            (
+                name: "X-Spam-Status",
+                value:
+                    "Yes, score=7.1 required=5.0 tests=BAYES_50,DKIM_INVALID,\r\n\tDKIM_SIGNED,SPF_FAIL,SPF_HELO_NONE,T_DMARC_REJECT autolearn=no\r\n\tautolearn_force=no version=3.4.6",
+                index: 3
+            ),
             (name: "X-Spam-Flag", value: "YES", index: 4),
         ])
         let spam = try #require(v.first { $0.method == .spam && $0.header == "X-Spam-Status" })
@@ -104,7 +127,11 @@ struct VendorVerdictTests {
     }
 
     @Test func amavisBracketedTests() {
-        let v = VendorVerdicts.read(name: "X-Spam-Status", value: "No, score=-1.2 tagged_above=-999 required=6.2 tests=[BAYES_00=-1.9, DKIM_SIGNED=0.1, DKIM_VALID=-0.1, DKIM_VALID_AU=-0.1, SPF_PASS=-0.001, SPF_HELO_PASS=-0.001, DMARC_PASS=-0.1] autolearn=ham", index: 1)
+        let v = VendorVerdicts.read(
+            name: "X-Spam-Status",
+            value:
+                "No, score=-1.2 tagged_above=-999 required=6.2 tests=[BAYES_00=-1.9, DKIM_SIGNED=0.1, DKIM_VALID=-0.1, DKIM_VALID_AU=-0.1, SPF_PASS=-0.001, SPF_HELO_PASS=-0.001, DMARC_PASS=-0.1] autolearn=ham",
+            index: 1)
         #expect(v.first?.word == "ham")
         #expect(v.first?.score == -1.2)
         #expect(v.filter { $0.method == .spf }.map(\.word) == ["pass", "pass"])
@@ -124,27 +151,44 @@ struct VendorVerdictTests {
     }
 
     static let vendorCases: [VendorCase] = [
-        VendorCase(header: "X-MS-Exchange-Organization-AuthAs", value: "Anonymous", method: .other, result: "anonymous"),
+        VendorCase(
+            header: "X-MS-Exchange-Organization-AuthAs", value: "Anonymous", method: .other, result: "anonymous"),
         VendorCase(header: "X-MS-Exchange-Organization-AuthAs", value: "Internal", method: .other, result: "internal"),
         VendorCase(header: "X-MS-Exchange-Organization-AuthAs", value: "Partner", method: .other, result: "partner"),
         VendorCase(header: "X-MS-Exchange-Organization-SCL", value: "5", method: .spam, result: "spam", score: 5),
         VendorCase(header: "X-MS-Exchange-Organization-SCL", value: "-1", method: .spam, result: "bypassed", score: -1),
         VendorCase(header: "X-MS-Exchange-Organization-SCL", value: "1", method: .spam, result: "ham", score: 1),
-        VendorCase(header: "X-Forefront-Antispam-Report",
-                   value: "CIP:62.239.224.235;CTRY:GB;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:RDW083A006ED62.bt.com;PTR:smtpe1.intersmtp.com;CAT:SPM;SFS:(13230031)(4636009)(376002);DIR:INB;",
-                   method: .spam, result: "spam", clientIP: "62.239.224.235", helo: "RDW083A006ED62.bt.com", score: 5),
-        VendorCase(header: "X-Forefront-Antispam-Report", value: "CIP:203.0.113.5;IPV:NLI;CTRY:US;EFV:NLI;SFV:NSPM;SFS:(10019020);DIR:INB;SFP:;SCL:1;SRVR:AM5PR0101MB2034;H:mail.example.com;FPR:;SPF:None;",
-                   method: .spam, result: "ham", clientIP: "203.0.113.5", helo: "mail.example.com", score: 1),
-        VendorCase(header: "X-Forefront-Antispam-Report-Untrusted", value: "CIP:2a01:111:f400:7e06::204;SFV:SKI;SCL:-1", method: .spam, result: "skipped",
-                   clientIP: "2a01:111:f400:7e06::204", score: -1),
+        VendorCase(
+            header: "X-Forefront-Antispam-Report",
+            value:
+                "CIP:62.239.224.235;CTRY:GB;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:RDW083A006ED62.bt.com;PTR:smtpe1.intersmtp.com;CAT:SPM;SFS:(13230031)(4636009)(376002);DIR:INB;",
+            method: .spam, result: "spam", clientIP: "62.239.224.235", helo: "RDW083A006ED62.bt.com", score: 5),
+        VendorCase(
+            header: "X-Forefront-Antispam-Report",
+            value:
+                "CIP:203.0.113.5;IPV:NLI;CTRY:US;EFV:NLI;SFV:NSPM;SFS:(10019020);DIR:INB;SFP:;SCL:1;SRVR:AM5PR0101MB2034;H:mail.example.com;FPR:;SPF:None;",
+            method: .spam, result: "ham", clientIP: "203.0.113.5", helo: "mail.example.com", score: 1),
+        VendorCase(
+            header: "X-Forefront-Antispam-Report-Untrusted", value: "CIP:2a01:111:f400:7e06::204;SFV:SKI;SCL:-1",
+            method: .spam, result: "skipped",
+            clientIP: "2a01:111:f400:7e06::204", score: -1),
         VendorCase(header: "X-Microsoft-Antispam", value: "BCL:0;", method: .spam, result: "not-bulk", score: 0),
-        VendorCase(header: "X-Microsoft-Antispam", value: "UriScan:;BCL:8;PCL:0;RULEID:(2390118)", method: .spam, result: "bulk", score: 8),
+        VendorCase(
+            header: "X-Microsoft-Antispam", value: "UriScan:;BCL:8;PCL:0;RULEID:(2390118)", method: .spam,
+            result: "bulk", score: 8),
         VendorCase(header: "X-Mimecast-Spam-Score", value: "12", method: .spam, result: "scored", score: 12),
         VendorCase(header: "X-Spam-Flag", value: "NO", method: .spam, result: "ham"),
         VendorCase(header: "X-hMailServer-Spam", value: "NO", method: .spam, result: "ham"),
-        VendorCase(header: "X-hMailServer-Reason-2", value: "Blocked by DKIM () - (Score: 5)", method: .dkim, result: "fail", score: 5),
-        VendorCase(header: "X-hMailServer-Reason-1", value: "Blocked by DNSBL - zen.spamhaus.org - (Score: 5)", method: .spam, result: "spam", score: 5),
-        VendorCase(header: "X-hMailServer-Reason-3", value: "The host name specified in HELO does not match IP address. - (Score: 2)", method: .spam, result: "spam", score: 2),
+        VendorCase(
+            header: "X-hMailServer-Reason-2", value: "Blocked by DKIM () - (Score: 5)", method: .dkim, result: "fail",
+            score: 5),
+        VendorCase(
+            header: "X-hMailServer-Reason-1", value: "Blocked by DNSBL - zen.spamhaus.org - (Score: 5)", method: .spam,
+            result: "spam", score: 5),
+        VendorCase(
+            header: "X-hMailServer-Reason-3",
+            value: "The host name specified in HELO does not match IP address. - (Score: 2)", method: .spam,
+            result: "spam", score: 2),
     ]
 
     @Test(arguments: vendorCases)
@@ -163,11 +207,14 @@ struct VendorVerdictTests {
 
     @Test func headerBlockAndOriginal() {
         func field(_ name: String, _ value: String, _ index: Int) -> HeaderField {
-            HeaderField(name: name, value: value, raw: Array("\(name): \(value)".utf8),
-                        location: SourceLocation(headerIndex: index, byteRange: 0..<1))
+            HeaderField(
+                name: name, value: value, raw: Array("\(name): \(value)".utf8),
+                location: SourceLocation(headerIndex: index, byteRange: 0..<1))
         }
         let block = HeaderBlock(fields: [
-            field("Authentication-Results-Original", "spf=pass (sender IP is 198.51.100.30) smtp.mailfrom=example.com;", 0),
+            field(
+                "Authentication-Results-Original", "spf=pass (sender IP is 198.51.100.30) smtp.mailfrom=example.com;", 0
+            ),
             field("X-Other", "x", 1),
             field("authentication-results", "mx.example.net; dkim=pass header.d=example.com", 2),
         ])
@@ -184,7 +231,9 @@ struct VendorVerdictTests {
     }
 
     @Test func forefrontOldSPFField() {
-        let v = VendorVerdicts.read(name: "X-Forefront-Antispam-Report", value: "CIP:62.239.224.235;SFV:SPM;H:RDW083A006ED62.bt.com;SPF:Fail;", index: 2)
+        let v = VendorVerdicts.read(
+            name: "X-Forefront-Antispam-Report", value: "CIP:62.239.224.235;SFV:SPM;H:RDW083A006ED62.bt.com;SPF:Fail;",
+            index: 2)
         #expect(v.contains { $0.method == .spf && $0.word == "fail" && $0.clientIP == IPAddress("62.239.224.235") })
     }
 
@@ -199,10 +248,12 @@ struct VendorVerdictTests {
     @Test func hostileVendorValues() {
         let huge = String(repeating: "A:B;", count: 50_000)
         _ = VendorVerdicts.read(name: "X-Forefront-Antispam-Report", value: huge, index: 0)
-        let tests = "Yes, score=1 tests=" + (0..<20_000).map { "SPF_FAIL\($0 % 2 == 0 ? "" : "X")" }.joined(separator: ",")
+        let tests =
+            "Yes, score=1 tests=" + (0..<20_000).map { "SPF_FAIL\($0 % 2 == 0 ? "" : "X")" }.joined(separator: ",")
         let v = VendorVerdicts.read(name: "X-Spam-Status", value: tests, index: 0)
         #expect(v.count <= VendorVerdicts.maxTests + 1)
-        _ = VendorVerdicts.read(name: "X-hMailServer-Reason-1", value: "(Score:" + String(repeating: "9", count: 10_000), index: 0)
+        _ = VendorVerdicts.read(
+            name: "X-hMailServer-Reason-1", value: "(Score:" + String(repeating: "9", count: 10_000), index: 0)
         _ = VendorVerdicts.read(name: "X-Spam-Status", value: "\0\u{1}score=tests=[", index: 0)
     }
 }
@@ -211,11 +262,24 @@ struct VendorVerdictTests {
 @Suite struct TypedVerdictTests {
     @Test func resultsAreTheMethodsEnums() {
         let v = RecordedVerdicts.extract(from: [
-            (name: "Authentication-Results", value: "mx.example.net; spf=hardfail smtp.mailfrom=a@example.com; dkim=permerror header.d=example.com; dmarc=fail action=oreject header.from=example.com; x-foo=bar", index: 0),
-            (name: "Received-SPF", value: "Softfail (mx.example.net: domain of a@example.com does not designate 192.0.2.1 as permitted sender) envelope-from=\"a@example.com\"", index: 1),
+            (
+                name: "Authentication-Results",
+                value:
+                    "mx.example.net; spf=hardfail smtp.mailfrom=a@example.com; dkim=permerror header.d=example.com; dmarc=fail action=oreject header.from=example.com; x-foo=bar",
+                index: 0
+            ),
+            (
+                name: "Received-SPF",
+                value:
+                    "Softfail (mx.example.net: domain of a@example.com does not designate 192.0.2.1 as permitted sender) envelope-from=\"a@example.com\"",
+                index: 1
+            ),
             (name: "X-Spam-Flag", value: "YES", index: 2),
         ])
-        #expect(v.map(\.result) == [.spf(.fail), .dkim(.permerror), .dmarc(.fail), .other("bar"), .spf(.softfail), .other("spam")])
+        #expect(
+            v.map(\.result) == [
+                .spf(.fail), .dkim(.permerror), .dmarc(.fail), .other("bar"), .spf(.softfail), .other("spam"),
+            ])
         #expect(v[0].word == "hardfail")
         #expect(v[0].envelopeSender == "a@example.com")
         #expect(v[2].extensionValue("action") == "oreject")
@@ -231,8 +295,11 @@ struct VendorVerdictTests {
 @Suite struct QuotedPropertyValueTests {
     @Test func aQuotedMailfromIsReadWithoutItsQuotes() throws {
         let v = RecordedVerdicts.extract(from: [
-            (name: "Authentication-Results",
-             value: #"mx.example.net; spf=pass smtp.mailfrom="SRS0=AbCd=VB=alumni.example=bob@forwarder.example""#, index: 0),
+            (
+                name: "Authentication-Results",
+                value: #"mx.example.net; spf=pass smtp.mailfrom="SRS0=AbCd=VB=alumni.example=bob@forwarder.example""#,
+                index: 0
+            )
         ])
         let spf = try #require(v.first)
         #expect(spf.envelopeSender == "SRS0=AbCd=VB=alumni.example=bob@forwarder.example")

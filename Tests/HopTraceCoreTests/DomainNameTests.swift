@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HopTraceCore
 
 @Suite struct DomainNameTests {
@@ -15,15 +16,22 @@ import Testing
         #expect(DomainName(raw)?.text == (expected.isEmpty ? nil : expected))
     }
 
-    @Test(arguments: [
-        ("example.com", nil),
-        ("", "empty name"),
-        ("a..b", "empty label in \"a..b\""),
-        ("a.b.", "empty label in \"a.b.\""),
-        (String(repeating: "x", count: 64) + ".example", "label longer than 63 octets"),
-        (Array(repeating: String(repeating: "x", count: 63), count: 4).joined(separator: "."), "name longer than 255 octets"),
-        (Array(repeating: String(repeating: "x", count: 63), count: 3).joined(separator: ".") + "." + String(repeating: "y", count: 61), nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("example.com", nil),
+            ("", "empty name"),
+            ("a..b", "empty label in \"a..b\""),
+            ("a.b.", "empty label in \"a.b.\""),
+            (String(repeating: "x", count: 64) + ".example", "label longer than 63 octets"),
+            (
+                Array(repeating: String(repeating: "x", count: 63), count: 4).joined(separator: "."),
+                "name longer than 255 octets"
+            ),
+            (
+                Array(repeating: String(repeating: "x", count: 63), count: 3).joined(separator: ".") + "."
+                    + String(repeating: "y", count: 61), nil
+            ),
+        ] as [(String, String?)])
     func problem(_ name: String, _ expected: String?) {
         #expect(DomainName.problem(name) == expected)
     }
@@ -35,8 +43,8 @@ import Testing
         #expect(!n.isSingleLabel)
         #expect(DomainName("MAIL01")?.isSingleLabel == true)
         #expect(DomainName("VE1EUR02FT011.mail.protection.outlook.com")?.specificFirstLabel == "ve1eur02ft011")
-        #expect(DomainName("mail01.corp.example")?.specificFirstLabel == nil)   // generic word and a number
-        #expect(DomainName("ab12cd.example")?.specificFirstLabel == nil)       // two labels: the organisation's own name
+        #expect(DomainName("mail01.corp.example")?.specificFirstLabel == nil)  // generic word and a number
+        #expect(DomainName("ab12cd.example")?.specificFirstLabel == nil)  // two labels: the organisation's own name
         #expect(DomainName("HE1PR06CA0108.outlook.office365.com")?.organisationKey() == "op:Microsoft")
         #expect(DomainName("mx.example.co.uk")?.organisationKey() == "example.co.uk")
     }
@@ -69,7 +77,7 @@ import Testing
 @Suite struct ASCIITrimTests {
     @Test func trims() {
         #expect(" \t\u{7F}a b\r\n\u{0}".trimmingASCII() == "a b")
-        #expect("\u{A0}x\u{A0}".trimmingASCII() == "\u{A0}x\u{A0}")   // non-ASCII white space stays
+        #expect("\u{A0}x\u{A0}".trimmingASCII() == "\u{A0}x\u{A0}")  // non-ASCII white space stays
         #expect(" \u{301}x ".trimmingASCII(where: ASCIITrim.isWSP) == "\u{301}x")
         #expect("\r\n x \r\n".trimmingASCII(where: ASCIITrim.isWSP) == "\r\n x \r\n")
         #expect(Array(ASCIITrim.trimmed([0x20, 0x41, 0x0A] as [UInt8])) == [0x41])

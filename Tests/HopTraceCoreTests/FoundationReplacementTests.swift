@@ -25,7 +25,9 @@ import Testing
         for name in ["folder", "file", "link-to-folder", "nothing", "dangling"] {
             var isDirectory: ObjCBool = false
             let exists = fm.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory)
-            #expect(PathKind.of(root + "/" + name) == (exists ? (isDirectory.boolValue ? .directory : .other) : nil), "\(name)")
+            #expect(
+                PathKind.of(root + "/" + name) == (exists ? (isDirectory.boolValue ? .directory : .other) : nil),
+                "\(name)")
         }
     }
 

@@ -1,8 +1,9 @@
+import HopTraceCore
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import HopTraceCore
-import Testing
 
 @Suite struct IPAddressTests {
     @Test(arguments: [
@@ -80,7 +81,8 @@ import Testing
         var raw = in6_addr()
         guard inet_pton(AF_INET6, text, &raw) == 1 else { return nil }
         return withUnsafeBytes(of: &raw) { b in
-            var hi: UInt64 = 0, lo: UInt64 = 0
+            var hi: UInt64 = 0
+            var lo: UInt64 = 0
             for i in 0..<8 { hi = hi << 8 | UInt64(b[i]) }
             for i in 8..<16 { lo = lo << 8 | UInt64(b[i]) }
             return (hi, lo)
@@ -89,8 +91,8 @@ import Testing
 
     static func bits(_ ip: IPAddress) -> (UInt64, UInt64) {
         switch ip {
-        case let .v4(v): return (0, 0xffff_0000_0000 | UInt64(v))   // read back from ::ffff:a.b.c.d
-        case let .v6(hi, lo): return (hi, lo)
+        case .v4(let v): return (0, 0xffff_0000_0000 | UInt64(v))  // read back from ::ffff:a.b.c.d
+        case .v6(let hi, let lo): return (hi, lo)
         }
     }
 
@@ -153,7 +155,11 @@ import Testing
             let text = Self.candidate(&g)
             // inet_pton reads an IPv4 tail with a leading zero ("01") as invalid; this parser
             // accepts it as a dotted quad does (a documented leniency of parseIPv4).
-            if text.split(separator: ":").last.map({ $0.contains(".") && $0.split(separator: ".").contains { $0.count > 1 && $0.first == "0" } }) == true { continue }
+            if text.split(separator: ":").last.map({
+                $0.contains(".") && $0.split(separator: ".").contains { $0.count > 1 && $0.first == "0" }
+            }) == true {
+                continue
+            }
             let mine = IPAddress(text).map(Self.bits)
             let theirs = Self.pton(text)
             #expect(mine?.0 == theirs?.0 && mine?.1 == theirs?.1, "\(text)")

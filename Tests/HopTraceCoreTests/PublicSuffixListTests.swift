@@ -1,5 +1,6 @@
 import HopTraceTestSupport
 import Testing
+
 @testable import HopTraceCore
 
 #if canImport(FoundationEssentials)
@@ -10,34 +11,35 @@ import Foundation
 
 @Suite struct PublicSuffixListTests {
     static let rules = """
-    // ===BEGIN ICANN DOMAINS===
-    com
-    uk
-    co.uk
-    *.ck
-    !www.ck
-    jp
-    kobe.jp
-    *.kobe.jp
-    !city.kobe.jp
-    公司.cn
-    cn
-    // ===END ICANN DOMAINS===
-    // ===BEGIN PRIVATE DOMAINS===
-    blogspot.com
-    // ===END PRIVATE DOMAINS===
-    """
+        // ===BEGIN ICANN DOMAINS===
+        com
+        uk
+        co.uk
+        *.ck
+        !www.ck
+        jp
+        kobe.jp
+        *.kobe.jp
+        !city.kobe.jp
+        公司.cn
+        cn
+        // ===END ICANN DOMAINS===
+        // ===BEGIN PRIVATE DOMAINS===
+        blogspot.com
+        // ===END PRIVATE DOMAINS===
+        """
 
-    @Test(arguments: [
-        ("example.com", "example.com"), ("WWW.Example.COM", "example.com"), ("com", nil),
-        ("a.b.example.co.uk", "example.co.uk"), ("co.uk", nil), ("example.uk", "example.uk"),
-        ("test.ck", nil), ("b.test.ck", "b.test.ck"), ("www.ck", "www.ck"), ("www.www.ck", "www.ck"),
-        ("c.kobe.jp", nil), ("b.c.kobe.jp", "b.c.kobe.jp"), ("www.city.kobe.jp", "city.kobe.jp"),
-        ("a.b.example.example", "example.example"), ("example", nil), (".example.com", nil), ("a..com", nil),
-        ("", nil), ("mail-pj1-f45.google.com.", "google.com"),
-        ("食狮.公司.cn", "食狮.公司.cn"), ("xn--85x722f.xn--55qx5d.cn", "xn--85x722f.xn--55qx5d.cn"),
-        ("x.blogspot.com", "x.blogspot.com"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("example.com", "example.com"), ("WWW.Example.COM", "example.com"), ("com", nil),
+            ("a.b.example.co.uk", "example.co.uk"), ("co.uk", nil), ("example.uk", "example.uk"),
+            ("test.ck", nil), ("b.test.ck", "b.test.ck"), ("www.ck", "www.ck"), ("www.www.ck", "www.ck"),
+            ("c.kobe.jp", nil), ("b.c.kobe.jp", "b.c.kobe.jp"), ("www.city.kobe.jp", "city.kobe.jp"),
+            ("a.b.example.example", "example.example"), ("example", nil), (".example.com", nil), ("a..com", nil),
+            ("", nil), ("mail-pj1-f45.google.com.", "google.com"),
+            ("食狮.公司.cn", "食狮.公司.cn"), ("xn--85x722f.xn--55qx5d.cn", "xn--85x722f.xn--55qx5d.cn"),
+            ("x.blogspot.com", "x.blogspot.com"),
+        ] as [(String, String?)])
     func registrableDomain(_ input: String, _ expected: String?) {
         let list = PublicSuffixList(text: Self.rules)
         #expect(list.registrableDomain(of: input) == expected)
@@ -48,8 +50,10 @@ import Foundation
         #expect(list.registrableDomain(of: "x.blogspot.com") == "blogspot.com")
     }
 
-    @Test(arguments: [("公司", "xn--55qx5d"), ("中国", "xn--fiqs8s"), ("食狮", "xn--85x722f"),
-                      ("bücher", "xn--bcher-kva"), ("example", "example")])
+    @Test(arguments: [
+        ("公司", "xn--55qx5d"), ("中国", "xn--fiqs8s"), ("食狮", "xn--85x722f"),
+        ("bücher", "xn--bcher-kva"), ("example", "example"),
+    ])
     func punycode(_ u: String, _ a: String) {
         #expect(Punycode.aLabel(u) == a)
     }
@@ -82,7 +86,7 @@ import Foundation
             let parts = args.components(separatedBy: ", ")
             guard parts.count == 2 else { continue }
             func value(_ s: String) -> String? { s == "null" ? nil : String(s.dropFirst().dropLast()) }
-            guard let input = value(parts[0]) else { continue }   // null input: no name to test
+            guard let input = value(parts[0]) else { continue }  // null input: no name to test
             cases.append((input, value(parts[1])))
         }
         return cases

@@ -27,19 +27,22 @@ import Testing
     }
 
     @Test func keepsKeyOrderAndPrettyPrints() {
-        let value = JSONValue.object([("z", .int(1)), ("a", .array([.null, .bool(true)])), ("m", .object([])), ("e", .array([]))])
-        #expect(value.serialized() == """
-        {
-          "z": 1,
-          "a": [
-            null,
-            true
-          ],
-          "m": {},
-          "e": []
-        }
+        let value = JSONValue.object([
+            ("z", .int(1)), ("a", .array([.null, .bool(true)])), ("m", .object([])), ("e", .array([])),
+        ])
+        #expect(
+            value.serialized() == """
+                {
+                  "z": 1,
+                  "a": [
+                    null,
+                    true
+                  ],
+                  "m": {},
+                  "e": []
+                }
 
-        """)
+                """)
     }
 
     @Test func optionalsBecomeNull() {
@@ -74,18 +77,22 @@ import Testing
     }
 
     @Test func matchesThePerScalarRules() {
-        let pieces: [String] = ["a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
-                                "\u{A0}", "é", "\u{2028}", "\u{2029}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}",
-                                "\u{2067}x", "☺", "😀", "\u{FFFD}", "𝔘", "ab\tcd", "\u{301}"]
+        let pieces: [String] = [
+            "a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
+            "\u{A0}", "é", "\u{2028}", "\u{2029}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}",
+            "\u{2067}x", "☺", "😀", "\u{FFFD}", "𝔘", "ab\tcd", "\u{301}",
+        ]
         var state: UInt64 = 2024
         for _ in 0..<3_000 {
             var s = ""
             for _ in 0..<Int(state % 12) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 s += pieces[Int(state >> 33) % pieces.count]
             }
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            #expect(JSONValue.string(s).serialized(pretty: false) == Self.reference(s), "\(s.unicodeScalars.map { $0.value })")
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            #expect(
+                JSONValue.string(s).serialized(pretty: false) == Self.reference(s),
+                "\(s.unicodeScalars.map { $0.value })")
         }
     }
 }

@@ -1,8 +1,10 @@
+import Testing
+
+@testable import HopTraceDNS
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import HopTraceDNS
 
 /// `DNSSetup`: the choices refused before anything is opened, and each zone-file problem as
 /// the case its exit code follows (`DNSSetupError`).
@@ -24,7 +26,7 @@ import Testing
     }
 
     static func isInvalidChoice(_ error: any Error, saying message: String) -> Bool {
-        guard case let .invalidChoice(text) = error as? DNSSetupError else { return false }
+        guard case .invalidChoice(let text) = error as? DNSSetupError else { return false }
         return text.contains(message) && !text.contains("\u{1B}")
     }
 
@@ -61,7 +63,7 @@ import Testing
         #expect {
             _ = try DNSSetup.snapshot("/nonexistent/hoptrace/x.zone")
         } throws: { error in
-            guard case let .snapshotUnreadable(path, zoneError) = error as? DNSSetupError else { return false }
+            guard case .snapshotUnreadable(let path, let zoneError) = error as? DNSSetupError else { return false }
             return path == "/nonexistent/hoptrace/x.zone" && zoneError.kind == .io
         }
         #expect {
@@ -73,7 +75,7 @@ import Testing
         #expect {
             _ = try DNSSetup.snapshot(bad)
         } throws: { error in
-            guard case let .snapshotInvalid(_, zoneError) = error as? DNSSetupError else { return false }
+            guard case .snapshotInvalid(_, let zoneError) = error as? DNSSetupError else { return false }
             return zoneError.line == 1 && "\(error)".hasPrefix("cannot read DNS snapshot \(bad): line 1: ")
         }
     }

@@ -1,6 +1,7 @@
 import HopTraceCore
-@testable import HopTraceDNS
 import Testing
+
+@testable import HopTraceDNS
 
 /// Counts what reaches it; answers from a snapshot, slowly, so concurrent callers overlap.
 final class CountingResolver: DNSResolver {
@@ -26,8 +27,10 @@ struct ScriptedResolver: DNSResolver {
     @Test func innerSeesEachQuestionOnceEvenConcurrently() async throws {
         let counting = CountingResolver(try SnapshotResolver(zone: ZoneFile(parsing: snapshotFixture)))
         let caching = CachingResolver(wrapping: counting)
-        let questions = [DNSQuestion(name: "example.com", type: .txt), DNSQuestion(name: "www.example.com", type: .a),
-                         DNSQuestion(name: "nope.example.com", type: .a)]
+        let questions = [
+            DNSQuestion(name: "example.com", type: .txt), DNSQuestion(name: "www.example.com", type: .a),
+            DNSQuestion(name: "nope.example.com", type: .a),
+        ]
         await withTaskGroup(of: DNSAnswer.self) { group in
             for _ in 0..<20 {
                 for q in questions { group.addTask { await caching.resolve(q) } }
@@ -43,7 +46,9 @@ struct ScriptedResolver: DNSResolver {
 
 @Suite struct RecordingResolverTests {
     /// Record → text → parse → replay: the same outcome and chain for every question.
-    func roundTrip(_ inner: any DNSResolver, _ questions: [DNSQuestion]) async throws -> (String, [DNSAnswer], [DNSAnswer]) {
+    func roundTrip(_ inner: any DNSResolver, _ questions: [DNSQuestion]) async throws -> (
+        String, [DNSAnswer], [DNSAnswer]
+    ) {
         let recorder = RecordingResolver(wrapping: inner)
         var live: [DNSAnswer] = []
         for q in questions { live.append(await recorder.resolve(q)) }
@@ -57,9 +62,11 @@ struct ScriptedResolver: DNSResolver {
     @Test func snapshotRoundTrip() async throws {
         let source = try SnapshotResolver(zone: ZoneFile(parsing: snapshotFixture))
         var questions: [DNSQuestion] = []
-        for name in ["example.com", "mail.example.com", "www.example.com", "loop1.example.com", "nope.example.com",
-                     "slow.example.com", "broken.example.com", "ent.example.com", "absent-but-slow.example.com",
-                     "4.3.2.1.in-addr.arpa", "onlyns.example.com"] {
+        for name in [
+            "example.com", "mail.example.com", "www.example.com", "loop1.example.com", "nope.example.com",
+            "slow.example.com", "broken.example.com", "ent.example.com", "absent-but-slow.example.com",
+            "4.3.2.1.in-addr.arpa", "onlyns.example.com",
+        ] {
             for type in DNSRecordType.allCases { questions.append(DNSQuestion(name: name, type: type)) }
         }
         let (text, live, replayed) = try await roundTrip(source, questions)
@@ -71,28 +78,38 @@ struct ScriptedResolver: DNSResolver {
 
     @Test func awkwardLiveDataRoundTrips() async throws {
         func q(_ n: String, _ t: DNSRecordType) -> DNSQuestion { DNSQuestion(name: n, type: t) }
-        let weirdTXT: [[UInt8]] = [Array("quote \" backslash \\ semicolon ; paren ( )".utf8), [0, 1, 0x7f, 0x80, 0xff, 0xc3, 0x28],
-                                   [], Array("ünïcode".utf8)]
+        let weirdTXT: [[UInt8]] = [
+            Array("quote \" backslash \\ semicolon ; paren ( )".utf8), [0, 1, 0x7f, 0x80, 0xff, 0xc3, 0x28],
+            [], Array("ünïcode".utf8),
+        ]
         let answers: [DNSAnswer] = [
-            DNSAnswer(question: q("txt.example", .txt), outcome: .answer([.txt(weirdTXT), .txt([Array("second".utf8)])]), dnssec: .secure),
+            DNSAnswer(
+                question: q("txt.example", .txt), outcome: .answer([.txt(weirdTXT), .txt([Array("second".utf8)])]),
+                dnssec: .secure),
             // NXDOMAIN for a sibling type of a name that has records: needs ;! nxdomain.
             DNSAnswer(question: q("txt.example", .a), outcome: .nxdomain),
             // NODATA for a name with nothing else: needs ;! nodata.
             DNSAnswer(question: q("ent.example", .txt), outcome: .nodata),
             // NXDOMAIN for a parent of a present name: simply absent.
             DNSAnswer(question: q("example", .txt), outcome: .nxdomain),
-            DNSAnswer(question: q("alias.example", .mx), outcome: .answer([.mx(preference: 5, exchange: "mx.other.example")]),
-                      cnames: ["real.example"]),
+            DNSAnswer(
+                question: q("alias.example", .mx), outcome: .answer([.mx(preference: 5, exchange: "mx.other.example")]),
+                cnames: ["real.example"]),
             DNSAnswer(question: q("alias.example", .txt), outcome: .nodata, cnames: ["real.example"]),
             DNSAnswer(question: q("gone.example", .a), outcome: .nxdomain, cnames: []),
             DNSAnswer(question: q("dangling.example", .a), outcome: .nxdomain, cnames: ["nowhere.example"]),
             DNSAnswer(question: q("slow.example", .txt), outcome: .timeout, reason: "no answer within 3 s"),
-            DNSAnswer(question: q("bogus.example", .txt), outcome: .servfail, dnssec: .bogus, reason: "signature \"expired\""),
+            DNSAnswer(
+                question: q("bogus.example", .txt), outcome: .servfail, dnssec: .bogus, reason: "signature \"expired\""),
             DNSAnswer(question: q("weird name;(x).example", .a), outcome: .answer([.a(IPAddress("192.0.2.1")!)])),
-            DNSAnswer(question: q("v6.example", .aaaa), outcome: .answer([.aaaa(.v6(0, 0xffff_c000_0201)), .aaaa(IPAddress("2001:db8::1")!)])),
+            DNSAnswer(
+                question: q("v6.example", .aaaa),
+                outcome: .answer([.aaaa(.v6(0, 0xffff_c000_0201)), .aaaa(IPAddress("2001:db8::1")!)])),
             DNSAnswer(question: q("1.2.0.192.in-addr.arpa", .ptr), outcome: .answer([.ptr("host.example")])),
             DNSAnswer(question: q("x.example", .cname), outcome: .answer([.cname("y.example")])),
-            DNSAnswer(question: q(String(repeating: "l", count: 64) + ".example", .txt), outcome: .servfail, reason: "not a valid DNS name"),
+            DNSAnswer(
+                question: q(String(repeating: "l", count: 64) + ".example", .txt), outcome: .servfail,
+                reason: "not a valid DNS name"),
         ]
         let scripted = ScriptedResolver(answers: Dictionary(uniqueKeysWithValues: answers.map { ($0.question, $0) }))
         let (text, live, replayed) = try await roundTrip(scripted, answers.map(\.question))
@@ -142,8 +159,14 @@ struct ScriptedResolver: DNSResolver {
         let names = ["mail.example.com", "example.com", "host.example.net", "www.example.com"]
         let a = RecordingResolver(wrapping: source)
         let b = RecordingResolver(wrapping: source)
-        for n in names { _ = await a.resolve(n, .a); _ = await a.resolve(n, .txt) }
-        for n in names.reversed() { _ = await b.resolve(n, .txt); _ = await b.resolve(n, .a) }
+        for n in names {
+            _ = await a.resolve(n, .a)
+            _ = await a.resolve(n, .txt)
+        }
+        for n in names.reversed() {
+            _ = await b.resolve(n, .txt)
+            _ = await b.resolve(n, .a)
+        }
         let body = { (s: String) in s.split(separator: "\n").filter { !$0.hasPrefix("; ") }.joined(separator: "\n") }
         #expect(body(a.zoneFileText()) == body(b.zoneFileText()))
         let owners = body(a.zoneFileText()).split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] }
@@ -153,16 +176,18 @@ struct ScriptedResolver: DNSResolver {
 
 /// Records in a canonical order: a snapshot returns an RRset in file order, DNS in any order.
 func sorted(_ outcome: DNSOutcome) -> DNSOutcome {
-    guard case let .answer(records) = outcome else { return outcome }
+    guard case .answer(let records) = outcome else { return outcome }
     return .answer(records.sorted { $0.masterFileRData < $1.masterFileRData })
 }
 
 /// The decorators forward `SynchronousAnswers`: an answer the wrapped resolver has at hand is
 /// the one `resolve` gives, is recorded like it, and a resolver that must be awaited gives none.
 @Suite struct SynchronousAnswersTests {
-    static let questions = ["example.com", "www.example.com", "loop1.example.com", "nope.example.com", "slow.example.com",
-                            "broken.example.com", "ent.example.com"]
-        .flatMap { name in DNSRecordType.allCases.map { DNSQuestion(name: name, type: $0) } }
+    static let questions = [
+        "example.com", "www.example.com", "loop1.example.com", "nope.example.com", "slow.example.com",
+        "broken.example.com", "ent.example.com",
+    ]
+    .flatMap { name in DNSRecordType.allCases.map { DNSQuestion(name: name, type: $0) } }
 
     @Test func cachingForwardsTheSnapshotsAnswers() async throws {
         let snapshot = try SnapshotResolver(zone: ZoneFile(parsing: snapshotFixture))

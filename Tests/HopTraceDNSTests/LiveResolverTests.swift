@@ -1,8 +1,9 @@
 import Foundation
 import HopTraceCore
-@testable import HopTraceDNS
 import HopTraceTestSupport
 import Testing
+
+@testable import HopTraceDNS
 
 /// The plain test zone. Names are under `example.` (not one of libunbound's built-in local
 /// zones, so no `transparentZones` is needed); the reverse zone is for 1.2.3.0/24, which is
@@ -47,22 +48,31 @@ private func ip(_ s: String) -> IPAddress { IPAddress(s)! }
 @Suite(.enabled(if: NSDServer.available, "nsd is not installed"))
 struct LiveResolverIntegrationTests {
     static let cases: [LiveCase] = [
-        .init(name: "zone.example", type: .txt,
-              outcome: .answer([.txt([Array("v=spf1 ip4:192.0.2.0/24 ".utf8), Array("include:_spf.zone.example -all".utf8)])])),
-        .init(name: "zone.example", type: .mx,
-              outcome: .answer([.mx(preference: 10, exchange: "mail.zone.example"), .mx(preference: 20, exchange: "backup.other.example")])),
+        .init(
+            name: "zone.example", type: .txt,
+            outcome: .answer([
+                .txt([Array("v=spf1 ip4:192.0.2.0/24 ".utf8), Array("include:_spf.zone.example -all".utf8)])
+            ])),
+        .init(
+            name: "zone.example", type: .mx,
+            outcome: .answer([
+                .mx(preference: 10, exchange: "mail.zone.example"),
+                .mx(preference: 20, exchange: "backup.other.example"),
+            ])),
         .init(name: "mail.zone.example", type: .a, outcome: .answer([.a(ip("192.0.2.10")), .a(ip("192.0.2.11"))])),
         .init(name: "MAIL.Zone.Example.", type: .aaaa, outcome: .answer([.aaaa(ip("2001:db8::10"))])),
         .init(name: "4.3.2.1.in-addr.arpa", type: .ptr, outcome: .answer([.ptr("mail.zone.example")])),
-        .init(name: "www.zone.example", type: .a, outcome: .answer([.a(ip("192.0.2.10")), .a(ip("192.0.2.11"))]),
-              cnames: ["web.zone.example", "mail.zone.example"]),
+        .init(
+            name: "www.zone.example", type: .a, outcome: .answer([.a(ip("192.0.2.10")), .a(ip("192.0.2.11"))]),
+            cnames: ["web.zone.example", "mail.zone.example"]),
         .init(name: "www.zone.example", type: .cname, outcome: .answer([.cname("web.zone.example")])),
         .init(name: "dangling.zone.example", type: .a, outcome: .nxdomain, cnames: ["nowhere.zone.example"]),
         .init(name: "nope.zone.example", type: .txt, outcome: .nxdomain),
         .init(name: "mail.zone.example", type: .txt, outcome: .nodata),
         .init(name: "quote.zone.example", type: .txt, outcome: .answer([.txt([Array("a\"b\\c".utf8) + [255, 59]])])),
-        .init(name: "big.zone.example", type: .txt,
-              outcome: .answer([.txt(Array(repeating: Array(repeating: UInt8(ascii: "z"), count: 200), count: 8))])),
+        .init(
+            name: "big.zone.example", type: .txt,
+            outcome: .answer([.txt(Array(repeating: Array(repeating: UInt8(ascii: "z"), count: 200), count: 8))])),
     ]
 
     @Test func answersFromARealServer() async throws {
@@ -70,8 +80,12 @@ struct LiveResolverIntegrationTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try plainZone.write(to: dir.appendingPathComponent("zone.example.zone"), atomically: true, encoding: .utf8)
         try reverseZone.write(to: dir.appendingPathComponent("reverse.zone"), atomically: true, encoding: .utf8)
-        let nsd = try NSDServer.start(in: dir, zones: [.init(name: "zone.example", file: "zone.example.zone"),
-                                                       .init(name: "3.2.1.in-addr.arpa", file: "reverse.zone")])
+        let nsd = try NSDServer.start(
+            in: dir,
+            zones: [
+                .init(name: "zone.example", file: "zone.example.zone"),
+                .init(name: "3.2.1.in-addr.arpa", file: "reverse.zone"),
+            ])
         defer { nsd.stop() }
         let resolver = try LiveResolver(options: .init(forwarder: nsd.forwarder, useSystemTrustAnchor: false))
         #expect(await resolver.probe() == .reachable(server: nsd.forwarder))
@@ -99,9 +113,11 @@ struct LiveResolverIntegrationTests {
         }
     }
 
-    @Test(.enabled(if: ["ldns-keygen", "ldns-signzone", "ldns-key2ds"].allSatisfy {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/\($0)")
-    }, "ldnsutils is not installed"))
+    @Test(
+        .enabled(
+            if: ["ldns-keygen", "ldns-signzone", "ldns-key2ds"].allSatisfy {
+                FileManager.default.isExecutableFile(atPath: "/usr/bin/\($0)")
+            }, "ldnsutils is not installed"))
     func dnssecSecureAndBogus() async throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -134,8 +150,10 @@ struct LiveResolverIntegrationTests {
 
         let nsd = try NSDServer.start(in: dir, zones: zones)
         defer { nsd.stop() }
-        let resolver = try LiveResolver(options: .init(forwarder: nsd.forwarder, trustAnchors: anchors,
-                                                       useSystemTrustAnchor: false, transparentZones: ["test"]))
+        let resolver = try LiveResolver(
+            options: .init(
+                forwarder: nsd.forwarder, trustAnchors: anchors,
+                useSystemTrustAnchor: false, transparentZones: ["test"]))
         let good = await resolver.resolve("good.test", .txt)
         #expect(good.outcome == .answer([.txt([Array("v=spf1 -all".utf8)])]))
         #expect(good.dnssec == .secure)
@@ -152,7 +170,9 @@ struct LiveResolverIntegrationTests {
 
     @Test func badTrustAnchorIsAnInitError() {
         #expect(throws: LiveResolverError.self) {
-            _ = try LiveResolver(options: .init(forwarder: "127.0.0.1@53", trustAnchors: ["this is not a DS record"], useSystemTrustAnchor: false))
+            _ = try LiveResolver(
+                options: .init(
+                    forwarder: "127.0.0.1@53", trustAnchors: ["this is not a DS record"], useSystemTrustAnchor: false))
         }
     }
 }
@@ -170,7 +190,7 @@ struct LiveResolverIntegrationTests {
         let again = await resolver.resolve("other.example", .a)
         #expect(again.outcome == .timeout)
         #expect(clock.now - start < .seconds(1))
-        guard case let .unreachable(reason) = await resolver.probe() else {
+        guard case .unreachable(let reason) = await resolver.probe() else {
             Issue.record("probe says reachable")
             return
         }
@@ -179,8 +199,10 @@ struct LiveResolverIntegrationTests {
 
     @Test func silentServerTimesOut() async throws {
         let silent = try SilentUDPServer()
-        let resolver = try LiveResolver(options: .init(forwarder: "127.0.0.1@\(silent.port)", useSystemTrustAnchor: false,
-                                                       timeout: .milliseconds(500)))
+        let resolver = try LiveResolver(
+            options: .init(
+                forwarder: "127.0.0.1@\(silent.port)", useSystemTrustAnchor: false,
+                timeout: .milliseconds(500)))
         let answer = await resolver.resolve("zone.example", .txt)
         #expect(answer.outcome == .timeout, "\(answer)")
         #expect(answer.reason != nil)
@@ -209,7 +231,8 @@ struct LiveResolverIntegrationTests {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let conf = dir.appendingPathComponent("resolv.conf")
-        try "# test\nsearch example\nnameserver 127.0.0.1\nnameserver fe80::1%eth0\n".write(to: conf, atomically: true, encoding: .utf8)
+        try "# test\nsearch example\nnameserver 127.0.0.1\nnameserver fe80::1%eth0\n".write(
+            to: conf, atomically: true, encoding: .utf8)
         var options = LiveResolver.Options(useSystemTrustAnchor: false)
         options.resolvConf = conf.path
         let resolver = try LiveResolver(options: options)
@@ -235,9 +258,14 @@ struct LiveResolverIntegrationTests {
 @Suite struct DNSWireTests {
     @Test func records() throws {
         #expect(try DNSWire.record(type: .a, rdata: [192, 0, 2, 1]) == .a(IPAddress("192.0.2.1")!))
-        #expect(try DNSWire.record(type: .aaaa, rdata: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1]) == .aaaa(IPAddress("2001:db8::1")!))
-        #expect(try DNSWire.record(type: .txt, rdata: [2, 0x61, 0x62, 0, 1, 0xff]) == .txt([[0x61, 0x62], [], [0xff]]))
-        #expect(try DNSWire.record(type: .mx, rdata: [0, 10, 2, 0x6d, 0x78, 7] + Array("EXAMPLE".utf8) + [0]) == .mx(preference: 10, exchange: "mx.example"))
+        #expect(
+            try DNSWire.record(type: .aaaa, rdata: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1])
+                == .aaaa(IPAddress("2001:db8::1")!))
+        #expect(
+            try DNSWire.record(type: .txt, rdata: [2, 0x61, 0x62, 0, 1, 0xff]) == .txt([[0x61, 0x62], [], [0xff]]))
+        #expect(
+            try DNSWire.record(type: .mx, rdata: [0, 10, 2, 0x6d, 0x78, 7] + Array("EXAMPLE".utf8) + [0])
+                == .mx(preference: 10, exchange: "mx.example"))
         #expect(try DNSWire.record(type: .ptr, rdata: [0]) == .ptr("."))
     }
 
@@ -284,14 +312,18 @@ final class NXDomainEverythingServer: @unchecked Sendable {
             // Answers at most 20 queries, then stops (bounded; the socket closes with the test).
             for _ in 0..<20 {
                 let n = withUnsafeMutablePointer(to: &from) { p in
-                    p.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buffer, buffer.count, 0, $0, &fromLength) }
+                    p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(fd, &buffer, buffer.count, 0, $0, &fromLength)
+                    }
                 }
                 guard n >= 12 else { return }
                 var reply = Array(buffer[0..<n])
-                reply[2] |= 0x80          // QR
-                reply[3] = (reply[3] & 0xF0) | 3   // RCODE NXDOMAIN
+                reply[2] |= 0x80  // QR
+                reply[3] = (reply[3] & 0xF0) | 3  // RCODE NXDOMAIN
                 _ = withUnsafePointer(to: &from) { p in
-                    p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, reply, reply.count, 0, $0, fromLength) }
+                    p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, reply, reply.count, 0, $0, fromLength)
+                    }
                 }
             }
         }
@@ -301,9 +333,11 @@ final class NXDomainEverythingServer: @unchecked Sendable {
 @Suite struct StubResolverTests {
     @Test func aResolverThatDeniesTheRootIsNotReachable() async throws {
         let stub = try NXDomainEverythingServer()
-        let resolver = try LiveResolver(options: .init(forwarder: "127.0.0.1@\(stub.port)", useSystemTrustAnchor: false,
-                                                       timeout: .milliseconds(800)))
-        guard case let .unreachable(reason) = await resolver.probe() else {
+        let resolver = try LiveResolver(
+            options: .init(
+                forwarder: "127.0.0.1@\(stub.port)", useSystemTrustAnchor: false,
+                timeout: .milliseconds(800)))
+        guard case .unreachable(let reason) = await resolver.probe() else {
             Issue.record("a server answering NXDOMAIN for the root was taken as a working resolver")
             return
         }

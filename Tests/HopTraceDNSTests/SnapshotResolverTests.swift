@@ -1,6 +1,7 @@
 import HopTraceCore
-@testable import HopTraceDNS
 import Testing
+
+@testable import HopTraceDNS
 
 struct SnapshotCase: Sendable, CustomTestStringConvertible {
     var name: String
@@ -48,8 +49,9 @@ let snapshotFixture = """
         .init(name: "nope.example.com", type: .txt, outcome: .nxdomain),
         .init(name: "com", type: .txt, outcome: .nxdomain),
         .init(name: "mail.example.com", type: .aaaa, outcome: .answer([.aaaa(IPAddress("2001:db8::10")!)])),
-        .init(name: "www.example.com", type: .a, outcome: .answer([.a(IPAddress("192.0.2.30")!)]),
-              cnames: ["web.example.com", "host.example.net"]),
+        .init(
+            name: "www.example.com", type: .a, outcome: .answer([.a(IPAddress("192.0.2.30")!)]),
+            cnames: ["web.example.com", "host.example.net"]),
         .init(name: "www.example.com", type: .txt, outcome: .nodata, cnames: ["web.example.com", "host.example.net"]),
         .init(name: "www.example.com", type: .cname, outcome: .answer([.cname("web.example.com")])),
         .init(name: "loop1.example.com", type: .a, outcome: .servfail, cnames: ["loop2.example.com"]),
@@ -65,7 +67,9 @@ let snapshotFixture = """
         .init(name: "ent.example.com", type: .txt, outcome: .nxdomain),
         .init(name: "mail.example.com", type: .mx, outcome: .nxdomain),
         .init(name: "4.3.2.1.in-addr.arpa", type: .ptr, outcome: .answer([.ptr("mail.example.com")])),
-        .init(name: "multi.example.com", type: .a, outcome: .answer([.a(IPAddress("192.0.2.41")!), .a(IPAddress("192.0.2.42")!)])),
+        .init(
+            name: "multi.example.com", type: .a,
+            outcome: .answer([.a(IPAddress("192.0.2.41")!), .a(IPAddress("192.0.2.42")!)])),
         .init(name: "multi.example.com", type: .txt, outcome: .answer([.txt([Array("between".utf8)])])),
         .init(name: "multi.example.com", type: .mx, outcome: .nodata),
         .init(name: "a..b", type: .a, outcome: .servfail),
@@ -97,12 +101,15 @@ let snapshotFixture = """
         #expect(zone.unaskableNameCount == 1)
         let resolver = SnapshotResolver(zone: zone)
         #expect(resolver.answer(DNSQuestion(name: "bad..example", type: .a)).outcome == .servfail)
-        #expect(resolver.answer(DNSQuestion(name: "good.example", type: .a)).outcome == .answer([.a(IPAddress("192.0.2.2")!)]))
+        #expect(
+            resolver.answer(DNSQuestion(name: "good.example", type: .a)).outcome
+                == .answer([.a(IPAddress("192.0.2.2")!)]))
     }
 
     @Test func longCNAMEChainStops() throws {
         let text = (0..<30).map { "c\($0).example. CNAME c\($0 + 1).example." }.joined(separator: "\n")
-        let answer = SnapshotResolver(zone: try ZoneFile(parsing: text)).answer(DNSQuestion(name: "c0.example", type: .a))
+        let answer = SnapshotResolver(zone: try ZoneFile(parsing: text)).answer(
+            DNSQuestion(name: "c0.example", type: .a))
         #expect(answer.outcome == .servfail)
         #expect(answer.cnames.count == SnapshotResolver.maxCNAMEChain)
         #expect(answer.reason?.contains("longer than") == true)
@@ -110,8 +117,10 @@ let snapshotFixture = """
 
     /// `DNSQuestion.normalize` returns a name already normal unchanged, and otherwise lower-cases
     /// it and drops trailing dots (never the root's), as `lowercased()` does for any text.
-    @Test(arguments: ["example.com", "Example.COM", "example.com.", "example.com..", ".", "..", "", "mail-1.x_y.example",
-                      "ÉXAMPLE.com", "é.example.", "İ.example", "a\u{301}.example", "\u{7F}.EXAMPLE", "192.0.2.1"])
+    @Test(arguments: [
+        "example.com", "Example.COM", "example.com.", "example.com..", ".", "..", "", "mail-1.x_y.example",
+        "ÉXAMPLE.com", "é.example.", "İ.example", "a\u{301}.example", "\u{7F}.EXAMPLE", "192.0.2.1",
+    ])
     func normalizeLowerCasesAndDropsTrailingDots(_ name: String) {
         var reference = name.lowercased()
         while reference.hasSuffix(".") && reference.count > 1 { reference.removeLast() }

@@ -1,6 +1,7 @@
 import HopTraceCore
-@testable import HopTraceDNS
 import Testing
+
+@testable import HopTraceDNS
 
 /// Table-driven: each row is a file and what a name must hold after reading it.
 struct ZoneSyntaxCase: Sendable, CustomTestStringConvertible {
@@ -16,64 +17,92 @@ private func txt(_ strings: String...) -> DNSRecord { .txt(strings.map { Array($
 
 @Suite struct ZoneFileSyntaxTests {
     static let cases: [ZoneSyntaxCase] = [
-        .init(label: "absolute name, class and TTL", text: "example.com. 300 IN A 192.0.2.1\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "class before TTL", text: "example.com. IN 300 A 192.0.2.1\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "no TTL, no class", text: "example.com. A 192.0.2.1\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "BIND TTL units", text: "example.com. 1h30m IN A 192.0.2.1\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "$ORIGIN and relative name", text: "$ORIGIN example.com.\nmail A 192.0.2.2\n",
-              name: "mail.example.com", expected: [.a(ip("192.0.2.2"))]),
-        .init(label: "@ is the origin", text: "$ORIGIN example.com.\n@ TXT \"v=spf1 -all\"\n",
-              name: "example.com", expected: [txt("v=spf1 -all")]),
-        .init(label: "relative $ORIGIN appends", text: "$ORIGIN com.\n$ORIGIN example\nwww A 192.0.2.3\n",
-              name: "www.example.com", expected: [.a(ip("192.0.2.3"))]),
-        .init(label: "no $ORIGIN: names are from the root", text: "example.org A 192.0.2.4\n",
-              name: "example.org", expected: [.a(ip("192.0.2.4"))]),
-        .init(label: "blank owner repeats the previous", text: "example.com. A 192.0.2.1\n   A 192.0.2.5\n\tTXT x\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1")), .a(ip("192.0.2.5")), txt("x")]),
-        .init(label: "blank owner after a comment line", text: "example.com. A 192.0.2.1\n; note\n A 192.0.2.6\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1")), .a(ip("192.0.2.6"))]),
-        .init(label: "parentheses across lines with comments",
-              text: "example.com. IN TXT ( \"v=spf1 \" ; first\n  \"ip4:192.0.2.0/24\" ; second\n  \" -all\" )\n",
-              name: "example.com", expected: [txt("v=spf1 ", "ip4:192.0.2.0/24", " -all")]),
-        .init(label: "comments and blank lines", text: "; header\n\n   \nexample.com. A 192.0.2.1 ; trailing\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "TXT unquoted words are separate strings", text: "example.com. TXT v=spf1 -all\n",
-              name: "example.com", expected: [txt("v=spf1", "-all")]),
-        .init(label: "TXT escapes", text: #"example.com. TXT "a\"b" "c\\d" "\065\066" "semi;colon" "paren(s)""# + "\n",
-              name: "example.com", expected: [txt("a\"b", "c\\d", "AB", "semi;colon", "paren(s)")]),
-        .init(label: "TXT empty string", text: "example.com. TXT \"\"\n",
-              name: "example.com", expected: [.txt([[]])]),
-        .init(label: "TXT raw non-UTF-8 bytes via \\DDD", text: "example.com. TXT \"\\255\\128x\"\n",
-              name: "example.com", expected: [.txt([[255, 128, 120]])]),
-        .init(label: "AAAA", text: "example.com. AAAA 2001:DB8::1\n",
-              name: "example.com", expected: [.aaaa(ip("2001:db8::1"))]),
-        .init(label: "AAAA IPv4-mapped stays IPv6", text: "example.com. AAAA ::ffff:192.0.2.1\n",
-              name: "example.com", expected: [.aaaa(.v6(0, 0xffff_c000_0201))]),
-        .init(label: "MX relative exchange", text: "$ORIGIN example.com.\n@ MX 10 mail\n",
-              name: "example.com", expected: [.mx(preference: 10, exchange: "mail.example.com")]),
-        .init(label: "PTR", text: "1.2.0.192.in-addr.arpa. PTR host.example.com.\n",
-              name: "1.2.0.192.in-addr.arpa", expected: [.ptr("host.example.com")]),
-        .init(label: "CNAME", text: "www.example.com. CNAME Example.COM.\n",
-              name: "www.example.com", expected: [.cname("example.com")]),
-        .init(label: "names are case-insensitive", text: "EXAMPLE.Com. A 192.0.2.1\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "SOA and NS are ignored but the name exists",
-              text: "$ORIGIN example.com.\n@ IN SOA ns hostmaster ( 1 3600 600 86400 300 )\n@ NS ns\n",
-              name: "example.com", expected: []),
-        .init(label: "unsupported type is skipped, name exists", text: "example.com. CAA 0 issue \"ca.example\"\n",
-              name: "example.com", expected: []),
-        .init(label: "duplicate records kept once", text: "example.com. A 192.0.2.1\nexample.com. A 192.0.2.1\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "escaped characters in a name", text: "a\\032b.example. A 192.0.2.1\n",
-              name: "a b.example", expected: [.a(ip("192.0.2.1"))]),
-        .init(label: "CRLF line ends", text: "example.com. A 192.0.2.1\r\n A 192.0.2.2\r\n",
-              name: "example.com", expected: [.a(ip("192.0.2.1")), .a(ip("192.0.2.2"))]),
-        .init(label: "no final newline", text: "example.com. A 192.0.2.1",
-              name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "absolute name, class and TTL", text: "example.com. 300 IN A 192.0.2.1\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "class before TTL", text: "example.com. IN 300 A 192.0.2.1\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "no TTL, no class", text: "example.com. A 192.0.2.1\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "BIND TTL units", text: "example.com. 1h30m IN A 192.0.2.1\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "$ORIGIN and relative name", text: "$ORIGIN example.com.\nmail A 192.0.2.2\n",
+            name: "mail.example.com", expected: [.a(ip("192.0.2.2"))]),
+        .init(
+            label: "@ is the origin", text: "$ORIGIN example.com.\n@ TXT \"v=spf1 -all\"\n",
+            name: "example.com", expected: [txt("v=spf1 -all")]),
+        .init(
+            label: "relative $ORIGIN appends", text: "$ORIGIN com.\n$ORIGIN example\nwww A 192.0.2.3\n",
+            name: "www.example.com", expected: [.a(ip("192.0.2.3"))]),
+        .init(
+            label: "no $ORIGIN: names are from the root", text: "example.org A 192.0.2.4\n",
+            name: "example.org", expected: [.a(ip("192.0.2.4"))]),
+        .init(
+            label: "blank owner repeats the previous", text: "example.com. A 192.0.2.1\n   A 192.0.2.5\n\tTXT x\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1")), .a(ip("192.0.2.5")), txt("x")]),
+        .init(
+            label: "blank owner after a comment line", text: "example.com. A 192.0.2.1\n; note\n A 192.0.2.6\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1")), .a(ip("192.0.2.6"))]),
+        .init(
+            label: "parentheses across lines with comments",
+            text: "example.com. IN TXT ( \"v=spf1 \" ; first\n  \"ip4:192.0.2.0/24\" ; second\n  \" -all\" )\n",
+            name: "example.com", expected: [txt("v=spf1 ", "ip4:192.0.2.0/24", " -all")]),
+        .init(
+            label: "comments and blank lines", text: "; header\n\n   \nexample.com. A 192.0.2.1 ; trailing\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "TXT unquoted words are separate strings", text: "example.com. TXT v=spf1 -all\n",
+            name: "example.com", expected: [txt("v=spf1", "-all")]),
+        .init(
+            label: "TXT escapes", text: #"example.com. TXT "a\"b" "c\\d" "\065\066" "semi;colon" "paren(s)""# + "\n",
+            name: "example.com", expected: [txt("a\"b", "c\\d", "AB", "semi;colon", "paren(s)")]),
+        .init(
+            label: "TXT empty string", text: "example.com. TXT \"\"\n",
+            name: "example.com", expected: [.txt([[]])]),
+        .init(
+            label: "TXT raw non-UTF-8 bytes via \\DDD", text: "example.com. TXT \"\\255\\128x\"\n",
+            name: "example.com", expected: [.txt([[255, 128, 120]])]),
+        .init(
+            label: "AAAA", text: "example.com. AAAA 2001:DB8::1\n",
+            name: "example.com", expected: [.aaaa(ip("2001:db8::1"))]),
+        .init(
+            label: "AAAA IPv4-mapped stays IPv6", text: "example.com. AAAA ::ffff:192.0.2.1\n",
+            name: "example.com", expected: [.aaaa(.v6(0, 0xffff_c000_0201))]),
+        .init(
+            label: "MX relative exchange", text: "$ORIGIN example.com.\n@ MX 10 mail\n",
+            name: "example.com", expected: [.mx(preference: 10, exchange: "mail.example.com")]),
+        .init(
+            label: "PTR", text: "1.2.0.192.in-addr.arpa. PTR host.example.com.\n",
+            name: "1.2.0.192.in-addr.arpa", expected: [.ptr("host.example.com")]),
+        .init(
+            label: "CNAME", text: "www.example.com. CNAME Example.COM.\n",
+            name: "www.example.com", expected: [.cname("example.com")]),
+        .init(
+            label: "names are case-insensitive", text: "EXAMPLE.Com. A 192.0.2.1\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "SOA and NS are ignored but the name exists",
+            text: "$ORIGIN example.com.\n@ IN SOA ns hostmaster ( 1 3600 600 86400 300 )\n@ NS ns\n",
+            name: "example.com", expected: []),
+        .init(
+            label: "unsupported type is skipped, name exists", text: "example.com. CAA 0 issue \"ca.example\"\n",
+            name: "example.com", expected: []),
+        .init(
+            label: "duplicate records kept once", text: "example.com. A 192.0.2.1\nexample.com. A 192.0.2.1\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "escaped characters in a name", text: "a\\032b.example. A 192.0.2.1\n",
+            name: "a b.example", expected: [.a(ip("192.0.2.1"))]),
+        .init(
+            label: "CRLF line ends", text: "example.com. A 192.0.2.1\r\n A 192.0.2.2\r\n",
+            name: "example.com", expected: [.a(ip("192.0.2.1")), .a(ip("192.0.2.2"))]),
+        .init(
+            label: "no final newline", text: "example.com. A 192.0.2.1",
+            name: "example.com", expected: [.a(ip("192.0.2.1"))]),
     ]
 
     @Test(arguments: cases)
@@ -83,7 +112,8 @@ private func txt(_ strings: String...) -> DNSRecord { .txt(strings.map { Array($
     }
 
     @Test func skippedTypesLeaveNotesWithLines() throws {
-        let zone = try ZoneFile(parsing: "a.example. A 192.0.2.1\na.example. SRV 0 0 25 mx.example.\nb.example. CH TXT \"x\"\n")
+        let zone = try ZoneFile(
+            parsing: "a.example. A 192.0.2.1\na.example. SRV 0 0 25 mx.example.\nb.example. CH TXT \"x\"\n")
         #expect(zone.notes.map(\.line) == [2, 3])
         #expect(zone.notes[0].message.contains("SRV"))
         #expect(zone.records(at: "b.example") == nil, "a class CH record does not make an IN name")
@@ -93,19 +123,29 @@ private func txt(_ strings: String...) -> DNSRecord { .txt(strings.map { Array($
         let zone = try ZoneFile(parsing: snapshotFixture)
         let again = try ZoneFile(parsing: zone.text())
         #expect(again.names.mapValues(Set.init) == zone.names.mapValues(Set.init))
-        let strip = { (z: ZoneFile) in z.directives.mapValues { Set($0.map { d -> ZoneFile.Directive in var d = d; d.line = nil; return d }) } }
+        let strip = { (z: ZoneFile) in
+            z.directives.mapValues {
+                Set(
+                    $0.map { d -> ZoneFile.Directive in
+                        var d = d
+                        d.line = nil
+                        return d
+                    })
+            }
+        }
         #expect(strip(again) == strip(zone))
         #expect(try ZoneFile(parsing: again.text()).text() == again.text(), "writing is deterministic")
     }
 
     @Test func directives() throws {
-        let zone = try ZoneFile(parsing: """
-            $ORIGIN example.net.
-            ;! timeout slow TXT
-              ;! servfail broken * "upstream said no"
-            ;! nodata empty A
-            ;! NXDOMAIN gone.example.org. MX
-            """)
+        let zone = try ZoneFile(
+            parsing: """
+                $ORIGIN example.net.
+                ;! timeout slow TXT
+                  ;! servfail broken * "upstream said no"
+                ;! nodata empty A
+                ;! NXDOMAIN gone.example.org. MX
+                """)
         #expect(zone.directives["slow.example.net"] == [.init(.timeout, name: "slow.example.net", type: .txt, line: 2)])
         #expect(zone.directives["broken.example.net"]?.first?.type == nil)
         #expect(zone.directives["broken.example.net"]?.first?.reason == "upstream said no")
@@ -129,9 +169,13 @@ struct ZoneErrorCase: Sendable, CustomTestStringConvertible {
 
 @Suite struct ZoneFileErrorTests {
     static let cases: [ZoneErrorCase] = [
-        .init(label: "unclosed parenthesis (truncated)", text: "a.example. A 192.0.2.1\nb.example. TXT ( \"x\"\n \"y\"\n", kind: .incomplete, line: 2),
+        .init(
+            label: "unclosed parenthesis (truncated)", text: "a.example. A 192.0.2.1\nb.example. TXT ( \"x\"\n \"y\"\n",
+            kind: .incomplete, line: 2),
         .init(label: "unclosed quote at end of file", text: "a.example. TXT \"abc", kind: .incomplete, line: 1),
-        .init(label: "quote not closed on its line", text: "a.example. A 192.0.2.1\na.example. TXT \"abc\n", kind: .invalid, line: 2),
+        .init(
+            label: "quote not closed on its line", text: "a.example. A 192.0.2.1\na.example. TXT \"abc\n",
+            kind: .invalid, line: 2),
         .init(label: "backslash at end of file", text: "a.example. TXT abc\\", kind: .incomplete, line: 1),
         .init(label: "stray close parenthesis", text: "\na.example. A 192.0.2.1 )\n", kind: .invalid, line: 2),
         .init(label: "nested parentheses", text: "a.example. TXT ( ( \"x\" ) )\n", kind: .invalid, line: 1),
@@ -143,15 +187,23 @@ struct ZoneErrorCase: Sendable, CustomTestStringConvertible {
         .init(label: "MX without exchange", text: "a.example. MX 10\n", kind: .invalid, line: 1),
         .init(label: "MX preference too large", text: "a.example. MX 70000 mx.example.\n", kind: .invalid, line: 1),
         .init(label: "TXT without data", text: "a.example. TXT\n", kind: .invalid, line: 1),
-        .init(label: "TXT string over 255 octets", text: "a.example. TXT \"\(String(repeating: "x", count: 256))\"\n", kind: .invalid, line: 1),
+        .init(
+            label: "TXT string over 255 octets", text: "a.example. TXT \"\(String(repeating: "x", count: 256))\"\n",
+            kind: .invalid, line: 1),
         .init(label: "bad escape: too few digits", text: "a.example. TXT \"\\12x\"\n", kind: .invalid, line: 1),
         .init(label: "bad escape: over 255", text: "a.example. TXT \"\\256\"\n", kind: .invalid, line: 1),
-        .init(label: "label over 63 octets", text: "\(String(repeating: "a", count: 64)).example. A 192.0.2.1\n", kind: .invalid, line: 1),
-        .init(label: "name over 255 octets",
-              text: String(repeating: "\(String(repeating: "a", count: 60)).", count: 5) + " A 192.0.2.1\n", kind: .invalid, line: 1),
-        .init(label: "relative name too long with the origin",
-              text: "$ORIGIN \(String(repeating: "b", count: 60)).\(String(repeating: "c", count: 60)).\(String(repeating: "d", count: 60)).\n\(String(repeating: "a", count: 63)).\(String(repeating: "e", count: 10)) A 192.0.2.1\n",
-              kind: .invalid, line: 2),
+        .init(
+            label: "label over 63 octets", text: "\(String(repeating: "a", count: 64)).example. A 192.0.2.1\n",
+            kind: .invalid, line: 1),
+        .init(
+            label: "name over 255 octets",
+            text: String(repeating: "\(String(repeating: "a", count: 60)).", count: 5) + " A 192.0.2.1\n",
+            kind: .invalid, line: 1),
+        .init(
+            label: "relative name too long with the origin",
+            text:
+                "$ORIGIN \(String(repeating: "b", count: 60)).\(String(repeating: "c", count: 60)).\(String(repeating: "d", count: 60)).\n\(String(repeating: "a", count: 63)).\(String(repeating: "e", count: 10)) A 192.0.2.1\n",
+            kind: .invalid, line: 2),
         .init(label: "empty label", text: "a..example. A 192.0.2.1\n", kind: .invalid, line: 1),
         .init(label: "blank owner on the first record", text: "  A 192.0.2.1\n", kind: .invalid, line: 1),
         .init(label: "missing type", text: "a.example. 300 IN\n", kind: .invalid, line: 1),
@@ -160,7 +212,8 @@ struct ZoneErrorCase: Sendable, CustomTestStringConvertible {
         .init(label: "TTL out of range", text: "a.example. 99999999999 A 192.0.2.1\n", kind: .invalid, line: 1),
         .init(label: "$INCLUDE refused", text: "$INCLUDE /etc/passwd\n", kind: .invalid, line: 1),
         .init(label: "unknown control entry", text: "$GENERATE 1-10 a$ A 192.0.2.$\n", kind: .invalid, line: 1),
-        .init(label: "unknown directive", text: "a.example. A 192.0.2.1\n;! slow a.example. A\n", kind: .invalid, line: 2),
+        .init(
+            label: "unknown directive", text: "a.example. A 192.0.2.1\n;! slow a.example. A\n", kind: .invalid, line: 2),
         .init(label: "directive without type", text: ";! timeout a.example.\n", kind: .invalid, line: 1),
         .init(label: "directive with unknown type", text: ";! timeout a.example. SRV\n", kind: .invalid, line: 1),
         .init(label: "quoted name", text: "\"a.example.\" A 192.0.2.1\n", kind: .invalid, line: 1),
@@ -219,7 +272,7 @@ struct ZoneErrorCase: Sendable, CustomTestStringConvertible {
         let chunk = "\"" + String(repeating: "y", count: 255) + "\""
         let body = (0..<250).map { _ in chunk }.joined(separator: "\n ")
         let zone = try ZoneFile(parsing: "big.example. TXT ( \(body) )\n")
-        guard case let .txt(strings)? = zone.records(at: "big.example")?.first else {
+        guard case .txt(let strings)? = zone.records(at: "big.example")?.first else {
             Issue.record("no TXT")
             return
         }
@@ -247,7 +300,8 @@ struct ZoneErrorCase: Sendable, CustomTestStringConvertible {
         var limits = ZoneFile.Limits()
         limits.maxNames = 3
         #expect {
-            _ = try ZoneFile(parsing: (0..<5).map { "n\($0).example. A 192.0.2.1" }.joined(separator: "\n"), limits: limits)
+            _ = try ZoneFile(
+                parsing: (0..<5).map { "n\($0).example. A 192.0.2.1" }.joined(separator: "\n"), limits: limits)
         } throws: { ($0 as? ZoneFileError)?.kind == .limit && ($0 as? ZoneFileError)?.line == 4 }
     }
 

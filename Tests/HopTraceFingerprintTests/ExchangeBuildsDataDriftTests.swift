@@ -13,10 +13,15 @@ import Testing
         let text = try String(contentsOf: url, encoding: .utf8)
         let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(lines.first == "build\tproduct\trelease\tdate\tend_of_support\tsource")
-        let rows = lines.dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let rows = lines.dropFirst().map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
         #expect(rows.count == ExchangeBuilds.table.count)
         for (fileRow, built) in zip(rows, ExchangeBuilds.table) {
-            #expect(fileRow == [built.buildText, built.product, built.release, built.date, built.endOfSupport, built.source])
+            #expect(
+                fileRow == [
+                    built.buildText, built.product, built.release, built.date, built.endOfSupport, built.source,
+                ])
         }
     }
 }

@@ -15,10 +15,14 @@ enum ForensicsHarness {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func input(fromBytes bytes: [UInt8], embedded: Bool, zone: String?, offline: Bool = false) throws -> ForensicsInput {
+    static func input(fromBytes bytes: [UInt8], embedded: Bool, zone: String?, offline: Bool = false) throws
+        -> ForensicsInput
+    {
         let intake = try MessageIntake.read(bytes)
         let chain = try #require(embedded ? intake.chains.first { $0.source == .embedded } : intake.chains.first)
-        let received = chain.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) }
+        let received = chain.headers.fields(named: "Received").map {
+            (value: $0.value, location: Optional($0.location))
+        }
         let hops = ChainBuilder.build(received).hops
         // As the pipeline does: software tied to hops, listed on the topology's hosts.
         let software = HopAttribution(hops: hops, publicSuffixList: .bundled).software(headers: chain.headers).perHop
@@ -31,13 +35,17 @@ enum ForensicsHarness {
             source = "snapshot samples/\(zone)"
         }
         let times = hops.compactMap { $0.received.timestamp?.utcSeconds }
-        return ForensicsInput(chain: chain, hops: hops, topology: topology, software: software, resolver: resolver, dnsSource: source,
-                              publicSuffixList: .bundled, messageTime: times.max(), now: 1_795_900_000)
+        return ForensicsInput(
+            chain: chain, hops: hops, topology: topology, software: software, resolver: resolver, dnsSource: source,
+            publicSuffixList: .bundled, messageTime: times.max(), now: 1_795_900_000)
     }
 
-    static func run(_ sample: String, embedded: Bool = false, zone: String?, offline: Bool = false) async throws -> ChainAuthentication {
+    static func run(_ sample: String, embedded: Bool = false, zone: String?, offline: Bool = false) async throws
+        -> ChainAuthentication
+    {
         let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("samples/\(sample)")))
-        return await AuthForensics.analyze(try input(fromBytes: bytes, embedded: embedded, zone: zone, offline: offline))
+        return await AuthForensics.analyze(
+            try input(fromBytes: bytes, embedded: embedded, zone: zone, offline: offline))
     }
 
     static func finding(_ a: ChainAuthentication, _ kind: FindingKind) -> [Finding] {
@@ -47,7 +55,8 @@ enum ForensicsHarness {
 
 @Suite struct ForensicsSampleTests {
     @Test func btReceiptConcludesAsTheArticleDoes() async throws {
-        let a = try await ForensicsHarness.run("bt-delivery-receipt.eml", embedded: true, zone: "bt-delivery-receipt.zone")
+        let a = try await ForensicsHarness.run(
+            "bt-delivery-receipt.eml", embedded: true, zone: "bt-delivery-receipt.zone")
         // SPF passed at hop 1 for 82.70.154.45: replayed now and recorded by BT's first receiver.
         let h1 = try #require(a.hop(1)?.spf)
         #expect(h1.clientIP.description == "82.70.154.45")
@@ -71,10 +80,17 @@ enum ForensicsHarness {
         let f = try #require(spfF.first)
         #expect(f.severity == .error)
         #expect(f.hops == [4])
-        for phrase in ["protection.outlook.com", "62.239.224.235", "bt.com", "82.70.154.45", "hop 1", "SRS", "Enhanced Filtering for Connectors", "bt.com tenant"] {
+        for phrase in [
+            "protection.outlook.com", "62.239.224.235", "bt.com", "82.70.154.45", "hop 1", "SRS",
+            "Enhanced Filtering for Connectors", "bt.com tenant",
+        ] {
             #expect(f.summary.contains(phrase), "missing \(phrase): \(f.summary)")
         }
-        #expect(a.annotations.contains { $0.hop == 4 && $0.severity == .error && $0.label.contains("62.239.224.235") && $0.label.contains("bt.com") })
+        #expect(
+            a.annotations.contains {
+                $0.hop == 4 && $0.severity == .error && $0.label.contains("62.239.224.235")
+                    && $0.label.contains("bt.com")
+            })
 
         let dkimF = ForensicsHarness.finding(a, .dkimBrokenInTransit)
         #expect(dkimF.count == 1)
@@ -97,11 +113,15 @@ enum ForensicsHarness {
         #expect(a.noteTexts.contains { $0.contains("headers only") })
         // Exchange's AuthAs header sits below every Received and names no host: not attributed, and said so.
         #expect(a.unattributed.contains { $0.header == "X-MS-Exchange-Organization-AuthAs" })
-        #expect(a.noteTexts.contains { $0.contains("X-MS-Exchange-Organization-AuthAs") && $0.contains("not attributed") })
+        #expect(
+            a.noteTexts.contains { $0.contains("X-MS-Exchange-Organization-AuthAs") && $0.contains("not attributed") })
         #expect(a.hop(4)?.attributionNotes.isEmpty == true)
         // The contract's JSON object.
         let json = JSONRenderer.hopSPF(h1).serialized(pretty: false)
-        #expect(json.hasPrefix(#"{"client_ip":"82.70.154.45","domain":"m0noc.net","result":"pass","recorded":"pass","recorded_by":"RDW083A006ED62.bt.com""#))
+        #expect(
+            json.hasPrefix(
+                #"{"client_ip":"82.70.154.45","domain":"m0noc.net","result":"pass","recorded":"pass","recorded_by":"RDW083A006ED62.bt.com""#
+            ))
     }
 
     @Test func raynetHMailServerCheckedItsOwnRelay() async throws {
@@ -117,12 +137,18 @@ enum ForensicsHarness {
 
         let spfF = ForensicsHarness.finding(a, .spfBrokenByForwarding)
         let f2 = try #require(spfF.first { $0.hops == [2] })
-        for phrase in ["mail.raynet-uk.net", "91.234.185.121", "amg1.gbse.gb.net", "raynet-uk.net", "82.70.154.45", "[SPAM]", "Incoming relays", "own inbound relay", "hop 1 (amg1.gbse.gb.net)"] {
+        for phrase in [
+            "mail.raynet-uk.net", "91.234.185.121", "amg1.gbse.gb.net", "raynet-uk.net", "82.70.154.45", "[SPAM]",
+            "Incoming relays", "own inbound relay", "hop 1 (amg1.gbse.gb.net)",
+        ] {
             #expect(f2.summary.contains(phrase), "missing \(phrase): \(f2.summary)")
         }
         // The final hop: m0noc.net's own server checked Raynet's outbound address (plain forward, no SRS).
         #expect(spfF.contains { $0.hops == [3] && $0.summary.contains("88.208.249.159") })
-        #expect(a.annotations.contains { $0.hop == 2 && $0.label == "SPF fail: checked 91.234.185.121 (raynet-uk.net relay)" })
+        #expect(
+            a.annotations.contains {
+                $0.hop == 2 && $0.label == "SPF fail: checked 91.234.185.121 (raynet-uk.net relay)"
+            })
         #expect(a.noteTexts.contains { $0.contains("[SPAM]") && $0.contains("mail.raynet-uk.net") })
     }
 
@@ -166,7 +192,10 @@ enum ForensicsHarness {
         let a = try await ForensicsHarness.run("list-dkim-broken.eml", zone: "list-dkim-broken.zone")
         let v = try #require(a.dkim.first)
         #expect(v.result == .fail)
-        if case .bodyHashMismatch? = v.failure {} else { Issue.record("expected a body hash mismatch, got \(String(describing: v.failure))") }
+        if case .bodyHashMismatch? = v.failure {
+        } else {
+            Issue.record("expected a body hash mismatch, got \(String(describing: v.failure))")
+        }
         let f = try #require(ForensicsHarness.finding(a, .dkimBrokenInTransit).first)
         #expect(f.severity == .error)
         #expect(f.hops == [1])
@@ -197,7 +226,8 @@ enum ForensicsHarness {
         #expect(ForensicsHarness.finding(a, .dmarcFail).isEmpty)
         // A changed message breaks the seal's message signature: fail, with the instance.
         let url = ForensicsHarness.root.appendingPathComponent("samples/forward-arc.eml")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "Subject: Contract draft v3", with: "Subject: [EXT] Contract draft v3")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(
+            of: "Subject: Contract draft v3", with: "Subject: [EXT] Contract draft v3")
         var input = try ForensicsHarness.input(fromBytes: Array(text.utf8), embedded: false, zone: "forward-arc.zone")
         input.now = 1_795_900_001
         let broken = await AuthForensics.analyze(input)
@@ -207,7 +237,8 @@ enum ForensicsHarness {
     }
 
     @Test func offlineStillShowsRecordedVerdicts() async throws {
-        let a = try await ForensicsHarness.run("bt-delivery-receipt.eml", embedded: true, zone: "bt-delivery-receipt.zone", offline: true)
+        let a = try await ForensicsHarness.run(
+            "bt-delivery-receipt.eml", embedded: true, zone: "bt-delivery-receipt.zone", offline: true)
         #expect(a.hop(1)?.spf?.recorded == .pass)
         #expect(a.hop(1)?.spf?.replayed == nil)
         #expect(a.hop(1)?.spf?.skippedReason?.contains("offline") == true)

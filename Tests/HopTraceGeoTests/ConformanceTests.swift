@@ -2,6 +2,7 @@ import Foundation
 import HopTraceCore
 import HopTraceTestSupport
 import Testing
+
 @testable import HopTraceGeo
 
 /// MaxMind's own test databases (maxmind/MaxMind-DB, Apache-2.0 OR MIT) with the answer key in
@@ -16,31 +17,36 @@ enum Conformance {
 
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let b = try? c.decode(Bool.self) { self = .bool(b) }
-            else if let i = try? c.decode(Int64.self) { self = .int(i) }
-            else if let d = try? c.decode(Double.self) { self = .double(d) }
-            else { self = .string(try c.decode(String.self)) }
+            if let b = try? c.decode(Bool.self) {
+                self = .bool(b)
+            } else if let i = try? c.decode(Int64.self) {
+                self = .int(i)
+            } else if let d = try? c.decode(Double.self) {
+                self = .double(d)
+            } else {
+                self = .string(try c.decode(String.self))
+            }
         }
 
         var description: String {
             switch self {
-            case let .bool(b): return "\(b)"
-            case let .int(i): return "\(i)"
-            case let .double(d): return "\(d)"
-            case let .string(s): return "\"\(s)\""
+            case .bool(let b): return "\(b)"
+            case .int(let i): return "\(i)"
+            case .double(let d): return "\(d)"
+            case .string(let s): return "\"\(s)\""
             }
         }
 
         func matches(_ v: MaxMindValue) -> Bool {
             switch (self, v) {
-            case let (.bool(a), .bool(b)): return a == b
-            case let (.string(a), .string(b)): return a == b
+            case (.bool(let a), .bool(let b)): return a == b
+            case (.string(let a), .string(let b)): return a == b
             // The key writes whole-number coordinates as integers (13 for 13.0).
-            case let (.int(a), .double(b)): return Double(a) == b
-            case let (.int(a), .float(b)): return Float(a) == b
-            case let (.int(a), _): return v.intValue.map { Int64($0) == a } ?? false
-            case let (.double(a), .double(b)): return abs(a - b) < 1e-9
-            case let (.double(a), .float(b)): return abs(a - Double(b)) < 1e-5
+            case (.int(let a), .double(let b)): return Double(a) == b
+            case (.int(let a), .float(let b)): return Float(a) == b
+            case (.int(let a), _): return v.intValue.map { Int64($0) == a } ?? false
+            case (.double(let a), .double(let b)): return abs(a - b) < 1e-9
+            case (.double(let a), .float(let b)): return abs(a - Double(b)) < 1e-5
             default: return false
             }
         }
@@ -133,11 +139,11 @@ struct ConformanceTests {
             }
             // The summary record agrees with the full one.
             func text(_ key: String) -> String? {
-                if case let .string(s)? = expected[key] { return s }
+                if case .string(let s)? = expected[key] { return s }
                 return nil
             }
             func number(_ key: String) -> Int? {
-                if case let .int(i)? = expected[key] { return Int(i) }
+                if case .int(let i)? = expected[key] { return Int(i) }
                 return nil
             }
             #expect(geo?.country == text("country.iso_code"), "\(lookup.ip)")
@@ -155,7 +161,9 @@ struct ConformanceTests {
         #expect(try city.lookup(ip("2002:5102:458e::"))?.city == "London")
         #expect(try city.lookup(.v6(0, 0xffff_5102_458e))?.city == "London")
         #expect(try city.lookup(ip("::ffff:81.2.69.142"))?.network == "81.2.69.142/31")
-        #expect(try city.lookup(ip("2a02:cf40::1")) == GeoRecord(country: "NO", countryName: "Norway", network: "2a02:cf40::/29"))
+        #expect(
+            try city.lookup(ip("2a02:cf40::1"))
+                == GeoRecord(country: "NO", countryName: "Norway", network: "2a02:cf40::/29"))
 
         let v4 = try MaxMindDatabase(path: Conformance.path("test-data/MaxMind-DB-test-ipv4-24.mmdb"))
         #expect(v4.ipVersion == 4)
@@ -210,7 +218,7 @@ struct ConformanceTests {
             _ = try MaxMindDatabase(path: path)
             Issue.record("opened")
         } catch {
-            guard case let .invalidDatabase(p, reason) = error else {
+            guard case .invalidDatabase(let p, let reason) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
@@ -229,7 +237,7 @@ struct ConformanceTests {
             _ = try db.lookup(ip("1.1.1.32"))
             Issue.record("a corrupt search tree answered")
         } catch {
-            guard case let .lookupFailed(_, address, reason) = error else {
+            guard case .lookupFailed(_, let address, let reason) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
@@ -246,10 +254,11 @@ struct ConformanceTests {
 
     /// Upstream's bad-data: each must be refused at open or answer with values or errors,
     /// never crash (a crash takes the whole test process down with it).
-    @Test(arguments: Conformance.badDataFiles + [
-        "test-data/MaxMind-DB-test-broken-search-tree-24.mmdb",
-        "test-data/MaxMind-DB-test-broken-pointers-24.mmdb",
-    ])
+    @Test(
+        arguments: Conformance.badDataFiles + [
+            "test-data/MaxMind-DB-test-broken-search-tree-24.mmdb",
+            "test-data/MaxMind-DB-test-broken-pointers-24.mmdb",
+        ])
     func badDataFailsCleanly(_ file: String) {
         let db: MaxMindDatabase
         do {

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 import Testing
+
 @testable import HopTraceGeo
 
 private func ip(_ text: String) -> IPAddress {
@@ -11,18 +12,25 @@ private func ip(_ text: String) -> IPAddress {
 @Suite(.enabled(if: TestDatabases.writerAvailable, TestDatabases.skipReason))
 struct GeoLookupTests {
     @Test func cityAndASNAreCombined() throws {
-        let geo = GeoLookup(city: try MaxMindDatabase(path: TestDatabases.shared("city")),
-                            asn: try MaxMindDatabase(path: TestDatabases.shared("asn")))
-        #expect(geo.lookup(ip("203.0.113.7"), scope: .public) == GeoRecord(
-            country: "BR", countryName: "Brazil", city: "São Paulo & <Sé> \"Centro\"",
-            asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24"))
+        let geo = GeoLookup(
+            city: try MaxMindDatabase(path: TestDatabases.shared("city")),
+            asn: try MaxMindDatabase(path: TestDatabases.shared("asn")))
+        #expect(
+            geo.lookup(ip("203.0.113.7"), scope: .public)
+                == GeoRecord(
+                    country: "BR", countryName: "Brazil", city: "São Paulo & <Sé> \"Centro\"",
+                    asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24"))
         // The ASN database's network wins: /32 routed block over the city's /48.
-        #expect(geo.lookup(ip("2001:db8:1::9"), scope: .public) == GeoRecord(
-            country: "CH", countryName: "Switzerland", city: "Zürich",
-            asn: 64510, org: "Ünïcødé Netzwerke GmbH — ☎", network: "2001:db8::/32"))
+        #expect(
+            geo.lookup(ip("2001:db8:1::9"), scope: .public)
+                == GeoRecord(
+                    country: "CH", countryName: "Switzerland", city: "Zürich",
+                    asn: 64510, org: "Ünïcødé Netzwerke GmbH — ☎", network: "2001:db8::/32"))
         // Only one database knows the address.
-        #expect(geo.lookup(ip("2001:db8:7::1"), scope: .public) == GeoRecord(
-            asn: 64510, org: "Ünïcødé Netzwerke GmbH — ☎", network: "2001:db8::/32"))
+        #expect(
+            geo.lookup(ip("2001:db8:7::1"), scope: .public)
+                == GeoRecord(
+                    asn: 64510, org: "Ünïcødé Netzwerke GmbH — ☎", network: "2001:db8::/32"))
         #expect(geo.lookup(ip("8.8.8.8"), scope: .public) == nil)
     }
 
@@ -44,8 +52,9 @@ struct GeoLookupTests {
     /// documents lookups on one MMDB_s as thread-safe, and every answer must match the
     /// single-threaded one.
     @Test func concurrentLookupsAgree() async throws {
-        let geo = GeoLookup(city: try MaxMindDatabase(path: TestDatabases.shared("city")),
-                            asn: try MaxMindDatabase(path: TestDatabases.shared("asn")))
+        let geo = GeoLookup(
+            city: try MaxMindDatabase(path: TestDatabases.shared("city")),
+            asn: try MaxMindDatabase(path: TestDatabases.shared("asn")))
         let addresses = ["203.0.113.7", "198.51.100.1", "198.51.100.200", "2001:db8:1::1", "2001:db8:9::1", "8.8.8.8"]
             .map { ip($0) }
         let expected = addresses.map { geo.lookup($0, scope: .public) }
@@ -69,7 +78,8 @@ struct GeoLookupTests {
 
     /// Two search directories standing for `$HOPTRACE_GEOIP_DIR` and a system directory.
     private func layout(env envFiles: [String: String], system systemFiles: [String: String])
-        throws -> (scratch: ScratchDirectory, env: String, system: String) {
+        throws -> (scratch: ScratchDirectory, env: String, system: String)
+    {
         let scratch = try ScratchDirectory()
         let env = try scratch.directory("env")
         let system = try scratch.directory("system")
@@ -88,14 +98,16 @@ struct GeoLookupTests {
         #expect(warnings.isEmpty)
         #expect(geo.cityDatabase?.path == env + "/GeoLite2-Country.mmdb")
         #expect(geo.asnDatabase?.path == env + "/GeoLite2-ASN.mmdb")
-        #expect(notes == [
-            "GeoIP city/country database: \(env)/GeoLite2-Country.mmdb (hoptrace-Test-City, built 2023-11-14)",
-            "GeoIP ASN database: \(env)/GeoLite2-ASN.mmdb (hoptrace-Test-ASN, built 2023-11-14)",
-        ])
+        #expect(
+            notes == [
+                "GeoIP city/country database: \(env)/GeoLite2-Country.mmdb (hoptrace-Test-City, built 2023-11-14)",
+                "GeoIP ASN database: \(env)/GeoLite2-ASN.mmdb (hoptrace-Test-ASN, built 2023-11-14)",
+            ])
     }
 
     @Test func environmentVariableIsHonouredByTheStandardDiscovery() throws {
-        let (scratch, env, _) = try layout(env: ["GeoLite2-City.mmdb": "city", "GeoLite2-ASN.mmdb": "asn"], system: [:])
+        let (scratch, env, _) = try layout(
+            env: ["GeoLite2-City.mmdb": "city", "GeoLite2-ASN.mmdb": "asn"], system: [:])
         defer { withExtendedLifetime(scratch) {} }
         let (geo, _, warnings) = GeoLookup.discover(
             environment: ["HOPTRACE_GEOIP_DIR": env], explicitCity: nil, explicitASN: nil)
@@ -110,7 +122,8 @@ struct GeoLookupTests {
             env: ["GeoIP2-City.mmdb": "city", "GeoIP2-ISP.mmdb": "asn"], system: [:])
         defer { withExtendedLifetime(scratch) {} }
         let (geo, notes, warnings) = GeoLookup.discover(
-            environment: [:], explicitCity: try TestDatabases.shared("city"), explicitASN: try TestDatabases.shared("asn4"),
+            environment: [:], explicitCity: try TestDatabases.shared("city"),
+            explicitASN: try TestDatabases.shared("asn4"),
             searchDirectories: [env, system])
         #expect(warnings.isEmpty)
         #expect(try geo.cityDatabase?.path == TestDatabases.shared("city"))
@@ -120,12 +133,14 @@ struct GeoLookupTests {
     }
 
     @Test func namePreferenceWithinADirectory() throws {
-        let (scratch, env, _) = try layout(env: [
-            "GeoLite2-City.mmdb": "city", "GeoIP2-City.mmdb": "city", "GeoLite2-Country.mmdb": "city",
-            "dbip-asn-lite-2026-10.mmdb": "asn", "dbip-asn-lite-2026-11.mmdb": "asn",
-        ], system: [:])
+        let (scratch, env, _) = try layout(
+            env: [
+                "GeoLite2-City.mmdb": "city", "GeoIP2-City.mmdb": "city", "GeoLite2-Country.mmdb": "city",
+                "dbip-asn-lite-2026-10.mmdb": "asn", "dbip-asn-lite-2026-11.mmdb": "asn",
+            ], system: [:])
         defer { withExtendedLifetime(scratch) {} }
-        let (geo, _, _) = GeoLookup.discover(environment: [:], explicitCity: nil, explicitASN: nil, searchDirectories: [env])
+        let (geo, _, _) = GeoLookup.discover(
+            environment: [:], explicitCity: nil, explicitASN: nil, searchDirectories: [env])
         #expect(geo.cityDatabase?.path == env + "/GeoIP2-City.mmdb")
         #expect(geo.asnDatabase?.path == env + "/dbip-asn-lite-2026-11.mmdb")
     }
@@ -133,7 +148,8 @@ struct GeoLookupTests {
     @Test func dbipCountryIsFoundWhenThereIsNothingBetter() throws {
         let (scratch, env, _) = try layout(env: ["dbip-country-lite-2026-11.mmdb": "city"], system: [:])
         defer { withExtendedLifetime(scratch) {} }
-        let (geo, notes, warnings) = GeoLookup.discover(environment: [:], explicitCity: nil, explicitASN: nil, searchDirectories: [env])
+        let (geo, notes, warnings) = GeoLookup.discover(
+            environment: [:], explicitCity: nil, explicitASN: nil, searchDirectories: [env])
         #expect(warnings.isEmpty)
         #expect(geo.cityDatabase?.path == env + "/dbip-country-lite-2026-11.mmdb")
         #expect(geo.asnDatabase == nil)
@@ -148,7 +164,9 @@ struct GeoLookupTests {
             environment: [:], explicitCity: nil, explicitASN: nil, searchDirectories: [env, system])
         #expect(geo.cityDatabase?.path == system + "/GeoLite2-City.mmdb")
         #expect(warnings.count == 1)
-        #expect(warnings.first?.hasPrefix("GeoIP city/country database not used: \(env)/GeoIP2-City.mmdb: not a valid MaxMind DB file: ") == true)
+        #expect(
+            warnings.first?.hasPrefix(
+                "GeoIP city/country database not used: \(env)/GeoIP2-City.mmdb: not a valid MaxMind DB file: ") == true)
     }
 }
 
@@ -161,8 +179,12 @@ struct DiscoveryWithoutDatabasesTests {
 
     @Test func searchDirectoriesFollowTheEnvironment() {
         #expect(GeoLookup.searchDirectories(environment: [:]) == ["/usr/share/GeoIP", "/var/lib/GeoIP"])
-        #expect(GeoLookup.searchDirectories(environment: ["HOPTRACE_GEOIP_DIR": ""]) == ["/usr/share/GeoIP", "/var/lib/GeoIP"])
-        #expect(GeoLookup.searchDirectories(environment: ["HOPTRACE_GEOIP_DIR": "/opt/geo"])
+        #expect(
+            GeoLookup.searchDirectories(environment: ["HOPTRACE_GEOIP_DIR": ""]) == [
+                "/usr/share/GeoIP", "/var/lib/GeoIP",
+            ])
+        #expect(
+            GeoLookup.searchDirectories(environment: ["HOPTRACE_GEOIP_DIR": "/opt/geo"])
                 == ["/opt/geo", "/usr/share/GeoIP", "/var/lib/GeoIP"])
     }
 
@@ -200,9 +222,10 @@ struct DiscoveryWithoutDatabasesTests {
             searchDirectories: ["/nonexistent/a", "/nonexistent/b"])
         #expect(!geo.isEnabled)
         #expect(warnings.isEmpty)
-        #expect(notes == [
-            "GeoIP: no city/country database found in /nonexistent/a, /nonexistent/b",
-            "GeoIP: no ASN database found in /nonexistent/a, /nonexistent/b",
-        ])
+        #expect(
+            notes == [
+                "GeoIP: no city/country database found in /nonexistent/a, /nonexistent/b",
+                "GeoIP: no ASN database found in /nonexistent/a, /nonexistent/b",
+            ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 import Testing
+
 @testable import HopTraceGeo
 
 private func ip(_ text: String) -> IPAddress {
@@ -19,19 +20,29 @@ struct GeneratedDatabaseTests {
 
     static let cityCases: [Case] = [
         // IPv4 in an IPv6 tree: the network comes back as an IPv4 prefix, not prefix+96.
-        Case(address: "203.0.113.7", expected: GeoRecord(
-            country: "BR", countryName: "Brazil", city: "São Paulo & <Sé> \"Centro\"", network: "203.0.113.0/24")),
+        Case(
+            address: "203.0.113.7",
+            expected: GeoRecord(
+                country: "BR", countryName: "Brazil", city: "São Paulo & <Sé> \"Centro\"", network: "203.0.113.0/24")),
         // IPv4-mapped text is read as IPv4 by IPAddress; the answer is the IPv4 one.
-        Case(address: "::ffff:203.0.113.200", expected: GeoRecord(
-            country: "BR", countryName: "Brazil", city: "São Paulo & <Sé> \"Centro\"", network: "203.0.113.0/24")),
+        Case(
+            address: "::ffff:203.0.113.200",
+            expected: GeoRecord(
+                country: "BR", countryName: "Brazil", city: "São Paulo & <Sé> \"Centro\"", network: "203.0.113.0/24")),
         // Country only, non-Latin name.
-        Case(address: "198.51.100.1", expected: GeoRecord(
-            country: "JP", countryName: "日本 (Japan)", network: "198.51.100.0/25")),
+        Case(
+            address: "198.51.100.1",
+            expected: GeoRecord(
+                country: "JP", countryName: "日本 (Japan)", network: "198.51.100.0/25")),
         // A city named only in German (a metadata language): used rather than dropped.
-        Case(address: "198.51.100.200", expected: GeoRecord(
-            country: "DE", countryName: "Germany", city: "München", network: "198.51.100.128/25")),
-        Case(address: "2001:db8:1:2::25", expected: GeoRecord(
-            country: "CH", countryName: "Switzerland", city: "Zürich", network: "2001:db8:1::/48")),
+        Case(
+            address: "198.51.100.200",
+            expected: GeoRecord(
+                country: "DE", countryName: "Germany", city: "München", network: "198.51.100.128/25")),
+        Case(
+            address: "2001:db8:1:2::25",
+            expected: GeoRecord(
+                country: "CH", countryName: "Switzerland", city: "Zürich", network: "2001:db8:1::/48")),
         Case(address: "192.0.2.1", expected: nil),
         Case(address: "2001:db8:2::1", expected: nil),
     ]
@@ -43,9 +54,15 @@ struct GeneratedDatabaseTests {
     }
 
     static let asnCases: [Case] = [
-        Case(address: "203.0.113.99", expected: GeoRecord(asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24")),
-        Case(address: "::ffff:203.0.113.99", expected: GeoRecord(asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24")),
-        Case(address: "2001:db8:ffff::1", expected: GeoRecord(asn: 64510, org: "Ünïcødé Netzwerke GmbH — ☎", network: "2001:db8::/32")),
+        Case(
+            address: "203.0.113.99",
+            expected: GeoRecord(asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24")),
+        Case(
+            address: "::ffff:203.0.113.99",
+            expected: GeoRecord(asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24")),
+        Case(
+            address: "2001:db8:ffff::1",
+            expected: GeoRecord(asn: 64510, org: "Ünïcødé Netzwerke GmbH — ☎", network: "2001:db8::/32")),
         // GeoIP2-ISP shape: no AS organisation, so `organization` is the org.
         Case(address: "198.51.100.77", expected: GeoRecord(asn: 64501, org: "Example Org", network: "198.51.100.0/24")),
         Case(address: "8.8.8.8", expected: nil),
@@ -61,7 +78,8 @@ struct GeneratedDatabaseTests {
         let db = try MaxMindDatabase(path: TestDatabases.shared("asn"))
         // ::ffff:203.0.113.99 constructed directly, bypassing IPAddress's text parser.
         let mapped = IPAddress.v6(0, 0xffff_cb00_7163)
-        #expect(try db.lookup(mapped) == GeoRecord(asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24"))
+        #expect(
+            try db.lookup(mapped) == GeoRecord(asn: 64500, org: "Example & Co <AS64500>", network: "203.0.113.0/24"))
         // 6to4 (2002:cb00:7163::) reaches the IPv4 record through the writer's alias.
         let sixToFour = try #require(try db.lookup(ip("2002:cb00:7163::1")))
         #expect(sixToFour.asn == 64500)
@@ -84,7 +102,8 @@ struct GeneratedDatabaseTests {
 
     @Test func ipv4OnlyDatabase() throws {
         let db = try MaxMindDatabase(path: TestDatabases.shared("asn4"))
-        #expect(try db.lookup(ip("203.0.113.1")) == GeoRecord(asn: 64499, org: "IPv4 Only Ltd", network: "203.0.113.0/24"))
+        #expect(
+            try db.lookup(ip("203.0.113.1")) == GeoRecord(asn: 64499, org: "IPv4 Only Ltd", network: "203.0.113.0/24"))
         #expect(throws: GeoError.ipv6LookupInIPv4Database(path: db.path, ip: "2001:db8::1")) {
             try db.lookup(ip("2001:db8::1"))
         }
@@ -101,7 +120,7 @@ struct GeneratedDatabaseTests {
         #expect(record.network == "203.0.113.0/24")
         #expect(record.prefixLength == 24)
         let fields = record.value.flattened
-        #expect(fields["city.geoname_id"] == .unsigned(3448439))
+        #expect(fields["city.geoname_id"] == .unsigned(3_448_439))
         #expect(fields["location.latitude"] == .double(-23.5475))
         #expect(fields["subdivisions.0.iso_code"] == .string("SP"))
         #expect(fields["country.names.de"] == .string("Brasilien"))
@@ -118,7 +137,7 @@ struct GeneratedDatabaseTests {
             _ = try db.record(for: ip("203.0.113.1"))
             Issue.record("a record nested \(depth) deep was decoded")
         } catch {
-            guard case let .invalidRecord(_, address, reason) = error else {
+            guard case .invalidRecord(_, let address, let reason) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
@@ -144,7 +163,7 @@ struct GeneratedDatabaseTests {
             _ = try MaxMindDatabase(path: half)
             Issue.record("a truncated database was opened")
         } catch {
-            guard case let .invalidDatabase(path, reason) = error else {
+            guard case .invalidDatabase(let path, let reason) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
@@ -163,7 +182,8 @@ struct GeneratedDatabaseTests {
         defer { withExtendedLifetime(scratch) {} }
         let bytes = try TestDatabases.bytes(of: "city")
         let marker: [UInt8] = [0xAB, 0xCD, 0xEF] + Array("MaxMind.com".utf8)
-        let start = try #require((0...(bytes.count - marker.count)).last { Array(bytes[$0..<($0 + marker.count)]) == marker })
+        let start = try #require(
+            (0...(bytes.count - marker.count)).last { Array(bytes[$0..<($0 + marker.count)]) == marker })
         let spliced = Array(bytes.prefix(64)) + Array(bytes[start...])
         let path = try scratch.write("spliced.mmdb", bytes: spliced)
         do {
@@ -211,7 +231,7 @@ struct OpenFailureTests {
             _ = try MaxMindDatabase(path: path)
             Issue.record("opened an unreadable file")
         } catch {
-            guard case let .unreadable(p, reason) = error else {
+            guard case .unreadable(let p, let reason) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
@@ -239,14 +259,15 @@ struct OpenFailureTests {
             _ = try MaxMindDatabase(path: path)
             Issue.record("garbage was opened as a database")
         } catch {
-            guard case let .invalidDatabase(p, reason) = error else {
+            guard case .invalidDatabase(let p, let reason) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
             #expect(p == path)
             // libmaxminddb's own words (MMDB_strerror), e.g. "The MaxMind DB file contains
             // invalid metadata", or ours for an empty file.
-            #expect(reason.contains("MaxMind DB") || reason.contains("metadata") || reason.contains("lookup path")
+            #expect(
+                reason.contains("MaxMind DB") || reason.contains("metadata") || reason.contains("lookup path")
                     || reason == "the file is empty", "\(reason)")
         }
     }

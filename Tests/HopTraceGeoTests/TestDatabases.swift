@@ -45,7 +45,8 @@ enum TestDatabases {
     static let sharedDirectory: Result<String, ToolFailure> = {
         let tmp = FileManager.default.temporaryDirectory
         let prefix = "hoptrace-geo-tests-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix(prefix) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix(prefix)
+        {
             guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
                 try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
@@ -86,8 +87,10 @@ enum TestDatabases {
     }
 
     static var sharedFixtures: [String: String] {
-        ["city": city, "asn": asn, "asn4": asnIPv4Only,
-         "limits": limits(depth: GeoLimits.maxValueDepth + 8, longString: GeoLimits.maxStringBytes + 1)]
+        [
+            "city": city, "asn": asn, "asn4": asnIPv4Only,
+            "limits": limits(depth: GeoLimits.maxValueDepth + 8, longString: GeoLimits.maxStringBytes + 1),
+        ]
     }
 
     // MARK: Fixtures
@@ -96,48 +99,48 @@ enum TestDatabases {
 
     /// City-shaped (GeoIP2 layout), IPv6 tree with the IPv4 aliases, English and German names.
     static let city = """
-    { "database_type": "hoptrace-Test-City", "build_epoch": \(buildEpoch), "languages": ["en", "de"],
-      "description": { "en": "hoptrace city fixture" },
-      "networks": [
-        { "network": "203.0.113.0/24", "data": {
-            "city": { "geoname_id": 3448439, "names": { "en": "São Paulo & <Sé> \\"Centro\\"", "de": "São Paulo" } },
-            "country": { "geoname_id": 3469034, "iso_code": "BR", "names": { "en": "Brazil", "de": "Brasilien" } },
-            "location": { "latitude": -23.5475, "longitude": -46.63611, "time_zone": "America/Sao_Paulo" },
-            "subdivisions": [ { "iso_code": "SP", "names": { "en": "São Paulo" } } ] } },
-        { "network": "198.51.100.0/25", "data": {
-            "country": { "iso_code": "JP", "names": { "en": "日本 (Japan)" } } } },
-        { "network": "198.51.100.128/25", "data": {
-            "city": { "names": { "de": "München" } },
-            "country": { "iso_code": "DE", "names": { "en": "Germany" } } } },
-        { "network": "2001:db8:1::/48", "data": {
-            "city": { "names": { "en": "Zürich" } },
-            "country": { "iso_code": "CH", "names": { "en": "Switzerland", "de": "Schweiz" } } } },
-        { "network": "10.0.0.0/8", "data": {
-            "country": { "iso_code": "XX", "names": { "en": "Nowhere (private space)" } } } }
-      ] }
-    """
+        { "database_type": "hoptrace-Test-City", "build_epoch": \(buildEpoch), "languages": ["en", "de"],
+          "description": { "en": "hoptrace city fixture" },
+          "networks": [
+            { "network": "203.0.113.0/24", "data": {
+                "city": { "geoname_id": 3448439, "names": { "en": "São Paulo & <Sé> \\"Centro\\"", "de": "São Paulo" } },
+                "country": { "geoname_id": 3469034, "iso_code": "BR", "names": { "en": "Brazil", "de": "Brasilien" } },
+                "location": { "latitude": -23.5475, "longitude": -46.63611, "time_zone": "America/Sao_Paulo" },
+                "subdivisions": [ { "iso_code": "SP", "names": { "en": "São Paulo" } } ] } },
+            { "network": "198.51.100.0/25", "data": {
+                "country": { "iso_code": "JP", "names": { "en": "日本 (Japan)" } } } },
+            { "network": "198.51.100.128/25", "data": {
+                "city": { "names": { "de": "München" } },
+                "country": { "iso_code": "DE", "names": { "en": "Germany" } } } },
+            { "network": "2001:db8:1::/48", "data": {
+                "city": { "names": { "en": "Zürich" } },
+                "country": { "iso_code": "CH", "names": { "en": "Switzerland", "de": "Schweiz" } } } },
+            { "network": "10.0.0.0/8", "data": {
+                "country": { "iso_code": "XX", "names": { "en": "Nowhere (private space)" } } } }
+          ] }
+        """
 
     /// ASN-shaped (GeoLite2-ASN layout, plus one GeoIP2-ISP-shaped record).
     static let asn = """
-    { "database_type": "hoptrace-Test-ASN", "build_epoch": \(buildEpoch),
-      "networks": [
-        { "network": "203.0.113.0/24", "data": {
-            "autonomous_system_number": 64500, "autonomous_system_organization": "Example & Co <AS64500>" } },
-        { "network": "2001:db8::/32", "data": {
-            "autonomous_system_number": 64510, "autonomous_system_organization": "Ünïcødé Netzwerke GmbH — ☎" } },
-        { "network": "198.51.100.0/24", "data": {
-            "autonomous_system_number": 64501, "isp": "Example ISP", "organization": "Example Org" } }
-      ] }
-    """
+        { "database_type": "hoptrace-Test-ASN", "build_epoch": \(buildEpoch),
+          "networks": [
+            { "network": "203.0.113.0/24", "data": {
+                "autonomous_system_number": 64500, "autonomous_system_organization": "Example & Co <AS64500>" } },
+            { "network": "2001:db8::/32", "data": {
+                "autonomous_system_number": 64510, "autonomous_system_organization": "Ünïcødé Netzwerke GmbH — ☎" } },
+            { "network": "198.51.100.0/24", "data": {
+                "autonomous_system_number": 64501, "isp": "Example ISP", "organization": "Example Org" } }
+          ] }
+        """
 
     /// An IPv4-only tree (record size 24), like MaxMind's `-ipv4-24` test database.
     static let asnIPv4Only = """
-    { "database_type": "hoptrace-Test-ASN-IPv4", "ip_version": 4, "record_size": 24, "build_epoch": \(buildEpoch),
-      "networks": [
-        { "network": "203.0.113.0/24", "data": {
-            "autonomous_system_number": 64499, "autonomous_system_organization": "IPv4 Only Ltd" } }
-      ] }
-    """
+        { "database_type": "hoptrace-Test-ASN-IPv4", "ip_version": 4, "record_size": 24, "build_epoch": \(buildEpoch),
+          "networks": [
+            { "network": "203.0.113.0/24", "data": {
+                "autonomous_system_number": 64499, "autonomous_system_organization": "IPv4 Only Ltd" } }
+          ] }
+        """
 
     /// Records that break `GeoLimits`: a map nested deeper than `maxValueDepth`, and an
     /// organisation name longer than `maxStringBytes`.
@@ -146,14 +149,14 @@ enum TestDatabases {
         for _ in 0..<depth { nested = "{ \"n\": \(nested) }" }
         let long = String(repeating: "x", count: longString)
         return """
-        { "database_type": "hoptrace-Test-Limits", "build_epoch": \(buildEpoch),
-          "networks": [
-            { "network": "203.0.113.0/25", "data": {
-                "country": { "iso_code": "NL" }, "n": \(nested) } },
-            { "network": "203.0.113.128/25", "data": {
-                "autonomous_system_number": 64502, "autonomous_system_organization": "\(long)" } }
-          ] }
-        """
+            { "database_type": "hoptrace-Test-Limits", "build_epoch": \(buildEpoch),
+              "networks": [
+                { "network": "203.0.113.0/25", "data": {
+                    "country": { "iso_code": "NL" }, "n": \(nested) } },
+                { "network": "203.0.113.128/25", "data": {
+                    "autonomous_system_number": 64502, "autonomous_system_organization": "\(long)" } }
+              ] }
+            """
     }
 }
 

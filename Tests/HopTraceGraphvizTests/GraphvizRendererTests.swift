@@ -1,9 +1,9 @@
+import Foundation
 import HopTraceCore
 import HopTraceGraphviz
 import HopTraceTopology
 import Testing
 
-import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -20,24 +20,31 @@ enum GraphvizFixtures {
 
     /// A topology whose every attacker-written string is hostile.
     static func hostile() -> Topology {
-        let names = ["evil\"quote.example", "<script>alert(1)</script>.example", "a&b&amp;c.example",
-                     "line1\nline2\r\n.example", "ctl\u{1B}[2J\u{7}\u{0}\u{8}.example",
-                     String(repeating: "L", count: 10_000) + ".example", "\\N\\G\\l.example", "]]><!--x-->.example",
-                     "\u{202E}moc.example", "bad\u{FFFE}xml.example"]
+        let names = [
+            "evil\"quote.example", "<script>alert(1)</script>.example", "a&b&amp;c.example",
+            "line1\nline2\r\n.example", "ctl\u{1B}[2J\u{7}\u{0}\u{8}.example",
+            String(repeating: "L", count: 10_000) + ".example", "\\N\\G\\l.example", "]]><!--x-->.example",
+            "\u{202E}moc.example", "bad\u{FFFE}xml.example",
+        ]
         var hosts: [HopTraceTopology.Host] = []
         var edges: [Edge] = []
         for (i, name) in names.enumerated() {
-            hosts.append(HopTraceTopology.Host(id: i + 1, names: [name, "<b>alias</b>\(i)"],
-                              addresses: [HostAddress(ip: .v4(0xC000_0200 + UInt32(i)), scope: .public)],
-                              organisation: i < 5 ? "<org>&\"x\"" : nil, zone: i % 3 == 0 ? .internal : .internetFacing,
-                              hops: [i + 1], software: ["<script>soft</script>\u{1B}"]))
+            hosts.append(
+                HopTraceTopology.Host(
+                    id: i + 1, names: [name, "<b>alias</b>\(i)"],
+                    addresses: [HostAddress(ip: .v4(0xC000_0200 + UInt32(i)), scope: .public)],
+                    organisation: i < 5 ? "<org>&\"x\"" : nil, zone: i % 3 == 0 ? .internal : .internetFacing,
+                    hops: [i + 1], software: ["<script>soft</script>\u{1B}"]))
             if i > 0 {
-                edges.append(Edge(hop: i, from: i, to: i + 1, protocolName: "ESMTP\"]; evil [", tls: true,
-                                  tlsVersion: "<TLS>", delaySeconds: i, via: "<via>&"))
+                edges.append(
+                    Edge(
+                        hop: i, from: i, to: i + 1, protocolName: "ESMTP\"]; evil [", tls: true,
+                        tlsVersion: "<TLS>", delaySeconds: i, via: "<via>&"))
             }
         }
-        let org = Organisation(id: "<org>&\"x\"", name: "<org>&\"x\"", domains: ["<org>&\"x\"", "<script>.example"],
-                               asns: [64500], hosts: [1, 2, 3, 4, 5], basis: .registrableDomain)
+        let org = Organisation(
+            id: "<org>&\"x\"", name: "<org>&\"x\"", domains: ["<org>&\"x\"", "<script>.example"],
+            asns: [64500], hosts: [1, 2, 3, 4, 5], basis: .registrableDomain)
         return Topology(hosts: hosts, organisations: [org], edges: edges, boundaries: [5])
     }
 
@@ -97,7 +104,8 @@ enum GraphvizFixtures {
 
     @Test func writesFiles() async throws {
         let dot = try GraphvizFixtures.golden("raynet.dot")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hoptrace-gv-\(UInt32.random(in: 0...UInt32.max))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hoptrace-gv-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for ext in ["svg", "png", "pdf", "dot"] {
@@ -112,8 +120,9 @@ enum GraphvizFixtures {
 
     @Test func hostileNamesGiveWellFormedSVGWithNoInjectedElement() async throws {
         let topology = GraphvizFixtures.hostile()
-        let dot = DOTEncoder.encode(topology, annotations: GraphvizFixtures.hostileMarks,
-                                    options: .init(title: "<title>\"&\\G\u{1B}"))
+        let dot = DOTEncoder.encode(
+            topology, annotations: GraphvizFixtures.hostileMarks,
+            options: .init(title: "<title>\"&\\G\u{1B}"))
         let svgBytes = try await GraphvizRenderer.render(dot: dot, format: .svg)
         let svg = String(decoding: svgBytes, as: UTF8.self)
         #expect(!svg.contains("<script"))
@@ -129,7 +138,10 @@ enum GraphvizFixtures {
         parser.delegate = delegate
         #expect(parser.parse(), "SVG is not well-formed: \(String(describing: parser.parserError))")
         #expect(!delegate.elements.contains("script"))
-        #expect(Set(delegate.elements).isSubset(of: ["svg", "g", "title", "text", "path", "polygon", "ellipse", "polyline", "a"]))
+        #expect(
+            Set(delegate.elements).isSubset(of: [
+                "svg", "g", "title", "text", "path", "polygon", "ellipse", "polyline", "a",
+            ]))
         #endif
         // PNG and PDF render too.
         #expect(try await GraphvizRenderer.render(dot: dot, format: .png).count > 1000)
@@ -143,7 +155,8 @@ enum GraphvizFixtures {
         let dir = ProcessInfo.processInfo.environment["HOPTRACE_DIAGRAM_PREVIEW"]!
         for name in ["bt-com", "bt-com-annotated", "raynet", "raynet-annotated"] {
             for ext in ["png", "svg"] {
-                try await GraphvizRenderer.render(dot: try GraphvizFixtures.golden("\(name).dot"), toFile: "\(dir)/\(name).\(ext)")
+                try await GraphvizRenderer.render(
+                    dot: try GraphvizFixtures.golden("\(name).dot"), toFile: "\(dir)/\(name).\(ext)")
             }
         }
     }
@@ -151,7 +164,9 @@ enum GraphvizFixtures {
     @Test func concurrentRendersAreSerialised() async throws {
         let dot = try GraphvizFixtures.golden("bt-com.dot")
         let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
-            for i in 0..<8 { group.addTask { try await GraphvizRenderer.render(dot: dot, format: i % 2 == 0 ? .svg : .png).count } }
+            for i in 0..<8 {
+                group.addTask { try await GraphvizRenderer.render(dot: dot, format: i % 2 == 0 ? .svg : .png).count }
+            }
             var out: [Int] = []
             for try await s in group { out.append(s) }
             return out
@@ -163,8 +178,10 @@ enum GraphvizFixtures {
 #if canImport(FoundationXML)
 final class ElementCollector: NSObject, XMLParserDelegate {
     var elements: [String] = []
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append(name)
     }
 }
@@ -175,11 +192,14 @@ final class ElementCollector: NSObject, XMLParserDelegate {
 /// must neither crash nor fail.
 @Suite struct ClusteredGraphRegressionTests {
     @Test func theClusteredMapRendersRepeatedly() async throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/clustered-map.dot")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/clustered-map.dot")
         let dot = try String(contentsOf: url, encoding: .utf8)
         for _ in 0..<3 {
             let svg = try await GraphvizRenderer.render(dot: dot, format: .svg)
-            #expect(String(decoding: svg.prefix(200), as: UTF8.self).contains("<svg") || String(decoding: svg.prefix(200), as: UTF8.self).contains("<?xml"))
+            #expect(
+                String(decoding: svg.prefix(200), as: UTF8.self).contains("<svg")
+                    || String(decoding: svg.prefix(200), as: UTF8.self).contains("<?xml"))
         }
     }
 }

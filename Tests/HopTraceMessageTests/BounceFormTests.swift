@@ -1,5 +1,6 @@
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 /// Every form in which a bounce carries the original message's header, one realistic bounce
@@ -7,7 +8,8 @@ import Testing
 @Suite struct BounceFormTests {
     /// A bounce whose text body holds `text`.
     static func plainBounce(_ text: String, from: String = "MAILER-DAEMON@mx.example.net") -> [UInt8] {
-        bytes("""
+        bytes(
+            """
             Return-Path: <>
             Received: from localhost by mx.example.net; Sat, 20 Aug 2016 09:20:00 +0000
             From: \(from)
@@ -22,15 +24,30 @@ import Testing
     /// The separator lines of the table, as each MTA writes them, with its surroundings.
     @Test(arguments: [
         // DragonFly Mail Agent (dma): the error, then the original's header.
-        ("This is the DragonFly Mail Agent at mx.example.net.\n\nThere was an error delivering your mail to <bob@example.net>.\n\nmx.example.net [203.0.113.9] said: 550 5.1.1 unknown user\n\nMessage headers follow.\n\n", "DragonFly"),
+        (
+            "This is the DragonFly Mail Agent at mx.example.net.\n\nThere was an error delivering your mail to <bob@example.net>.\n\nmx.example.net [203.0.113.9] said: 550 5.1.1 unknown user\n\nMessage headers follow.\n\n",
+            "DragonFly"
+        ),
         // sendmail 8.6-era bounces.
-        ("   ----- Transcript of session follows -----\n550 bob@example.net... User unknown\n\n   ----- Unsent message follows -----\n", "old sendmail"),
+        (
+            "   ----- Transcript of session follows -----\n550 bob@example.net... User unknown\n\n   ----- Unsent message follows -----\n",
+            "old sendmail"
+        ),
         // OpenSMTPD.
-        ("Hi!\n\nThis is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\nAn error has occurred while attempting to deliver a message for\nthe following list of recipients:\n\nbob@example.net: 550 5.1.1 unknown user\n\nBelow is a copy of the original message:\n\n", "OpenSMTPD"),
+        (
+            "Hi!\n\nThis is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\nAn error has occurred while attempting to deliver a message for\nthe following list of recipients:\n\nbob@example.net: 550 5.1.1 unknown user\n\nBelow is a copy of the original message:\n\n",
+            "OpenSMTPD"
+        ),
         // GMX.
-        ("Delivery to the following recipient failed permanently:\n\n    bob@example.net\n\n--- The header of the original message is following. ---\n\n", "GMX"),
+        (
+            "Delivery to the following recipient failed permanently:\n\n    bob@example.net\n\n--- The header of the original message is following. ---\n\n",
+            "GMX"
+        ),
         // Lotus Notes / Domino.
-        ("Your message\n\n  Subject: Quarterly numbers\n\nwas not delivered to:\n\n  bob@example.net\n\nbecause:\n\n  User bob (bob@example.net) not listed in Domino Directory\n\n------- Returned Message --------\n", "Lotus Notes"),
+        (
+            "Your message\n\n  Subject: Quarterly numbers\n\nwas not delivered to:\n\n  bob@example.net\n\nbecause:\n\n  User bob (bob@example.net) not listed in Domino Directory\n\n------- Returned Message --------\n",
+            "Lotus Notes"
+        ),
         // An unknown separator: the general rule.
         ("Delivery failed.\n\n=== Kopie der Kopfzeilen ===\n", "unknown separator"),
         // No separator at all: the header block right after the explanation.
@@ -48,7 +65,11 @@ import Testing
     /// base64 one.
     @Test(arguments: ["quoted-printable", "base64"])
     func insideATransferEncodedTextPart(_ encoding: String) throws {
-        let text = "Your message could not be delivered.\n\n" + originalHeaders.replacingOccurrences(of: "Subject: Quarterly numbers", with: "Subject: =?utf-8?q?Quartalszahlen_f=C3=BCr_Q3?=") + "\n\nbody\n"
+        let text =
+            "Your message could not be delivered.\n\n"
+            + originalHeaders.replacingOccurrences(
+                of: "Subject: Quarterly numbers", with: "Subject: =?utf-8?q?Quartalszahlen_f=C3=BCr_Q3?=")
+            + "\n\nbody\n"
         let encoded: String
         if encoding == "base64" {
             encoded = base64(Array(text.utf8))
@@ -57,7 +78,8 @@ import Testing
             encoded = text.replacingOccurrences(of: "=", with: "=3D")
                 .replacingOccurrences(of: "with ESMTPS id 4F2A1;", with: "with ESMTPS =\nid 4F2A1;")
         }
-        let input = bytes("""
+        let input = bytes(
+            """
             From: postmaster@example.net
             To: alice@example.org
             Subject: Undeliverable: Quarterly numbers
@@ -81,8 +103,11 @@ import Testing
     /// A bounce forwarded by the user to the help desk: the outer message attaches the bounce,
     /// whose text pastes the original.
     @Test func aBounceForwardedInsideAnotherMessage() throws {
-        let bounce = String(decoding: Self.plainBounce("Below this line is a copy of the message.\n\n" + originalHeaders + "\n\nbody\n"), as: UTF8.self)
-        let input = bytes("""
+        let bounce = String(
+            decoding: Self.plainBounce(
+                "Below this line is a copy of the message.\n\n" + originalHeaders + "\n\nbody\n"), as: UTF8.self)
+        let input = bytes(
+            """
             From: Alice <alice@example.org>
             To: helpdesk@example.org
             Subject: Fwd: Undelivered mail returned to sender
@@ -114,7 +139,8 @@ import Testing
     func inAMessagePartialFragment(_ whole: Bool) throws {
         let input: [UInt8]
         if whole {
-            input = bytes("""
+            input = bytes(
+                """
                 From: MAILER-DAEMON@mx.example.net
                 To: alice@example.org
                 Subject: Returned mail (part 1 of 2)
@@ -128,7 +154,8 @@ import Testing
 
                 """)
         } else {
-            input = bytes("""
+            input = bytes(
+                """
                 From: MAILER-DAEMON@mx.example.net
                 To: alice@example.org
                 Subject: Returned mail
@@ -159,7 +186,8 @@ import Testing
     /// multipart): the boundary lines and the part header stand in the text, the original
     /// after them.
     @Test func afterABareBoundary() throws {
-        let input = bytes("""
+        let input = bytes(
+            """
             From: MAILER-DAEMON@mx.example.net
             To: alice@example.org
             Subject: failure notice
@@ -188,7 +216,8 @@ import Testing
     /// A DSN that attaches the header and also quotes it in its text gives one chain, not two.
     @Test func aHeaderBothAttachedAndQuotedIsOneChain() throws {
         let text = IntakeTests.dsnRFC822Headers.replacingOccurrences(
-            of: "be delivered to one or more recipients.\n", with: "be delivered to one or more recipients.\n\n" + originalHeaders + "\n")
+            of: "be delivered to one or more recipients.\n",
+            with: "be delivered to one or more recipients.\n\n" + originalHeaders + "\n")
         let r = try MessageIntake.read(bytes(text))
         #expect(r.embedded == ["3 text/rfc822-headers"])
     }
@@ -197,8 +226,12 @@ import Testing
     @Test func everyBlockOfAPartIsRead() throws {
         let second = originalHeaders.replacingOccurrences(of: "orig-1@", with: "orig-2@")
             .replacingOccurrences(of: "id 4F2A1", with: "id 4F2A2")
-        let r = try MessageIntake.read(Self.plainBounce("First failure:\n\n" + originalHeaders + "\n\nSecond failure:\n\n" + second + "\n"))
-        #expect(r.chains.dropFirst().compactMap { $0.headers.first("Message-ID")?.value } == ["<orig-1@example.org>", "<orig-2@example.org>"])
+        let r = try MessageIntake.read(
+            Self.plainBounce("First failure:\n\n" + originalHeaders + "\n\nSecond failure:\n\n" + second + "\n"))
+        #expect(
+            r.chains.dropFirst().compactMap { $0.headers.first("Message-ID")?.value } == [
+                "<orig-1@example.org>", "<orig-2@example.org>",
+            ])
     }
 
     /// The forms that remain unread, and why:
@@ -210,7 +243,8 @@ import Testing
     /// - an ordinary message whose text mentions header fields (an inline forward's
     ///   From/Sent/To/Subject) is not a bounce.
     @Test(arguments: [
-        originalHeaders.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n"),
+        originalHeaders.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(
+            separator: "\n"),
         "From: Alice <alice@example.org>\nTo: bob@example.net\nSubject: Quarterly numbers\nMessage-ID: <orig-1@example.org>",
         "---------- Forwarded message ---------\nFrom: Alice <alice@example.org>\nDate: Sat, 20 Aug 2016\nSubject: Quarterly numbers\nTo: bob@example.net",
     ])
@@ -220,7 +254,8 @@ import Testing
     }
 
     @Test func htmlOnlyBounceRemainsUnread() throws {
-        let input = bytes("""
+        let input = bytes(
+            """
             From: MAILER-DAEMON@mx.example.net
             Subject: Undeliverable
             Content-Type: text/html
@@ -237,7 +272,9 @@ import Testing
     @Test func hostileTextPartsAreBounded() throws {
         // 100,000 two-line header blocks with Received: at most `maxEmbeddedChains` are taken.
         var many = ""
-        for n in 0..<100_000 { many += "Received: from h\(n) by mx; Sat, 20 Aug 2016 09:14:02 +0000\nSubject: \(n)\n\n" }
+        for n in 0..<100_000 {
+            many += "Received: from h\(n) by mx; Sat, 20 Aug 2016 09:14:02 +0000\nSubject: \(n)\n\n"
+        }
         let r = try MessageIntake.read(Self.plainBounce(many))
         #expect(r.chains.count == 1 + Limits.maxEmbeddedChains)
         // 200,000 field lines that never make an original.
@@ -258,7 +295,9 @@ import Testing
         var out = ""
         var i = 0
         while i < data.count {
-            let b0 = Int(data[i]), b1 = i + 1 < data.count ? Int(data[i + 1]) : 0, b2 = i + 2 < data.count ? Int(data[i + 2]) : 0
+            let b0 = Int(data[i])
+            let b1 = i + 1 < data.count ? Int(data[i + 1]) : 0
+            let b2 = i + 2 < data.count ? Int(data[i + 2]) : 0
             out.append(alphabet[b0 >> 2])
             out.append(alphabet[(b0 & 3) << 4 | b1 >> 4])
             out.append(i + 1 < data.count ? alphabet[(b1 & 15) << 2 | b2 >> 6] : "=")

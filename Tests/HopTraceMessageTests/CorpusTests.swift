@@ -2,6 +2,7 @@ import Foundation
 import HopTraceCore
 import HopTraceTestSupport
 import Testing
+
 @testable import HopTraceMessage
 
 /// Real-world messages from ../shared/corpus/real-world (outside the package; the test carries
@@ -22,7 +23,10 @@ import Testing
 
     @Test(.requiresShared("corpus/real-world"))
     func readsEveryFile() throws {
-        var messages = 0, rejected = 0, chains = 0, embedded = 0
+        var messages = 0
+        var rejected = 0
+        var chains = 0
+        var embedded = 0
         var perFile: [String: Int] = [:]
         for rel in Self.files() {
             let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.corpus + "/" + rel)))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HopTraceMessage
 
 @Suite struct EncodedWordsTests {

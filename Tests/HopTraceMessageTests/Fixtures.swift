@@ -1,4 +1,5 @@
 import HopTraceCore
+
 @testable import HopTraceMessage
 
 /// Test helpers. Fixtures are written inline in the test files with LF line ends; `crlf`

@@ -1,5 +1,6 @@
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 @Suite struct HeaderParserTests {
@@ -45,7 +46,9 @@ import Testing
         #expect(r.block.fields[0].value == "from a by b; Sat, 1 Jan 2000 00:00:00 +0000")
     }
 
-    @Test(arguments: ["From MAILER-DAEMON Sat Aug 20 09:14:02 2016\n", ">From alice@example.org Sat Aug 20 09:14:02 2016\n"])
+    @Test(arguments: [
+        "From MAILER-DAEMON Sat Aug 20 09:14:02 2016\n", ">From alice@example.org Sat Aug 20 09:14:02 2016\n",
+    ])
     func skipsMboxFromLine(_ fromLine: String) throws {
         let r = try HeaderParser.parse(bytes(fromLine + "From: a@example.org\nTo: b@example.net\n\nx"))
         #expect(r.block.fields.map(\.name) == ["From", "To"])
@@ -65,7 +68,8 @@ import Testing
     }
 
     @Test func obsoleteSpaceBeforeColonAndGarbageLines() throws {
-        let r = try HeaderParser.parse(bytes("From: a@example.org\nSubject : old style\nthis line is garbage\nTo: b@example.net\n\n"))
+        let r = try HeaderParser.parse(
+            bytes("From: a@example.org\nSubject : old style\nthis line is garbage\nTo: b@example.net\n\n"))
         #expect(r.block.fields.map(\.name) == ["From", "Subject", "To"])
         #expect(r.block.fields[1].value == "old style")
         #expect(r.skippedLines == 1)
@@ -89,10 +93,18 @@ import Testing
 
     static let bad: [BadCase] = [
         BadCase(name: "empty", input: [], message: "empty input"),
-        BadCase(name: "binary", input: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], message: "input does not start with a mail header"),
-        BadCase(name: "NUL bytes", input: [UInt8](repeating: 0, count: 4096), message: "input does not start with a mail header"),
-        BadCase(name: "prose", input: bytes("Hello Bob,\nhow are you?\n"), message: "input does not start with a mail header"),
-        BadCase(name: "leading blank line", input: bytes("\nFrom: a@example.org\n"), message: "input does not start with a mail header"),
+        BadCase(
+            name: "binary", input: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13],
+            message: "input does not start with a mail header"),
+        BadCase(
+            name: "NUL bytes", input: [UInt8](repeating: 0, count: 4096),
+            message: "input does not start with a mail header"),
+        BadCase(
+            name: "prose", input: bytes("Hello Bob,\nhow are you?\n"),
+            message: "input does not start with a mail header"),
+        BadCase(
+            name: "leading blank line", input: bytes("\nFrom: a@example.org\n"),
+            message: "input does not start with a mail header"),
     ]
 
     @Test(arguments: bad)

@@ -1,5 +1,6 @@
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 /// Attacker-written input: every case ends with a bounded result or an IntakeError.
@@ -13,7 +14,9 @@ import Testing
     }
 
     @Test func fiftyMegabyteHeaderLine() throws {
-        let input = bytes("From: a@example.org\nX-Big: ") + [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20) + bytes("\n\nbody")
+        let input =
+            bytes("From: a@example.org\nX-Big: ") + [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20)
+            + bytes("\n\nbody")
         let r = try MessageIntake.read(input)
         let fields = r.chains[0].headers.fields
         #expect(fields.map(\.name) == ["From", "X-Big"])
@@ -24,7 +27,9 @@ import Testing
     }
 
     @Test func fiftyMegabyteFoldedHeaderBlock() throws {
-        let input = bytes("From: a@example.org\nX-Fold: start\n") + Self.repeated(bytes(" continued line\n"), toAtLeast: 50 << 20) + bytes("\nbody")
+        let input =
+            bytes("From: a@example.org\nX-Fold: start\n")
+            + Self.repeated(bytes(" continued line\n"), toAtLeast: 50 << 20) + bytes("\nbody")
         let r = try MessageIntake.read(input)
         let fields = r.chains[0].headers.fields
         #expect(fields.map(\.name) == ["From", "X-Fold"])
@@ -77,7 +82,10 @@ import Testing
         #expect(r.findings[0].summary.contains("deeper than \(Limits.maxMIMEDepth)"))
         var levels = 0
         var part = try #require(r.mime)
-        while let child = part.children.first { part = child; levels += 1 }
+        while let child = part.children.first {
+            part = child
+            levels += 1
+        }
         #expect(levels == Limits.maxMIMEDepth)
     }
 
@@ -93,7 +101,8 @@ import Testing
     }
 
     @Test func boundaryThatNeverClosesThroughIntake() throws {
-        let s = "From: a@example.org\nContent-Type: multipart/report; report-type=delivery-status; boundary=zz\n\n--zz\n\nx\n--zz\nContent-Type: text/rfc822-headers\n\nReceived: from a by b; Sat, 20 Aug 2016 09:14:02 +0000\nSubject: cut short"
+        let s =
+            "From: a@example.org\nContent-Type: multipart/report; report-type=delivery-status; boundary=zz\n\n--zz\n\nx\n--zz\nContent-Type: text/rfc822-headers\n\nReceived: from a by b; Sat, 20 Aug 2016 09:14:02 +0000\nSubject: cut short"
         let r = try MessageIntake.read(bytes(s))
         #expect(r.embedded == ["2 text/rfc822-headers"])
         #expect(r.chains[1].headers.first("Subject")?.value == "cut short")
@@ -101,7 +110,9 @@ import Testing
 
     @Test func inputLargerThanTheLimitIsRefused() {
         let input = bytes("From: a@example.org\n\n") + [UInt8](repeating: 0x41, count: Limits.maxInputBytes)
-        #expect(throws: IntakeError("input is larger than \(Limits.maxInputBytes) bytes", position: Limits.maxInputBytes)) {
+        #expect(
+            throws: IntakeError("input is larger than \(Limits.maxInputBytes) bytes", position: Limits.maxInputBytes)
+        ) {
             try MessageIntake.read(input)
         }
     }
@@ -114,7 +125,8 @@ import Testing
 
     @Test(arguments: [
         Garbage(name: "64 KiB of NUL", input: [UInt8](repeating: 0, count: 1 << 16)),
-        Garbage(name: "64 KiB of noise", input: (0..<65_536).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }),
+        Garbage(
+            name: "64 KiB of noise", input: (0..<65_536).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }),
         Garbage(name: "From line only", input: bytes("From \n")),
         Garbage(name: "From line then body", input: bytes("From x\n\nno header here")),
         Garbage(name: "bare colon", input: bytes(":\n")),
@@ -138,7 +150,10 @@ import Testing
     }
 
     @Test func unterminatedStructuresInContentType() throws {
-        let r = try MessageIntake.read(bytes("From: a@example.org\nContent-Type: multipart/mixed; boundary=\"unterminated (comment\n\n--unterminated (comment\n\nx\n"))
+        let r = try MessageIntake.read(
+            bytes(
+                "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"unterminated (comment\n\n--unterminated (comment\n\nx\n"
+            ))
         #expect(r.chains.count == 1)
     }
 }

@@ -1,5 +1,6 @@
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 /// Each way an original message hides inside another, as real software writes it.
@@ -215,24 +216,33 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "DSN with text/rfc822-headers (Postfix)", input: bytes(dsnRFC822Headers),
-             embedded: ["3 text/rfc822-headers"], reportKind: "delivery-status report"),
-        Case(name: "DSN with text/rfc822-headers, CRLF", input: crlf(dsnRFC822Headers),
-             embedded: ["3 text/rfc822-headers"], reportKind: "delivery-status report"),
-        Case(name: "DSN with message/rfc822 (sendmail)", input: crlf(dsnMessageRFC822),
-             embedded: ["3 message/rfc822"], reportKind: "delivery-status report"),
-        Case(name: "MDN read receipt", input: bytes(mdn),
-             embedded: ["3 text/rfc822-headers"], reportKind: "disposition notification (read receipt)"),
-        Case(name: "message/global and global-headers", input: bytes(globalReport),
-             embedded: ["3 message/global", "4 message/global-headers"], reportKind: "delivery-status report"),
-        Case(name: "Exchange NDR with base64 .eml attachment", input: crlf(exchangeNDR),
-             embedded: ["2 attached-eml"], reportKind: "Exchange NDR"),
-        Case(name: "base64 message/rfc822 (forwarder)", input: bytes(base64MessageRFC822),
-             embedded: ["2 message/rfc822"], reportKind: nil),
-        Case(name: "qmail bounce", input: bytes(qmail),
-             embedded: ["1 pasted-in-body"], reportKind: "bounce with pasted headers"),
-        Case(name: "Exim bounce", input: crlf(exim),
-             embedded: ["1 pasted-in-body"], reportKind: "bounce with pasted headers"),
+        Case(
+            name: "DSN with text/rfc822-headers (Postfix)", input: bytes(dsnRFC822Headers),
+            embedded: ["3 text/rfc822-headers"], reportKind: "delivery-status report"),
+        Case(
+            name: "DSN with text/rfc822-headers, CRLF", input: crlf(dsnRFC822Headers),
+            embedded: ["3 text/rfc822-headers"], reportKind: "delivery-status report"),
+        Case(
+            name: "DSN with message/rfc822 (sendmail)", input: crlf(dsnMessageRFC822),
+            embedded: ["3 message/rfc822"], reportKind: "delivery-status report"),
+        Case(
+            name: "MDN read receipt", input: bytes(mdn),
+            embedded: ["3 text/rfc822-headers"], reportKind: "disposition notification (read receipt)"),
+        Case(
+            name: "message/global and global-headers", input: bytes(globalReport),
+            embedded: ["3 message/global", "4 message/global-headers"], reportKind: "delivery-status report"),
+        Case(
+            name: "Exchange NDR with base64 .eml attachment", input: crlf(exchangeNDR),
+            embedded: ["2 attached-eml"], reportKind: "Exchange NDR"),
+        Case(
+            name: "base64 message/rfc822 (forwarder)", input: bytes(base64MessageRFC822),
+            embedded: ["2 message/rfc822"], reportKind: nil),
+        Case(
+            name: "qmail bounce", input: bytes(qmail),
+            embedded: ["1 pasted-in-body"], reportKind: "bounce with pasted headers"),
+        Case(
+            name: "Exim bounce", input: crlf(exim),
+            embedded: ["1 pasted-in-body"], reportKind: "bounce with pasted headers"),
     ]
 
     @Test(arguments: cases)
@@ -254,9 +264,14 @@ import Testing
     func embeddedOriginalHeadersAreIntact(_ fixture: String) throws {
         let r = try MessageIntake.read(crlf(fixture))
         let original = try #require(r.chains.last?.headers)
-        #expect(original.fields.map(\.name) == ["Return-Path", "Received", "Received", "From", "To", "Subject", "Message-ID", "Date"])
-        #expect(original.fields(named: "received")[0].value ==
-            "from mail.example.org (mail.example.org [192.0.2.10])\tby mx.example.net (Postfix) with ESMTPS id 4F2A1;\tSat, 20 Aug 2016 09:14:02 +0000")
+        #expect(
+            original.fields.map(\.name) == [
+                "Return-Path", "Received", "Received", "From", "To", "Subject", "Message-ID", "Date",
+            ])
+        #expect(
+            original.fields(named: "received")[0].value
+                == "from mail.example.org (mail.example.org [192.0.2.10])\tby mx.example.net (Postfix) with ESMTPS id 4F2A1;\tSat, 20 Aug 2016 09:14:02 +0000"
+        )
         #expect(original.first("Message-ID")?.value == "<orig-1@example.org>")
     }
 
@@ -306,7 +321,8 @@ import Testing
         ("----- Original message -----", "generic"),
     ])
     func otherPastedMarkers(_ marker: String, _ software: String) throws {
-        let input = bytes("""
+        let input = bytes(
+            """
             From: MAILER-DAEMON@mx.example.net
             Subject: Undelivered mail
 
@@ -324,7 +340,8 @@ import Testing
     }
 
     @Test func sendmailTranscriptIsSkippedForTheOriginal() throws {
-        let input = bytes("""
+        let input = bytes(
+            """
             From: MAILER-DAEMON@relay.example.com
             Subject: Returned mail
 
@@ -348,7 +365,9 @@ import Testing
     @Test func indentedPastedHeaderIsUnindented() throws {
         let indented = originalHeaders.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "    " + $0 }.joined(separator: "\n")
-        let input = bytes("From: postmaster@example.net\nSubject: failure\n\n--- Below this line is a copy of the message.\n\n\(indented)\n\n    body\n")
+        let input = bytes(
+            "From: postmaster@example.net\nSubject: failure\n\n--- Below this line is a copy of the message.\n\n\(indented)\n\n    body\n"
+        )
         let r = try MessageIntake.read(input)
         #expect(r.embedded == ["1 pasted-in-body"])
         let h = r.chains[1].headers
@@ -359,7 +378,8 @@ import Testing
     /// Outlook's reply quote uses the same words as some bounces; without a Received field it is
     /// not taken for an original.
     @Test func outlookReplyQuoteIsNotAnOriginal() throws {
-        let input = bytes("""
+        let input = bytes(
+            """
             From: bob@example.net
             Subject: RE: Quarterly numbers
 
@@ -380,7 +400,8 @@ import Testing
     }
 
     @Test func quotedPrintableBounceBodyIsDecoded() throws {
-        let input = bytes("""
+        let input = bytes(
+            """
             From: MAILER-DAEMON@mx.example.net
             Subject: failure notice
             Content-Type: text/plain; charset=utf-8
@@ -394,7 +415,9 @@ import Testing
 
             """)
         let r = try MessageIntake.read(input)
-        #expect(r.chains[1].headers.first("Received")?.value == "from a.example (a.example [192.0.2.1]) by b.example with SMTP; Sat, 20 Aug 2016 09:14:02 +0000")
+        #expect(
+            r.chains[1].headers.first("Received")?.value
+                == "from a.example (a.example [192.0.2.1]) by b.example with SMTP; Sat, 20 Aug 2016 09:14:02 +0000")
         #expect(r.chains[1].headers.first("Subject")?.value == "café")
     }
 
@@ -405,9 +428,12 @@ import Testing
     }
 
     @Test(arguments: [
-        Unreadable(name: "message/rfc822 without header", part: "Content-Type: message/rfc822\n\njust some text, no header\n"),
+        Unreadable(
+            name: "message/rfc822 without header", part: "Content-Type: message/rfc822\n\njust some text, no header\n"),
         Unreadable(name: "text/rfc822-headers empty", part: "Content-Type: text/rfc822-headers\n\n\n"),
-        Unreadable(name: ".eml attachment that is not mail", part: "Content-Type: application/octet-stream; name=x.eml\nContent-Transfer-Encoding: base64\n\nAAECAwQF\n"),
+        Unreadable(
+            name: ".eml attachment that is not mail",
+            part: "Content-Type: application/octet-stream; name=x.eml\nContent-Transfer-Encoding: base64\n\nAAECAwQF\n"),
     ])
     func claimedMessageWithoutHeaderIsAFinding(_ c: Unreadable) throws {
         let input = bytes("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\(c.part)--b--\n")
@@ -419,7 +445,8 @@ import Testing
     }
 
     @Test func qmailMarkerWithoutHeaderIsAFinding() throws {
-        let r = try MessageIntake.read(bytes("From: a@example.org\n\n--- Below this line is a copy of the message.\n\nnot a header\n"))
+        let r = try MessageIntake.read(
+            bytes("From: a@example.org\n\n--- Below this line is a copy of the message.\n\nnot a header\n"))
         #expect(r.chains.count == 1)
         #expect(r.findings.map(\.kind) == [.unreadablePart])
     }
@@ -427,7 +454,8 @@ import Testing
     @Test func embeddedChainLimitIsAFinding() throws {
         var s = "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n"
         for n in 0..<(Limits.maxEmbeddedChains + 5) {
-            s += "--b\nContent-Type: text/rfc822-headers\n\nReceived: from h\(n) by x; Sat, 20 Aug 2016 09:14:02 +0000\n"
+            s +=
+                "--b\nContent-Type: text/rfc822-headers\n\nReceived: from h\(n) by x; Sat, 20 Aug 2016 09:14:02 +0000\n"
         }
         s += "--b--\n"
         let r = try MessageIntake.read(bytes(s))
@@ -453,7 +481,9 @@ extension TransferEncoding {
         var line = 0
         var i = 0
         while i < data.count {
-            let b0 = Int(data[i]), b1 = i + 1 < data.count ? Int(data[i + 1]) : 0, b2 = i + 2 < data.count ? Int(data[i + 2]) : 0
+            let b0 = Int(data[i])
+            let b1 = i + 1 < data.count ? Int(data[i + 1]) : 0
+            let b2 = i + 2 < data.count ? Int(data[i + 2]) : 0
             let n = b0 << 16 | b1 << 8 | b2
             out.append(alphabet[n >> 18 & 63])
             out.append(alphabet[n >> 12 & 63])
@@ -461,7 +491,10 @@ extension TransferEncoding {
             out.append(i + 2 < data.count ? alphabet[n & 63] : "=")
             i += 3
             line += 4
-            if line >= 76, i < data.count { out += "\n"; line = 0 }
+            if line >= 76, i < data.count {
+                out += "\n"
+                line = 0
+            }
         }
         return out
     }

@@ -1,17 +1,22 @@
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 @Suite struct MIMETests {
     @Test(arguments: [
         ("text/plain", "text/plain", [String: String]()),
-        ("Multipart/Report; report-type=\"delivery-status\";\n\tboundary=\"=_abc 1\"", "multipart/report",
-         ["report-type": "delivery-status", "boundary": "=_abc 1"]),
+        (
+            "Multipart/Report; report-type=\"delivery-status\";\n\tboundary=\"=_abc 1\"", "multipart/report",
+            ["report-type": "delivery-status", "boundary": "=_abc 1"]
+        ),
         ("multipart/mixed; BOUNDARY=simple (a comment)", "multipart/mixed", ["boundary": "simple"]),
         ("application/octet-stream; name=\"a \\\"q\\\".eml\"", "application/octet-stream", ["name": "a \"q\".eml"]),
         // RFC 2231 continuations and charset.
-        ("application/x-stuff; title*0*=us-ascii'en'This%20is%20even%20more%20; title*1*=%2A%2A%2Afun%2A%2A%2A%20; title*2=\"isn't it!\"",
-         "application/x-stuff", ["title": "This is even more ***fun*** isn't it!"]),
+        (
+            "application/x-stuff; title*0*=us-ascii'en'This%20is%20even%20more%20; title*1*=%2A%2A%2Afun%2A%2A%2A%20; title*2=\"isn't it!\"",
+            "application/x-stuff", ["title": "This is even more ***fun*** isn't it!"]
+        ),
         ("message/rfc822; name*=UTF-8''R%C3%BCckl%C3%A4ufer.eml", "message/rfc822", ["name": "Rückläufer.eml"]),
         // Outlook writes unquoted names with spaces.
         ("application/octet-stream; name=My Original.eml", "application/octet-stream", ["name": "My Original.eml"]),
@@ -29,8 +34,8 @@ import Testing
 
     @Test(arguments: [
         ("SGVsbG8sIHdvcmxkIQ==", "Hello, world!"),
-        ("SGVs\r\nbG8s IHdv\ncmxk IQ", "Hello, world!"),   // line breaks, spaces, missing padding
-        ("SGk=SGk=", "HiHi"),                              // concatenated padded chunks
+        ("SGVs\r\nbG8s IHdv\ncmxk IQ", "Hello, world!"),  // line breaks, spaces, missing padding
+        ("SGk=SGk=", "HiHi"),  // concatenated padded chunks
     ])
     func decodesBase64(_ input: String, _ expected: String) {
         #expect(TransferEncoding.decodeBase64(ArraySlice(bytes(input))) == bytes(expected))
@@ -97,17 +102,18 @@ import Testing
             p.children.forEach(visit)
         }
         visit(root)
-        #expect(paths == [
-            "(msg) multipart/mixed",
-            "1 multipart/alternative",
-            "1.1 text/plain",
-            "1.2 text/html",
-            "2 message/rfc822",
-            "2(msg) multipart/mixed",
-            "2.1 text/plain",
-            "2.2 image/png",
-            "3 text/plain",
-        ])
+        #expect(
+            paths == [
+                "(msg) multipart/mixed",
+                "1 multipart/alternative",
+                "1.1 text/plain",
+                "1.2 text/html",
+                "2 message/rfc822",
+                "2(msg) multipart/mixed",
+                "2.1 text/plain",
+                "2.2 image/png",
+                "3 text/plain",
+            ])
         let plain = root.children[0].children[0]
         #expect(plain.rawBody == ArraySlice(bytes("plain")))
         let html = root.children[0].children[1]
@@ -118,7 +124,8 @@ import Testing
     }
 
     @Test func boundaryThatNeverClosesRunsToEnd() {
-        let input = bytes("Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\nContent-Type: text/plain\n\ntwo\nand more")
+        let input = bytes(
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\nContent-Type: text/plain\n\ntwo\nand more")
         let (root, _) = MIMEParser.parse(input)
         #expect(root.children.count == 2)
         #expect(root.children[0].rawBody == ArraySlice(bytes("one")))
@@ -126,15 +133,20 @@ import Testing
     }
 
     @Test func partWithoutHeaderOrEmptyLine() {
-        let input = bytes("Content-Type: multipart/mixed; boundary=b\n\n--b\nstraight into the body\nline two\n--b\n\nnormal\n--b--\n")
+        let input = bytes(
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nstraight into the body\nline two\n--b\n\nnormal\n--b--\n"
+        )
         let (root, _) = MIMEParser.parse(input)
-        #expect(root.children.map { Array($0.rawBody) } == [bytes("straight into the body\nline two"), bytes("normal")])
+        #expect(
+            root.children.map { Array($0.rawBody) } == [bytes("straight into the body\nline two"), bytes("normal")])
         #expect(root.children[0].headers.fields.isEmpty)
         #expect(root.children[0].contentType.mediaType == "text/plain")
     }
 
     @Test func crlfBoundariesAndDigestDefault() {
-        let input = crlf("Content-Type: multipart/digest; boundary=\"d\"\n\n--d\n\nFrom: x@example.org\nSubject: one\n\nbody\n--d--\n")
+        let input = crlf(
+            "Content-Type: multipart/digest; boundary=\"d\"\n\n--d\n\nFrom: x@example.org\nSubject: one\n\nbody\n--d--\n"
+        )
         let (root, _) = MIMEParser.parse(input)
         #expect(root.children.count == 1)
         let part = root.children[0]

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 /// The mbox separators real writers produce, split as Python's `mailbox.mbox` and mail clients
@@ -20,22 +21,54 @@ import Testing
 
     /// Each form: the mailbox text and its number of messages.
     static let forms: [(name: String, text: String, count: Int)] = [
-        ("mboxrd", (0..<4).map { "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n" + message($0, body: "body\n>From here on, escaped.\n>>From twice.\n") + "\n" }.joined(), 4),
-        ("mboxo", (0..<3).map { "From sender\($0)@example.org  Sat Aug 20 09:14:02 2016\n" + message($0, body: ">From quoted, as mboxo writers escape it.\n") + "\n" }.joined(), 3),
-        ("Thunderbird", (0..<3).map { "From - Sat Aug 20 09:14:02 2016\nX-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\n" + message($0) + "\n" }.joined(), 3),
+        (
+            "mboxrd",
+            (0..<4).map {
+                "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n"
+                    + message($0, body: "body\n>From here on, escaped.\n>>From twice.\n") + "\n"
+            }.joined(), 4
+        ),
+        (
+            "mboxo",
+            (0..<3).map {
+                "From sender\($0)@example.org  Sat Aug 20 09:14:02 2016\n"
+                    + message($0, body: ">From quoted, as mboxo writers escape it.\n") + "\n"
+            }.joined(), 3
+        ),
+        (
+            "Thunderbird",
+            (0..<3).map {
+                "From - Sat Aug 20 09:14:02 2016\nX-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\n" + message($0)
+                    + "\n"
+            }.joined(), 3
+        ),
         ("Eudora", (0..<3).map { "From ???@??? Sat Aug 20 09:14:02 2016\n" + message($0) + "\n" }.joined(), 3),
         // A MIME message whose close boundary is the last line, with no empty line before the
         // next From line (written by several exporters).
-        ("no blank line", (0..<3).map { "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n" + message($0, body: "--b\nContent-Type: text/plain\n\nx\n--b--", extra: "Content-Type: multipart/mixed; boundary=\"b\"") + "\n" }.joined(), 3),
-        ("mboxcl2", (0..<3).map { n -> String in
-            let body = "body of \(n)\n"
-            return "From sender\(n)@example.org Sat Aug 20 09:14:02 2016\n" + message(n, body: body, extra: "Content-Length: \(body.utf8.count)") + "\n"
-        }.joined(), 3),
+        (
+            "no blank line",
+            (0..<3).map {
+                "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n"
+                    + message(
+                        $0, body: "--b\nContent-Type: text/plain\n\nx\n--b--",
+                        extra: "Content-Type: multipart/mixed; boundary=\"b\"") + "\n"
+            }.joined(), 3
+        ),
+        (
+            "mboxcl2",
+            (0..<3).map { n -> String in
+                let body = "body of \(n)\n"
+                return "From sender\(n)@example.org Sat Aug 20 09:14:02 2016\n"
+                    + message(n, body: body, extra: "Content-Length: \(body.utf8.count)") + "\n"
+            }.joined(), 3
+        ),
     ]
 
     /// Message-IDs of each message, in order, as this splitter reads them.
     static func ours(_ data: [UInt8]) throws -> [String] {
-        try Mailbox.split(mbox: data).map { try MessageIntake.read($0).chains[0].headers.first("Message-ID")?.value ?? "-" }
+        try Mailbox.split(mbox: data).map {
+            try MessageIntake.read($0).chains[0].headers.first("Message-ID")?.value ?? "-"
+        }
     }
 
     /// The same through Python's `mailbox.mbox`.
@@ -46,7 +79,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import mailbox,sys\nfor m in mailbox.mbox(sys.argv[1], create=False): print(m['Message-ID'] or '-')", file.path]
+        process.arguments = [
+            "-c", "import mailbox,sys\nfor m in mailbox.mbox(sys.argv[1], create=False): print(m['Message-ID'] or '-')",
+            file.path,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -72,7 +108,10 @@ import Testing
     /// where the message ends (mutt reads it so). Python's `mailbox` splits there instead.
     @Test func contentLengthCarriesUnescapedFromLines() throws {
         let body = "Hello\n\nFrom 2015 to 2016 the numbers grew.\nFrom: not a header, a sentence\n\n"
-        let text = (0..<3).map { "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n" + Self.message($0, body: body, extra: "Content-Length: \(body.utf8.count)") + "\n" }.joined()
+        let text = (0..<3).map {
+            "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n"
+                + Self.message($0, body: body, extra: "Content-Length: \(body.utf8.count)") + "\n"
+        }.joined()
         #expect(try Self.ours(bytes(text)) == ["<m0@example.org>", "<m1@example.org>", "<m2@example.org>"])
         #expect(try Self.ours(crlfWithLength(body)) == ["<m0@example.org>", "<m1@example.org>", "<m2@example.org>"])
     }
@@ -80,31 +119,45 @@ import Testing
     /// The same with CRLF line ends, the length counting them.
     private func crlfWithLength(_ body: String) -> [UInt8] {
         let b = body.replacingOccurrences(of: "\n", with: "\r\n")
-        return crlf((0..<3).map { "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n" + Self.message($0, body: "", extra: "Content-Length: \(b.utf8.count)") }
-            .joined(separator: "\u{0}")).split(separator: 0, omittingEmptySubsequences: false)
+        return crlf(
+            (0..<3).map {
+                "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n"
+                    + Self.message($0, body: "", extra: "Content-Length: \(b.utf8.count)")
+            }
+            .joined(separator: "\u{0}")
+        ).split(separator: 0, omittingEmptySubsequences: false)
             .map { Array($0) + Array(b.utf8) + [13, 10] }.joined().map { $0 }
     }
 
     /// A wrong Content-Length (a message edited after writing) is not followed: the lines decide.
     @Test(arguments: [3, 10_000, 999_999_999_999_999])
     func aWrongContentLengthIsIgnored(_ length: Int) throws {
-        let text = (0..<3).map { "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n" + Self.message($0, extra: "Content-Length: \(length)") + "\n" }.joined()
+        let text = (0..<3).map {
+            "From sender\($0)@example.org Sat Aug 20 09:14:02 2016\n"
+                + Self.message($0, extra: "Content-Length: \(length)") + "\n"
+        }.joined()
         #expect(try Self.ours(bytes(text)) == ["<m0@example.org>", "<m1@example.org>", "<m2@example.org>"])
     }
 
     /// An unescaped body line "From …" after an empty line, with no digit and no header block
     /// after it, is text; Python's `mailbox` splits there.
     @Test func anUnescapedFromLineWithoutADateIsText() throws {
-        let text = "From a@example.org Sat Aug 20 09:14:02 2016\n" + Self.message(0, body: "Hi\n\nFrom the desk of Alice\n") + "\n"
+        let text =
+            "From a@example.org Sat Aug 20 09:14:02 2016\n" + Self.message(0, body: "Hi\n\nFrom the desk of Alice\n")
+            + "\n"
             + "From b@example.org Sat Aug 20 09:14:02 2016\n" + Self.message(1)
         #expect(try Self.ours(bytes(text)) == ["<m0@example.org>", "<m1@example.org>"])
-        if let python = try Self.python(bytes(text)) { #expect(python == ["<m0@example.org>", "-", "<m1@example.org>"]) }
+        if let python = try Self.python(bytes(text)) {
+            #expect(python == ["<m0@example.org>", "-", "<m1@example.org>"])
+        }
     }
 
     /// A body line "From …" with no empty line before it and no header block after it is text
     /// (Python's `mailbox` splits at every "From " line; mail clients do not).
     @Test func aFromLineInsideABodyIsText() throws {
-        let text = "From a@example.org Sat Aug 20 09:14:02 2016\n" + Self.message(0, body: "Regards,\nFrom 9 to 5, Alice\nsee you\n") + "\n"
+        let text =
+            "From a@example.org Sat Aug 20 09:14:02 2016\n"
+            + Self.message(0, body: "Regards,\nFrom 9 to 5, Alice\nsee you\n") + "\n"
             + "From b@example.org Sat Aug 20 09:14:02 2016\n" + Self.message(1)
         #expect(try Self.ours(bytes(text)) == ["<m0@example.org>", "<m1@example.org>"])
     }
@@ -115,7 +168,8 @@ import Testing
         let data = bytes(text.replacingOccurrences(of: "\n", with: "\r"))
         #expect(Mailbox.isMailbox(data))
         #expect(try Self.ours(data) == ["<m0@example.org>", "<m1@example.org>", "<m2@example.org>"])
-        #expect(try MessageIntake.read(Mailbox.split(mbox: data)[1]).chains[0].headers.fields(named: "Received").count == 1)
+        #expect(
+            try MessageIntake.read(Mailbox.split(mbox: data)[1]).chains[0].headers.fields(named: "Received").count == 1)
     }
 
     /// More messages than the limit: the rest are one entry that says so.
@@ -128,18 +182,19 @@ import Testing
         let messages = MessageSource.Messages(.array(data, index))
         #expect(messages.count == 4)
         #expect(messages.map(\.label) == ["1", "2", "3", "4"])
-        guard case let .failure(error) = messages[3].read() else {
+        guard case .failure(let error) = messages[3].read() else {
             Issue.record("the entry past the limit was read")
             return
         }
-        #expect(error.message == "more than \(Limits.maxMailboxMessages) messages in the mailbox; the rest were not read")
+        #expect(
+            error.message == "more than \(Limits.maxMailboxMessages) messages in the mailbox; the rest were not read")
     }
 
     /// Hostile mailboxes: many separators, many From lines that are not, binary: one pass each.
     @Test func hostileMailboxesAreBounded() throws {
         let separators = bytes(String(repeating: "From a 1\n", count: 200_000))
         let index = separators.withUnsafeBufferPointer { Mailbox.index($0) }
-        #expect(index.starts.count == 1)   // no empty line before, no header after: one message
+        #expect(index.starts.count == 1)  // no empty line before, no header after: one message
         let blank = bytes(String(repeating: "From a 1\n\n", count: 200_000))
         #expect(blank.withUnsafeBufferPointer { Mailbox.index($0) }.starts.count == 200_000)
         let capped = blank.withUnsafeBufferPointer { Mailbox.index($0, limit: 1_000) }
@@ -159,7 +214,9 @@ import Testing
     /// A mailbox larger than `Limits.maxInputBytes` is mapped, not refused; a message larger
     /// than the limit is that message's error and the others are read.
     @Test func aMailboxLargerThanTheInputLimitIsMappedAndItsMessagesBounded() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hoptrace-big-\(UUID().uuidString).mbox").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hoptrace-big-\(UUID().uuidString).mbox"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -174,24 +231,32 @@ import Testing
         #expect(source.form == .mbox)
         #expect(source.messages.map(\.label) == ["1", "2", "3"])
         let results = source.messages.map { $0.read() }
-        #expect(try MessageIntake.read(results[0].get()).chains[0].headers.first("Message-ID")?.value == "<m0@example.org>")
-        #expect(try MessageIntake.read(results[2].get()).chains[0].headers.first("Message-ID")?.value == "<m2@example.org>")
-        guard case let .failure(error) = results[1] else {
+        #expect(
+            try MessageIntake.read(results[0].get()).chains[0].headers.first("Message-ID")?.value == "<m0@example.org>")
+        #expect(
+            try MessageIntake.read(results[2].get()).chains[0].headers.first("Message-ID")?.value == "<m2@example.org>")
+        guard case .failure(let error) = results[1] else {
             Issue.record("a message over the limit was read")
             return
         }
-        #expect(error.message == "message is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one message")
+        #expect(
+            error.message
+                == "message is larger than \(Limits.maxInputBytes / (1024 * 1024)) MiB, the limit for one message")
     }
 
     /// A file over the limit that is not an mbox is still refused.
     @Test func aLargeFileThatIsNotAMailboxIsRefused() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hoptrace-big-\(UUID().uuidString).eml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hoptrace-big-\(UUID().uuidString).eml"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.write(contentsOf: Data("Subject: x\n\n".utf8))
         try handle.truncate(atOffset: UInt64(Limits.maxInputBytes + 1))
         try handle.close()
-        #expect(throws: InputError(.tooLarge(limit: Limits.maxInputBytes), name: path)) { try MessageSource(path: path) }
+        #expect(throws: InputError(.tooLarge(limit: Limits.maxInputBytes), name: path)) {
+            try MessageSource(path: path)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 @Suite struct MailboxTests {
@@ -41,8 +42,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("From: a@example.org\n\nFrom b Sat Aug 20 09:14:02 2016\n", false),   // an .eml, not an mbox
-        ("From a Sat Aug 20 09:14:02 2016\nFrom: a@example.org\n\nbody\n", false), // one message
+        ("From: a@example.org\n\nFrom b Sat Aug 20 09:14:02 2016\n", false),  // an .eml, not an mbox
+        ("From a Sat Aug 20 09:14:02 2016\nFrom: a@example.org\n\nbody\n", false),  // one message
         ("From a Sat Aug 20 09:14:02 2016\nSubject: x\n\n\nFrom b Sat Aug 20 09:15:02 2016\nSubject: y\n", true),
         ("", false),
     ])
@@ -59,7 +60,9 @@ import Testing
     @Test func splitsManyMessages() throws {
         var input: [UInt8] = []
         for n in 0..<10_000 {
-            input += bytes("From sender@example.org Sat Aug 20 09:14:02 2016\nReceived: from h\(n) by mx; Sat, 20 Aug 2016 09:14:02 +0000\nSubject: \(n)\n\nbody \(n)\n\n")
+            input += bytes(
+                "From sender@example.org Sat Aug 20 09:14:02 2016\nReceived: from h\(n) by mx; Sat, 20 Aug 2016 09:14:02 +0000\nSubject: \(n)\n\nbody \(n)\n\n"
+            )
         }
         let messages = Mailbox.split(mbox: input)
         #expect(messages.count == 10_000)
@@ -73,14 +76,18 @@ import Testing
         for sub in ["cur", "new", "tmp"] {
             try fm.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
         }
-        let files = ["cur/1471684442.M1P1.host:2,S", "new/1471684443.M2P2.host", "cur/1471684441.M0P0.host:2,", "tmp/ignored", "cur/.hidden"]
+        let files = [
+            "cur/1471684442.M1P1.host:2,S", "new/1471684443.M2P2.host", "cur/1471684441.M0P0.host:2,", "tmp/ignored",
+            "cur/.hidden",
+        ]
         for f in files { try Data("From: a@example.org\n\n".utf8).write(to: URL(fileURLWithPath: root + "/" + f)) }
         #expect(Mailbox.isMaildir(at: root))
-        #expect(try Mailbox.maildirFiles(at: root) == [
-            root + "/cur/1471684441.M0P0.host:2,",
-            root + "/cur/1471684442.M1P1.host:2,S",
-            root + "/new/1471684443.M2P2.host",
-        ])
+        #expect(
+            try Mailbox.maildirFiles(at: root) == [
+                root + "/cur/1471684441.M0P0.host:2,",
+                root + "/cur/1471684442.M1P1.host:2,S",
+                root + "/new/1471684443.M2P2.host",
+            ])
         #expect(throws: MaildirError.self) { try Mailbox.maildirFiles(at: root + "/cur/nonexistent") }
         #expect(throws: MaildirError.self) { try Mailbox.maildirFiles(at: root + "/tmp") }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HopTraceCore
 import Testing
+
 @testable import HopTraceMessage
 
 /// `MessageSource`: a file, an mbox and a Maildir as labelled messages, and the inputs that
@@ -26,7 +27,9 @@ import Testing
     }
 
     @Test func anMboxIsItsMessagesLabelledByPosition() {
-        let mbox = Array("From a@example.org Sat Aug 20 09:14:02 2016\nSubject: one\n\nx\n\nFrom b@example.org Sat Aug 20 09:15:02 2016\nSubject: two\n\ny\n".utf8)
+        let mbox = Array(
+            "From a@example.org Sat Aug 20 09:14:02 2016\nSubject: one\n\nx\n\nFrom b@example.org Sat Aug 20 09:15:02 2016\nSubject: two\n\ny\n"
+                .utf8)
         let source = MessageSource(path: "-", bytes: mbox)
         #expect(source.form == .mbox)
         #expect(source.name == "standard input")
@@ -38,7 +41,9 @@ import Testing
     @Test func aMaildirIsItsFilesReadOneAtATime() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for sub in ["cur", "new", "tmp"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+        for sub in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+        }
         try Data(Self.message).write(to: URL(fileURLWithPath: dir + "/new/2"))
         try Data(Self.message).write(to: URL(fileURLWithPath: dir + "/cur/1"))
         try Data(Self.message).write(to: URL(fileURLWithPath: dir + "/cur/.hidden"))
@@ -48,7 +53,7 @@ import Testing
         #expect(source.messages.map(\.label) == [dir + "/cur/1", dir + "/new/2"])
         try FileManager.default.removeItem(atPath: dir + "/new/2")
         #expect(try source.messages[0].read().get() == Self.message[...])
-        guard case let .failure(error) = source.messages[1].read() else {
+        guard case .failure(let error) = source.messages[1].read() else {
             Issue.record("a removed file was read")
             return
         }

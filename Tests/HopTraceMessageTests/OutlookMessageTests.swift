@@ -1,6 +1,7 @@
 import HopTraceCore
 import HopTraceTestSupport
 import Testing
+
 @testable import HopTraceMessage
 
 /// Outlook `.msg` items (MS-OXMSG over MS-CFB) and TNEF streams, written by the tests' own
@@ -11,10 +12,13 @@ import Testing
     /// The header block as Exchange stores it: CRLF line ends, a blank line after.
     static var headerText: String { (originalHeaders + "\n\n").replacingOccurrences(of: "\n", with: "\r\n") }
 
-    static func item(unicode: Bool = true, attachments: [OutlookMessageWriter.Attachment] = []) -> OutlookMessageWriter.Item {
-        OutlookMessageWriter.Item(transportHeaders: headerText, unicode: unicode, subject: "Quarterly numbers",
-                                  senderName: "Alice", senderEmail: "alice@example.org", displayTo: "Bob",
-                                  body: "Hello Bob,\r\nthe numbers.\r\n", submitTime: 1_471_684_441, attachments: attachments)
+    static func item(unicode: Bool = true, attachments: [OutlookMessageWriter.Attachment] = [])
+        -> OutlookMessageWriter.Item
+    {
+        OutlookMessageWriter.Item(
+            transportHeaders: headerText, unicode: unicode, subject: "Quarterly numbers",
+            senderName: "Alice", senderEmail: "alice@example.org", displayTo: "Bob",
+            body: "Hello Bob,\r\nthe numbers.\r\n", submitTime: 1_471_684_441, attachments: attachments)
     }
 
     /// Field names and values of a block, for comparing blocks read from different buffers.
@@ -66,9 +70,10 @@ import Testing
     }
 
     @Test func anItemWithoutTransportHeadersSaysSoAndKeepsItsProperties() throws {
-        let draft = OutlookMessageWriter.Item(subject: "Draft\r\nReceived: from forged", senderName: "Alice",
-                                              senderEmail: "alice@example.org", displayTo: "Bob",
-                                              submitTime: 1_471_684_441)
+        let draft = OutlookMessageWriter.Item(
+            subject: "Draft\r\nReceived: from forged", senderName: "Alice",
+            senderEmail: "alice@example.org", displayTo: "Bob",
+            submitTime: 1_471_684_441)
         let result = try MessageIntake.read(OutlookMessageWriter.write(draft).bytes)
         let chain = try #require(result.chains.first)
         #expect(chain.headers.first("Received") == nil)
@@ -82,7 +87,9 @@ import Testing
     @Test func aReportItemIsADeliveryReport() throws {
         var item = Self.item()
         item.messageClass = "REPORT.IPM.Note.NDR"
-        #expect(try MessageIntake.read(OutlookMessageWriter.write(item).bytes).reportKind == MessageIntake.deliveryStatusReport)
+        #expect(
+            try MessageIntake.read(OutlookMessageWriter.write(item).bytes).reportKind
+                == MessageIntake.deliveryStatusReport)
     }
 
     @Test func anItemAttachedToAMIMEMessageIsAnEmbeddedChain() throws {
@@ -130,7 +137,9 @@ import Testing
         out += attribute(1, 0x0006_9003, props)
         if let attached {
             out += attribute(2, 0x0006_9002, [UInt8](repeating: 0, count: 14))
-            let object = [0x07, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46] + attached
+            let object =
+                [0x07, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46]
+                + attached
             var a = le32(2)
             a += le32(0x3705_0003) + le32(5)
             a += le32(0x3701_000D) + le32(1) + le32(UInt32(object.count)) + pad(object)
@@ -143,7 +152,10 @@ import Testing
         let stream = Self.tnef(headers: Self.headerText, attached: Self.tnef(headers: Self.headerText))
         let result = try MessageIntake.read(stream)
         #expect(result.chains.map(\.container) == ["tnef", "attached-msg"])
-        for chain in result.chains { #expect(Self.fields(chain.headers) == Self.fields(try MessageIntake.read(bytes(Self.eml)).chains[0].headers)) }
+        for chain in result.chains {
+            #expect(
+                Self.fields(chain.headers) == Self.fields(try MessageIntake.read(bytes(Self.eml)).chains[0].headers))
+        }
         #expect(result.findings.isEmpty)
     }
 
@@ -232,7 +244,10 @@ import Testing
         let result = try MessageIntake.read(OutlookMessageWriter.write(item).bytes)
         // Each attached item is two storages deep: 15 fit under the limit of 32.
         #expect(result.chains.count == 16)
-        #expect(result.findings(.unreadablePart).contains { $0.summary.contains("deeper than \(CompoundFile.maxStorageDepth)") })
+        #expect(
+            result.findings(.unreadablePart).contains {
+                $0.summary.contains("deeper than \(CompoundFile.maxStorageDepth)")
+            })
     }
 
     @Test func aTruncatedFileIsAnErrorOrAPartialResult() {
@@ -271,7 +286,9 @@ func base64(_ data: [UInt8]) -> String {
     var out = ""
     var i = 0
     while i < data.count {
-        let b0 = UInt32(data[i]), b1 = i + 1 < data.count ? UInt32(data[i + 1]) : 0, b2 = i + 2 < data.count ? UInt32(data[i + 2]) : 0
+        let b0 = UInt32(data[i])
+        let b1 = i + 1 < data.count ? UInt32(data[i + 1]) : 0
+        let b2 = i + 2 < data.count ? UInt32(data[i + 2]) : 0
         let n = b0 << 16 | b1 << 8 | b2
         out.append(table[Int(n >> 18 & 63)])
         out.append(table[Int(n >> 12 & 63)])
@@ -288,12 +305,18 @@ func base64(_ data: [UInt8]) -> String {
     @Test func messageFilesNestDeeperThanTheLimitAreNotRead() throws {
         var bytes = OutlookMessageWriter.write(OutlookMessageTests.item()).bytes
         for _ in 0..<(Limits.maxMIMEDepth + 2) {
-            bytes = OutlookMessageWriter.write(OutlookMessageTests.item(attachments: [
-                .file(name: "inner.msg", mimeTag: nil, bytes: bytes)])).bytes
+            bytes =
+                OutlookMessageWriter.write(
+                    OutlookMessageTests.item(attachments: [
+                        .file(name: "inner.msg", mimeTag: nil, bytes: bytes)
+                    ])
+                ).bytes
         }
         let result = try MessageIntake.read(bytes)
         #expect(result.chains.count == Limits.maxMIMEDepth + 1)
-        #expect(result.findings(.limitReached).contains { $0.summary.contains("nested deeper than \(Limits.maxMIMEDepth)") })
+        #expect(
+            result.findings(.limitReached).contains { $0.summary.contains("nested deeper than \(Limits.maxMIMEDepth)") }
+        )
     }
 
     @Test func nestedMessageFilesShareOneByteBudget() throws {
@@ -301,11 +324,17 @@ func base64(_ data: [UInt8]) -> String {
         var inner = OutlookMessageTests.item()
         inner.body = String(repeating: "a", count: 17 * 1024 * 1024)  // UTF-16: 34 MiB
         let innerBytes = OutlookMessageWriter.write(inner).bytes
-        let outer = OutlookMessageWriter.write(OutlookMessageTests.item(attachments: [
-            .file(name: "big.msg", mimeTag: nil, bytes: innerBytes)])).bytes
+        let outer = OutlookMessageWriter.write(
+            OutlookMessageTests.item(attachments: [
+                .file(name: "big.msg", mimeTag: nil, bytes: innerBytes)
+            ])
+        ).bytes
         #expect(outer.count <= Limits.maxInputBytes)
         let result = try MessageIntake.read(outer)
         #expect(result.chains.count == 1)
-        #expect(result.findings(.limitReached).contains { $0.summary.contains("exceed \(Limits.maxInputBytes) bytes in all") })
+        #expect(
+            result.findings(.limitReached).contains {
+                $0.summary.contains("exceed \(Limits.maxInputBytes) bytes in all")
+            })
     }
 }

@@ -9,7 +9,8 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test func specialPurposeTableMatchesDataFile() throws {
-        let text = try String(contentsOf: Self.packageRoot.appendingPathComponent("data/special-purpose-addresses.tsv"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Self.packageRoot.appendingPathComponent("data/special-purpose-addresses.tsv"), encoding: .utf8)
         let rows = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("prefix\t") }
             .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.count == SpecialPurposeTable.rows.count)

@@ -1,5 +1,6 @@
-import Testing
 import HopTraceCore
+import Testing
+
 @testable import HopTraceReceived
 
 // Input is attacker-written. These tests bound behaviour, never wall-clock time.
@@ -24,7 +25,7 @@ import HopTraceCore
     let h = ReceivedParser.parse(value)
     #expect(h.raw == value)
     #expect(h.from?.helo == "a.example")
-    #expect(h.timestamp == nil)   // the date lies beyond the limit
+    #expect(h.timestamp == nil)  // the date lies beyond the limit
     let rest = h.unparsed.last ?? ""
     #expect(rest.hasPrefix("é"))
     #expect(rest.hasSuffix("+0000"))
@@ -32,7 +33,8 @@ import HopTraceCore
 }
 
 @Test func nulAndControlBytes() {
-    let value = "from a\u{0}b (x\u{1}y [192.0.2.1]) by c\u{7f}d with ESMTP\u{1b}[31m id 1; Mon, 1 Jan 2024 10:00:00 +0000"
+    let value =
+        "from a\u{0}b (x\u{1}y [192.0.2.1]) by c\u{7f}d with ESMTP\u{1b}[31m id 1; Mon, 1 Jan 2024 10:00:00 +0000"
     let h = ReceivedParser.parse(value)
     #expect(h.from?.helo == "a\u{0}b")
     #expect(h.from?.ip == IPAddress("192.0.2.1"))
@@ -63,14 +65,16 @@ import HopTraceCore
 
 @Test func nestedParenthesesInsideTheFromComment() {
     let nested = String(repeating: "(", count: 10_000) + String(repeating: ")", count: 10_000)
-    let h = ReceivedParser.parse("from a.example (x.example [192.0.2.1] " + nested + ") by b.example; Mon, 1 Jan 2024 10:00:00 +0000")
+    let h = ReceivedParser.parse(
+        "from a.example (x.example [192.0.2.1] " + nested + ") by b.example; Mon, 1 Jan 2024 10:00:00 +0000")
     #expect(h.from?.ip == IPAddress("192.0.2.1"))
     #expect(h.unparsed.count == 1)
     #expect(h.by?.name == "b.example")
 }
 
 @Test func strayClosersBracketsAndQuotes() {
-    let h = ReceivedParser.parse(String(repeating: ")", count: 10_000) + String(repeating: "[", count: 10_000) + " \"unterminated ( [ < ;")
+    let h = ReceivedParser.parse(
+        String(repeating: ")", count: 10_000) + String(repeating: "[", count: 10_000) + " \"unterminated ( [ < ;")
     // The brackets become the from-domain (MDaemon writes no `from`); the rest is unparsed.
     #expect(h.from?.helo?.utf8.count == 10_000)
     #expect(h.unparsed.count == 10_000 + 2)
@@ -88,7 +92,10 @@ import HopTraceCore
 
 @Test func tenThousandReceivedHeadersAreBounded() {
     let values = (0..<10_000).map { _ in
-        (value: "(qmail 1 invoked by uid 2); 24 May 2006 13:23:17 -0000", location: Optional<HopTraceCore.SourceLocation>.none)
+        (
+            value: "(qmail 1 invoked by uid 2); 24 May 2006 13:23:17 -0000",
+            location: Optional<HopTraceCore.SourceLocation>.none
+        )
     }
     let c = ChainBuilder.build(values)
     #expect(c.hops.count == Limits.maxHopsPerChain)
@@ -99,8 +106,15 @@ import HopTraceCore
 
 @Test func hostileNamesAreEscapedInSummaries() {
     let c = ChainBuilder.build([
-        (value: "from evil\u{1b}[2J.example (x [192.0.2.66]) by mx.example with ESMTP; Mon, 1 Jan 2024 10:00:00 +0000", location: nil),
-        (value: "from o.example (o.example [192.0.2.1]) by relay.example with ESMTP; Mon, 1 Jan 2024 10:00:00 +0000", location: nil),
+        (
+            value:
+                "from evil\u{1b}[2J.example (x [192.0.2.66]) by mx.example with ESMTP; Mon, 1 Jan 2024 10:00:00 +0000",
+            location: nil
+        ),
+        (
+            value: "from o.example (o.example [192.0.2.1]) by relay.example with ESMTP; Mon, 1 Jan 2024 10:00:00 +0000",
+            location: nil
+        ),
     ])
     #expect(c.findings.count == 1)
     #expect(c.findings.first?.summary.contains("\u{1b}") == false)
@@ -131,7 +145,9 @@ import HopTraceCore
 
 @Test func repeatedClaimingAndProductWords() {
     let claims = String(repeating: "claiming to be ", count: 4_000)
-    let h = ReceivedParser.parse("from a.example(192.0.2.1), " + claims + "by b.example - " + String(repeating: "Filter ", count: 4_000) + "(1.0); Mon, 1 Jan 2024 10:00:00 +0000")
+    let h = ReceivedParser.parse(
+        "from a.example(192.0.2.1), " + claims + "by b.example - " + String(repeating: "Filter ", count: 4_000)
+            + "(1.0); Mon, 1 Jan 2024 10:00:00 +0000")
     // Each `claiming to be` takes the next word as the claim, the last one is kept; the
     // words between the claims are no name, so the from-domain goes to `unparsed` with them.
     #expect(h.from?.helo == "claiming")
@@ -143,7 +159,9 @@ import HopTraceCore
 
 @Test func longBracketsAndZoneNames() {
     let inner = String(repeating: "x", count: 60_000)
-    let h = ReceivedParser.parse("from a.example (a.example [" + inner + "]) by b.example; Mon, 1 Jan 2024 10:00:00 " + String(repeating: "Pacific ", count: 5_000) + "Time")
+    let h = ReceivedParser.parse(
+        "from a.example (a.example [" + inner + "]) by b.example; Mon, 1 Jan 2024 10:00:00 "
+            + String(repeating: "Pacific ", count: 5_000) + "Time")
     #expect(h.from?.redacted == false)
     #expect(h.unparsed.count == 2)
     #expect(h.timestamp?.iso8601 == "2024-01-01T10:00:00Z")

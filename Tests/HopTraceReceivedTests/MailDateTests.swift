@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HopTraceReceived
 
 struct DateCase: Sendable, CustomTestStringConvertible {
@@ -45,11 +46,14 @@ struct DateCase: Sendable, CustomTestStringConvertible {
     DateCase(text: "Thu, 31 Dec 2015 23:59:59 -0800", iso: "2016-01-01T07:59:59Z", offset: -28800),
     DateCase(text: "Sat, 1 Jan 2000 00:00:00 +1400", iso: "1999-12-31T10:00:00Z", offset: 50400),
     // Go time.Time (SendGrid filter hops).
-    DateCase(text: "2020-08-27 00:57:28.235008524 +0000 UTC m=+92278.764015266", iso: "2020-08-27T00:57:28Z", offset: 0),
+    DateCase(
+        text: "2020-08-27 00:57:28.235008524 +0000 UTC m=+92278.764015266", iso: "2020-08-27T00:57:28Z", offset: 0),
     DateCase(text: "2021-03-04 05:06:07 -0700 MST", iso: "2021-03-04T12:06:07Z", offset: -25200),
     // Non-ASCII text goes the Character way: a no-break space still separates, full names work.
     DateCase(text: "Mon, 3 Feb 2025\u{A0}10:00:05 +0000", iso: "2025-02-03T10:00:05Z", offset: 0),
-    DateCase(text: "Thursday, 6 September 2012 07:08:09.5 +0100 (Mitteleuropäische Zeit)", iso: "2012-09-06T06:08:09Z", offset: 3600),
+    DateCase(
+        text: "Thursday, 6 September 2012 07:08:09.5 +0100 (Mitteleuropäische Zeit)", iso: "2012-09-06T06:08:09Z",
+        offset: 3600),
 ])
 func dateParses(_ c: DateCase) {
     let (ts, leftover) = MailDateParser.parse(c.text)
@@ -60,14 +64,14 @@ func dateParses(_ c: DateCase) {
 }
 
 @Test(arguments: [
-    "Mon, 30 Feb 2004 10:00:00 +0000",       // no such day
-    "Mon, 29 Feb 2023 10:00:00 +0000",       // not a leap year
-    "Mon, 1 Jan 2004 24:00:00 +0000",        // hour out of range
-    "Mon, 1 Jan 2004 10:60:00 +0000",        // minute out of range
-    "Mon, 1 Foo 2004 10:00:00 +0000",        // no such month
+    "Mon, 30 Feb 2004 10:00:00 +0000",  // no such day
+    "Mon, 29 Feb 2023 10:00:00 +0000",  // not a leap year
+    "Mon, 1 Jan 2004 24:00:00 +0000",  // hour out of range
+    "Mon, 1 Jan 2004 10:60:00 +0000",  // minute out of range
+    "Mon, 1 Foo 2004 10:00:00 +0000",  // no such month
     "yesterday",
     "Mon, 1 Jan",
-    "2020-13-01 00:00:00 +0000 UTC",         // Go date with month 13
+    "2020-13-01 00:00:00 +0000 UTC",  // Go date with month 13
 ])
 func invalidDateIsNilAndKept(_ text: String) {
     let h = ReceivedParser.parse("by mx.example with ESMTP id 1; \(text)")
@@ -105,7 +109,9 @@ func timeOfDayShapes(text: String, valid: Bool) {
 }
 
 @Test func goDateWithoutSemicolonIsTheTimestamp() {
-    let h = ReceivedParser.parse("by filter1586p1las1.sendgrid.net with SMTP id filter1586p1las1-20176-5F4704F8-8 2020-08-27 00:57:28.235008524 +0000 UTC m=+92278.764015266")
+    let h = ReceivedParser.parse(
+        "by filter1586p1las1.sendgrid.net with SMTP id filter1586p1las1-20176-5F4704F8-8 2020-08-27 00:57:28.235008524 +0000 UTC m=+92278.764015266"
+    )
     #expect(h.id == "filter1586p1las1-20176-5F4704F8-8")
     #expect(h.timestamp?.utcSeconds == 1_598_489_848)
     #expect(h.timestamp?.raw == "2020-08-27 00:57:28.235008524 +0000 UTC m=+92278.764015266")

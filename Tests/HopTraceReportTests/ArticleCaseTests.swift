@@ -29,28 +29,38 @@ import Testing
         #expect(!embedded.part.isEmpty)
         #expect(embedded.hops.map(\.index) == [1, 2, 3, 4, 5, 6])
 
-        let from = embedded.hops.map { Side(name: $0.received.from?.helo, ip: $0.received.from?.ip?.description, scope: $0.fromScope) }
-        let by = embedded.hops.map { Side(name: $0.received.by?.name, ip: $0.received.by?.ip?.description, scope: $0.byScope) }
-        #expect(from == [
-            Side(name: "tbhext01.m0noc.net", ip: "82.70.154.45", scope: .public),
-            Side(name: "smtpe1.intersmtp.com", ip: "10.187.98.11", scope: .private),
-            Side(name: "EVMHT66-UKRD.domain1.systemhost.net", ip: "10.36.3.103", scope: .private),
-            Side(name: "RDW083A006ED62.bt.com", ip: "62.239.224.235", scope: .public),
-            Side(name: "VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com", ip: "2a01:111:f400:7e06::204", scope: .public),
-            Side(name: "HE1PR06CA0108.eurprd06.prod.outlook.com", ip: "10.169.114.34", scope: .private),
-        ])
-        #expect(by == [
-            Side(name: "smtpe1.intersmtp.com", ip: "62.239.224.235", scope: .public),
-            Side(name: "EVMHT66-UKRD.domain1.systemhost.net", ip: "10.36.3.103", scope: .private),
-            Side(name: "RDW083A006ED62.bt.com", ip: "10.187.98.11", scope: .private),
-            Side(name: "VE1EUR02FT011.mail.protection.outlook.com", ip: "10.152.12.150", scope: .private),
-            Side(name: "HE1PR06CA0108.outlook.office365.com", ip: "2a01:111:e400:7a1b::34", scope: .public),
-            Side(name: "DB5PR06MB1495.eurprd06.prod.outlook.com", ip: "10.164.40.141", scope: .private),
-        ])
-        #expect(embedded.hops.map { $0.received.serverBuild } == [
-            "14.3.181.6", "8.3.342.0", "14.3.181.6", "15.1.587.6", "15.1.587.13", "15.1.557.21",
-        ])
-        #expect(embedded.hops.map { $0.received.via } == [nil, nil, nil, "Frontend Transport", "Frontend Transport", nil])
+        let from = embedded.hops.map {
+            Side(name: $0.received.from?.helo, ip: $0.received.from?.ip?.description, scope: $0.fromScope)
+        }
+        let by = embedded.hops.map {
+            Side(name: $0.received.by?.name, ip: $0.received.by?.ip?.description, scope: $0.byScope)
+        }
+        #expect(
+            from == [
+                Side(name: "tbhext01.m0noc.net", ip: "82.70.154.45", scope: .public),
+                Side(name: "smtpe1.intersmtp.com", ip: "10.187.98.11", scope: .private),
+                Side(name: "EVMHT66-UKRD.domain1.systemhost.net", ip: "10.36.3.103", scope: .private),
+                Side(name: "RDW083A006ED62.bt.com", ip: "62.239.224.235", scope: .public),
+                Side(
+                    name: "VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com", ip: "2a01:111:f400:7e06::204",
+                    scope: .public),
+                Side(name: "HE1PR06CA0108.eurprd06.prod.outlook.com", ip: "10.169.114.34", scope: .private),
+            ])
+        #expect(
+            by == [
+                Side(name: "smtpe1.intersmtp.com", ip: "62.239.224.235", scope: .public),
+                Side(name: "EVMHT66-UKRD.domain1.systemhost.net", ip: "10.36.3.103", scope: .private),
+                Side(name: "RDW083A006ED62.bt.com", ip: "10.187.98.11", scope: .private),
+                Side(name: "VE1EUR02FT011.mail.protection.outlook.com", ip: "10.152.12.150", scope: .private),
+                Side(name: "HE1PR06CA0108.outlook.office365.com", ip: "2a01:111:e400:7a1b::34", scope: .public),
+                Side(name: "DB5PR06MB1495.eurprd06.prod.outlook.com", ip: "10.164.40.141", scope: .private),
+            ])
+        #expect(
+            embedded.hops.map { $0.received.serverBuild } == [
+                "14.3.181.6", "8.3.342.0", "14.3.181.6", "15.1.587.6", "15.1.587.13", "15.1.557.21",
+            ])
+        #expect(
+            embedded.hops.map { $0.received.via } == [nil, nil, nil, "Frontend Transport", "Frontend Transport", nil])
         // The IPv6 hops are read as IPv6, and no Received header was left unread.
         #expect(embedded.hops[4].received.from?.ip?.isIPv4 == false)
         #expect(embedded.hops.allSatisfy { $0.received.unparsed.isEmpty })

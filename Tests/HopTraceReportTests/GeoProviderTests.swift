@@ -19,10 +19,12 @@ import Testing
         }
     }
 
-    static let origin = GeoRecord(country: "GB", countryName: "United Kingdom", city: "Manchester", asn: 64501,
-                                  org: "Origin Networks", network: "82.70.154.0/24")
-    static let relay = GeoRecord(country: "GB", countryName: "United Kingdom", asn: 64502, org: "Relay Carrier",
-                                 network: "62.239.224.0/24")
+    static let origin = GeoRecord(
+        country: "GB", countryName: "United Kingdom", city: "Manchester", asn: 64501,
+        org: "Origin Networks", network: "82.70.154.0/24")
+    static let relay = GeoRecord(
+        country: "GB", countryName: "United Kingdom", asn: 64502, org: "Relay Carrier",
+        network: "62.239.224.0/24")
     /// A private address of the sample: the table holds it, and no hop may show it.
     static let inside = GeoRecord(country: "XX", asn: 64503, org: "Inside", network: "10.187.98.0/24")
 
@@ -34,8 +36,9 @@ import Testing
 
     static func report() async throws -> Report {
         let url = GoldenTests.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.eml")
-        return try await Analyzer.analyze([UInt8](Data(contentsOf: url)),
-                                          options: AnalysisOptions(geo: geo, geoNotes: geo.sources, publicSuffixList: .bundled))
+        return try await Analyzer.analyze(
+            [UInt8](Data(contentsOf: url)),
+            options: AnalysisOptions(geo: geo, geoNotes: geo.sources, publicSuffixList: .bundled))
     }
 
     @Test func hopsCarryTheProvidersRecords() async throws {
@@ -65,8 +68,9 @@ import Testing
 
     @Test func withoutAProviderNothingIsLookedUp() async throws {
         let url = GoldenTests.packageRoot.appendingPathComponent("samples/bt-delivery-receipt.eml")
-        let report = try await Analyzer.analyze([UInt8](Data(contentsOf: url)),
-                                                options: AnalysisOptions(geo: TableGeo(table: [:]), publicSuffixList: .bundled))
+        let report = try await Analyzer.analyze(
+            [UInt8](Data(contentsOf: url)),
+            options: AnalysisOptions(geo: TableGeo(table: [:]), publicSuffixList: .bundled))
         #expect(report.chains.allSatisfy { $0.hops.allSatisfy { $0.fromGeo == nil && $0.byGeo == nil } })
     }
 }

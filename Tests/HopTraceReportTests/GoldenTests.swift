@@ -26,7 +26,8 @@ import Testing
         let bytes = try [UInt8](Data(contentsOf: Self.packageRoot.appendingPathComponent("samples/\(name)")))
         // A sample with a `.zone` beside it is analysed with that DNS snapshot (as
         // `--dns-snapshot` does); the others offline. `now` is fixed so output is reproducible.
-        let zone = Self.packageRoot.appendingPathComponent("samples/" + name.replacingOccurrences(of: ".eml", with: ".zone"))
+        let zone = Self.packageRoot.appendingPathComponent(
+            "samples/" + name.replacingOccurrences(of: ".eml", with: ".zone"))
         // The bundled list, not the system's: the goldens do not depend on what is installed.
         var options = AnalysisOptions(now: 1_795_900_000, publicSuffixList: .bundled)
         if FileManager.default.fileExists(atPath: zone.path) {
@@ -50,12 +51,14 @@ import Testing
             if let expected, expected != text {
                 let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
                 let b = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-                Issue.record("""
-                \(name).\(ext) differs from its golden file at line \(line + 1):
-                  golden: \(line < a.count ? String(a[line]) : "<end>")
-                  now:    \(line < b.count ? String(b[line]) : "<end>")
-                """)
+                let line =
+                    zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+                Issue.record(
+                    """
+                    \(name).\(ext) differs from its golden file at line \(line + 1):
+                      golden: \(line < a.count ? String(a[line]) : "<end>")
+                      now:    \(line < b.count ? String(b[line]) : "<end>")
+                    """)
             }
         }
     }

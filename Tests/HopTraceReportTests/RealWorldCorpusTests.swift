@@ -44,7 +44,7 @@ import Testing
             var t = Tally()
             if file.hasSuffix(".mbox") {
                 for entry in await Analyzer.analyzeMailbox(bytes, options: .offline).entries {
-                    if case let .success(r) = entry.result { Self.tally(r, into: &t) }
+                    if case .success(let r) = entry.result { Self.tally(r, into: &t) }
                 }
             } else {
                 Self.tally(try await Analyzer.analyze(bytes, options: .offline), into: &t)
@@ -54,7 +54,9 @@ import Testing
             total.received += t.received
             total.unparsed += t.unparsed
         }
-        print("real-world corpus: \(Self.files.count) files, \(total.messages) messages, \(total.received) Received headers, \(total.unparsed) left unparsed")
+        print(
+            "real-world corpus: \(Self.files.count) files, \(total.messages) messages, \(total.received) Received headers, \(total.unparsed) left unparsed"
+        )
         for (file, t) in perFile.sorted(by: { $0.key < $1.key }) where t.unparsed > 0 {
             print("  unparsed in \(file): \(t.unparsed)")
             let known = Self.knownUnparsed[file]

@@ -52,12 +52,16 @@ public enum CompoundFileWriter {
             for node in nodes {
                 let id = entries.count
                 switch node {
-                case let .stream(name, data):
-                    entries.append(Entry(name: name, type: 2, data: data, size: data.count,
-                                         path: entries[parent].path.isEmpty ? name : entries[parent].path + "/" + name))
-                case let .storage(name, inner):
-                    entries.append(Entry(name: name, type: 1,
-                                         path: entries[parent].path.isEmpty ? name : entries[parent].path + "/" + name))
+                case .stream(let name, let data):
+                    entries.append(
+                        Entry(
+                            name: name, type: 2, data: data, size: data.count,
+                            path: entries[parent].path.isEmpty ? name : entries[parent].path + "/" + name))
+                case .storage(let name, let inner):
+                    entries.append(
+                        Entry(
+                            name: name, type: 1,
+                            path: entries[parent].path.isEmpty ? name : entries[parent].path + "/" + name))
                     add(inner, parent: id)
                 }
                 if let previous { entries[previous].right = UInt32(id) } else { entries[parent].child = UInt32(id) }
@@ -111,7 +115,10 @@ public enum CompoundFileWriter {
         var starts: [UInt32] = []
         for (n, chunk) in chunks.enumerated() {
             let count = n == 0 ? directorySectors : sectors(chunk.bytes.count)
-            if count == 0 { starts.append(endOfChain); continue }
+            if count == 0 {
+                starts.append(endOfChain)
+                continue
+            }
             starts.append(UInt32(next))
             for s in 0..<count { fat[next + s] = s == count - 1 ? endOfChain : UInt32(next + s + 1) }
             if let e = chunk.entry, e > 0 { entries[e].start = UInt32(next) }
@@ -126,7 +133,10 @@ public enum CompoundFileWriter {
             offsets[e.path] = Output.sectorOffset(Int(starts[0])) + 128 * k
             var record = [UInt8](repeating: 0, count: 128)
             let units = Array(e.name.utf16.prefix(31))
-            for (i, u) in units.enumerated() { record[2 * i] = UInt8(u & 0xFF); record[2 * i + 1] = UInt8(u >> 8) }
+            for (i, u) in units.enumerated() {
+                record[2 * i] = UInt8(u & 0xFF)
+                record[2 * i + 1] = UInt8(u >> 8)
+            }
             put16(&record, 0x40, UInt16((units.count + 1) * 2))
             record[0x42] = e.type
             record[0x43] = 1
@@ -194,9 +204,11 @@ public enum OutlookMessageWriter {
         public var submitTime: Int64?
         public var attachments: [Attachment] = []
 
-        public init(transportHeaders: String? = nil, unicode: Bool = true, subject: String? = nil,
-                    senderName: String? = nil, senderEmail: String? = nil, displayTo: String? = nil,
-                    body: String? = nil, submitTime: Int64? = nil, attachments: [Attachment] = []) {
+        public init(
+            transportHeaders: String? = nil, unicode: Bool = true, subject: String? = nil,
+            senderName: String? = nil, senderEmail: String? = nil, displayTo: String? = nil,
+            body: String? = nil, submitTime: Int64? = nil, attachments: [Attachment] = []
+        ) {
             self.transportHeaders = transportHeaders
             self.unicode = unicode
             self.subject = subject
@@ -240,12 +252,14 @@ public enum OutlookMessageWriter {
         for (id, value) in strings {
             let data = item.unicode ? value.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } : Array(value.utf8)
             nodes.append(.stream(streamName(id, type), data))
-            properties += CompoundFileWriter.le32(UInt32(id) << 16 | UInt32(type)) + CompoundFileWriter.le32(6)
+            properties +=
+                CompoundFileWriter.le32(UInt32(id) << 16 | UInt32(type)) + CompoundFileWriter.le32(6)
                 + CompoundFileWriter.le32(UInt32(data.count + (item.unicode ? 2 : 1))) + CompoundFileWriter.le32(0)
         }
         if let t = item.submitTime {
             let ft = UInt64(t + 11_644_473_600) * 10_000_000
-            properties += CompoundFileWriter.le32(0x0039_0040) + CompoundFileWriter.le32(6)
+            properties +=
+                CompoundFileWriter.le32(0x0039_0040) + CompoundFileWriter.le32(6)
                 + CompoundFileWriter.le32(UInt32(ft & 0xFFFF_FFFF)) + CompoundFileWriter.le32(UInt32(ft >> 32))
         }
         nodes.insert(.stream("__properties_version1.0", properties), at: 0)
@@ -254,15 +268,21 @@ public enum OutlookMessageWriter {
             var inner: [CompoundFileWriter.Node] = []
             var props = [UInt8](repeating: 0, count: 8)
             switch attachment {
-            case let .item(item):
-                props += CompoundFileWriter.le32(0x3705_0003) + CompoundFileWriter.le32(6) + CompoundFileWriter.le32(5) + CompoundFileWriter.le32(0)
+            case .item(let item):
+                props +=
+                    CompoundFileWriter.le32(0x3705_0003) + CompoundFileWriter.le32(6) + CompoundFileWriter.le32(5)
+                    + CompoundFileWriter.le32(0)
                 inner.append(.storage("__substg1.0_3701000D", Self.nodes(item, headerSize: 24)))
-            case let .file(filename, mimeTag, bytes):
-                props += CompoundFileWriter.le32(0x3705_0003) + CompoundFileWriter.le32(6) + CompoundFileWriter.le32(1) + CompoundFileWriter.le32(0)
+            case .file(let filename, let mimeTag, let bytes):
+                props +=
+                    CompoundFileWriter.le32(0x3705_0003) + CompoundFileWriter.le32(6) + CompoundFileWriter.le32(1)
+                    + CompoundFileWriter.le32(0)
                 inner.append(.stream("__substg1.0_37010102", bytes))
-                inner.append(.stream("__substg1.0_3707001F", filename.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+                inner.append(
+                    .stream("__substg1.0_3707001F", filename.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
                 if let mimeTag {
-                    inner.append(.stream("__substg1.0_370E001F", mimeTag.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+                    inner.append(
+                        .stream("__substg1.0_370E001F", mimeTag.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
                 }
             }
             inner.insert(.stream("__properties_version1.0", props), at: 0)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import HopTraceDNS
 
 /// A real authoritative server (NLnet Labs nsd) on 127.0.0.1, on a free port, with its config
@@ -6,7 +7,9 @@ import Foundation
 /// never listens beyond loopback.
 public final class NSDServer: @unchecked Sendable {
     // @unchecked: set up once in `start`, then only read; `stop` is called once by the owner.
-    public static let path = ["/usr/sbin/nsd", "/usr/bin/nsd", "/usr/local/sbin/nsd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static let path = ["/usr/sbin/nsd", "/usr/bin/nsd", "/usr/local/sbin/nsd"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     public static var available: Bool { path != nil }
 
     public let directory: URL
@@ -75,7 +78,8 @@ public final class NSDServer: @unchecked Sendable {
                 }
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            lastError = (try? String(contentsOf: directory.appendingPathComponent("nsd.log"), encoding: .utf8)) ?? lastError
+            lastError =
+                (try? String(contentsOf: directory.appendingPathComponent("nsd.log"), encoding: .utf8)) ?? lastError
             server.stop()
         }
         throw Failure("nsd did not start: \(lastError)")
@@ -107,7 +111,9 @@ public final class NSDServer: @unchecked Sendable {
             let tcp = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(tcp) }
             let tcpFree = withUnsafeMutablePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
             }
             if tcpFree { return port }
         }

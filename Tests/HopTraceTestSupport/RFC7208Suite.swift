@@ -31,7 +31,9 @@ public enum RFC7208Suite {
             for (name, entry) in zone {
                 file.addName(name)
                 for record in entry.records { file.add(record, at: name) }
-                if entry.timeout { file.add(ZoneFile.Directive(.timeout, name: name, type: nil, reason: "suite TIMEOUT")) }
+                if entry.timeout {
+                    file.add(ZoneFile.Directive(.timeout, name: name, type: nil, reason: "suite TIMEOUT"))
+                }
             }
             return file
         }
@@ -53,18 +55,20 @@ public enum RFC7208Suite {
         for document in try Yams.compose_all(yaml: text) {
             let scenario = scalar(document["description"]) ?? "?"
             let zone = Self.zone(document["zonedata"])
-            guard case let .mapping(tests)? = document["tests"] else { continue }
+            guard case .mapping(let tests)? = document["tests"] else { continue }
             for (key, test) in tests {
                 let results: [String]
                 switch test["result"] {
-                case let .sequence(seq)?: results = seq.compactMap(scalar)
+                case .sequence(let seq)?: results = seq.compactMap(scalar)
                 case let node?: results = [scalar(node) ?? ""]
                 case nil: results = []
                 }
-                out.append(Case(scenario: scenario, name: scalar(key) ?? "?",
-                                helo: scalar(test["helo"]) ?? "", host: scalar(test["host"]) ?? "",
-                                mailfrom: scalar(test["mailfrom"]) ?? "", results: results,
-                                explanation: scalar(test["explanation"]), zone: zone))
+                out.append(
+                    Case(
+                        scenario: scenario, name: scalar(key) ?? "?",
+                        helo: scalar(test["helo"]) ?? "", host: scalar(test["host"]) ?? "",
+                        mailfrom: scalar(test["mailfrom"]) ?? "", results: results,
+                        explanation: scalar(test["explanation"]), zone: zone))
             }
         }
         return out
@@ -79,7 +83,7 @@ public enum RFC7208Suite {
     }
 
     static func scalar(_ node: Node?) -> String? {
-        if case let .scalar(s)? = node { return s.string }
+        if case .scalar(let s)? = node { return s.string }
         return nil
     }
 
@@ -87,18 +91,21 @@ public enum RFC7208Suite {
     /// SPF entries copied to TXT only when the name has no TXT entry at all; bare `TIMEOUT`.
     static func zone(_ node: Node?) -> [String: Entry] {
         var zone: [String: Entry] = [:]
-        guard case let .mapping(names)? = node else { return [:] }
+        guard case .mapping(let names)? = node else { return [:] }
         for (owner, list) in names {
             let name = DNSQuestion.normalize(scalar(owner) ?? "")
             var entry = zone[name] ?? Entry()
             var spf: [DNSRecord] = []
             var hasTXTEntry = false
-            guard case let .sequence(items) = list else { continue }
+            guard case .sequence(let items) = list else { continue }
             for item in items {
-                if scalar(item) == "TIMEOUT" { entry.timeout = true; continue }
-                guard case let .mapping(m) = item, let (k, v) = m.first, let type = scalar(k) else { continue }
+                if scalar(item) == "TIMEOUT" {
+                    entry.timeout = true
+                    continue
+                }
+                guard case .mapping(let m) = item, let (k, v) = m.first, let type = scalar(k) else { continue }
                 func strings() -> [[UInt8]]? {
-                    if case let .sequence(parts) = v { return parts.map { Array((scalar($0) ?? "").utf8) } }
+                    if case .sequence(let parts) = v { return parts.map { Array((scalar($0) ?? "").utf8) } }
                     guard let s = scalar(v), s != "NONE" else { return nil }
                     return [Array(s.utf8)]
                 }
@@ -113,8 +120,9 @@ public enum RFC7208Suite {
                 case "AAAA":
                     if let ip = scalar(v).flatMap({ IPAddress($0) }) { entry.records.append(.aaaa(ip)) }
                 case "MX":
-                    if case let .sequence(pair) = v, pair.count == 2 {
-                        entry.records.append(.mx(preference: Int(scalar(pair[0]) ?? "0") ?? 0, exchange: target(pair[1])))
+                    if case .sequence(let pair) = v, pair.count == 2 {
+                        entry.records.append(
+                            .mx(preference: Int(scalar(pair[0]) ?? "0") ?? 0, exchange: target(pair[1])))
                     }
                 case "PTR":
                     entry.records.append(.ptr(target(v)))

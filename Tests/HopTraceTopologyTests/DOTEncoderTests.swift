@@ -1,6 +1,7 @@
 import HopTraceCore
 import HopTraceReceived
 import Testing
+
 @testable import HopTraceTopology
 
 #if canImport(FoundationEssentials)
@@ -16,23 +17,34 @@ import Foundation
             try Data(text.utf8).write(to: url)
             return
         }
-        let expected = try #require(try? Data(contentsOf: url), "missing golden \(name): run with HOPTRACE_RECORD_GOLDEN=1")
-        #expect(String(decoding: expected, as: UTF8.self) == text, "\(name) differs: re-record with HOPTRACE_RECORD_GOLDEN=1")
+        let expected = try #require(
+            try? Data(contentsOf: url), "missing golden \(name): run with HOPTRACE_RECORD_GOLDEN=1")
+        #expect(
+            String(decoding: expected, as: UTF8.self) == text,
+            "\(name) differs: re-record with HOPTRACE_RECORD_GOLDEN=1")
     }
 
     static let btTitle = "bt.com delivery receipt · path of <57B81F58.4030706@m0noc.net>"
 
     @Test func btGolden() throws {
-        try Self.golden("bt-com.dot", DOTEncoder.encode(Topology.build(hops: Fixtures.btHops),
-                                                      options: .init(title: Self.btTitle)))
-        try Self.golden("bt-com-annotated.dot", DOTEncoder.encode(Fixtures.btAnnotated(),
-                                                                options: .init(title: Self.btTitle)))
+        try Self.golden(
+            "bt-com.dot",
+            DOTEncoder.encode(
+                Topology.build(hops: Fixtures.btHops),
+                options: .init(title: Self.btTitle)))
+        try Self.golden(
+            "bt-com-annotated.dot",
+            DOTEncoder.encode(
+                Fixtures.btAnnotated(),
+                options: .init(title: Self.btTitle)))
     }
 
     @Test func raynetGolden() throws {
         let title = "Raynet forward · path of <57BC990C.5060402@m0noc.net>"
-        try Self.golden("raynet.dot", DOTEncoder.encode(Topology.build(hops: Fixtures.raynetHops), options: .init(title: title)))
-        try Self.golden("raynet-annotated.dot", DOTEncoder.encode(Fixtures.raynetAnnotated(), options: .init(title: title)))
+        try Self.golden(
+            "raynet.dot", DOTEncoder.encode(Topology.build(hops: Fixtures.raynetHops), options: .init(title: title)))
+        try Self.golden(
+            "raynet-annotated.dot", DOTEncoder.encode(Fixtures.raynetAnnotated(), options: .init(title: title)))
     }
 
     @Test func deterministic() {
@@ -71,13 +83,17 @@ import Foundation
     }
 
     @Test func hostileNamesStayInsideTheirLabels() {
-        let hostile = ["evil\"] ; h9 -> h1 [label=\"x", "<script>alert(1)</script>.example", "a&b.example",
-                       "line1\nline2.example", "ctl\u{1B}[2J\u{7}.example", String(repeating: "x", count: 10_000) + ".example",
-                       "\\N\\G.example", "]]><!--.example"]
+        let hostile = [
+            "evil\"] ; h9 -> h1 [label=\"x", "<script>alert(1)</script>.example", "a&b.example",
+            "line1\nline2.example", "ctl\u{1B}[2J\u{7}.example", String(repeating: "x", count: 10_000) + ".example",
+            "\\N\\G.example", "]]><!--.example",
+        ]
         var hops: [Hop] = []
         for (i, name) in hostile.enumerated() {
-            hops.append(Fixtures.hop(i + 1, from: name, "192.0.2.\(i + 1)", by: "mx\(i).example", "198.51.100.\(i + 1)",
-                                     with: "ESMTP\"><b>", delay: i))
+            hops.append(
+                Fixtures.hop(
+                    i + 1, from: name, "192.0.2.\(i + 1)", by: "mx\(i).example", "198.51.100.\(i + 1)",
+                    with: "ESMTP\"><b>", delay: i))
         }
         let t = Topology.build(hops: hops)
         let marks = [EdgeAnnotation(hop: 1, severity: .error, label: "<font color=\"red\">x</font>&")]

@@ -1,5 +1,6 @@
 import HopTraceCore
 import HopTraceReceived
+
 @testable import HopTraceTopology
 
 #if canImport(FoundationEssentials)
@@ -11,9 +12,11 @@ import Foundation
 /// The article's two cases, built as parsed values (independent of the Received parser), and
 /// the same headers as text for the parser-driven test.
 enum Fixtures {
-    static func hop(_ index: Int, from helo: String?, rdns: String? = nil, _ fromIP: String?, port: Int? = nil,
-                    by: String?, _ byIP: String? = nil, with keyword: String?, tls: Bool = false,
-                    via: String? = nil, delay: Int?) -> Hop {
+    static func hop(
+        _ index: Int, from helo: String?, rdns: String? = nil, _ fromIP: String?, port: Int? = nil,
+        by: String?, _ byIP: String? = nil, with keyword: String?, tls: Bool = false,
+        via: String? = nil, delay: Int?
+    ) -> Hop {
         var r = ReceivedHeader(raw: "fixture hop \(index)")
         r.from = ReceivedFrom(helo: helo, rdns: rdns, ip: fromIP.flatMap { IPAddress($0) }, ipText: fromIP, port: port)
         r.by = ReceivedBy(name: by, ip: byIP.flatMap { IPAddress($0) }, ipText: byIP)
@@ -24,27 +27,37 @@ enum Fixtures {
 
     /// bt.com delivery receipt, embedded headers (the article's six Received lines), oldest first.
     static let btHops: [Hop] = [
-        hop(1, from: "tbhext01.m0noc.net", "82.70.154.45", by: "smtpe1.intersmtp.com", "62.239.224.235",
+        hop(
+            1, from: "tbhext01.m0noc.net", "82.70.154.45", by: "smtpe1.intersmtp.com", "62.239.224.235",
             with: "Microsoft SMTP Server", delay: nil),
-        hop(2, from: "smtpe1.intersmtp.com", "10.187.98.11", by: "EVMHT66-UKRD.domain1.systemhost.net", "10.36.3.103",
+        hop(
+            2, from: "smtpe1.intersmtp.com", "10.187.98.11", by: "EVMHT66-UKRD.domain1.systemhost.net", "10.36.3.103",
             with: "Microsoft SMTP Server", delay: 1),
-        hop(3, from: "EVMHT66-UKRD.domain1.systemhost.net", "10.36.3.103", by: "RDW083A006ED62.bt.com", "10.187.98.11",
+        hop(
+            3, from: "EVMHT66-UKRD.domain1.systemhost.net", "10.36.3.103", by: "RDW083A006ED62.bt.com", "10.187.98.11",
             with: "Microsoft SMTP Server", delay: 2),
-        hop(4, from: "RDW083A006ED62.bt.com", "62.239.224.235", by: "VE1EUR02FT011.mail.protection.outlook.com",
+        hop(
+            4, from: "RDW083A006ED62.bt.com", "62.239.224.235", by: "VE1EUR02FT011.mail.protection.outlook.com",
             "10.152.12.150", with: "Microsoft SMTP Server", via: "Frontend Transport", delay: 1),
-        hop(5, from: "VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com", "2a01:111:f400:7e06::204",
+        hop(
+            5, from: "VE1EUR02FT011.eop-EUR02.prod.protection.outlook.com", "2a01:111:f400:7e06::204",
             by: "HE1PR06CA0108.outlook.office365.com", "2a01:111:e400:7a1b::34", with: "Microsoft SMTP Server",
             via: "Frontend Transport", delay: 2),
-        hop(6, from: "HE1PR06CA0108.eurprd06.prod.outlook.com", "10.169.114.34",
+        hop(
+            6, from: "HE1PR06CA0108.eurprd06.prod.outlook.com", "10.169.114.34",
             by: "DB5PR06MB1495.eurprd06.prod.outlook.com", "10.164.40.141", with: "Microsoft SMTP Server", delay: 1),
     ]
 
     /// Raynet forward (the article's three Received lines), oldest first.
     static let raynetHops: [Hop] = [
-        hop(1, from: "tbhext01.m0noc.net", "82.70.154.45", port: 33182, by: "amg1.gbse.gb.net", with: "esmtp", delay: nil),
-        hop(2, from: "amg1.gbse.gb.net", rdns: "amg1.gbse.gb.net", "91.234.185.121", by: "mail.raynet-uk.net",
+        hop(
+            1, from: "tbhext01.m0noc.net", "82.70.154.45", port: 33182, by: "amg1.gbse.gb.net", with: "esmtp",
+            delay: nil),
+        hop(
+            2, from: "amg1.gbse.gb.net", rdns: "amg1.gbse.gb.net", "91.234.185.121", by: "mail.raynet-uk.net",
             with: "ESMTP", delay: 1),
-        hop(3, from: "mail.raynet-uk.net", rdns: "www.raynet-uk.net", "88.208.249.159", by: "tbhext01.m0noc.net",
+        hop(
+            3, from: "mail.raynet-uk.net", rdns: "www.raynet-uk.net", "88.208.249.159", by: "tbhext01.m0noc.net",
             with: "ESMTP", delay: 1),
     ]
 
@@ -54,12 +67,15 @@ enum Fixtures {
         var t = Topology.build(hops: btHops)
         let annotations = [
             EdgeAnnotation(hop: 1, severity: .info, label: "SPF pass for 82.70.154.45"),
-            EdgeAnnotation(hop: 4, severity: .error, label: "SPF fail: checked 62.239.224.235 (BT's own relay, not the origin)",
-                           kind: .spfBrokenByForwarding),
+            EdgeAnnotation(
+                hop: 4, severity: .error, label: "SPF fail: checked 62.239.224.235 (BT's own relay, not the origin)",
+                kind: .spfBrokenByForwarding),
             EdgeAnnotation(hop: 4, severity: .error, label: "DKIM fail · DMARC fail (p=reject)", kind: .dmarcFail),
         ]
-        let software = [2: "Exchange Server 2010 SP3 RU5", 3: "Exchange Server 2007 SP3 RU12",
-                        4: "Exchange Online 15.1.587.6", 5: "Exchange Online 15.1.587.13", 6: "Exchange Online 15.1.557.21"]
+        let software = [
+            2: "Exchange Server 2010 SP3 RU5", 3: "Exchange Server 2007 SP3 RU12",
+            4: "Exchange Online 15.1.587.6", 5: "Exchange Online 15.1.587.13", 6: "Exchange Online 15.1.557.21",
+        ]
         for (id, s) in software { t.hosts[id - 1].software = [s] }
         return Annotated(topology: t, annotations: annotations)
     }
@@ -67,8 +83,10 @@ enum Fixtures {
     static func raynetAnnotated() -> Annotated {
         var t = Topology.build(hops: raynetHops)
         let annotations = [
-            EdgeAnnotation(hop: 2, severity: .error, label: "SPF checked against 91.234.185.121 (Raynet's first relay): marked [SPAM]",
-                           kind: .spfBrokenByForwarding),
+            EdgeAnnotation(
+                hop: 2, severity: .error,
+                label: "SPF checked against 91.234.185.121 (Raynet's first relay): marked [SPAM]",
+                kind: .spfBrokenByForwarding),
             EdgeAnnotation(hop: 3, severity: .warning, label: "SPF fail for 88.208.249.159 (forwarded as-is)"),
         ]
         t.hosts[1].software = ["Exim 4.82_1-5b7a7c0-XX"]

@@ -3,6 +3,7 @@ import CGraphviz
 import CMaxMindDB
 import HopTraceCore
 import Testing
+
 @testable import HopTraceDNS
 @testable import HopTraceGeo
 @testable import HopTraceGraphviz
@@ -15,7 +16,7 @@ import Testing
         let error = #expect(throws: DynamicLibraryError.self) {
             try DynamicLibrary("libhoptrace-absent", candidates: names)
         }
-        guard case let .libraryNotLoaded(library, tried, reasons)? = error else {
+        guard case .libraryNotLoaded(let library, let tried, let reasons)? = error else {
             Issue.record("expected libraryNotLoaded, got \(String(describing: error))")
             return
         }
@@ -25,7 +26,9 @@ import Testing
         #expect(reasons.count == 2)
         #expect(reasons.first?.contains("libhoptrace-absent.so.1") == true)
         #expect(reasons.last?.contains("libhoptrace-absent.dylib") == true)
-        #expect(error?.description == "cannot load libhoptrace-absent (tried libhoptrace-absent.so.1, libhoptrace-absent.dylib): "
+        #expect(
+            error?.description
+                == "cannot load libhoptrace-absent (tried libhoptrace-absent.so.1, libhoptrace-absent.dylib): "
                 + reasons.joined(separator: "; "))
     }
 
@@ -34,7 +37,7 @@ import Testing
         let error = #expect(throws: DynamicLibraryError.self) {
             try lib.function("MMDB_hoptrace_absent", as: (@convention(c) () -> Void).self)
         }
-        guard case let .symbolNotFound(library, path, symbol, reason)? = error else {
+        guard case .symbolNotFound(let library, let path, let symbol, let reason)? = error else {
             Issue.record("expected symbolNotFound, got \(String(describing: error))")
             return
         }
@@ -61,7 +64,8 @@ import Testing
     }
 
     @Test func aVariableIsReadThroughItsAddress() throws {
-        let cgraph = try DynamicLibrary("libcgraph", candidates: DynamicLibrary.candidates(soname: "libcgraph.so.6", dylib: "libcgraph.dylib"))
+        let cgraph = try DynamicLibrary(
+            "libcgraph", candidates: DynamicLibrary.candidates(soname: "libcgraph.so.6", dylib: "libcgraph.dylib"))
         let directed = try cgraph.variable("Agdirected", as: Agdesc_t.self).pointee
         #expect(directed.directed == 1)
         #expect(directed.strict == 0)

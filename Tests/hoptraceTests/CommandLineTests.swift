@@ -7,7 +7,9 @@ import Testing
 /// hostile input.
 @Suite struct CommandLineTests {
     /// No test sends DNS beyond loopback: analyses here run `--offline`.
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> TestSupport.Run {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws
+        -> TestSupport.Run
+    {
         try TestSupport.run(arguments + ["--offline"], stdin: stdin, environment: environment)
     }
 
@@ -15,15 +17,16 @@ import Testing
         try TestSupport.temporaryFile(name, bytes)
     }
 
-    static let simpleMessage = Array("""
-    Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.org (Postfix) with ESMTPS id 1234; Mon, 3 Feb 2025 10:00:05 +0000\r
-    Received: from client (unknown [10.1.2.3]) by a.example.net (Postfix) with ESMTPSA id 99; Mon, 3 Feb 2025 10:00:01 +0000\r
-    From: a@example.net\r
-    Subject: hello\r
-    \r
-    body\r
+    static let simpleMessage = Array(
+        """
+        Received: from a.example.net (a.example.net [198.51.100.7]) by mx.example.org (Postfix) with ESMTPS id 1234; Mon, 3 Feb 2025 10:00:05 +0000\r
+        Received: from client (unknown [10.1.2.3]) by a.example.net (Postfix) with ESMTPSA id 99; Mon, 3 Feb 2025 10:00:01 +0000\r
+        From: a@example.net\r
+        Subject: hello\r
+        \r
+        body\r
 
-    """.utf8)
+        """.utf8)
 
     @Test func analyzesAFileAsJSON() throws {
         let file = try Self.temporaryFile("m.eml", Self.simpleMessage)
@@ -96,7 +99,9 @@ import Testing
             bytes = [0xFF, 0xD8, 0x00, 0x13] + (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &g) }
             mustFail = true
         case "nul-bytes":
-            bytes = Array("Received: from a\u{0}b (x [192.0.2.1]) by c; Mon, 3 Feb 2025 10:00:00 +0000\nSubject: \u{0}\u{0}\n\n\u{0}".utf8)
+            bytes = Array(
+                "Received: from a\u{0}b (x [192.0.2.1]) by c; Mon, 3 Feb 2025 10:00:00 +0000\nSubject: \u{0}\u{0}\n\n\u{0}"
+                    .utf8)
         case "huge-header-block":
             let line = Array("X-Filler: \(String(repeating: "a", count: 990))\n".utf8)
             var b: [UInt8] = []
@@ -106,7 +111,8 @@ import Testing
         case "10000-received":
             var s = ""
             for i in 0..<10_000 {
-                s += "Received: from h\(i + 1).example.net ([192.0.2.\(i % 250 + 1)]) by h\(i).example.net with ESMTP id \(i); Mon, 3 Feb 2025 10:00:00 +0000\n"
+                s +=
+                    "Received: from h\(i + 1).example.net ([192.0.2.\(i % 250 + 1)]) by h\(i).example.net with ESMTP id \(i); Mon, 3 Feb 2025 10:00:00 +0000\n"
             }
             bytes = Array((s + "Subject: many\n\nbody\n").utf8)
         case "long-line":
@@ -114,16 +120,22 @@ import Testing
         case "deep-mime":
             bytes = Self.nestedMIME(depth: 10_000)
         case "unclosed-boundary":
-            bytes = Array("From: a@example.com\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"zz\"\n\n--zz\nContent-Type: text/rfc822-headers\n\nReceived: from a (a [192.0.2.1]) by b; Mon, 3 Feb 2025 10:00:00 +0000\n".utf8)
+            bytes = Array(
+                "From: a@example.com\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"zz\"\n\n--zz\nContent-Type: text/rfc822-headers\n\nReceived: from a (a [192.0.2.1]) by b; Mon, 3 Feb 2025 10:00:00 +0000\n"
+                    .utf8)
         case "control-characters":
-            bytes = Array("Received: from evil\u{1B}[2J\u{1B}]0;pwned\u{7} ([192.0.2.66]) by mx.example.org; Mon, 3 Feb 2025 10:00:00 +0000\nSubject: \u{1B}[31mred\u{202E}\n\nbody\n".utf8)
+            bytes = Array(
+                "Received: from evil\u{1B}[2J\u{1B}]0;pwned\u{7} ([192.0.2.66]) by mx.example.org; Mon, 3 Feb 2025 10:00:00 +0000\nSubject: \u{1B}[31mred\u{202E}\n\nbody\n"
+                    .utf8)
         default:
             Issue.record("unknown case \(kind)")
             return
         }
         let file = try Self.temporaryFile("\(kind).eml", bytes)
-        let runs = [try Self.run([file.path]), try Self.run([file.path, "--json"]),
-                    try TestSupport.run(["hops", file.path]), try TestSupport.run(["hops", file.path, "--jsonl"])]
+        let runs = [
+            try Self.run([file.path]), try Self.run([file.path, "--json"]),
+            try TestSupport.run(["hops", file.path]), try TestSupport.run(["hops", file.path, "--jsonl"]),
+        ]
         for run in runs {
             if mustFail {
                 #expect(run.status == 65, "\(kind): \(run.stderr)")
@@ -176,7 +188,9 @@ import Testing
     }
 
     @Test func missingGeoDatabaseIsAWarningAndTheAnalysisGoesOn() throws {
-        let run = try TestSupport.run([Self.sample, "--geoip-db", "/nonexistent/GeoLite2-City.mmdb", "--json", "--offline"])
+        let run = try TestSupport.run([
+            Self.sample, "--geoip-db", "/nonexistent/GeoLite2-City.mmdb", "--json", "--offline",
+        ])
         #expect(run.status == 0)
         #expect(run.stderr.contains("warning"))
         #expect(run.stdout.contains("\"chains\""))
@@ -231,9 +245,13 @@ import Testing
     static func samplesMailbox() throws -> URL {
         let dir = TestSupport.packageRoot.appendingPathComponent("samples")
         var mbox = ""
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).filter({ $0.hasSuffix(".eml") }).sorted() {
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).filter({ $0.hasSuffix(".eml") })
+            .sorted()
+        {
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
-            mbox += "From sample@example.com Mon Jan  1 00:00:00 2024\n" + text.replacingOccurrences(of: "\r\n", with: "\n") + "\n"
+            mbox +=
+                "From sample@example.com Mon Jan  1 00:00:00 2024\n" + text.replacingOccurrences(of: "\r\n", with: "\n")
+                + "\n"
         }
         return try TestSupport.temporaryFile("samples.mbox", Array(mbox.utf8))
     }
@@ -243,8 +261,10 @@ import Testing
         let run = try TestSupport.run(["map", mbox.path, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let samples = try FileManager.default.contentsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("samples").path)
-            .filter { $0.hasSuffix(".eml") }.count
+        let samples = try FileManager.default.contentsOfDirectory(
+            atPath: TestSupport.packageRoot.appendingPathComponent("samples").path
+        )
+        .filter { $0.hasSuffix(".eml") }.count
         #expect(doc["messages"] as? Int == samples)
         let nodes = try #require(doc["nodes"] as? [[String: Any]])
         let edges = try #require(doc["edges"] as? [[String: Any]])
@@ -276,8 +296,10 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let messages = try #require(doc["messages"] as? [[String: Any]])
-        let samples = try FileManager.default.contentsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("samples").path)
-            .filter { $0.hasSuffix(".eml") }.count
+        let samples = try FileManager.default.contentsOfDirectory(
+            atPath: TestSupport.packageRoot.appendingPathComponent("samples").path
+        )
+        .filter { $0.hasSuffix(".eml") }.count
         #expect(messages.count == samples)
         #expect(messages.map { $0["message"] as? String } == (1...samples).map { String($0) })
         #expect(messages.allSatisfy { ($0["chains"] as? [Any])?.isEmpty == false })
@@ -290,7 +312,8 @@ import Testing
     @Test func aMaildirKeepsGoingPastAnUnreadableMessage() throws {
         let dir = try TestSupport.temporaryDirectory().appendingPathComponent("Maildir")
         for sub in ["cur", "new", "tmp"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try Data(CommandLineTests.simpleMessage).write(to: dir.appendingPathComponent("cur/1.eml"))
         try Data().write(to: dir.appendingPathComponent("new/2.eml"))

@@ -16,7 +16,8 @@ import Testing
     static func files() throws -> URL {
         let dir = try TestSupport.temporaryDirectory()
         try Data(CommandLineTests.simpleMessage).write(to: dir.appendingPathComponent("m.eml"))
-        try Data("192.0.2.5 example.com user@example.com h.example\n".utf8).write(to: dir.appendingPathComponent("queries.txt"))
+        try Data("192.0.2.5 example.com user@example.com h.example\n".utf8).write(
+            to: dir.appendingPathComponent("queries.txt"))
         try Data("example.com. IN TXT \"v=spf1 -all\n".utf8).write(to: dir.appendingPathComponent("bad.zone"))
         return dir
     }
@@ -39,7 +40,8 @@ import Testing
     func aMissingZoneFileIsAnIOError(_ form: Form) throws {
         let dir = try Self.files()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try TestSupport.run(try Self.arguments(form, zone: dir.appendingPathComponent("missing.zone").path, in: dir))
+        let run = try TestSupport.run(
+            try Self.arguments(form, zone: dir.appendingPathComponent("missing.zone").path, in: dir))
         #expect(run.status == 74, "\(form): \(run.stderr)")
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("cannot read DNS snapshot"), "\(form): \(run.stderr)")
@@ -50,7 +52,8 @@ import Testing
     func aZoneFileThatDoesNotParseIsUnreadableInput(_ form: Form) throws {
         let dir = try Self.files()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try TestSupport.run(try Self.arguments(form, zone: dir.appendingPathComponent("bad.zone").path, in: dir))
+        let run = try TestSupport.run(
+            try Self.arguments(form, zone: dir.appendingPathComponent("bad.zone").path, in: dir))
         #expect(run.status == 65, "\(form): \(run.stderr)")
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("cannot read DNS snapshot"), "\(form): \(run.stderr)")
@@ -71,7 +74,10 @@ import Testing
         let dir = try Self.files()
         defer { try? FileManager.default.removeItem(at: dir) }
         let arguments = template.map {
-            ["ANALYZE": dir.appendingPathComponent("m.eml").path, "QUERIES": dir.appendingPathComponent("queries.txt").path][$0] ?? $0
+            [
+                "ANALYZE": dir.appendingPathComponent("m.eml").path,
+                "QUERIES": dir.appendingPathComponent("queries.txt").path,
+            ][$0] ?? $0
         }
         let run = try TestSupport.run(arguments)
         #expect(run.status == 64, "\(arguments): \(run.stderr)")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import hoptrace
 import Testing
+
+@testable import hoptrace
 
 /// The executable's own replacements for full-Foundation formatters: the `--stats` seconds
 /// against written values, the DNS source's day against `ISO8601DateFormatter` (available
@@ -19,10 +20,13 @@ import Testing
 
     /// The UTC day in the live DNS source line, as `ISO8601DateFormatter` with `.withFullDate`
     /// wrote it.
-    @Test(arguments: [0, -1, 86_399, 86_400, 951_782_400, 1_764_403_199, 1_764_403_200, 1_780_000_000.5, 253_402_300_799])
+    @Test(arguments: [
+        0, -1, 86_399, 86_400, 951_782_400, 1_764_403_199, 1_764_403_200, 1_780_000_000.5, 253_402_300_799,
+    ])
     func dayIsTheISO8601FullDate(_ seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)
-        let expected = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        let expected = ISO8601DateFormatter.string(
+            from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         #expect(DNSOptions.day(date) == expected)
     }
 }

@@ -40,7 +40,9 @@ struct FoundationEssentialsTests {
         #expect(run.status == (arguments[0].hasPrefix("/nonexistent") ? 74 : 0), "\(run.stdout.prefix(500))")
         #expect(LazyLibraryTests.isLoaded("libFoundationEssentials", names), "the trace names the libraries loaded")
         for library in Self.fullFoundation {
-            #expect(!LazyLibraryTests.isLoaded(library, names), "\(library) loaded by hoptrace \(arguments.joined(separator: " "))")
+            #expect(
+                !LazyLibraryTests.isLoaded(library, names),
+                "\(library) loaded by hoptrace \(arguments.joined(separator: " "))")
         }
     }
 }

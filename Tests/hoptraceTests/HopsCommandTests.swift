@@ -57,7 +57,8 @@ import Testing
     @Test func aMaildirAndStandardInputAreRead() throws {
         let dir = try TestSupport.temporaryDirectory().appendingPathComponent("Maildir")
         for sub in ["cur", "new", "tmp"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try Data(CommandLineTests.simpleMessage).write(to: dir.appendingPathComponent("new/1.eml"))
         try Data("not mail at all".utf8).write(to: dir.appendingPathComponent("cur/2.eml"))
@@ -81,7 +82,9 @@ import Testing
     }
 
     @Test func hostileTextIsSanitisedInTheTextListing() throws {
-        let message = Array("Received: from evil\u{1B}[31m.example (x [198.51.100.9]) by mx.example.org with SMTP; Mon, 3 Feb 2025 10:00:05 +0000\r\nSubject: x\r\n\r\nbody\r\n".utf8)
+        let message = Array(
+            "Received: from evil\u{1B}[31m.example (x [198.51.100.9]) by mx.example.org with SMTP; Mon, 3 Feb 2025 10:00:05 +0000\r\nSubject: x\r\n\r\nbody\r\n"
+                .utf8)
         let file = try TestSupport.temporaryFile("evil.eml", message)
         let run = try TestSupport.run(["hops", file.path])
         #expect(run.status == 0, "\(run.stderr)")

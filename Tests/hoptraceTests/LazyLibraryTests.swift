@@ -99,6 +99,9 @@ struct LazyLibraryTests {
         let run = try Self.withBrokenLibraries([message.path, "--offline", "--geoip-db", database.path, "--json"])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("{"))
-        #expect(run.stderr.contains("GeoIP city/country database not used: \(database.path): cannot be opened: cannot load libmaxminddb (tried libmaxminddb.so.0): "))
+        #expect(
+            run.stderr.contains(
+                "GeoIP city/country database not used: \(database.path): cannot be opened: cannot load libmaxminddb (tried libmaxminddb.so.0): "
+            ))
     }
 }

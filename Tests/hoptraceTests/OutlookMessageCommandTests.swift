@@ -7,11 +7,15 @@ import Testing
 @Suite struct OutlookMessageCommandTests {
     /// The sample's header block (up to the first blank line) and body.
     static func split(_ sample: String) throws -> (headers: String, body: String) {
-        let text = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("samples/\(sample)"), encoding: .utf8)
-            .replacingOccurrences(of: "\r\n", with: "\n")
+        let text = try String(
+            contentsOf: TestSupport.packageRoot.appendingPathComponent("samples/\(sample)"), encoding: .utf8
+        )
+        .replacingOccurrences(of: "\r\n", with: "\n")
         let parts = text.components(separatedBy: "\n\n")
-        return (parts[0].replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n",
-                parts.dropFirst().joined(separator: "\n\n").replacingOccurrences(of: "\n", with: "\r\n"))
+        return (
+            parts[0].replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n",
+            parts.dropFirst().joined(separator: "\n\n").replacingOccurrences(of: "\n", with: "\r\n")
+        )
     }
 
     static func hops(_ run: TestSupport.Run) throws -> [NSArray] {
@@ -31,14 +35,16 @@ import Testing
             let fromMsg = try TestSupport.run([file.path, "--json", "--offline"])
             let fromEml = try TestSupport.run([eml, "--json", "--offline"])
             #expect(fromMsg.status == 0, "\(fromMsg.stderr)")
-            let msgHops = try Self.hops(fromMsg), emlHops = try Self.hops(fromEml)
+            let msgHops = try Self.hops(fromMsg)
+            let emlHops = try Self.hops(fromEml)
             #expect(msgHops.count == 1 && emlHops.count == 1)
             #expect(msgHops.first?.count ?? 0 > 0)
             #expect(msgHops == emlHops, "\(sample) unicode=\(unicode)")
             // The parse stage alone reads the item too.
             let parsed = try TestSupport.run(["hops", file.path, "--jsonl"])
             #expect(parsed.status == 0, "\(parsed.stderr)")
-            let record = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])
+            let record = try #require(
+                try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])
             let chains = try #require(record["chains"] as? [[String: Any]])
             #expect((chains.first?["hops"] as? NSArray)?.count == emlHops.first?.count)
         }

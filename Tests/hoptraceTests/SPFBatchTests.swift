@@ -7,19 +7,19 @@ import Testing
 /// usage rules (exactly one of the two modes). Files are written into temporary folders only.
 @Suite struct SPFBatchTests {
     static let zone = """
-    ; SPFBatchTests
-    $TTL 300
-    example.com.        IN TXT "v=spf1 ip4:192.0.2.0/24 include:_spf.provider.test -all"
-    example.com.        IN TXT "site-verification=abc"
-    _spf.provider.test. IN TXT "v=spf1 ip4:198.51.100.0/24 ip6:2001:db8:1::/48 ~all"
-    soft.example.com.   IN TXT "v=spf1 ~all"
-    helo.example.net.   IN TXT "v=spf1 a -all"
-    helo.example.net.   IN A 203.0.113.9
-    nospf.example.org.  IN A 192.0.2.1
-    redir.example.com.  IN TXT "v=spf1 redirect=example.com"
-    ;! timeout slow.example.com TXT
+        ; SPFBatchTests
+        $TTL 300
+        example.com.        IN TXT "v=spf1 ip4:192.0.2.0/24 include:_spf.provider.test -all"
+        example.com.        IN TXT "site-verification=abc"
+        _spf.provider.test. IN TXT "v=spf1 ip4:198.51.100.0/24 ip6:2001:db8:1::/48 ~all"
+        soft.example.com.   IN TXT "v=spf1 ~all"
+        helo.example.net.   IN TXT "v=spf1 a -all"
+        helo.example.net.   IN A 203.0.113.9
+        nospf.example.org.  IN A 192.0.2.1
+        redir.example.com.  IN TXT "v=spf1 redirect=example.com"
+        ;! timeout slow.example.com TXT
 
-    """
+        """
 
     /// (line, expected result word); "" for lines the batch skips.
     static let lines: [(String, String)] = [
@@ -56,7 +56,8 @@ import Testing
         let run = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.isEmpty)
-        #expect(run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(
+            run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 == Self.expected + [""])
     }
 
@@ -74,9 +75,11 @@ import Testing
         #expect(queryLines.count == objects.count)
         for (line, object) in zip(queryLines, objects) {
             let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            let single = try TestSupport.run(["spf", f[0], f[1], "--sender", f[2] == "-" ? "" : f[2],
-                                              "--helo", f[3] == "-" ? f[1] : f[3],
-                                              "--dns-snapshot", zone.path, "--json"])
+            let single = try TestSupport.run([
+                "spf", f[0], f[1], "--sender", f[2] == "-" ? "" : f[2],
+                "--helo", f[3] == "-" ? f[1] : f[3],
+                "--dns-snapshot", zone.path, "--json",
+            ])
             #expect(single.status == 0, "\(line): \(single.stderr)")
             let one = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
             #expect(NSDictionary(dictionary: one) == NSDictionary(dictionary: object), "\(line)")
@@ -144,13 +147,15 @@ import Testing
     @Test func lineShapesAndEncodings() throws {
         let (zone, queries) = try Self.files()
         defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }
-        let good = Array("# comment\r\n192.0.2.5\texample.com  jürgen@example.com h.example\r\n\r\n203.0.113.1 example.com - -".utf8)
+        let good = Array(
+            "# comment\r\n192.0.2.5\texample.com  jürgen@example.com h.example\r\n\r\n203.0.113.1 example.com - -".utf8)
         try Data(good).write(to: queries)
         let run = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "pass\nfail\n")
 
-        let bad = Array("192.0.2.5 example.com user@example.com h.example\n192.0.2.5 example.com u".utf8) + [0xFF, 0xFE]
+        let bad =
+            Array("192.0.2.5 example.com user@example.com h.example\n192.0.2.5 example.com u".utf8) + [0xFF, 0xFE]
             + Array("@example.com h.example\n".utf8)
         try Data(bad).write(to: queries)
         let refused = try TestSupport.run(["spf", "--batch", queries.path, "--dns-snapshot", zone.path])
@@ -163,18 +168,24 @@ import Testing
     /// that are not UTF-8), one 2 MB line, a line of 200,000 fields, a directive made of
     /// control characters. Each is refused (65) with one error line and no control character
     /// printed, before any output.
-    @Test(arguments: [
-        ("binary", { () -> [UInt8] in
-            var state: UInt64 = 0x2545_F491_4F6C_DD1D
-            return (0..<100_000).map { _ in
-                state ^= state << 13; state ^= state >> 7; state ^= state << 17
-                return UInt8(truncatingIfNeeded: state)
-            }
-        }()),
-        ("long line", Array(repeating: UInt8(ascii: "a"), count: 2 << 20) + [0x0A]),
-        ("many fields", Array(String(repeating: "x ", count: 200_000).utf8) + [0x0A]),
-        ("control directive", Array("@\u{1B}[31m\u{07}\u{00}evil 1.2.3.4\n".utf8)),
-    ] as [(String, [UInt8])])
+    @Test(
+        arguments: [
+            (
+                "binary",
+                { () -> [UInt8] in
+                    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+                    return (0..<100_000).map { _ in
+                        state ^= state << 13
+                        state ^= state >> 7
+                        state ^= state << 17
+                        return UInt8(truncatingIfNeeded: state)
+                    }
+                }()
+            ),
+            ("long line", Array(repeating: UInt8(ascii: "a"), count: 2 << 20) + [0x0A]),
+            ("many fields", Array(String(repeating: "x ", count: 200_000).utf8) + [0x0A]),
+            ("control directive", Array("@\u{1B}[31m\u{07}\u{00}evil 1.2.3.4\n".utf8)),
+        ] as [(String, [UInt8])])
     func hostileBatchIsRefusedCleanly(_ label: String, _ bytes: [UInt8]) throws {
         let (zone, _) = try Self.files()
         defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }
@@ -189,7 +200,9 @@ import Testing
     @Test func missingBatchFileIsAnIOError() throws {
         let (zone, _) = try Self.files()
         defer { try? FileManager.default.removeItem(at: zone.deletingLastPathComponent()) }
-        let run = try TestSupport.run(["spf", "--batch", "/nonexistent/hoptrace/queries.txt", "--dns-snapshot", zone.path])
+        let run = try TestSupport.run([
+            "spf", "--batch", "/nonexistent/hoptrace/queries.txt", "--dns-snapshot", zone.path,
+        ])
         #expect(run.status == 74)
         #expect(run.stdout.isEmpty)
     }
@@ -200,11 +213,14 @@ import Testing
         let (zone, _) = try Self.files()
         let dir = zone.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("zones"), withIntermediateDirectories: true)
-        try Data("example.com. IN TXT \"v=spf1 -all\"\n".utf8).write(to: dir.appendingPathComponent("zones/other zone.txt"))
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("zones"), withIntermediateDirectories: true)
+        try Data("example.com. IN TXT \"v=spf1 -all\"\n".utf8).write(
+            to: dir.appendingPathComponent("zones/other zone.txt"))
         let query = "192.0.2.5 example.com user@example.com h.example"
         let batch = dir.appendingPathComponent("batch.txt")
-        try Data("""
+        try Data(
+            """
             \(query)
             @snapshot zones/other zone.txt
             \(query)
@@ -214,7 +230,8 @@ import Testing
             # the same file again
             \(query)
 
-            """.utf8).write(to: batch)
+            """.utf8
+        ).write(to: batch)
         let run = try TestSupport.run(["spf", "--batch", batch.path, "--dns-snapshot", zone.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "pass\nfail\npass\nfail\n")
@@ -237,8 +254,9 @@ import Testing
         ("@include other.zone", 65, "line 2: unknown directive \"@include\""),
     ])
     func badSnapshotLineFailsTheBatchBeforeAnyOutput(_ line: String, _ status: Int32, _ message: String) throws {
-        let (zone, queries) = try Self.files(queries: "192.0.2.5 example.com user@example.com h.example\n\(line)\n"
-                                                      + "192.0.2.5 example.com user@example.com h.example\n")
+        let (zone, queries) = try Self.files(
+            queries: "192.0.2.5 example.com user@example.com h.example\n\(line)\n"
+                + "192.0.2.5 example.com user@example.com h.example\n")
         let dir = zone.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("example.com. IN TXT \"v=spf1 -all\n".utf8).write(to: dir.appendingPathComponent("bad.zone"))
@@ -258,7 +276,8 @@ import Testing
         #expect(run.stdout == Self.expected.joined(separator: "\n") + "\n")
         let line = run.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(line.count == 2 && line[1].isEmpty, "\(run.stderr)")
-        #expect(line[0].wholeMatch(of: /queries=(\d+) seconds=\d+\.\d{4}/)?.1 == "\(Self.expected.count)", "\(run.stderr)")
+        #expect(
+            line[0].wholeMatch(of: /queries=(\d+) seconds=\d+\.\d{4}/)?.1 == "\(Self.expected.count)", "\(run.stderr)")
 
         let single = try TestSupport.run(["spf", "192.0.2.5", "example.com", "--dns-snapshot", zone.path, "--stats"])
         #expect(single.status == 64, "--stats goes with --batch")

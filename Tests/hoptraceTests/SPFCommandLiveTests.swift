@@ -34,14 +34,18 @@ struct SPFCommandLiveTests {
         let nsd = try NSDServer.start(in: dir, zones: [.init(name: "spf.example", file: "spf.example.zone")])
         defer { nsd.stop() }
         let saved = dir.appendingPathComponent("saved.zone").path
-        let live = try TestSupport.run(["spf", ip, "spf.example", "--sender", "a@spf.example", "--resolver", nsd.forwarder,
-                                        "--save-dns", saved, "--json"])
+        let live = try TestSupport.run([
+            "spf", ip, "spf.example", "--sender", "a@spf.example", "--resolver", nsd.forwarder,
+            "--save-dns", saved, "--json",
+        ])
         #expect(live.status == 0, "\(live.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [String: Any]
         // 198.51.100.7 passes through the include; 203.0.113.1 meets its ~all, no match, so -all decides.
         #expect(object?["result"] as? String == expected)
         #expect(live.stdout.contains("\"dnssec\""))
-        let replay = try TestSupport.run(["spf", ip, "spf.example", "--sender", "a@spf.example", "--dns-snapshot", saved, "--json"])
+        let replay = try TestSupport.run([
+            "spf", ip, "spf.example", "--sender", "a@spf.example", "--dns-snapshot", saved, "--json",
+        ])
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(Self.withoutDNSSEC(replay.stdout) == Self.withoutDNSSEC(live.stdout))
     }

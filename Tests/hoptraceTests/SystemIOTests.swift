@@ -1,7 +1,9 @@
 import Foundation
-@testable import hoptrace
 import HopTraceTestSupport
 import Testing
+
+@testable import hoptrace
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,7 +87,10 @@ import Glibc
     }
 
     @Test func aFailingWriteThrowsTheSystemsReason() {
-        let full: FileDescriptor.WriteCall = { _, _, _ in errno = ENOSPC; return -1 }
+        let full: FileDescriptor.WriteCall = { _, _, _ in
+            errno = ENOSPC
+            return -1
+        }
         do {
             try Self.text.withUnsafeBytes { try FileDescriptor.writeAll($0, to: 1, using: full) }
             Issue.record("no error")
@@ -140,7 +145,7 @@ import Glibc
     }
 
     @Test func readsAWholeFileAndAnEmptyOne() throws {
-        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) } // more than one 1 MiB chunk
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }  // more than one 1 MiB chunk
         let file = try TestSupport.temporaryFile("big.eml", big)
         #expect(try InputReader.readFile(file.path) == big)
         let empty = try TestSupport.temporaryFile("empty.eml", [])
@@ -159,7 +164,7 @@ import Glibc
             #expect(failure.code.rawValue == 74)
         }
         // A Maildir's message: the reason alone (the path is the line's label).
-        guard case let .failure(error) = InputReader.readMessageFile(path) else {
+        guard case .failure(let error) = InputReader.readMessageFile(path) else {
             Issue.record("no error")
             return
         }
@@ -180,7 +185,7 @@ import Glibc
     @Test func aPipeIsReadToItsEndAndWrittenWhole() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        let data = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) } // more than a pipe holds
+        let data = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }  // more than a pipe holds
         let (reading, writing) = (fds[0], fds[1])
         let writer = Thread {
             data.withUnsafeBytes { try? FileDescriptor.writeAll($0, to: writing) }
@@ -207,7 +212,10 @@ import Glibc
 
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         let state = ReaderState()
         let reading = fds[0]
         let reader = Thread {
@@ -226,7 +234,10 @@ import Glibc
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 1)
             defer { buffer.deallocate() }
             let n = try? FileDescriptor.readSome(reading, into: buffer, using: counting)
-            state.set { $0.result = n.map { Array(buffer[..<$0]) } ?? []; $0.done = true }
+            state.set {
+                $0.result = n.map { Array(buffer[..<$0]) } ?? []
+                $0.done = true
+            }
         }
         reader.start()
         let deadline = Date().addingTimeInterval(10)
@@ -253,8 +264,16 @@ import Glibc
         }
         private var values = Values()
         private let lock = NSLock()
-        func set(_ change: (inout Values) -> Void) { lock.lock(); change(&values); lock.unlock() }
-        func get<T>(_ read: (Values) -> T) -> T { lock.lock(); defer { lock.unlock() }; return read(values) }
+        func set(_ change: (inout Values) -> Void) {
+            lock.lock()
+            change(&values)
+            lock.unlock()
+        }
+        func get<T>(_ read: (Values) -> T) -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return read(values)
+        }
     }
     #endif
 

@@ -86,17 +86,20 @@ public enum ARCParser {
         for t in tags { byName[t.name] = t }
         func required(_ name: String) throws(DKIMSyntaxError) -> DKIMTag {
             guard let t = byName[name] else {
-                throw DKIMSyntaxError(.incomplete, offset: raw.count, tag: name, reason: "ARC-Seal has no \(name)=",
-                                      hint: "ARC-Seal requires i, a, b, cv, d, s")
+                throw DKIMSyntaxError(
+                    .incomplete, offset: raw.count, tag: name, reason: "ARC-Seal has no \(name)=",
+                    hint: "ARC-Seal requires i, a, b, cv, d, s")
             }
             if t.value.isEmpty {
-                throw DKIMSyntaxError(.incomplete, offset: t.valueRange.lowerBound, tag: name, reason: "ARC-Seal \(name)= is empty")
+                throw DKIMSyntaxError(
+                    .incomplete, offset: t.valueRange.lowerBound, tag: name, reason: "ARC-Seal \(name)= is empty")
             }
             return t
         }
         if let h = byName["h"] {
-            throw DKIMSyntaxError(.invalid, offset: h.offset, tag: "h", reason: "ARC-Seal has an h= tag",
-                                  hint: "RFC 8617 §4.1.3: the seal signs the ARC headers only; h= is not allowed")
+            throw DKIMSyntaxError(
+                .invalid, offset: h.offset, tag: "h", reason: "ARC-Seal has an h= tag",
+                hint: "RFC 8617 §4.1.3: the seal signs the ARC headers only; h= is not allowed")
         }
         let instance = try DKIMSignatureParser.arcInstance(try required("i"))
         let algorithm = try DKIMSignatureParser.sigATagAlg(try required("a"))
@@ -104,7 +107,9 @@ public enum ARCParser {
         let signature = try DKIMSignatureParser.base64(b, limit: DKIMLimits.maxSignatureBytes)
         let cvTag = try required("cv")
         guard let cv = ARCChainStatus(rawValue: cvTag.value) else {
-            throw DKIMSyntaxError(.invalid, offset: cvTag.valueRange.lowerBound, tag: "cv", reason: "cv=\(cvTag.value) is not none, fail or pass")
+            throw DKIMSyntaxError(
+                .invalid, offset: cvTag.valueRange.lowerBound, tag: "cv",
+                reason: "cv=\(cvTag.value) is not none, fail or pass")
         }
         let d = try required("d")
         try DKIMSignatureParser.domainName(d)
@@ -112,8 +117,9 @@ public enum ARCParser {
         try DKIMSignatureParser.selector(s)
         var timestamp: Int64?
         if let t = byName["t"] { timestamp = try DKIMSignatureParser.digits(t, max: 12, asInt: false) }
-        return ARCSeal(instance: instance, algorithm: algorithm, signature: signature, chainValidation: cv, domain: d.value,
-                       selector: s.value, timestamp: timestamp, tags: tags, raw: raw, signatureValueRange: b.valueRange)
+        return ARCSeal(
+            instance: instance, algorithm: algorithm, signature: signature, chainValidation: cv, domain: d.value,
+            selector: s.value, timestamp: timestamp, tags: tags, raw: raw, signatureValueRange: b.valueRange)
     }
 
     /// Parses an ARC-Message-Signature field.
@@ -132,8 +138,10 @@ public enum ARCParser {
         func skipWS() { while i < n, DKIMTagList.isFWS(raw[i]) { i += 1 } }
         skipWS()
         guard i < n, raw[i] == 0x69 else {
-            throw DKIMSyntaxError(i < n ? .invalid : .incomplete, offset: i, tag: "i",
-                                  reason: "ARC-Authentication-Results does not start with i=", hint: "arc-info = \"i=\" instance \";\" authres-payload")
+            throw DKIMSyntaxError(
+                i < n ? .invalid : .incomplete, offset: i, tag: "i",
+                reason: "ARC-Authentication-Results does not start with i=",
+                hint: "arc-info = \"i=\" instance \";\" authres-payload")
         }
         i += 1
         skipWS()
@@ -144,16 +152,19 @@ public enum ARCParser {
         skipWS()
         let start = i
         while i < n, raw[i] >= 0x30, raw[i] <= 0x39 { i += 1 }
-        let digits = DKIMTag(name: "i", value: String(decoding: raw[start..<i], as: UTF8.self), valueRange: start..<i, offset: start)
+        let digits = DKIMTag(
+            name: "i", value: String(decoding: raw[start..<i], as: UTF8.self), valueRange: start..<i, offset: start)
         let instance = try DKIMSignatureParser.arcInstance(digits)
         skipWS()
         guard i < n, raw[i] == 0x3B else {
-            throw DKIMSyntaxError(i < n ? .invalid : .incomplete, offset: i, tag: "i",
-                                  reason: "expected \";\" after i=\(instance)", hint: "arc-info = \"i=\" instance \";\" authres-payload")
+            throw DKIMSyntaxError(
+                i < n ? .invalid : .incomplete, offset: i, tag: "i",
+                reason: "expected \";\" after i=\(instance)", hint: "arc-info = \"i=\" instance \";\" authres-payload")
         }
         i += 1
-        let payload = String(DKIMText.lenientString(raw[i...].filter { $0 != 0x0D && $0 != 0x0A })
-            .trimmingASCII(where: ASCIITrim.isWSP))
+        let payload = String(
+            DKIMText.lenientString(raw[i...].filter { $0 != 0x0D && $0 != 0x0A })
+                .trimmingASCII(where: ASCIITrim.isWSP))
         let authserv = payload.split(whereSeparator: { $0 == ";" || $0 == " " || $0 == "\t" }).first.map(String.init)
         return ARCAuthenticationResults(instance: instance, authservID: authserv, payload: payload, raw: raw)
     }

@@ -35,7 +35,8 @@ public enum ARCFailure: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .tooManyInstances(let c, let l): return "\(c) ARC instances or header sets, more than the \(l) RFC 8617 allows"
+        case .tooManyInstances(let c, let l):
+            return "\(c) ARC instances or header sets, more than the \(l) RFC 8617 allows"
         case .syntax(let h, let i, let e): return "\(h.rawValue) (header \(i)) does not parse: \(e)"
         case .missing(let h, let i): return "instance \(i) has no \(h.rawValue)"
         case .duplicate(let h, let i): return "instance \(i) has more than one \(h.rawValue)"
@@ -53,7 +54,7 @@ public enum ARCFailure: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .tooManyInstances, .syntax, .instanceGap: return nil
         case .missing(_, let i), .duplicate(_, let i), .newestSealSaysFail(let i), .wrongChainValidation(let i, _, _),
-             .messageSignatureSignsSeal(let i), .messageSignatureFailed(let i, _), .sealFailed(let i, _):
+            .messageSignatureSignsSeal(let i), .messageSignatureFailed(let i, _), .sealFailed(let i, _):
             return i
         }
     }
@@ -102,14 +103,15 @@ public struct ARCVerifier: Sendable {
     public init(resolver: any DNSResolver) { self.resolver = resolver }
 
     public func validate(message: [UInt8]) async -> ARCValidation {
-        guard case let (headers, body)? = DKIMMessage.split(message) else {
+        guard case (let headers, let body)? = DKIMMessage.split(message) else {
             return ARCValidation(result: .none, failure: nil, instanceCount: 0, instances: [], oldestPass: nil)
         }
         return await validate(headers: headers, body: body)
     }
 
     public func validate(headers: [HeaderField], body: [UInt8]) async -> ARCValidation {
-        await validate(headers: headers.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }, body: body)
+        await validate(
+            headers: headers.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }, body: body)
     }
 
     public func validate(headers: [DKIMHeaderField], body: [UInt8]) async -> ARCValidation {
@@ -155,19 +157,25 @@ public struct ARCVerifier: Sendable {
             if aars[i] == nil && sigs[i] == nil && seals[i] == nil {
                 return fail(.instanceGap(expected: i, highest: highest), count: highest)
             }
-            guard let a = aars[i] else { return fail(.missing(header: .authenticationResults, instance: i), count: highest) }
+            guard let a = aars[i] else {
+                return fail(.missing(header: .authenticationResults, instance: i), count: highest)
+            }
             guard let m = sigs[i] else { return fail(.missing(header: .messageSignature, instance: i), count: highest) }
             guard let s = seals[i] else { return fail(.missing(header: .seal, instance: i), count: highest) }
             if a.count > 1 { return fail(.duplicate(header: .authenticationResults, instance: i), count: highest) }
             if m.count > 1 { return fail(.duplicate(header: .messageSignature, instance: i), count: highest) }
             if s.count > 1 { return fail(.duplicate(header: .seal, instance: i), count: highest) }
-            sets.append(ARCSet(instance: i, authenticationResults: a[0].1, authenticationResultsIndex: a[0].0,
-                               messageSignature: m[0].1, messageSignatureIndex: m[0].0, seal: s[0].1, sealIndex: s[0].0))
+            sets.append(
+                ARCSet(
+                    instance: i, authenticationResults: a[0].1, authenticationResultsIndex: a[0].0,
+                    messageSignature: m[0].1, messageSignatureIndex: m[0].0, seal: s[0].1, sealIndex: s[0].0))
         }
         for set in sets {
             let expected: ARCChainStatus = set.instance == 1 ? .none : .pass
             if set.seal.chainValidation != expected {
-                return fail(.wrongChainValidation(instance: set.instance, expected: expected, found: set.seal.chainValidation), count: highest)
+                return fail(
+                    .wrongChainValidation(instance: set.instance, expected: expected, found: set.seal.chainValidation),
+                    count: highest)
             }
             if set.messageSignature.signedHeaders.contains(where: { $0.lowercased() == "arc-seal" }) {
                 return fail(.messageSignatureSignsSeal(instance: set.instance), count: highest)
@@ -180,42 +188,51 @@ public struct ARCVerifier: Sendable {
         let check = DKIMSignatureCheck(resolver: resolver)
         for set in sets {
             var amsTrace: [DKIMTraceStep] = []
-            let amsFailure = await check.check(set.messageSignature, fieldIndex: set.messageSignatureIndex, headers: headers,
-                                               bodies: &bodies, time: nil, trace: &amsTrace)
+            let amsFailure = await check.check(
+                set.messageSignature, fieldIndex: set.messageSignatureIndex, headers: headers,
+                bodies: &bodies, time: nil, trace: &amsTrace)
             var sealTrace: [DKIMTraceStep] = []
             let sealFailure = await verifySeal(set.instance, sets: sets, trace: &sealTrace)
-            summaries.append(ARCInstanceSummary(
-                instance: set.instance, sealDomain: set.seal.domain, sealSelector: set.seal.selector,
-                sealAlgorithm: set.seal.algorithm.description, claimedChainValidation: set.seal.chainValidation,
-                sealResult: DKIMFailure.result(for: sealFailure), sealFailure: sealFailure,
-                messageSignatureDomain: set.messageSignature.domain, messageSignatureSelector: set.messageSignature.selector,
-                messageSignatureResult: DKIMFailure.result(for: amsFailure), messageSignatureFailure: amsFailure,
-                authenticationResults: set.authenticationResults, messageSignatureTrace: amsTrace, sealTrace: sealTrace))
+            summaries.append(
+                ARCInstanceSummary(
+                    instance: set.instance, sealDomain: set.seal.domain, sealSelector: set.seal.selector,
+                    sealAlgorithm: set.seal.algorithm.description, claimedChainValidation: set.seal.chainValidation,
+                    sealResult: DKIMFailure.result(for: sealFailure), sealFailure: sealFailure,
+                    messageSignatureDomain: set.messageSignature.domain,
+                    messageSignatureSelector: set.messageSignature.selector,
+                    messageSignatureResult: DKIMFailure.result(for: amsFailure), messageSignatureFailure: amsFailure,
+                    authenticationResults: set.authenticationResults, messageSignatureTrace: amsTrace,
+                    sealTrace: sealTrace))
         }
         var oldestPass: Int?
         for s in summaries.reversed() {
             if s.messageSignatureFailure == nil { oldestPass = s.instance } else { break }
         }
         if let f = summaries.last?.messageSignatureFailure {
-            return ARCValidation(result: .fail, failure: .messageSignatureFailed(instance: highest, f), instanceCount: highest,
-                                 instances: summaries, oldestPass: oldestPass)
+            return ARCValidation(
+                result: .fail, failure: .messageSignatureFailed(instance: highest, f), instanceCount: highest,
+                instances: summaries, oldestPass: oldestPass)
         }
         // §5.2 step 6: every seal, newest first.
         for s in summaries.reversed() {
             if let f = s.sealFailure {
-                return ARCValidation(result: .fail, failure: .sealFailed(instance: s.instance, f), instanceCount: highest,
-                                     instances: summaries, oldestPass: oldestPass)
+                return ARCValidation(
+                    result: .fail, failure: .sealFailed(instance: s.instance, f), instanceCount: highest,
+                    instances: summaries, oldestPass: oldestPass)
             }
         }
-        return ARCValidation(result: .pass, failure: nil, instanceCount: highest, instances: summaries, oldestPass: oldestPass)
+        return ARCValidation(
+            result: .pass, failure: nil, instanceCount: highest, instances: summaries, oldestPass: oldestPass)
     }
 
     /// §5.1.1: the seal at `instance` signs, for j = 1...instance, AAR(j), AMS(j), AS(j), each
     /// with relaxed header canonicalisation, its own b= emptied and no final CRLF.
     func verifySeal(_ instance: Int, sets: [ARCSet], trace: inout [DKIMTraceStep]) async -> DKIMFailure? {
         let seal = sets[instance - 1].seal
-        trace.append(.parsed(algorithm: seal.algorithm.description, domain: seal.domain, selector: seal.selector,
-                             canonicalization: "relaxed"))
+        trace.append(
+            .parsed(
+                algorithm: seal.algorithm.description, domain: seal.domain, selector: seal.selector,
+                canonicalization: "relaxed"))
         switch seal.algorithm {
         case .rsaSHA256, .ed25519SHA256: break
         case .rsaSHA1: return .sha1Rejected
@@ -223,7 +240,9 @@ public struct ARCVerifier: Sendable {
         }
         let input = ARCSealInput.bytes(for: instance, sets: sets)
         let fetched = await DKIMKeyFetcher(resolver: resolver)
-            .key(selector: seal.selector, domain: seal.domain, algorithm: seal.algorithm, identity: String?.none, trace: &trace)
+            .key(
+                selector: seal.selector, domain: seal.domain, algorithm: seal.algorithm, identity: String?.none,
+                trace: &trace)
         switch fetched {
         case .failure(let f): return f
         case .success(let (key, _)):

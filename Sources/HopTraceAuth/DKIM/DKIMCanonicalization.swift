@@ -44,7 +44,10 @@ public enum DKIMCanonicalizer {
         var started = false
         for b in raw[(colon + 1)...] {
             if b == cr || b == lf { continue }
-            if b == sp || b == tab { pendingSpace = true; continue }
+            if b == sp || b == tab {
+                pendingSpace = true
+                continue
+            }
             if pendingSpace && started { out.append(sp) }
             pendingSpace = false
             started = true

@@ -13,7 +13,9 @@ public enum DKIMForensics {
 
     /// Compares each z= copied header with the current one of that name (the bottom-most
     /// unused instance, as the signature's h= selection reads them).
-    public static func compareCopiedHeaders(_ sig: DKIMSignature, headers: [DKIMHeaderField]) -> [CopiedHeaderComparison] {
+    public static func compareCopiedHeaders(_ sig: DKIMSignature, headers: [DKIMHeaderField])
+        -> [CopiedHeaderComparison]
+    {
         guard let copies = sig.copiedHeaders else { return [] }
         let picks = DKIMCanonicalizer.selectHeaders(copies.map(\.name), in: headers)
         return zip(copies, picks).map { copy, pick in
@@ -33,8 +35,10 @@ public enum DKIMForensics {
     }
 
     /// Subject prefixes that spam filters and list servers add, compared case-insensitively.
-    public static let subjectMarkers = ["***SPAM***", "*****SPAM*****", "[SPAM]", "{SPAM}", "{Spam?}", "SPAM:", "[SUSPECTED SPAM]",
-                                        "[EXTERNAL]", "[EXT]", "EXTERNAL:", "[WARNING]", "[POSSIBLE SPAM]", "[BULK]", "*** SPAM ***"]
+    public static let subjectMarkers = [
+        "***SPAM***", "*****SPAM*****", "[SPAM]", "{SPAM}", "{Spam?}", "SPAM:", "[SUSPECTED SPAM]",
+        "[EXTERNAL]", "[EXT]", "EXTERNAL:", "[WARNING]", "[POSSIBLE SPAM]", "[BULK]", "*** SPAM ***",
+    ]
 
     /// When a signature failed: each signed header (h= names) whose current value carries a
     /// visible change marker — a Subject tag like `[SPAM]` or a list's `[name]` prefix. A hint
@@ -51,8 +55,11 @@ public enum DKIMForensics {
                 rest = rest.dropFirst(p.count).drop { $0 == " " }
             }
             if let m = subjectMarkers.first(where: { rest.lowercased().hasPrefix($0.lowercased()) }) {
-                out.append(VisibleChange(name: h.name, fieldIndex: i, marker: String(rest.prefix(m.count)), value: value))
-            } else if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"), rest.distance(from: rest.startIndex, to: close) <= 40 {
+                out.append(
+                    VisibleChange(name: h.name, fieldIndex: i, marker: String(rest.prefix(m.count)), value: value))
+            } else if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"),
+                rest.distance(from: rest.startIndex, to: close) <= 40
+            {
                 // A mailing list's "[listname]" tag.
                 out.append(VisibleChange(name: h.name, fieldIndex: i, marker: String(rest[...close]), value: value))
             }
@@ -77,7 +84,9 @@ extension DKIMForensics {
     /// probably added a footer or rewrote the body. A hint, not proof.
     public static func listFooterLikely(_ v: DKIMVerification, headers: [DKIMHeaderField]) -> Bool {
         guard case .bodyHashMismatch? = v.failure else { return false }
-        return headers.contains { ["list-id", "list-unsubscribe", "list-post", "mailing-list"].contains($0.name.lowercased()) }
+        return headers.contains {
+            ["list-id", "list-unsubscribe", "list-post", "mailing-list"].contains($0.name.lowercased())
+        }
     }
 }
 

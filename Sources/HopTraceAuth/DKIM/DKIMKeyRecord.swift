@@ -43,34 +43,43 @@ public enum DKIMKeyRecordParser {
         var version: String?
         if let v = byName["v"] {
             guard v.value == "DKIM1" else {
-                throw DKIMSyntaxError(.invalid, offset: v.valueRange.lowerBound, tag: "v", reason: "key record v=\(v.value) is not DKIM1")
+                throw DKIMSyntaxError(
+                    .invalid, offset: v.valueRange.lowerBound, tag: "v", reason: "key record v=\(v.value) is not DKIM1")
             }
             guard tags.first?.name == "v" else {
-                throw DKIMSyntaxError(.invalid, offset: v.offset, tag: "v", reason: "v= is not the first tag of the key record",
-                                      hint: "RFC 6376 §3.6.1: if present, v= MUST be the first tag")
+                throw DKIMSyntaxError(
+                    .invalid, offset: v.offset, tag: "v", reason: "v= is not the first tag of the key record",
+                    hint: "RFC 6376 §3.6.1: if present, v= MUST be the first tag")
             }
             version = v.value
         }
         guard let p = byName["p"] else {
-            throw DKIMSyntaxError(.incomplete, offset: bytes.count, tag: "p", reason: "key record has no p= tag",
-                                  hint: "p= is required (empty p= means revoked)")
+            throw DKIMSyntaxError(
+                .incomplete, offset: bytes.count, tag: "p", reason: "key record has no p= tag",
+                hint: "p= is required (empty p= means revoked)")
         }
         var key: [UInt8] = []
         if !DKIMTagList.stripFWS(p.value).isEmpty {
             guard let decoded = DKIMBase64.decode(p.value) else {
-                throw DKIMSyntaxError(.invalid, offset: p.valueRange.lowerBound, tag: "p", reason: "p= is not valid base64")
+                throw DKIMSyntaxError(
+                    .invalid, offset: p.valueRange.lowerBound, tag: "p", reason: "p= is not valid base64")
             }
             guard decoded.count <= DKIMLimits.maxPublicKeyBytes else {
-                throw DKIMSyntaxError(.invalid, offset: p.valueRange.lowerBound, tag: "p",
-                                      reason: "p= decodes to \(decoded.count) bytes, more than the \(DKIMLimits.maxPublicKeyBytes) accepted")
+                throw DKIMSyntaxError(
+                    .invalid, offset: p.valueRange.lowerBound, tag: "p",
+                    reason:
+                        "p= decodes to \(decoded.count) bytes, more than the \(DKIMLimits.maxPublicKeyBytes) accepted")
             }
             key = decoded
         }
         func list(_ name: String) -> [String]? {
-            byName[name].map { $0.value.split(separator: ":").map { DKIMTagList.stripFWS(String($0)) }.filter { !$0.isEmpty } }
+            byName[name].map {
+                $0.value.split(separator: ":").map { DKIMTagList.stripFWS(String($0)) }.filter { !$0.isEmpty }
+            }
         }
         return DKIMKeyRecord(
-            version: version, hashAlgorithms: list("h"), keyType: byName["k"].map { DKIMTagList.stripFWS($0.value) } ?? "rsa",
+            version: version, hashAlgorithms: list("h"),
+            keyType: byName["k"].map { DKIMTagList.stripFWS($0.value) } ?? "rsa",
             notes: byName["n"]?.value, publicKey: key, serviceTypes: list("s") ?? ["*"], flags: list("t") ?? [],
             tags: tags, raw: text)
     }

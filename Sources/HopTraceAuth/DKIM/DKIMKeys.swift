@@ -1,11 +1,12 @@
 import Crypto
+import HopTraceDNS
 import _CryptoExtras
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceDNS
 
 /// A public key ready to verify with.
 enum DKIMPublicKey {
@@ -26,8 +27,9 @@ enum DKIMPublicKey {
         case .rsa(let key, let bits):
             // A signature of the wrong length is invalid, not an error.
             guard signature.count == (bits + 7) / 8 else { return false }
-            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest,
-                                        padding: .insecurePKCS1v1_5)
+            return key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: digest,
+                padding: .insecurePKCS1v1_5)
         case .ed25519(let key):
             return key.isValidSignature(signature, for: Array(digest))
         }
@@ -40,12 +42,15 @@ struct DKIMKeyFetcher: Sendable {
 
     /// Queries `<s>._domainkey.<d>`, parses the record, checks it fits the signature, and decodes
     /// the key. Appends trace steps; returns the key or the failure.
-    func key(selector: String, domain: String, algorithm: DKIMAlgorithm, identity: String?,
-             trace: inout [DKIMTraceStep]) async -> Result<(DKIMPublicKey, DKIMKeyRecord), DKIMFailure> {
+    func key(
+        selector: String, domain: String, algorithm: DKIMAlgorithm, identity: String?,
+        trace: inout [DKIMTraceStep]
+    ) async -> Result<(DKIMPublicKey, DKIMKeyRecord), DKIMFailure> {
         let name = "\(selector)._domainkey.\(domain)"
         let question = DNSQuestion(name: name, type: .txt)
         let answer = await resolver.resolve(question)
-        trace.append(.keyQuery(question: question, outcome: answer.outcome, dnssec: answer.dnssec, reason: answer.reason))
+        trace.append(
+            .keyQuery(question: question, outcome: answer.outcome, dnssec: answer.dnssec, reason: answer.reason))
         let texts: [String]
         switch answer.outcome {
         case .answer(let records):
@@ -91,7 +96,8 @@ struct DKIMKeyFetcher: Sendable {
         switch algorithm {
         case .ed25519SHA256:
             guard record.publicKey.count == 32,
-                  let key = try? Curve25519.Signing.PublicKey(rawRepresentation: record.publicKey) else {
+                let key = try? Curve25519.Signing.PublicKey(rawRepresentation: record.publicKey)
+            else {
                 return .failure(.keyInvalid("ed25519 p= must be 32 raw bytes, got \(record.publicKey.count)"))
             }
             return .success((.ed25519(key), record))
@@ -102,13 +108,17 @@ struct DKIMKeyFetcher: Sendable {
             guard let key = try? _RSA.Signing.PublicKey(unsafeDERRepresentation: record.publicKey) else {
                 // swift-crypto refuses moduli under 1024 bits outright; say "too small", not "bogus".
                 if let bits = RSAModulusBits.of(record.publicKey), bits < DKIMLimits.minimumRSAKeyBits {
-                    return .failure(.keySizeRejected(bits: bits, minimum: DKIMLimits.minimumRSAKeyBits, maximum: DKIMLimits.maximumRSAKeyBits))
+                    return .failure(
+                        .keySizeRejected(
+                            bits: bits, minimum: DKIMLimits.minimumRSAKeyBits, maximum: DKIMLimits.maximumRSAKeyBits))
                 }
                 return .failure(.keyInvalid("p= is not a DER RSA public key (SubjectPublicKeyInfo or PKCS#1)"))
             }
             let bits = key.keySizeInBits
             guard bits >= DKIMLimits.minimumRSAKeyBits, bits <= DKIMLimits.maximumRSAKeyBits else {
-                return .failure(.keySizeRejected(bits: bits, minimum: DKIMLimits.minimumRSAKeyBits, maximum: DKIMLimits.maximumRSAKeyBits))
+                return .failure(
+                    .keySizeRejected(
+                        bits: bits, minimum: DKIMLimits.minimumRSAKeyBits, maximum: DKIMLimits.maximumRSAKeyBits))
             }
             return .success((.rsa(key, bits: bits), record))
         }
@@ -124,12 +134,14 @@ enum RSAModulusBits {
     static func of(_ der: [UInt8]) -> Int? {
         guard let (tag, body, _) = element(der, at: 0), tag == 0x30 else { return nil }
         guard let (first, firstBody, next) = element(der, at: body.lowerBound) else { return nil }
-        if first == 0x02 { return bits(Array(der[firstBody])) }       // PKCS#1: modulus first
+        if first == 0x02 { return bits(Array(der[firstBody])) }  // PKCS#1: modulus first
         guard first == 0x30, let (bitTag, bitBody, _) = element(der, at: next), bitTag == 0x03,
-              bitBody.count > 1 else { return nil }
-        let inner = Array(der[(bitBody.lowerBound + 1)..<bitBody.upperBound])   // skip unused-bits byte
+            bitBody.count > 1
+        else { return nil }
+        let inner = Array(der[(bitBody.lowerBound + 1)..<bitBody.upperBound])  // skip unused-bits byte
         guard let (seq, seqBody, _) = element(inner, at: 0), seq == 0x30,
-              let (intTag, intBody, _) = element(inner, at: seqBody.lowerBound), intTag == 0x02 else { return nil }
+            let (intTag, intBody, _) = element(inner, at: seqBody.lowerBound), intTag == 0x02
+        else { return nil }
         return bits(Array(inner[intBody]))
     }
 

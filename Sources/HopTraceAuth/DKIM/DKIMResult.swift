@@ -68,20 +68,24 @@ public enum DKIMFailure: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .syntax(let e): return "signature syntax: \(e)"
         case .unsupportedAlgorithm(let a): return "unsupported algorithm a=\(a)"
-        case .sha1Rejected: return "a=rsa-sha1 is not accepted (RFC 8301 §3.1: SHA-1 signatures MUST NOT be considered valid)"
+        case .sha1Rejected:
+            return "a=rsa-sha1 is not accepted (RFC 8301 §3.1: SHA-1 signatures MUST NOT be considered valid)"
         case .expired(let x, let now): return "signature expired: x=\(x) is \(now - x) s before the message time \(now)"
-        case .future(let t, let now): return "signature from the future: t=\(t) is \(t - now) s after the message time \(now)"
+        case .future(let t, let now):
+            return "signature from the future: t=\(t) is \(t - now) s after the message time \(now)"
         case .keyUnavailable(let name, let lookup): return "no key at \(name) (\(lookup.rawValue))"
         case .keyRecordInvalid(let e): return "key record unusable: \(e)"
         case .keyRevoked: return "key revoked (empty p=)"
         case .keyTypeMismatch(let s, let k): return "key type k=\(k) does not fit a=\(s)"
-        case .keyHashNotAllowed(let h, let allowed): return "key h=\(allowed.joined(separator: ":")) does not allow \(h)"
+        case .keyHashNotAllowed(let h, let allowed):
+            return "key h=\(allowed.joined(separator: ":")) does not allow \(h)"
         case .keyServiceNotEmail(let s): return "key s=\(s.joined(separator: ":")) is not for email"
         case .keyStrictSubdomain(let i, let d): return "key has t=s but i=\(i) is a subdomain of d=\(d)"
         case .keyInvalid(let why): return "public key unusable: \(why)"
         case .keySizeRejected(let bits, let min, let max): return "RSA key of \(bits) bits is outside \(min)...\(max)"
         case .bodyTooShort(let l, let actual): return "l=\(l) is longer than the canonical body (\(actual) bytes)"
-        case .bodyHashMismatch(let c, let d): return "body hash mismatch: computed \(c), bh=\(d) (the body changed after signing)"
+        case .bodyHashMismatch(let c, let d):
+            return "body hash mismatch: computed \(c), bh=\(d) (the body changed after signing)"
         case .signatureMismatch: return "signature does not verify over the signed headers (a signed header changed)"
         case .notVerified(let limit): return "not verified: more than \(limit) signatures in the message"
         }
@@ -106,8 +110,8 @@ extension DKIMFailure {
         case .notVerified:
             return .neutral
         case .syntax, .unsupportedAlgorithm, .sha1Rejected, .expired, .future, .keyRecordInvalid, .keyRevoked,
-             .keyTypeMismatch, .keyHashNotAllowed, .keyServiceNotEmail, .keyStrictSubdomain, .keyInvalid,
-             .keySizeRejected, .bodyTooShort:
+            .keyTypeMismatch, .keyHashNotAllowed, .keyServiceNotEmail, .keyStrictSubdomain, .keyInvalid,
+            .keySizeRejected, .bodyTooShort:
             return .permerror
         }
     }

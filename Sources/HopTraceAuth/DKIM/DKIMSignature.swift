@@ -127,7 +127,9 @@ public enum DKIMSignatureKind: String, Sendable, Hashable {
 public enum DKIMSignatureParser {
     /// Parses a whole DKIM-Signature (or ARC-Message-Signature) field: `raw` is the field's
     /// bytes from the name through the folded value (bare LF is turned into CRLF first).
-    public static func parse(field raw: [UInt8], kind: DKIMSignatureKind = .dkimSignature) throws(DKIMSyntaxError) -> DKIMSignature {
+    public static func parse(field raw: [UInt8], kind: DKIMSignatureKind = .dkimSignature) throws(DKIMSyntaxError)
+        -> DKIMSignature
+    {
         let raw = DKIMCanonicalizer.crlf(raw)
         guard let colon = raw.firstIndex(of: 0x3A) else {
             throw DKIMSyntaxError(.invalid, offset: 0, tag: "", reason: "not a header field (no \":\")")
@@ -137,21 +139,27 @@ public enum DKIMSignatureParser {
     }
 
     /// Builds the model from a parsed tag-list.
-    static func signature(_ tags: [DKIMTag], raw: [UInt8], kind: DKIMSignatureKind) throws(DKIMSyntaxError) -> DKIMSignature {
+    static func signature(_ tags: [DKIMTag], raw: [UInt8], kind: DKIMSignatureKind) throws(DKIMSyntaxError)
+        -> DKIMSignature
+    {
         var byName: [String: DKIMTag] = [:]
         for t in tags { byName[t.name] = t }
         let end = raw.count
         func required(_ name: String) throws(DKIMSyntaxError) -> DKIMTag {
             guard let t = byName[name] else {
-                throw DKIMSyntaxError(.incomplete, offset: end, tag: name, reason: "required tag \(name)= is missing",
-                                      hint: "\(kind.rawValue) requires \(kind == .dkimSignature ? "v, a, b, bh, d, h, s" : "i, a, b, bh, d, h, s")")
+                throw DKIMSyntaxError(
+                    .incomplete, offset: end, tag: name, reason: "required tag \(name)= is missing",
+                    hint:
+                        "\(kind.rawValue) requires \(kind == .dkimSignature ? "v, a, b, bh, d, h, s" : "i, a, b, bh, d, h, s")"
+                )
             }
             return t
         }
         func nonEmpty(_ name: String) throws(DKIMSyntaxError) -> DKIMTag {
             let t = try required(name)
             if t.value.isEmpty {
-                throw DKIMSyntaxError(.incomplete, offset: t.valueRange.lowerBound, tag: name, reason: "\(name)= is empty")
+                throw DKIMSyntaxError(
+                    .incomplete, offset: t.valueRange.lowerBound, tag: name, reason: "\(name)= is empty")
             }
             return t
         }
@@ -163,8 +171,9 @@ public enum DKIMSignatureParser {
         case .dkimSignature:
             let v = try nonEmpty("v")
             guard v.value == "1" else {
-                throw DKIMSyntaxError(.invalid, offset: v.valueRange.lowerBound, tag: "v", reason: "unsupported version v=\(v.value)",
-                                      hint: "RFC 6376 defines v=1 only")
+                throw DKIMSyntaxError(
+                    .invalid, offset: v.valueRange.lowerBound, tag: "v", reason: "unsupported version v=\(v.value)",
+                    hint: "RFC 6376 defines v=1 only")
             }
             version = v.value
             if let i = byName["i"] { identity = i.value }
@@ -201,35 +210,41 @@ public enum DKIMSignatureParser {
         if let x = byName["x"] {
             expiration = try digits(x, max: 12, asInt: false)
             if let t = timestamp, let e = expiration, e <= t {
-                throw DKIMSyntaxError(.invalid, offset: x.valueRange.lowerBound, tag: "x",
-                                      reason: "x=\(e) is not after t=\(t)", hint: "RFC 6376 §3.5: x= MUST be greater than t=")
+                throw DKIMSyntaxError(
+                    .invalid, offset: x.valueRange.lowerBound, tag: "x",
+                    reason: "x=\(e) is not after t=\(t)", hint: "RFC 6376 §3.5: x= MUST be greater than t=")
             }
         }
         var queryMethods = ["dns/txt"]
         if let q = byName["q"] {
             queryMethods = q.value.split(separator: ":").map { DKIMTagList.stripFWS(String($0)) }
             if !queryMethods.contains(where: { $0.lowercased() == "dns/txt" || $0.lowercased() == "dns" }) {
-                throw DKIMSyntaxError(.invalid, offset: q.valueRange.lowerBound, tag: "q", reason: "no supported query method in q=\(q.value)",
-                                      hint: "RFC 6376 defines dns/txt only")
+                throw DKIMSyntaxError(
+                    .invalid, offset: q.valueRange.lowerBound, tag: "q",
+                    reason: "no supported query method in q=\(q.value)",
+                    hint: "RFC 6376 defines dns/txt only")
             }
         }
         if kind == .dkimSignature {
             let dom = d.value.lowercased()
             if let i = identity {
                 guard let at = i.lastIndex(of: "@") else {
-                    throw DKIMSyntaxError(.invalid, offset: byName["i"]!.valueRange.lowerBound, tag: "i", reason: "i= has no \"@\"")
+                    throw DKIMSyntaxError(
+                        .invalid, offset: byName["i"]!.valueRange.lowerBound, tag: "i", reason: "i= has no \"@\"")
                 }
                 let idom = i[i.index(after: at)...].lowercased()
                 if idom != dom && !idom.hasSuffix("." + dom) {
-                    throw DKIMSyntaxError(.invalid, offset: byName["i"]!.valueRange.lowerBound, tag: "i",
-                                          reason: "i= domain \(idom) is not d=\(dom) or a subdomain of it",
-                                          hint: "RFC 6376 §3.5: the i= domain MUST be the same as or a subdomain of d=")
+                    throw DKIMSyntaxError(
+                        .invalid, offset: byName["i"]!.valueRange.lowerBound, tag: "i",
+                        reason: "i= domain \(idom) is not d=\(dom) or a subdomain of it",
+                        hint: "RFC 6376 §3.5: the i= domain MUST be the same as or a subdomain of d=")
                 }
             }
             // RFC 6376 §5.4: From MUST be signed.
             if !signedHeaders.contains(where: { $0.lowercased() == "from" }) {
-                throw DKIMSyntaxError(.invalid, offset: h.valueRange.lowerBound, tag: "h", reason: "h= does not include From",
-                                      hint: "RFC 6376 §6.1.1: a signature that does not sign From MUST be ignored")
+                throw DKIMSyntaxError(
+                    .invalid, offset: h.valueRange.lowerBound, tag: "h", reason: "h= does not include From",
+                    hint: "RFC 6376 §6.1.1: a signature that does not sign From MUST be ignored")
             }
         }
         var copied: [DKIMCopiedHeader]?
@@ -245,10 +260,12 @@ public enum DKIMSignatureParser {
     /// `i=` of an ARC header: `1*2DIGIT`, 1...50 (RFC 8617 §4.2.1).
     static func arcInstance(_ t: DKIMTag) throws(DKIMSyntaxError) -> Int {
         guard !t.value.isEmpty, t.value.utf8.count <= 2, t.value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let n = Int(t.value), n >= 1, n <= DKIMLimits.maxARCInstances else {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: "i",
-                                  reason: "instance i=\(t.value) is not a number from 1 to \(DKIMLimits.maxARCInstances)",
-                                  hint: "RFC 8617 §4.2.1")
+            let n = Int(t.value), n >= 1, n <= DKIMLimits.maxARCInstances
+        else {
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: "i",
+                reason: "instance i=\(t.value) is not a number from 1 to \(DKIMLimits.maxARCInstances)",
+                hint: "RFC 8617 §4.2.1")
         }
         return n
     }
@@ -257,9 +274,11 @@ public enum DKIMSignatureParser {
     static func sigATagAlg(_ t: DKIMTag) throws(DKIMSyntaxError) -> DKIMAlgorithm {
         let v = t.value
         let parts = v.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { DKIMTagList.isAlnumPunc($0) } }) else {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: "a", reason: "a=\(v) is not of the form key-hash",
-                                  hint: "for example rsa-sha256 or ed25519-sha256")
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { DKIMTagList.isAlnumPunc($0) } })
+        else {
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: "a", reason: "a=\(v) is not of the form key-hash",
+                hint: "for example rsa-sha256 or ed25519-sha256")
         }
         // Tag values are case-sensitive (RFC 6376 §3.2); the algorithm names are lower case.
         switch v {
@@ -273,12 +292,14 @@ public enum DKIMSignatureParser {
     /// base64string = ALPHADIGITPS *([FWS] ALPHADIGITPS) [ [FWS] "=" [ [FWS] "=" ] ]
     static func base64(_ t: DKIMTag, limit: Int) throws(DKIMSyntaxError) -> [UInt8] {
         guard let bytes = DKIMBase64.decode(t.value), !bytes.isEmpty else {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: t.name, reason: "\(t.name)= is not valid base64",
-                                  hint: "only A-Z a-z 0-9 + / and = padding, with whitespace ignored")
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: t.name, reason: "\(t.name)= is not valid base64",
+                hint: "only A-Z a-z 0-9 + / and = padding, with whitespace ignored")
         }
         guard bytes.count <= limit else {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: t.name,
-                                  reason: "\(t.name)= decodes to \(bytes.count) bytes, more than the \(limit) accepted")
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: t.name,
+                reason: "\(t.name)= decodes to \(bytes.count) bytes, more than the \(limit) accepted")
         }
         return bytes
     }
@@ -287,12 +308,18 @@ public enum DKIMSignatureParser {
     /// as test domains use them). Each label: letters, digits, hyphen; U-labels passed through.
     static func domainName(_ t: DKIMTag) throws(DKIMSyntaxError) {
         let labels = t.value.split(separator: ".", omittingEmptySubsequences: false)
-        let ok = DomainName.problem(t.value) == nil && labels.allSatisfy { l in
-            l.utf8.first != 0x2D && l.utf8.last != 0x2D
-                && l.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || DKIMTagList.isAlpha($0) || $0 == 0x2D || $0 == 0x5F || $0 >= 0x80 }
-        }
+        let ok =
+            DomainName.problem(t.value) == nil
+            && labels.allSatisfy { l in
+                l.utf8.first != 0x2D && l.utf8.last != 0x2D
+                    && l.utf8.allSatisfy {
+                        ($0 >= 0x30 && $0 <= 0x39) || DKIMTagList.isAlpha($0) || $0 == 0x2D || $0 == 0x5F || $0 >= 0x80
+                    }
+            }
         if !ok {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: t.name, reason: "\(t.name)=\(t.value) is not a domain name")
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: t.name,
+                reason: "\(t.name)=\(t.value) is not a domain name")
         }
     }
 
@@ -301,19 +328,23 @@ public enum DKIMSignatureParser {
 
     /// sig-h-tag = hdr-name *( [FWS] ":" [FWS] hdr-name ); hdr-name = field-name
     static func sigHTag(_ t: DKIMTag) throws(DKIMSyntaxError) -> [String] {
-        let names = t.value.split(separator: ":", omittingEmptySubsequences: false).map { DKIMTagList.stripFWS(String($0)) }
+        let names = t.value.split(separator: ":", omittingEmptySubsequences: false).map {
+            DKIMTagList.stripFWS(String($0))
+        }
         guard names.count <= DKIMLimits.maxSignedHeaders else {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: "h",
-                                  reason: "h= lists \(names.count) names, more than \(DKIMLimits.maxSignedHeaders)")
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: "h",
+                reason: "h= lists \(names.count) names, more than \(DKIMLimits.maxSignedHeaders)")
         }
         // Leniency: empty names ("from:to::date", or an empty h=) select nothing and sign as
         // the empty string; the ValiMail ARC suite (ams_fields_h_mis_hdr, ams_fields_h_empty)
         // expects them to verify. A DKIM h= without From is refused by the caller.
         if t.value.isEmpty { return [] }
         for n in names where !n.utf8.allSatisfy({ $0 >= 33 && $0 <= 126 && $0 != 0x3A }) {
-            throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: "h",
-                                  reason: "h= has an invalid header name \"\(n.prefix(40))\"",
-                                  hint: "h= is a colon-separated list of header names")
+            throw DKIMSyntaxError(
+                .invalid, offset: t.valueRange.lowerBound, tag: "h",
+                reason: "h= has an invalid header name \"\(n.prefix(40))\"",
+                hint: "h= is a colon-separated list of header names")
         }
         return names
     }
@@ -322,10 +353,12 @@ public enum DKIMSignatureParser {
     static func sigCTag(_ t: DKIMTag) throws(DKIMSyntaxError) -> (DKIMCanonicalization, DKIMCanonicalization) {
         let parts = t.value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard (1...2).contains(parts.count),
-              let h = DKIMCanonicalization(rawValue: parts[0]),
-              let b = parts.count == 2 ? DKIMCanonicalization(rawValue: parts[1]) : .simple else {
-            throw DKIMSyntaxError(t.value.isEmpty ? .incomplete : .invalid, offset: t.valueRange.lowerBound, tag: "c",
-                                  reason: "unknown canonicalization c=\(t.value)", hint: "simple or relaxed, as header/body")
+            let h = DKIMCanonicalization(rawValue: parts[0]),
+            let b = parts.count == 2 ? DKIMCanonicalization(rawValue: parts[1]) : .simple
+        else {
+            throw DKIMSyntaxError(
+                t.value.isEmpty ? .incomplete : .invalid, offset: t.valueRange.lowerBound, tag: "c",
+                reason: "unknown canonicalization c=\(t.value)", hint: "simple or relaxed, as header/body")
         }
         return (h, b)
     }
@@ -333,8 +366,9 @@ public enum DKIMSignatureParser {
     /// 1*N DIGIT
     static func digits(_ t: DKIMTag, max: Int, asInt: Bool) throws(DKIMSyntaxError) -> Int64 {
         guard !t.value.isEmpty, t.value.utf8.count <= max, t.value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw DKIMSyntaxError(t.value.isEmpty ? .incomplete : .invalid, offset: t.valueRange.lowerBound, tag: t.name,
-                                  reason: "\(t.name)=\(t.value) is not 1 to \(max) digits")
+            throw DKIMSyntaxError(
+                t.value.isEmpty ? .incomplete : .invalid, offset: t.valueRange.lowerBound, tag: t.name,
+                reason: "\(t.name)=\(t.value) is not 1 to \(max) digits")
         }
         // l= may have up to 76 digits; values beyond Int64 are clamped (no body is that long).
         return Int64(t.value) ?? Int64.max
@@ -346,11 +380,15 @@ public enum DKIMSignatureParser {
         for copy in t.value.split(separator: "|") {
             let text = DKIMTagList.stripFWS(String(copy))
             guard let colon = text.firstIndex(of: ":") else {
-                throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: "z", reason: "z= copy \"\(text.prefix(40))\" has no \":\"")
+                throw DKIMSyntaxError(
+                    .invalid, offset: t.valueRange.lowerBound, tag: "z",
+                    reason: "z= copy \"\(text.prefix(40))\" has no \":\"")
             }
             let name = String(text[..<colon])
             guard let value = dkimQuotedPrintable(String(text[text.index(after: colon)...])) else {
-                throw DKIMSyntaxError(.invalid, offset: t.valueRange.lowerBound, tag: "z", reason: "z= copy of \(name) has a bad =XX escape")
+                throw DKIMSyntaxError(
+                    .invalid, offset: t.valueRange.lowerBound, tag: "z",
+                    reason: "z= copy of \(name) has a bad =XX escape")
             }
             out.append(DKIMCopiedHeader(name: name, value: value))
             if out.count >= DKIMLimits.maxSignedHeaders { break }
@@ -373,7 +411,9 @@ public enum DKIMSignatureParser {
         }
         while i < b.count {
             if b[i] == 0x3D {
-                guard i + 2 < b.count + 0, i + 2 <= b.count - 1, let h = hex(b[i + 1]), let l = hex(b[i + 2]) else { return nil }
+                guard i + 2 < b.count + 0, i + 2 <= b.count - 1, let h = hex(b[i + 1]), let l = hex(b[i + 2]) else {
+                    return nil
+                }
                 out.append(h << 4 | l)
                 i += 3
             } else {

@@ -59,7 +59,9 @@ public enum DKIMTagList {
 
     /// Removes every FWS byte (for b=, bh=, p=: "whitespace is ignored in this value").
     static func stripFWS(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.filter { !($0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n") }))
+        String(
+            String.UnicodeScalarView(s.unicodeScalars.filter { !($0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n") })
+        )
     }
 }
 
@@ -83,7 +85,11 @@ enum DKIMBase64 {
         var count = 0
         for c in s.utf8 {
             if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { continue }
-            if c == 0x3D { pad += 1; count += 1; continue }
+            if c == 0x3D {
+                pad += 1
+                count += 1
+                continue
+            }
             if pad > 0 { return nil }
             let v: UInt8
             switch c {

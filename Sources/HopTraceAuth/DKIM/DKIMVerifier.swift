@@ -22,13 +22,14 @@ public struct DKIMVerifier: Sendable {
     /// Verifies every DKIM-Signature field in a whole message (headers, blank line, body; LF or CRLF).
     /// Input that does not start like mail has no signatures.
     public func verify(message: [UInt8]) async -> [DKIMVerification] {
-        guard case let (headers, body)? = DKIMMessage.split(message) else { return [] }
+        guard case (let headers, let body)? = DKIMMessage.split(message) else { return [] }
         return await verify(headers: headers, body: body)
     }
 
     /// Verifies every DKIM-Signature field among `headers` (top first) over `body`.
     public func verify(headers: [HeaderField], body: [UInt8]) async -> [DKIMVerification] {
-        await verify(headers: headers.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }, body: body)
+        await verify(
+            headers: headers.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }, body: body)
     }
 
     /// Verifies every DKIM-Signature field among `headers` (top first) over `body`.
@@ -39,7 +40,8 @@ public struct DKIMVerifier: Sendable {
         for (index, field) in headers.enumerated() where field.name.lowercased() == "dkim-signature" {
             count += 1
             if count > DKIMLimits.maxSignaturesPerMessage {
-                var v = DKIMVerification.unparsed(field, index: index, failure: .notVerified(limit: DKIMLimits.maxSignaturesPerMessage))
+                var v = DKIMVerification.unparsed(
+                    field, index: index, failure: .notVerified(limit: DKIMLimits.maxSignaturesPerMessage))
                 v.result = DKIMFailure.result(for: v.failure)
                 out.append(v)
                 continue
@@ -72,7 +74,8 @@ public struct DKIMVerifier: Sendable {
         for case .keyRecord(let r) in trace { keyTesting = r.isTesting }
         return DKIMVerification(
             result: DKIMFailure.result(for: failure), failure: failure, domain: sig.domain, selector: sig.selector,
-            algorithm: sig.algorithm.description, identity: sig.identity ?? "@\(sig.domain)", signedHeaders: sig.signedHeaders,
+            algorithm: sig.algorithm.description, identity: sig.identity ?? "@\(sig.domain)",
+            signedHeaders: sig.signedHeaders,
             bodyLengthLimited: sig.bodyLength != nil, bodyLength: sig.bodyLength, keyTesting: keyTesting,
             fieldIndex: index, signature: sig, trace: trace, raw: sig.rawText, location: field.location)
     }
@@ -81,7 +84,9 @@ public struct DKIMVerifier: Sendable {
 extension DKIMVerification {
     static func unparsed(_ field: DKIMHeaderField, index: Int, failure: DKIMFailure) -> DKIMVerification {
         // Pull d= and s= out for the report even when the rest does not parse.
-        var domain: String?, selector: String?, algorithm: String?
+        var domain: String?
+        var selector: String?
+        var algorithm: String?
         if let colon = field.raw.firstIndex(of: 0x3A), let tags = try? DKIMTagList.tagList(field.raw, from: colon + 1) {
             for t in tags {
                 switch t.name {
@@ -92,10 +97,11 @@ extension DKIMVerification {
                 }
             }
         }
-        return DKIMVerification(result: .permerror, failure: failure, domain: domain, selector: selector, algorithm: algorithm,
-                                identity: nil, signedHeaders: [], bodyLengthLimited: false, bodyLength: nil, keyTesting: false,
-                                fieldIndex: index, signature: nil, trace: [],
-                                raw: DKIMText.lenientString(Array(field.raw.prefix(DKIMLimits.maxRawKept))), location: field.location)
+        return DKIMVerification(
+            result: .permerror, failure: failure, domain: domain, selector: selector, algorithm: algorithm,
+            identity: nil, signedHeaders: [], bodyLengthLimited: false, bodyLength: nil, keyTesting: false,
+            fieldIndex: index, signature: nil, trace: [],
+            raw: DKIMText.lenientString(Array(field.raw.prefix(DKIMLimits.maxRawKept))), location: field.location)
     }
 }
 
@@ -139,16 +145,20 @@ struct DKIMSignatureCheck: Sendable {
 
     /// Returns nil when the signature verifies, else the first failure (RFC 6376 §6.1 order).
     /// `time` nil skips t=/x= checks (ARC: RFC 8617 does not apply them).
-    func check(_ sig: DKIMSignature, fieldIndex: Int, headers: [DKIMHeaderField], bodies: inout DKIMBodyCache,
-               time: (now: Int64, skew: Int64)?, trace: inout [DKIMTraceStep]) async -> DKIMFailure? {
-        trace.append(.parsed(algorithm: sig.algorithm.description, domain: sig.domain, selector: sig.selector,
-                             canonicalization: "\(sig.headerCanonicalization.rawValue)/\(sig.bodyCanonicalization.rawValue)"))
+    func check(
+        _ sig: DKIMSignature, fieldIndex: Int, headers: [DKIMHeaderField], bodies: inout DKIMBodyCache,
+        time: (now: Int64, skew: Int64)?, trace: inout [DKIMTraceStep]
+    ) async -> DKIMFailure? {
+        trace.append(
+            .parsed(
+                algorithm: sig.algorithm.description, domain: sig.domain, selector: sig.selector,
+                canonicalization: "\(sig.headerCanonicalization.rawValue)/\(sig.bodyCanonicalization.rawValue)"))
         switch sig.algorithm {
         case .rsaSHA256, .ed25519SHA256: break
         case .rsaSHA1: return .sha1Rejected
         case .other(let a): return .unsupportedAlgorithm(a)
         }
-        if case let (now, skew)? = time {
+        if case (let now, let skew)? = time {
             var failure: DKIMFailure?
             if let x = sig.expiration, x < now { failure = .expired(expiration: x, now: now) }
             if let t = sig.timestamp, t > now + skew { failure = failure ?? .future(timestamp: t, now: now) }
@@ -157,25 +167,28 @@ struct DKIMSignatureCheck: Sendable {
         }
         // Body hash first (it needs no DNS), so the trace shows it even when the key is missing.
         let bodyStep: DKIMBodyHashStep?
-        if case let (hash, total, hashed)? = bodies.hash(sig.bodyCanonicalization, limit: sig.bodyLength) {
-            let step = DKIMBodyHashStep(canonicalization: sig.bodyCanonicalization, canonicalBodyBytes: total, hashedBytes: hashed,
-                                        lengthLimit: sig.bodyLength, computed: DKIMBase64.encode(hash),
-                                        declared: DKIMBase64.encode(sig.bodyHash))
+        if case (let hash, let total, let hashed)? = bodies.hash(sig.bodyCanonicalization, limit: sig.bodyLength) {
+            let step = DKIMBodyHashStep(
+                canonicalization: sig.bodyCanonicalization, canonicalBodyBytes: total, hashedBytes: hashed,
+                lengthLimit: sig.bodyLength, computed: DKIMBase64.encode(hash),
+                declared: DKIMBase64.encode(sig.bodyHash))
             trace.append(.bodyHash(step))
             bodyStep = step
         } else {
             bodyStep = nil
         }
         let fetched = await DKIMKeyFetcher(resolver: resolver)
-            .key(selector: sig.selector, domain: sig.domain, algorithm: sig.algorithm,
-                 identity: sig.instance == nil ? sig.identity : nil, trace: &trace)
+            .key(
+                selector: sig.selector, domain: sig.domain, algorithm: sig.algorithm,
+                identity: sig.instance == nil ? sig.identity : nil, trace: &trace)
         let key: DKIMPublicKey
         switch fetched {
         case .failure(let f): return f
         case .success(let (k, _)): key = k
         }
         guard let bodyStep else {
-            return .bodyTooShort(declared: sig.bodyLength ?? 0, actual: bodies.canonicalBody(sig.bodyCanonicalization).count)
+            return .bodyTooShort(
+                declared: sig.bodyLength ?? 0, actual: bodies.canonicalBody(sig.bodyCanonicalization).count)
         }
         if !bodyStep.matches {
             return .bodyHashMismatch(computed: bodyStep.computed, declared: bodyStep.declared)
@@ -194,7 +207,8 @@ public enum DKIMHeaderHash {
     /// bottom-up (the signature's own field excluded), canonicalised, then the signature field
     /// with b= emptied and no final CRLF.
     public static func input(signature sig: DKIMSignature, fieldIndex: Int?, headers: [DKIMHeaderField])
-        -> (bytes: [UInt8], step: DKIMHeaderHashStep) {
+        -> (bytes: [UInt8], step: DKIMHeaderHashStep)
+    {
         var candidates = headers
         var indexMap = Array(headers.indices)
         if let fieldIndex, fieldIndex < headers.count {
@@ -208,17 +222,20 @@ public enum DKIMHeaderHash {
             if let pick {
                 let c = DKIMCanonicalizer.header(candidates[pick].raw, sig.headerCanonicalization)
                 input += c
-                listed.append(DKIMSignedHeader(name: name, fieldIndex: indexMap[pick],
-                                               canonical: DKIMText.lenientString(Array(c.dropLast(2)))))
+                listed.append(
+                    DKIMSignedHeader(
+                        name: name, fieldIndex: indexMap[pick],
+                        canonical: DKIMText.lenientString(Array(c.dropLast(2)))))
             } else {
                 listed.append(DKIMSignedHeader(name: name, fieldIndex: nil, canonical: ""))
             }
         }
         let own = DKIMCanonicalizer.signatureHeader(sig.rawWithEmptySignature, sig.headerCanonicalization)
         input += own
-        let step = DKIMHeaderHashStep(canonicalization: sig.headerCanonicalization, headers: listed,
-                                      signatureField: DKIMText.lenientString(own), inputBytes: input.count,
-                                      hash: DKIMBase64.encode(Array(SHA256.hash(data: input))))
+        let step = DKIMHeaderHashStep(
+            canonicalization: sig.headerCanonicalization, headers: listed,
+            signatureField: DKIMText.lenientString(own), inputBytes: input.count,
+            hash: DKIMBase64.encode(Array(SHA256.hash(data: input))))
         return (input, step)
     }
 }

@@ -40,12 +40,13 @@ public enum DMARCError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidFromDomain(d, reason): return "From domain \"\(d.prefix(80))\" is not usable: \(reason)"
-        case let .noRecord(d, org):
+        case .invalidFromDomain(let d, let reason): return "From domain \"\(d.prefix(80))\" is not usable: \(reason)"
+        case .noRecord(let d, let org):
             return d == org ? "no DMARC record at _dmarc.\(d)" : "no DMARC record at _dmarc.\(d) or _dmarc.\(org)"
-        case let .multipleRecords(d, n): return "\(n) DMARC records at _dmarc.\(d); RFC 7489 §6.6.3 says to apply no policy"
-        case let .syntax(d, e): return "DMARC record at _dmarc.\(d) is unusable: \(e)"
-        case let .dnsFailure(q, o, reason):
+        case .multipleRecords(let d, let n):
+            return "\(n) DMARC records at _dmarc.\(d); RFC 7489 §6.6.3 says to apply no policy"
+        case .syntax(let d, let e): return "DMARC record at _dmarc.\(d) is unusable: \(e)"
+        case .dnsFailure(let q, let o, let reason):
             let what: String
             switch o {
             case .timeout: what = "timed out"
@@ -102,7 +103,10 @@ public struct DMARCTraceStep: Sendable, Hashable {
     public var outcome: DMARCStepOutcome
     public var note: String?
 
-    public init(action: DMARCStepAction, domain: String, answer: DNSAnswer? = nil, outcome: DMARCStepOutcome, note: String? = nil) {
+    public init(
+        action: DMARCStepAction, domain: String, answer: DNSAnswer? = nil, outcome: DMARCStepOutcome,
+        note: String? = nil
+    ) {
         self.action = action
         self.domain = domain
         self.answer = answer
@@ -125,7 +129,9 @@ public struct DMARCAlignmentCheck: Sendable, Hashable {
     /// Passed and aligned: what DMARC counts.
     public var aligned: Bool
 
-    public init(mechanism: String, domain: String, result: String, mode: DMARCAlignmentMode, domainsAlign: Bool, aligned: Bool) {
+    public init(
+        mechanism: String, domain: String, result: String, mode: DMARCAlignmentMode, domainsAlign: Bool, aligned: Bool
+    ) {
         self.mechanism = mechanism
         self.domain = domain
         self.result = result
@@ -161,10 +167,14 @@ public struct DMARCEvaluation: Sendable, Hashable {
     /// One paragraph in plain words.
     public var explanation: String
 
-    public init(result: DMARCResult, fromDomain: String, organizationalDomain: String, recordDomain: String?, record: DMARCRecord?,
-                recordText: String?, policy: DMARCPolicy?, policySource: DMARCPolicySource?, disposition: DMARCPolicy?, pct: Int,
-                spfAligned: Bool, dkimAligned: Bool, spfCheck: DMARCAlignmentCheck?, dkimChecks: [DMARCAlignmentCheck],
-                error: DMARCError?, trace: [DMARCTraceStep], explanation: String) {
+    public init(
+        result: DMARCResult, fromDomain: String, organizationalDomain: String, recordDomain: String?,
+        record: DMARCRecord?,
+        recordText: String?, policy: DMARCPolicy?, policySource: DMARCPolicySource?, disposition: DMARCPolicy?,
+        pct: Int,
+        spfAligned: Bool, dkimAligned: Bool, spfCheck: DMARCAlignmentCheck?, dkimChecks: [DMARCAlignmentCheck],
+        error: DMARCError?, trace: [DMARCTraceStep], explanation: String
+    ) {
         self.result = result
         self.fromDomain = fromDomain
         self.organizationalDomain = organizationalDomain
@@ -189,9 +199,12 @@ public struct DMARCEvaluation: Sendable, Hashable {
 public enum DMARCAlignment {
     /// Strict: the two FQDNs are equal (case-insensitive, trailing dot ignored). Relaxed: their
     /// organizational domains are equal (§3.1.1, §3.1.2).
-    public static func aligned(_ authenticatedDomain: String, with fromDomain: String, mode: DMARCAlignmentMode,
-                               organizationalDomain: (String) -> String) -> Bool {
-        let a = normalize(authenticatedDomain), f = normalize(fromDomain)
+    public static func aligned(
+        _ authenticatedDomain: String, with fromDomain: String, mode: DMARCAlignmentMode,
+        organizationalDomain: (String) -> String
+    ) -> Bool {
+        let a = normalize(authenticatedDomain)
+        let f = normalize(fromDomain)
         guard !a.isEmpty, !f.isEmpty else { return false }
         if a == f { return true }
         guard mode == .relaxed else { return false }
@@ -227,47 +240,55 @@ public struct DMARCEvaluator: Sendable {
 
     /// Evaluates DMARC for `fromDomain` given the SPF result for the MAIL FROM domain and the
     /// DKIM results with their `d=` domains.
-    public func evaluate(fromDomain rawFrom: String, spf: (result: SPFResult, domain: String)?,
-                         dkim: [(result: DKIMResult, domain: String)]) async -> DMARCEvaluation {
+    public func evaluate(
+        fromDomain rawFrom: String, spf: (result: SPFResult, domain: String)?,
+        dkim: [(result: DKIMResult, domain: String)]
+    ) async -> DMARCEvaluation {
         var trace: [DMARCTraceStep] = []
         let from = DMARCAlignment.normalize(rawFrom)
         let org = DMARCAlignment.orgDomain(from, organizationalDomain)
 
         func finish(_ error: DMARCError, record: DMARCRecord? = nil, recordDomain: String? = nil) -> DMARCEvaluation {
             trace.append(DMARCTraceStep(action: .result, domain: from, outcome: .error(error)))
-            return DMARCEvaluation(result: error.result, fromDomain: from, organizationalDomain: org, recordDomain: recordDomain,
-                                   record: record, recordText: record?.text, policy: nil, policySource: nil, disposition: nil,
-                                   pct: record?.percent ?? 100, spfAligned: false, dkimAligned: false, spfCheck: nil,
-                                   dkimChecks: [], error: error, trace: trace,
-                                   explanation: "DMARC \(error.result.rawValue) for \(from.isEmpty ? "(no From domain)" : from): \(error)")
+            return DMARCEvaluation(
+                result: error.result, fromDomain: from, organizationalDomain: org, recordDomain: recordDomain,
+                record: record, recordText: record?.text, policy: nil, policySource: nil, disposition: nil,
+                pct: record?.percent ?? 100, spfAligned: false, dkimAligned: false, spfCheck: nil,
+                dkimChecks: [], error: error, trace: trace,
+                explanation: "DMARC \(error.result.rawValue) for \(from.isEmpty ? "(no From domain)" : from): \(error)")
         }
 
         if let reason = DMARCEvaluator.malformedDomainReason(from) {
             return finish(.invalidFromDomain(rawFrom, reason: reason))
         }
-        trace.append(DMARCTraceStep(action: .organizationalDomain, domain: from, outcome: .value(org),
-                                    note: org == from ? "the From domain is its own organizational domain" : nil))
+        trace.append(
+            DMARCTraceStep(
+                action: .organizationalDomain, domain: from, outcome: .value(org),
+                note: org == from ? "the From domain is its own organizational domain" : nil))
 
         // §6.6.3 steps 1–2: _dmarc.<From domain>
         var recordDomain = from
         var candidates: [String]
         switch await lookup(from, trace: &trace) {
-        case let .failure(e): return finish(e)
-        case let .success(c): candidates = c
+        case .failure(let e): return finish(e)
+        case .success(let c): candidates = c
         }
         // Step 3–4: none there → the organizational domain, when different.
         if candidates.isEmpty && org != from {
             recordDomain = org
             switch await lookup(org, trace: &trace) {
-            case let .failure(e): return finish(e)
-            case let .success(c): candidates = c
+            case .failure(let e): return finish(e)
+            case .success(let c): candidates = c
             }
         }
         // Step 5: several or none → no policy. (RFC 7489 stops here even when several records
         // sit at the From domain itself; it does not fall back to the organizational domain.)
         if candidates.isEmpty { return finish(.noRecord(fromDomain: from, organizationalDomain: org)) }
         if candidates.count > 1 {
-            trace.append(DMARCTraceStep(action: .select, domain: recordDomain, outcome: .error(.multipleRecords(domain: recordDomain, count: candidates.count))))
+            trace.append(
+                DMARCTraceStep(
+                    action: .select, domain: recordDomain,
+                    outcome: .error(.multipleRecords(domain: recordDomain, count: candidates.count))))
             return finish(.multipleRecords(domain: recordDomain, count: candidates.count))
         }
         let text = candidates[0]
@@ -277,36 +298,52 @@ public struct DMARCEvaluator: Sendable {
         do throws(DMARCSyntaxError) {
             record = try DMARCParser.parse(text)
         } catch {
-            trace.append(DMARCTraceStep(action: .parse, domain: recordDomain, outcome: .error(.syntax(domain: recordDomain, error))))
+            trace.append(
+                DMARCTraceStep(
+                    action: .parse, domain: recordDomain, outcome: .error(.syntax(domain: recordDomain, error))))
             return finish(.syntax(domain: recordDomain, error), recordDomain: recordDomain)
         }
-        trace.append(DMARCTraceStep(action: .parse, domain: recordDomain, outcome: .value("p=\(record.policy.rawValue)"),
-                                    note: record.warnings.isEmpty ? nil : record.warnings.map(\.description).joined(separator: "; ")))
+        trace.append(
+            DMARCTraceStep(
+                action: .parse, domain: recordDomain, outcome: .value("p=\(record.policy.rawValue)"),
+                note: record.warnings.isEmpty ? nil : record.warnings.map(\.description).joined(separator: "; ")))
 
         // Alignment (§3.1, §4.2).
         var spfCheck: DMARCAlignmentCheck? = nil
         if let spf {
-            let domainsAlign = DMARCAlignment.aligned(spf.domain, with: from, mode: record.spfAlignment, organizationalDomain: organizationalDomain)
-            let check = DMARCAlignmentCheck(mechanism: "spf", domain: DMARCAlignment.normalize(spf.domain), result: spf.result.rawValue,
-                                            mode: record.spfAlignment, domainsAlign: domainsAlign, aligned: domainsAlign && spf.result == .pass)
+            let domainsAlign = DMARCAlignment.aligned(
+                spf.domain, with: from, mode: record.spfAlignment, organizationalDomain: organizationalDomain)
+            let check = DMARCAlignmentCheck(
+                mechanism: "spf", domain: DMARCAlignment.normalize(spf.domain), result: spf.result.rawValue,
+                mode: record.spfAlignment, domainsAlign: domainsAlign, aligned: domainsAlign && spf.result == .pass)
             spfCheck = check
-            trace.append(DMARCTraceStep(action: .spfAlignment, domain: check.domain, outcome: .aligned(check.aligned),
-                                        note: alignmentNote(check, from: from)))
+            trace.append(
+                DMARCTraceStep(
+                    action: .spfAlignment, domain: check.domain, outcome: .aligned(check.aligned),
+                    note: alignmentNote(check, from: from)))
         } else {
-            trace.append(DMARCTraceStep(action: .spfAlignment, domain: "", outcome: .aligned(false), note: "no SPF result given"))
+            trace.append(
+                DMARCTraceStep(action: .spfAlignment, domain: "", outcome: .aligned(false), note: "no SPF result given")
+            )
         }
         var dkimChecks: [DMARCAlignmentCheck] = []
         for d in dkim.prefix(DMARCLimits.maxDKIMResults) {
             let word = d.result.rawValue
-            let domainsAlign = DMARCAlignment.aligned(d.domain, with: from, mode: record.dkimAlignment, organizationalDomain: organizationalDomain)
-            let check = DMARCAlignmentCheck(mechanism: "dkim", domain: DMARCAlignment.normalize(d.domain), result: word,
-                                            mode: record.dkimAlignment, domainsAlign: domainsAlign, aligned: domainsAlign && d.result == .pass)
+            let domainsAlign = DMARCAlignment.aligned(
+                d.domain, with: from, mode: record.dkimAlignment, organizationalDomain: organizationalDomain)
+            let check = DMARCAlignmentCheck(
+                mechanism: "dkim", domain: DMARCAlignment.normalize(d.domain), result: word,
+                mode: record.dkimAlignment, domainsAlign: domainsAlign, aligned: domainsAlign && d.result == .pass)
             dkimChecks.append(check)
-            trace.append(DMARCTraceStep(action: .dkimAlignment, domain: check.domain, outcome: .aligned(check.aligned),
-                                        note: alignmentNote(check, from: from)))
+            trace.append(
+                DMARCTraceStep(
+                    action: .dkimAlignment, domain: check.domain, outcome: .aligned(check.aligned),
+                    note: alignmentNote(check, from: from)))
         }
         if dkim.isEmpty {
-            trace.append(DMARCTraceStep(action: .dkimAlignment, domain: "", outcome: .aligned(false), note: "no DKIM result given"))
+            trace.append(
+                DMARCTraceStep(
+                    action: .dkimAlignment, domain: "", outcome: .aligned(false), note: "no DKIM result given"))
         }
         let spfAligned = spfCheck?.aligned ?? false
         let dkimAligned = dkimChecks.contains { $0.aligned }
@@ -321,9 +358,11 @@ public struct DMARCEvaluator: Sendable {
                 nonExistent = await fromDomainIsNonExistent(from, trace: &trace)
             }
             if nonExistent, let np = record.nonExistentSubdomainPolicy {
-                policy = np; source = .np
+                policy = np
+                source = .np
             } else if let sp = record.subdomainPolicy {
-                policy = sp; source = .sp
+                policy = sp
+                source = .sp
             }
         }
         trace.append(DMARCTraceStep(action: .policy, domain: recordDomain, outcome: .policy(policy, source)))
@@ -340,7 +379,9 @@ public struct DMARCEvaluator: Sendable {
         explanation += parts.joined(separator: "; ") + ". "
         if result == .fail {
             explanation += "The policy \(source.rawValue)=\(policy.rawValue)"
-            if record.percent < 100 { explanation += " (pct=\(record.percent): applied to \(record.percent)% of failing mail)" }
+            if record.percent < 100 {
+                explanation += " (pct=\(record.percent): applied to \(record.percent)% of failing mail)"
+            }
             switch policy {
             case .reject: explanation += " asks receivers to reject the message."
             case .quarantine: explanation += " asks receivers to treat the message as suspicious (quarantine)."
@@ -349,10 +390,12 @@ public struct DMARCEvaluator: Sendable {
         } else {
             explanation += "Policy \(source.rawValue)=\(policy.rawValue) does not apply to passing mail."
         }
-        return DMARCEvaluation(result: result, fromDomain: from, organizationalDomain: org, recordDomain: recordDomain, record: record,
-                               recordText: text, policy: policy, policySource: source, disposition: result == .fail ? policy : DMARCPolicy.none,
-                               pct: record.percent, spfAligned: spfAligned, dkimAligned: dkimAligned, spfCheck: spfCheck,
-                               dkimChecks: dkimChecks, error: nil, trace: trace, explanation: explanation)
+        return DMARCEvaluation(
+            result: result, fromDomain: from, organizationalDomain: org, recordDomain: recordDomain, record: record,
+            recordText: text, policy: policy, policySource: source,
+            disposition: result == .fail ? policy : DMARCPolicy.none,
+            pct: record.percent, spfAligned: spfAligned, dkimAligned: dkimAligned, spfCheck: spfCheck,
+            dkimChecks: dkimChecks, error: nil, trace: trace, explanation: explanation)
     }
 
     /// `_dmarc.<domain>` TXT → the DMARC records among the answer (others discarded).
@@ -366,14 +409,16 @@ public struct DMARCEvaluator: Sendable {
         case .nxdomain, .nodata:
             trace.append(DMARCTraceStep(action: .query, domain: domain, answer: answer, outcome: .empty))
             return .success([])
-        case let .answer(records):
+        case .answer(let records):
             let texts = records.compactMap(\.joinedText)
             trace.append(DMARCTraceStep(action: .query, domain: domain, answer: answer, outcome: .records(texts)))
             let dmarc = texts.filter(DMARCParser.isDMARCRecord)
             let other = texts.filter { !DMARCParser.isDMARCRecord($0) }
             if !other.isEmpty {
-                trace.append(DMARCTraceStep(action: .select, domain: domain, outcome: .discarded(other),
-                                            note: "TXT records that do not start with v=DMARC1 are ignored (RFC 7489 §6.6.3)"))
+                trace.append(
+                    DMARCTraceStep(
+                        action: .select, domain: domain, outcome: .discarded(other),
+                        note: "TXT records that do not start with v=DMARC1 are ignored (RFC 7489 §6.6.3)"))
             }
             return .success(dmarc)
         }
@@ -384,10 +429,12 @@ public struct DMARCEvaluator: Sendable {
         for type in [DNSRecordType.a, .aaaa, .mx] {
             let answer = await resolver.resolve(DNSQuestion(name: domain, type: type))
             guard case .nxdomain = answer.outcome else {
-                trace.append(DMARCTraceStep(action: .nonExistence, domain: domain, answer: answer, outcome: .value("exists")))
+                trace.append(
+                    DMARCTraceStep(action: .nonExistence, domain: domain, answer: answer, outcome: .value("exists")))
                 return false
             }
-            trace.append(DMARCTraceStep(action: .nonExistence, domain: domain, answer: answer, outcome: .value("nxdomain")))
+            trace.append(
+                DMARCTraceStep(action: .nonExistence, domain: domain, answer: answer, outcome: .value("nxdomain")))
         }
         return true
     }
@@ -403,7 +450,8 @@ public struct DMARCEvaluator: Sendable {
         let name = c.mechanism.uppercased()
         if c.aligned { return "\(name) pass for \(c.domain), aligned" }
         if !c.domainsAlign {
-            return "\(name) \(c.result) for \(c.domain), not aligned with \(from) (\(c.mode == .strict ? "strict" : "relaxed"))"
+            return
+                "\(name) \(c.result) for \(c.domain), not aligned with \(from) (\(c.mode == .strict ? "strict" : "relaxed"))"
         }
         return "\(name) \(c.result) for \(c.domain)"
     }
@@ -413,7 +461,9 @@ public struct DMARCEvaluator: Sendable {
         if d.isEmpty { return "empty" }
         if d.utf8.count > 253 { return "longer than 253 characters" }
         if d.hasPrefix("[") { return "a domain literal" }
-        if d.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "@") }) { return "contains spaces, control characters or \"@\"" }
+        if d.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "@") }) {
+            return "contains spaces, control characters or \"@\""
+        }
         let labels = d.split(separator: ".", omittingEmptySubsequences: false)
         if labels.contains(where: { $0.isEmpty }) { return "has an empty label" }
         if labels.contains(where: { $0.utf8.count > 63 }) { return "has a label longer than 63 characters" }

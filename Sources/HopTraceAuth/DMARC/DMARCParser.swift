@@ -25,24 +25,29 @@ public enum DMARCParser {
     public static func parse(_ text: String) throws(DMARCSyntaxError) -> DMARCRecord {
         let bytes = Array(text.utf8)
         if bytes.count > DMARCLimits.maxRecordBytes {
-            throw DMARCSyntaxError(.invalid, offset: DMARCLimits.maxRecordBytes, tag: String(text.prefix(32)),
-                                   reason: "record is \(bytes.count) bytes (limit \(DMARCLimits.maxRecordBytes))")
+            throw DMARCSyntaxError(
+                .invalid, offset: DMARCLimits.maxRecordBytes, tag: String(text.prefix(32)),
+                reason: "record is \(bytes.count) bytes (limit \(DMARCLimits.maxRecordBytes))")
         }
         var warnings: [DMARCSyntaxError] = []
         let tags = try tagList(bytes, warnings: &warnings)
         // dmarc-version must be first.
         guard let first = tags.first, first.name == "v" else {
-            throw DMARCSyntaxError(.invalid, offset: tags.first?.range.lowerBound ?? 0, tag: String(text.prefix(32)),
-                                   reason: "record does not start with v=DMARC1", hint: "RFC 7489 §6.6.3: such records are discarded")
+            throw DMARCSyntaxError(
+                .invalid, offset: tags.first?.range.lowerBound ?? 0, tag: String(text.prefix(32)),
+                reason: "record does not start with v=DMARC1", hint: "RFC 7489 §6.6.3: such records are discarded")
         }
         guard first.value.uppercased() == "DMARC1" else {
-            throw DMARCSyntaxError(.invalid, offset: first.range.lowerBound, tag: "v=\(first.value.prefix(16))",
-                                   reason: "version is not DMARC1")
+            throw DMARCSyntaxError(
+                .invalid, offset: first.range.lowerBound, tag: "v=\(first.value.prefix(16))",
+                reason: "version is not DMARC1")
         }
         var record = DMARCRecord(text: text, policy: .none, tags: tags)
         func warn(_ t: DMARCTag, _ reason: String, hint: String) {
-            warnings.append(DMARCSyntaxError(t.value.isEmpty ? .incomplete : .invalid, offset: t.range.lowerBound,
-                                             tag: "\(t.name)=\(t.value.prefix(32))", reason: reason, hint: hint))
+            warnings.append(
+                DMARCSyntaxError(
+                    t.value.isEmpty ? .incomplete : .invalid, offset: t.range.lowerBound,
+                    tag: "\(t.name)=\(t.value.prefix(32))", reason: reason, hint: hint))
         }
         var policy: DMARCPolicy? = nil
         var policyTag: DMARCTag? = nil
@@ -61,14 +66,18 @@ public enum DMARCParser {
                 if let p = DMARCPolicy(rawValue: t.value.lowercased()) { policy = p }
                 if index != 1 {
                     // The ABNF puts p right after v; Google and others accept it anywhere, as do we.
-                    warnings.append(DMARCSyntaxError(.invalid, offset: t.range.lowerBound, tag: "p=\(t.value.prefix(16))",
-                                                     reason: "p= is not the second tag", hint: "accepted where it is"))
+                    warnings.append(
+                        DMARCSyntaxError(
+                            .invalid, offset: t.range.lowerBound, tag: "p=\(t.value.prefix(16))",
+                            reason: "p= is not the second tag", hint: "accepted where it is"))
                 }
             case "sp", "np":
                 if let p = DMARCPolicy(rawValue: t.value.lowercased()) {
                     if t.name == "sp" { record.subdomainPolicy = p } else { record.nonExistentSubdomainPolicy = p }
                 } else {
-                    warn(t, "\(t.name)= must be none, quarantine or reject", hint: "ignored; \(t.name == "sp" ? "p" : "sp or p") applies")
+                    warn(
+                        t, "\(t.name)= must be none, quarantine or reject",
+                        hint: "ignored; \(t.name == "sp" ? "p" : "sp or p") applies")
                 }
             case "pct":
                 if t.value.utf8.count <= 3, !t.value.isEmpty, let n = Int(t.value), (0...100).contains(n) {
@@ -84,7 +93,9 @@ public enum DMARCParser {
                 }
             case "rua", "ruf":
                 let (uris, bad) = uriList(t.value)
-                if let bad { warn(t, "\(t.name)= has an invalid URI \"\(bad.prefix(64))\"", hint: "that URI is ignored") }
+                if let bad {
+                    warn(t, "\(t.name)= has an invalid URI \"\(bad.prefix(64))\"", hint: "that URI is ignored")
+                }
                 if t.name == "rua" { record.aggregateReportURIs = uris } else { record.failureReportURIs = uris }
             case "fo":
                 let opts = t.value.split(separator: ":").map { String($0.trimmingASCII(where: ASCIITrim.isWSP)) }
@@ -94,8 +105,14 @@ public enum DMARCParser {
                     warn(t, "fo= must be 0, 1, d or s, separated by \":\"", hint: "0 used")
                 }
             case "rf":
-                let formats = t.value.split(separator: ":").map { $0.trimmingASCII(where: ASCIITrim.isWSP).lowercased() }
-                if !formats.isEmpty, formats.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }) {
+                let formats = t.value.split(separator: ":").map {
+                    $0.trimmingASCII(where: ASCIITrim.isWSP).lowercased()
+                }
+                if !formats.isEmpty,
+                    formats.allSatisfy({
+                        !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+                    })
+                {
                     record.reportFormats = formats
                 } else {
                     warn(t, "rf= must be a \":\"-separated keyword list", hint: "afrf used")
@@ -107,7 +124,7 @@ public enum DMARCParser {
                     warn(t, "ri= must be a number of seconds", hint: "86400 used")
                 }
             default:
-                break // RFC 7489 §6.3: unknown tags MUST be ignored.
+                break  // RFC 7489 §6.3: unknown tags MUST be ignored.
             }
         }
         if let policy {
@@ -117,16 +134,19 @@ public enum DMARCParser {
             record.policy = .none
             record.policyImplied = true
             let offset = policyTag?.range.lowerBound ?? bytes.count
-            warnings.append(DMARCSyntaxError(policyTag == nil ? .incomplete : .invalid, offset: offset,
-                                             tag: policyTag.map { "p=\($0.value.prefix(16))" } ?? String(text.prefix(32)),
-                                             reason: policyTag == nil ? "no p= tag" : "p= must be none, quarantine or reject",
-                                             hint: "rua= is valid, so p=none applies (RFC 7489 §6.6.3)"))
+            warnings.append(
+                DMARCSyntaxError(
+                    policyTag == nil ? .incomplete : .invalid, offset: offset,
+                    tag: policyTag.map { "p=\($0.value.prefix(16))" } ?? String(text.prefix(32)),
+                    reason: policyTag == nil ? "no p= tag" : "p= must be none, quarantine or reject",
+                    hint: "rua= is valid, so p=none applies (RFC 7489 §6.6.3)"))
         } else {
             let offset = policyTag?.range.lowerBound ?? bytes.count
-            throw DMARCSyntaxError(policyTag == nil ? .incomplete : .invalid, offset: offset,
-                                   tag: policyTag.map { "p=\($0.value.prefix(16))" } ?? String(text.prefix(32)),
-                                   reason: policyTag == nil ? "no p= tag" : "p= must be none, quarantine or reject",
-                                   hint: "without a valid p= or rua=, no DMARC processing applies (RFC 7489 §6.6.3)")
+            throw DMARCSyntaxError(
+                policyTag == nil ? .incomplete : .invalid, offset: offset,
+                tag: policyTag.map { "p=\($0.value.prefix(16))" } ?? String(text.prefix(32)),
+                reason: policyTag == nil ? "no p= tag" : "p= must be none, quarantine or reject",
+                hint: "without a valid p= or rua=, no DMARC processing applies (RFC 7489 §6.6.3)")
         }
         record.warnings = warnings
         return record
@@ -150,11 +170,14 @@ public enum DMARCParser {
                 let size = uri[uri.index(after: bang)...]
                 var digits = Substring(size)
                 var unit: UInt64 = 1
-                if let last = digits.last, let mult = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40][String(last).lowercased()] {
+                if let last = digits.last,
+                    let mult = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40][String(last).lowercased()]
+                {
                     unit = UInt64(mult)
                     digits = digits.dropLast()
                 }
-                guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = UInt64(digits) else {
+                guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = UInt64(digits)
+                else {
                     if bad == nil { bad = raw }
                     continue
                 }
@@ -163,9 +186,12 @@ public enum DMARCParser {
             }
             // URI = scheme ":" hier-part …: a scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) and something after it.
             guard let colon = uri.firstIndex(of: ":"), colon != uri.startIndex, uri.index(after: colon) != uri.endIndex,
-                  let f = uri.utf8.first, isAlpha(f),
-                  uri[..<colon].utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }),
-                  !uri.contains(" ") else {
+                let f = uri.utf8.first, isAlpha(f),
+                uri[..<colon].utf8.allSatisfy({
+                    isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+                }),
+                !uri.contains(" ")
+            else {
                 if bad == nil { bad = raw }
                 continue
             }

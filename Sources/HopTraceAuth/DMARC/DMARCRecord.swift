@@ -104,12 +104,14 @@ public struct DMARCRecord: Sendable, Hashable {
     /// the remainder of the record SHOULD be discarded in favor of default values").
     public var warnings: [DMARCSyntaxError]
 
-    public init(text: String, policy: DMARCPolicy, policyImplied: Bool = false, subdomainPolicy: DMARCPolicy? = nil,
-                nonExistentSubdomainPolicy: DMARCPolicy? = nil, percent: Int = 100,
-                dkimAlignment: DMARCAlignmentMode = .relaxed, spfAlignment: DMARCAlignmentMode = .relaxed,
-                aggregateReportURIs: [DMARCReportURI] = [], failureReportURIs: [DMARCReportURI] = [],
-                failureOptions: [String] = ["0"], reportFormats: [String] = ["afrf"], reportInterval: UInt32 = 86400,
-                tags: [DMARCTag] = [], warnings: [DMARCSyntaxError] = []) {
+    public init(
+        text: String, policy: DMARCPolicy, policyImplied: Bool = false, subdomainPolicy: DMARCPolicy? = nil,
+        nonExistentSubdomainPolicy: DMARCPolicy? = nil, percent: Int = 100,
+        dkimAlignment: DMARCAlignmentMode = .relaxed, spfAlignment: DMARCAlignmentMode = .relaxed,
+        aggregateReportURIs: [DMARCReportURI] = [], failureReportURIs: [DMARCReportURI] = [],
+        failureOptions: [String] = ["0"], reportFormats: [String] = ["afrf"], reportInterval: UInt32 = 86400,
+        tags: [DMARCTag] = [], warnings: [DMARCSyntaxError] = []
+    ) {
         self.text = text
         self.policy = policy
         self.policyImplied = policyImplied

@@ -44,18 +44,23 @@ public struct FromDomain: Sendable, Hashable {
 
         // Split into top-level mailbox texts: commas, group ":" and ";" outside quotes,
         // comments, angle brackets and domain literals.
-        var current: [UInt8] = []   // the mailbox text with comments removed
-        var angle: [UInt8]? = nil   // the inside of <…>, when seen
+        var current: [UInt8] = []  // the mailbox text with comments removed
+        var angle: [UInt8]? = nil  // the inside of <…>, when seen
         var inAngle = false
         var i = 0
         func flush() {
-            defer { current = []; angle = nil }
+            defer {
+                current = []
+                angle = nil
+            }
             if addresses.count >= DMARCLimits.maxFromAddresses { return }
             let spec: [UInt8]
             if let a = angle { spec = a } else { spec = current }
             var s = Array(ASCIITrim.trimmed(spec))
             // obs-route: "@a.example,@b.example:" before the addr-spec
-            if inAngleRoute(s), let colon = s.lastIndex(of: UInt8(ascii: ":")) { s = Array(ASCIITrim.trimmed(s[(colon + 1)...])) }
+            if inAngleRoute(s), let colon = s.lastIndex(of: UInt8(ascii: ":")) {
+                s = Array(ASCIITrim.trimmed(s[(colon + 1)...]))
+            }
             if s.isEmpty { return }
             addresses.append(String(decoding: s, as: UTF8.self))
         }
@@ -68,9 +73,19 @@ public struct FromDomain: Sendable, Hashable {
                 var closed = false
                 while i < bytes.count {
                     let d = bytes[i]
-                    if d == UInt8(ascii: "\\") { i += 2; continue }
+                    if d == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
                     if d == UInt8(ascii: "(") { depth += 1 }
-                    if d == UInt8(ascii: ")") { depth -= 1; if depth == 0 { closed = true; i += 1; break } }
+                    if d == UInt8(ascii: ")") {
+                        depth -= 1
+                        if depth == 0 {
+                            closed = true
+                            i += 1
+                            break
+                        }
+                    }
                     i += 1
                 }
                 if !closed { unterminated = true }
@@ -81,8 +96,15 @@ public struct FromDomain: Sendable, Hashable {
                 i += 1
                 var closed = false
                 while i < bytes.count {
-                    if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
-                    if bytes[i] == UInt8(ascii: "\"") { closed = true; i += 1; break }
+                    if bytes[i] == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
+                    if bytes[i] == UInt8(ascii: "\"") {
+                        closed = true
+                        i += 1
+                        break
+                    }
                     i += 1
                 }
                 if !closed { unterminated = true }
@@ -120,19 +142,26 @@ public struct FromDomain: Sendable, Hashable {
 
         let note = unterminated ? "an unterminated comment, quoted-string or angle bracket was read to the end" : nil
         if addresses.isEmpty {
-            return FromDomain(domain: nil, addresses: [], reason: sawGroup ? "an empty group: no author address" : "no address in the From header")
+            return FromDomain(
+                domain: nil, addresses: [],
+                reason: sawGroup ? "an empty group: no author address" : "no address in the From header")
         }
         if addresses.count > 1 {
             let domains = Set(addresses.compactMap { domainOf($0) })
             let same = domains.count == 1 ? " (all in \(domains.first!))" : ""
-            return FromDomain(domain: nil, addresses: addresses,
-                              reason: "\(addresses.count) addresses in the From header\(same); DMARC needs one author domain (RFC 7489 §6.6.1)")
+            return FromDomain(
+                domain: nil, addresses: addresses,
+                reason:
+                    "\(addresses.count) addresses in the From header\(same); DMARC needs one author domain (RFC 7489 §6.6.1)"
+            )
         }
         guard let d = domainOf(addresses[0]) else {
-            return FromDomain(domain: nil, addresses: addresses, reason: "the address \"\(addresses[0].prefix(80))\" has no domain")
+            return FromDomain(
+                domain: nil, addresses: addresses, reason: "the address \"\(addresses[0].prefix(80))\" has no domain")
         }
         if d.hasPrefix("[") {
-            return FromDomain(domain: nil, addresses: addresses, reason: "the address has a domain literal, not a domain name")
+            return FromDomain(
+                domain: nil, addresses: addresses, reason: "the address has a domain literal, not a domain name")
         }
         return FromDomain(domain: d, addresses: addresses, reason: note)
     }
@@ -144,13 +173,18 @@ public struct FromDomain: Sendable, Hashable {
         var idx = addr.startIndex
         while idx < addr.endIndex {
             let ch = addr[idx]
-            if ch == "\\" && inQuote { idx = addr.index(after: idx); if idx < addr.endIndex { idx = addr.index(after: idx) }; continue }
+            if ch == "\\" && inQuote {
+                idx = addr.index(after: idx)
+                if idx < addr.endIndex { idx = addr.index(after: idx) }
+                continue
+            }
             if ch == "\"" { inQuote.toggle() }
             if ch == "@" && !inQuote { at = idx }
             idx = addr.index(after: idx)
         }
         guard let at else { return nil }
-        let d = DomainName.normalized(addr[addr.index(after: at)...].filter { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" })
+        let d = DomainName.normalized(
+            addr[addr.index(after: at)...].filter { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" })
         return d.isEmpty ? nil : d
     }
 

@@ -59,9 +59,11 @@ public struct AuthenticationResults: Sendable, Hashable {
     public var strays: [String]
     public var deviations: [HeaderDeviation]
 
-    public init(raw: String, field: AuthResultsField = .authenticationResults, instance: Int? = nil, authservID: String?,
-                version: Int?, results: [AuthResult], noResult: Bool, comments: [String] = [], strays: [String] = [],
-                deviations: [HeaderDeviation] = []) {
+    public init(
+        raw: String, field: AuthResultsField = .authenticationResults, instance: Int? = nil, authservID: String?,
+        version: Int?, results: [AuthResult], noResult: Bool, comments: [String] = [], strays: [String] = [],
+        deviations: [HeaderDeviation] = []
+    ) {
         self.raw = raw
         self.field = field
         self.instance = instance
@@ -127,9 +129,12 @@ public struct AuthResult: Sendable, Hashable {
     /// Byte range of `raw` in the field value.
     public var range: Range<Int>
 
-    public init(method: String, methodVersion: Int? = nil, result: String, reason: String? = nil, reasonFromComment: Bool = false,
-                properties: [AuthProperty] = [], comments: [String] = [], strays: [String] = [], raw: String = "",
-                range: Range<Int> = 0..<0) {
+    public init(
+        method: String, methodVersion: Int? = nil, result: String, reason: String? = nil,
+        reasonFromComment: Bool = false,
+        properties: [AuthProperty] = [], comments: [String] = [], strays: [String] = [], raw: String = "",
+        range: Range<Int> = 0..<0
+    ) {
         self.method = method
         self.methodVersion = methodVersion
         self.result = result
@@ -144,7 +149,8 @@ public struct AuthResult: Sendable, Hashable {
 
     /// The first value of `ptype.property` (case-insensitive), e.g. `value("smtp", "mailfrom")`.
     public func value(_ ptype: String, _ property: String) -> String? {
-        let t = ptype.lowercased(), p = property.lowercased()
+        let t = ptype.lowercased()
+        let p = property.lowercased()
         return properties.first { $0.ptype == t && $0.property == p }?.value
     }
 
@@ -188,7 +194,8 @@ public struct AuthResult: Sendable, Hashable {
         for p in properties {
             if (p.ptype == "smtp" && (p.property == "remote-ip" || p.property == "client-ip"))
                 || (p.ptype == "policy" && (p.property == "iprev" || p.property == "ip")),
-               let ip = IPAddress(p.value.trimmingBrackets) {
+                let ip = IPAddress(p.value.trimmingBrackets)
+            {
                 return ip
             }
         }

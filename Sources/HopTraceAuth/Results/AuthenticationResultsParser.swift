@@ -14,7 +14,8 @@ public enum AuthenticationResultsParser {
 
     /// `Authentication-Results` (and `Authentication-Results-Original`, which Proofpoint writes
     /// in the same syntax).
-    public static func parse(_ value: String, field: AuthResultsField = .authenticationResults) -> AuthenticationResults {
+    public static func parse(_ value: String, field: AuthResultsField = .authenticationResults) -> AuthenticationResults
+    {
         let bytes = Array(value.utf8)
         var r = Reader(bytes: bytes, value: value)
         return r.payload(field: field, instance: nil)
@@ -40,20 +41,27 @@ public enum AuthenticationResultsParser {
         init(bytes: [UInt8], value: String) {
             self.bytes = bytes
             self.value = value
-            (tokens, notes) = HeaderLexer.tokenize(bytes, maxBytes: AuthResultsLimits.maxFieldBytes,
-                                                   maxTokens: AuthResultsLimits.maxTokens)
+            (tokens, notes) = HeaderLexer.tokenize(
+                bytes, maxBytes: AuthResultsLimits.maxFieldBytes,
+                maxTokens: AuthResultsLimits.maxTokens)
             if let cut = notes.truncatedAt {
-                note(.limit, cut, "field is \(bytes.count) bytes; only the first \(AuthResultsLimits.maxFieldBytes) were read")
+                note(
+                    .limit, cut,
+                    "field is \(bytes.count) bytes; only the first \(AuthResultsLimits.maxFieldBytes) were read")
             }
             if let at = notes.tokenLimitAt {
                 note(.limit, at, "more than \(AuthResultsLimits.maxTokens) tokens; the rest was not read")
             }
             if notes.controlBytes > 0, let at = notes.firstControlOffset {
-                note(.invalid, at, "\(notes.controlBytes) control byte(s) (NUL, C0, DEL)", hint: "treated as white space")
+                note(
+                    .invalid, at, "\(notes.controlBytes) control byte(s) (NUL, C0, DEL)", hint: "treated as white space"
+                )
             }
             for t in tokens where t.unterminated {
-                note(.incomplete, t.range.lowerBound, t.kind == .comment ? "comment is not closed" : "quoted-string is not closed",
-                     hint: "read to the end of the field")
+                note(
+                    .incomplete, t.range.lowerBound,
+                    t.kind == .comment ? "comment is not closed" : "quoted-string is not closed",
+                    hint: "read to the end of the field")
             }
         }
 
@@ -80,23 +88,30 @@ public enum AuthenticationResultsParser {
             var ignored: [String] = []
             skipComments(into: &ignored)
             guard let t = peek(), t.kind == .word, t.text.lowercased() == "i", peek(1)?.kind == .equals else {
-                note(.invalid, peek()?.range.lowerBound ?? 0, "ARC-Authentication-Results does not start with i=",
-                     hint: "read as a plain Authentication-Results payload")
+                note(
+                    .invalid, peek()?.range.lowerBound ?? 0, "ARC-Authentication-Results does not start with i=",
+                    hint: "read as a plain Authentication-Results payload")
                 return nil
             }
             i += 2
             skipComments(into: &ignored)
             var instance: Int? = nil
             if let v = peek(), v.kind == .word {
-                if let n = Int(v.text), (1...50).contains(n) { instance = n } else {
-                    note(.invalid, v.range.lowerBound, "instance \"\(v.text.prefix(20))\" is not 1 to 50 (RFC 8617 §4.2.1)")
+                if let n = Int(v.text), (1...50).contains(n) {
+                    instance = n
+                } else {
+                    note(
+                        .invalid, v.range.lowerBound,
+                        "instance \"\(v.text.prefix(20))\" is not 1 to 50 (RFC 8617 §4.2.1)")
                 }
                 i += 1
             } else {
                 note(.incomplete, t.range.upperBound, "i= has no value")
             }
             skipComments(into: &ignored)
-            if peek()?.kind == .semicolon { i += 1 } else {
+            if peek()?.kind == .semicolon {
+                i += 1
+            } else {
                 note(.invalid, peek()?.range.lowerBound ?? bytes.count, "no \";\" after the instance")
             }
             return instance
@@ -118,8 +133,10 @@ public enum AuthenticationResultsParser {
                 i += 1
                 skipComments(into: &comments)
                 // authres-version = 1*DIGIT
-                if let v = peek(), v.kind == .word, !v.text.isEmpty, v.text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                   peek(1)?.kind != .equals {
+                if let v = peek(), v.kind == .word, !v.text.isEmpty,
+                    v.text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                    peek(1)?.kind != .equals
+                {
                     version = Int(v.text.prefix(9))
                     i += 1
                     skipComments(into: &comments)
@@ -131,8 +148,11 @@ public enum AuthenticationResultsParser {
             } else if let t = peek(), t.kind == .word, peek(1)?.kind == .equals {
                 // Microsoft Exchange Online (and EOP) start with the first result:
                 // `spf=fail (sender IP is …) smtp.mailfrom=…; receiving.domain; dkim=…`.
-                note(.nonStandard, t.range.lowerBound, "no authserv-id before the first result",
-                     hint: "Microsoft Exchange Online writes A-R this way; the receiving tenant's domains follow as stray tokens")
+                note(
+                    .nonStandard, t.range.lowerBound, "no authserv-id before the first result",
+                    hint:
+                        "Microsoft Exchange Online writes A-R this way; the receiving tenant's domains follow as stray tokens"
+                )
             } else if atEnd {
                 note(.incomplete, bytes.count, "empty field", hint: "no authserv-id and no result")
             }
@@ -167,11 +187,15 @@ public enum AuthenticationResultsParser {
                 }
                 if first.kind == .word, meaningful.count > 1, tokens[meaningful[1]].kind == .equals {
                     if results.count >= AuthResultsLimits.maxResults {
-                        note(.limit, first.range.lowerBound, "more than \(AuthResultsLimits.maxResults) results; the rest were not read")
+                        note(
+                            .limit, first.range.lowerBound,
+                            "more than \(AuthResultsLimits.maxResults) results; the rest were not read")
                         break
                     }
                     results += resinfos(segment)
-                    if results.count > AuthResultsLimits.maxResults { results.removeLast(results.count - AuthResultsLimits.maxResults) }
+                    if results.count > AuthResultsLimits.maxResults {
+                        results.removeLast(results.count - AuthResultsLimits.maxResults)
+                    }
                     continue
                 }
                 // A segment of bare words: Microsoft writes the receiving tenant's domain(s) this way
@@ -180,7 +204,10 @@ public enum AuthenticationResultsParser {
                 var words: [String] = []
                 for k in segment {
                     let t = tokens[k]
-                    if t.kind == .comment { comments.append(t.text); continue }
+                    if t.kind == .comment {
+                        comments.append(t.text)
+                        continue
+                    }
                     words.append(t.text)
                 }
                 if results.isEmpty {
@@ -190,15 +217,19 @@ public enum AuthenticationResultsParser {
                 }
                 if !strayNoted {
                     strayNoted = true
-                    note(.nonStandard, first.range.lowerBound, "stray token \"\(first.text.prefix(64))\" between \";\"",
-                         hint: "Microsoft Exchange Online writes the receiving domain after each result; kept as a stray")
+                    note(
+                        .nonStandard, first.range.lowerBound, "stray token \"\(first.text.prefix(64))\" between \";\"",
+                        hint: "Microsoft Exchange Online writes the receiving domain after each result; kept as a stray"
+                    )
                 }
             }
             if emptySegments > 0 {
                 note(.invalid, lastEmptyOffset, "\(emptySegments) empty \";\"-separated element(s)", hint: "ignored")
             }
             if sawTrailingSemicolon {
-                note(.nonStandard, bytes.count, "trailing \";\"", hint: "Microsoft and others end the field with \";\"; ignored")
+                note(
+                    .nonStandard, bytes.count, "trailing \";\"",
+                    hint: "Microsoft and others end the field with \";\"; ignored")
             }
             if results.isEmpty && !noResult && !deviations.contains(where: { $0.message == "empty field" }) {
                 note(.incomplete, bytes.count, "no result and no \"none\"")
@@ -207,9 +238,10 @@ public enum AuthenticationResultsParser {
                 last.message += " (and \(droppedDeviations) more deviations not listed)"
                 deviations.append(last)
             }
-            return AuthenticationResults(raw: value, field: field, instance: instance, authservID: authservID, version: version,
-                                         results: results, noResult: noResult, comments: comments, strays: strays,
-                                         deviations: deviations)
+            return AuthenticationResults(
+                raw: value, field: field, instance: instance, authservID: authservID, version: version,
+                results: results, noResult: noResult, comments: comments, strays: strays,
+                deviations: deviations)
         }
 
         /// One `;`-separated segment: `methodspec [ CFWS reasonspec ] [ CFWS 1*propspec ]`, or
@@ -241,15 +273,20 @@ public enum AuthenticationResultsParser {
                 methodText = String(methodText[..<slash])
             }
             if methodText.utf8.count > 64 { methodText = String(methodText.prefix(64)) }
-            k += 2 // method, "="
+            k += 2  // method, "="
             var comments: [String] = []
             var resultWord = ""
-            while k < end, tokens[k].kind == .comment { comments.append(tokens[k].text); k += 1 }
+            while k < end, tokens[k].kind == .comment {
+                comments.append(tokens[k].text)
+                k += 1
+            }
             if k < end, tokens[k].kind == .word || tokens[k].kind == .quoted {
                 resultWord = String(tokens[k].text.lowercased().prefix(64))
                 k += 1
             } else {
-                note(.incomplete, tokens[k - 1].range.upperBound, "\(methodText)= has no result", hint: "result read as \"\"")
+                note(
+                    .incomplete, tokens[k - 1].range.upperBound, "\(methodText)= has no result",
+                    hint: "result read as \"\"")
             }
             var reason: String? = nil
             var reasonFromComment = false
@@ -276,8 +313,11 @@ public enum AuthenticationResultsParser {
                     if AuthenticationResultsParser.knownMethods.contains(name) && !name.contains(".") {
                         // Exim and some milters separate results with white space only.
                         note(.invalid, t.range.lowerBound, "no \";\" before \(name)=", hint: "read as a new result")
-                        return (makeResult(methodText, methodVersion, resultWord, reason, reasonFromComment, properties,
-                                           comments, strays, start, resultEnd), k)
+                        return (
+                            makeResult(
+                                methodText, methodVersion, resultWord, reason, reasonFromComment, properties,
+                                comments, strays, start, resultEnd), k
+                        )
                     }
                     let (value, valueEnd, next) = pvalue(at: k + 2, end: end)
                     let raw = HeaderLexer.slice(bytes, t.range.lowerBound..<valueEnd)
@@ -290,14 +330,17 @@ public enum AuthenticationResultsParser {
                         reasonFromComment = false
                     } else if properties.count < AuthResultsLimits.maxPropertiesPerResult {
                         if let dot = name.firstIndex(of: ".") {
-                            properties.append(AuthProperty(ptype: String(name[..<dot]), property: String(name[name.index(after: dot)...]),
-                                                           value: value ?? "", raw: raw))
+                            properties.append(
+                                AuthProperty(
+                                    ptype: String(name[..<dot]), property: String(name[name.index(after: dot)...]),
+                                    value: value ?? "", raw: raw))
                         } else {
                             // Microsoft `action=oreject`, Microsoft `compauth=… reason=…` is its own
                             // method; others: non-standard, kept with no ptype.
                             if name != "action" {
-                                note(.nonStandard, t.range.lowerBound, "property \"\(name.prefix(32))\" has no ptype",
-                                     hint: "kept as a non-standard property")
+                                note(
+                                    .nonStandard, t.range.lowerBound, "property \"\(name.prefix(32))\" has no ptype",
+                                    hint: "kept as a non-standard property")
                             }
                             properties.append(AuthProperty(ptype: nil, property: name, value: value ?? "", raw: raw))
                         }
@@ -309,14 +352,19 @@ public enum AuthenticationResultsParser {
                     k += 1
                 default:
                     if strays.count < AuthResultsLimits.maxPropertiesPerResult { strays.append(t.text) }
-                    note(.invalid, t.range.lowerBound, "unexpected \"\(t.text.prefix(32))\" in a result", hint: "kept as a stray")
+                    note(
+                        .invalid, t.range.lowerBound, "unexpected \"\(t.text.prefix(32))\" in a result",
+                        hint: "kept as a stray")
                     k += 1
                     resultEnd = t.range.upperBound
                 }
                 justAfterResult = false
             }
-            return (makeResult(methodText, methodVersion, resultWord, reason, reasonFromComment, properties, comments, strays,
-                               start, resultEnd), end)
+            return (
+                makeResult(
+                    methodText, methodVersion, resultWord, reason, reasonFromComment, properties, comments, strays,
+                    start, resultEnd), end
+            )
         }
 
         /// `pvalue = [CFWS] ( value / [ [ local-part ] "@" ] domain-name ) [CFWS]`: a word, a
@@ -332,7 +380,8 @@ public enum AuthenticationResultsParser {
             k += 1
             // "first last"@example.com
             if tokens[k - 1].kind == .quoted, k < end, tokens[k].kind == .word, tokens[k].text.hasPrefix("@"),
-               tokens[k].range.lowerBound == valueEnd {
+                tokens[k].range.lowerBound == valueEnd
+            {
                 text = "\"\(text)\"" + tokens[k].text
                 valueEnd = tokens[k].range.upperBound
                 k += 1
@@ -340,12 +389,15 @@ public enum AuthenticationResultsParser {
             return (text, valueEnd, k)
         }
 
-        func makeResult(_ method: String, _ version: Int?, _ result: String, _ reason: String?, _ fromComment: Bool,
-                        _ properties: [AuthProperty], _ comments: [String], _ strays: [String], _ start: Int, _ endByte: Int) -> AuthResult {
+        func makeResult(
+            _ method: String, _ version: Int?, _ result: String, _ reason: String?, _ fromComment: Bool,
+            _ properties: [AuthProperty], _ comments: [String], _ strays: [String], _ start: Int, _ endByte: Int
+        ) -> AuthResult {
             let range = tokens[start].range.lowerBound..<max(endByte, tokens[start].range.upperBound)
-            return AuthResult(method: method, methodVersion: version, result: result, reason: reason, reasonFromComment: fromComment,
-                              properties: properties, comments: comments, strays: strays,
-                              raw: HeaderLexer.slice(bytes, range), range: range)
+            return AuthResult(
+                method: method, methodVersion: version, result: result, reason: reason, reasonFromComment: fromComment,
+                properties: properties, comments: comments, strays: strays,
+                raw: HeaderLexer.slice(bytes, range), range: range)
         }
     }
 }

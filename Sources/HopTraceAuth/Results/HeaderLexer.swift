@@ -71,7 +71,10 @@ enum HeaderLexer {
                 break
             }
             let c = b[i]
-            if isSpace(c) { i += 1; continue }
+            if isSpace(c) {
+                i += 1
+                continue
+            }
             if isControl(c) {
                 notes.noteControl(at: i)
                 i += 1
@@ -111,15 +114,19 @@ enum HeaderLexer {
                 var out = comment.text
                 while out.last == 0x20 { out.removeLast() }
                 while out.first == 0x20 { out.removeFirst() }
-                tokens.append(HeaderToken(kind: .comment, text: text(out), range: start..<i, unterminated: !comment.closed))
+                tokens.append(
+                    HeaderToken(kind: .comment, text: text(out), range: start..<i, unterminated: !comment.closed))
             case UInt8(ascii: "\""):
                 // quoted-string
                 let start = i
                 i += 1
                 let (out, closed) = delimited(b, from: &i) { d, at, out in
                     if d == UInt8(ascii: "\"") { return true }
-                    if d == 0x0D || d == 0x0A { return false } // unfolding
-                    if isControl(d) { notes.noteControl(at: at); return false }
+                    if d == 0x0D || d == 0x0A { return false }  // unfolding
+                    if isControl(d) {
+                        notes.noteControl(at: at)
+                        return false
+                    }
                     out.append(d)
                     return false
                 }
@@ -130,7 +137,10 @@ enum HeaderLexer {
                 while i < b.endIndex {
                     let d = b[i]
                     if isSpace(d) || isControl(d) || d == UInt8(ascii: ";") || d == UInt8(ascii: "(")
-                        || d == UInt8(ascii: ")") || d == UInt8(ascii: "\"") { break }
+                        || d == UInt8(ascii: ")") || d == UInt8(ascii: "\"")
+                    {
+                        break
+                    }
                     if d == UInt8(ascii: "=") && eq == nil { eq = i }
                     i += 1
                 }
@@ -153,13 +163,17 @@ enum HeaderLexer {
     /// byte). `step` sees every other byte with its offset and decides what goes into the text.
     /// On return `i` is just past the closing byte, or at the end when there was none (`closed`
     /// false).
-    static func delimited(_ b: ArraySlice<UInt8>, from i: inout Int,
-                          _ step: (_ byte: UInt8, _ offset: Int, _ out: inout [UInt8]) -> Bool) -> (text: [UInt8], closed: Bool) {
+    static func delimited(
+        _ b: ArraySlice<UInt8>, from i: inout Int,
+        _ step: (_ byte: UInt8, _ offset: Int, _ out: inout [UInt8]) -> Bool
+    ) -> (text: [UInt8], closed: Bool) {
         var out: [UInt8] = []
         while i < b.endIndex {
             let d = b[i]
             if d == UInt8(ascii: "\\") && i + 1 < b.endIndex {
-                out.append(b[i + 1]); i += 2; continue
+                out.append(b[i + 1])
+                i += 2
+                continue
             }
             let closes = step(d, i, &out)
             i += 1
@@ -228,7 +242,9 @@ public struct SPFCommentFacts: Sendable, Hashable {
     /// The identity named in policyd-spf's `in 'mfrom' identity` / `'helo' identity`.
     public var identityKind: String?
 
-    public init(receiver: String? = nil, identity: String? = nil, clientIP: IPAddress? = nil, identityKind: String? = nil) {
+    public init(
+        receiver: String? = nil, identity: String? = nil, clientIP: IPAddress? = nil, identityKind: String? = nil
+    ) {
         self.receiver = receiver
         self.identity = identity
         self.clientIP = clientIP

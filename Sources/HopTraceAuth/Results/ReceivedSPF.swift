@@ -35,8 +35,10 @@ public struct ReceivedSPF: Sendable, Hashable {
     public var pairs: [ReceivedSPFPair]
     public var deviations: [HeaderDeviation]
 
-    public init(raw: String, resultWord: String, result: SPFResult?, comment: String?, commentFacts: SPFCommentFacts,
-                pairs: [ReceivedSPFPair], deviations: [HeaderDeviation]) {
+    public init(
+        raw: String, resultWord: String, result: SPFResult?, comment: String?, commentFacts: SPFCommentFacts,
+        pairs: [ReceivedSPFPair], deviations: [HeaderDeviation]
+    ) {
         self.raw = raw
         self.resultWord = resultWord
         self.result = result
@@ -118,32 +120,45 @@ public struct ReceivedSPFPair: Sendable, Hashable {
 public enum ReceivedSPFParser {
     public static func parse(_ value: String) -> ReceivedSPF {
         let bytes = Array(value.utf8)
-        let (tokens, notes) = HeaderLexer.tokenize(bytes, maxBytes: AuthResultsLimits.maxFieldBytes, maxTokens: AuthResultsLimits.maxTokens)
+        let (tokens, notes) = HeaderLexer.tokenize(
+            bytes, maxBytes: AuthResultsLimits.maxFieldBytes, maxTokens: AuthResultsLimits.maxTokens)
         var deviations: [HeaderDeviation] = []
         func note(_ kind: HeaderDeviation.Kind, _ offset: Int, _ message: String, hint: String? = nil) {
-            if deviations.count < AuthResultsLimits.maxDeviations { deviations.append(HeaderDeviation(kind, offset: offset, message, hint: hint)) }
+            if deviations.count < AuthResultsLimits.maxDeviations {
+                deviations.append(HeaderDeviation(kind, offset: offset, message, hint: hint))
+            }
         }
-        if let cut = notes.truncatedAt { note(.limit, cut, "field is \(bytes.count) bytes; only the first \(cut) were read") }
-        if let at = notes.tokenLimitAt { note(.limit, at, "more than \(AuthResultsLimits.maxTokens) tokens; the rest was not read") }
+        if let cut = notes.truncatedAt {
+            note(.limit, cut, "field is \(bytes.count) bytes; only the first \(cut) were read")
+        }
+        if let at = notes.tokenLimitAt {
+            note(.limit, at, "more than \(AuthResultsLimits.maxTokens) tokens; the rest was not read")
+        }
         if notes.controlBytes > 0, let at = notes.firstControlOffset {
             note(.invalid, at, "\(notes.controlBytes) control byte(s) (NUL, C0, DEL)", hint: "treated as white space")
         }
         for t in tokens where t.unterminated {
-            note(.incomplete, t.range.lowerBound, t.kind == .comment ? "comment is not closed" : "quoted-string is not closed",
-                 hint: "read to the end of the field")
+            note(
+                .incomplete, t.range.lowerBound,
+                t.kind == .comment ? "comment is not closed" : "quoted-string is not closed",
+                hint: "read to the end of the field")
         }
 
         var k = 0
         var comments: [String] = []
-        while k < tokens.count, tokens[k].kind == .comment { comments.append(tokens[k].text); k += 1 }
+        while k < tokens.count, tokens[k].kind == .comment {
+            comments.append(tokens[k].text)
+            k += 1
+        }
         // result
         var resultWord = ""
         if k < tokens.count, tokens[k].kind == .word, !(k + 1 < tokens.count && tokens[k + 1].kind == .equals) {
             resultWord = String(tokens[k].text.prefix(64))
             k += 1
         } else {
-            note(.incomplete, k < tokens.count ? tokens[k].range.lowerBound : bytes.count, "no result word",
-                 hint: "the field should start with pass, fail, softfail, neutral, none, temperror or permerror")
+            note(
+                .incomplete, k < tokens.count ? tokens[k].range.lowerBound : bytes.count, "no result word",
+                hint: "the field should start with pass, fail, softfail, neutral, none, temperror or permerror")
         }
         let result = resultWord.isEmpty ? nil : AuthResult.spfResult(word: resultWord)
         // Microsoft writes `Pass`, `Fail`, `SoftFail`: result words are case-insensitive, no deviation.
@@ -175,14 +190,16 @@ public enum ReceivedSPFParser {
                     next += 1
                     // "first last"@example.com
                     if tokens[next - 1].kind == .quoted, next < tokens.count, tokens[next].kind == .word,
-                       tokens[next].text.hasPrefix("@"), tokens[next].range.lowerBound == endByte {
+                        tokens[next].text.hasPrefix("@"), tokens[next].range.lowerBound == endByte
+                    {
                         value = "\"\(value)\"" + tokens[next].text
                         endByte = tokens[next].range.upperBound
                         next += 1
                     }
                 }
                 if pairs.count < AuthResultsLimits.maxPropertiesPerResult {
-                    pairs.append(ReceivedSPFPair(key: String(key.prefix(64)), value: value, range: t.range.lowerBound..<endByte))
+                    pairs.append(
+                        ReceivedSPFPair(key: String(key.prefix(64)), value: value, range: t.range.lowerBound..<endByte))
                 }
                 sawSeparator = false
                 k = next
@@ -204,7 +221,8 @@ public enum ReceivedSPFParser {
             facts.clientIP = facts.clientIP ?? f.clientIP
             facts.identityKind = facts.identityKind ?? f.identityKind
         }
-        return ReceivedSPF(raw: value, resultWord: resultWord, result: result, comment: comment, commentFacts: facts,
-                           pairs: pairs, deviations: deviations)
+        return ReceivedSPF(
+            raw: value, resultWord: resultWord, result: result, comment: comment, commentFacts: facts,
+            pairs: pairs, deviations: deviations)
     }
 }

@@ -66,9 +66,9 @@ public enum VerdictResult: Sendable, Hashable {
     /// A failing result of its method: SPF fail/softfail, DKIM fail/permerror, DMARC fail.
     public var isFailure: Bool {
         switch self {
-        case let .spf(r): return r == .fail || r == .softfail
-        case let .dkim(r): return r == .fail || r == .permerror
-        case let .dmarc(r): return r == .fail
+        case .spf(let r): return r == .fail || r == .softfail
+        case .dkim(let r): return r == .fail || r == .permerror
+        case .dmarc(let r): return r == .fail
         case .other: return false
         }
     }
@@ -125,11 +125,13 @@ public struct RecordedVerdict: Sendable, Hashable {
     /// The parsed value it was read from.
     public var source: VerdictSource
 
-    public init(method: AuthMethod, methodName: String? = nil, result: String, inferred: Bool = false,
-                identity: VerdictIdentity? = nil, domain: String? = nil, clientIP: IPAddress? = nil, helo: String? = nil,
-                receiver: String? = nil, receiverHints: [String] = [], reason: String? = nil, note: String? = nil,
-                score: Double? = nil, instance: Int? = nil, header: String, headerIndex: Int?, raw: String,
-                source: VerdictSource = .vendor) {
+    public init(
+        method: AuthMethod, methodName: String? = nil, result: String, inferred: Bool = false,
+        identity: VerdictIdentity? = nil, domain: String? = nil, clientIP: IPAddress? = nil, helo: String? = nil,
+        receiver: String? = nil, receiverHints: [String] = [], reason: String? = nil, note: String? = nil,
+        score: Double? = nil, instance: Int? = nil, header: String, headerIndex: Int?, raw: String,
+        source: VerdictSource = .vendor
+    ) {
         self.method = method
         self.methodName = methodName ?? method.rawValue
         self.word = result
@@ -153,13 +155,13 @@ public struct RecordedVerdict: Sendable, Hashable {
 
     /// The result of an SPF verdict.
     public var spfResult: SPFResult? {
-        if case let .spf(r) = result { return r }
+        if case .spf(let r) = result { return r }
         return nil
     }
 
     /// A vendor extension property of the result (`action=` in Microsoft's `dmarc=` result).
     public func extensionValue(_ name: String) -> String? {
-        if case let .authenticationResult(r) = source { return r.extensionValue(name) }
+        if case .authenticationResult(let r) = source { return r.extensionValue(name) }
         return nil
     }
 
@@ -167,8 +169,8 @@ public struct RecordedVerdict: Sendable, Hashable {
     /// `smtp.mailfrom=` of an Authentication-Results SPF result.
     public var envelopeSender: String? {
         switch source {
-        case let .receivedSPF(spf): return spf.envelopeFrom
-        case let .authenticationResult(r): return r.value("smtp", "mailfrom")
+        case .receivedSPF(let spf): return spf.envelopeFrom
+        case .authenticationResult(let r): return r.value("smtp", "mailfrom")
         case .vendor: return nil
         }
     }
@@ -195,7 +197,8 @@ public enum RecordedVerdicts {
             switch name {
             case "authentication-results", "authentication-results-original":
                 let field: AuthResultsField = name == "authentication-results" ? .authenticationResults : .original
-                out += verdicts(from: AuthenticationResultsParser.parse(h.value, field: field), header: h.name, index: h.index)
+                out += verdicts(
+                    from: AuthenticationResultsParser.parse(h.value, field: field), header: h.name, index: h.index)
             case "arc-authentication-results":
                 out += verdicts(from: AuthenticationResultsParser.parseARC(h.value), header: h.name, index: h.index)
             case "received-spf":
@@ -209,7 +212,8 @@ public enum RecordedVerdicts {
             }
         }
         if let hmailScore {
-            for k in out.indices where out[k].methodName == "hmailserver" && out[k].method == .spam && out[k].score == nil {
+            for k in out.indices
+            where out[k].methodName == "hmailserver" && out[k].method == .spam && out[k].score == nil {
                 out[k].score = hmailScore
             }
         }
@@ -245,22 +249,26 @@ public enum RecordedVerdicts {
             if helo == nil, let h = r.value("policy", "helo") { helo = h }
             var note: String? = nil
             if r.method == "dmarc", let action = r.extensionValue("action") {
-                note = "the receiver's DMARC action: \(action)" + (action.lowercased() == "oreject"
-                    ? " (Microsoft: the policy asked to reject, the receiver overrode it and delivered)" : "")
+                note =
+                    "the receiver's DMARC action: \(action)"
+                    + (action.lowercased() == "oreject"
+                        ? " (Microsoft: the policy asked to reject, the receiver overrode it and delivered)" : "")
             }
-            return RecordedVerdict(method: AuthMethod(methodName: r.method), methodName: r.method, result: r.result,
-                                   identity: identity, domain: r.domain,
-                                   clientIP: r.clientIP ?? (r.method == "spf" || r.method == "iprev" ? fieldIP : nil),
-                                   helo: helo, receiver: ar.authservID, receiverHints: hints, reason: r.reason, note: note,
-                                   instance: ar.instance, header: header, headerIndex: index, raw: r.raw,
-                                   source: .authenticationResult(r))
+            return RecordedVerdict(
+                method: AuthMethod(methodName: r.method), methodName: r.method, result: r.result,
+                identity: identity, domain: r.domain,
+                clientIP: r.clientIP ?? (r.method == "spf" || r.method == "iprev" ? fieldIP : nil),
+                helo: helo, receiver: ar.authservID, receiverHints: hints, reason: r.reason, note: note,
+                instance: ar.instance, header: header, headerIndex: index, raw: r.raw,
+                source: .authenticationResult(r))
         }
     }
 
     public static func verdict(from spf: ReceivedSPF, header: String, index: Int?) -> RecordedVerdict {
-        RecordedVerdict(method: .spf, methodName: "spf", result: spf.result?.rawValue ?? spf.resultWord.lowercased(),
-                        identity: spf.identity == .helo ? .helo : .mailfrom, domain: spf.domain, clientIP: spf.clientIP,
-                        helo: spf.helo, receiver: spf.receiver, reason: spf.problem ?? spf.comment,
-                        header: header, headerIndex: index, raw: spf.raw, source: .receivedSPF(spf))
+        RecordedVerdict(
+            method: .spf, methodName: "spf", result: spf.result?.rawValue ?? spf.resultWord.lowercased(),
+            identity: spf.identity == .helo ? .helo : .mailfrom, domain: spf.domain, clientIP: spf.clientIP,
+            helo: spf.helo, receiver: spf.receiver, reason: spf.problem ?? spf.comment,
+            header: header, headerIndex: index, raw: spf.raw, source: .receivedSPF(spf))
     }
 }

@@ -1,9 +1,10 @@
+import HopTraceCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceCore
 
 /// Vendor headers that record a verdict without RFC 8601 syntax, read into `RecordedVerdict`s.
 /// Each reader names the product that writes the header and what the values mean.
@@ -16,8 +17,8 @@ public enum VendorVerdicts {
     static func handles(_ lowerName: String) -> Bool {
         switch lowerName {
         case "x-hmailserver-spam", "x-spam-status", "x-spam-flag", "x-ms-exchange-organization-authas",
-             "x-ms-exchange-organization-scl", "x-forefront-antispam-report", "x-forefront-antispam-report-untrusted",
-             "x-microsoft-antispam", "x-mimecast-spam-score":
+            "x-ms-exchange-organization-scl", "x-forefront-antispam-report", "x-forefront-antispam-report-untrusted",
+            "x-microsoft-antispam", "x-mimecast-spam-score":
             return true
         default:
             return lowerName.hasPrefix("x-hmailserver-reason-") && lowerName != "x-hmailserver-reason-score"
@@ -29,19 +30,25 @@ public enum VendorVerdicts {
         let value = String(decoding: fullValue.utf8.prefix(maxValueBytes), as: UTF8.self)
         let lower = name.trimmingASCII().lowercased()
         let v = String(value.trimmingASCII())
-        func make(_ method: AuthMethod, _ methodName: String, _ result: String, inferred: Bool = false,
-                  identity: VerdictIdentity? = nil, clientIP: IPAddress? = nil, helo: String? = nil,
-                  reason: String? = nil, note: String? = nil, score: Double? = nil) -> RecordedVerdict {
-            RecordedVerdict(method: method, methodName: methodName, result: result, inferred: inferred, identity: identity,
-                            clientIP: clientIP, helo: helo, reason: reason, note: note, score: score,
-                            header: name, headerIndex: index, raw: value)
+        func make(
+            _ method: AuthMethod, _ methodName: String, _ result: String, inferred: Bool = false,
+            identity: VerdictIdentity? = nil, clientIP: IPAddress? = nil, helo: String? = nil,
+            reason: String? = nil, note: String? = nil, score: Double? = nil
+        ) -> RecordedVerdict {
+            RecordedVerdict(
+                method: method, methodName: methodName, result: result, inferred: inferred, identity: identity,
+                clientIP: clientIP, helo: helo, reason: reason, note: note, score: score,
+                header: name, headerIndex: index, raw: value)
         }
         switch lower {
         case "x-hmailserver-spam":
             // hMailServer: "YES" when its spam score reached the mark threshold.
             let spam = v.uppercased().hasPrefix("Y")
-            return [make(.spam, "hmailserver", spam ? "spam" : "ham",
-                         note: spam ? "hMailServer marked the message as spam" : nil)]
+            return [
+                make(
+                    .spam, "hmailserver", spam ? "spam" : "ham",
+                    note: spam ? "hMailServer marked the message as spam" : nil)
+            ]
         case _ where lower.hasPrefix("x-hmailserver-reason-"):
             return [hMailServerReason(v, make: make)]
         case "x-spam-status":
@@ -55,10 +62,17 @@ public enum VendorVerdicts {
             let word = v.lowercased()
             let meaning: String
             switch word {
-            case "anonymous": meaning = "the Exchange organization treated the sender as anonymous (unauthenticated, from outside the organization)"
-            case "internal": meaning = "the Exchange organization treated the sender as internal (authenticated, inside the organization)"
-            case "partner": meaning = "the Exchange organization treated the sender as a partner (domain-secured connector)"
-            case "external": meaning = "the Exchange organization treated the sender as external (authenticated, outside the organization)"
+            case "anonymous":
+                meaning =
+                    "the Exchange organization treated the sender as anonymous (unauthenticated, from outside the organization)"
+            case "internal":
+                meaning =
+                    "the Exchange organization treated the sender as internal (authenticated, inside the organization)"
+            case "partner":
+                meaning = "the Exchange organization treated the sender as a partner (domain-secured connector)"
+            case "external":
+                meaning =
+                    "the Exchange organization treated the sender as external (authenticated, outside the organization)"
             default: meaning = "the Exchange organization classified the sender as \"\(word.prefix(32))\""
             }
             return [make(.other, "exchange-authas", word, note: meaning)]
@@ -66,15 +80,21 @@ public enum VendorVerdicts {
             // Exchange Spam Confidence Level: -1 bypassed filtering, 0–4 not spam, 5–9 spam.
             guard let scl = Int(v) else { return [] }
             let word = scl < 0 ? "bypassed" : (scl >= 5 ? "spam" : "ham")
-            return [make(.spam, "exchange-scl", word, reason: "SCL \(scl)",
-                         note: scl < 0 ? "spam filtering was skipped (trusted sender or internal message)" : nil, score: Double(scl))]
+            return [
+                make(
+                    .spam, "exchange-scl", word, reason: "SCL \(scl)",
+                    note: scl < 0 ? "spam filtering was skipped (trusted sender or internal message)" : nil,
+                    score: Double(scl))
+            ]
         case "x-forefront-antispam-report", "x-forefront-antispam-report-untrusted":
             return forefront(v, make: make)
         case "x-microsoft-antispam":
             // Exchange Online: `BCL:N;` bulk complaint level (7 and above is bulk by default).
             let fields = microsoftFields(v)
             guard let bcl = fields["BCL"].flatMap({ Int($0) }) else { return [] }
-            return [make(.spam, "microsoft-bcl", bcl >= 7 ? "bulk" : "not-bulk", reason: "BCL \(bcl)", score: Double(bcl))]
+            return [
+                make(.spam, "microsoft-bcl", bcl >= 7 ? "bulk" : "not-bulk", reason: "BCL \(bcl)", score: Double(bcl))
+            ]
         case "x-mimecast-spam-score":
             // Mimecast: higher is spammier; no published threshold, so no spam/ham word.
             guard let score = Double(v) else { return [] }
@@ -88,9 +108,13 @@ public enum VendorVerdicts {
     /// `Blocked by SPF () - (Score: 3)`, `Blocked by DKIM ()`, `Blocked by DNSBL - zen.spamhaus.org`,
     /// `Blocked by SURBL`, `Rejected by SpamAssassin`, `The host name specified in HELO does not
     /// match IP address.`
-    static func hMailServerReason(_ v: String,
-                                  make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) -> RecordedVerdict)
-        -> RecordedVerdict {
+    static func hMailServerReason(
+        _ v: String,
+        make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) ->
+            RecordedVerdict
+    )
+        -> RecordedVerdict
+    {
         var score: Double? = nil
         if let r = ASCIIFold.firstRange(of: "(Score:", in: v) {
             let tail = v[r.upperBound...].prefix(while: { $0 != ")" })
@@ -98,25 +122,34 @@ public enum VendorVerdicts {
         }
         let l = v.lowercased()
         if l.contains("by spf") {
-            return make(.spf, "hmailserver", "fail", true, .mailfrom, nil, nil, v,
-                        "hMailServer scored the message as spam because SPF failed", score)
+            return make(
+                .spf, "hmailserver", "fail", true, .mailfrom, nil, nil, v,
+                "hMailServer scored the message as spam because SPF failed", score)
         }
         if l.contains("by dkim") {
-            return make(.dkim, "hmailserver", "fail", true, nil, nil, nil, v,
-                        "hMailServer scored the message as spam because DKIM verification failed", score)
+            return make(
+                .dkim, "hmailserver", "fail", true, nil, nil, nil, v,
+                "hMailServer scored the message as spam because DKIM verification failed", score)
         }
         if l.contains("helo") {
-            return make(.spam, "hmailserver", "spam", true, .helo, nil, nil, v,
-                        "hMailServer scored the message as spam because the HELO name did not match the client address", score)
+            return make(
+                .spam, "hmailserver", "spam", true, .helo, nil, nil, v,
+                "hMailServer scored the message as spam because the HELO name did not match the client address", score)
         }
-        return make(.spam, "hmailserver", "spam", true, nil, nil, nil, v, "hMailServer scored the message as spam: \(v.prefix(200))", score)
+        return make(
+            .spam, "hmailserver", "spam", true, nil, nil, nil, v,
+            "hMailServer scored the message as spam: \(v.prefix(200))", score)
     }
 
     /// SpamAssassin `X-Spam-Status: Yes, score=7.1 required=5.0 tests=SPF_FAIL,DKIM_INVALID
     /// autolearn=no version=3.4.6` and amavisd's `tests=[SPF_FAIL=0.9, DKIM_INVALID=0.1]`.
-    static func spamAssassinStatus(_ v: String,
-                                   make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) -> RecordedVerdict)
-        -> [RecordedVerdict] {
+    static func spamAssassinStatus(
+        _ v: String,
+        make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) ->
+            RecordedVerdict
+    )
+        -> [RecordedVerdict]
+    {
         let spam = v.uppercased().hasPrefix("Y")
         var score: Double? = nil
         var tests: [String] = []
@@ -144,13 +177,17 @@ public enum VendorVerdicts {
                 if !name.isEmpty { tests.append(name.uppercased()) }
             }
         }
-        var out = [make(.spam, "spamassassin", spam ? "spam" : "ham", false, nil, nil, nil,
-                        tests.isEmpty ? nil : "tests: " + tests.prefix(32).joined(separator: ","), nil, score)]
+        var out = [
+            make(
+                .spam, "spamassassin", spam ? "spam" : "ham", false, nil, nil, nil,
+                tests.isEmpty ? nil : "tests: " + tests.prefix(32).joined(separator: ","), nil, score)
+        ]
         for raw in tests {
             let t = raw.hasPrefix("T_") ? String(raw.dropFirst(2)) : raw
             func spf(_ word: String, helo: Bool) -> RecordedVerdict {
-                make(.spf, "spamassassin", word, false, helo ? .helo : .mailfrom, nil, nil, raw,
-                     "SpamAssassin's \(raw) test: SPF \(word) for the \(helo ? "HELO name" : "envelope sender")", nil)
+                make(
+                    .spf, "spamassassin", word, false, helo ? .helo : .mailfrom, nil, nil, raw,
+                    "SpamAssassin's \(raw) test: SPF \(word) for the \(helo ? "HELO name" : "envelope sender")", nil)
             }
             switch t {
             case "SPF_PASS": out.append(spf("pass", helo: false))
@@ -168,21 +205,36 @@ public enum VendorVerdicts {
             case "SPF_HELO_PERMERROR": out.append(spf("permerror", helo: true))
             case "SPF_HELO_TEMPERROR": out.append(spf("temperror", helo: true))
             case "DKIM_VALID":
-                out.append(make(.dkim, "spamassassin", "pass", false, nil, nil, nil, raw, "SpamAssassin's DKIM_VALID: a DKIM signature verified", nil))
+                out.append(
+                    make(
+                        .dkim, "spamassassin", "pass", false, nil, nil, nil, raw,
+                        "SpamAssassin's DKIM_VALID: a DKIM signature verified", nil))
             case "DKIM_VALID_AU":
-                out.append(make(.dkim, "spamassassin", "pass", false, .headerFrom, nil, nil, raw,
-                                "SpamAssassin's DKIM_VALID_AU: a signature from the author's (From) domain verified", nil))
+                out.append(
+                    make(
+                        .dkim, "spamassassin", "pass", false, .headerFrom, nil, nil, raw,
+                        "SpamAssassin's DKIM_VALID_AU: a signature from the author's (From) domain verified", nil))
             case "DKIM_INVALID":
-                out.append(make(.dkim, "spamassassin", "fail", false, nil, nil, nil, raw, "SpamAssassin's DKIM_INVALID: a DKIM signature did not verify", nil))
+                out.append(
+                    make(
+                        .dkim, "spamassassin", "fail", false, nil, nil, nil, raw,
+                        "SpamAssassin's DKIM_INVALID: a DKIM signature did not verify", nil))
             case "DMARC_PASS":
-                out.append(make(.dmarc, "spamassassin", "pass", false, .headerFrom, nil, nil, raw, "SpamAssassin's DMARC_PASS", nil))
+                out.append(
+                    make(
+                        .dmarc, "spamassassin", "pass", false, .headerFrom, nil, nil, raw, "SpamAssassin's DMARC_PASS",
+                        nil))
             case "DMARC_REJECT", "DMARC_QUAR", "DMARC_NONE":
                 let policy = t == "DMARC_REJECT" ? "reject" : (t == "DMARC_QUAR" ? "quarantine" : "none")
-                out.append(make(.dmarc, "spamassassin", "fail", false, .headerFrom, nil, nil, raw,
-                                "SpamAssassin's \(t): DMARC failed under the domain's p=\(policy)", nil))
+                out.append(
+                    make(
+                        .dmarc, "spamassassin", "fail", false, .headerFrom, nil, nil, raw,
+                        "SpamAssassin's \(t): DMARC failed under the domain's p=\(policy)", nil))
             case "DMARC_MISSING":
-                out.append(make(.dmarc, "spamassassin", "none", false, .headerFrom, nil, nil, raw,
-                                "SpamAssassin's DMARC_MISSING: the From domain publishes no DMARC policy", nil))
+                out.append(
+                    make(
+                        .dmarc, "spamassassin", "none", false, .headerFrom, nil, nil, raw,
+                        "SpamAssassin's DMARC_MISSING: the From domain publishes no DMARC policy", nil))
             default:
                 break
             }
@@ -193,9 +245,13 @@ public enum VendorVerdicts {
     /// Exchange Online Protection: `CIP:62.239.224.235;CTRY:GB;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;
     /// H:RDW083A006ED62.bt.com;PTR:…;CAT:SPM;SFS:(…);DIR:INB;` — CIP is the connecting IP the
     /// filter saw, H: its HELO; older builds add `SPF:Fail;`.
-    static func forefront(_ v: String,
-                          make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) -> RecordedVerdict)
-        -> [RecordedVerdict] {
+    static func forefront(
+        _ v: String,
+        make: (AuthMethod, String, String, Bool, VerdictIdentity?, IPAddress?, String?, String?, String?, Double?) ->
+            RecordedVerdict
+    )
+        -> [RecordedVerdict]
+    {
         let f = microsoftFields(v)
         let ip = f["CIP"].flatMap { IPAddress($0.trimmingBrackets) }
         let helo = f["H"].flatMap { $0.isEmpty ? nil : $0 }
@@ -205,22 +261,37 @@ public enum VendorVerdicts {
         let word: String
         let meaning: String?
         switch sfv {
-        case "SPM": word = "spam"; meaning = "Exchange Online Protection filtered the message as spam"
-        case "NSPM": word = "ham"; meaning = nil
-        case "BLK": word = "blocked"; meaning = "the recipient's blocked-senders list matched"
-        case "SKS": word = "spam"; meaning = "marked as spam by a mail flow rule before filtering"
+        case "SPM":
+            word = "spam"
+            meaning = "Exchange Online Protection filtered the message as spam"
+        case "NSPM":
+            word = "ham"
+            meaning = nil
+        case "BLK":
+            word = "blocked"
+            meaning = "the recipient's blocked-senders list matched"
+        case "SKS":
+            word = "spam"
+            meaning = "marked as spam by a mail flow rule before filtering"
         case "SKA", "SKI", "SKN", "SKB", "SKQ", "SFE":
-            word = "skipped"; meaning = "spam filtering was skipped (\(sfv ?? ""))"
-        case nil: word = scl.map { $0 >= 5 ? "spam" : ($0 < 0 ? "bypassed" : "ham") } ?? "scored"; meaning = nil
-        default: word = sfv!.lowercased(); meaning = nil
+            word = "skipped"
+            meaning = "spam filtering was skipped (\(sfv ?? ""))"
+        case nil:
+            word = scl.map { $0 >= 5 ? "spam" : ($0 < 0 ? "bypassed" : "ham") } ?? "scored"
+            meaning = nil
+        default:
+            word = sfv!.lowercased()
+            meaning = nil
         }
         var reasonParts: [String] = []
         if let sfv { reasonParts.append("SFV:\(sfv)") }
         if let scl { reasonParts.append("SCL:\(scl)") }
         if let c = f["CTRY"], !c.isEmpty { reasonParts.append("CTRY:\(c)") }
         if let c = f["CAT"], !c.isEmpty { reasonParts.append("CAT:\(c)") }
-        out.append(make(.spam, "forefront", word, false, .clientIP, ip, helo, reasonParts.joined(separator: " "), meaning,
-                        scl.map(Double.init)))
+        out.append(
+            make(
+                .spam, "forefront", word, false, .clientIP, ip, helo, reasonParts.joined(separator: " "), meaning,
+                scl.map(Double.init)))
         if let spf = f["SPF"], let r = AuthResult.spfResult(word: spf) {
             out.append(make(.spf, "forefront", r.rawValue, false, .mailfrom, ip, helo, "SPF:\(spf)", nil, nil))
         }
@@ -235,7 +306,11 @@ public enum VendorVerdicts {
         var items: [String] = []
         for ch in v.prefix(maxValueBytes) {
             if ch == "(" { depth += 1 } else if ch == ")" { depth = max(0, depth - 1) }
-            if ch == ";" && depth == 0 { items.append(current); current = ""; continue }
+            if ch == ";" && depth == 0 {
+                items.append(current)
+                current = ""
+                continue
+            }
             current.append(ch)
             if items.count > 512 { break }
         }

@@ -54,7 +54,7 @@ public enum SPFBatch {
             while true {
                 lineNumber += 1
                 var lineEnd = lineStart
-                var high: UInt8 = 0 // every byte of the line OR-ed: below 0x80 when it is ASCII
+                var high: UInt8 = 0  // every byte of the line OR-ed: below 0x80 when it is ASCII
                 while lineEnd < count && buffer[lineEnd] != 0x0A {
                     high |= buffer[lineEnd]
                     lineEnd += 1
@@ -90,7 +90,8 @@ public enum SPFBatch {
                         // @snapshot ZONEFILE: the path is the rest of the line, so it may hold spaces.
                         guard buffer[fields.0].elementsEqual("@snapshot".utf8) else {
                             let directive = String(decoding: buffer[fields.0], as: UTF8.self)
-                            return bad("unknown directive \"\(TerminalText.sanitize(directive))\" (only @snapshot ZONEFILE)")
+                            return bad(
+                                "unknown directive \"\(TerminalText.sanitize(directive))\" (only @snapshot ZONEFILE)")
                         }
                         guard fieldCount > 1 else { return bad("@snapshot needs a zone file path") }
                         guard let path = text(fields.1.lowerBound..<lastFieldEnd) else { return bad("not UTF-8") }
@@ -100,14 +101,16 @@ public enum SPFBatch {
                             return bad("want 4 fields \"IP DOMAIN SENDER HELO\", found \(fieldCount)")
                         }
                         guard let ipText = text(fields.0), let domain = text(fields.1),
-                              let senderField = text(fields.2), let heloField = text(fields.3) else { return bad("not UTF-8") }
+                            let senderField = text(fields.2), let heloField = text(fields.3)
+                        else { return bad("not UTF-8") }
                         guard let ip = IPAddress(ipText) else { return bad(ipProblem(ipText)!) }
                         if let problem = domainProblem(domain) { return bad(problem) }
                         let sender = senderField == "-" ? "" : senderField
                         let helo = heloField == "-" ? domain : heloField
                         if sender.utf8.count > SPFLimits.maxIdentityBytes { return bad("SENDER is too long") }
                         if helo.utf8.count > SPFLimits.maxIdentityBytes { return bad("HELO is too long") }
-                        sections[sections.count - 1].queries.append(Query(ip: ip, domain: domain, sender: sender, helo: helo))
+                        sections[sections.count - 1].queries.append(
+                            Query(ip: ip, domain: domain, sender: sender, helo: helo))
                     }
                 }
                 if lineEnd == count { return nil }
@@ -133,7 +136,8 @@ public enum SPFBatch {
     public static func domainProblem(_ domain: String) -> String? {
         // A byte at or below 0x20, or 0x7F, is always such a character itself in UTF-8.
         if domain.isEmpty || domain.withUTF8Bytes({ $0.contains { $0 <= 0x20 || $0 == 0x7F } })
-            || domain.utf8.count > SPFLimits.maxIdentityBytes {
+            || domain.utf8.count > SPFLimits.maxIdentityBytes
+        {
             return "\"\(TerminalText.sanitize(domain))\" is not a domain name"
         }
         return nil

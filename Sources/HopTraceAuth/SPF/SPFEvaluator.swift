@@ -1,10 +1,11 @@
+import HopTraceCore
+import HopTraceDNS
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceCore
-import HopTraceDNS
 
 /// Evaluation settings. The RFC 7208 §4.6.4 limits default to the RFC's numbers.
 public struct SPFOptions: Sendable, Hashable {
@@ -29,10 +30,12 @@ public struct SPFOptions: Sendable, Hashable {
     /// (for callers that show only the result, such as `hoptrace spf --batch` without --json).
     public var keepsTrace: Bool
 
-    public init(maxDNSMechanisms: Int = SPFLimits.dnsMechanisms, maxVoidLookups: Int = SPFLimits.voidLookups,
-                maxMXNames: Int = SPFLimits.mxNames, maxPTRNames: Int = SPFLimits.ptrNames,
-                defaultExplanation: String? = nil, receivingHost: String = "unknown", timestamp: Int? = nil,
-                maxElapsed: Duration? = SPFLimits.maxElapsed, keepsTrace: Bool = true) {
+    public init(
+        maxDNSMechanisms: Int = SPFLimits.dnsMechanisms, maxVoidLookups: Int = SPFLimits.voidLookups,
+        maxMXNames: Int = SPFLimits.mxNames, maxPTRNames: Int = SPFLimits.ptrNames,
+        defaultExplanation: String? = nil, receivingHost: String = "unknown", timestamp: Int? = nil,
+        maxElapsed: Duration? = SPFLimits.maxElapsed, keepsTrace: Bool = true
+    ) {
         self.maxDNSMechanisms = maxDNSMechanisms
         self.maxVoidLookups = maxVoidLookups
         self.maxMXNames = maxMXNames
@@ -68,7 +71,9 @@ public struct SPFEvaluator: Sendable {
         if mailFrom.isEmpty {
             return await checkHost(ip: ip, domain: helo, sender: "", helo: helo, identity: .mailFrom)
         }
-        return await checkHost(ip: ip, domain: SPFEvaluator.split(sender: mailFrom).domain, sender: mailFrom, helo: helo, identity: .mailFrom)
+        return await checkHost(
+            ip: ip, domain: SPFEvaluator.split(sender: mailFrom).domain, sender: mailFrom, helo: helo,
+            identity: .mailFrom)
     }
 
     /// The HELO identity (RFC 7208 §2.3): `check_host(ip, helo, postmaster@helo)`.
@@ -78,10 +83,13 @@ public struct SPFEvaluator: Sendable {
 
     /// `check_host(<ip>, <domain>, <sender>)` (RFC 7208 §4). An empty `sender` is the null
     /// sender (`postmaster@<helo>`); a sender without local part uses "postmaster" (§4.3).
-    public func checkHost(ip: IPAddress, domain: String, sender: String, helo: String,
-                          identity: SPFIdentity = .mailFrom) async -> SPFEvaluation {
+    public func checkHost(
+        ip: IPAddress, domain: String, sender: String, helo: String,
+        identity: SPFIdentity = .mailFrom
+    ) async -> SPFEvaluation {
         let effectiveSender = sender.isEmpty ? "postmaster@\(helo)" : sender
-        let run = SPFRun(ip: ip, sender: effectiveSender, helo: helo, options: options, resolver: resolver, atHand: atHand)
+        let run = SPFRun(
+            ip: ip, sender: effectiveSender, helo: helo, options: options, resolver: resolver, atHand: atHand)
         var result: SPFResult
         var matched: SPFMatch? = nil
         var explanation: String? = nil
@@ -97,9 +105,10 @@ public struct SPFEvaluator: Sendable {
             failure = error
             result = error.result
         }
-        return SPFEvaluation(result: result, identity: identity, ip: ip, domain: domain, sender: effectiveSender, helo: helo,
-                             matched: matched, explanation: explanation, error: failure, trace: run.trace,
-                             dnsMechanismCount: run.dnsCount, voidLookupCount: run.voidCount)
+        return SPFEvaluation(
+            result: result, identity: identity, ip: ip, domain: domain, sender: effectiveSender, helo: helo,
+            matched: matched, explanation: explanation, error: failure, trace: run.trace,
+            dnsMechanismCount: run.dnsCount, voidLookupCount: run.voidCount)
     }
 
     /// Splits a sender at its last "@"; an empty local part, or none, is "postmaster" (§4.3).
@@ -207,8 +216,10 @@ public struct SPFEvaluator: Sendable {
 
     /// `wellFormed`: the caller has found the domain well-formed already (an include or
     /// redirect target), so it is not checked twice.
-    func checkHost(domain rawDomain: String, depth: Int, wantsExplanation: Bool, wellFormed: Bool = false,
-                   run: SPFRun) async throws(SPFError) -> Outcome {
+    func checkHost(
+        domain rawDomain: String, depth: Int, wantsExplanation: Bool, wellFormed: Bool = false,
+        run: SPFRun
+    ) async throws(SPFError) -> Outcome {
         var domain = rawDomain
         if domain.utf8.last == UInt8(ascii: ".") { domain.removeLast() }
         // §4.3 initial processing
@@ -223,15 +234,18 @@ public struct SPFEvaluator: Sendable {
         let record = try selectRecord(answer, domain: domain, depth: depth, run: run)
 
         // §4.6 evaluation: directives left to right, first match wins.
-        for case let .directive(directive) in record.terms {
+        for case .directive(let directive) in record.terms {
             let matched: Bool
             if let local = SPFEvaluator.matchesWithoutDNS(directive.mechanism, run.ip) {
                 // all, ip4, ip6: decided here, without an asynchronous call per term.
-                run.directiveStep(directive, depth: depth, domain: domain, record: record, outcome: local ? .matched(directive.qualifier.result) : .notMatched)
+                run.directiveStep(
+                    directive, depth: depth, domain: domain, record: record,
+                    outcome: local ? .matched(directive.qualifier.result) : .notMatched)
                 matched = local
             } else {
                 if directive.mechanism.queriesDNS {
-                    try run.countDNSTerm(depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+                    try run.countDNSTerm(
+                        depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
                 }
                 matched = try await evaluate(directive, domain: domain, record: record, depth: depth, run: run)
             }
@@ -241,25 +255,32 @@ public struct SPFEvaluator: Sendable {
                 if result == .fail && wantsExplanation {
                     explanation = await explain(record: record, domain: domain, depth: depth, run: run)
                 }
-                return Outcome(result: result, matched: SPFMatch(domain: domain, term: directive.raw, record: record.text), explanation: explanation)
+                return Outcome(
+                    result: result, matched: SPFMatch(domain: domain, term: directive.raw, record: record.text),
+                    explanation: explanation)
             }
         }
 
         // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
-        if let redirect = record.redirect, !record.hasAll, case let .redirect(spec) = redirect.modifier {
-            try run.countDNSTerm(depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
+        if let redirect = record.redirect, !record.hasAll, case .redirect(let spec) = redirect.modifier {
+            try run.countDNSTerm(
+                depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
             let target = await expand(spec, domain: domain, depth: depth, run: run)
             if SPFEvaluator.malformedDomainReason(target) != nil {
                 let error = SPFError.malformedRedirectTarget(target)
-                run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw, termRange: redirect.range,
-                         target: target, outcome: .error(error))
+                run.step(
+                    depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                    termRange: redirect.range,
+                    target: target, outcome: .error(error))
                 throw error
             }
-            let index = run.step(depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
-                                 termRange: redirect.range, target: target, outcome: .notMatched)
+            let index = run.step(
+                depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                termRange: redirect.range, target: target, outcome: .notMatched)
             do throws(SPFError) {
-                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: wantsExplanation, wellFormed: true,
-                                                run: run)
+                let inner = try await checkHost(
+                    domain: target, depth: depth + 1, wantsExplanation: wantsExplanation, wellFormed: true,
+                    run: run)
                 run.finish(index, outcome: .result(inner.result), innerResult: inner.result)
                 return inner
             } catch {
@@ -270,8 +291,9 @@ public struct SPFEvaluator: Sendable {
         }
 
         // §4.7 default result
-        run.step(depth: depth, action: .defaultResult, domain: domain, record: record.text, outcome: .result(.neutral),
-                 note: "no directive matched")
+        run.step(
+            depth: depth, action: .defaultResult, domain: domain, record: record.text, outcome: .result(.neutral),
+            note: "no directive matched")
         return Outcome(result: .neutral, matched: nil, explanation: nil)
     }
 
@@ -287,9 +309,9 @@ public struct SPFEvaluator: Sendable {
             let error = SPFError.noRecord(domain)
             run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
             throw error
-        case let .answer(records):
+        case .answer(let records):
             var candidates: [[UInt8]] = []
-            for case let .txt(strings) in records {
+            for case .txt(let strings) in records {
                 // One string (the usual case) is the record as it is: no copy.
                 let bytes = strings.count == 1 ? strings[0] : strings.flatMap { $0 }
                 if SPFParser.isSPFRecord(bytes) { candidates.append(bytes) }
@@ -314,11 +336,19 @@ public struct SPFEvaluator: Sendable {
             }
             do throws(SPFSyntaxError) {
                 let record: SPFRecord
-                if let recordCache { record = try recordCache.record(bytes) } else { record = try SPFParser.record(bytes) }
-                run.step(depth: depth, action: .recordLookup, domain: domain, record: record.text, outcome: .value("record selected"))
+                if let recordCache {
+                    record = try recordCache.record(bytes)
+                } else {
+                    record = try SPFParser.record(bytes)
+                }
+                run.step(
+                    depth: depth, action: .recordLookup, domain: domain, record: record.text,
+                    outcome: .value("record selected"))
                 return record
             } catch {
-                run.step(depth: depth, action: .recordLookup, domain: domain, record: shown(), outcome: .error(.syntax(error)))
+                run.step(
+                    depth: depth, action: .recordLookup, domain: domain, record: shown(),
+                    outcome: .error(.syntax(error)))
                 throw .syntax(error)
             }
         }
@@ -326,15 +356,19 @@ public struct SPFEvaluator: Sendable {
 
     // MARK: - mechanisms (RFC 7208 §5)
 
-    func evaluate(_ directive: SPFDirective, domain: String, record: SPFRecord, depth: Int, run: SPFRun) async throws(SPFError) -> Bool {
+    func evaluate(_ directive: SPFDirective, domain: String, record: SPFRecord, depth: Int, run: SPFRun)
+        async throws(SPFError) -> Bool
+    {
         let ip = run.ip
         func done(_ matched: Bool, target: String? = nil, note: @autoclosure () -> String? = nil) -> Bool {
-            run.directiveStep(directive, depth: depth, domain: domain, record: record, target: target,
-                              outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note())
+            run.directiveStep(
+                directive, depth: depth, domain: domain, record: record, target: target,
+                outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note())
             return matched
         }
         func failed(_ error: SPFError, target: String?) -> SPFError {
-            run.directiveStep(directive, depth: depth, domain: domain, record: record, target: target, outcome: .error(error))
+            run.directiveStep(
+                directive, depth: depth, domain: domain, record: record, target: target, outcome: .error(error))
             return error
         }
 
@@ -342,19 +376,25 @@ public struct SPFEvaluator: Sendable {
         case .all, .ip4, .ip6:
             return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
 
-        case let .a(spec, cidr):
+        case .a(let spec, let cidr):
             let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
+            if let why = SPFEvaluator.unqueryableReason(target) {
+                return done(false, target: target, note: "not a DNS name (\(why)): no match")
+            }
             let question = DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa)
             let answer = await run.resolve(question)
             let addresses: [IPAddress]
-            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
+            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch {
+                throw failed(error, target: target)
+            }
             let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
             return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
 
-        case let .mx(spec, cidr):
+        case .mx(let spec, let cidr):
             let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
+            if let why = SPFEvaluator.unqueryableReason(target) {
+                return done(false, target: target, note: "not a DNS name (\(why)): no match")
+            }
             let question = DNSQuestion(name: target, type: .mx)
             let answer = await run.resolve(question)
             var exchanges: [String] = []
@@ -364,8 +404,8 @@ public struct SPFEvaluator: Sendable {
             case .nxdomain, .nodata:
                 do throws(SPFError) { try run.countVoid() } catch { throw failed(error, target: target) }
                 return done(false, target: target, note: "no MX records")
-            case let .answer(records):
-                for case let .mx(_, exchange) in records {
+            case .answer(let records):
+                for case .mx(_, let exchange) in records {
                     let name = DNSQuestion.normalize(exchange)
                     // RFC 7505 null MX ("." or empty): no mail host.
                     if name.isEmpty || name == "." { continue }
@@ -373,21 +413,24 @@ public struct SPFEvaluator: Sendable {
                 }
             }
             if exchanges.count > options.maxMXNames {
-                throw failed(.mxNameLimit(domain: target, count: exchanges.count, limit: options.maxMXNames), target: target)
+                throw failed(
+                    .mxNameLimit(domain: target, count: exchanges.count, limit: options.maxMXNames), target: target)
             }
             let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
             for exchange in exchanges where SPFEvaluator.unqueryableReason(exchange) == nil {
                 let question = DNSQuestion(name: exchange, type: ip.isIPv4 ? .a : .aaaa)
                 let a = await run.resolve(question)
                 let addresses: [IPAddress]
-                do throws(SPFError) { addresses = try run.addresses(a, countVoid: false) } catch { throw failed(error, target: target) }
+                do throws(SPFError) { addresses = try run.addresses(a, countVoid: false) } catch {
+                    throw failed(error, target: target)
+                }
                 if addresses.contains(where: { SPFEvaluator.contains($0, len, ip) }) {
                     return done(true, target: target, note: "via MX \(exchange)")
                 }
             }
             return done(false, target: target)
 
-        case let .ptr(spec):
+        case .ptr(let spec):
             let target = DNSQuestion.normalize(await expand(spec, domain: domain, depth: depth, run: run))
             let answer = await run.resolve(DNSQuestion(name: run.reverseName, type: .ptr))
             let names: [String]
@@ -399,8 +442,10 @@ public struct SPFEvaluator: Sendable {
             case .nxdomain, .nodata:
                 do throws(SPFError) { try run.countVoid() } catch { throw failed(error, target: target) }
                 return done(false, target: target, note: "no PTR records")
-            case let .answer(records):
-                names = records.compactMap { if case let .ptr(n) = $0 { return DNSQuestion.normalize(n) } else { return nil } }
+            case .answer(let records):
+                names = records.compactMap {
+                    if case .ptr(let n) = $0 { return DNSQuestion.normalize(n) } else { return nil }
+                }
             }
             // §4.6.4: at most 10 PTR names are looked at; the rest are ignored.
             for name in names.prefix(options.maxPTRNames) {
@@ -411,30 +456,37 @@ public struct SPFEvaluator: Sendable {
             }
             return done(false, target: target)
 
-        case let .exists(spec):
+        case .exists(let spec):
             let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) { return done(false, target: target, note: "not a DNS name (\(why)): no match") }
+            if let why = SPFEvaluator.unqueryableReason(target) {
+                return done(false, target: target, note: "not a DNS name (\(why)): no match")
+            }
             // §5.7: always an A query, whatever the connection's family.
             let question = DNSQuestion(name: target, type: .a)
             let answer = await run.resolve(question)
             let addresses: [IPAddress]
-            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch { throw failed(error, target: target) }
+            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch {
+                throw failed(error, target: target)
+            }
             return done(!addresses.isEmpty, target: target)
 
-        case let .include(spec):
+        case .include(let spec):
             let target = await expand(spec, domain: domain, depth: depth, run: run)
             if SPFEvaluator.malformedDomainReason(target) != nil {
                 throw failed(.includeNone(target), target: target)
             }
-            let index = run.step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
-                                 termRange: directive.range, target: target, outcome: .notMatched)
+            let index = run.step(
+                depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+                termRange: directive.range, target: target, outcome: .notMatched)
             // §5.2: pass → match; fail, softfail, neutral → no match; temperror → temperror;
             // permerror or none → permerror.
             do throws(SPFError) {
-                let inner = try await checkHost(domain: target, depth: depth + 1, wantsExplanation: false, wellFormed: true, run: run)
+                let inner = try await checkHost(
+                    domain: target, depth: depth + 1, wantsExplanation: false, wellFormed: true, run: run)
                 let matched = inner.result == .pass
-                run.finish(index, outcome: matched ? .matched(directive.qualifier.result) : .notMatched,
-                           innerResult: inner.result)
+                run.finish(
+                    index, outcome: matched ? .matched(directive.qualifier.result) : .notMatched,
+                    innerResult: inner.result)
                 return matched
             } catch {
                 let mapped = error.result == .none ? SPFError.includeNone(target) : error
@@ -449,7 +501,7 @@ public struct SPFEvaluator: Sendable {
     static func matchesWithoutDNS(_ mechanism: SPFMechanism, _ ip: IPAddress) -> Bool? {
         switch mechanism {
         case .all: return true
-        case let .ip4(net, len), let .ip6(net, len): return SPFEvaluator.contains(net, len, ip)
+        case .ip4(let net, let len), .ip6(let net, let len): return SPFEvaluator.contains(net, len, ip)
         case .include, .a, .mx, .ptr, .exists: return nil
         }
     }
@@ -461,7 +513,7 @@ public struct SPFEvaluator: Sendable {
         let answer = await run.resolve(DNSQuestion(name: name, type: run.ip.isIPv4 ? .a : .aaaa))
         return answer.records.contains { record in
             switch record {
-            case let .a(x), let .aaaa(x): return x == run.ip
+            case .a(let x), .aaaa(let x): return x == run.ip
             default: return false
             }
         }
@@ -471,11 +523,11 @@ public struct SPFEvaluator: Sendable {
     /// IPv4 and matches ip4 and A records only, RFC 7208 §5).
     static func contains(_ network: IPAddress, _ length: Int, _ ip: IPAddress) -> Bool {
         switch (network, ip) {
-        case let (.v4(n), .v4(a)):
+        case (.v4(let n), .v4(let a)):
             if length <= 0 { return true }
             let mask: UInt32 = length >= 32 ? .max : ~(UInt32.max >> UInt32(length))
             return n & mask == a & mask
-        case let (.v6(nh, nl), .v6(ah, al)):
+        case (.v6(let nh, let nl), .v6(let ah, let al)):
             if length <= 0 { return true }
             if length <= 64 {
                 let mask: UInt64 = length == 64 ? .max : ~(UInt64.max >> UInt64(length))

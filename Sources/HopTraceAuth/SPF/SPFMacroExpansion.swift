@@ -18,8 +18,10 @@ public struct SPFMacroValues: Sendable, Hashable {
     /// `%{t}`: seconds since the epoch.
     public var timestamp: Int
 
-    public init(sender: String, localPart: String, senderDomain: String, domain: String, ip: IPAddress, helo: String,
-                validatedName: String = "unknown", receivingHost: String = "unknown", timestamp: Int = 0) {
+    public init(
+        sender: String, localPart: String, senderDomain: String, domain: String, ip: IPAddress, helo: String,
+        validatedName: String = "unknown", receivingHost: String = "unknown", timestamp: Int = 0
+    ) {
         self.sender = sender
         self.localPart = localPart
         self.senderDomain = senderDomain
@@ -86,11 +88,11 @@ public enum SPFMacroExpansion {
         for token in ms.tokens {
             if mode == .explanation && count >= SPFLimits.maxExplanationLength { break }
             switch token {
-            case let .literal(s): append(s)
+            case .literal(let s): append(s)
             case .percent: append("%")
             case .space: append(" ")
             case .urlSpace: append("%20")
-            case let .macro(m): append(expand(m, values: values))
+            case .macro(let m): append(expand(m, values: values))
             }
         }
         if mode == .domain {
@@ -103,7 +105,9 @@ public enum SPFMacroExpansion {
     /// case), which needs no macro values: the text, trailing dot dropped and cut to 253. Only
     /// for a literal the expansion window never cuts (as `expand` would read it); else nil.
     static func literalDomain(_ ms: SPFMacroString) -> String? {
-        guard ms.tokens.count == 1, case let .literal(text) = ms.tokens[0], text.utf8.count <= 2 * domainWindow else { return nil }
+        guard ms.tokens.count == 1, case .literal(let text) = ms.tokens[0], text.utf8.count <= 2 * domainWindow else {
+            return nil
+        }
         return truncateDomain(text)
     }
 
@@ -131,7 +135,7 @@ public enum SPFMacroExpansion {
     static func transformASCII(_ value: String, _ m: SPFMacro, delimiters: String) -> String? {
         value.withUTF8Bytes { bytes -> String? in
             if bytes.contains(where: { $0 >= 0x80 }) || delimiters.utf8.contains(where: { $0 >= 0x80 }) { return nil }
-            var isDelimiter = (UInt64(0), UInt64(0)) // a bit per ASCII byte
+            var isDelimiter = (UInt64(0), UInt64(0))  // a bit per ASCII byte
             for d in delimiters.utf8 {
                 if d < 64 { isDelimiter.0 |= 1 << UInt64(d) } else { isDelimiter.1 |= 1 << UInt64(d - 64) }
             }
@@ -162,7 +166,9 @@ public enum SPFMacroExpansion {
         var out = ""
         for byte in s.utf8 {
             let c = byte
-            if SPFParser.isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "~") {
+            if SPFParser.isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
+                || c == UInt8(ascii: "~")
+            {
                 out.unicodeScalars.append(UnicodeScalar(c))
             } else {
                 let hex = String(c, radix: 16, uppercase: true)
@@ -191,7 +197,7 @@ public enum SPFMacroExpansion {
     public static func dotted(_ ip: IPAddress) -> String {
         switch ip {
         case .v4: return ip.description
-        case let .v6(hi, lo):
+        case .v6(let hi, let lo):
             var out: [UInt8] = []
             out.reserveCapacity(63)
             for (n, nibble) in nibbles(hi, lo).enumerated() {
@@ -207,14 +213,14 @@ public enum SPFMacroExpansion {
     public static func reverseName(_ ip: IPAddress) -> String {
         var out: [UInt8] = []
         switch ip {
-        case let .v4(v):
+        case .v4(let v):
             out.reserveCapacity(29)
             for shift: UInt32 in [0, 8, 16, 24] {
                 appendDecimal(UInt8(truncatingIfNeeded: v >> shift), to: &out)
                 out.append(UInt8(ascii: "."))
             }
             out += "in-addr.arpa".utf8
-        case let .v6(hi, lo):
+        case .v6(let hi, let lo):
             out.reserveCapacity(72)
             for nibble in nibbles(hi, lo).reversed() {
                 out.append(hexDigit(nibble))
@@ -230,7 +236,9 @@ public enum SPFMacroExpansion {
         var out: [UInt8] = []
         out.reserveCapacity(32)
         for half in [hi, lo] {
-            for i in stride(from: 60, through: 0, by: -4) { out.append(UInt8(truncatingIfNeeded: half >> UInt64(i)) & 0xf) }
+            for i in stride(from: 60, through: 0, by: -4) {
+                out.append(UInt8(truncatingIfNeeded: half >> UInt64(i)) & 0xf)
+            }
         }
         return out
     }

@@ -36,30 +36,40 @@ public enum SPFParser {
     public static func record(_ b: [UInt8]) throws(SPFSyntaxError) -> SPFRecord {
         let text = String(decoding: b, as: UTF8.self)
         if let bad = b.firstIndex(where: { $0 >= 0x80 }) {
-            throw SPFSyntaxError(.invalid, offset: bad, term: termAround(b, bad),
-                                 reason: "non-ASCII byte 0x\(String(b[bad], radix: 16, uppercase: true)) (SPF records are 7-bit ASCII)")
+            throw SPFSyntaxError(
+                .invalid, offset: bad, term: termAround(b, bad),
+                reason: "non-ASCII byte 0x\(String(b[bad], radix: 16, uppercase: true)) (SPF records are 7-bit ASCII)")
         }
         // version = "v=spf1"
         guard isSPFRecord(b) else {
-            throw SPFSyntaxError(.invalid, offset: 0, term: String(text.prefix(16)), reason: "record does not start with \"v=spf1\" and a space")
+            throw SPFSyntaxError(
+                .invalid, offset: 0, term: String(text.prefix(16)),
+                reason: "record does not start with \"v=spf1\" and a space")
         }
         var terms: [SPFTerm] = []
-        var sawRedirect = false, sawExp = false
+        var sawRedirect = false
+        var sawExp = false
         var pos = 6
         // terms = *( 1*SP ( directive / modifier ) )
         while pos < b.count {
             while pos < b.count && b[pos] == sp { pos += 1 }
-            if pos == b.count { break } // *SP: trailing spaces are allowed
+            if pos == b.count { break }  // *SP: trailing spaces are allowed
             var end = pos
             while end < b.count && b[end] != sp { end += 1 }
             let t = try term(b[pos..<end])
-            if case let .modifier(m) = t {
+            if case .modifier(let m) = t {
                 switch m.modifier {
                 case .redirect:
-                    if sawRedirect { throw SPFSyntaxError(.invalid, offset: pos, term: m.raw, reason: "redirect= appears twice (RFC 7208 §6)") }
+                    if sawRedirect {
+                        throw SPFSyntaxError(
+                            .invalid, offset: pos, term: m.raw, reason: "redirect= appears twice (RFC 7208 §6)")
+                    }
                     sawRedirect = true
                 case .explanation:
-                    if sawExp { throw SPFSyntaxError(.invalid, offset: pos, term: m.raw, reason: "exp= appears twice (RFC 7208 §6)") }
+                    if sawExp {
+                        throw SPFSyntaxError(
+                            .invalid, offset: pos, term: m.raw, reason: "exp= appears twice (RFC 7208 §6)")
+                    }
                     sawExp = true
                 case .unknown:
                     break
@@ -99,12 +109,15 @@ public enum SPFParser {
         let name = String(decoding: b[nameStart..<i].map(ASCIIFold.lower), as: UTF8.self)
         let rest = b[i...]
         let mech = try mechanism(name: name, rest: rest, raw: raw, nameOffset: nameStart)
-        return SPFDirective(qualifier: qualifier, explicitQualifier: explicit, mechanism: mech,
-                            raw: raw, range: b.startIndex..<b.endIndex)
+        return SPFDirective(
+            qualifier: qualifier, explicitQualifier: explicit, mechanism: mech,
+            raw: raw, range: b.startIndex..<b.endIndex)
     }
 
     /// `mechanism = ( all / include / a / mx / ptr / ip4 / ip6 / exists )`
-    static func mechanism(name: String, rest: ArraySlice<UInt8>, raw: String, nameOffset: Int) throws(SPFSyntaxError) -> SPFMechanism {
+    static func mechanism(name: String, rest: ArraySlice<UInt8>, raw: String, nameOffset: Int) throws(SPFSyntaxError)
+        -> SPFMechanism
+    {
         func fail(_ kind: SPFSyntaxError.Kind, _ offset: Int, _ reason: String) -> SPFSyntaxError {
             SPFSyntaxError(kind, offset: offset, term: raw, reason: reason)
         }
@@ -135,7 +148,8 @@ public enum SPFParser {
             var spec: SPFMacroString? = nil
             if let first = body.first {
                 guard first == UInt8(ascii: ":") else {
-                    throw fail(.invalid, body.startIndex, "\(name) must be followed by \":\" domain-spec or a CIDR length")
+                    throw fail(
+                        .invalid, body.startIndex, "\(name) must be followed by \":\" domain-spec or a CIDR length")
                 }
                 spec = try domainSpec(body.dropFirst(), term: raw, explanation: false)
             }
@@ -152,7 +166,10 @@ public enum SPFParser {
             let arg = try requiredSpec("ip4")
             let slash = arg.firstIndex(of: UInt8(ascii: "/")) ?? arg.endIndex
             guard let net = ip4Network(arg[arg.startIndex..<slash]) else {
-                throw fail(.invalid, arg.startIndex, "\"\(String(decoding: arg[arg.startIndex..<slash], as: UTF8.self))\" is not a dotted-quad IPv4 network")
+                throw fail(
+                    .invalid, arg.startIndex,
+                    "\"\(String(decoding: arg[arg.startIndex..<slash], as: UTF8.self))\" is not a dotted-quad IPv4 network"
+                )
             }
             var len = 32
             if slash < arg.endIndex {
@@ -164,7 +181,9 @@ public enum SPFParser {
             let arg = try requiredSpec("ip6")
             let slash = arg.firstIndex(of: UInt8(ascii: "/")) ?? arg.endIndex
             guard let net = ip6Network(arg[arg.startIndex..<slash]) else {
-                throw fail(.invalid, arg.startIndex, "\"\(String(decoding: arg[arg.startIndex..<slash], as: UTF8.self))\" is not an IPv6 network")
+                throw fail(
+                    .invalid, arg.startIndex,
+                    "\"\(String(decoding: arg[arg.startIndex..<slash], as: UTF8.self))\" is not an IPv6 network")
             }
             var len = 128
             if slash < arg.endIndex {
@@ -184,7 +203,8 @@ public enum SPFParser {
         let nameBytes = b[b.startIndex..<nameEnd]
         // name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )
         guard let first = nameBytes.first, isAlpha(first) else {
-            throw SPFSyntaxError(.invalid, offset: b.startIndex, term: raw, reason: "modifier name must start with a letter")
+            throw SPFSyntaxError(
+                .invalid, offset: b.startIndex, term: raw, reason: "modifier name must start with a letter")
         }
         let name = String(decoding: nameBytes.map(ASCIIFold.lower), as: UTF8.self)
         let value = b[(nameEnd + 1)...]
@@ -198,8 +218,9 @@ public enum SPFParser {
             modifier = .explanation(try domainSpec(value, term: raw, explanation: false))
         default:
             // unknown-modifier = name "=" macro-string
-            modifier = .unknown(name: String(decoding: nameBytes, as: UTF8.self),
-                                value: try macroString(value, term: raw, explanation: false))
+            modifier = .unknown(
+                name: String(decoding: nameBytes, as: UTF8.self),
+                value: try macroString(value, term: raw, explanation: false))
         }
         return SPFModifierTerm(modifier: modifier, raw: raw, range: b.startIndex..<b.endIndex)
     }
@@ -209,7 +230,9 @@ public enum SPFParser {
     /// `dual-cidr-length = [ ip4-cidr-length ] [ "/" ip6-cidr-length ]`, read from the end of
     /// the argument (a domain-spec may itself contain "/", as in `a:foo:bar/baz.example.com`).
     /// Returns what precedes the lengths.
-    static func dualCIDRLength(_ b: ArraySlice<UInt8>, term: String) throws(SPFSyntaxError) -> (ArraySlice<UInt8>, SPFDualCIDR) {
+    static func dualCIDRLength(_ b: ArraySlice<UInt8>, term: String) throws(SPFSyntaxError) -> (
+        ArraySlice<UInt8>, SPFDualCIDR
+    ) {
         var body = b
         var cidr = SPFDualCIDR()
         func trailingDigits(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8>.Index? {
@@ -219,7 +242,8 @@ public enum SPFParser {
         }
         // "/" ip6-cidr-length
         if let d = trailingDigits(body), d - 2 >= body.startIndex,
-           body[d - 1] == UInt8(ascii: "/"), body[d - 2] == UInt8(ascii: "/") {
+            body[d - 1] == UInt8(ascii: "/"), body[d - 2] == UInt8(ascii: "/")
+        {
             cidr.ip6 = try cidrLength(body[d...], max: 128, term: term)
             body = body[body.startIndex..<(d - 2)]
         }
@@ -235,17 +259,22 @@ public enum SPFParser {
     /// `ip6-cidr-length = "/" ("0" / %x31-39 0*2DIGIT)`: no leading zeros, at most `max`.
     static func cidrLength(_ digits: ArraySlice<UInt8>, max: Int, term: String) throws(SPFSyntaxError) -> Int {
         guard !digits.isEmpty else {
-            throw SPFSyntaxError(.incomplete, offset: digits.startIndex, term: term, reason: "\"/\" without a CIDR length")
+            throw SPFSyntaxError(
+                .incomplete, offset: digits.startIndex, term: term, reason: "\"/\" without a CIDR length")
         }
         guard digits.allSatisfy(isDigit), digits.count <= 3 else {
-            throw SPFSyntaxError(.invalid, offset: digits.startIndex, term: term, reason: "CIDR length must be a number from 0 to \(max)")
+            throw SPFSyntaxError(
+                .invalid, offset: digits.startIndex, term: term, reason: "CIDR length must be a number from 0 to \(max)"
+            )
         }
         if digits.count > 1 && digits.first == UInt8(ascii: "0") {
-            throw SPFSyntaxError(.invalid, offset: digits.startIndex, term: term, reason: "CIDR length has a leading zero")
+            throw SPFSyntaxError(
+                .invalid, offset: digits.startIndex, term: term, reason: "CIDR length has a leading zero")
         }
         let value = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         guard value <= max else {
-            throw SPFSyntaxError(.invalid, offset: digits.startIndex, term: term, reason: "CIDR length \(value) exceeds \(max)")
+            throw SPFSyntaxError(
+                .invalid, offset: digits.startIndex, term: term, reason: "CIDR length \(value) exceeds \(max)")
         }
         return value
     }
@@ -270,12 +299,13 @@ public enum SPFParser {
     /// (`::ffff:1.2.3.4`) stays IPv6: RFC 7208 §5 matches mapped clients with ip4 only.
     static func ip6Network(_ b: ArraySlice<UInt8>) -> IPAddress? {
         guard !b.isEmpty, b.count <= 45,
-              b.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }),
-              b.contains(UInt8(ascii: ":")) else { return nil }
+            b.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }),
+            b.contains(UInt8(ascii: ":"))
+        else { return nil }
         let text = String(decoding: b, as: UTF8.self)
         switch IPAddress(text) {
-        case let .v4(v)?: return .v6(0, 0xffff << 32 | UInt64(v))
-        case let .v6(hi, lo)?: return .v6(hi, lo)
+        case .v4(let v)?: return .v6(0, 0xffff << 32 | UInt64(v))
+        case .v6(let hi, let lo)?: return .v6(hi, lo)
         case nil: return nil
         }
     }
@@ -290,22 +320,26 @@ public enum SPFParser {
 
     /// `domain-spec = macro-string domain-end`
     /// `domain-end  = ( "." toplabel [ "." ] ) / macro-expand`
-    static func domainSpec(_ b: ArraySlice<UInt8>, term: String, explanation: Bool) throws(SPFSyntaxError) -> SPFMacroString {
+    static func domainSpec(_ b: ArraySlice<UInt8>, term: String, explanation: Bool) throws(SPFSyntaxError)
+        -> SPFMacroString
+    {
         guard !b.isEmpty else {
             throw SPFSyntaxError(.incomplete, offset: b.startIndex, term: term, reason: "empty domain-spec")
         }
         let ms = try macroString(b, term: term, explanation: explanation)
-        guard case let .literal(tail)? = ms.tokens.last else { return ms } // ends in macro-expand
+        guard case .literal(let tail)? = ms.tokens.last else { return ms }  // ends in macro-expand
         var t = Substring(tail)
         if t.hasSuffix(".") { t.removeLast() }
         guard let dot = t.lastIndex(of: ".") else {
-            throw SPFSyntaxError(.invalid, offset: b.startIndex, term: term,
-                                 reason: "domain-spec \"\(ms.raw)\" must end in a macro or \".\" and a top-level label")
+            throw SPFSyntaxError(
+                .invalid, offset: b.startIndex, term: term,
+                reason: "domain-spec \"\(ms.raw)\" must end in a macro or \".\" and a top-level label")
         }
         let top = t[t.index(after: dot)...]
         guard toplabel(top) else {
-            throw SPFSyntaxError(.invalid, offset: b.startIndex, term: term,
-                                 reason: "\"\(top)\" is not a valid top-level label (letters, digits and inner hyphens, not all digits)")
+            throw SPFSyntaxError(
+                .invalid, offset: b.startIndex, term: term,
+                reason: "\"\(top)\" is not a valid top-level label (letters, digits and inner hyphens, not all digits)")
         }
         return ms
     }
@@ -333,7 +367,9 @@ public enum SPFParser {
     /// `macro-expand = ( "%{" macro-letter transformers *delimiter "}" ) / "%%" / "%_" / "%-"`
     /// `macro-literal = %x21-24 / %x26-7E`
     /// With `explanation`, SP is allowed too (`explain-string`), and so are c, r, t.
-    static func macroString(_ b: ArraySlice<UInt8>, term: String, explanation: Bool) throws(SPFSyntaxError) -> SPFMacroString {
+    static func macroString(_ b: ArraySlice<UInt8>, term: String, explanation: Bool) throws(SPFSyntaxError)
+        -> SPFMacroString
+    {
         var tokens: [SPFMacroToken] = []
         var literal: [UInt8] = []
         func flush() {
@@ -347,27 +383,39 @@ public enum SPFParser {
             let c = b[i]
             if c == percent {
                 guard i + 1 < b.endIndex else {
-                    throw SPFSyntaxError(.incomplete, offset: i, term: term, reason: "\"%\" at the end (write %% for a percent sign)")
+                    throw SPFSyntaxError(
+                        .incomplete, offset: i, term: term, reason: "\"%\" at the end (write %% for a percent sign)")
                 }
                 switch b[i + 1] {
-                case percent: flush(); tokens.append(.percent); i += 2
-                case UInt8(ascii: "_"): flush(); tokens.append(.space); i += 2
-                case UInt8(ascii: "-"): flush(); tokens.append(.urlSpace); i += 2
+                case percent:
+                    flush()
+                    tokens.append(.percent)
+                    i += 2
+                case UInt8(ascii: "_"):
+                    flush()
+                    tokens.append(.space)
+                    i += 2
+                case UInt8(ascii: "-"):
+                    flush()
+                    tokens.append(.urlSpace)
+                    i += 2
                 case UInt8(ascii: "{"):
                     flush()
                     let (m, next) = try macroExpand(b, at: i, term: term, explanation: explanation)
                     tokens.append(.macro(m))
                     i = next
                 default:
-                    throw SPFSyntaxError(.invalid, offset: i, term: term,
-                                         reason: "\"%\" must be followed by \"{\", \"%\", \"_\" or \"-\"")
+                    throw SPFSyntaxError(
+                        .invalid, offset: i, term: term,
+                        reason: "\"%\" must be followed by \"{\", \"%\", \"_\" or \"-\"")
                 }
             } else if c >= 0x21 && c <= 0x7E || (explanation && c == sp) {
                 literal.append(c)
                 i += 1
             } else {
-                throw SPFSyntaxError(.invalid, offset: i, term: term,
-                                     reason: "character 0x\(String(c, radix: 16, uppercase: true)) is not allowed here")
+                throw SPFSyntaxError(
+                    .invalid, offset: i, term: term,
+                    reason: "character 0x\(String(c, radix: 16, uppercase: true)) is not allowed here")
             }
         }
         flush()
@@ -376,7 +424,9 @@ public enum SPFParser {
 
     /// `"%{" macro-letter transformers *delimiter "}"` starting at the "%".
     /// `transformers = *DIGIT [ "r" ]`, `delimiter = "." / "-" / "+" / "," / "/" / "_" / "="`
-    static func macroExpand(_ b: ArraySlice<UInt8>, at start: Int, term: String, explanation: Bool) throws(SPFSyntaxError) -> (SPFMacro, Int) {
+    static func macroExpand(_ b: ArraySlice<UInt8>, at start: Int, term: String, explanation: Bool)
+        throws(SPFSyntaxError) -> (SPFMacro, Int)
+    {
         var i = start + 2
         func incomplete() -> SPFSyntaxError {
             SPFSyntaxError(.incomplete, offset: start, term: term, reason: "macro \"%{\" is not closed by \"}\"")
@@ -384,11 +434,16 @@ public enum SPFParser {
         guard i < b.endIndex else { throw incomplete() }
         let letterByte = b[i]
         guard let letter = SPFMacroLetter(rawValue: String(UnicodeScalar(ASCIIFold.lower(letterByte)))) else {
-            throw SPFSyntaxError(.invalid, offset: i, term: term,
-                                 reason: "\"\(String(UnicodeScalar(letterByte)))\" is not a macro letter (s l o d i p h v; c r t in exp text)")
+            throw SPFSyntaxError(
+                .invalid, offset: i, term: term,
+                reason:
+                    "\"\(String(UnicodeScalar(letterByte)))\" is not a macro letter (s l o d i p h v; c r t in exp text)"
+            )
         }
         if letter.explanationOnly && !explanation {
-            throw SPFSyntaxError(.invalid, offset: i, term: term, reason: "macro letter \"\(letter.rawValue)\" is allowed only in explanation text")
+            throw SPFSyntaxError(
+                .invalid, offset: i, term: term,
+                reason: "macro letter \"\(letter.rawValue)\" is allowed only in explanation text")
         }
         var macro = SPFMacro(letter: letter, urlEscape: isUpper(letterByte))
         i += 1
@@ -402,7 +457,9 @@ public enum SPFParser {
         }
         if digits > 0 {
             guard count > 0 else {
-                throw SPFSyntaxError(.invalid, offset: i - 1, term: term, reason: "macro digit transformer must be nonzero (RFC 7208 §7.3)")
+                throw SPFSyntaxError(
+                    .invalid, offset: i - 1, term: term,
+                    reason: "macro digit transformer must be nonzero (RFC 7208 §7.3)")
             }
             macro.rightParts = count
         }
@@ -418,7 +475,11 @@ public enum SPFParser {
         macro.delimiters = delimiters
         guard i < b.endIndex else { throw incomplete() }
         guard b[i] == UInt8(ascii: "}") else {
-            throw SPFSyntaxError(.invalid, offset: i, term: term, reason: "unexpected \"\(String(UnicodeScalar(b[i])))\" in macro (expected transformers, delimiters or \"}\")")
+            throw SPFSyntaxError(
+                .invalid, offset: i, term: term,
+                reason:
+                    "unexpected \"\(String(UnicodeScalar(b[i])))\" in macro (expected transformers, delimiters or \"}\")"
+            )
         }
         return (macro, i + 1)
     }
@@ -437,7 +498,8 @@ public enum SPFParser {
 
     /// The space-delimited term around a byte offset, for error messages.
     static func termAround(_ b: [UInt8], _ i: Int) -> String {
-        var s = i, e = i
+        var s = i
+        var e = i
         while s > 0 && b[s - 1] != sp { s -= 1 }
         while e < b.count && b[e] != sp { e += 1 }
         let slice = b[s..<min(e, s + 64)]

@@ -65,25 +65,25 @@ public struct SPFRecord: Sendable, Hashable {
 
     /// The directives in evaluation order.
     public var directives: [SPFDirective] {
-        terms.compactMap { if case let .directive(d) = $0 { return d } else { return nil } }
+        terms.compactMap { if case .directive(let d) = $0 { return d } else { return nil } }
     }
 
     /// The `redirect=` modifier term, if any (at most one: the parser rejects two).
     public var redirect: SPFModifierTerm? {
-        for case let .modifier(m) in terms { if case .redirect = m.modifier { return m } }
+        for case .modifier(let m) in terms { if case .redirect = m.modifier { return m } }
         return nil
     }
 
     /// The `exp=` modifier term, if any (at most one).
     public var explanation: SPFModifierTerm? {
-        for case let .modifier(m) in terms { if case .explanation = m.modifier { return m } }
+        for case .modifier(let m) in terms { if case .explanation = m.modifier { return m } }
         return nil
     }
 
     /// RFC 7208 §6.1: "Any redirect modifier MUST be ignored if there is an all mechanism
     /// anywhere in the record."
     public var hasAll: Bool {
-        for case let .directive(d) in terms { if case .all = d.mechanism { return true } }
+        for case .directive(let d) in terms { if case .all = d.mechanism { return true } }
         return false
     }
 }
@@ -95,15 +95,15 @@ public enum SPFTerm: Sendable, Hashable {
 
     public var raw: String {
         switch self {
-        case let .directive(d): return d.raw
-        case let .modifier(m): return m.raw
+        case .directive(let d): return d.raw
+        case .modifier(let m): return m.raw
         }
     }
 
     public var range: Range<Int> {
         switch self {
-        case let .directive(d): return d.range
-        case let .modifier(m): return m.range
+        case .directive(let d): return d.range
+        case .modifier(let m): return m.range
         }
     }
 }
@@ -119,7 +119,9 @@ public struct SPFDirective: Sendable, Hashable {
     /// Byte offsets of the term in the record text.
     public var range: Range<Int>
 
-    public init(qualifier: SPFQualifier, explicitQualifier: Bool, mechanism: SPFMechanism, raw: String, range: Range<Int>) {
+    public init(
+        qualifier: SPFQualifier, explicitQualifier: Bool, mechanism: SPFMechanism, raw: String, range: Range<Int>
+    ) {
         self.qualifier = qualifier
         self.explicitQualifier = explicitQualifier
         self.mechanism = mechanism
@@ -261,7 +263,10 @@ public struct SPFMacro: Sendable, Hashable {
     /// `*delimiter`; empty means ".".
     public var delimiters: String
 
-    public init(letter: SPFMacroLetter, urlEscape: Bool = false, rightParts: Int? = nil, reverse: Bool = false, delimiters: String = "") {
+    public init(
+        letter: SPFMacroLetter, urlEscape: Bool = false, rightParts: Int? = nil, reverse: Bool = false,
+        delimiters: String = ""
+    ) {
         self.letter = letter
         self.urlEscape = urlEscape
         self.rightParts = rightParts

@@ -17,9 +17,12 @@ extension SPFEvaluation {
             ("sender", .string(sender)),
             ("helo", .string(helo)),
             ("identity", .string(identity.rawValue)),
-            ("matched", matched.map { m in
-                .object([("term", .string(m.term)), ("domain", .string(m.domain)), ("record", .string(m.record))])
-            } ?? .null),
+            (
+                "matched",
+                matched.map { m in
+                    .object([("term", .string(m.term)), ("domain", .string(m.domain)), ("record", .string(m.record))])
+                } ?? .null
+            ),
         ]
         if let error { pairs.append(("error", .string(error.description))) }
         pairs += [
@@ -40,7 +43,8 @@ extension SPFEvaluation {
         }
         if let explanation { out += "  explanation: \(s(explanation))\n" }
         if let error { out += "  reason: \(s(error.description))\n" }
-        out += "  DNS-querying terms \(dnsMechanismCount)/\(SPFLimits.dnsMechanisms), void lookups \(voidLookupCount)/\(SPFLimits.voidLookups)\n"
+        out +=
+            "  DNS-querying terms \(dnsMechanismCount)/\(SPFLimits.dnsMechanisms), void lookups \(voidLookupCount)/\(SPFLimits.voidLookups)\n"
         out += "Trace:\n"
         for step in trace {
             out += step.renderText()
@@ -64,12 +68,12 @@ extension SPFTraceStep {
         pairs.append(("void_lookups", .int(voidLookupCount)))
         pairs.append(("outcome", .string(outcome.word)))
         switch outcome {
-        case let .matched(r), let .result(r): pairs.append(("result", .string(r.rawValue)))
-        case let .error(e):
+        case .matched(let r), .result(let r): pairs.append(("result", .string(r.rawValue)))
+        case .error(let e):
             pairs.append(("result", .string(e.result.rawValue)))
             pairs.append(("error", .string(e.description)))
-        case let .ignored(why): pairs.append(("reason", .string(why)))
-        case let .value(v): pairs.append(("value", .string(v)))
+        case .ignored(let why): pairs.append(("reason", .string(why)))
+        case .value(let v): pairs.append(("value", .string(v)))
         case .notMatched: break
         }
         if let innerResult { pairs.append(("inner_result", .string(innerResult.rawValue))) }
@@ -83,7 +87,7 @@ extension SPFTraceStep {
             ("type", .string(answer.question.type.rawValue)),
             ("outcome", .string(answer.outcome.traceWord)),
         ]
-        if case let .answer(records) = answer.outcome {
+        if case .answer(let records) = answer.outcome {
             pairs.append(("records", .array(records.map { .string($0.tracePresentation) })))
         }
         if !answer.cnames.isEmpty { pairs.append(("cnames", .array(answer.cnames.map { .string($0) }))) }
@@ -106,13 +110,15 @@ extension SPFTraceStep {
         if let target, action != .recordLookup { line += " → \(s(target))" }
         line += " ⇒ " + outcome.word
         switch outcome {
-        case let .matched(r), let .result(r): line += " (\(r.rawValue))"
-        case let .error(e): line += " (\(e.result.rawValue): \(s(e.description)))"
-        case let .ignored(why): line += " (\(s(why)))"
-        case let .value(v): line += ": \(s(v))"
+        case .matched(let r), .result(let r): line += " (\(r.rawValue))"
+        case .error(let e): line += " (\(e.result.rawValue): \(s(e.description)))"
+        case .ignored(let why): line += " (\(s(why)))"
+        case .value(let v): line += ": \(s(v))"
         case .notMatched: break
         }
-        if let innerResult { line += " — \(action == .redirect ? "redirect" : "include") result: \(innerResult.rawValue)" }
+        if let innerResult {
+            line += " — \(action == .redirect ? "redirect" : "include") result: \(innerResult.rawValue)"
+        }
         if let note { line += " — \(s(note))" }
         line += "  [dns \(dnsMechanismCount), void \(voidLookupCount)]\n"
         if action == .recordLookup, let record {
@@ -120,7 +126,7 @@ extension SPFTraceStep {
         }
         for answer in lookups {
             line += pad + "  ? \(s(answer.question.name)) \(answer.question.type.rawValue): \(answer.outcome.traceWord)"
-            if case let .answer(records) = answer.outcome {
+            if case .answer(let records) = answer.outcome {
                 let shown = records.prefix(8).map { s($0.tracePresentation) }
                 line += " " + shown.joined(separator: ", ")
                 if records.count > shown.count { line += ", … (\(records.count) records)" }
@@ -165,10 +171,10 @@ extension DNSRecord {
     /// The record data as presentation text (TXT strings joined, quoted).
     var tracePresentation: String {
         switch self {
-        case let .a(ip), let .aaaa(ip): return ip.description
+        case .a(let ip), .aaaa(let ip): return ip.description
         case .txt: return "\"" + (joinedText ?? "") + "\""
-        case let .mx(preference, exchange): return "\(preference) \(exchange)"
-        case let .ptr(name), let .cname(name): return name
+        case .mx(let preference, let exchange): return "\(preference) \(exchange)"
+        case .ptr(let name), .cname(let name): return name
         }
     }
 }

@@ -71,7 +71,7 @@ public enum SPFError: Error, Sendable, Hashable, CustomStringConvertible {
         case .malformedDomain, .noRecord, .identityTooLong:
             return .none
         case .syntax, .multipleRecords, .recordTooLong, .dnsMechanismLimit,
-             .voidLookupLimit, .mxNameLimit, .includeNone, .redirectNone, .malformedRedirectTarget:
+            .voidLookupLimit, .mxNameLimit, .includeNone, .redirectNone, .malformedRedirectTarget:
             return .permerror
         case .dnsFailure:
             return .temperror
@@ -80,19 +80,19 @@ public enum SPFError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .malformedDomain(d, reason): return "domain \"\(d)\" is not a valid FQDN: \(reason)"
-        case let .noRecord(d): return "no SPF record at \(d)"
-        case let .identityTooLong(n): return "identity of \(n) bytes exceeds \(SPFLimits.maxIdentityBytes) bytes"
-        case let .syntax(e): return "syntax error: \(e)"
-        case let .multipleRecords(d, n): return "\(n) SPF records at \(d) (at most one allowed)"
-        case let .recordTooLong(d, n): return "SPF record at \(d) is \(n) bytes (limit \(SPFLimits.maxRecordBytes))"
-        case let .dnsMechanismLimit(l): return "more than \(l) DNS-querying terms"
-        case let .voidLookupLimit(l): return "more than \(l) void DNS lookups"
-        case let .mxNameLimit(d, n, l): return "\(d) has \(n) MX names (limit \(l))"
-        case let .includeNone(d): return "include target \(d) has no SPF record"
-        case let .redirectNone(d): return "redirect target \(d) has no SPF record"
-        case let .malformedRedirectTarget(d): return "redirect target \"\(d)\" is not a valid domain"
-        case let .dnsFailure(q, o, reason):
+        case .malformedDomain(let d, let reason): return "domain \"\(d)\" is not a valid FQDN: \(reason)"
+        case .noRecord(let d): return "no SPF record at \(d)"
+        case .identityTooLong(let n): return "identity of \(n) bytes exceeds \(SPFLimits.maxIdentityBytes) bytes"
+        case .syntax(let e): return "syntax error: \(e)"
+        case .multipleRecords(let d, let n): return "\(n) SPF records at \(d) (at most one allowed)"
+        case .recordTooLong(let d, let n): return "SPF record at \(d) is \(n) bytes (limit \(SPFLimits.maxRecordBytes))"
+        case .dnsMechanismLimit(let l): return "more than \(l) DNS-querying terms"
+        case .voidLookupLimit(let l): return "more than \(l) void DNS lookups"
+        case .mxNameLimit(let d, let n, let l): return "\(d) has \(n) MX names (limit \(l))"
+        case .includeNone(let d): return "include target \(d) has no SPF record"
+        case .redirectNone(let d): return "redirect target \(d) has no SPF record"
+        case .malformedRedirectTarget(let d): return "redirect target \"\(d)\" is not a valid domain"
+        case .dnsFailure(let q, let o, let reason):
             let what: String
             switch o {
             case .timeout: what = "timed out"
@@ -191,10 +191,12 @@ public struct SPFTraceStep: Sendable, Hashable {
     /// A human note (e.g. "no MX records", "validated mail.example.com").
     public var note: String?
 
-    public init(depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
-                termRange: Range<Int>? = nil, target: String? = nil, lookups: [DNSAnswer] = [],
-                dnsMechanismCount: Int, voidLookupCount: Int, outcome: SPFStepOutcome, innerResult: SPFResult? = nil,
-                note: String? = nil) {
+    public init(
+        depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
+        termRange: Range<Int>? = nil, target: String? = nil, lookups: [DNSAnswer] = [],
+        dnsMechanismCount: Int, voidLookupCount: Int, outcome: SPFStepOutcome, innerResult: SPFResult? = nil,
+        note: String? = nil
+    ) {
         self.depth = depth
         self.action = action
         self.domain = domain
@@ -246,9 +248,11 @@ public struct SPFEvaluation: Sendable, Hashable {
     public var dnsMechanismCount: Int
     public var voidLookupCount: Int
 
-    public init(result: SPFResult, identity: SPFIdentity, ip: IPAddress, domain: String, sender: String, helo: String,
-                matched: SPFMatch?, explanation: String?, error: SPFError?, trace: [SPFTraceStep],
-                dnsMechanismCount: Int, voidLookupCount: Int) {
+    public init(
+        result: SPFResult, identity: SPFIdentity, ip: IPAddress, domain: String, sender: String, helo: String,
+        matched: SPFMatch?, explanation: String?, error: SPFError?, trace: [SPFTraceStep],
+        dnsMechanismCount: Int, voidLookupCount: Int
+    ) {
         self.result = result
         self.identity = identity
         self.ip = ip

@@ -1,10 +1,11 @@
+import HopTraceCore
+import HopTraceDNS
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HopTraceCore
-import HopTraceDNS
 
 /// The mutable state of one `check_host()` run: counters, trace, and the lookups of the step
 /// being built. Lives only inside one evaluation task and never crosses it.
@@ -51,8 +52,10 @@ final class SPFRun {
         return unchanged ? givenSender : parts.local + "@" + parts.domain
     }()
 
-    init(ip: IPAddress, sender: String, helo: String, options: SPFOptions, resolver: any DNSResolver,
-         atHand: (any SynchronousAnswers)?) {
+    init(
+        ip: IPAddress, sender: String, helo: String, options: SPFOptions, resolver: any DNSResolver,
+        atHand: (any SynchronousAnswers)?
+    ) {
         self.ip = ip
         self.resolver = resolver
         self.atHand = atHand
@@ -67,8 +70,9 @@ final class SPFRun {
     /// The macro values at <domain>; `timestamp` false leaves `%{t}` unread (0) for a string
     /// that does not use it.
     func values(domain: String, timestamp: Bool) -> SPFMacroValues {
-        SPFMacroValues(sender: sender, localPart: localPart, senderDomain: senderDomain, domain: domain, ip: ip, helo: helo,
-                       receivingHost: options.receivingHost, timestamp: timestamp ? self.timestamp : 0)
+        SPFMacroValues(
+            sender: sender, localPart: localPart, senderDomain: senderDomain, domain: domain, ip: ip, helo: helo,
+            receivingHost: options.receivingHost, timestamp: timestamp ? self.timestamp : 0)
     }
 
     /// The answer to a question, noted for the trace. Inlined, so that an answer at hand
@@ -85,8 +89,9 @@ final class SPFRun {
     func answerAtHand(_ question: DNSQuestion) -> DNSAnswer? {
         let answer: DNSAnswer
         if expired {
-            answer = DNSAnswer(question: question, outcome: .timeout,
-                               reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
+            answer = DNSAnswer(
+                question: question, outcome: .timeout,
+                reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
         } else if let held = atHand?.answerAtHand(question) {
             answer = held
         } else {
@@ -107,22 +112,29 @@ final class SPFRun {
     /// Appends a step with the pending lookups and the current counters; returns its index.
     /// Without `keepsTrace` it keeps nothing (and the note is never built).
     @discardableResult
-    func step(depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
-              termRange: Range<Int>? = nil, target: String? = nil, outcome: SPFStepOutcome,
-              note: @autoclosure () -> String? = nil) -> Int {
+    func step(
+        depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
+        termRange: Range<Int>? = nil, target: String? = nil, outcome: SPFStepOutcome,
+        note: @autoclosure () -> String? = nil
+    ) -> Int {
         guard keepsTrace else { return trace.count }
-        trace.append(SPFTraceStep(depth: depth, action: action, domain: domain, record: record, term: term, termRange: termRange,
-                                  target: target, lookups: pending, dnsMechanismCount: dnsCount, voidLookupCount: voidCount,
-                                  outcome: outcome, note: note()))
+        trace.append(
+            SPFTraceStep(
+                depth: depth, action: action, domain: domain, record: record, term: term, termRange: termRange,
+                target: target, lookups: pending, dnsMechanismCount: dnsCount, voidLookupCount: voidCount,
+                outcome: outcome, note: note()))
         pending = []
         return trace.count - 1
     }
 
     /// A directive's step (the term, its position, what it looked up and how it ended).
-    func directiveStep(_ directive: SPFDirective, depth: Int, domain: String, record: SPFRecord, target: String? = nil,
-                       outcome: SPFStepOutcome, note: @autoclosure () -> String? = nil) {
-        step(depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
-             termRange: directive.range, target: target, outcome: outcome, note: note())
+    func directiveStep(
+        _ directive: SPFDirective, depth: Int, domain: String, record: SPFRecord, target: String? = nil,
+        outcome: SPFStepOutcome, note: @autoclosure () -> String? = nil
+    ) {
+        step(
+            depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+            termRange: directive.range, target: target, outcome: outcome, note: note())
     }
 
     /// Completes a step begun before a recursion (include, redirect) with the final counters.
@@ -140,8 +152,9 @@ final class SPFRun {
         dnsCount += 1
         if dnsCount > options.maxDNSMechanisms {
             let error = SPFError.dnsMechanismLimit(limit: options.maxDNSMechanisms)
-            step(depth: depth, action: term.lowercased().hasPrefix("redirect") ? .redirect : .directive, domain: domain,
-                 record: record.text, term: term, termRange: range, outcome: .error(error))
+            step(
+                depth: depth, action: term.lowercased().hasPrefix("redirect") ? .redirect : .directive, domain: domain,
+                record: record.text, term: term, termRange: range, outcome: .error(error))
             throw error
         }
     }
@@ -161,10 +174,10 @@ final class SPFRun {
         case .nxdomain, .nodata:
             if countVoid { try self.countVoid() }
             return []
-        case let .answer(records):
+        case .answer(let records):
             let list = records.compactMap { record -> IPAddress? in
                 switch record {
-                case let .a(x), let .aaaa(x): return x
+                case .a(let x), .aaaa(let x): return x
                 default: return nil
                 }
             }

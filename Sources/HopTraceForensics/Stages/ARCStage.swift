@@ -10,14 +10,18 @@ struct ARCStage: Sendable {
     var ledger: [ARCLedgerEntry] = []
     var notes: [ForensicsNote] = []
 
-    static func read(input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution) async -> ARCStage {
+    static func read(input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution) async -> ARCStage
+    {
         var out = ARCStage()
         let block = input.chain.headers
-        let arcFields = block.fields.filter { $0.is("ARC-Seal") || $0.is("ARC-Message-Signature") || $0.is("ARC-Authentication-Results") }
+        let arcFields = block.fields.filter {
+            $0.is("ARC-Seal") || $0.is("ARC-Message-Signature") || $0.is("ARC-Authentication-Results")
+        }
         guard !arcFields.isEmpty else { return out }
         if let resolver = input.resolver {
             let headers = block.fields.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }
-            out.validation = await ARCVerifier(resolver: resolver).validate(headers: headers, body: input.body.map(Array.init) ?? [])
+            out.validation = await ARCVerifier(resolver: resolver).validate(
+                headers: headers, body: input.body.map(Array.init) ?? [])
             if input.body == nil { out.notes.append(.arcWithoutBody) }
         } else {
             out.notes.append(.arcOffline)
@@ -31,26 +35,39 @@ struct ARCStage: Sendable {
         }
         var aars: [Int: (authserv: String?, index: Int)] = [:]
         for f in block.fields where f.is("ARC-Authentication-Results") {
-            if let a = try? ARCParser.authenticationResults(field: f.raw), (1...50).contains(a.instance), aars[a.instance] == nil {
+            if let a = try? ARCParser.authenticationResults(field: f.raw), (1...50).contains(a.instance),
+                aars[a.instance] == nil
+            {
                 aars[a.instance] = (a.authservID, f.location.headerIndex)
             }
         }
         let hops = attribution.hops
-        let copies = (verdicts.perHop.flatMap { $0 } + verdicts.unattributed).filter { $0.header.lowercased() == "arc-authentication-results" }
+        let copies = (verdicts.perHop.flatMap { $0 } + verdicts.unattributed).filter {
+            $0.header.lowercased() == "arc-authentication-results"
+        }
         for i in Set(seals.keys).union(aars.keys).sorted() {
             var tie = ARCTie.none
             let sealDomain = seals[i]
             let authserv = aars[i]?.authserv
-            if let authserv, let k = hops.indices.last(where: { attribution.receiverNames($0).contains(DomainName.normalized(authserv)) }) {
+            if let authserv,
+                let k = hops.indices.last(where: {
+                    attribution.receiverNames($0).contains(DomainName.normalized(authserv))
+                })
+            {
                 tie = .authservID(authserv, hop: hops[k].index)
             } else if let d = sealDomain, let reg = attribution.registrable(d),
-                      let k = hops.indices.last(where: { attribution.receiverNames($0).contains { attribution.registrable($0) == reg } }) {
+                let k = hops.indices.last(where: {
+                    attribution.receiverNames($0).contains { attribution.registrable($0) == reg }
+                })
+            {
                 tie = .sealDomain(d, hop: hops[k].index)
             } else if let idx = aars[i]?.index, let k = attribution.hopBelow(headerIndex: idx) {
                 tie = .position(hop: hops[k].index)
             }
-            out.ledger.append(ARCLedgerEntry(instance: i, sealDomain: sealDomain, authservID: authserv,
-                                             verdicts: copies.filter { $0.instance == i }, tie: tie))
+            out.ledger.append(
+                ARCLedgerEntry(
+                    instance: i, sealDomain: sealDomain, authservID: authserv,
+                    verdicts: copies.filter { $0.instance == i }, tie: tie))
         }
         return out
     }

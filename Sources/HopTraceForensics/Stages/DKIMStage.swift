@@ -26,7 +26,9 @@ struct DKIMStage: Sendable {
     init(input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution) {
         self.hops = input.hops
         self.block = input.chain.headers
-        self.headers = input.chain.headers.fields.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }
+        self.headers = input.chain.headers.fields.map {
+            DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location)
+        }
         self.verdicts = verdicts
         self.attribution = attribution
     }
@@ -48,7 +50,9 @@ struct DKIMStage: Sendable {
 
     /// The hop whose receiver most likely changed a signed header: a spam verdict's hop.
     func spamTaggingHop() -> Int? {
-        hops.indices.last { k in verdicts.perHop[k].contains { $0.method == .spam && ($0.word == "spam" || $0.word == "yes") } }
+        hops.indices.last { k in
+            verdicts.perHop[k].contains { $0.method == .spam && ($0.word == "spam" || $0.word == "yes") }
+        }
     }
 
     /// The mailing list the message carries (List-Id) and the hop whose receiver is its server.
@@ -58,7 +62,9 @@ struct DKIMStage: Sendable {
         let labels = inner.split(separator: ".")
         let domain = labels.count > 2 ? labels.dropFirst().joined(separator: ".") : inner
         guard let reg = attribution.registrable(domain) else { return nil }
-        if let k = hops.indices.first(where: { k in attribution.receiverNames(k).contains { attribution.registrable($0) == reg } }) {
+        if let k = hops.indices.first(where: { k in
+            attribution.receiverNames(k).contains { attribution.registrable($0) == reg }
+        }) {
             return (k, inner)
         }
         return nil
@@ -76,7 +82,7 @@ struct DKIMStage: Sendable {
 
     static func hop(of mark: VisibleMark) -> Int? {
         switch mark.addedBy {
-        case let .list(_, hop, _)?, let .spamFilter(hop, _)?: return hop
+        case .list(_, let hop, _)?, .spamFilter(let hop, _)?: return hop
         case nil: return nil
         }
     }
@@ -113,38 +119,51 @@ struct DKIMStage: Sendable {
             if DKIMForensics.listFooterLikely(v, headers: headers) {
                 let l = listHop()
                 causeHops += l.map { [hops[$0.hop].index] } ?? []
-                causes.append(.listFooter(list: l?.list, hop: l.map { hops[$0.hop].index },
-                                          receiver: l.map { attribution.receiverName($0.hop) }))
+                causes.append(
+                    .listFooter(
+                        list: l?.list, hop: l.map { hops[$0.hop].index },
+                        receiver: l.map { attribution.receiverName($0.hop) }))
             }
             if let sig = v.signature {
                 for c in DKIMForensics.compareCopiedHeaders(sig, headers: headers) where c.differs {
                     causes.append(.copiedHeaderDiffers(header: c.name, copied: c.copied, current: c.current))
                 }
             }
-            out.findings.append(.dkimFailed(DKIMBreak(
-                domain: v.domain, selector: v.selector, failure: v.failure.map { "\($0)" }, causes: causes,
-                severity: aligned(v.domain) && !anyPass ? .error : .warning, hops: Array(Set(causeHops)).sorted())))
+            out.findings.append(
+                .dkimFailed(
+                    DKIMBreak(
+                        domain: v.domain, selector: v.selector, failure: v.failure.map { "\($0)" }, causes: causes,
+                        severity: aligned(v.domain) && !anyPass ? .error : .warning,
+                        hops: Array(Set(causeHops)).sorted())))
         }
         // A permerror because the key is gone, with a signed header visibly changed: say so as a note.
         for v in verifications where v.result == .permerror || v.result == .temperror {
             let changes = DKIMForensics.visibleChanges(signedHeaders: v.signedHeaders, headers: headers)
             guard let c = changes.first else { continue }
-            let m = VisibleMark(header: c.name, marker: c.marker,
-                                addedBy: spamTaggingHop().map { .spamFilter(hop: hops[$0].index, receiver: attribution.receiverName($0)) })
-            out.notes.append(.dkimWouldFail(domain: v.domain, selector: v.selector,
-                                            reason: v.failure.map { "\($0)" } ?? v.result.rawValue, mark: m))
+            let m = VisibleMark(
+                header: c.name, marker: c.marker,
+                addedBy: spamTaggingHop().map {
+                    .spamFilter(hop: hops[$0].index, receiver: attribution.receiverName($0))
+                })
+            out.notes.append(
+                .dkimWouldFail(
+                    domain: v.domain, selector: v.selector,
+                    reason: v.failure.map { "\($0)" } ?? v.result.rawValue, mark: m))
         }
         return out
     }
 
-    func recordedFailure(_ av: AttributedVerdict, origin: SPFOrigin, body: Bool, aligned: (String?) -> Bool) -> RecordedDKIMBreak {
+    func recordedFailure(_ av: AttributedVerdict, origin: SPFOrigin, body: Bool, aligned: (String?) -> Bool)
+        -> RecordedDKIMBreak
+    {
         let v = av.verdict
         let position = av.hop.flatMap { h in hops.firstIndex { $0.index == h } }
         // Named as the SPF row of that hop names its recorder.
-        let recorder = v.receiver ?? position.map { k in
-            let spf = hops[k].received.from?.ip == nil ? nil : verdicts.recordedSPF(k).mailfrom
-            return spf.flatMap { $0.receiver ?? $0.receiverHints.first } ?? attribution.receiverName(k)
-        } ?? "a receiver"
+        let recorder =
+            v.receiver ?? position.map { k in
+                let spf = hops[k].received.from?.ip == nil ? nil : verdicts.recordedSPF(k).mailfrom
+                return spf.flatMap { $0.receiver ?? $0.receiverHints.first } ?? attribution.receiverName(k)
+            } ?? "a receiver"
         var hopsOut = av.hop.map { [$0] } ?? []
         var transit: DKIMTransit? = nil
         let sigField = block.fields.first { $0.is("DKIM-Signature") && !Self.signedHeaderNames($0).isEmpty }
@@ -170,9 +189,10 @@ struct DKIMStage: Sendable {
                 transit = .unknown
             }
         }
-        return RecordedDKIMBreak(domain: v.domain, result: v.word, reason: v.reason, recorder: recorder, hop: av.hop,
-                                 transit: transit, headersOnly: !body, severity: aligned(v.domain) ? .error : .warning,
-                                 hops: Array(Set(hopsOut)).sorted())
+        return RecordedDKIMBreak(
+            domain: v.domain, result: v.word, reason: v.reason, recorder: recorder, hop: av.hop,
+            transit: transit, headersOnly: !body, severity: aligned(v.domain) ? .error : .warning,
+            hops: Array(Set(hopsOut)).sorted())
     }
 
     static func signedHeaderNames(_ field: HeaderField) -> [String] {

@@ -20,18 +20,24 @@ struct DMARCStage: Sendable {
         var dkimBroke: Bool
     }
 
-    static func evaluate(input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution,
-                         prior: Inputs, hasList: Bool) async -> DMARCStage {
+    static func evaluate(
+        input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution,
+        prior: Inputs, hasList: Bool
+    ) async -> DMARCStage {
         var out = DMARCStage()
         let hops = input.hops
         let fromValue = input.chain.headers.first("From")?.value
         let parsed = fromValue.map(FromDomain.parse)
         guard let fromDomain = parsed?.domain?.lowercased() else {
-            if fromValue != nil { out.notes.append(.dmarcNoFromDomain(reason: parsed?.reason ?? "the From header has no single domain")) }
+            if fromValue != nil {
+                out.notes.append(.dmarcNoFromDomain(reason: parsed?.reason ?? "the From header has no single domain"))
+            }
             return out
         }
         let psl = input.publicSuffixList
-        let evaluator = input.resolver.map { DMARCEvaluator(resolver: $0, organizationalDomain: { psl.registrableDomain(of: $0) ?? $0 }) }
+        let evaluator = input.resolver.map {
+            DMARCEvaluator(resolver: $0, organizationalDomain: { psl.registrableDomain(of: $0) ?? $0 })
+        }
         if evaluator == nil { out.notes.append(.dmarcOffline) }
         let verifiedDKIM = prior.dkim.compactMap { v in v.domain.map { (result: v.result, domain: $0) } }
 
@@ -39,8 +45,10 @@ struct DMARCStage: Sendable {
         if let evaluator, let o = prior.origin.hop, let s = prior.spf[o] {
             let spfIn = s.replayed.flatMap { r in s.domain.map { (result: r, domain: $0) } }
             let e = await evaluator.evaluate(fromDomain: fromDomain, spf: spfIn, dkim: verifiedDKIM)
-            out.checks.append(DMARCCheck(hop: nil, basis: .origin(hop: hops[o].index, clientIP: s.clientIP, bodyPresent: input.body != nil),
-                                         evaluation: e))
+            out.checks.append(
+                DMARCCheck(
+                    hop: nil, basis: .origin(hop: hops[o].index, clientIP: s.clientIP, bodyPresent: input.body != nil),
+                    evaluation: e))
         }
         // At each receiver that recorded verdicts.
         var failing: [(k: Int, check: DMARCCheck?, recorded: RecordedVerdict?)] = []
@@ -53,19 +61,24 @@ struct DMARCStage: Sendable {
             var check: DMARCCheck? = nil
             if let evaluator {
                 let spfIn: (result: SPFResult, domain: String)? = recSPF.flatMap { v in
-                    v.spfResult.flatMap { r in (v.domain ?? prior.spf[k]?.domain).map { (result: r, domain: $0.lowercased()) } }
+                    v.spfResult.flatMap { r in
+                        (v.domain ?? prior.spf[k]?.domain).map { (result: r, domain: $0.lowercased()) }
+                    }
                 }
-                let dkimIn: [(result: DKIMResult, domain: String)] = recDKIM.isEmpty
+                let dkimIn: [(result: DKIMResult, domain: String)] =
+                    recDKIM.isEmpty
                     ? verifiedDKIM
                     : recDKIM.compactMap { v in
-                        guard case let .dkim(r) = v.result, let d = v.domain else { return nil }
+                        guard case .dkim(let r) = v.result, let d = v.domain else { return nil }
                         return (result: r, domain: d)
                     }
                 let e = await evaluator.evaluate(fromDomain: fromDomain, spf: spfIn, dkim: dkimIn)
                 let who = prior.spf[k]?.recordedBy ?? recDMARC?.receiver ?? attribution.receiverName(k)
-                let dkimBasis: DMARCBasis.DKIMInput = !recDKIM.isEmpty ? .recorded : verifiedDKIM.isEmpty ? .none : .reverified
-                let c = DMARCCheck(hop: hops[k].index, basis: .receiver(hop: hops[k].index, receiver: who, dkim: dkimBasis),
-                                   evaluation: e, recorded: recDMARC, recordedAction: recDMARC?.extensionValue("action"))
+                let dkimBasis: DMARCBasis.DKIMInput =
+                    !recDKIM.isEmpty ? .recorded : verifiedDKIM.isEmpty ? .none : .reverified
+                let c = DMARCCheck(
+                    hop: hops[k].index, basis: .receiver(hop: hops[k].index, receiver: who, dkim: dkimBasis),
+                    evaluation: e, recorded: recDMARC, recordedAction: recDMARC?.extensionValue("action"))
                 check = c
                 out.checks.append(c)
             }
@@ -94,8 +107,9 @@ struct DMARCStage: Sendable {
         let forwarding = prior.brokenSPF.contains(k) || prior.dkimBroke
         var cause: DMARCCause? = nil
         if forwarding && originPass, let o = prior.origin.hop, let s = prior.spf[o] {
-            cause = .forwarding(byList: hasList && !prior.brokenSPF.contains(k), originHop: hops[o].index, originIP: s.clientIP,
-                                domain: s.domain ?? fromDomain, relayChecked: prior.brokenSPF.contains(k), dkimBroke: prior.dkimBroke)
+            cause = .forwarding(
+                byList: hasList && !prior.brokenSPF.contains(k), originHop: hops[o].index, originIP: s.clientIP,
+                domain: s.domain ?? fromDomain, relayChecked: prior.brokenSPF.contains(k), dkimBroke: prior.dkimBroke)
         } else if forwarding {
             cause = .forwardingContributed
         }

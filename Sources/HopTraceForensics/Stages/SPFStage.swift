@@ -24,7 +24,8 @@ struct SPFOrigin: Sendable {
             } else if r.from?.authenticated != nil {
                 skips[k] = .authenticatedSubmission(r.with?.keyword ?? "SMTP")
             } else if let edge = topology.edge(hop: hops[k].index), edge.from != edge.to,
-                      !topology.boundaries.contains(hops[k].index) {
+                !topology.boundaries.contains(hops[k].index)
+            {
                 skips[k] = .insideSenderOrganisation(attribution.receiverOrganisation(k)?.name)
             } else {
                 return SPFOrigin(hop: k, skips: skips)
@@ -44,11 +45,15 @@ struct SPFOrigin: Sendable {
 /// domain lists it, so a replay would only restate that. Hops on the sender's side of the origin
 /// (authenticated submission, the sender's internal relays) are skipped the same way.
 enum SPFStage {
-    static func replay(hops: [Hop], senders: [EnvelopeSender?], verdicts: AttributedVerdicts, origin: SPFOrigin,
-                       input: ForensicsInput) async -> [HopSPF?] {
+    static func replay(
+        hops: [Hop], senders: [EnvelopeSender?], verdicts: AttributedVerdicts, origin: SPFOrigin,
+        input: ForensicsInput
+    ) async -> [HopSPF?] {
         var options = SPFOptions(timestamp: Int(input.now))
         options.receivingHost = "hoptrace"
-        let evaluator = input.resolver.map { SPFEvaluator(resolver: $0, options: options, recordCache: input.spfRecordCache) }
+        let evaluator = input.resolver.map {
+            SPFEvaluator(resolver: $0, options: options, recordCache: input.spfRecordCache)
+        }
         var out: [HopSPF?] = Array(repeating: nil, count: hops.count)
         for k in hops.indices {
             let r = hops[k].received
@@ -57,8 +62,9 @@ enum SPFStage {
             // they verified, so without one the reverse name is what the client said.
             let helo = r.from?.helo ?? r.from?.rdns
             let sender = senders[k]
-            var s = HopSPF(clientIP: ip, domain: sender.flatMap { SenderStage.domain(ofSender: $0.address, helo: helo) },
-                           sender: sender, helo: helo)
+            var s = HopSPF(
+                clientIP: ip, domain: sender.flatMap { SenderStage.domain(ofSender: $0.address, helo: helo) },
+                sender: sender, helo: helo)
             let rec = verdicts.recordedSPF(k)
             if let v = rec.mailfrom {
                 s.recordedVerdict = v
@@ -112,7 +118,8 @@ enum SPFStage {
 
     static func usableHELO(_ helo: String?) -> String? {
         guard let h = helo?.trimmingASCII(where: ASCIITrim.isFWS), h.contains("."), !h.hasPrefix("["),
-              IPAddress(String(h)) == nil else { return nil }
+            IPAddress(String(h)) == nil
+        else { return nil }
         return String(h)
     }
 }

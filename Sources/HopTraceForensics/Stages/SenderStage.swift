@@ -10,8 +10,10 @@ import HopTraceTopology
 /// (`SRS0=hash=tt=domain=local@forwarder`) applies from the hop the forwarder's own host sends;
 /// before the forwarder the SRS address is decoded back to the original sender.
 enum SenderStage {
-    static func infer(hops: [Hop], verdicts: AttributedVerdicts, headers: HeaderBlock, topology: Topology,
-                      attribution: HopAttribution) -> [EnvelopeSender?] {
+    static func infer(
+        hops: [Hop], verdicts: AttributedVerdicts, headers: HeaderBlock, topology: Topology,
+        attribution: HopAttribution
+    ) -> [EnvelopeSender?] {
         var explicit: [EnvelopeSender?] = Array(repeating: nil, count: hops.count)
         for k in hops.indices {
             if let e = hops[k].received.envelopeFrom {
@@ -60,8 +62,10 @@ enum SenderStage {
 
     /// Whether hop k's sending host is the forwarder's (its names or organisation share the
     /// registrable domain).
-    static func senderBelongs(_ k: Int, to domain: String, hops: [Hop], topology: Topology,
-                              attribution: HopAttribution) -> Bool {
+    static func senderBelongs(
+        _ k: Int, to domain: String, hops: [Hop], topology: Topology,
+        attribution: HopAttribution
+    ) -> Bool {
         guard let reg = attribution.registrable(domain) else { return false }
         var names = attribution.senderHost(k)?.names ?? []
         if let h = hops[k].received.from?.helo { names.append(h) }

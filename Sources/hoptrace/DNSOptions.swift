@@ -1,4 +1,5 @@
 import ArgumentParser
+import HopTraceCore
 import HopTraceDNS
 
 #if canImport(FoundationEssentials)

@@ -54,10 +54,6 @@ extension CommandFailure {
     }
 }
 
-/// The POSIX file calls and their errors are `HopTraceCore`'s.
-typealias FileDescriptor = HopTraceCore.FileDescriptor
-typealias SystemError = HopTraceCore.SystemError
-
 /// Standard output for large outputs, written straight from the bytes (no copy). A failing
 /// write is an I/O error (74) with the system's reason.
 enum StandardOutput {

@@ -121,13 +121,7 @@ struct SPF: AsyncParsableCommand {
     }
 
     /// `--batch FILE`: reads and checks every line and reads every snapshot, then evaluates the
-    /// queries in order, one at a time. Nothing is carried from one query to the next: live DNS
-    /// goes through a new `CachingResolver` per query (one check_host never asks twice, as in
-    /// single-query mode); a snapshot is asked directly, its answers being in memory already
-    /// (the cache would only add a task per question, and cannot change an answer). What is
-    /// shared is the parse of each distinct record text (`SPFRecordCache`), a pure function of
-    /// the text. Without --json only the result word is printed, so no trace is built
-    /// (`SPFOptions.keepsTrace`; the result is computed the same way).
+    /// queries in order (`SPFBatch.evaluate`).
     func runBatch(_ path: String) async throws {
         let sections: [SPFBatch.Section]
         do {
@@ -156,50 +150,12 @@ struct SPF: AsyncParsableCommand {
             }
             if !section.queries.isEmpty { plan.append((dns, section.queries)) }
         }
-        let json = self.json  // read once: a property wrapper's getter is not free in the loop
-        let options = SPFOptions(keepsTrace: json)
-        var output = OutputBuffer(threshold: 1 << 16)
-        var count = 0
         let clock = ContinuousClock()
         let start = clock.now
-        let records = SPFRecordCache()
-        for (base, queries) in plan {
-            let inMemory = base is SnapshotResolver
-            let shared = SPFEvaluator(resolver: base, options: options, recordCache: records)
-            for query in queries {
-                let evaluator =
-                    inMemory
-                    ? shared
-                    : SPFEvaluator(
-                        resolver: CachingResolver(wrapping: base), options: options,
-                        recordCache: records)
-                let evaluation =
-                    await evaluator
-                    .checkHost(ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
-                if json {
-                    evaluation.jsonValue.append(to: &output.bytes)
-                } else {
-                    output.bytes += evaluation.result.rawValue.utf8
-                }
-                output.bytes.append(0x0A)
-                try output.flushIfFull()
-            }
-            count += queries.count
-        }
-        try output.flush()
+        let count = try await SPFBatch.evaluate(plan, json: json) { try StandardOutput.write($0) }
         if stats {
-            StandardError.write("queries=\(count) seconds=\(SPF.fourDecimals(clock.now - start))\n")
+            StandardError.write("queries=\(count) seconds=\((clock.now - start).fourDecimalSeconds)\n")
         }
-    }
-
-    /// A duration as seconds with four decimals (`0.0381`, rounded half up), for `--stats`:
-    /// integer arithmetic on the duration's own components (no printf in FoundationEssentials).
-    static func fourDecimals(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0, attoseconds >= 0 else { return "0.0000" }  // a monotonic clock's difference
-        let units = seconds * 10_000 + (attoseconds + 50_000_000_000_000) / 100_000_000_000_000  // 1e14 as per 1e-4 s
-        let fraction = String(units % 10_000)
-        return "\(units / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction
     }
 
     /// The snapshot of an `@snapshot` line: a relative path is read from the batch file's

@@ -1,4 +1,5 @@
 import Foundation
+import HopTraceCore
 import Testing
 
 @testable import hoptrace
@@ -15,7 +16,7 @@ import Testing
         (.seconds(-1), "0.0000"),
     ])
     func statsSecondsHaveFourDecimals(_ duration: Duration, _ text: String) {
-        #expect(SPF.fourDecimals(duration) == text)
+        #expect(duration.fourDecimalSeconds == text)
     }
 
     /// The UTC day in the live DNS source line, as `ISO8601DateFormatter` with `.withFullDate`

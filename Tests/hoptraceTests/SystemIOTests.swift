@@ -1,4 +1,5 @@
 import Foundation
+import HopTraceCore
 import HopTraceTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import HopTraceCore
+import HopTraceDNS
 
 /// The query list of `hoptrace spf --batch`: one check_host query per line.
 ///
@@ -141,5 +142,51 @@ public enum SPFBatch {
             return "\"\(TerminalText.sanitize(domain))\" is not a domain name"
         }
         return nil
+    }
+}
+
+extension SPFBatch {
+    /// Evaluates the queries of each section with its resolver, in order, one line per query:
+    /// the result word, or with `json` the evaluation's JSON object. The lines are handed to
+    /// `write` in chunks of about `chunk` bytes, the last one at the end. Nothing is carried
+    /// from one query to the next: a live resolver gets a new `CachingResolver` per query (one
+    /// check_host never asks twice); an in-memory snapshot is asked directly. What is shared is
+    /// the parse of each distinct record text (one `SPFRecordCache`), a pure function of the
+    /// text. Without `json` no trace is built (`SPFOptions.keepsTrace`). Returns the number of
+    /// queries evaluated.
+    public static func evaluate(
+        _ plan: [(dns: any DNSResolver, queries: [Query])], json: Bool, chunk: Int = 1 << 16,
+        write: (ArraySlice<UInt8>) throws -> Void
+    ) async rethrows -> Int {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk)
+        let options = SPFOptions(keepsTrace: json)
+        let records = SPFRecordCache()
+        var count = 0
+        for (base, queries) in plan {
+            let inMemory = base is SnapshotResolver
+            let shared = SPFEvaluator(resolver: base, options: options, recordCache: records)
+            for query in queries {
+                let evaluator =
+                    inMemory
+                    ? shared
+                    : SPFEvaluator(resolver: CachingResolver(wrapping: base), options: options, recordCache: records)
+                let evaluation = await evaluator.checkHost(
+                    ip: query.ip, domain: query.domain, sender: query.sender, helo: query.helo)
+                if json {
+                    evaluation.jsonValue.append(to: &out)
+                } else {
+                    out += evaluation.result.rawValue.utf8
+                }
+                out.append(0x0A)
+                if out.count >= chunk {
+                    try write(out[...])
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            count += queries.count
+        }
+        try write(out[...])
+        return count
     }
 }

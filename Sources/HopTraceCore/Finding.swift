@@ -48,3 +48,10 @@ public struct Finding: Sendable, Hashable {
         self.summary = summary
     }
 }
+
+extension Finding {
+    /// An input limit (`Limits`) was reached: the analysis covers part of the input.
+    public static func limitReached(_ summary: String, hops: [Int] = []) -> Finding {
+        Finding(kind: .limitReached, severity: .warning, hops: hops, summary: summary)
+    }
+}

@@ -107,20 +107,16 @@ public enum HeaderParser {
             }
             if i >= blockLimit {
                 findings.append(
-                    Finding(
-                        kind: .limitReached, severity: .warning,
-                        summary:
-                            "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read")
+                    Finding.limitReached(
+                        "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read")
                 )
                 (bodyStart, separated) = findBodyStart(buf, from: i, end: end)
                 break
             }
             if fields.count >= Limits.maxHeaderFields {
                 findings.append(
-                    Finding(
-                        kind: .limitReached, severity: .warning,
-                        summary:
-                            "more than \(Limits.maxHeaderFields) header fields in one block; the rest were not read"))
+                    Finding.limitReached(
+                        "more than \(Limits.maxHeaderFields) header fields in one block; the rest were not read"))
                 (bodyStart, separated) = findBodyStart(buf, from: i, end: end)
                 break
             }
@@ -153,10 +149,8 @@ public enum HeaderParser {
             if fieldEnd - fieldStart > Limits.maxHeaderFieldBytes {
                 cut = fieldStart + Limits.maxHeaderFieldBytes
                 findings.append(
-                    Finding(
-                        kind: .limitReached, severity: .warning,
-                        summary:
-                            "header field \(fields.count + 1) is longer than \(Limits.maxHeaderFieldBytes) bytes; it was cut there"
+                    Finding.limitReached(
+                        "header field \(fields.count + 1) is longer than \(Limits.maxHeaderFieldBytes) bytes; it was cut there"
                     ))
             }
 
@@ -185,10 +179,8 @@ public enum HeaderParser {
             if next > blockLimit {
                 // One field ran past the block limit (a single 50 MB line).
                 findings.append(
-                    Finding(
-                        kind: .limitReached, severity: .warning,
-                        summary:
-                            "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read")
+                    Finding.limitReached(
+                        "header block longer than \(Limits.maxHeaderBlockBytes) bytes; the rest of it was not read")
                 )
                 (bodyStart, separated) = findBodyStart(buf, from: next, end: end)
                 break

@@ -205,10 +205,8 @@ struct EmbeddedCollector {
             if !limitReported {
                 limitReported = true
                 findings.append(
-                    Finding(
-                        kind: .limitReached, severity: .warning,
-                        summary:
-                            "more than \(Limits.maxEmbeddedChains) embedded messages; the rest were not read"))
+                    Finding.limitReached(
+                        "more than \(Limits.maxEmbeddedChains) embedded messages; the rest were not read"))
             }
             return
         }

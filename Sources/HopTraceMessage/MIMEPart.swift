@@ -111,10 +111,8 @@ struct MIMETreeBuilder {
             if !depthReported {
                 depthReported = true
                 findings.append(
-                    Finding(
-                        kind: .limitReached, severity: .warning,
-                        summary:
-                            "MIME nesting deeper than \(Limits.maxMIMEDepth) levels at part \(path.isEmpty ? "(message)" : path); deeper parts were not read"
+                    Finding.limitReached(
+                        "MIME nesting deeper than \(Limits.maxMIMEDepth) levels at part \(path.isEmpty ? "(message)" : path); deeper parts were not read"
                     ))
             }
             return part
@@ -129,10 +127,7 @@ struct MIMETreeBuilder {
                     if !partsReported {
                         partsReported = true
                         findings.append(
-                            Finding(
-                                kind: .limitReached, severity: .warning,
-                                summary:
-                                    "more than \(Limits.maxMIMEParts) MIME parts; the rest were not read"))
+                            Finding.limitReached("more than \(Limits.maxMIMEParts) MIME parts; the rest were not read"))
                     }
                     break
                 }

@@ -113,18 +113,14 @@ enum OutlookIntake {
         }
         guard collector.nesting < Limits.maxMIMEDepth else {
             collector.findings.append(
-                Finding(
-                    kind: .limitReached, severity: .warning,
-                    summary:
-                        "\(name): message files nested deeper than \(Limits.maxMIMEDepth) levels were not read"))
+                Finding.limitReached(
+                    "\(name): message files nested deeper than \(Limits.maxMIMEDepth) levels were not read"))
             return
         }
         guard collector.enclosingBytes + bytes.count <= Limits.maxInputBytes else {
             collector.findings.append(
-                Finding(
-                    kind: .limitReached, severity: .warning,
-                    summary:
-                        "\(name): message files nested in one another exceed \(Limits.maxInputBytes) bytes in all; this one was not read"
+                Finding.limitReached(
+                    "\(name): message files nested in one another exceed \(Limits.maxInputBytes) bytes in all; this one was not read"
                 ))
             return
         }

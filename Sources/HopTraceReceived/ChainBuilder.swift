@@ -15,10 +15,8 @@ public enum ChainBuilder {
             findings.append(
                 (
                     0,
-                    Finding(
-                        kind: .limitReached, severity: .warning, hops: [],
-                        summary:
-                            "\(received.count) Received headers; only the newest \(Limits.maxHopsPerChain) were read, \(dropped) older ones were dropped"
+                    Finding.limitReached(
+                        "\(received.count) Received headers; only the newest \(Limits.maxHopsPerChain) were read, \(dropped) older ones were dropped"
                     )
                 ))
         }

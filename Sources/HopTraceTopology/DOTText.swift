@@ -2,8 +2,7 @@ import HopTraceCore
 
 /// Escaping for text that goes into DOT. Every name in a header is attacker-written.
 ///
-/// Graphviz interprets more than DOT's grammar suggests (measured on 2.42, see
-/// shared/notes/toolchain.md §3): HTML entities in plain labels (`&lt;` displays `<`), and
+/// Graphviz interprets more than DOT's grammar suggests (measured on 2.42): HTML entities in plain labels (`&lt;` displays `<`), and
 /// backslash escapes in plain *and* HTML-like labels (`\N` is the node name, `\G` the graph
 /// name, `\n`/`\l`/`\r` break lines; `\\` is one backslash). So:
 /// - control characters, DEL, C1 and bidirectional overrides become visible escapes

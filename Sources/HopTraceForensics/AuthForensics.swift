@@ -32,7 +32,7 @@ public enum AuthForensics {
         let spf = await SPFStage.replay(hops: hops, senders: senders, verdicts: verdicts, origin: origin, input: input)
         var dkim = DKIMStage(input: input, verdicts: verdicts, attribution: attribution)
         await dkim.verify(input: input)
-        let arc = await ARCStage.read(input: input, verdicts: verdicts, attribution: attribution)
+        let arc = await ARCStage.read(input: input, headers: dkim.headers, verdicts: verdicts, attribution: attribution)
         let forwarding = ForwardingBreaks.find(
             hops: hops, spf: spf, verdicts: verdicts, origin: origin, headers: headers,
             topology: input.topology, attribution: attribution)

@@ -10,8 +10,10 @@ struct ARCStage: Sendable {
     var ledger: [ARCLedgerEntry] = []
     var notes: [ForensicsNote] = []
 
-    static func read(input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution) async -> ARCStage
-    {
+    /// `headers`: the chain's fields as the signature verifiers read them (`DKIMStage.headers`).
+    static func read(
+        input: ForensicsInput, headers: [DKIMHeaderField], verdicts: AttributedVerdicts, attribution: HopAttribution
+    ) async -> ARCStage {
         var out = ARCStage()
         let block = input.chain.headers
         let arcFields = block.fields.filter {
@@ -19,7 +21,6 @@ struct ARCStage: Sendable {
         }
         guard !arcFields.isEmpty else { return out }
         if let resolver = input.resolver {
-            let headers = block.fields.map { DKIMHeaderField(name: $0.name, raw: $0.raw, location: $0.location) }
             out.validation = await ARCVerifier(resolver: resolver).validate(
                 headers: headers, body: input.body.map(Array.init) ?? [])
             if input.body == nil { out.notes.append(.arcWithoutBody) }

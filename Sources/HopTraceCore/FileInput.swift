@@ -149,7 +149,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     public var reason: String {
         switch kind {
         case .noSuchFile: "no such file"
-        case .notMaildir(let why): "not a Maildir (\(why))"
+        case .notMaildir(let why):
+            "not a Maildir (\(why)); a folder is read as a Maildir with cur/ and new/: name the message files instead"
         case .cannotOpen: "cannot be opened for reading"
         case .readFailed(let error): "read failed: \(error)"
         case .tooLarge(let limit): "input is larger than \(limit / (1024 * 1024)) MiB, the limit for one input file"

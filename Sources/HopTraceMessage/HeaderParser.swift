@@ -36,16 +36,38 @@ public enum HeaderParser {
     /// Where the header of a whole message starts (after a UTF-8 byte order mark), after checking
     /// that the input looks like mail at all.
     static func messageStart(_ bytes: [UInt8]) throws(IntakeError) -> Int {
-        if bytes.isEmpty { throw IntakeError("empty input", position: 0) }
-        let ok = bytes.withUnsafeBufferPointer { buf -> Int? in
+        if bytes.isEmpty { throw IntakeError(IntakeError.empty, position: 0) }
+        let first = bytes.withUnsafeBufferPointer { buf -> Int in
             // Windows Notepad and some export tools save .eml files with a UTF-8 BOM.
             let start = Bytes.hasPrefix(buf, at: 0, end: buf.count, bom) ? 3 : 0
-            return startsLikeMail(buf, at: start, end: buf.count) ? start : nil
+            return afterBlankLines(buf, from: start)
         }
-        guard let start = ok else {
+        if first == bytes.count { throw IntakeError(IntakeError.empty, position: 0) }
+        let looksLikeMail = bytes.withUnsafeBufferPointer { startsLikeMail($0, at: first, end: $0.count) }
+        guard looksLikeMail else {
+            if let content = ForeignContent.of(bytes) {
+                throw IntakeError("input looks like \(content), not a mail message", position: 0, content: content)
+            }
             throw IntakeError("input does not start with a mail header", position: 0)
         }
-        return start
+        return first
+    }
+
+    /// Where `buf[from...]` starts after its blank lines (empty, or spaces and tabs alone): a
+    /// message pasted into a file often starts with one or more.
+    static func afterBlankLines(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var start = from
+        var i = from
+        while i < buf.count {
+            let byte = buf[i]
+            if byte == UInt8(ascii: "\n") {
+                start = i + 1
+            } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") {
+                break
+            }
+            i += 1
+        }
+        return i == buf.count ? buf.count : start
     }
 
     /// Whether `buf[at...]` starts with a header field line or an mbox `From ` line.

@@ -234,7 +234,7 @@ public enum Mailbox {
     /// sorted by path. Hidden files (".DS_Store", Dovecot's dot-files) are skipped.
     public static func maildirFiles(at path: String) throws(MaildirError) -> [String] {
         guard PathKind.of(path) == .directory else {
-            throw MaildirError("not a directory: \(path)")
+            throw MaildirError("not a directory")
         }
         var files: [String] = []
         var foundSubfolder = false
@@ -255,7 +255,7 @@ public enum Mailbox {
                 }
             }
         }
-        guard foundSubfolder else { throw MaildirError("not a Maildir (no cur/ or new/): \(path)") }
+        guard foundSubfolder else { throw MaildirError("no cur/ or new/ folder in it") }
         return files.sorted()
     }
 
@@ -265,7 +265,8 @@ public enum Mailbox {
     }
 }
 
-/// A folder is not a Maildir, or it cannot be listed.
+/// A folder is not a Maildir, or it cannot be listed. The message does not name the folder
+/// itself: the caller does (`InputError`'s name).
 public struct MaildirError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }

@@ -40,6 +40,13 @@ public struct MessageSource: Sendable {
 
     public static func name(_ path: String) -> String { path == "-" ? "standard input" : path }
 
+    /// How every output names a message of this input: an mbox message as `FILE:N` (its input as
+    /// named and its 1-based position), a Maildir file by its path, a single message by the
+    /// input's name. `own` is the message's `SourceMessage.label`.
+    public func label(_ own: String) -> String {
+        form == .mbox ? "\(path):\(own)" : own
+    }
+
     /// Reads `path` ("-": standard input) or lists the Maildir there.
     public init(path: String) throws(InputError) {
         if path == "-" {

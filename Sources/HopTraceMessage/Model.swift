@@ -100,11 +100,17 @@ public struct IntakeResult: Sendable, Hashable {
 public struct IntakeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var position: Int?
-    public init(_ message: String, position: Int? = nil) {
+    /// What the input looks like when it is a known non-mail format or binary data.
+    public var content: ForeignContent?
+    public init(_ message: String, position: Int? = nil, content: ForeignContent? = nil) {
         self.message = message
         self.position = position
+        self.content = content
     }
     public var description: String {
         position.map { "\(message) (at byte \($0))" } ?? message
     }
+
+    /// The message of an input with nothing in it (or blank lines alone).
+    public static let empty = "empty input"
 }

@@ -14,10 +14,13 @@ enum Diagram {
     }
 
     /// Graphviz's output of `dot` in the format of `path`'s extension; a failure is an I/O
-    /// error (74).
+    /// error (74), its message naming `path` once (a write error names it already).
     static func render(_ dot: String, to path: String) async throws {
         do {
             try await GraphvizRenderer.render(dot: dot, toFile: path)
+        } catch let error as GraphvizError {
+            if case .io = error { throw CommandFailure(message: "\(error)", code: Exit.ioError) }
+            throw CommandFailure(message: "\(path): \(error)", code: Exit.ioError)
         } catch {
             throw CommandFailure(message: "\(path): \(error)", code: Exit.ioError)
         }

@@ -80,6 +80,8 @@ struct Analyze: AsyncParsableCommand {
 
     @OptionGroup var dns: DNSOptions
 
+    @OptionGroup var colour: ColourOption
+
     func validate() throws {
         if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
             throw ValidationError("--dot: unknown format for \(dotPath); use .svg, .png, .pdf or .dot")
@@ -103,7 +105,7 @@ struct Analyze: AsyncParsableCommand {
             geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
             dnsSource: dns.source, now: Int64(now.timeIntervalSince1970),
             publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
-        let renderer = TextRenderer(color: Terminal.wantsColour)
+        let renderer = TextRenderer(color: colour.wanted)
         let source = try InputReader.messages(file)
         switch source.form {
         case .message(let bytes):
@@ -111,12 +113,13 @@ struct Analyze: AsyncParsableCommand {
             do {
                 report = try await Analyzer.analyze(bytes, options: options)
             } catch {
-                throw CommandFailure(message: error.description, code: Exit.unreadableInput)
+                throw CommandFailure(notMail: error, name: source.name)
             }
-            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name) }
             let output = json ? JSONRenderer.render(report) : renderer.render(report, title: source.name)
             try self.dns.saveRecording(dns.recorder)
+            // The report first: a diagram that cannot be drawn is one error line after it.
             try StandardOutput.write(output)
+            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name) }
         case .mbox, .maildir:
             if dotPath != nil {
                 throw CommandFailure(
@@ -133,8 +136,10 @@ struct Analyze: AsyncParsableCommand {
                 try await Analyzer.analyzeMailbox(
                     Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
                     options: options
-                ) {
-                    document.add($0, into: &out.bytes)
+                ) { entry in
+                    var entry = entry
+                    entry.label = source.label(entry.label)
+                    document.add(entry, into: &out.bytes)
                     try out.flushIfFull()
                 }
             }
@@ -179,8 +184,25 @@ extension HopTrace {
             StandardError.write("hoptrace: error: \(TerminalText.sanitize(failure.message))\n")
             exitProcess(failure.code.rawValue)
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            // Help and --version go to standard output as ArgumentParser writes them.
+            if code == .success { exit(withError: error) }
+            let message = usageErrorText(fullMessage(for: error))
+            if !message.isEmpty { StandardError.write(message) }
+            exitProcess(code.rawValue)
         }
+    }
+
+    /// ArgumentParser's error text (`Error: …`, then usage lines) in the tool's style: the
+    /// first line `hoptrace: error: …`, the usage lines after it as they are.
+    static func usageErrorText(_ full: String) -> String {
+        var lines = full.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        guard let first = lines.first else { return "" }
+        let prefix = "Error: "
+        let reason = first.hasPrefix(prefix) ? String(first.dropFirst(prefix.count)) : first
+        lines[0] = "hoptrace: error: \(reason)"
+        return lines.joined(separator: "\n") + "\n"
     }
 }
 
@@ -188,6 +210,29 @@ extension HopTrace {
 /// types.
 private func exitProcess(_ status: Int32) -> Never {
     exit(status)
+}
+
+/// `--color=auto|always|never`: `auto` colours only on a terminal and never when NO_COLOR is
+/// set (https://no-color.org); `always` and `never` override both.
+struct ColourOption: ParsableArguments {
+    enum Choice: String, CaseIterable, ExpressibleByArgument {
+        case auto, always, never
+    }
+
+    @Option(
+        name: .customLong("color"),
+        help: ArgumentHelp(
+            "Colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never.",
+            valueName: "WHEN"))
+    var choice: Choice = .auto
+
+    var wanted: Bool {
+        switch choice {
+        case .always: true
+        case .never: false
+        case .auto: Terminal.wantsColour
+        }
+    }
 }
 
 enum Terminal {

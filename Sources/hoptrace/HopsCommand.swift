@@ -24,19 +24,27 @@ struct HopsCommand: AsyncParsableCommand {
             (unparsed-received, clock-skew, chain-gap). Software, geography, topology and \
             authentication are not looked at: use analyze for those. Messages are parsed on \
             every core (--jobs) and printed in input order. A message that cannot be read gets \
-            an error line and the others go on; the exit status is 65 only when no message at \
-            all could be read.
+            an error line and the others go on; the exit status is 65 when no message at all \
+            could be read. An input that cannot be opened (no such file, not a Maildir) gets \
+            one line on standard error and the others go on; at the end a line says how many \
+            inputs failed, and the exit status is 74 (65 when each was only too large).
             """
     )
 
     @Argument(help: "Message files, mbox files, Maildir folders, or \"-\" for standard input.")
     var inputs: [String]
 
-    @Flag(help: "Print JSON Lines: one compact JSON object per message.")
+    @Flag(
+        name: [.customLong("jsonl"), .customLong("json")],
+        help: "Print JSON Lines: one compact JSON object per message (--json is the same).")
     var jsonl = false
 
-    @Option(help: ArgumentHelp("Parse on this many threads (default: the number of cores).", valueName: "N"))
+    @Option(
+        name: [.customShort("j", allowingJoined: true), .long],
+        help: ArgumentHelp("Parse on this many threads (default: the number of cores).", valueName: "N"))
     var jobs: Int?
+
+    @OptionGroup var colour: ColourOption
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one input") }
@@ -45,7 +53,7 @@ struct HopsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let threads = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let renderer = TextRenderer(color: Terminal.wantsColour)
+        let renderer = TextRenderer(color: colour.wanted)
         let format: HopsBatch.Format = { [jsonl] label, result, out in
             if jsonl {
                 JSONRenderer.appendHopsLine(label: label, result, to: &out)
@@ -55,16 +63,22 @@ struct HopsCommand: AsyncParsableCommand {
         }
         var read = 0
         var failed = 0
+        var inputFailures: [CommandFailure] = []
         for path in inputs {
-            let source = try InputReader.messages(path)
+            let source: MessageSource
+            do {
+                source = try InputReader.messages(path)
+            } catch let failure as CommandFailure {
+                StandardError.write("hoptrace: error: \(TerminalText.sanitize(failure.message))\n")
+                inputFailures.append(failure)
+                continue
+            }
             let messages = source.messages
             // Windows of messages: parsed in parallel, written in order; the messages and the
             // output held at any time are one window's, not the mailbox's.
             for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
                 let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
-                    message in
-                    // An mbox message is named by its input and its position in it.
-                    (label: source.form == .mbox ? "\(path):\(message.label)" : message.label, message: message)
+                    message in (label: source.label(message.label), message: message)
                 }
                 let done = await HopsBatch.parse(window, threads: threads, format: format)
                 let ok = done.reduce(0) { $0 + $1.read }
@@ -72,6 +86,13 @@ struct HopsCommand: AsyncParsableCommand {
                 failed += window.count - ok
                 for part in HopsBatch.inOrder(done, items: window.count) { try StandardOutput.write(part) }
             }
+        }
+        if !inputFailures.isEmpty {
+            let code =
+                inputFailures.allSatisfy { $0.code == Exit.unreadableInput } ? Exit.unreadableInput : Exit.ioError
+            let count = inputFailures.count == 1 ? "1 input" : "\(inputFailures.count) inputs"
+            throw CommandFailure(
+                message: "\(count) of \(inputs.count) could not be read", code: code)
         }
         if read == 0 && failed > 0 {
             throw CommandFailure(message: "no message could be read", code: Exit.unreadableInput)

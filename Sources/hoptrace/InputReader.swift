@@ -44,6 +44,22 @@ enum InputReader {
 }
 
 extension CommandFailure {
+    /// An input read whole that is not mail (65): the message names the input, says what it
+    /// looks like when its first bytes tell, and what to give instead.
+    init(notMail error: any Error, name: String) {
+        let advice =
+            "give the message's raw source (headers first, as saved with \"Save as .eml\" or \"Show original\")"
+        let message: String
+        if let intake = error as? IntakeError, let content = intake.content {
+            message = "\(name) looks like \(content), not a mail message: \(advice)"
+        } else if let intake = error as? IntakeError, intake.message == IntakeError.empty {
+            message = "\(name): empty input, no message in it: \(advice)"
+        } else {
+            message = "\(name): \(error): \(advice)"
+        }
+        self.init(message: message, code: Exit.unreadableInput)
+    }
+
     /// An input that cannot be read: too large is bad input (65), the rest I/O errors (74).
     init(_ error: InputError) {
         if case .tooLarge = error.kind {

@@ -11,10 +11,10 @@ struct MapCommand: AsyncParsableCommand {
         commandName: "map",
         abstract: "Merge the relay paths of many messages (mbox, Maildir, .eml files) into one relay map.",
         discussion: """
-            Reads each input (an mbox mailbox, a Maildir folder, or message files), builds each \\
-            message's relay topology, and merges them: hosts seen under the same name or public \\
-            address are one node; each step says how many messages took it, first and last seen. \\
-            Memory grows with the number of hosts, not of messages. A progress line goes to \\
+            Reads each input (an mbox mailbox, a Maildir folder, or message files), builds each \
+            message's relay topology, and merges them: hosts seen under the same name or public \
+            address are one node; each step says how many messages took it, first and last seen. \
+            Memory grows with the number of hosts, not of messages. A progress line goes to \
             standard error when it is a terminal.
             """
     )
@@ -54,10 +54,11 @@ struct MapCommand: AsyncParsableCommand {
             }
         }
         if progress { StandardError.write("\rhoptrace map: \(map.messages) messages\n") }
+        // The map first: a diagram that cannot be drawn is one error line after it.
+        try StandardOutput.write(
+            json ? map.jsonValue.serialized() : MapTextRenderer.render(map, unreadable: unreadable))
         if let dotPath {
             try await Diagram.render(map.dot(title: "relay map of \(map.messages) messages"), to: dotPath)
         }
-        try StandardOutput.write(
-            json ? map.jsonValue.serialized() : MapTextRenderer.render(map, unreadable: unreadable))
     }
 }

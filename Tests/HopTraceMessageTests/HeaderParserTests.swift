@@ -88,29 +88,41 @@ import Testing
         var name: String
         var input: [UInt8]
         var message: String
+        var content: ForeignContent? = nil
         var testDescription: String { name }
     }
 
     static let bad: [BadCase] = [
         BadCase(name: "empty", input: [], message: "empty input"),
+        BadCase(name: "blank lines alone", input: bytes("\n\r\n  \n"), message: "empty input"),
         BadCase(
-            name: "binary", input: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13],
-            message: "input does not start with a mail header"),
+            name: "PNG", input: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13],
+            message: "input looks like a PNG image, not a mail message", content: .png),
+        BadCase(
+            name: "PDF", input: bytes("%PDF-1.7\n%\u{E2}\u{E3}\n1 0 obj\n"),
+            message: "input looks like a PDF document, not a mail message", content: .pdf),
+        BadCase(
+            name: "ZIP", input: [0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0],
+            message: "input looks like a ZIP archive, not a mail message", content: .zip),
         BadCase(
             name: "NUL bytes", input: [UInt8](repeating: 0, count: 4096),
-            message: "input does not start with a mail header"),
+            message: "input looks like binary data, not a mail message", content: .binary),
         BadCase(
             name: "prose", input: bytes("Hello Bob,\nhow are you?\n"),
-            message: "input does not start with a mail header"),
-        BadCase(
-            name: "leading blank line", input: bytes("\nFrom: a@example.org\n"),
             message: "input does not start with a mail header"),
     ]
 
     @Test(arguments: bad)
     func rejectsNonMail(_ c: BadCase) {
-        #expect(throws: IntakeError(c.message, position: 0)) { try HeaderParser.parse(c.input) }
-        #expect(throws: IntakeError(c.message, position: 0)) { try MessageIntake.read(c.input) }
+        let expected = IntakeError(c.message, position: 0, content: c.content)
+        #expect(throws: expected) { try HeaderParser.parse(c.input) }
+        #expect(throws: expected) { try MessageIntake.read(c.input) }
+    }
+
+    @Test(arguments: ["\n", "\r\n\r\n", " \n\t\n"])
+    func leadingBlankLinesBeforeTheHeaderAreSkipped(_ blank: String) throws {
+        let r = try MessageIntake.read(bytes(blank + "From: a@example.org\nSubject: x\n\nbody\n"))
+        #expect(r.chains[0].headers.fields.map(\.name) == ["From", "Subject"])
     }
 
     @Test func nulInsideValueIsKept() throws {

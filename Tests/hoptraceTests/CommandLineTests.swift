@@ -301,11 +301,12 @@ import Testing
         )
         .filter { $0.hasSuffix(".eml") }.count
         #expect(messages.count == samples)
-        #expect(messages.map { $0["message"] as? String } == (1...samples).map { String($0) })
+        // An mbox message is FILE:N in every output (as in `hops`).
+        #expect(messages.map { $0["message"] as? String } == (1...samples).map { "\(mbox.path):\($0)" })
         #expect(messages.allSatisfy { ($0["chains"] as? [Any])?.isEmpty == false })
         let text = try CommandLineTests.run([mbox.path])
         #expect(text.status == 0)
-        #expect(text.stdout.hasPrefix("hoptrace: message 1\n"))
+        #expect(text.stdout.hasPrefix("hoptrace: message \(mbox.path):1\n"))
         #expect(text.stdout.components(separatedBy: "hoptrace: message ").count == samples + 1)
     }
 

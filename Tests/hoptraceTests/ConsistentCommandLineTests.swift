@@ -30,7 +30,10 @@ import Testing
 
     @Test(arguments: [
         ("doc.pdf", Array("%PDF-1.7\n%\u{E2}\u{E3}\n1 0 obj\n".utf8), "a PDF document"),
-        ("mail.zip", [0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0] + [UInt8](repeating: 7, count: 64), "a ZIP archive"),
+        (
+            "mail.zip", [0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0] + [UInt8](repeating: 7, count: 64),
+            "a ZIP archive"
+        ),
         ("random.bin", (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }, "binary data"),
     ])
     func aFileThatIsNotMailIsNamedWithWhatItLooksLike(name: String, bytes: [UInt8], kind: String) throws {
@@ -98,7 +101,9 @@ import Testing
         #expect(spaced.stdout == jsonl.stdout)
     }
 
-    @Test(arguments: [["--no-such-flag", "x.eml"], ["hops"], ["hops", "x.eml", "-j", "0"], ["map", "--dot", "x.gif", "y"]])
+    @Test(arguments: [
+        ["--no-such-flag", "x.eml"], ["hops"], ["hops", "x.eml", "-j", "0"], ["map", "--dot", "x.gif", "y"],
+    ])
     func argumentErrorsHaveTheToolsErrorLine(arguments: [String]) throws {
         let run = try TestSupport.run(arguments)
         #expect(run.status == 64)
@@ -114,8 +119,11 @@ import Testing
         #expect(run.stdout.contains("-j, --jobs"))
     }
 
-    @Test(arguments: [("always", [:], true), ("never", [:], false), ("auto", [:], false),
-                      ("always", ["NO_COLOR": "1"], true)] as [(String, [String: String], Bool)])
+    @Test(
+        arguments: [
+            ("always", [:], true), ("never", [:], false), ("auto", [:], false),
+            ("always", ["NO_COLOR": "1"], true),
+        ] as [(String, [String: String], Bool)])
     func colourFollowsTheColorFlag(when: String, environment: [String: String], coloured: Bool) throws {
         let file = try TestSupport.temporaryFile("m.eml", Self.message)
         let run = try CommandLineTests.run([file.path, "--color=\(when)"], environment: environment)

@@ -155,8 +155,26 @@ public struct RecordedVerdict: Sendable, Hashable {
 
     /// The result of an SPF verdict.
     public var spfResult: SPFResult? {
-        if case .spf(let r) = result { return r }
-        return nil
+        switch result {
+        case .spf(let r): return r
+        default: return nil
+        }
+    }
+
+    /// The result of a DKIM verdict.
+    public var dkimResult: DKIMResult? {
+        switch result {
+        case .dkim(let r): return r
+        default: return nil
+        }
+    }
+
+    /// The result of a DMARC verdict.
+    public var dmarcResult: DMARCResult? {
+        switch result {
+        case .dmarc(let r): return r
+        default: return nil
+        }
     }
 
     /// A vendor extension property of the result (`action=` in Microsoft's `dmarc=` result).

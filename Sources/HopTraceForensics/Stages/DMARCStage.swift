@@ -60,18 +60,14 @@ struct DMARCStage: Sendable {
             guard recSPF != nil || !recDKIM.isEmpty || recDMARC != nil else { continue }
             var check: DMARCCheck? = nil
             if let evaluator {
-                let spfIn: (result: SPFResult, domain: String)? = recSPF.flatMap { v in
-                    v.spfResult.flatMap { r in
-                        (v.domain ?? prior.spf[k]?.domain).map { (result: r, domain: $0.lowercased()) }
-                    }
+                var spfIn: (result: SPFResult, domain: String)? = nil
+                if let v = recSPF, let r = v.spfResult, let d = v.domain ?? prior.spf[k]?.domain {
+                    spfIn = (result: r, domain: d.lowercased())
                 }
-                let dkimIn: [(result: DKIMResult, domain: String)] =
-                    recDKIM.isEmpty
-                    ? verifiedDKIM
-                    : recDKIM.compactMap { v in
-                        guard case .dkim(let r) = v.result, let d = v.domain else { return nil }
-                        return (result: r, domain: d)
-                    }
+                var dkimIn: [(result: DKIMResult, domain: String)] = recDKIM.isEmpty ? verifiedDKIM : []
+                for v in recDKIM {
+                    if let r = v.dkimResult, let d = v.domain { dkimIn.append((result: r, domain: d)) }
+                }
                 let e = await evaluator.evaluate(fromDomain: fromDomain, spf: spfIn, dkim: dkimIn)
                 let who = prior.spf[k]?.recordedBy ?? recDMARC?.receiver ?? attribution.receiverName(k)
                 let dkimBasis: DMARCBasis.DKIMInput =
@@ -82,13 +78,13 @@ struct DMARCStage: Sendable {
                 check = c
                 out.checks.append(c)
             }
-            if recDMARC?.result == .dmarc(.fail) || check?.evaluation.result == .fail {
+            if recDMARC?.dmarcResult == .fail || check?.evaluation.result == .fail {
                 failing.append((k, check, recDMARC))
             }
         }
         guard !failing.isEmpty else { return out }
         // One finding: the first receiver that recorded dmarc=fail, else the first failing check.
-        let main = failing.first { $0.recorded?.result == .dmarc(.fail) } ?? failing[0]
+        let main = failing.first { $0.recorded?.dmarcResult == .fail } ?? failing[0]
         let k = main.k
         var parts: [DMARCInputPart] = []
         if let s = prior.spf[k], let r = s.recorded {
@@ -121,7 +117,7 @@ struct DMARCStage: Sendable {
         out.failure = DMARCFailure(
             fromDomain: fromDomain, hop: hopNo,
             receiver: prior.spf[k]?.recordedBy ?? main.recorded?.receiver ?? attribution.receiverName(k),
-            recordedFail: main.recorded?.result == .dmarc(.fail), parts: parts, cause: cause, policy: policy,
+            recordedFail: main.recorded?.dmarcResult == .fail, parts: parts, cause: cause, policy: policy,
             offline: input.resolver == nil,
             action: main.check?.recordedAction ?? main.recorded?.extensionValue("action"),
             otherHops: failing.map { hops[$0.k].index }.filter { $0 != hopNo },

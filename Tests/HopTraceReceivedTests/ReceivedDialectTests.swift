@@ -405,3 +405,28 @@ func envelopeSenderInPlaceOfAName(_ line: String, _ sender: String) {
     #expect(h.from?.helo == nil)
     #expect(h.unparsed.isEmpty)
 }
+
+/// indimail (a qmail descendant) writes comment-only lines: `(indimail-mta PID invoked …)`
+/// from its queue, `(indimail PID invoked by uid N)` from its delivery agent, the latter with an
+/// asctime date and no zone. The comment is kept whole, nothing is unparsed, the date is read.
+@Test(arguments: [
+    (
+        "(indimail-mta 1395324 invoked from 127.0.0.1 by host pricom.com.au by uid 555); Wed, 4 May 2022 13:42:14 +1000",
+        "indimail-mta 1395324 invoked from 127.0.0.1 by host pricom.com.au by uid 555", "2022-05-04T03:42:14Z"
+    ),
+    (
+        "(indimail-mta 555 invoked by uid 0); Thu, 25 Jun 2020 08:00:09 +0000",
+        "indimail-mta 555 invoked by uid 0", "2020-06-25T08:00:09Z"
+    ),
+    (
+        "(indimail 557 invoked by uid 555); Thu Jun 25 08:00:09 2020",
+        "indimail 557 invoked by uid 555", "2020-06-25T08:00:09Z"
+    ),
+])
+func indimailCommentOnlyLines(_ line: String, _ comment: String, _ time: String) {
+    let h = ReceivedParser.parse(line)
+    #expect(h.commentOnly == comment)
+    #expect(h.unparsed.isEmpty)
+    #expect(h.from == nil && h.by == nil)
+    #expect(h.timestamp?.iso8601 == time)
+}

@@ -42,7 +42,7 @@ public enum AuthForensics {
             prior: .init(
                 spf: spf, origin: origin, dkim: dkim.verifications, brokenSPF: forwarding.brokenPositions,
                 dkimBroke: !dkimFailures.findings.isEmpty),
-            hasList: dkim.listHop() != nil)
+            hasList: dkim.list != nil)
 
         var out = ChainAuthentication()
         out.hops = hops.indices.map { k in

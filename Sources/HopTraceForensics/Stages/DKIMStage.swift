@@ -22,6 +22,12 @@ struct DKIMStage: Sendable {
     let block: HeaderBlock
     let verdicts: AttributedVerdicts
     let attribution: HopAttribution
+    /// The mailing list the message carries (List-Id) and the position of the hop whose receiver
+    /// is its server.
+    let list: (hop: Int, list: String)?
+    /// The position of the hop whose receiver most likely changed a signed header: the last one
+    /// with a spam verdict.
+    let spamTagger: Int?
 
     init(input: ForensicsInput, verdicts: AttributedVerdicts, attribution: HopAttribution) {
         self.hops = input.hops
@@ -31,6 +37,10 @@ struct DKIMStage: Sendable {
         }
         self.verdicts = verdicts
         self.attribution = attribution
+        self.list = Self.listHop(block, hops: input.hops, attribution: attribution)
+        self.spamTagger = input.hops.indices.last { k in
+            verdicts.perHop[k].contains { $0.method == .spam && ($0.word == "spam" || $0.word == "yes") }
+        }
     }
 
     /// Re-verifies every signature: needs the body and DNS; says which is missing otherwise.
@@ -48,15 +58,7 @@ struct DKIMStage: Sendable {
         verifications = await verifier.verify(headers: headers, body: Array(body))
     }
 
-    /// The hop whose receiver most likely changed a signed header: a spam verdict's hop.
-    func spamTaggingHop() -> Int? {
-        hops.indices.last { k in
-            verdicts.perHop[k].contains { $0.method == .spam && ($0.word == "spam" || $0.word == "yes") }
-        }
-    }
-
-    /// The mailing list the message carries (List-Id) and the hop whose receiver is its server.
-    func listHop() -> (hop: Int, list: String)? {
+    static func listHop(_ block: HeaderBlock, hops: [Hop], attribution: HopAttribution) -> (hop: Int, list: String)? {
         guard let listID = block.first("List-Id")?.value else { return nil }
         let inner = SenderStage.address(listID)
         let labels = inner.split(separator: ".")
@@ -72,9 +74,9 @@ struct DKIMStage: Sendable {
 
     func mark(_ c: DKIMForensics.VisibleChange, listFirst: Bool) -> VisibleMark {
         var added: VisibleMark.AddedBy? = nil
-        if listFirst, let l = listHop(), c.marker.lowercased() != "[spam]" {
+        if listFirst, let l = list, c.marker.lowercased() != "[spam]" {
             added = .list(l.list, hop: hops[l.hop].index, receiver: attribution.receiverName(l.hop))
-        } else if let k = spamTaggingHop() {
+        } else if let k = spamTagger {
             added = .spamFilter(hop: hops[k].index, receiver: attribution.receiverName(k))
         }
         return VisibleMark(header: c.name, marker: c.marker, addedBy: added)
@@ -117,7 +119,7 @@ struct DKIMStage: Sendable {
                 causes.append(.visibleMark(m))
             }
             if DKIMForensics.listFooterLikely(v, headers: headers) {
-                let l = listHop()
+                let l = list
                 causeHops += l.map { [hops[$0.hop].index] } ?? []
                 causes.append(
                     .listFooter(
@@ -142,7 +144,7 @@ struct DKIMStage: Sendable {
             guard let c = changes.first else { continue }
             let m = VisibleMark(
                 header: c.name, marker: c.marker,
-                addedBy: spamTaggingHop().map {
+                addedBy: spamTagger.map {
                     .spamFilter(hop: hops[$0].index, receiver: attribution.receiverName($0))
                 })
             out.notes.append(

@@ -80,7 +80,10 @@ let package = Package(
             dependencies: [
                 "HopTraceReport", "HopTraceDNS", "HopTraceAuth", "HopTraceGeo", "HopTraceGraphviz", "HopTraceTopology",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            plugins: ["BuildStamp"]),
+        // Writes the git commit of the build into the executable (`hoptrace --version`).
+        .plugin(name: "BuildStamp", capability: .buildTool()),
 
         // Test helpers: the package's paths, ../shared (SharedFolder), the built binary, nsd, the
         // RFC 7208 suite's reader.

@@ -49,3 +49,15 @@ struct UnboundLibrary: Sendable {
         ub_strerror(code).map { String(cString: $0) } ?? "libunbound error \(code)"
     }
 }
+
+/// Whether libunbound can be used on this machine, for `hoptrace version --verbose`.
+public enum UnboundAvailability {
+    /// Why hoptrace cannot resolve live DNS here (a library missing, or without a function hoptrace
+    /// calls), or nil when it can. Opens the library when it is not open yet.
+    public static var problem: DynamicLibraryError? {
+        switch UnboundLibrary.shared {
+        case .success: return nil
+        case .failure(let error): return error
+        }
+    }
+}

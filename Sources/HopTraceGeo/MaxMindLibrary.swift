@@ -43,3 +43,15 @@ struct MaxMindLibrary: Sendable {
         MMDB_strerror(code).map { String(cString: $0) } ?? "libmaxminddb error \(code)"
     }
 }
+
+/// Whether libmaxminddb can be used on this machine, for `hoptrace version --verbose`.
+public enum MaxMindAvailability {
+    /// Why hoptrace cannot read GeoIP and ASN databases here (a library missing, or without a function hoptrace
+    /// calls), or nil when it can. Opens the library when it is not open yet.
+    public static var problem: DynamicLibraryError? {
+        switch MaxMindLibrary.shared {
+        case .success: return nil
+        case .failure(let error): return error
+        }
+    }
+}

@@ -55,3 +55,15 @@ struct GraphvizLibrary: Sendable {
         return call(gvRenderData)
     }
 }
+
+/// Whether libgvc and libcgraph can be used on this machine, for `hoptrace version --verbose`.
+public enum GraphvizAvailability {
+    /// Why hoptrace cannot draw diagrams (--dot) here (a library missing, or without a function hoptrace
+    /// calls), or nil when it can. Opens the library when it is not open yet.
+    public static var problem: DynamicLibraryError? {
+        switch GraphvizLibrary.shared {
+        case .success: return nil
+        case .failure(let error): return error
+        }
+    }
+}

@@ -32,8 +32,9 @@ struct HopTrace: AsyncParsableCommand {
         commandName: "hoptrace",
         abstract:
             "Forensic analysis of email header paths: which servers a message crossed, and what happened on the way.",
-        version: "0.1.0",
-        subcommands: [Analyze.self, SPF.self, MapCommand.self, HopsCommand.self],
+        discussion: HelpText.overview,
+        version: VersionText.line(commit: BuildStamp.commit, modified: BuildStamp.modified),
+        subcommands: [Analyze.self, SPF.self, MapCommand.self, HopsCommand.self, VersionCommand.self],
         defaultSubcommand: Analyze.self
     )
 }
@@ -49,7 +50,7 @@ struct Analyze: AsyncParsableCommand {
             message's own and every embedded original), and prints the hops oldest first with \
             address scopes, software, delays, the relay topology and findings. An mbox file or a \
             Maildir folder is analysed message by message.
-            """
+            """ + HelpText.examples(for: "analyze")
     )
 
     @Argument(help: "The message file, an mbox mailbox, a Maildir folder, or - for standard input.")
@@ -174,7 +175,7 @@ extension HopTrace {
     /// Maps failures to one clean line on standard error and the contract's exit code.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(versionArguments(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -191,6 +192,12 @@ extension HopTrace {
             if !message.isEmpty { StandardError.write(message) }
             exitProcess(code.rawValue)
         }
+    }
+
+    /// `--version --verbose` (either order) is `version --verbose`: ArgumentParser answers
+    /// `--version` before it reads any other flag. Other arguments are passed on as they are.
+    static func versionArguments(_ arguments: [String]) -> [String] {
+        arguments.count == 2 && Set(arguments) == ["--version", "--verbose"] ? ["version", "--verbose"] : arguments
     }
 
     /// ArgumentParser's error text (`Error: …`, then usage lines) in the tool's style: the

@@ -28,7 +28,7 @@ struct HopsCommand: AsyncParsableCommand {
             could be read. An input that cannot be opened (no such file, not a Maildir) gets \
             one line on standard error and the others go on; at the end a line says how many \
             inputs failed, and the exit status is 74 (65 when each was only too large).
-            """
+            """ + HelpText.examples(for: "hops")
     )
 
     @Argument(help: "Message files, mbox files, Maildir folders, or \"-\" for standard input.")

@@ -16,7 +16,7 @@ struct MapCommand: AsyncParsableCommand {
             address are one node; each step says how many messages took it, first and last seen. \
             Memory grows with the number of hosts, not of messages. A progress line goes to \
             standard error when it is a terminal.
-            """
+            """ + HelpText.examples(for: "map")
     )
 
     @Argument(help: "mbox files, Maildir folders or message files.")

@@ -37,7 +37,7 @@ struct SPF: AsyncParsableCommand {
             --stats adds one line "queries=N seconds=S" on standard error: the time of the \
             evaluation loop alone (files already read). --helo, --sender and --save-dns are \
             per-query options and are refused with --batch.
-            """
+            """ + HelpText.examples(for: "spf")
     )
 
     @Argument(help: "The SMTP client IP address (IPv4 or IPv6); not with --batch.")

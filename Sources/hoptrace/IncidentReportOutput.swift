@@ -104,16 +104,18 @@ struct IncidentReportOutput {
     /// Markdown ones); nothing for a single file.
     func finish(title: String) throws {
         guard case .directory(let dir) = target else { return }
-        let html = IncidentIndex(entries: index.map { e in
-            var e = e
-            e.file = e.file.map { $0 + ".html" }
-            return e
-        })
-        let md = IncidentIndex(entries: index.map { e in
-            var e = e
-            e.file = e.file.map { $0 + ".md" }
-            return e
-        })
+        let html = IncidentIndex(
+            entries: index.map { e in
+                var e = e
+                e.file = e.file.map { $0 + ".html" }
+                return e
+            })
+        let md = IncidentIndex(
+            entries: index.map { e in
+                var e = e
+                e.file = e.file.map { $0 + ".md" }
+                return e
+            })
         try Self.save(HTMLIndexRenderer.render(html, title: title), to: Self.join(dir, "index.html"))
         try Self.save(MarkdownIndexRenderer.render(md, title: title), to: Self.join(dir, "index.md"))
     }
@@ -149,7 +151,11 @@ struct IncidentReportOutput {
     /// `OUT.svg` beside `OUT.md`: its path, and its name relative to the report.
     static func besideSVG(_ path: String) -> (path: String, link: String) {
         let stem: Substring
-        if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") { stem = path[..<dot] } else { stem = path[...] }
+        if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
+            stem = path[..<dot]
+        } else {
+            stem = path[...]
+        }
         let svgPath = stem + ".svg"
         let link = svgPath.split(separator: "/").last.map(String.init) ?? String(svgPath)
         return (String(svgPath), link)

@@ -53,7 +53,8 @@ import Testing
             if let expected, expected != text {
                 let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
                 let b = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+                let line =
+                    zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
                 Issue.record(
                     """
                     \(name).report.\(ext) differs from its golden file at line \(line + 1):
@@ -161,7 +162,9 @@ import Testing
 /// Escaping for HTML and Markdown, and the SVG sanitiser.
 @Suite struct ReportEscapingTests {
     @Test func htmlEscapesMarkupAndShowsControlCharacters() {
-        #expect(HTMLEscape.text("<script>\"a\"&'b'</script>") == "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;")
+        #expect(
+            HTMLEscape.text("<script>\"a\"&'b'</script>")
+                == "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;")
         #expect(HTMLEscape.text("a\u{1B}[31mb\u{202E}c") == "a\\x1B[31mb\\u{202E}c")
         #expect(HTMLEscape.verbatim("Received: a\r\n\tb <c>\u{07}") == "Received: a\n b &lt;c&gt;\\x07")
     }
@@ -208,10 +211,15 @@ import Testing
             </svg>
             """
         let clean = try #require(SVGSanitizer.sanitize(svg))
-        for bad in ["<script", "onload", "onclick", "foreignObject", "href", "url(", "<image", "<a ", "style=", "<!--", "<?xml", "DOCTYPE"] {
+        for bad in [
+            "<script", "onload", "onclick", "foreignObject", "href", "url(", "<image", "<a ", "style=", "<!--", "<?xml",
+            "DOCTYPE",
+        ] {
             #expect(!clean.contains(bad), "\(bad) in \(clean)")
         }
-        #expect(clean.hasPrefix("<svg width=\"100pt\" height=\"50pt\" viewBox=\"0 0 100 50\" xmlns=\"http://www.w3.org/2000/svg\">"))
+        #expect(
+            clean.hasPrefix(
+                "<svg width=\"100pt\" height=\"50pt\" viewBox=\"0 0 100 50\" xmlns=\"http://www.w3.org/2000/svg\">"))
         #expect(clean.contains("<title>h&lt;script&gt;</title>"))
         #expect(clean.contains("<polygon stroke=\"black\" points=\"0,0 1,1\"/>"))
         #expect(clean.contains(">a &amp; b &lt;c&gt; &gt; d &amp;e</text>"))

@@ -12,7 +12,9 @@ enum Chromium {
     /// `$HOPTRACE_CHROMIUM`, else `chromium` or `chromium-browser` in /usr/bin.
     static let path: String? = {
         if let p = ProcessInfo.processInfo.environment["HOPTRACE_CHROMIUM"], !p.isEmpty { return p }
-        return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }()
 
     static var underCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
@@ -110,7 +112,8 @@ enum Chromium {
     /// The elements of a serialised DOM: each tag's name and its attributes (name, value). Text
     /// never holds `<` in a serialisation (it is `&lt;`), so every `<name` is a tag.
     static func tags(_ dom: String) -> [(name: String, attributes: [(name: String, value: String)])] {
-        let tag = try! NSRegularExpression(pattern: "<([A-Za-z][A-Za-z0-9:-]*)((?:\\s+[^\\s=/>\"']+(?:=\"[^\"]*\")?)*)\\s*/?>")
+        let tag = try! NSRegularExpression(
+            pattern: "<([A-Za-z][A-Za-z0-9:-]*)((?:\\s+[^\\s=/>\"']+(?:=\"[^\"]*\")?)*)\\s*/?>")
         let attr = try! NSRegularExpression(pattern: "\\s+([^\\s=/>\"']+)(?:=\"([^\"]*)\")?")
         let ns = dom as NSString
         return tag.matches(in: dom, range: NSRange(location: 0, length: ns.length)).map { m in

@@ -21,7 +21,8 @@ private let glibcLoader = false
     @Test func writesASelfContainedHTMLReportAfterTheTextReport() throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("bt.html")
-        let run = try TestSupport.run(Self.bt + ["--report", out.path], environment: ["SOURCE_DATE_EPOCH": "1795900000"])
+        let run = try TestSupport.run(
+            Self.bt + ["--report", out.path], environment: ["SOURCE_DATE_EPOCH": "1795900000"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("error spf-broken-by-forwarding (hop 4)"))
         let html = try Self.read(out)
@@ -121,7 +122,9 @@ private let glibcLoader = false
         #expect(run.status == 74)
         #expect(run.stdout.contains("error spf-broken-by-forwarding (hop 4)"))
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
-        #expect(run.stderr.hasPrefix("hoptrace: error: --report: the diagram could not be drawn: Graphviz is not available"))
+        #expect(
+            run.stderr.hasPrefix("hoptrace: error: --report: the diagram could not be drawn: Graphviz is not available")
+        )
         let html = try Self.read(out)
         #expect(html.contains("The diagram is unavailable: Graphviz is not available"))
         #expect(html.contains("SPF broke at hop 4"))
@@ -133,7 +136,9 @@ private let glibcLoader = false
     func hostileTextStaysTextInMarkdown(name: String) throws {
         let dir = try TestSupport.temporaryDirectory()
         let out = dir.appendingPathComponent("r.md")
-        let run = try TestSupport.run([Self.fixtures.appendingPathComponent(name).path, "--offline", "--report", out.path])
+        let run = try TestSupport.run([
+            Self.fixtures.appendingPathComponent(name).path, "--offline", "--report", out.path,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let md = try Self.read(out)
         var fence: String?
@@ -153,7 +158,8 @@ private let glibcLoader = false
             }
             #expect(!line.contains("://"), "autolink in: \(line)")
             #expect(!line.lowercased().contains("www."), "autolink in: \(line)")
-            #expect(line.range(of: "[A-Za-z0-9]@[A-Za-z0-9]", options: .regularExpression) == nil, "autolink in: \(line)")
+            #expect(
+                line.range(of: "[A-Za-z0-9]@[A-Za-z0-9]", options: .regularExpression) == nil, "autolink in: \(line)")
             // The only link is the report's own (the diagram beside it).
             for (i, c) in scalars.enumerated() where c == "]" && i + 1 < scalars.count && scalars[i + 1] == "(" {
                 #expect(scalars[i - 1] == "\\" || line == "![Relay path](r.svg)", "a link in: \(line)")

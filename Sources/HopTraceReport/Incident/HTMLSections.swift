@@ -6,8 +6,9 @@ enum HTMLSections {
     static func chainBody(_ c: IncidentChain, filtering: [IncidentFilteringVerdict], into out: inout HTMLWriter) {
         let id = "c\(c.number)"
         out.line("<section id=\"\(id)-hops\"><h2>\(IncidentText.hopsTitle)</h2>")
-        out.line("<p class=\"muted\">\(HTMLEscape.text(IncidentText.chainTitle(c))); "
-            + "\(HTMLEscape.text(IncidentText.transit(c.transitSeconds)))</p>")
+        out.line(
+            "<p class=\"muted\">\(HTMLEscape.text(IncidentText.chainTitle(c))); "
+                + "\(HTMLEscape.text(IncidentText.transit(c.transitSeconds)))</p>")
         hops(c, into: &out)
         out.line("</section>")
         out.line("<section id=\"\(id)-auth\"><h2>\(IncidentText.authenticationTitle)</h2>")
@@ -28,8 +29,9 @@ enum HTMLSections {
             out.line("<p>\(HTMLEscape.text(IncidentText.statement(.noHops)))</p>")
             return
         }
-        out.line("<table class=\"hops\"><thead><tr>"
-            + IncidentText.hopColumns.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>")
+        out.line(
+            "<table class=\"hops\"><thead><tr>"
+                + IncidentText.hopColumns.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>")
         for h in c.hops {
             var row = h.broken ? "<tr class=\"broken\">" : "<tr>"
             row += "<td>\(h.index)"
@@ -38,7 +40,8 @@ enum HTMLSections {
             if let comment = h.comment {
                 row += "<td colspan=\"2\" class=\"muted\">(\(HTMLEscape.text(comment)))</td>"
             } else {
-                row += "<td class=\"ep\">" + endpoint(h.sender) + "</td><td class=\"ep\">" + endpoint(h.receiver) + "</td>"
+                row +=
+                    "<td class=\"ep\">" + endpoint(h.sender) + "</td><td class=\"ep\">" + endpoint(h.receiver) + "</td>"
             }
             var proto: [String] = []
             if let p = h.protocolName { proto.append(HTMLEscape.text(p)) }
@@ -50,12 +53,14 @@ enum HTMLSections {
             row += "<td>\(HTMLEscape.text(h.time ?? ""))</td>"
             row += "<td>"
             if let d = h.delaySeconds {
-                row += h.clockSkew
+                row +=
+                    h.clockSkew
                     ? "<span class=\"skew\">\(HTMLEscape.text(IncidentText.delay(d)))</span>"
                     : HTMLEscape.text(IncidentText.delay(d))
             }
             if let p = h.transitPercent {
-                row += "<span class=\"bar\" title=\"\(HTMLEscape.text(IncidentText.transitShare(p)))\">"
+                row +=
+                    "<span class=\"bar\" title=\"\(HTMLEscape.text(IncidentText.transitShare(p)))\">"
                     + "<span style=\"width:\(min(max(p, 0), 100))%\"></span></span>"
             }
             row += "</td>"
@@ -70,7 +75,9 @@ enum HTMLSections {
     static func endpoint(_ e: IncidentEndpoint) -> String {
         var parts: [String] = []
         parts.append(e.name.map { "<strong>\(HTMLEscape.text($0))</strong>" } ?? "<span class=\"muted\">?</span>")
-        if let r = e.rdns { parts.append("<span class=\"muted\">\(IncidentText.rdnsWord) \(HTMLEscape.text(r))</span>") }
+        if let r = e.rdns {
+            parts.append("<span class=\"muted\">\(IncidentText.rdnsWord) \(HTMLEscape.text(r))</span>")
+        }
         if let a = e.address {
             var s = HTMLEscape.text(a)
             if let scope = e.scope {
@@ -115,8 +122,9 @@ enum HTMLSections {
             out.line("<p>\(IncidentText.noAuthentication)</p>")
         }
         if !a.rows.isEmpty {
-            out.line("<table class=\"auth\"><thead><tr>"
-                + IncidentText.authColumns.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>")
+            out.line(
+                "<table class=\"auth\"><thead><tr>"
+                    + IncidentText.authColumns.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>")
             for row in a.rows {
                 var s = row.broken ? "<tr class=\"broken\">" : "<tr>"
                 s += "<td>\(row.hop)"
@@ -188,9 +196,11 @@ enum HTMLSections {
     }
 
     static func headers(_ c: IncidentChain, into out: inout HTMLWriter) {
-        out.line("<h3 id=\"c\(c.number)-headers\">\(IncidentText.headersTitle) · "
-            + "\(HTMLEscape.text(IncidentText.chainTitle(c)))</h3>")
-        out.line("<pre class=\"headers\">" + c.headers.map { HTMLEscape.verbatim($0.raw) }.joined(separator: "\n")
-            + "</pre>")
+        out.line(
+            "<h3 id=\"c\(c.number)-headers\">\(IncidentText.headersTitle) · "
+                + "\(HTMLEscape.text(IncidentText.chainTitle(c)))</h3>")
+        out.line(
+            "<pre class=\"headers\">" + c.headers.map { HTMLEscape.verbatim($0.raw) }.joined(separator: "\n")
+                + "</pre>")
     }
 }

@@ -280,10 +280,12 @@ extension IncidentAuthentication {
                 IncidentVerdictCell(
                     method: "arc", result: IncidentText.arcInstance($0.instance), detail: $0.sealDomain, failed: false)
             }
-            let arc = IncidentComparison(recorded: IncidentVerdictCell.unique(arcCells), replayed: nil, notReplayed: nil)
+            let arc = IncidentComparison(
+                recorded: IncidentVerdictCell.unique(arcCells), replayed: nil, notReplayed: nil)
             let check = auth.dmarcChecks.first { $0.hop == h.hop }
             let dmarc = IncidentComparison(
-                recorded: IncidentVerdictCell.unique(h.verdicts.filter { $0.method == .dmarc }.map(IncidentVerdictCell.init)),
+                recorded: IncidentVerdictCell.unique(
+                    h.verdicts.filter { $0.method == .dmarc }.map(IncidentVerdictCell.init)),
                 replayed: check.map(Self.cell), notReplayed: nil)
             let row = IncidentAuthRow(
                 hop: h.hop, receiver: h.spf?.recordedBy ?? chain.hops.first { $0.index == h.hop }?.received.by?.name,
@@ -293,7 +295,8 @@ extension IncidentAuthentication {
         var results: [IncidentVerdictCell] = auth.dkim.map { d in
             IncidentVerdictCell(
                 method: "dkim", result: d.result.rawValue,
-                detail: IncidentText.dkimDetail(domain: d.domain, selector: d.selector, failure: d.failure?.description),
+                detail: IncidentText.dkimDetail(
+                    domain: d.domain, selector: d.selector, failure: d.failure?.description),
                 failed: d.result != .pass && d.result != .none)
         }
         if let arc = auth.arc {

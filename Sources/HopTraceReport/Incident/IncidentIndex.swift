@@ -95,11 +95,13 @@ public enum HTMLIndexRenderer {
 
     static func view(id: String, title: String, _ entries: [IncidentIndex.Entry], into out: inout HTMLWriter) {
         out.line("<section class=\"index-view\" id=\"\(id)\"><h2>\(title)</h2>")
-        out.line("<table><thead><tr>" + IncidentText.indexColumns.map { "<th>\($0)</th>" }.joined()
-            + "</tr></thead><tbody>")
+        out.line(
+            "<table><thead><tr>" + IncidentText.indexColumns.map { "<th>\($0)</th>" }.joined()
+                + "</tr></thead><tbody>")
         for e in entries {
             var row = "<tr><td>"
-            row += e.file.map { "<a href=\"\(HTMLEscape.text($0))\">\(HTMLEscape.text(e.label))</a>" }
+            row +=
+                e.file.map { "<a href=\"\(HTMLEscape.text($0))\">\(HTMLEscape.text(e.label))</a>" }
                 ?? HTMLEscape.text(e.label)
             row += "</td>"
             if let error = e.error {
@@ -125,18 +127,26 @@ public enum MarkdownIndexRenderer {
     public static func render(_ index: IncidentIndex, title: String) -> String {
         var out = ["# " + IncidentText.indexTitle, "", "*" + MarkdownEscape.text(title) + "*", ""]
         let unreadable = index.entries.filter { $0.error != nil }.count
-        out += [MarkdownEscape.text(IncidentText.indexSummary(messages: index.entries.count, unreadable: unreadable)), ""]
-        for (name, entries) in [(IncidentText.indexBySeverity, index.bySeverity), (IncidentText.indexInOrder, index.inOrder)] {
+        out += [
+            MarkdownEscape.text(IncidentText.indexSummary(messages: index.entries.count, unreadable: unreadable)), "",
+        ]
+        for (name, entries) in [
+            (IncidentText.indexBySeverity, index.bySeverity), (IncidentText.indexInOrder, index.inOrder),
+        ] {
             out += ["## " + name, ""]
             out += MarkdownReportRenderer.rawTable(
                 IncidentText.indexColumns,
                 entries.map { e -> [String] in
-                    let link = e.file.map {
-                        "[" + MarkdownEscape.text(e.label) + "](" + MarkdownReportRenderer.linkTarget($0) + ")"
-                    } ?? MarkdownEscape.text(e.label)
-                    if let error = e.error { return [link, IncidentText.unreadable, MarkdownEscape.text(error), "", "", "", ""] }
+                    let link =
+                        e.file.map {
+                            "[" + MarkdownEscape.text(e.label) + "](" + MarkdownReportRenderer.linkTarget($0) + ")"
+                        } ?? MarkdownEscape.text(e.label)
+                    if let error = e.error {
+                        return [link, IncidentText.unreadable, MarkdownEscape.text(error), "", "", "", ""]
+                    }
                     return [
-                        link, e.verdict?.severity?.rawValue ?? "", MarkdownEscape.text(e.verdict.map(IncidentText.counts) ?? ""),
+                        link, e.verdict?.severity?.rawValue ?? "",
+                        MarkdownEscape.text(e.verdict.map(IncidentText.counts) ?? ""),
                         MarkdownEscape.text(e.subject ?? ""), MarkdownEscape.text(e.from ?? ""),
                         MarkdownEscape.text(e.date ?? ""),
                         MarkdownEscape.text(e.verdict?.statements.first.map(IncidentText.statement) ?? ""),

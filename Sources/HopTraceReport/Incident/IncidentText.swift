@@ -59,7 +59,8 @@ public enum IncidentText {
         let checked =
             b.inferredFrom == nil
             ? "recorded SPF \(b.recorded.rawValue) after checking" : "blocked the message on SPF after checking"
-        return "SPF broke at hop \(b.hop): \(b.receiver) \(checked) \(whose) \(b.checked)\(relay) instead of the origin "
+        return
+            "SPF broke at hop \(b.hop): \(b.receiver) \(checked) \(whose) \(b.checked)\(relay) instead of the origin "
             + "\(b.originName) \(b.originIP), which passes SPF for \(b.originDomain ?? b.domain ?? "the sender's domain")."
     }
 
@@ -71,7 +72,9 @@ public enum IncidentText {
         case .forwardingContributed?: text += ", forwarding contributing"
         case nil: break
         }
-        if let p = d.policy { text += "; the policy p=\(p.policy.rawValue) of \(p.domain) asked receivers to \(ask(p.policy))" }
+        if let p = d.policy {
+            text += "; the policy p=\(p.policy.rawValue) of \(p.domain) asked receivers to \(ask(p.policy))"
+        }
         switch d.action?.lowercased() {
         case "oreject"?:
             text += "; the receiver overrode it and delivered the message, typically to junk (action=oreject)"

@@ -45,7 +45,9 @@ public enum MarkdownReportRenderer {
         case .none, .svg: out.append(MarkdownEscape.text(IncidentText.diagramNone))
         }
         out.append("")
-        if let primary = r.primary { out += MarkdownSections.chainBody(primary, filtering: r.filteringVerdicts, level: 2) }
+        if let primary = r.primary {
+            out += MarkdownSections.chainBody(primary, filtering: r.filteringVerdicts, level: 2)
+        }
         if !r.messageFindings.isEmpty {
             out.append("## " + IncidentText.messageFindingsTitle)
             out.append("")
@@ -211,8 +213,10 @@ enum MarkdownSections {
             out += MarkdownReportRenderer.rawTable(
                 IncidentText.authColumns,
                 a.rows.map { row in
-                    ["\(row.hop)" + (row.broken ? " **" + MarkdownEscape.text(IncidentText.brokeHere) + "**" : ""),
-                        MarkdownEscape.text(row.receiver ?? "")]
+                    [
+                        "\(row.hop)" + (row.broken ? " **" + MarkdownEscape.text(IncidentText.brokeHere) + "**" : ""),
+                        MarkdownEscape.text(row.receiver ?? ""),
+                    ]
                         + [row.spf, row.dkim, row.arc, row.dmarc].map(comparison)
                 })
             out.append("")
@@ -252,7 +256,8 @@ enum MarkdownSections {
             if !f.evidence.isEmpty {
                 out.append(MarkdownEscape.text(IncidentText.evidenceTitle) + ":")
                 out.append("")
-                out += MarkdownReportRenderer.fenced(f.evidence.map { MarkdownEscape.verbatim($0.raw) }.joined(separator: "\n"))
+                out += MarkdownReportRenderer.fenced(
+                    f.evidence.map { MarkdownEscape.verbatim($0.raw) }.joined(separator: "\n"))
             }
         }
         return out

@@ -130,6 +130,14 @@ import Testing
         #expect(!r.verdict.statements.isEmpty)
     }
 
+    @Test func theTextReportOpensWithTheSummary() async throws {
+        let (report, _) = try await Self.incident("bt-delivery-receipt")
+        let lines = TextRenderer(color: false).render(report, title: "bt.eml").split(separator: "\n")
+        #expect(lines[1].hasPrefix("Summary: Authentication broke ("))
+        #expect(lines[2].hasPrefix("  SPF broke at hop 4"))
+        #expect(lines[3].hasPrefix("  DMARC failed"))
+    }
+
     @Test func theIndexSortsBySeverity() throws {
         var a = IncidentIndex.Entry(position: 1, label: "m:1", file: "message-0001", report: nil, error: nil)
         a.verdict = IncidentVerdict(severity: .info, statements: [], errors: 0, warnings: 0, infos: 1)

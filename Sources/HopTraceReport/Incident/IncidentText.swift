@@ -42,7 +42,7 @@ public enum IncidentText {
         case .finding(let kind, _, let hops):
             return findingPhrase(kind) + (hops.isEmpty ? "" : " (\(hopList(hops)))") + "."
         case .clean(let hops):
-            return "No authentication failure or anomaly found on the \(plural(hops, "hop"))."
+            return "No authentication failure or anomaly found across \(plural(hops, "hop"))."
         case .noHops:
             return "The message has no Received headers: there is no path to trace."
         }

@@ -174,7 +174,7 @@ import Testing
             HTMLEscape.text("<script>\"a\"&'b'</script>")
                 == "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;&lt;/script&gt;")
         #expect(HTMLEscape.text("a\u{1B}[31mb\u{202E}c") == "a\\x1B[31mb\\u{202E}c")
-        #expect(HTMLEscape.verbatim("Received: a\r\n\tb <c>\u{07}") == "Received: a\n b &lt;c&gt;\\x07")
+        #expect(HTMLEscape.verbatim("Received: a\r\n\tb <c>\u{07}") == "Received: a\n\tb &lt;c&gt;\\x07")
     }
 
     @Test func markdownEscapesEverythingARendererReads() {

@@ -12,7 +12,7 @@ public enum HTMLEscape {
     /// A verbatim block (a header field with its folding): line breaks kept, everything else as
     /// `text` does.
     public static func verbatim(_ s: String) -> String {
-        VerbatimText.lines(s).map(text).joined(separator: "\n")
+        VerbatimText.lines(s).map { entities(VerbatimText.sanitize($0)) }.joined(separator: "\n")
     }
 
     static func entities(_ s: String) -> String {
@@ -87,12 +87,21 @@ public enum MarkdownEscape {
     /// A verbatim block's lines, for a fenced block: line breaks kept, control characters and
     /// bidi overrides visible.
     public static func verbatim(_ s: String) -> String {
-        VerbatimText.lines(s).map(TerminalText.sanitize).joined(separator: "\n")
+        VerbatimText.lines(s).map(VerbatimText.sanitize).joined(separator: "\n")
     }
 }
 
-/// Splits verbatim text into its lines (CR LF, LF or a lone CR), without the line breaks.
+/// Verbatim text (a header field with its folding): its lines, and each line made safe with
+/// its tabs kept.
 enum VerbatimText {
+    /// `TerminalText.sanitize`, except that a tab stays a tab (folded headers are indented with
+    /// them, and a tab does nothing inside a `<pre>` or a fenced block).
+    static func sanitize(_ line: String) -> String {
+        line.split(separator: "\t", omittingEmptySubsequences: false).map { TerminalText.sanitize(String($0)) }
+            .joined(separator: "\t")
+    }
+
+    /// The lines of `s` (split at CR LF, LF or a lone CR), without the line breaks.
     static func lines(_ s: String) -> [String] {
         var lines: [String] = []
         var current = String.UnicodeScalarView()

@@ -134,6 +134,8 @@ let package = Package(
                 .linkedLibrary("maxminddb"), .linkedLibrary("unbound"),
             ]),
         // Every test that runs the built executable is here.
-        .testTarget(name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceDNS", "HopTraceTestSupport"]),
+        .testTarget(
+            name: "hoptraceTests", dependencies: ["hoptrace", "HopTraceDNS", "HopTraceTestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -54,10 +54,27 @@ public enum FindingsText {
         }
         text += "SPF should have been evaluated at hop \(b.boundary)\(b.boundaryReceiver.map { " (\($0))" } ?? ""), "
         text += "where the message entered \(b.enteredOrganisation ?? "the relaying organisation") from outside. "
-        text +=
+        text += "Fix: " + spfBreakFix(b)
+        text += "."
+        if let tag = b.subjectTag { text += " It also marked the message as spam and tagged the subject \(tag)." }
+        return text
+    }
+
+    /// The fix of a finding, when the finding names one (the summary ends with it as "Fix: …").
+    public static func fix(_ f: ForensicFinding) -> String? {
+        switch f {
+        case .spfBrokenByForwarding(let b):
+            let text = spfBreakFix(b)
+            return text.prefix(1).uppercased() + text.dropFirst() + "."
+        case .dkimFailed, .dkimRecordedFailure, .dmarcFail: return nil
+        }
+    }
+
+    static func spfBreakFix(_ b: SPFBreak) -> String {
+        var text =
             b.owner.isReceiversOwn
-            ? "Fix: have the receiver skip its own upstream relays when checking SPF"
-            : "Fix: SRS at the forwarder\(b.relayOrganisation.map { " (\($0))" } ?? ""), or have the receiver trust or skip its upstream relays"
+            ? "have the receiver skip its own upstream relays when checking SPF"
+            : "SRS at the forwarder\(b.relayOrganisation.map { " (\($0))" } ?? ""), or have the receiver trust or skip its upstream relays"
         switch b.remedy {
         case .exchangeOnlineEnhancedFiltering?:
             text +=
@@ -68,8 +85,6 @@ public enum FindingsText {
         case nil:
             break
         }
-        text += "."
-        if let tag = b.subjectTag { text += " It also marked the message as spam and tagged the subject \(tag)." }
         return text
     }
 

@@ -172,7 +172,7 @@ public enum Analyzer {
             source: input.source, part: input.part, container: input.container,
             summary: summary, hops: hops, findings: findings, topology: topology,
             annotations: authentication.marks.map(FindingsText.annotation),
-            otherSoftware: otherSoftware, authentication: authentication)
+            otherSoftware: otherSoftware, authentication: authentication, headers: input.headers)
     }
 
     static func geo(_ ip: IPAddress?, _ scope: AddressScope?, _ lookup: any GeoProvider) -> GeoRecord? {

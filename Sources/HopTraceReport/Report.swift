@@ -54,13 +54,16 @@ public struct ChainReport: Sendable, Hashable {
     public var otherSoftware: [SoftwareIdentification]
     /// Recorded and replayed SPF per hop, DKIM, ARC, DMARC, and what broke where.
     public var authentication: ChainAuthentication
+    /// The chain's header block as read (every field with its raw bytes and position): the
+    /// incident report quotes it as evidence.
+    public var headers: HeaderBlock = HeaderBlock(fields: [])
 
     public static func == (a: ChainReport, b: ChainReport) -> Bool {
         a.source == b.source && a.part == b.part && a.container == b.container
             && a.summary.map(\.name) == b.summary.map(\.name) && a.summary.map(\.value) == b.summary.map(\.value)
             && a.hops == b.hops && a.findings == b.findings && a.topology == b.topology
             && a.annotations == b.annotations
-            && a.otherSoftware == b.otherSoftware && a.authentication == b.authentication
+            && a.otherSoftware == b.otherSoftware && a.authentication == b.authentication && a.headers == b.headers
     }
 
     public func hash(into h: inout Hasher) {

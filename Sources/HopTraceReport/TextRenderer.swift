@@ -19,6 +19,7 @@ public struct TextRenderer: Sendable {
     public func render(_ report: Report, title: String? = nil) -> String {
         var out: [String] = []
         if let title { out.append(bold("hoptrace: " + clean(title))) }
+        out.append(contentsOf: summary(report))
         let chainWord = report.chains.count == 1 ? "chain" : "chains"
         if let kind = report.reportKind {
             out.append("The message is a \(kind); \(report.chains.count) \(chainWord).")

@@ -67,6 +67,13 @@ struct Analyze: AsyncParsableCommand {
     var dotPath: String?
 
     @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp(
+            "Write the incident report: OUT.html (self-contained), OUT.md (with OUT.svg beside it), or DIR/ (one report per message and an index).",
+            valueName: "OUT"))
+    var reportPath: String?
+
+    @Option(
         name: .customLong("geoip-db"),
         help: ArgumentHelp(
             "A MaxMind DB file with countries/cities (GeoLite2/GeoIP2 City or Country, DB-IP lite).",
@@ -91,6 +98,10 @@ struct Analyze: AsyncParsableCommand {
         if dotPath != nil && file != "-" && PathKind.of(file) == .directory {
             throw ValidationError("--dot draws one message; a Maildir holds many")
         }
+        if let reportPath, IncidentReportOutput.target(reportPath) == nil {
+            throw ValidationError(
+                "--report: unknown format for \(reportPath); use .html, .md, or a folder (DIR/)")
+        }
     }
 
     func run() async throws {
@@ -108,10 +119,21 @@ struct Analyze: AsyncParsableCommand {
             publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
         let renderer = TextRenderer(color: colour.wanted)
         let source = try InputReader.messages(file)
+        var incident = try reportPath.flatMap(IncidentReportOutput.target).map {
+            try IncidentReportOutput(
+                target: $0, version: HopTrace.configuration.version,
+                analysisTime: IncidentReportOutput.analysisTime(
+                    environment: ProcessInfo.processInfo.environment, now: Int64(now.timeIntervalSince1970)),
+                dnsSource: dns.source)
+        }
         switch source.form {
         case .message(let bytes):
             let report: Report
+            // The DNS answers this message's replays used, for the incident report's appendix.
+            let recorder = incident == nil ? nil : IncidentReportOutput.recorder(options.resolver)
             do {
+                var options = options
+                if let recorder { options.resolver = recorder }
                 report = try await Analyzer.analyze(bytes, options: options)
             } catch {
                 throw CommandFailure(notMail: error, name: source.name)
@@ -120,11 +142,22 @@ struct Analyze: AsyncParsableCommand {
             try self.dns.saveRecording(dns.recorder)
             // The report first: a diagram that cannot be drawn is one error line after it.
             try StandardOutput.write(output)
+            if incident != nil {
+                try await incident!.write(report, label: source.name, recorder: recorder)
+                try incident!.finish(title: source.name)
+            }
             if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name) }
+            try Self.diagramFailed(incident)
         case .mbox, .maildir:
             if dotPath != nil {
                 throw CommandFailure(
                     message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure)
+            }
+            if let target = incident?.target, target != .directory(reportPath ?? "") {
+                throw CommandFailure(
+                    message:
+                        "--report \(reportPath ?? ""): \(file) is a mailbox; give a folder (DIR/) for one report per message",
+                    code: ExitCode.validationFailure)
             }
             // Streamed: each message's report is written out as soon as it is made.
             var document = BatchDocument(json: json, renderer: renderer)
@@ -133,20 +166,56 @@ struct Analyze: AsyncParsableCommand {
             // Windows of messages: the messages of a mapped mbox are made from its index as
             // their turn comes, not all at once.
             let messages = source.messages
-            for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
-                try await Analyzer.analyzeMailbox(
-                    Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
-                    options: options
-                ) { entry in
-                    var entry = entry
-                    entry.label = source.label(entry.label)
-                    document.add(entry, into: &out.bytes)
-                    try out.flushIfFull()
+            if incident != nil {
+                // One message at a time, each with its own recorder: the appendix of each report
+                // lists the DNS answers that message's replays used.
+                for (i, message) in messages.enumerated() {
+                    var perMessage = options
+                    let recorder = IncidentReportOutput.recorder(options.resolver)
+                    if let recorder { perMessage.resolver = recorder }
+                    var analysed: BatchReport.Entry?
+                    try await Analyzer.analyzeMailbox([message], options: perMessage) { entry in
+                        var entry = entry
+                        entry.label = source.label(entry.label)
+                        document.add(entry, into: &out.bytes)
+                        try out.flushIfFull()
+                        analysed = entry
+                    }
+                    guard let entry = analysed else { continue }
+                    switch entry.result {
+                    case .success(let report):
+                        try await incident!.write(
+                            report, label: entry.label, recorder: recorder, position: i + 1, count: messages.count)
+                    case .failure(let error):
+                        incident!.unreadable(label: entry.label, error: error.description, position: i + 1)
+                    }
+                }
+            } else {
+                for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
+                    try await Analyzer.analyzeMailbox(
+                        Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
+                        options: options
+                    ) { entry in
+                        var entry = entry
+                        entry.label = source.label(entry.label)
+                        document.add(entry, into: &out.bytes)
+                        try out.flushIfFull()
+                    }
                 }
             }
             document.finish(into: &out.bytes)
             try out.flush()
             try self.dns.saveRecording(dns.recorder)
+            try incident?.finish(title: source.name)
+            try Self.diagramFailed(incident)
+        }
+    }
+
+    /// One error line and exit 74 when a report's diagram could not be drawn (the reports are
+    /// written by then).
+    static func diagramFailed(_ incident: IncidentReportOutput?) throws {
+        if let reason = incident?.diagramFailure {
+            throw CommandFailure(message: "--report: the diagram could not be drawn: \(reason)", code: Exit.ioError)
         }
     }
 }

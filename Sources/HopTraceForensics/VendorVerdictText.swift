@@ -50,14 +50,18 @@ public enum VendorVerdictText {
     public static func summary(_ d: DecodedVerdictHeader) -> String {
         let who = vendorName(d.vendor)
         if let c = d.compositeAuthentication {
-            return "\(who) composite authentication \(c.resultWord)" + (c.reason.map { " (reason \($0)" + (reasonMeaning(d).map { ": \($0))" } ?? ")") } ?? "") + "."
+            return "\(who) composite authentication \(c.resultWord)"
+                + (c.reason.map { " (reason \($0)" + (reasonMeaning(d).map { ": \($0))" } ?? ")") } ?? "") + "."
         }
         let documented = d.fields.filter { $0.meaning != nil }.prefix(6).map(fieldText)
-        let verdict = d.verdict == .unknown ? "records no verdict hoptrace can read" : "judged the message \(d.verdict.rawValue)"
+        let verdict =
+            d.verdict == .unknown ? "records no verdict hoptrace can read" : "judged the message \(d.verdict.rawValue)"
         var text = "\(who) (\(d.header)) \(verdict)"
         if !documented.isEmpty { text += ": " + documented.joined(separator: ", ") }
         let undocumented = d.fields.filter(\.isUndocumented).count
-        if undocumented > 0 { text += "; \(undocumented) field\(undocumented == 1 ? "" : "s") undocumented by the vendor" }
+        if undocumented > 0 {
+            text += "; \(undocumented) field\(undocumented == 1 ? "" : "s") undocumented by the vendor"
+        }
         if d.truncated { text += "; fields beyond \(VendorVerdictLimits.fields) not read" }
         return text + "."
     }
@@ -81,16 +85,20 @@ public enum VendorVerdictText {
         case .position(let hop):
             text = "the first Received below the header is hop \(hop)'s"
         case .product(let product, let hop, let receiver):
-            text = "the header names no host and lies below every Received; hop \(hop)'s receiver (\(receiver)) runs \(product)"
+            text =
+                "the header names no host and lies below every Received; hop \(hop)'s receiver (\(receiver)) runs \(product)"
         }
         if v.decoded.header == "X-Microsoft-Antispam-Mailbox-Delivery" {
-            text += "; the mailbox server writes this header at delivery, recording the folder the filter's verdict chose"
+            text +=
+                "; the mailbox server writes this header at delivery, recording the folder the filter's verdict chose"
         }
         if let c = v.checkedHop, let ip = v.checkedIP {
-            text += "; the filter evaluated \(ip), hop \(c)'s client, further down the chain (Enhanced Filtering for Connectors or skip-listing)"
+            text +=
+                "; the filter evaluated \(ip), hop \(c)'s client, further down the chain (Enhanced Filtering for Connectors or skip-listing)"
         }
         if !v.otherCandidates.isEmpty {
-            text += "; ambiguous: its position points at hop \(v.otherCandidates.map(String.init).joined(separator: ", "))"
+            text +=
+                "; ambiguous: its position points at hop \(v.otherCandidates.map(String.init).joined(separator: ", "))"
         }
         return text
     }
@@ -123,7 +131,9 @@ public enum VendorVerdictText {
             add("X-Forefront-Antispam-Report", "SFTY", coded("SFTY", "safety tip "))
             add("X-Forefront-Antispam-Report", "SCL") { "SCL \($0.value)" }
             if !decoded.contains(where: { $0.header == "X-Forefront-Antispam-Report" }) {
-                add("X-MS-Exchange-Organization-SCL", "SCL") { "SCL \($0.value)" + ($0.meaning.map { " (\($0))" } ?? "") }
+                add("X-MS-Exchange-Organization-SCL", "SCL") {
+                    "SCL \($0.value)" + ($0.meaning.map { " (\($0))" } ?? "")
+                }
             }
             add("X-Microsoft-Antispam", "BCL") { "BCL \($0.value)" }
             add("X-Microsoft-Antispam", "PCL") { "PCL \($0.value)" }
@@ -159,28 +169,82 @@ public enum VendorVerdictText {
         return parts.isEmpty ? head : head + ", " + parts.joined(separator: ", ")
     }
 
+    // MARK: - Report sections
+
+    /// One row of a "Filtering verdicts" section: a vendor's verdict at a hop, in words.
+    public struct Row: Sendable, Hashable {
+        public var hop: Int
+        public var vendor: FilterVendor
+        /// `VendorVerdictText.vendorName(vendor)`.
+        public var vendorName: String
+        /// The verdict word, nil when the headers record none.
+        public var verdict: String?
+        /// The text report's line (`Microsoft 365: phish, … (SFV:SPM), …`).
+        public var line: String
+        /// Why each header is tied to this hop, one sentence per header.
+        public var evidence: [String]
+        /// The hop whose client the filter evaluated, when further down the chain.
+        public var checkedHop: Int?
+    }
+
+    /// The rows of a chain's "Filtering verdicts" section, hop by hop (oldest first), one per vendor.
+    public static func rows(_ a: ChainAuthentication) -> [Row] {
+        var out: [Row] = []
+        for h in a.hops where !h.vendorVerdicts.isEmpty {
+            var vendors: [FilterVendor] = []
+            for v in h.vendorVerdicts where !vendors.contains(v.decoded.vendor) { vendors.append(v.decoded.vendor) }
+            for vendor in vendors {
+                let list = h.vendorVerdicts.filter { $0.decoded.vendor == vendor }
+                var evidence: [String] = []
+                for v in list {
+                    let e = "\(v.decoded.header): \(self.evidence(v))"
+                    if !evidence.contains(e) { evidence.append(e) }
+                }
+                out.append(
+                    Row(
+                        hop: h.hop, vendor: vendor, vendorName: vendorName(vendor),
+                        verdict: DecodedVerdictHeader.leadingVerdict(list.map(\.decoded)).flatMap(verdictWord),
+                        line: line(vendor: vendor, list), evidence: evidence,
+                        checkedHop: list.lazy.compactMap(\.checkedHop).first))
+            }
+        }
+        return out
+    }
+
+    /// The verdict headers no hop could be tied to, one sentence each.
+    public static func unattributedLines(_ a: ChainAuthentication) -> [String] {
+        a.unattributedVendorVerdicts.map {
+            summary($0) + " Not tied to a hop: it names no host or client of this chain."
+        }
+    }
+
     // MARK: - Findings
 
     /// Which of SPF, DKIM and DMARC a failing reason code points at.
     public static func basisText(_ b: CompositeAuthentication.Basis) -> String {
         switch b {
         case .explicitDMARC:
-            return "DMARC failed under the sender domain's quarantine or reject policy (neither SPF nor DKIM passed aligned)"
+            return
+                "DMARC failed under the sender domain's quarantine or reject policy (neither SPF nor DKIM passed aligned)"
         case .implicit:
-            return "the sender domain publishes no or weak authentication (no aligned SPF or DKIM pass, SPF softfail or neutral, DMARC p=none or no DMARC)"
+            return
+                "the sender domain publishes no or weak authentication (no aligned SPF or DKIM pass, SPF softfail or neutral, DMARC p=none or no DMARC)"
         case .tenantPolicy:
             return "the organisation's own policy forbids this sender and domain pair"
         case .explicitDMARCOwnDomain:
             return "DMARC failed under quarantine or reject for one of the recipient organisation's own domains"
         case .implicitOwnDomain:
-            return "implicit authentication failed for one of the recipient organisation's own domains (no aligned SPF or DKIM pass)"
+            return
+                "implicit authentication failed for one of the recipient organisation's own domains (no aligned SPF or DKIM pass)"
         }
     }
 
     public static func summary(_ f: CompositeAuthFailure) -> String {
         var text = "Hop \(f.hop): \(f.receiver) (Microsoft 365) failed composite authentication"
         if let r = f.compauth.reason { text += " with reason \(r)" }
-        if let b = f.compauth.basis { text += ": \(basisText(b))" } else if f.compauth.reason != nil {
+        if let b = f.compauth.basis {
+            text += ": \(basisText(b))"
+        } else if f.compauth.reason != nil {
             text += " (a reason code Microsoft does not document)"
         }
         let recorded = [("SPF", f.spf), ("DKIM", f.dkim), ("DMARC", f.dmarc)].compactMap { name, word in

@@ -24,10 +24,14 @@ public enum VendorVerdictDecoder {
         case "x-forefront-antispam-report", "x-microsoft-antispam", "x-microsoft-antispam-mailbox-delivery":
             let (pairs, cut) = pairs(value, items: ";", separator: ":", nesting: true)
             out.truncated = cut
-            out.fields = pairs.map { VendorCodes.decode(header: header, key: $0.key, value: $0.value, free: isFree($0.key)) }
+            out.fields = pairs.map {
+                VendorCodes.decode(header: header, key: $0.key, value: $0.value, free: isFree($0.key))
+            }
             if lower == "x-forefront-antispam-report" {
                 out.verdict = forefrontVerdict(out)
-                out.hints.connectingIP = out.field("CIP").flatMap { IPAddress(String($0.value.trimmingASCII(where: { $0 == 0x5B || $0 == 0x5D || $0 <= 0x20 }))) }
+                out.hints.connectingIP = out.field("CIP").flatMap {
+                    IPAddress(String($0.value.trimmingASCII(where: { $0 == 0x5B || $0 == 0x5D || $0 <= 0x20 })))
+                }
                 out.hints.helo = out.field("H").flatMap { $0.value.isEmpty ? nil : $0.value }
             }
         case "x-ms-exchange-organization-scl", "x-ms-exchange-organization-pcl":
@@ -42,7 +46,9 @@ public enum VendorVerdictDecoder {
             let (pairs, cut) = pairs(spaced, items: " ", separator: "=", nesting: false)
             out.truncated = cut
             out.fields = pairs.map { VendorCodes.decode(header: header, key: $0.key, value: $0.value, free: true) }
-            out.hints.originalIP = out.field("ip").flatMap { IPAddress(String($0.value.trimmingASCII(where: { $0 == 0x5B || $0 == 0x5D || $0 <= 0x20 }))) }
+            out.hints.originalIP = out.field("ip").flatMap {
+                IPAddress(String($0.value.trimmingASCII(where: { $0 == 0x5B || $0 == 0x5D || $0 <= 0x20 })))
+            }
         case "authentication-results":
             guard let c = compauth(value) else { return nil }
             out.compositeAuthentication = c
@@ -109,7 +115,8 @@ public enum VendorVerdictDecoder {
                 }
             }
         case "x-mimecast-impersonation-protect", "x-sophos-email":
-            let (pairs, cut) = pairs(value, items: ";", separator: lower == "x-sophos-email" ? ":" : "=", nesting: false)
+            let (pairs, cut) = pairs(
+                value, items: ";", separator: lower == "x-sophos-email" ? ":" : "=", nesting: false)
             out.truncated = cut
             out.fields = pairs.map { VendorCodes.decode(header: header, key: $0.key, value: $0.value) }
             if lower == "x-mimecast-impersonation-protect" {
@@ -191,7 +198,8 @@ public enum VendorVerdictDecoder {
                 !t[..<colon].contains("(")
             {
                 let rest = t[t.index(after: colon)...].trimmingASCII()
-                out.fields.append(VendorCodes.decode(header: h, key: "default", value: Self.cut(String(rest)), free: true))
+                out.fields.append(
+                    VendorCodes.decode(header: h, key: "default", value: Self.cut(String(rest)), free: true))
                 let flag = rest.prefix { $0 != " " && $0 != "[" }.lowercased()
                 out.verdict = flag == "true" ? .spam : (flag == "false" ? .clean : .unknown)
                 continue

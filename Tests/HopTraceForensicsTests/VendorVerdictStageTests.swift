@@ -77,7 +77,9 @@ import Testing
         #expect(sa.hop == 2)  // the amavisd-new hop (by localhost … amavisd-new, port 10024)
         let amavis = try #require(Self.verdicts(a).first { $0.decoded.vendor == .amavis })
         #expect(amavis.hop == 2)
-        if case .namedHost(let host, _) = amavis.tie { #expect(host == "mx1.example.org") } else {
+        if case .namedHost(let host, _) = amavis.tie {
+            #expect(host == "mx1.example.org")
+        } else {
             Issue.record("amavis tied by \(amavis.tie)")
         }
         #expect(a.filterMarks.map(\.vendor) == [.spamassassin])
@@ -114,11 +116,37 @@ import Testing
             + "From: a@example.com\nSubject: x\n\nbody\n"
         let input = try ForensicsHarness.input(fromBytes: Array(text.utf8), embedded: false, zone: nil, offline: true)
         let a = await AuthForensics.analyze(input)
-        let all = Self.verdicts(a) + a.unattributedVendorVerdicts.map { HopVendorVerdict(decoded: $0, hop: 0, tie: .position(hop: 0)) }
+        let all =
+            Self.verdicts(a)
+            + a.unattributedVendorVerdicts.map { HopVendorVerdict(decoded: $0, hop: 0, tie: .position(hop: 0)) }
         #expect(all.count <= 256)
         let ff = try #require(all.first { $0.decoded.header == "X-Forefront-Antispam-Report" })
         #expect(ff.decoded.field("CAT")?.value == "<img src=x>")
         let annotation = VendorVerdictText.annotation(FilterMark(hop: 1, vendor: .microsoft, verdict: .spam))
         #expect(annotation.label == "M365: spam")
+    }
+}
+
+/// The rows the incident report's "Filtering verdicts" section is made of.
+@Suite struct VendorVerdictRowsTests {
+    @Test func rowsOfThePhish() async throws {
+        let a = try await ForensicsHarness.run("vendor-microsoft-phish.eml", zone: nil, offline: true)
+        let rows = VendorVerdictText.rows(a)
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(row.hop == 2 && row.vendor == .microsoft && row.vendorName == "Microsoft 365")
+        #expect(row.verdict == "phish")
+        #expect(row.line == VendorVerdictText.lines(a.hop(2)!.vendorVerdicts)[0])
+        #expect(
+            row.evidence.contains { $0.hasPrefix("X-Forefront-Antispam-Report: its connecting IP (CIP) 203.0.113.45") })
+        #expect(row.checkedHop == nil)
+        #expect(VendorVerdictText.unattributedLines(a).isEmpty)
+    }
+
+    @Test func rowsKeepTheCheckedHop() async throws {
+        let a = try await ForensicsHarness.run("vendor-proofpoint-enhanced-filtering.eml", zone: nil, offline: true)
+        let rows = VendorVerdictText.rows(a)
+        #expect(rows.map(\.vendor) == [.proofpoint, .microsoft])
+        #expect(rows.first { $0.vendor == .microsoft }?.checkedHop == 1)
     }
 }

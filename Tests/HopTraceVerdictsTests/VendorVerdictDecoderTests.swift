@@ -47,7 +47,9 @@ import Testing
         #expect(d.verdict == verdict, "\(key):\(code)")
     }
 
-    @Test(arguments: ["ARC", "CAT", "CIP", "CTRY", "DIR", "H", "IPV", "LANG", "PTR", "SCL", "SFTY", "SFV", "X-CustomSpam"])
+    @Test(arguments: [
+        "ARC", "CAT", "CIP", "CTRY", "DIR", "H", "IPV", "LANG", "PTR", "SCL", "SFTY", "SFV", "X-CustomSpam",
+    ])
     func forefrontFieldsAreDocumented(key: String) {
         #expect(VendorCodes.row(header: "X-Forefront-Antispam-Report", field: key, code: nil)?.meaning.isEmpty == false)
     }
@@ -65,7 +67,9 @@ import Testing
         #expect(a.field("PCL")?.meaning == "content likely to be phishing")
         #expect(a.field("ARA")?.meaning == nil)
         let m = try #require(
-            decode("X-Microsoft-Antispam-Mailbox-Delivery", "ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;ENG:(910001)(944506478);"))
+            decode(
+                "X-Microsoft-Antispam-Mailbox-Delivery",
+                "ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;ENG:(910001)(944506478);"))
         #expect(m.field("dest")?.meaning == "Junk Email folder")
         #expect(m.field("OFR")?.meaning?.contains("spam filtering") == true)
         #expect(m.field("ucf")?.isUndocumented == true)
@@ -105,7 +109,10 @@ import Testing
     ])
     func compauthFailures(reason: String, basis: CompositeAuthentication.Basis) throws {
         let d = try #require(
-            decode("Authentication-Results", "spf=fail smtp.mailfrom=x.example;dmarc=fail action=quarantine header.from=x.example;compauth=fail reason=\(reason)"))
+            decode(
+                "Authentication-Results",
+                "spf=fail smtp.mailfrom=x.example;dmarc=fail action=quarantine header.from=x.example;compauth=fail reason=\(reason)"
+            ))
         #expect(d.compositeAuthentication?.result == .fail)
         #expect(d.compositeAuthentication?.basis == basis)
         #expect(d.field("reason")?.meaning != nil)
@@ -138,7 +145,9 @@ import Testing
         #expect(d.field("tests")?.value == "BAYES_80=2, DKIM_INVALID=0.1, SPF_FAIL=0.919")
         #expect(d.field("autolearn")?.meaning == "not learned")
         let plain = try #require(
-            decode("X-Spam-Status", "No, score=-0.1 required=5.0 tests=DKIM_SIGNED,DKIM_VALID autolearn=ham version=3.4.6"))
+            decode(
+                "X-Spam-Status", "No, score=-0.1 required=5.0 tests=DKIM_SIGNED,DKIM_VALID autolearn=ham version=3.4.6")
+        )
         #expect(plain.verdict == .clean)
         #expect(plain.field("tests")?.value == "DKIM_SIGNED,DKIM_VALID")
         #expect(plain.field("version")?.value == "3.4.6")
@@ -187,7 +196,9 @@ import Testing
         #expect(b.field("TAG_LEVEL")?.value == "3.5")
         #expect(b.field("tests")?.value == "HTML_MESSAGE, MIME_HTML_ONLY")
         let p = try #require(
-            decode("X-Proofpoint-Spam-Details", "rule=notspam policy=default score=0 spamscore=0 phishscore=0 classifier=spam"))
+            decode(
+                "X-Proofpoint-Spam-Details",
+                "rule=notspam policy=default score=0 spamscore=0 phishscore=0 classifier=spam"))
         #expect(p.vendor == .proofpoint)
         #expect(p.verdict == .clean)
         #expect(p.field("phishscore")?.value == "0")
@@ -195,10 +206,12 @@ import Testing
         let m = try #require(
             decode(
                 "X-Mimecast-Impersonation-Protect",
-                "Policy=CLT - Impersonation Protection Definition;Similar Internal Domain=true;Newly Observed Domain=false"))
+                "Policy=CLT - Impersonation Protection Definition;Similar Internal Domain=true;Newly Observed Domain=false"
+            ))
         #expect(m.verdict == .spoof)
         #expect(m.field("Similar Internal Domain")?.value == "true")
-        let c = try #require(decode("X-IronPort-AV", "E=Sophos;i=\"6.08,242,1712620800\";\n   d=\"scan'208\";a=\"41877123\""))
+        let c = try #require(
+            decode("X-IronPort-AV", "E=Sophos;i=\"6.08,242,1712620800\";\n   d=\"scan'208\";a=\"41877123\""))
         #expect(c.vendor == .cisco)
         #expect(c.field("d")?.value == "scan'208")
         #expect(try #require(decode("X-SBRS", "3.5")).field("value")?.fieldMeaning != nil)

@@ -96,8 +96,8 @@ struct VendorVerdictStage: Sendable {
     /// receiver is an inbound `mail.protection.outlook.com` host, else the oldest identified as
     /// Exchange Online Protection that is not its outbound side.
     static func microsoftFrontDoor(_ a: HopAttribution) -> Int? {
-        for k in a.hops.indices where a.receiverNames(k).contains(where: { $0.hasSuffix(".mail.protection.outlook.com") })
-        {
+        for k in a.hops.indices
+        where a.receiverNames(k).contains(where: { $0.hasSuffix(".mail.protection.outlook.com") }) {
             return k
         }
         for k in a.hops.indices where a.runs("Exchange Online Protection", at: k) {
@@ -119,7 +119,8 @@ struct VendorVerdictStage: Sendable {
             if d.compositeAuthentication != nil {
                 // The hop the Authentication-Results field itself was tied to.
                 for k in hops.indices
-                where verdicts.perHop[k].contains(where: { $0.method == .compauth && $0.headerIndex == d.headerIndex }) {
+                where verdicts.perHop[k].contains(where: { $0.method == .compauth && $0.headerIndex == d.headerIndex })
+                {
                     return HopVendorVerdict(decoded: d, hop: hops[k].index, tie: .resultsHeader(hop: hops[k].index))
                 }
                 return nil

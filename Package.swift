@@ -60,19 +60,22 @@ let package = Package(
         .target(name: "HopTraceGeo", dependencies: ["HopTraceCore", "CMaxMindDB"]),
         .target(name: "HopTraceTopology", dependencies: ["HopTraceCore", "HopTraceReceived", "HopTraceNetwork"]),
         .target(name: "HopTraceGraphviz", dependencies: ["HopTraceCore", "HopTraceTopology", "CGraphviz"]),
+        // Filtering products' verdict headers decoded into typed values, meanings from data/.
+        .target(name: "HopTraceVerdicts", dependencies: ["HopTraceCore"]),
         // Authentication forensics: stages that take typed values and return typed values
         // (verdicts and software tied to hops, SPF replay, forwarding breaks, DKIM/ARC, DMARC).
         .target(
             name: "HopTraceForensics",
             dependencies: [
                 "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
-                "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceTopology",
+                "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceTopology", "HopTraceVerdicts",
             ]),
         .target(
             name: "HopTraceReport",
             dependencies: [
                 "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork",
                 "HopTraceDNS", "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology",
+                "HopTraceVerdicts",
                 "HopTraceForensics",
             ]),
         .executableTarget(
@@ -113,6 +116,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
+        .testTarget(name: "HopTraceVerdictsTests", dependencies: ["HopTraceVerdicts"]),
         .testTarget(
             name: "HopTraceForensicsTests",
             dependencies: [

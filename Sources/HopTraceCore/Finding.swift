@@ -31,6 +31,11 @@ public enum FindingKind: String, Sendable, Hashable, CaseIterable, Codable {
     case limitReached = "limit-reached"
     /// A part of the message that should carry an embedded original could not be read.
     case unreadablePart = "unreadable-part"
+    /// Microsoft's composite authentication failed at a hop (with the reason, and whether the
+    /// message was junked for it).
+    case compauthFail = "compauth-fail"
+    /// A filter judged the message spoofing or impersonation.
+    case spoofVerdict = "spoof-verdict"
 }
 
 /// One conclusion with the hops it concerns and a one-line explanation.

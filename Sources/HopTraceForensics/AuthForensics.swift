@@ -25,6 +25,8 @@ public enum AuthForensics {
             hops: hops, topology: input.topology, software: input.software,
             publicSuffixList: input.publicSuffixList)
         let verdicts = AttributedVerdicts.attribute(headers, with: attribution)
+        let vendor = VendorVerdictStage.tie(headers, attribution: attribution, verdicts: verdicts)
+        let vendorFindings = vendor.findings(attribution: attribution, verdicts: verdicts)
         let senders = SenderStage.infer(
             hops: hops, verdicts: verdicts, headers: headers, topology: input.topology,
             attribution: attribution)
@@ -47,8 +49,9 @@ public enum AuthForensics {
         var out = ChainAuthentication()
         out.hops = hops.indices.map { k in
             HopAuthentication(
-                hop: hops[k].index, spf: spf[k], verdicts: verdicts.perHop[k], attributionNotes: verdicts.notesPerHop[k]
-            )
+                hop: hops[k].index, spf: spf[k], verdicts: verdicts.perHop[k],
+                attributionNotes: verdicts.notesPerHop[k],
+                vendorVerdicts: vendor.perHop[k])
         }
         out.unattributed = verdicts.unattributed
         out.recordedDKIM = verdicts.recordedDKIM
@@ -58,7 +61,9 @@ public enum AuthForensics {
         out.dmarcChecks = dmarc.checks
         out.findings =
             forwarding.breaks.map(ForensicFinding.spfBrokenByForwarding) + dkimFailures.findings
-            + (dmarc.failure.map { [ForensicFinding.dmarcFail($0)] } ?? [])
+            + (dmarc.failure.map { [ForensicFinding.dmarcFail($0)] } ?? []) + vendorFindings.findings
+        out.unattributedVendorVerdicts = vendor.unattributed
+        out.filterMarks = vendorFindings.marks
         out.marks = forwarding.breaks.map { b in
             BreakMark(
                 hop: b.hop, severity: .error, kind: .spfBrokenByForwarding, recorded: b.recorded, checked: b.checked,
@@ -66,7 +71,7 @@ public enum AuthForensics {
         }
         out.notes =
             leadingNotes(input: input, spf: spf)
-            + verdicts.unattributedNotes.map(ForensicsNote.attribution)
+            + vendor.remainingNotes(verdicts.unattributedNotes).map(ForensicsNote.attribution)
             + dkim.notes + arc.notes + forwarding.notes + dkimFailures.notes + dmarc.notes
         return out
     }

@@ -1,6 +1,7 @@
 import HopTraceAuth
 import HopTraceCore
 import HopTraceTopology
+import HopTraceVerdicts
 
 /// A conclusion of the forensics with the facts it rests on. `FindingsText` words it.
 public enum ForensicFinding: Sendable, Hashable {
@@ -8,12 +9,16 @@ public enum ForensicFinding: Sendable, Hashable {
     case dkimFailed(DKIMBreak)
     case dkimRecordedFailure(RecordedDKIMBreak)
     case dmarcFail(DMARCFailure)
+    case compositeAuthenticationFailed(CompositeAuthFailure)
+    case spoofVerdict(SpoofVerdict)
 
     public var kind: FindingKind {
         switch self {
         case .spfBrokenByForwarding: return .spfBrokenByForwarding
         case .dkimFailed, .dkimRecordedFailure: return .dkimBrokenInTransit
         case .dmarcFail: return .dmarcFail
+        case .compositeAuthenticationFailed: return .compauthFail
+        case .spoofVerdict: return .spoofVerdict
         }
     }
 
@@ -23,6 +28,7 @@ public enum ForensicFinding: Sendable, Hashable {
         case .dkimFailed(let b): return b.severity
         case .dkimRecordedFailure(let b): return b.severity
         case .dmarcFail: return .error
+        case .compositeAuthenticationFailed, .spoofVerdict: return .warning
         }
     }
 
@@ -33,6 +39,8 @@ public enum ForensicFinding: Sendable, Hashable {
         case .dkimFailed(let b): return b.hops
         case .dkimRecordedFailure(let b): return b.hops
         case .dmarcFail(let f): return f.hops
+        case .compositeAuthenticationFailed(let f): return f.checkedHop.map { [$0, f.hop].sorted() } ?? [f.hop]
+        case .spoofVerdict(let s): return [s.hop]
         }
     }
 }
@@ -237,5 +245,58 @@ public enum ForensicsNote: Sendable, Hashable {
         public var hop: Int
         public var recorded: SPFResult
         public var replayed: SPFResult
+    }
+}
+
+/// Microsoft's composite authentication failed at a hop: the reason, the results the same
+/// receiver recorded, and what its filter did with the message.
+public struct CompositeAuthFailure: Sendable, Hashable {
+    public var hop: Int
+    public var receiver: String
+    public var compauth: CompositeAuthentication
+    /// The spf=, dkim= and dmarc= words the same receiver recorded (nil: none recorded).
+    public var spf: String?
+    public var dkim: String?
+    public var dmarc: String?
+    /// The filter's verdict at the hop (Forefront), its category code and the delivery folder code.
+    public var verdict: FilterVerdict?
+    public var category: String?
+    public var destination: String?
+    /// The hop whose client address the filter evaluated, when not the writing hop's.
+    public var checkedHop: Int?
+
+    /// The message was junked, quarantined or marked: a spam-like verdict or delivery to Junk.
+    public var junked: Bool {
+        if destination?.uppercased() == "J" { return true }
+        switch verdict {
+        case .spam?, .bulk?, .phish?, .malware?, .spoof?: return true
+        default: return false
+        }
+    }
+}
+
+/// A filter judged the message spoofing or impersonation.
+public struct SpoofVerdict: Sendable, Hashable {
+    public var hop: Int
+    public var receiver: String
+    public var vendor: FilterVendor
+    public var header: String
+    /// The fields that say so (`CAT:SPOOF`, `SFTY:9.19`, a Mimecast detector set to true).
+    public var fields: [DecodedField]
+}
+
+/// The diagram's mark for a filter's verdict at a hop.
+public struct FilterMark: Sendable, Hashable {
+    public var hop: Int
+    public var vendor: FilterVendor
+    public var verdict: FilterVerdict
+    /// Microsoft's delivery folder code (`J`, `I`, `C`), when recorded.
+    public var destination: String?
+
+    public init(hop: Int, vendor: FilterVendor, verdict: FilterVerdict, destination: String? = nil) {
+        self.hop = hop
+        self.vendor = vendor
+        self.verdict = verdict
+        self.destination = destination
     }
 }

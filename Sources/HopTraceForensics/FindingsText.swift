@@ -18,6 +18,8 @@ public enum FindingsText {
         case .dkimFailed(let b): return dkimBreak(b)
         case .dkimRecordedFailure(let b): return recordedDKIMBreak(b)
         case .dmarcFail(let d): return dmarcFailure(d)
+        case .compositeAuthenticationFailed(let f): return VendorVerdictText.summary(f)
+        case .spoofVerdict(let v): return VendorVerdictText.summary(v)
         }
     }
 

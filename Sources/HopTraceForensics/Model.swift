@@ -5,6 +5,7 @@ import HopTraceFingerprint
 import HopTraceMessage
 import HopTraceReceived
 import HopTraceTopology
+import HopTraceVerdicts
 
 /// What the authentication-forensics stages read: one chain, its hops, its topology and the
 /// software tied to its hops, the body when the chain has one, and the DNS to replay against.
@@ -185,12 +186,18 @@ public struct HopAuthentication: Sendable, Hashable {
     public var verdicts: [RecordedVerdict]
     /// How verdicts were attributed when the evidence disagreed or was thin.
     public var attributionNotes: [AttributionNote]
+    /// Filtering products' verdict headers decoded and tied to this hop, in header order.
+    public var vendorVerdicts: [HopVendorVerdict]
 
-    public init(hop: Int, spf: HopSPF?, verdicts: [RecordedVerdict], attributionNotes: [AttributionNote]) {
+    public init(
+        hop: Int, spf: HopSPF?, verdicts: [RecordedVerdict], attributionNotes: [AttributionNote],
+        vendorVerdicts: [HopVendorVerdict] = []
+    ) {
         self.hop = hop
         self.spf = spf
         self.verdicts = verdicts
         self.attributionNotes = attributionNotes
+        self.vendorVerdicts = vendorVerdicts
     }
 }
 
@@ -309,6 +316,10 @@ public struct ChainAuthentication: Sendable, Hashable {
     public var marks: [BreakMark]
     /// DNS source, skipped checks, replay caveats.
     public var notes: [ForensicsNote]
+    /// Vendor verdict headers no evidence tied to a hop.
+    public var unattributedVendorVerdicts: [DecodedVerdictHeader] = []
+    /// Where the diagram marks a filter's verdict.
+    public var filterMarks: [FilterMark] = []
 
     public init(
         hops: [HopAuthentication] = [], unattributed: [RecordedVerdict] = [], dkim: [DKIMVerification] = [],

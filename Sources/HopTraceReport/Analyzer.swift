@@ -171,7 +171,8 @@ public enum Analyzer {
         return ChainReport(
             source: input.source, part: input.part, container: input.container,
             summary: summary, hops: hops, findings: findings, topology: topology,
-            annotations: authentication.marks.map(FindingsText.annotation),
+            annotations: authentication.marks.map(FindingsText.annotation)
+                + authentication.filterMarks.map(VendorVerdictText.annotation),
             otherSoftware: otherSoftware, authentication: authentication, headers: input.headers)
     }
 

@@ -6,6 +6,7 @@ import HopTraceGeo
 import HopTraceMessage
 import HopTraceReceived
 import HopTraceTopology
+import HopTraceVerdicts
 
 /// The JSON contract (README, "JSON contract"). Field order follows the
 /// contract; fields beyond it are additions, never renames.
@@ -151,6 +152,10 @@ public enum JSONRenderer {
         if analysed {
             w.field("verdicts", value: .array((auth?.verdicts ?? []).map(verdict)))
             w.field("attribution_notes", strings: (auth?.attributionNotes ?? []).map(FindingsText.text))
+            // Optional: written only when a filter's verdict header is tied to this hop.
+            if let list = auth?.vendorVerdicts, !list.isEmpty {
+                w.field("vendor_verdicts", value: .array(list.map(vendorVerdict)))
+            }
         }
     }
 
@@ -180,6 +185,34 @@ public enum JSONRenderer {
         w.end()
         w.out.append(0x0A)
         swap(&w.out, &out)
+    }
+
+    /// One decoded vendor verdict header (`vendor_verdicts` of a hop).
+    static func vendorVerdict(_ v: HopVendorVerdict) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("vendor", .string(v.decoded.vendor.rawValue)),
+            ("header", .string(v.decoded.header)),
+            ("header_index", .int(v.decoded.headerIndex)),
+            ("verdict", .string(VendorVerdictText.verdictWord(v.decoded.verdict))),
+            (
+                "fields",
+                .array(
+                    v.decoded.fields.map { f in
+                        .object([
+                            ("key", .string(f.key)), ("value", .string(f.value)),
+                            ("meaning", .string(VendorVerdictText.meaning(f))),
+                            ("source", .string(f.source?.url)),
+                        ])
+                    })
+            ),
+            ("summary", .string(VendorVerdictText.summary(v.decoded))),
+            ("evidence", .string(VendorVerdictText.evidence(v))),
+        ]
+        if let c = v.checkedHop {
+            fields.append(("checked_hop", .int(c)))
+            fields.append(("checked_ip", .string(v.checkedIP?.description)))
+        }
+        return .object(fields)
     }
 
     static func verdict(_ v: RecordedVerdict) -> JSONValue {

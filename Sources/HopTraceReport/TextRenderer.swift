@@ -95,6 +95,7 @@ public struct TextRenderer: Sendable {
         let width = String(chain.hops.count).count
         for hop in chain.hops {
             out.append(contentsOf: render(hop, width: width))
+            out.append(contentsOf: vendorVerdictLines(chain.authentication.hop(hop.index), width: width))
         }
         if !chain.topology.hosts.isEmpty {
             out.append("  Hosts:")

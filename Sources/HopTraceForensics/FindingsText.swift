@@ -23,7 +23,16 @@ public enum FindingsText {
         }
     }
 
-    static func spfBreak(_ b: SPFBreak) -> String {
+    /// A finding's text without the fix its summary ends with, for a report that shows the fix
+    /// on its own (`fix(_:)`).
+    public static func statement(_ f: ForensicFinding) -> String {
+        switch f {
+        case .spfBrokenByForwarding(let b): return spfBreak(b, withFix: false)
+        default: return finding(f).summary
+        }
+    }
+
+    static func spfBreak(_ b: SPFBreak, withFix: Bool = true) -> String {
         let domainText = b.domain ?? "the sender's domain"
         let whose: String
         switch b.owner {
@@ -56,8 +65,12 @@ public enum FindingsText {
         }
         text += "SPF should have been evaluated at hop \(b.boundary)\(b.boundaryReceiver.map { " (\($0))" } ?? ""), "
         text += "where the message entered \(b.enteredOrganisation ?? "the relaying organisation") from outside. "
-        text += "Fix: " + spfBreakFix(b)
-        text += "."
+        if withFix {
+            text += "Fix: " + spfBreakFix(b)
+            text += "."
+        } else if text.hasSuffix(" ") {
+            text.removeLast()
+        }
         if let tag = b.subjectTag { text += " It also marked the message as spam and tagged the subject \(tag)." }
         return text
     }
@@ -68,7 +81,7 @@ public enum FindingsText {
         case .spfBrokenByForwarding(let b):
             let text = spfBreakFix(b)
             return text.prefix(1).uppercased() + text.dropFirst() + "."
-        case .dkimFailed, .dkimRecordedFailure, .dmarcFail: return nil
+        case .dkimFailed, .dkimRecordedFailure, .dmarcFail, .compositeAuthenticationFailed, .spoofVerdict: return nil
         }
     }
 

@@ -38,7 +38,7 @@ public enum HTMLReportRenderer {
         }
         out.line("</section>")
         if let primary = r.primary {
-            HTMLSections.chainBody(primary, filtering: r.filteringVerdicts, into: &out)
+            HTMLSections.chainBody(primary, into: &out)
         }
         if !r.messageFindings.isEmpty {
             out.line("<section id=\"message-findings\"><h2>\(IncidentText.messageFindingsTitle)</h2>")
@@ -104,7 +104,7 @@ public enum HTMLReportRenderer {
                     out.line("<dt>\(HTMLEscape.text(f.name))</dt><dd>\(HTMLEscape.text(f.value))</dd>")
                 }
                 out.line("</dl>")
-                HTMLSections.chainBody(chain, filtering: [], into: &out)
+                HTMLSections.chainBody(chain, into: &out)
                 HTMLSections.headers(chain, into: &out)
                 out.line("</section>")
             }

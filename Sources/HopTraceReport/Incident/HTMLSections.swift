@@ -3,7 +3,7 @@ import HopTraceCore
 /// The sections of one chain in the HTML report: hops, authentication, filtering verdicts,
 /// findings, and the verbatim headers.
 enum HTMLSections {
-    static func chainBody(_ c: IncidentChain, filtering: [IncidentFilteringVerdict], into out: inout HTMLWriter) {
+    static func chainBody(_ c: IncidentChain, into out: inout HTMLWriter) {
         let id = "c\(c.number)"
         out.line("<section id=\"\(id)-hops\"><h2>\(IncidentText.hopsTitle)</h2>")
         out.line(
@@ -14,9 +14,9 @@ enum HTMLSections {
         out.line("<section id=\"\(id)-auth\"><h2>\(IncidentText.authenticationTitle)</h2>")
         authentication(c, into: &out)
         out.line("</section>")
-        if !filtering.isEmpty {
+        if !c.filtering.isEmpty {
             out.line("<section id=\"\(id)-filtering\"><h2>\(IncidentText.filteringTitle)</h2>")
-            filteringVerdicts(filtering, into: &out)
+            filteringVerdicts(c.filtering, into: &out)
             out.line("</section>")
         }
         out.line("<section id=\"\(id)-findings\"><h2>\(IncidentText.findingsTitle)</h2>")
@@ -160,12 +160,22 @@ enum HTMLSections {
     }
 
     static func filteringVerdicts(_ verdicts: [IncidentFilteringVerdict], into out: inout HTMLWriter) {
-        out.line("<table class=\"filtering\"><tbody>")
+        out.line("<table class=\"filtering\"><thead><tr>")
+        out.line(IncidentText.filteringColumns.map { "<th>\(HTMLEscape.text($0))</th>" }.joined())
+        out.line("</tr></thead><tbody>")
         for v in verdicts {
+            var hop = "\(v.hop)"
+            if let checked = v.checkedHop { hop += "<br><span class=\"muted\">\(HTMLEscape.text(IncidentText.checkedHop(checked)))</span>" }
+            var detail = HTMLEscape.text(v.summary)
+            if !v.evidence.isEmpty {
+                detail += "<br><span class=\"muted\">" + v.evidence.map(HTMLEscape.text).joined(separator: "<br>") + "</span>"
+            }
+            if !v.raw.isEmpty {
+                detail += "<pre>" + v.raw.map { HTMLEscape.verbatim($0.raw) }.joined(separator: "\n") + "</pre>"
+            }
             out.line(
-                "<tr><td>\(v.hop.map(String.init) ?? "")</td><td>\(HTMLEscape.text(v.vendor))</td>"
-                    + "<td>\(HTMLEscape.text(v.verdict))</td><td>\(HTMLEscape.text(v.summary))"
-                    + "<pre>\(HTMLEscape.text(v.header)): \(HTMLEscape.verbatim(v.evidence))</pre></td></tr>")
+                "<tr><td>\(hop)</td><td>\(HTMLEscape.text(v.vendor))</td>"
+                    + "<td>\(HTMLEscape.text(v.verdict ?? IncidentText.noFilterVerdict))</td><td>\(detail)</td></tr>")
         }
         out.line("</tbody></table>")
     }

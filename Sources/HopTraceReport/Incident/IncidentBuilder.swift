@@ -43,10 +43,7 @@ extension IncidentReport {
             dnsAnswers: (context.dnsZone ?? "").split(separator: "\n").map(String.init).filter {
                 !$0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
             },
-            verticalDiagram: (primaryChain?.topology.edges.count ?? 0) >= Self.verticalFromHops,
-            // Filled by the vendor verdict decoders (HopTraceForensics) once they are in the
-            // report; the section is left out while it is empty.
-            filteringVerdicts: [])
+            verticalDiagram: (primaryChain?.topology.edges.count ?? 0) >= Self.verticalFromHops)
     }
 
     /// The chains in document order.
@@ -129,7 +126,8 @@ extension IncidentChain {
         let findings = chain.findings.enumerated().map { i, f in
             let forensic = auth.findings.first { FindingsText.finding($0) == f }
             return IncidentFinding(
-                id: "c\(number)-f\(i + 1)", severity: f.severity, kind: f.kind, hops: f.hops, summary: f.summary,
+                id: "c\(number)-f\(i + 1)", severity: f.severity, kind: f.kind, hops: f.hops,
+                summary: forensic.map(FindingsText.statement) ?? f.summary,
                 fix: forensic.flatMap(FindingsText.fix),
                 evidence: Self.evidence(for: f, in: chain))
         }
@@ -145,7 +143,23 @@ extension IncidentChain {
                     IncidentBreak(findingID: $0.id, kind: $0.kind, hops: $0.hops, fix: $0.fix)
                 }),
             findings: sorted,
-            headers: chain.headers.fields.map(IncidentHeader.init))
+            headers: chain.headers.fields.map(IncidentHeader.init),
+            filtering: Self.filtering(chain))
+    }
+
+    /// The vendors' filtering verdicts tied to this chain's hops, each with the header fields it
+    /// was decoded from.
+    static func filtering(_ chain: ChainReport) -> [IncidentFilteringVerdict] {
+        let auth = chain.authentication
+        return VendorVerdictText.rows(auth).map { row in
+            let indexes = Set(
+                auth.hops.filter { $0.hop == row.hop }.flatMap(\.vendorVerdicts)
+                    .filter { $0.decoded.vendor == row.vendor }.compactMap(\.decoded.headerIndex))
+            return IncidentFilteringVerdict(
+                hop: row.hop, vendor: row.vendorName, verdict: row.verdict, summary: row.line,
+                evidence: row.evidence, checkedHop: row.checkedHop,
+                raw: chain.headers.fields.filter { indexes.contains($0.location.headerIndex) }.map(IncidentHeader.init))
+        }
     }
 
     /// The header fields a finding rests on: the Received lines of its hops and, for an

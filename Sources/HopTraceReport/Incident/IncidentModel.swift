@@ -27,9 +27,6 @@ public struct IncidentReport: Sendable, Hashable {
     public var dnsAnswers: [String]
     /// The diagram reads better top to bottom: the path is long.
     public var verticalDiagram: Bool
-    /// Where vendor filtering verdicts go (Microsoft's X-Forefront-Antispam-Report, …), per
-    /// hop; the section is left out while it is empty.
-    public var filteringVerdicts: [IncidentFilteringVerdict]
 }
 
 /// What the incident report was made from besides the message: the analysis' inputs, as the
@@ -122,6 +119,8 @@ public struct IncidentChain: Sendable, Hashable {
     public var findings: [IncidentFinding]
     /// Every header field of the chain, top first, verbatim.
     public var headers: [IncidentHeader]
+    /// The filtering verdicts vendors' headers record, one per hop and vendor, oldest hop first.
+    public var filtering: [IncidentFilteringVerdict]
 }
 
 /// One side of a hop.
@@ -238,19 +237,17 @@ public struct IncidentHeader: Sendable, Hashable {
 
 /// A vendor filtering verdict of one hop, for the "Filtering verdicts" section.
 public struct IncidentFilteringVerdict: Sendable, Hashable {
-    public var hop: Int?
+    /// The hop whose receiver wrote the headers.
+    public var hop: Int
     public var vendor: String
-    public var header: String
-    public var verdict: String
+    /// The verdict word (phish, spam, clean, …), nil when the headers record none.
+    public var verdict: String?
+    /// The decoded fields an analyst reads first, in one line.
     public var summary: String
-    public var evidence: String
-
-    public init(hop: Int?, vendor: String, header: String, verdict: String, summary: String, evidence: String) {
-        self.hop = hop
-        self.vendor = vendor
-        self.header = header
-        self.verdict = verdict
-        self.summary = summary
-        self.evidence = evidence
-    }
+    /// Why the headers are tied to this hop, one sentence per header.
+    public var evidence: [String]
+    /// The hop whose client the filter evaluated, when further down the chain.
+    public var checkedHop: Int?
+    /// The header fields the verdict was decoded from, verbatim.
+    public var raw: [IncidentHeader]
 }

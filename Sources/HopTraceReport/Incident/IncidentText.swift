@@ -205,6 +205,10 @@ public enum IncidentText {
     public static let hopsTitle = "Hops"
     public static let authenticationTitle = "Authentication"
     public static let filteringTitle = "Filtering verdicts"
+    public static let filteringColumns = ["Hop", "Vendor", "Verdict", "What its headers say"]
+    public static let noFilterVerdict = "none recorded"
+
+    public static func checkedHop(_ hop: Int) -> String { "checked hop \(hop)'s client" }
     public static let findingsTitle = "Findings"
     public static let appendixTitle = "Appendix"
     public static let headersTitle = "Headers, verbatim"

@@ -46,7 +46,7 @@ public enum MarkdownReportRenderer {
         }
         out.append("")
         if let primary = r.primary {
-            out += MarkdownSections.chainBody(primary, filtering: r.filteringVerdicts, level: 2)
+            out += MarkdownSections.chainBody(primary, level: 2)
         }
         if !r.messageFindings.isEmpty {
             out.append("## " + IncidentText.messageFindingsTitle)
@@ -72,7 +72,7 @@ public enum MarkdownReportRenderer {
                 out.append("")
                 out += table(["", ""], chain.identity.map { [$0.name, $0.value] })
                 out.append("")
-                out += MarkdownSections.chainBody(chain, filtering: [], level: 5)
+                out += MarkdownSections.chainBody(chain, level: 5)
                 out += MarkdownSections.headers(chain, level: 5)
             }
         }
@@ -128,7 +128,7 @@ enum MarkdownSections {
         [String(repeating: "#", count: min(level, 6)) + " " + text, ""]
     }
 
-    static func chainBody(_ c: IncidentChain, filtering: [IncidentFilteringVerdict], level: Int) -> [String] {
+    static func chainBody(_ c: IncidentChain, level: Int) -> [String] {
         var out = heading(level, IncidentText.hopsTitle)
         out.append(
             MarkdownEscape.text(IncidentText.chainTitle(c) + "; " + IncidentText.transit(c.transitSeconds)))
@@ -136,12 +136,19 @@ enum MarkdownSections {
         out += hops(c)
         out += heading(level, IncidentText.authenticationTitle)
         out += authentication(c)
-        if !filtering.isEmpty {
+        if !c.filtering.isEmpty {
             out += heading(level, IncidentText.filteringTitle)
             out += MarkdownReportRenderer.table(
-                ["hop", "vendor", "verdict", "summary"],
-                filtering.map { [$0.hop.map(String.init) ?? "", $0.vendor, $0.verdict, $0.summary] })
+                IncidentText.filteringColumns,
+                c.filtering.map { v in
+                    [
+                        "\(v.hop)" + (v.checkedHop.map { " (" + IncidentText.checkedHop($0) + ")" } ?? ""), v.vendor,
+                        v.verdict ?? IncidentText.noFilterVerdict, ([v.summary] + v.evidence).joined(separator: " "),
+                    ]
+                })
             out.append("")
+            let raw = c.filtering.flatMap(\.raw).map { MarkdownEscape.verbatim($0.raw) }
+            if !raw.isEmpty { out += MarkdownReportRenderer.fenced(raw.joined(separator: "\n")) }
         }
         out += heading(level, IncidentText.findingsTitle)
         out += findings(c.findings, level: level + 1)

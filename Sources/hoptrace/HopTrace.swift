@@ -82,6 +82,8 @@ struct Analyze: AsyncParsableCommand {
 
     @OptionGroup var colour: ColourOption
 
+    @OptionGroup var widthOption: WidthOption
+
     func validate() throws {
         if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
             throw ValidationError("--dot: unknown format for \(dotPath); use .svg, .png, .pdf or .dot")
@@ -105,7 +107,7 @@ struct Analyze: AsyncParsableCommand {
             geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
             dnsSource: dns.source, now: Int64(now.timeIntervalSince1970),
             publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
-        let renderer = TextRenderer(color: colour.wanted)
+        let renderer = TextRenderer(color: colour.wanted, width: widthOption.width, publicSuffixList: .standard)
         let source = try InputReader.messages(file)
         switch source.form {
         case .message(let bytes):
@@ -235,7 +237,32 @@ struct ColourOption: ParsableArguments {
     }
 }
 
+/// `--wide`: the text report with nothing cut and nothing wrapped; otherwise it wraps at the
+/// terminal's width (`TextLayout.columns`).
+struct WidthOption: ParsableArguments {
+    @Flag(
+        help: "Print every line whole: no name or value shortened, no line wrapped (for wide terminals, grep, files).")
+    var wide = false
+
+    var width: TextWidth {
+        wide
+            ? .unlimited
+            : .columns(
+                TextLayout.columns(
+                    terminalColumns: Terminal.columns, environment: ProcessInfo.processInfo.environment))
+    }
+}
+
 enum Terminal {
+    /// The terminal's width in columns when standard output is a terminal that reports one
+    /// (`TIOCGWINSZ`), else nil.
+    static var columns: Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     static var wantsColour: Bool {
         if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }

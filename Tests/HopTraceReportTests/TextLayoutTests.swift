@@ -1,0 +1,177 @@
+import Foundation
+import HopTraceCore
+import HopTraceDNS
+import Testing
+
+@testable import HopTraceReport
+
+/// The text report's fitting rules: names cut in the middle keeping their registrable domain,
+/// wrapping with a hanging indent, the width rule, `--wide`.
+@Suite struct TextLayoutTests {
+    static let psl = PublicSuffixList.bundled
+
+    @Test(arguments: [
+        ("mail-ab12cd34ef56gh78ij90kl12mn34op56qr78st90.eurprd06.prod.outlook.com", 40, "outlook.com"),
+        ("a-very-long-first-label-of-a-host-name.mail.example.co.uk", 30, "example.co.uk"),
+        ("abcdefghij.\(String(repeating: "q", count: 80)).com", 30, "\(String(repeating: "q", count: 80)).com"),
+        ("host-\(String(repeating: "7", count: 70)).sub.example.", 40, "example."),
+    ])
+    func aShortenedNameKeepsItsRegistrableDomain(name: String, limit: Int, domain: String) {
+        let short = TextLayout.shortenName(name, limit: limit, publicSuffixList: Self.psl)
+        #expect(short.contains("…"))
+        #expect(short.hasSuffix("." + domain), "\(short)")
+        #expect(short.count <= max(limit, domain.count + 2 + TextLayout.minimumHead), "\(short)")
+        #expect(short.hasPrefix(String(name.prefix(2))))
+    }
+
+    @Test func aShortNameIsUntouched() {
+        #expect(TextLayout.shortenName("mx.example.com", limit: 64, publicSuffixList: Self.psl) == "mx.example.com")
+    }
+
+    @Test func theIssuesExampleCutsLikeThis() {
+        let name = "mail-ab12cd34ef56gh78ij90.eurprd06.prod.outlook.com"
+        #expect(TextLayout.shortenName(name, limit: 26, publicSuffixList: Self.psl) == "mail-ab12…prod.outlook.com")
+    }
+
+    @Test func middleCutKeepsTheEnd() {
+        let id = "<" + String(repeating: "x", count: 200) + "@DB5PR06MB1495.eurprd06.prod.outlook.com>"
+        let cut = TextLayout.middleCut(id, limit: 80)
+        #expect(cut.count == 80)
+        #expect(cut.hasSuffix("outlook.com>"))
+    }
+
+    @Test func wrappingHangsUnderTheText() {
+        let line = "    error kind (hop 4): " + Array(repeating: "word", count: 40).joined(separator: " ")
+        let lines = TextLayout.wrap(line, width: 50)
+        #expect(lines.count > 1)
+        #expect(lines.allSatisfy { TextLayout.displayWidth($0) <= 50 })
+        #expect(lines[0].hasPrefix("    error"))
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("      word") })
+        #expect(
+            lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                == line.trimmingCharacters(in: .whitespaces))
+    }
+
+    @Test func aHopLineHangsUnderItsNumberedText() {
+        let line = "   12. " + Array(repeating: "relay.example.com", count: 8).joined(separator: " ")
+        let lines = TextLayout.wrap(line, width: 60)
+        #expect(lines.count > 1)
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 7) + "relay") })
+    }
+
+    @Test func aWordLongerThanTheLineIsNotBroken() {
+        let name = "very-long-host-name-" + String(repeating: "z", count: 80) + ".example.com"
+        let lines = TextLayout.wrap("  from " + name + " to somewhere", width: 40)
+        #expect(lines.contains { $0.trimmingCharacters(in: .whitespaces) == name })
+    }
+
+    @Test func colourSequencesTakeNoColumns() {
+        let red = "\u{1B}[31merror\u{1B}[0m"
+        #expect(TextLayout.displayWidth(red) == 5)
+        #expect(TextLayout.displayWidth("日本") == 4)
+    }
+
+    @Test func theWidthRule() {
+        #expect(TextLayout.columns(terminalColumns: 132, environment: ["COLUMNS": "80"]) == 132)
+        #expect(TextLayout.columns(terminalColumns: nil, environment: ["COLUMNS": "80"]) == 80)
+        #expect(TextLayout.columns(terminalColumns: nil, environment: ["COLUMNS": "junk"]) == 100)
+        #expect(TextLayout.columns(terminalColumns: nil, environment: [:]) == 100)
+        #expect(TextLayout.columns(terminalColumns: 10, environment: [:]) == TextLayout.minimumColumns)
+    }
+
+    @Test func mergedLinesCountTheirRepeats() {
+        #expect(TextLayout.merged(["a", "b", "a", "a"]) == ["a (×3)", "b"])
+    }
+}
+
+/// Every sample through the text report: the rules hold on real output.
+@Suite struct TextReportSampleTests {
+    static func report(_ name: String) async throws -> Report {
+        let root = GoldenTests.packageRoot
+        let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("samples/\(name)")))
+        let zone = root.appendingPathComponent("samples/" + name.replacingOccurrences(of: ".eml", with: ".zone"))
+        var options = AnalysisOptions(now: 1_795_900_000, publicSuffixList: .bundled)
+        if FileManager.default.fileExists(atPath: zone.path) {
+            options.resolver = try SnapshotResolver(contentsOf: zone.path)
+            options.dnsSource = "snapshot samples/" + zone.lastPathComponent
+        }
+        return try await Analyzer.analyze(bytes, options: options)
+    }
+
+    /// Every host name of the report's hops, lower case.
+    static func names(_ report: Report) -> Set<String> {
+        var out: Set<String> = []
+        for chain in report.chains {
+            for hop in chain.hops {
+                let r = hop.received
+                for n in [r.from?.helo, r.from?.rdns, r.by?.name].compactMap({ $0 }) { out.insert(n.lowercased()) }
+            }
+            for host in chain.topology.hosts { out.formUnion(host.names.map { $0.lowercased() }) }
+        }
+        return out
+    }
+
+    @Test(arguments: GoldenTests.samples, [TextWidth.columns(40), .columns(100), .unlimited])
+    func noLineCutsARegistrableDomain(name: String, width: TextWidth) async throws {
+        let report = try await Self.report(name)
+        let text = TextRenderer(color: false, width: width).render(report, title: name).lowercased()
+        for line in text.split(separator: "\n") where line.contains("…") {
+            // A cut is "…" followed by the rest of a name: that rest ends in a whole registrable domain.
+            for piece in line.split(separator: "…").dropFirst() {
+                let word = piece.prefix { !" )]>,;".contains($0) }
+                guard word.contains("."), !word.hasPrefix(".") || word.count > 1 else { continue }
+                let host = word.hasPrefix(".") ? String(word.dropFirst()) : String(word)
+                if let domain = TextLayoutTests.psl.registrableDomain(of: host) {
+                    #expect(host.hasSuffix(domain), "\(name): \(line)")
+                }
+            }
+        }
+        // Every registrable domain of the hops' names is printed whole.
+        for n in Self.names(report) {
+            guard let domain = TextLayoutTests.psl.registrableDomain(of: n) else { continue }
+            #expect(text.contains(domain), "\(name): \(domain) missing")
+        }
+    }
+
+    @Test(arguments: GoldenTests.samples)
+    func wrappedLinesFitTheWidth(name: String) async throws {
+        let report = try await Self.report(name)
+        for columns in [40, 72, 100] {
+            let text = TextRenderer(color: false, width: .columns(columns)).render(report, title: name)
+            for line in text.split(separator: "\n") where TextLayout.displayWidth(line) > columns {
+                // Only a single word longer than the room may overflow.
+                let words = line.split(separator: " ")
+                #expect(words.count <= 2, "\(name) at \(columns): \(line)")
+            }
+        }
+    }
+
+    @Test(arguments: GoldenTests.samples)
+    func wideCutsAndWrapsNothing(name: String) async throws {
+        let report = try await Self.report(name)
+        let wide = TextRenderer(color: false, width: .unlimited).render(report, title: name)
+        let narrow = TextRenderer(color: false, width: .columns(40)).render(report, title: name)
+        #expect(!wide.contains("…") || narrow.contains("…"))
+        // Every line of the wrapped report is part of a line of the wide one.
+        let wideText = wide.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(wideText.count <= narrow.split(separator: "\n").count)
+        for hop in report.chains.flatMap(\.hops) {
+            for n in [hop.received.from?.helo, hop.received.by?.name].compactMap({ $0 }) {
+                #expect(wide.contains(TerminalText.sanitize(n)), "\(name): \(n) not whole with --wide")
+            }
+        }
+    }
+}
+
+extension TextLayoutTests {
+    @Test func anAddressAndItsScopeStayTogether() {
+        let line =
+            "  2. smtpe1.intersmtp.com [10.187.98.11 private] → EVMHT66-UKRD.domain1.systemhost.net [10.36.3.103 private]"
+        let lines = TextLayout.wrap(line, width: 100)
+        #expect(
+            lines == [
+                "  2. smtpe1.intersmtp.com [10.187.98.11 private] → EVMHT66-UKRD.domain1.systemhost.net",
+                "     [10.36.3.103 private]",
+            ])
+    }
+}

@@ -39,10 +39,15 @@ public struct TextRenderer: Sendable {
             out.append("\(report.chains.count) \(chainWord).")
         }
         for finding in report.findings { out.append(line(for: finding, indent: "")) }
-        for note in report.notes { out.append(dim("note: " + clean(note))) }
+        // Each note once, numbered; a later chain refers to it by number.
+        var notes = NoteBook()
+        for note in report.notes {
+            let (n, isNew) = notes.number(clean(note))
+            if isNew { out.append(dim("note \(n): " + clean(note))) }
+        }
         for (i, chain) in report.chains.enumerated() {
             out.append("")
-            out.append(contentsOf: render(chain, number: i + 1))
+            out.append(contentsOf: render(chain, number: i + 1, notes: &notes))
         }
         return fitted(out)
     }
@@ -100,7 +105,9 @@ public struct TextRenderer: Sendable {
             ? "the message itself" : "embedded original (part \(part.isEmpty ? "-" : part), \(container))"
     }
 
-    func render(_ chain: ChainReport, number: Int) -> [String] {
+    /// `notes`: the notes printed so far in this report; the chain prints the new ones and
+    /// refers to the others by number.
+    func render(_ chain: ChainReport, number: Int, notes: inout NoteBook) -> [String] {
         var out: [String] = []
         let what = chainTitle(chain.source, part: chain.part, container: chain.container)
         out.append(bold("Chain \(number): \(what)"))
@@ -120,7 +127,7 @@ public struct TextRenderer: Sendable {
             out.append("  Hosts:")
             for host in chain.topology.hosts { out.append(contentsOf: render(host)) }
         }
-        out.append(contentsOf: render(chain.authentication, chain: chain))
+        out.append(contentsOf: render(chain.authentication, chain: chain, notes: &notes))
         for id in chain.otherSoftware {
             out.append(
                 "  " + (id.side == .client ? "Sender's client: " : "Software not tied to a hop: ")
@@ -128,7 +135,7 @@ public struct TextRenderer: Sendable {
         }
         if !chain.findings.isEmpty {
             out.append("  Findings:")
-            for finding in chain.findings { out.append(line(for: finding, indent: "    ")) }
+            out += TextLayout.merged(chain.findings.map { line(for: $0, indent: "    ") })
         }
         return out
     }
@@ -179,14 +186,29 @@ public struct TextRenderer: Sendable {
             let parts = [g.country, g.city, g.asn.map { "AS\($0)" }, g.org].compactMap { $0 }
             if !parts.isEmpty { lines.append(pad + dim(clean("\(side): " + parts.joined(separator: ", ")))) }
         }
-        return lines
+        return [lines[0]] + TextLayout.merged(Array(lines.dropFirst()))
     }
 
     /// The Authentication section: per hop, SPF as recorded and as replayed; then DKIM, ARC,
-    /// DMARC; the edge where it broke is marked.
-    func render(_ a: ChainAuthentication, chain: ChainReport) -> [String] {
+    /// DMARC; the edge where it broke is marked. A reason that repeats is a few words and a
+    /// note number; each note is printed once in the report (`notes`), identical rows once
+    /// with their count.
+    func render(_ a: ChainAuthentication, chain: ChainReport, notes: inout NoteBook) -> [String] {
         let broken = Set(a.marks.filter { $0.severity == .error }.map(\.hop))
         var rows: [String] = []
+        var newNotes: [String] = []
+        var printedHere: Set<Int> = []
+        var notesAbove: [Int] = []
+        func refer(_ text: String) -> Int {
+            let (n, isNew) = notes.number(text)
+            if isNew {
+                newNotes.append(dim("note \(n): " + text))
+                printedHere.insert(n)
+            } else if !printedHere.contains(n), !notesAbove.contains(n) {
+                notesAbove.append(n)
+            }
+            return n
+        }
         for h in a.hops {
             guard let spf = h.spf else { continue }
             var row = "hop \(h.hop): SPF for \(spf.clientIP) (\(spf.domain.map(name) ?? "?"))"
@@ -197,7 +219,8 @@ public struct TextRenderer: Sendable {
                     + (spf.recordedInferred ? " (inferred)" : "")
             }
             if spf.replayed == nil, spf.recorded == nil, let why = spf.skipped {
-                row += ": not replayed (" + clean(FindingsText.text(why)) + ")"
+                let (short, note) = TextReportText.skip(why)
+                row += ": not replayed, " + clean(short) + (note.map { " (note \(refer(clean($0))))" } ?? "")
             }
             if broken.contains(h.hop) { row += "  " + paint("← broke here", .red) }
             rows.append(row)
@@ -229,10 +252,12 @@ public struct TextRenderer: Sendable {
             row += " — " + clean(c.evaluation.explanation)
             rows.append(row)
         }
-        guard !rows.isEmpty || !a.notes.isEmpty else { return [] }
+        for note in a.notes { _ = refer(clean(FindingsText.text(note))) }
+        guard !rows.isEmpty || !newNotes.isEmpty || !notesAbove.isEmpty else { return [] }
         var out = ["  Authentication:"]
-        out += rows.map { "    " + $0 }
-        out += a.notes.map { "    " + dim(clean("note: " + FindingsText.text($0))) }
+        out += TextLayout.merged(rows).map { "    " + $0 }
+        out += newNotes.map { "    " + $0 }
+        if !notesAbove.isEmpty { out.append("    " + dim(TextReportText.notesAbove(notesAbove.sorted()))) }
         return out
     }
 

@@ -175,3 +175,70 @@ extension TextLayoutTests {
             ])
     }
 }
+
+extension TextReportSampleTests {
+    @Test(arguments: GoldenTests.samples)
+    func noNoticeIsRepeated(name: String) async throws {
+        let report = try await Self.report(name)
+        let text = TextRenderer(color: false, width: .unlimited).render(report, title: name)
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        // Each note's text once in the whole report.
+        let notes = lines.filter { $0.hasPrefix("note ") }.map { $0.drop { $0 != ":" } }
+        #expect(Set(notes).count == notes.count, "\(name): \(notes)")
+        for phrase in ["Offline: SPF was not replayed", "cannot be in a public SPF record", "DNS answers:"] {
+            #expect(text.components(separatedBy: phrase).count <= 2, "\(name): \(phrase) more than once")
+        }
+        // A "see above" line names only notes an earlier Authentication block printed.
+        var blockStart = 0
+        var definedAt: [Int: Int] = [:]
+        for (i, line) in lines.enumerated() {
+            if line == "Authentication:" { blockStart = i }
+            if line.hasPrefix("note "), let colon = line.firstIndex(of: ":"),
+                let n = Int(line[line.index(line.startIndex, offsetBy: 5)..<colon])
+            {
+                definedAt[n] = i
+            }
+            if line.hasSuffix(": see above") {
+                let numbers = line.drop { !$0.isNumber }.prefix { $0 != ":" }.split(separator: ",").compactMap {
+                    Int($0.trimmingCharacters(in: .whitespaces))
+                }
+                #expect(!numbers.isEmpty)
+                for n in numbers { #expect((definedAt[n] ?? Int.max) < blockStart, "\(name): \(line)") }
+            }
+        }
+        // Every note number referred to is printed.
+        let printed = Set(
+            lines.compactMap { line -> Int? in
+                guard line.hasPrefix("note "), let colon = line.firstIndex(of: ":") else { return nil }
+                return Int(line[line.index(line.startIndex, offsetBy: 5)..<colon])
+            })
+        for line in lines {
+            for part in line.components(separatedBy: "(note ").dropFirst() {
+                let n = Int(part.prefix { $0.isNumber })
+                #expect(n.map(printed.contains) == true, "\(name): \(line)")
+            }
+        }
+    }
+
+    @Test(arguments: GoldenTests.samples)
+    func noHopAndNoAuthenticationBlockRepeatsALine(name: String) async throws {
+        let report = try await Self.report(name)
+        let renderer = TextRenderer(color: false, width: .unlimited)
+        for chain in report.chains {
+            for hop in chain.hops {
+                let lines = renderer.render(hop, width: 1)
+                #expect(Set(lines).count == lines.count, "\(name) hop \(hop.index): \(lines)")
+            }
+            var notes = NoteBook()
+            let auth = renderer.render(chain.authentication, chain: chain, notes: &notes)
+            #expect(Set(auth).count == auth.count, "\(name): \(auth)")
+        }
+    }
+
+    @Test func theBTReceiptsDKIMVerdictIsPrintedOnceWithItsCount() async throws {
+        let report = try await Self.report("bt-delivery-receipt.eml")
+        let text = TextRenderer(color: false, width: .unlimited).render(report, title: "bt")
+        let dkim = text.split(separator: "\n").filter { $0.contains("DKIM recorded at hop 4") }
+        #expect(dkim == ["    DKIM recorded at hop 4: fail for m0noc.net (signature did not verify) (×2)"])
+    }
+}

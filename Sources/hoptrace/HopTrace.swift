@@ -5,6 +5,7 @@ import HopTraceGeo
 import HopTraceGraphviz
 import HopTraceMessage
 import HopTraceReport
+import HopTraceTopology
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -78,6 +79,12 @@ struct Analyze: AsyncParsableCommand {
             "A MaxMind DB file with ASNs (GeoLite2 ASN, GeoIP2 ISP, DB-IP ASN lite).", valueName: "ASN.mmdb"))
     var asnDB: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Diagram direction: tb (top to bottom) or lr (left to right); default: the one that fits the chain.",
+            valueName: "tb|lr"))
+    var layout: DiagramDirection?
+
     @OptionGroup var dns: DNSOptions
 
     @OptionGroup var colour: ColourOption
@@ -121,7 +128,7 @@ struct Analyze: AsyncParsableCommand {
             try self.dns.saveRecording(dns.recorder)
             // The report first: a diagram that cannot be drawn is one error line after it.
             try StandardOutput.write(output)
-            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name) }
+            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name, direction: layout) }
         case .mbox, .maildir:
             if dotPath != nil {
                 throw CommandFailure(
@@ -252,6 +259,8 @@ struct WidthOption: ParsableArguments {
                     terminalColumns: Terminal.columns, environment: ProcessInfo.processInfo.environment))
     }
 }
+
+extension DiagramDirection: ExpressibleByArgument {}
 
 enum Terminal {
     /// The terminal's width in columns when standard output is a terminal that reports one

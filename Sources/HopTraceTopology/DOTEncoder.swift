@@ -244,6 +244,7 @@ public enum DOTEncoder {
             + "  │  bold border = origin, double border = final recipient",
         "pale yellow = host with a public and an internal interface (or NAT)"
             + "  │  dashed box = an organisation's internal network"
-            + "  │  <font color=\"\(errorColour)\"><b>red edge</b></font> = authentication broke on this hop",
+            + "  │  <font color=\"\(errorColour)\"><b>red edge</b></font> = SPF, DKIM or DMARC failed on this hop"
+            + " (recorded by the receiver, or found by the replay)",
     ]
 }

@@ -242,3 +242,31 @@ extension TextReportSampleTests {
         #expect(dkim == ["    DKIM recorded at hop 4: fail for m0noc.net (signature did not verify) (×2)"])
     }
 }
+
+extension TextReportSampleTests {
+    /// Attacker-written names: huge, with escape sequences and bidi overrides.
+    @Test(arguments: [TextWidth.columns(80), .unlimited])
+    func hostileNamesAreCutEscapedAndStillWrap(width: TextWidth) async throws {
+        let huge = String(repeating: "a\u{1B}[31m\u{202E}", count: 2_000) + ".evil.example.co.uk"
+        let message = Array(
+            """
+            Received: from \(huge) (unknown [198.51.100.9]) by mx.example.net with ESMTP id 1; Tue, 03 Nov 2026 09:12:05 +0000
+            Subject: \(String(repeating: "x", count: 5_000))\u{1B}]0;title\u{07}
+            From: a@example.org
+
+            body
+
+            """.utf8)
+        let report = try await Analyzer.analyze(message, options: .offline)
+        let text = TextRenderer(color: false, width: width).render(report, title: "hostile")
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\u{07}" })
+        #expect(text.contains("evil.example.co.uk"))
+        if case .columns(let n) = width {
+            #expect(!text.contains(String(repeating: "x", count: 200)))
+            for line in text.split(separator: "\n") where TextLayout.displayWidth(line) > n {
+                #expect(line.split(separator: " ").count <= 2, "\(line.prefix(120))")
+            }
+            #expect(text.count < 20_000)
+        }
+    }
+}

@@ -19,9 +19,7 @@ enum TextReportText {
         case .noSender:
             return (FindingsText.text(s), nil)
         case .notChecked(let why, let originHop):
-            let origin =
-                originHop.map { "SPF applies from the sender's outbound MTA at hop \($0)" }
-                ?? "no hop of this chain is the sender's outbound MTA"
+            let origin = FindingsText.spfOrigin(originHop)
             switch why {
             case .authenticatedSubmission(let keyword):
                 return (

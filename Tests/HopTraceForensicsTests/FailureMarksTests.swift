@@ -59,12 +59,17 @@ import Testing
         #expect(edge.contains("color=\"#c62828\""), "\(edge)")
     }
 
-    @Test func theBTReceiptIsRedWhereItBrokeAndWhereTheReplayFails() async throws {
-        let url = ForensicsHarness.root.appendingPathComponent("samples/bt-delivery-receipt.eml")
+    /// A sample analysed with the zone snapshot beside it.
+    static func sample(_ name: String) async throws -> Report {
+        let url = ForensicsHarness.root.appendingPathComponent("samples/\(name).eml")
         var options = AnalysisOptions(now: 1_795_900_000, publicSuffixList: .bundled)
         options.resolver = try SnapshotResolver(
-            contentsOf: ForensicsHarness.root.appendingPathComponent("samples/bt-delivery-receipt.zone").path)
-        let report = try await Analyzer.analyze([UInt8](Data(contentsOf: url)), options: options)
+            contentsOf: ForensicsHarness.root.appendingPathComponent("samples/\(name).zone").path)
+        return try await Analyzer.analyze([UInt8](Data(contentsOf: url)), options: options)
+    }
+
+    @Test func theBTReceiptIsRedWhereItBrokeAndWhereTheReplayFails() async throws {
+        let report = try await Self.sample("bt-delivery-receipt")
         let chain = try #require(report.diagramChain)
         let labels = Dictionary(grouping: chain.annotations, by: \.hop).mapValues { $0.map(\.label) }
         // Hop 4: the forwarding break (its own words), the recorded DKIM failure once, DMARC.
@@ -77,11 +82,7 @@ import Testing
     }
 
     @Test func aPassingChainHasNoRedEdge() async throws {
-        let url = ForensicsHarness.root.appendingPathComponent("samples/forward-srs.eml")
-        var options = AnalysisOptions(now: 1_795_900_000, publicSuffixList: .bundled)
-        options.resolver = try SnapshotResolver(
-            contentsOf: ForensicsHarness.root.appendingPathComponent("samples/forward-srs.zone").path)
-        let report = try await Analyzer.analyze([UInt8](Data(contentsOf: url)), options: options)
+        let report = try await Self.sample("forward-srs")
         #expect(report.chains.allSatisfy { $0.annotations.isEmpty }, "\(report.chains.map(\.annotations))")
     }
 }

@@ -287,9 +287,7 @@ public enum FindingsText {
         case .noSender:
             return "no envelope sender is known at this hop (no Return-Path, envelope-from or smtp.mailfrom)"
         case .notChecked(let why, let originHop):
-            let origin =
-                originHop.map { "SPF applies from the sender's outbound MTA at hop \($0)" }
-                ?? "no hop of this chain is the sender's outbound MTA"
+            let origin = spfOrigin(originHop)
             switch why {
             case .authenticatedSubmission(let keyword):
                 return
@@ -299,6 +297,12 @@ public enum FindingsText {
                     "client and receiver are both \(org ?? "the sender's organisation")'s: an internal hop, not one SPF checks; \(origin); not replayed"
             }
         }
+    }
+
+    /// Where SPF starts to apply in a chain: the hop whose client is the sender's outbound MTA.
+    public static func spfOrigin(_ originHop: Int?) -> String {
+        originHop.map { "SPF applies from the sender's outbound MTA at hop \($0)" }
+            ?? "no hop of this chain is the sender's outbound MTA"
     }
 
     /// How a DMARC evaluation's inputs were chosen.

@@ -19,8 +19,8 @@ public actor GraphvizActor {
 /// Output formats, named by file extension.
 public enum GraphvizFormat: String, Sendable, Hashable, CaseIterable {
     case svg, png, pdf
-    /// The DOT source itself (checked to parse), not Graphviz's laid-out rewrite of it: the
-    /// source is deterministic and re-renders anywhere.
+    /// The DOT source itself, not Graphviz's laid-out rewrite of it: the source is
+    /// deterministic and re-renders anywhere. Written without loading Graphviz at all.
     case dot
 
     /// The format a path's extension names (case-insensitive); nil for any other.
@@ -119,11 +119,12 @@ public enum GraphvizRenderer {
         }
     }
 
-    /// The diagram in `format`, as bytes.
+    /// The diagram in `format`, as bytes. `.dot` is the text as given: libgvc is not loaded,
+    /// so a `.dot` file can be written where Graphviz is not installed.
     public static func render(dot: String, format: GraphvizFormat) throws -> [UInt8] {
+        if format == .dot { return Array(dot.utf8) }
         let (gv, gvc) = try session()
         let graph = try LaidOutGraph(dot: dot, gv: gv, gvc: gvc)
-        if format == .dot { return Array(dot.utf8) }
         try graph.layout()
         let (status, buffer, length) = gv.renderData(gvc, graph.graph, format: format.rawValue)
         guard status == 0, let buffer else {

@@ -171,7 +171,7 @@ public enum Analyzer {
         return ChainReport(
             source: input.source, part: input.part, container: input.container,
             summary: summary, hops: hops, findings: findings, topology: topology,
-            annotations: authentication.marks.map(FindingsText.annotation)
+            annotations: FailureMarks.find(authentication).map(FindingsText.annotation)
                 + authentication.filterMarks.map(VendorVerdictText.annotation),
             otherSoftware: otherSoftware, authentication: authentication, headers: input.headers)
     }

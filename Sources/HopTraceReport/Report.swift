@@ -47,7 +47,8 @@ public struct ChainReport: Sendable, Hashable {
     public var findings: [Finding]
     /// The relay topology of this chain: hosts, organisations, boundaries.
     public var topology: Topology
-    /// Marks the diagram draws on the topology's edges (where authentication broke).
+    /// Marks the diagram draws on the topology's edges: every authentication failure a
+    /// receiver recorded or the replay found (`FailureMarks`), red.
     public var annotations: [EdgeAnnotation]
     /// Software named by headers that belongs to the message's author, not to a hop
     /// (`X-Mailer`, `User-Agent`), and server software no hop could be tied to.

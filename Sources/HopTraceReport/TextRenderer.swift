@@ -9,12 +9,25 @@ import HopTraceTopology
 
 /// The readable terminal report: one block per chain, one line per hop in travel order, the
 /// findings below. Every string that came from the message goes through
-/// `TerminalText.sanitize` before it is printed.
+/// `TerminalText.sanitize` before it is printed. Lines are built whole and fitted to `width`
+/// at the end (`TextLayout`): long lines wrap with a hanging indent, and a name is cut only in
+/// the middle, keeping its registrable domain; `.unlimited` cuts and wraps nothing.
 public struct TextRenderer: Sendable {
     /// ANSI colour (only on a terminal and never with NO_COLOR; the command decides).
     public var color: Bool
+    /// Where lines wrap, or `.unlimited` (`--wide`).
+    public var width: TextWidth
+    /// Tells the registrable domain a shortened name keeps: the list the analysis used.
+    public var publicSuffixList: PublicSuffixList
 
-    public init(color: Bool) { self.color = color }
+    public init(
+        color: Bool, width: TextWidth = .columns(TextWidth.defaultColumns),
+        publicSuffixList: PublicSuffixList = .bundled
+    ) {
+        self.color = color
+        self.width = width
+        self.publicSuffixList = publicSuffixList
+    }
 
     public func render(_ report: Report, title: String? = nil) -> String {
         var out: [String] = []
@@ -27,12 +40,17 @@ public struct TextRenderer: Sendable {
             out.append("\(report.chains.count) \(chainWord).")
         }
         for finding in report.findings { out.append(line(for: finding, indent: "")) }
-        for note in report.notes { out.append(dim("note: " + clean(note))) }
+        // Each note once, numbered; a later chain refers to it by number.
+        var notes = NoteBook()
+        for note in report.notes {
+            let (n, isNew) = notes.number(clean(note))
+            if isNew { out.append(dim("note \(n): " + clean(note))) }
+        }
         for (i, chain) in report.chains.enumerated() {
             out.append("")
-            out.append(contentsOf: render(chain, number: i + 1))
+            out.append(contentsOf: render(chain, number: i + 1, notes: &notes))
         }
-        return out.joined(separator: "\n") + "\n"
+        return fitted(out)
     }
 
     public func render(_ batch: BatchReport) -> String {
@@ -45,8 +63,9 @@ public struct TextRenderer: Sendable {
         case .success(let report):
             return render(report, title: "message " + entry.label) + "\n"
         case .failure(let error):
-            return bold("hoptrace: message " + clean(entry.label)) + "\n" + paint("error: ", .red)
-                + clean(error.description) + "\n\n"
+            return fitted([
+                bold("hoptrace: message " + clean(entry.label)), paint("error: ", .red) + clean(error.description),
+            ]) + "\n"
         }
     }
 
@@ -71,7 +90,14 @@ public struct TextRenderer: Sendable {
                 for finding in chain.findings { out.append(line(for: finding, indent: "    ")) }
             }
         }
-        return out.joined(separator: "\n") + "\n\n"
+        return fitted(out) + "\n"
+    }
+
+    /// The lines as printed: each wrapped to `width`, one newline after each.
+    func fitted(_ lines: [String]) -> String {
+        guard case .columns(let n) = width else { return lines.joined(separator: "\n") + "\n" }
+        let columns = max(n, TextLayout.minimumColumns)
+        return lines.flatMap { TextLayout.wrap($0, width: columns) }.joined(separator: "\n") + "\n"
     }
 
     /// What a chain is, in words: the message's own, or an embedded original and where.
@@ -80,12 +106,14 @@ public struct TextRenderer: Sendable {
             ? "the message itself" : "embedded original (part \(part.isEmpty ? "-" : part), \(container))"
     }
 
-    func render(_ chain: ChainReport, number: Int) -> [String] {
+    /// `notes`: the notes printed so far in this report; the chain prints the new ones and
+    /// refers to the others by number.
+    func render(_ chain: ChainReport, number: Int, notes: inout NoteBook) -> [String] {
         var out: [String] = []
         let what = chainTitle(chain.source, part: chain.part, container: chain.container)
         out.append(bold("Chain \(number): \(what)"))
-        for (name, value) in chain.summary {
-            out.append("  \(name): \(clean(truncate(value, 100)))")
+        for (field, text) in chain.summary {
+            out.append("  \(field): \(value(text, Self.headerValueLimit))")
         }
         if chain.hops.isEmpty {
             out.append("  (no Received headers)")
@@ -101,7 +129,7 @@ public struct TextRenderer: Sendable {
             out.append("  Hosts:")
             for host in chain.topology.hosts { out.append(contentsOf: render(host)) }
         }
-        out.append(contentsOf: render(chain.authentication, chain: chain))
+        out.append(contentsOf: render(chain.authentication, chain: chain, notes: &notes))
         for id in chain.otherSoftware {
             out.append(
                 "  " + (id.side == .client ? "Sender's client: " : "Software not tied to a hop: ")
@@ -109,7 +137,7 @@ public struct TextRenderer: Sendable {
         }
         if !chain.findings.isEmpty {
             out.append("  Findings:")
-            for finding in chain.findings { out.append(line(for: finding, indent: "    ")) }
+            out += TextLayout.merged(chain.findings.map { line(for: $0, indent: "    ") })
         }
         return out
     }
@@ -124,7 +152,7 @@ public struct TextRenderer: Sendable {
         } else {
             first += endpoint(name: fromName(r.from), ip: r.from?.ip, scope: hop.fromScope, port: r.from?.port)
             first += " " + paint("→", .cyan) + " "
-            first += endpoint(name: r.by?.name, ip: r.by?.ip, scope: hop.byScope, port: nil)
+            first += endpoint(name: r.by?.name.map(name), ip: r.by?.ip, scope: hop.byScope, port: nil)
         }
         var details: [String] = []
         if let w = r.with {
@@ -143,95 +171,116 @@ public struct TextRenderer: Sendable {
         var lines = [first]
         if !details.isEmpty { lines.append(pad + clean(details.joined(separator: "  "))) }
         var extra: [String] = []
-        if let id = r.id { extra.append("id " + truncate(id, 60)) }
-        if let f = r.envelopeFrom { extra.append("envelope-from " + f) }
-        if !r.recipients.isEmpty { extra.append("for " + r.recipients.joined(separator: ", ")) }
-        if let b = r.serverBuild { extra.append("build " + b) }
-        if !r.software.isEmpty { extra.append(r.software.joined(separator: "; ")) }
-        if !extra.isEmpty { lines.append(pad + dim(clean(truncate(extra.joined(separator: "  "), 160)))) }
+        if let id = r.id { extra.append("id " + value(id, 60)) }
+        if let f = r.envelopeFrom { extra.append("envelope-from " + value(f, TextLayout.nameLimit)) }
+        if !r.recipients.isEmpty { extra.append("for " + list(r.recipients.map { value($0, TextLayout.nameLimit) })) }
+        if let b = r.serverBuild { extra.append("build " + value(b, 40)) }
+        if !r.software.isEmpty { extra.append(list(r.software.map { value($0, 80) }, separator: "; ")) }
+        if !extra.isEmpty { lines.append(pad + dim(extra.joined(separator: "  "))) }
         for id in hop.software {
-            var s = (id.side == .from ? "sender software: " : "software: ") + id.displayName
-            if let role = id.role { s += ", " + role }
-            if let note = id.note { s += " — " + note }
-            lines.append(pad + clean(truncate(s, 200)))
+            var s = (id.side == .from ? "sender software: " : "software: ") + value(id.displayName, 120)
+            if let role = id.role { s += ", " + clean(role) }
+            if let note = id.note { s += " — " + clean(note) }
+            lines.append(pad + s)
         }
         for (side, g) in [("from", hop.fromGeo), ("by", hop.byGeo)] {
             guard let g else { continue }
             let parts = [g.country, g.city, g.asn.map { "AS\($0)" }, g.org].compactMap { $0 }
             if !parts.isEmpty { lines.append(pad + dim(clean("\(side): " + parts.joined(separator: ", ")))) }
         }
-        return lines
+        return [lines[0]] + TextLayout.merged(Array(lines.dropFirst()))
     }
 
     /// The Authentication section: per hop, SPF as recorded and as replayed; then DKIM, ARC,
-    /// DMARC; the edge where it broke is marked.
-    func render(_ a: ChainAuthentication, chain: ChainReport) -> [String] {
+    /// DMARC; the edge where it broke is marked. A reason that repeats is a few words and a
+    /// note number; each note is printed once in the report (`notes`), identical rows once
+    /// with their count.
+    func render(_ a: ChainAuthentication, chain: ChainReport, notes: inout NoteBook) -> [String] {
         let broken = Set(a.marks.filter { $0.severity == .error }.map(\.hop))
         var rows: [String] = []
+        var newNotes: [String] = []
+        var printedHere: Set<Int> = []
+        var notesAbove: [Int] = []
+        func refer(_ text: String) -> Int {
+            let (n, isNew) = notes.number(text)
+            if isNew {
+                newNotes.append(dim("note \(n): " + text))
+                printedHere.insert(n)
+            } else if !printedHere.contains(n), !notesAbove.contains(n) {
+                notesAbove.append(n)
+            }
+            return n
+        }
         for h in a.hops {
             guard let spf = h.spf else { continue }
-            var row = "hop \(h.hop): SPF for \(spf.clientIP) (\(spf.domain ?? "?"))"
+            var row = "hop \(h.hop): SPF for \(spf.clientIP) (\(spf.domain.map(name) ?? "?"))"
             if let r = spf.replayed { row += " replayed " + paint(r.rawValue, r == .pass ? .green : .red) }
             if let rec = spf.recorded {
                 row +=
-                    ", recorded " + rec.rawValue + (spf.recordedBy.map { " by " + $0 } ?? "")
+                    ", recorded " + rec.rawValue + (spf.recordedBy.map { " by " + name($0) } ?? "")
                     + (spf.recordedInferred ? " (inferred)" : "")
             }
             if spf.replayed == nil, spf.recorded == nil, let why = spf.skipped {
-                row += ": not replayed (" + FindingsText.text(why) + ")"
+                let (short, note) = TextReportText.skip(why)
+                row += ": not replayed, " + clean(short) + (note.map { " (note \(refer(clean($0))))" } ?? "")
             }
             if broken.contains(h.hop) { row += "  " + paint("← broke here", .red) }
             rows.append(row)
         }
         for d in a.dkim {
-            var row = "DKIM d=\(d.domain ?? "?") s=\(d.selector ?? "?"): " + d.result.rawValue
-            if let f = d.failure { row += " (" + f.description + ")" }
+            var row =
+                "DKIM d=\(d.domain.map(name) ?? "?") s=\(d.selector.map { value($0, TextLayout.nameLimit) } ?? "?"): "
+                + d.result.rawValue
+            if let f = d.failure { row += " (" + clean(f.description) + ")" }
             rows.append(row)
         }
         for r in a.recordedDKIM {
             rows.append(
-                "DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + r.verdict.word
-                    + (r.verdict.domain.map { " for " + $0 } ?? "") + (r.verdict.reason.map { " (" + $0 + ")" } ?? ""))
+                "DKIM recorded" + (r.hop.map { " at hop \($0)" } ?? "") + ": " + clean(r.verdict.word)
+                    + (r.verdict.domain.map { " for " + name($0) } ?? "")
+                    + (r.verdict.reason.map { " (" + value($0, 160) + ")" } ?? ""))
         }
         if let arc = a.arc {
             rows.append(
                 "ARC: \(arc.result.rawValue), \(arc.instanceCount) instance(s)"
-                    + (arc.failure.map { " — " + $0.description } ?? ""))
+                    + (arc.failure.map { " — " + clean($0.description) } ?? ""))
         }
         for c in a.dmarcChecks {
             let at = c.hop.map { "at hop \($0)" } ?? "at the origin"
             var row = "DMARC \(at): \(c.evaluation.result.rawValue)"
             if let p = c.evaluation.policy {
-                row += " (p=\(p.rawValue)" + (c.recordedAction.map { ", action \($0)" } ?? "") + ")"
+                row += " (p=\(p.rawValue)" + (c.recordedAction.map { ", action \(clean($0))" } ?? "") + ")"
             }
-            row += " — " + c.evaluation.explanation
+            row += " — " + clean(c.evaluation.explanation)
             rows.append(row)
         }
-        guard !rows.isEmpty || !a.notes.isEmpty else { return [] }
+        for note in a.notes { _ = refer(clean(FindingsText.text(note))) }
+        guard !rows.isEmpty || !newNotes.isEmpty || !notesAbove.isEmpty else { return [] }
         var out = ["  Authentication:"]
-        out += rows.map { "    " + clean(truncate($0, 240)) }
-        out += a.notes.map { "    " + dim(clean("note: " + FindingsText.text($0))) }
+        out += TextLayout.merged(rows).map { "    " + $0 }
+        out += newNotes.map { "    " + $0 }
+        if !notesAbove.isEmpty { out.append("    " + dim(TextReportText.notesAbove(notesAbove.sorted()))) }
         return out
     }
 
     func render(_ host: HopTraceTopology.Host) -> [String] {
         let addresses = host.addresses.map { "\($0.ip) \($0.scope.rawValue)" }.joined(separator: ", ")
-        var line = "    [\(host.id)] " + clean(truncate(host.names.joined(separator: " ≡ "), 120))
+        var line = "    [\(host.id)] " + host.names.map(name).joined(separator: " ≡ ")
         if !addresses.isEmpty { line += " [" + addresses + "]" }
         var detail = [
-            host.organisation.map { "organisation " + $0 }, "zone " + host.zone.rawValue,
+            host.organisation.map { "organisation " + name($0) }, "zone " + host.zone.rawValue,
             "hops " + host.hops.map(String.init).joined(separator: ", "),
         ].compactMap { $0 }
-        if !host.software.isEmpty { detail.append(host.software.joined(separator: "; ")) }
-        return [line, "        " + dim(clean(truncate(detail.joined(separator: "  "), 200)))]
+        if !host.software.isEmpty { detail.append(list(host.software.map { value($0, 80) }, separator: "; ")) }
+        return [line, "        " + dim(detail.joined(separator: "  "))]
     }
 
     func fromName(_ f: ReceivedFrom?) -> String? {
         guard let f else { return nil }
         switch (f.helo, f.rdns) {
-        case (let h?, let r?) where Self.hostKey(h) != Self.hostKey(r): return "\(h) (rdns \(r))"
-        case (let h?, _): return h
-        case (nil, let r?): return r
+        case (let h?, let r?) where Self.hostKey(h) != Self.hostKey(r): return "\(name(h)) (rdns \(name(r)))"
+        case (let h?, _): return name(h)
+        case (nil, let r?): return name(r)
         default: return nil
         }
     }
@@ -239,8 +288,9 @@ public struct TextRenderer: Sendable {
     /// Lower case without a trailing dot (Google writes `host.example.`).
     static func hostKey(_ s: String) -> String { DomainName.normalized(s) }
 
+    /// `name` is shown as given (already through `name(_:)`).
     func endpoint(name: String?, ip: IPAddress?, scope: AddressScope?, port: Int?) -> String {
-        var s = name.map { clean(truncate($0, 80)) } ?? dim("?")
+        var s = name ?? dim("?")
         if let ip {
             var addr = ip.description
             if let port { addr += ip.isIPv4 ? ":\(port)" : " port \(port)" }
@@ -265,8 +315,31 @@ public struct TextRenderer: Sendable {
 
     func clean(_ s: String) -> String { TerminalText.sanitize(s) }
 
-    func truncate(_ s: String, _ n: Int) -> String {
-        s.count <= n ? s : String(s.prefix(n - 1)) + "…"
+    /// Header values (Subject, From, To…) longer than this are cut in the middle.
+    static let headerValueLimit = 160
+    /// Recipients shown on a hop's line before `+N more`.
+    static let recipientLimit = 5
+
+    /// A host or domain name from the message, printable; longer than `TextLayout.nameLimit`
+    /// it is cut in the middle, keeping its registrable domain (not with `.unlimited`).
+    func name(_ s: String) -> String {
+        guard width != .unlimited else { return clean(s) }
+        return clean(TextLayout.shortenName(s, limit: TextLayout.nameLimit, publicSuffixList: publicSuffixList))
+    }
+
+    /// A value from the message, printable; longer than `limit` it is cut in the middle,
+    /// keeping its end (not with `.unlimited`).
+    func value(_ s: String, _ limit: Int) -> String {
+        guard width != .unlimited else { return clean(s) }
+        return clean(TextLayout.middleCut(s, limit: limit))
+    }
+
+    /// `items` joined; beyond `recipientLimit` of them (not with `.unlimited`) the rest are
+    /// counted.
+    func list(_ items: [String], separator: String = ", ") -> String {
+        guard width != .unlimited, items.count > Self.recipientLimit else { return items.joined(separator: separator) }
+        return items.prefix(Self.recipientLimit).joined(separator: separator)
+            + " (+\(items.count - Self.recipientLimit) more)"
     }
 
     enum Colour: String {

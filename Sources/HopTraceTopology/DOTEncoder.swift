@@ -6,7 +6,8 @@ import HopTraceCore
 /// organisation with its internal network as a dashed cluster inside, edges numbered in travel
 /// order with protocol, TLS and delay, the origin (bold border) and final recipient (double
 /// border) marked, `EdgeAnnotation`s on their edges (red for errors), and a legend. Left to
-/// right, DejaVu Sans. Output is deterministic: ids come from the topology's order, the graph
+/// right or top to bottom as `Options.direction` says (the caller chooses, for instance with
+/// `DiagramDirection.fitting`), DejaVu Sans. Output is deterministic: ids come from the topology's order, the graph
 /// is named, and nothing depends on hashing.
 public enum DOTEncoder {
     public struct Options: Sendable, Hashable {
@@ -16,11 +17,17 @@ public enum DOTEncoder {
         public var graphName: String
         /// Draw the legend.
         public var legend: Bool
+        /// Which way the ranks run.
+        public var direction: DiagramDirection
 
-        public init(title: String? = nil, graphName: String = "hoptrace", legend: Bool = true) {
+        public init(
+            title: String? = nil, graphName: String = "hoptrace", legend: Bool = true,
+            direction: DiagramDirection = .lr
+        ) {
             self.title = title
             self.graphName = graphName
             self.legend = legend
+            self.direction = direction
         }
     }
 
@@ -53,7 +60,7 @@ public enum DOTEncoder {
         }
         heading += "</table>"
         out.append(
-            "  graph [rankdir=LR, fontname=\"\(font)\", fontsize=12, labelloc=t, labeljust=l, nodesep=0.35, ranksep=0.55, pad=0.25, newrank=true, label=<\(heading)>];"
+            "  graph [rankdir=\(options.direction.rankdir), fontname=\"\(font)\", fontsize=12, labelloc=t, labeljust=l, nodesep=0.35, ranksep=0.55, pad=0.25, newrank=true, label=<\(heading)>];"
         )
         out.append(
             "  node [shape=box, style=\"rounded,filled\", fontname=\"\(font)\", fontsize=10, fillcolor=\"#ffffff\", color=\"#607d8b\", margin=\"0.14,0.06\"];"
@@ -237,6 +244,7 @@ public enum DOTEncoder {
             + "  │  bold border = origin, double border = final recipient",
         "pale yellow = host with a public and an internal interface (or NAT)"
             + "  │  dashed box = an organisation's internal network"
-            + "  │  <font color=\"\(errorColour)\"><b>red edge</b></font> = authentication broke on this hop",
+            + "  │  <font color=\"\(errorColour)\"><b>red edge</b></font> = SPF, DKIM or DMARC failed on this hop"
+            + " (recorded by the receiver, or found by the replay)",
     ]
 }

@@ -4,13 +4,15 @@ import HopTraceTopology
 
 /// `--dot OUT`: the relay topology of the report's `diagramChain`, drawn by Graphviz.
 enum Diagram {
-    static func write(_ report: Report, to path: String, title: String) async throws {
+    /// `direction`: `--layout`; nil draws the direction that fits (`DiagramDirection.fitting`).
+    static func write(_ report: Report, to path: String, title: String, direction: DiagramDirection?) async throws {
         guard let chain = report.diagramChain else {
             throw CommandFailure(message: "\(title): no chain of Received headers to draw", code: Exit.unreadableInput)
         }
-        try await render(
-            DOTEncoder.encode(chain.topology, annotations: chain.annotations, options: .init(title: title)),
-            to: path)
+        let options = DOTEncoder.Options(
+            title: title,
+            direction: direction ?? DiagramDirection.fitting(chain.topology, annotations: chain.annotations))
+        try await render(DOTEncoder.encode(chain.topology, annotations: chain.annotations, options: options), to: path)
     }
 
     /// Graphviz's output of `dot` in the format of `path`'s extension; a failure is an I/O

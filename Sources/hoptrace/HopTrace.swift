@@ -5,6 +5,7 @@ import HopTraceGeo
 import HopTraceGraphviz
 import HopTraceMessage
 import HopTraceReport
+import HopTraceTopology
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -86,9 +87,17 @@ struct Analyze: AsyncParsableCommand {
             "A MaxMind DB file with ASNs (GeoLite2 ASN, GeoIP2 ISP, DB-IP ASN lite).", valueName: "ASN.mmdb"))
     var asnDB: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Diagram direction: tb (top to bottom) or lr (left to right); default: the one that fits the chain.",
+            valueName: "tb|lr"))
+    var layout: DiagramDirection?
+
     @OptionGroup var dns: DNSOptions
 
     @OptionGroup var colour: ColourOption
+
+    @OptionGroup var widthOption: WidthOption
 
     func validate() throws {
         if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
@@ -117,14 +126,14 @@ struct Analyze: AsyncParsableCommand {
             geo: geo, geoNotes: (geo.isEnabled ? notes : []) + dns.notes, resolver: dns.resolver,
             dnsSource: dns.source, now: Int64(now.timeIntervalSince1970),
             publicSuffixList: .standard, spfRecordCache: SPFRecordCache())
-        let renderer = TextRenderer(color: colour.wanted)
+        let renderer = TextRenderer(color: colour.wanted, width: widthOption.width, publicSuffixList: .standard)
         let source = try InputReader.messages(file)
         var incident = try reportPath.flatMap(IncidentReportOutput.target).map {
             try IncidentReportOutput(
                 target: $0, version: HopTrace.configuration.version,
                 analysisTime: IncidentReportOutput.analysisTime(
                     environment: ProcessInfo.processInfo.environment, now: Int64(now.timeIntervalSince1970)),
-                dnsSource: dns.source)
+                dnsSource: dns.source, direction: layout)
         }
         switch source.form {
         case .message(let bytes):
@@ -146,7 +155,7 @@ struct Analyze: AsyncParsableCommand {
                 try await incident!.write(report, label: source.name, recorder: recorder)
                 try incident!.finish(title: source.name)
             }
-            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name) }
+            if let dotPath { try await Diagram.write(report, to: dotPath, title: source.name, direction: layout) }
             try Self.diagramFailed(incident)
         case .mbox, .maildir:
             if dotPath != nil {
@@ -311,7 +320,34 @@ struct ColourOption: ParsableArguments {
     }
 }
 
+/// `--wide`: the text report with nothing cut and nothing wrapped; otherwise it wraps at the
+/// terminal's width (`TextLayout.columns`).
+struct WidthOption: ParsableArguments {
+    @Flag(
+        help: "Print every line whole: no name or value shortened, no line wrapped (for wide terminals, grep, files).")
+    var wide = false
+
+    var width: TextWidth {
+        wide
+            ? .unlimited
+            : .columns(
+                TextLayout.columns(
+                    terminalColumns: Terminal.columns, environment: ProcessInfo.processInfo.environment))
+    }
+}
+
+extension DiagramDirection: ExpressibleByArgument {}
+
 enum Terminal {
+    /// The terminal's width in columns when standard output is a terminal that reports one
+    /// (`TIOCGWINSZ`), else nil.
+    static var columns: Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     static var wantsColour: Bool {
         if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }

@@ -46,6 +46,8 @@ struct HopsCommand: AsyncParsableCommand {
 
     @OptionGroup var colour: ColourOption
 
+    @OptionGroup var widthOption: WidthOption
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("name at least one input") }
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256") }
@@ -53,12 +55,14 @@ struct HopsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let threads = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let renderer = TextRenderer(color: colour.wanted)
-        let format: HopsBatch.Format = { [jsonl] label, result, out in
-            if jsonl {
-                JSONRenderer.appendHopsLine(label: label, result, to: &out)
-            } else {
+        // The text renderer (and the Public Suffix List it shortens names with) only for text.
+        let renderer =
+            jsonl ? nil : TextRenderer(color: colour.wanted, width: widthOption.width, publicSuffixList: .standard)
+        let format: HopsBatch.Format = { label, result, out in
+            if let renderer {
                 out += renderer.renderHops(label: label, result).utf8
+            } else {
+                JSONRenderer.appendHopsLine(label: label, result, to: &out)
             }
         }
         var read = 0

@@ -22,6 +22,8 @@ struct IncidentReportOutput {
     }
 
     let target: Target
+    /// The diagram's direction `--layout` asks for; nil: the one that fits.
+    let direction: DiagramDirection?
     let version: String
     /// The analysis' time for the report: `SOURCE_DATE_EPOCH` when set (reproducible reports),
     /// else now.
@@ -50,8 +52,11 @@ struct IncidentReportOutput {
         return seconds
     }
 
-    init(target: Target, version: String, analysisTime: Int64, dnsSource: String) throws {
+    init(
+        target: Target, version: String, analysisTime: Int64, dnsSource: String, direction: DiagramDirection? = nil
+    ) throws {
         self.target = target
+        self.direction = direction
         self.version = version
         self.analysisTime = analysisTime
         self.dnsSource = dnsSource
@@ -123,8 +128,9 @@ struct IncidentReportOutput {
     /// The diagram of the report's chain as sanitised SVG, or why there is none.
     mutating func diagram(_ report: Report, incident: IncidentReport, title: String) async -> IncidentDiagram {
         guard let chain = report.diagramChain, !chain.hops.isEmpty else { return .none }
-        var dot = DOTEncoder.encode(chain.topology, annotations: chain.annotations, options: .init(title: title))
-        if incident.verticalDiagram { dot = Self.topToBottom(dot) }
+        let dot = DOTEncoder.encode(
+            chain.topology, annotations: chain.annotations,
+            options: .init(title: title, direction: direction ?? incident.diagramDirection))
         do {
             let bytes = try await GraphvizRenderer.render(dot: dot, format: .svg)
             guard let svg = SVGSanitizer.sanitize(String(decoding: bytes, as: UTF8.self)) else {
@@ -139,13 +145,6 @@ struct IncidentReportOutput {
     private mutating func failed(_ reason: String) -> IncidentDiagram {
         if diagramFailure == nil { diagramFailure = reason }
         return .unavailable(reason)
-    }
-
-    /// The DOT text laid out top to bottom: a graph attribute set after the encoder's
-    /// `rankdir=LR` replaces it.
-    static func topToBottom(_ dot: String) -> String {
-        guard let close = dot.lastIndex(of: "}") else { return dot }
-        return String(dot[..<close]) + "  graph [rankdir=TB];\n" + String(dot[close...])
     }
 
     /// `OUT.svg` beside `OUT.md`: its path, and its name relative to the report.

@@ -2,6 +2,7 @@ import Foundation
 import HopTraceCore
 import HopTraceDNS
 import HopTraceReport
+import HopTraceTopology
 import Testing
 
 /// The incident report (`--report`): the model's decisions, the golden HTML and Markdown of the
@@ -82,7 +83,7 @@ import Testing
         #expect(r.primary?.isEmbedded == true)
         #expect(r.identity.first { $0.name == "Subject" }?.value == "test")
         #expect(r.others.map(\.number) == [1])
-        #expect(r.verticalDiagram)
+        #expect(r.diagramDirection == .tb)
         #expect(!r.dnsAnswers.isEmpty)
         #expect(r.provenance.analysisTime == "2026-11-28T21:06:40Z")
     }

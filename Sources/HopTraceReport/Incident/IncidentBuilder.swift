@@ -4,11 +4,9 @@ import HopTraceForensics
 import HopTraceGeo
 import HopTraceMessage
 import HopTraceReceived
+import HopTraceTopology
 
 extension IncidentReport {
-    /// A path of this many hops or more is drawn top to bottom: left to right it is wider than
-    /// a screen or a printed page.
-    static let verticalFromHops = 4
     /// Header fields quoted as one finding's evidence, at most.
     static let maxEvidence = 8
 
@@ -43,7 +41,8 @@ extension IncidentReport {
             dnsAnswers: (context.dnsZone ?? "").split(separator: "\n").map(String.init).filter {
                 !$0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
             },
-            verticalDiagram: (primaryChain?.topology.edges.count ?? 0) >= Self.verticalFromHops)
+            diagramDirection: primaryChain.map { DiagramDirection.fitting($0.topology, annotations: $0.annotations) }
+                ?? .lr)
     }
 
     /// The chains in document order.

@@ -1,5 +1,6 @@
 import HopTraceCore
 import HopTraceForensics
+import HopTraceTopology
 
 /// The incident report of one message (`--report OUT.html|OUT.md`), the value the HTML and
 /// Markdown renderers format and the terminal report's summary reads. Every decision (which
@@ -25,8 +26,9 @@ public struct IncidentReport: Sendable, Hashable {
     public var messageFindings: [IncidentFinding]
     /// The DNS answers the replays used, as zone-file lines (empty offline).
     public var dnsAnswers: [String]
-    /// The diagram reads better top to bottom: the path is long.
-    public var verticalDiagram: Bool
+    /// The direction the diagram fits in (`DiagramDirection.fitting`): top to bottom when left
+    /// to right would be too wide for a screen or a printed page.
+    public var diagramDirection: DiagramDirection
 }
 
 /// What the incident report was made from besides the message: the analysis' inputs, as the

@@ -133,7 +133,7 @@ import Testing
 
     @Test func theTextReportOpensWithTheSummary() async throws {
         let (report, _) = try await Self.incident("bt-delivery-receipt")
-        let lines = TextRenderer(color: false).render(report, title: "bt.eml").split(separator: "\n")
+        let lines = TextRenderer(color: false, width: .unlimited).render(report, title: "bt.eml").split(separator: "\n")
         #expect(lines[1].hasPrefix("Summary: Authentication broke ("))
         #expect(lines[2].hasPrefix("  SPF broke at hop 4"))
         #expect(lines[3].hasPrefix("  DMARC failed"))

@@ -86,15 +86,19 @@ extension IncidentVerdict {
         var spf: [VerdictStatement] = []
         var dmarc: [VerdictStatement] = []
         var dkim: [VerdictStatement] = []
+        var filtered: [VerdictStatement] = []
         for finding in chain.authentication.findings {
             switch finding {
             case .spfBrokenByForwarding(let b): spf.append(.spfBroke(b))
             case .dmarcFail(let d): dmarc.append(.dmarcFailed(d))
             case .dkimFailed(let b): dkim.append(.dkimBroke(domain: b.domain, hops: b.hops))
             case .dkimRecordedFailure(let b): dkim.append(.dkimBroke(domain: b.domain, hops: b.hops))
+            case .compositeAuthenticationFailed, .spoofVerdict:
+                let f = FindingsText.finding(finding)
+                filtered.append(.finding(f.kind, f.severity, hops: f.hops))
             }
         }
-        let auth = Array((spf.prefix(1) + dmarc.prefix(1) + dkim.prefix(1)).prefix(2))
+        let auth = Array((spf.prefix(1) + dmarc.prefix(1) + dkim.prefix(1) + filtered.prefix(1)).prefix(2))
         if !auth.isEmpty {
             statements = auth
             return

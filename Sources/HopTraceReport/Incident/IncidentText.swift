@@ -100,6 +100,8 @@ public enum IncidentText {
         case .spfBrokenByForwarding: return "SPF broke where a receiver checked a relay"
         case .dkimBrokenInTransit: return "A DKIM signature broke in transit"
         case .dmarcFail: return "DMARC failed"
+        case .compauthFail: return "The receiving filter's composite authentication failed"
+        case .spoofVerdict: return "A filter judged the message spoofing or impersonation"
         case .natInterface: return "A host has a public and an internal address"
         case .hostAlias: return "Two names are one host"
         case .pathReenters: return "The path enters the same host twice"

@@ -78,11 +78,19 @@ struct Analyze: AsyncParsableCommand {
             "A MaxMind DB file with ASNs (GeoLite2 ASN, GeoIP2 ISP, DB-IP ASN lite).", valueName: "ASN.mmdb"))
     var asnDB: String?
 
+    @Option(
+        name: [.customShort("j", allowingJoined: true), .long],
+        help: ArgumentHelp(
+            "Analyse a mailbox's messages on this many threads (default: the number of cores); the output is the same whatever N.",
+            valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var dns: DNSOptions
 
     @OptionGroup var colour: ColourOption
 
     func validate() throws {
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256") }
         if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
             throw ValidationError("--dot: unknown format for \(dotPath); use .svg, .png, .pdf or .dot")
         }
@@ -125,26 +133,27 @@ struct Analyze: AsyncParsableCommand {
                 throw CommandFailure(
                     message: "--dot draws one message; \(file) is a mailbox", code: ExitCode.validationFailure)
             }
-            // Streamed: each message's report is written out as soon as it is made.
+            // Streamed by windows of messages: a window is analysed on every core (--jobs),
+            // each message by one task, and written out in input order; the messages of a
+            // mapped mbox are made from its index as their turn comes, not all at once.
             var document = BatchDocument(json: json, renderer: renderer)
-            var out = OutputBuffer(threshold: 1 << 20)
-            document.start(into: &out.bytes)
-            // Windows of messages: the messages of a mapped mbox are made from its index as
-            // their turn comes, not all at once.
+            var opening: [UInt8] = []
+            document.start(into: &opening)
+            try StandardOutput.write(opening[...])
+            let threads = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             let messages = source.messages
             for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
-                try await Analyzer.analyzeMailbox(
-                    Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
-                    options: options
-                ) { entry in
-                    var entry = entry
-                    entry.label = source.label(entry.label)
-                    document.add(entry, into: &out.bytes)
-                    try out.flushIfFull()
+                let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
+                    message in (label: source.label(message.label), message: message)
                 }
+                let done = await AnalysisBatch.analyze(
+                    window, firstIndex: start, threads: threads, options: options, document: document)
+                document.added(window.count)
+                for part in OrderedBatch.inOrder(done, items: window.count) { try StandardOutput.write(part) }
             }
-            document.finish(into: &out.bytes)
-            try out.flush()
+            var closing: [UInt8] = []
+            document.finish(into: &closing)
+            try StandardOutput.write(closing[...])
             try self.dns.saveRecording(dns.recorder)
         }
     }

@@ -3,11 +3,17 @@
 /// look-alike (the Kelvin sign for "K") never matches a keyword.
 public enum ASCIIFold {
     /// `A`–`Z` to `a`–`z`; every other byte as it is.
-    @inline(__always) public static func lower(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c }
+    @inlinable @inline(__always) public static func lower(_ c: UInt8) -> UInt8 {
+        (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+    }
     /// The ASCII characters `Character.isWhitespace` accepts: TAB, LF, VT, FF, CR, space.
-    @inline(__always) public static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+    @inlinable @inline(__always) public static func isSpace(_ c: UInt8) -> Bool {
+        c == 0x20 || (c >= 0x09 && c <= 0x0D)
+    }
 
-    /// The same bytes, ASCII case ignored.
+    /// The same bytes, ASCII case ignored. Inlinable, as the helpers here are: callers in
+    /// other modules get them specialised for their sequence types, not a generic call.
+    @inlinable
     public static func equal<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Bool {
         var x = a.makeIterator()
         var y = b.makeIterator()
@@ -22,6 +28,7 @@ public enum ASCIIFold {
 
     /// Offsets of the first occurrence of `needle` in `hay` at or after `from`, ASCII case
     /// ignored; nil when there is none or `needle` is empty.
+    @inlinable
     public static func firstRange(
         of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>,
         from: Int = 0

@@ -30,6 +30,8 @@ struct ReceivedScan {
     let raw: Substring
     let byPart: Substring
     let byName: String?
+    /// `byName` normalised (`DomainName.normalized`), for the host-name suffix tests.
+    let byNameKey: String?
     /// The sending host's best name: the reverse DNS name the receiver looked up, else the HELO name.
     let fromName: String?
     let fromNameIsRDNS: Bool
@@ -41,6 +43,7 @@ struct ReceivedScan {
         raw = r.raw[...]
         byPart = ReceivedScan.byClause(in: r.raw[...])
         byName = r.by?.name ?? r.by?.ipText
+        byNameKey = byName.map(DomainName.normalized)
         // Postfix and others write `unknown` when the reverse lookup failed: no name then.
         let rdns = r.from?.rdns.flatMap { $0.lowercased() == "unknown" ? nil : $0 }
         fromName = rdns ?? r.from?.helo
@@ -85,7 +88,9 @@ struct ReceivedScan {
 
     /// A product named by a host-name suffix of the receiving server.
     mutating func byHost(_ suffixes: [String], _ product: String, role: String? = nil, note: String? = nil) -> Bool {
-        guard !has(product), TextScan.host(byName, endsWith: suffixes), let name = byName else { return false }
+        guard !has(product), TextScan.host(normalized: byNameKey, endsWith: suffixes), let name = byName else {
+            return false
+        }
         add(product, exact: false, note: note ?? "recognised by the receiving host's name", role: role, text: name)
         return true
     }
@@ -159,7 +164,7 @@ struct ReceivedScan {
         }
 
         // Exchange Online Protection front doors and outbound hosts.
-        if TextScan.host(byName, endsWith: ["protection.outlook.com"]), let name = byName {
+        if TextScan.host(normalized: byNameKey, endsWith: ["protection.outlook.com"]), let name = byName {
             let outbound = TextScan.contains("outbound.protection", in: name[...])
             add(
                 "Exchange Online Protection", exact: false,
@@ -429,7 +434,9 @@ struct ReceivedScan {
         let keyword = r.with?.keyword.uppercased()
         // Google: mx.google.com (inbound MX), smtp.gmail.com (submission), gmr-mx.google.com (Groups),
         // internal hops `by 2002:a05:… with SMTP id …mr….<epoch ms>`, `with HTTPREST` (Gmail API).
-        if TextScan.host(byName, endsWith: ["google.com", "gmail.com", "googlemail.com"]), let name = byName {
+        if TextScan.host(normalized: byNameKey, endsWith: ["google.com", "gmail.com", "googlemail.com"]),
+            let name = byName
+        {
             let lower = name.lowercased()
             let role =
                 keyword == "HTTPREST"
@@ -477,7 +484,7 @@ struct ReceivedScan {
         }
 
         // SendGrid: `by ismtpd0007p1las1.sendgrid.net (SG) with ESMTP`, filter hops `by filter1586p1las1…`.
-        if TextScan.host(byName, endsWith: ["sendgrid.net"]), let name = byName {
+        if TextScan.host(normalized: byNameKey, endsWith: ["sendgrid.net"]), let name = byName {
             let lower = name.lowercased()
             let role =
                 keyword == "HTTP"
@@ -572,23 +579,27 @@ struct ReceivedScan {
 
     // MARK: The sending side, by its own name
 
+    /// Senders recognised by their own host name: suffixes, product, role, and a prefix the
+    /// name must start with (lower-cased), if any. Built once.
+    static let sendingServices: [(suffixes: [String], product: String, role: String?, prefix: String?)] = [
+        (["amazonses.com"], "Amazon SES", "egress", nil),
+        (["google.com", "googlemail.com"], "Gmail", "outbound", "mail-"),
+        (["outbound.protection.outlook.com"], "Exchange Online Protection", "outbound", nil),
+        (["mimecast.com"], "Mimecast", "outbound", nil),
+        (["sendgrid.net"], "SendGrid", "egress", nil),
+        (["mailgun.net", "mailgun.org", "mailgun.us"], "Mailgun", "egress", nil),
+        (["protonmail.ch"], "Proton Mail", "outbound", "mail-"),
+        (["pphosted.com"], "Proofpoint", "outbound", nil),
+        (["iphmx.com"], "Cisco Secure Email (IronPort)", "outbound", nil),
+        (["messagelabs.com"], "Symantec MessageLabs", "outbound", nil),
+    ]
+
     /// Big senders are recognisable from the `from` host name. The reverse DNS name is the receiver's
     /// lookup; a HELO name is the client's claim, so such matches say so.
     mutating func sendingHosts() {
         guard let name = fromName else { return }
-        let services: [(suffixes: [String], product: String, role: String?, prefix: String?)] = [
-            (["amazonses.com"], "Amazon SES", "egress", nil),
-            (["google.com", "googlemail.com"], "Gmail", "outbound", "mail-"),
-            (["outbound.protection.outlook.com"], "Exchange Online Protection", "outbound", nil),
-            (["mimecast.com"], "Mimecast", "outbound", nil),
-            (["sendgrid.net"], "SendGrid", "egress", nil),
-            (["mailgun.net", "mailgun.org", "mailgun.us"], "Mailgun", "egress", nil),
-            (["protonmail.ch"], "Proton Mail", "outbound", "mail-"),
-            (["pphosted.com"], "Proofpoint", "outbound", nil),
-            (["iphmx.com"], "Cisco Secure Email (IronPort)", "outbound", nil),
-            (["messagelabs.com"], "Symantec MessageLabs", "outbound", nil),
-        ]
-        for s in services where TextScan.host(name, endsWith: s.suffixes) {
+        let nameKey = DomainName.normalized(name)
+        for s in Self.sendingServices where TextScan.host(normalized: nameKey, endsWith: s.suffixes) {
             if let prefix = s.prefix, !name.lowercased().hasPrefix(prefix) { continue }
             add(
                 s.product, exact: false,

@@ -86,7 +86,26 @@ enum TextScan {
     /// Host-name suffix test on a DNS name: equal to `suffix` or ending in `.suffix`; case and a trailing
     /// dot (Google writes `mga07.intel.com.`) ignored.
     static func host(_ name: String?, endsWith suffixes: [String]) -> Bool {
-        guard let n = name.map(DomainName.normalized), !n.isEmpty else { return false }
-        return suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
+        host(normalized: name.map(DomainName.normalized), endsWith: suffixes)
+    }
+
+    /// The same for a name already normalised (`DomainName.normalized`): a header's receiving
+    /// host is tested against many products' suffixes, and normalised once. ASCII names are
+    /// compared as bytes (the suffixes are ASCII, and no other character is canonically
+    /// equivalent to an ASCII one after lower-casing); others as Strings.
+    static func host(normalized n: String?, endsWith suffixes: [String]) -> Bool {
+        guard let n, !n.isEmpty else { return false }
+        guard n.utf8.allSatisfy({ $0 < 0x80 }) else { return suffixes.contains { n == $0 || n.hasSuffix("." + $0) } }
+        return n.withUTF8Bytes { name in
+            suffixes.contains { suffix in
+                suffix.withUTF8Bytes { s in
+                    if name.count == s.count { return name.elementsEqual(s) }
+                    guard name.count > s.count, name[name.count - s.count - 1] == UInt8(ascii: ".") else {
+                        return false
+                    }
+                    return name[(name.count - s.count)...].elementsEqual(s)
+                }
+            }
+        }
     }
 }

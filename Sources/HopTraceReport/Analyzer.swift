@@ -81,13 +81,17 @@ public enum Analyzer {
         each: (BatchReport.Entry) throws -> Void
     ) async rethrows {
         for message in messages {
-            let result: Result<Report, IntakeError>
-            do {
-                result = .success(try await analyze(Array(try message.read().get()), options: options))
-            } catch {
-                result = .failure(error)
-            }
-            try each(.init(label: message.label, result: result))
+            try each(.init(label: message.label, result: await analyze(message, options: options)))
+        }
+    }
+
+    /// Analyses one message of a `MessageSource` (read when its turn comes).
+    public static func analyze(_ message: SourceMessage, options: AnalysisOptions) async -> Result<Report, IntakeError>
+    {
+        do {
+            return .success(try await analyze(Array(try message.read().get()), options: options))
+        } catch {
+            return .failure(error)
         }
     }
 

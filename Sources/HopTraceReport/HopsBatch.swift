@@ -15,48 +15,23 @@ public enum HopsBatch {
     /// small (a fresh multi-megabyte buffer costs more in page faults than its parsing saves).
     public static let window = 512
 
-    /// What one task produced: its output buffer, where each of its messages lies in it, and
-    /// how many of them could be read.
-    public struct Done: Sendable {
-        public var worker: Int
-        public var buffer: [UInt8] = []
-        public var ranges: [Range<Int>] = []
-        public var read = 0
-    }
+    /// What one task produced (`OrderedBatch.Done`).
+    public typealias Done = OrderedBatch.Done
 
-    /// Parses `items` on `threads` concurrent tasks, task `w` taking items `w`, `w + threads`, …
-    /// (neighbouring messages, often of similar size, go to different tasks). Sorted by task.
+    /// Parses `items` on `threads` concurrent tasks (`OrderedBatch.run`). Sorted by task.
     public static func parse(_ items: [Item], threads: Int, format: @escaping Format) async -> [Done] {
-        let workers = min(threads, items.count)
-        var done: [Done] = []
-        await withTaskGroup(of: Done.self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var d = Done(worker: worker)
-                    d.buffer.reserveCapacity(256 << 10)
-                    var i = worker
-                    while i < items.count {
-                        let result = items[i].message.read().flatMap { bytes in
-                            Result { () throws(IntakeError) in try Analyzer.hops(bytes) }
-                        }
-                        if case .success = result { d.read += 1 }
-                        let start = d.buffer.count
-                        format(items[i].label, result, &d.buffer)
-                        d.ranges.append(start..<d.buffer.count)
-                        i += workers
-                    }
-                    return d
-                }
+        await OrderedBatch.run(items, threads: threads) { _, item, buffer in
+            let result = item.message.read().flatMap { bytes in
+                Result { () throws(IntakeError) in try Analyzer.hops(bytes) }
             }
-            for await d in group { done.append(d) }
+            format(item.label, result, &buffer)
+            if case .success = result { return true }
+            return false
         }
-        return done.sorted { $0.worker < $1.worker }
     }
 
-    /// The tasks' output in the items' order, as slices of their buffers (no copy): item `i`
-    /// is the `(i / tasks)`-th message of task `i % tasks`.
+    /// The tasks' output in the items' order (`OrderedBatch.inOrder`).
     public static func inOrder(_ done: [Done], items: Int) -> [ArraySlice<UInt8>] {
-        if done.count <= 1 { return done.map { $0.buffer[...] } }
-        return (0..<items).map { i in done[i % done.count].buffer[done[i % done.count].ranges[i / done.count]] }
+        OrderedBatch.inOrder(done, items: items)
     }
 }

@@ -40,9 +40,19 @@ public struct Topology: Sendable, Hashable {
         self.findings = findings
     }
 
-    public func host(_ id: Int) -> Host? { hosts.first { $0.id == id } }
-    /// The edge of hop `index`.
-    public func edge(hop index: Int) -> Edge? { edges.first { $0.hop == index } }
+    /// The host with this id. The builder numbers hosts 1, 2, … in order, so host `id` is
+    /// looked at first at position `id - 1`; any other arrangement is searched.
+    public func host(_ id: Int) -> Host? {
+        if id >= 1 && id <= hosts.count && hosts[id - 1].id == id { return hosts[id - 1] }
+        return hosts.first { $0.id == id }
+    }
+    /// The edge of hop `index`. The builder makes one edge per hop, in the hops' order (a
+    /// chain's hops are numbered 1, 2, …), so hop `index`'s is looked at first at position
+    /// `index - 1`; any other arrangement is searched.
+    public func edge(hop index: Int) -> Edge? {
+        if index >= 1 && index <= edges.count && edges[index - 1].hop == index { return edges[index - 1] }
+        return edges.first { $0.hop == index }
+    }
     /// The scope of an address the chain names, as classified when the topology was built.
     public func scope(of ip: IPAddress) -> AddressScope? {
         for host in hosts { if let a = host.addresses.first(where: { $0.ip == ip }) { return a.scope } }

@@ -98,43 +98,14 @@ public struct RelayMap: Sendable, Hashable {
         return id
     }
 
+    /// The map as one JSON value (`writeJSON` streams the same document).
     public var jsonValue: JSONValue {
-        func time(_ t: Int64?) -> JSONValue { t.map { .string(Self.iso8601($0)) } ?? .null }
-        return .object([
+        .object([
             ("version", .int(1)),
             ("messages", .int(messages)),
             ("chains", .int(chains)),
-            (
-                "nodes",
-                .array(
-                    nodes.map { n in
-                        .object([
-                            ("id", .int(n.id)),
-                            ("names", .array(n.names.map { .string($0) })),
-                            (
-                                "addresses",
-                                .array(
-                                    n.addresses.map {
-                                        .object([
-                                            ("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue)),
-                                        ])
-                                    })
-                            ),
-                            ("organisation", .string(n.organisation)),
-                            ("messages", .int(n.messages)),
-                        ])
-                    })
-            ),
-            (
-                "edges",
-                .array(
-                    steps.map { s in
-                        .object([
-                            ("from", .int(s.from)), ("to", .int(s.to)), ("messages", .int(s.messages)),
-                            ("first_seen", time(s.firstSeen)), ("last_seen", time(s.lastSeen)),
-                        ])
-                    })
-            ),
+            ("nodes", .array(nodes.map(\.jsonValue))),
+            ("edges", .array(steps.map(\.jsonValue))),
         ])
     }
 

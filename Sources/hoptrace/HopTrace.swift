@@ -93,6 +93,13 @@ struct Analyze: AsyncParsableCommand {
             valueName: "tb|lr"))
     var layout: DiagramDirection?
 
+    @Option(
+        name: [.customShort("j", allowingJoined: true), .long],
+        help: ArgumentHelp(
+            "Analyse a mailbox's messages on this many threads (default: the number of cores); the output is the same whatever N.",
+            valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var dns: DNSOptions
 
     @OptionGroup var colour: ColourOption
@@ -100,6 +107,7 @@ struct Analyze: AsyncParsableCommand {
     @OptionGroup var widthOption: WidthOption
 
     func validate() throws {
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256") }
         if let dotPath, GraphvizFormat(pathExtension: dotPath) == nil {
             throw ValidationError("--dot: unknown format for \(dotPath); use .svg, .png, .pdf or .dot")
         }
@@ -168,12 +176,14 @@ struct Analyze: AsyncParsableCommand {
                         "--report \(reportPath ?? ""): \(file) is a mailbox; give a folder (DIR/) for one report per message",
                     code: ExitCode.validationFailure)
             }
-            // Streamed: each message's report is written out as soon as it is made.
+            // Streamed by windows of messages: a window is analysed on every core (--jobs),
+            // each message by one task, and written out in input order; the messages of a
+            // mapped mbox are made from its index as their turn comes, not all at once.
             var document = BatchDocument(json: json, renderer: renderer)
-            var out = OutputBuffer(threshold: 1 << 20)
-            document.start(into: &out.bytes)
-            // Windows of messages: the messages of a mapped mbox are made from its index as
-            // their turn comes, not all at once.
+            var opening: [UInt8] = []
+            document.start(into: &opening)
+            try StandardOutput.write(opening[...])
+            let threads = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             let messages = source.messages
             if incident != nil {
                 // One message at a time, each with its own recorder: the appendix of each report
@@ -186,8 +196,9 @@ struct Analyze: AsyncParsableCommand {
                     try await Analyzer.analyzeMailbox([message], options: perMessage) { entry in
                         var entry = entry
                         entry.label = source.label(entry.label)
-                        document.add(entry, into: &out.bytes)
-                        try out.flushIfFull()
+                        var bytes: [UInt8] = []
+                        document.add(entry, into: &bytes)
+                        try StandardOutput.write(bytes[...])
                         analysed = entry
                     }
                     guard let entry = analysed else { continue }
@@ -201,19 +212,18 @@ struct Analyze: AsyncParsableCommand {
                 }
             } else {
                 for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
-                    try await Analyzer.analyzeMailbox(
-                        Array(messages[start..<min(start + HopsBatch.window, messages.count)]),
-                        options: options
-                    ) { entry in
-                        var entry = entry
-                        entry.label = source.label(entry.label)
-                        document.add(entry, into: &out.bytes)
-                        try out.flushIfFull()
+                    let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
+                        message in (label: source.label(message.label), message: message)
                     }
+                    let done = await AnalysisBatch.analyze(
+                        window, firstIndex: start, threads: threads, options: options, document: document)
+                    document.added(window.count)
+                    for part in OrderedBatch.inOrder(done, items: window.count) { try StandardOutput.write(part) }
                 }
             }
-            document.finish(into: &out.bytes)
-            try out.flush()
+            var closing: [UInt8] = []
+            document.finish(into: &closing)
+            try StandardOutput.write(closing[...])
             try self.dns.saveRecording(dns.recorder)
             try incident?.finish(title: source.name)
             try Self.diagramFailed(incident)

@@ -54,9 +54,13 @@ struct MapCommand: AsyncParsableCommand {
             }
         }
         if progress { StandardError.write("\rhoptrace map: \(map.messages) messages\n") }
-        // The map first: a diagram that cannot be drawn is one error line after it.
-        try StandardOutput.write(
-            json ? map.jsonValue.serialized() : MapTextRenderer.render(map, unreadable: unreadable))
+        // The map first: a diagram that cannot be drawn is one error line after it. The JSON
+        // document is written piece by piece, never held whole.
+        if json {
+            try map.writeJSON { try StandardOutput.write($0) }
+        } else {
+            try StandardOutput.write(MapTextRenderer.render(map, unreadable: unreadable))
+        }
         if let dotPath {
             try await Diagram.render(map.dot(title: "relay map of \(map.messages) messages"), to: dotPath)
         }

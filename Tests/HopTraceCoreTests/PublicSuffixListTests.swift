@@ -60,9 +60,46 @@ import Foundation
 
     @Test func bundledListMatchesDataFile() throws {
         let path = PSLFixtures.packageRoot.appendingPathComponent("data/public_suffix_list.dat").path
-        let file = try #require(PublicSuffixList(contentsOfFile: path))
-        #expect(file.sameRules(as: .bundled), "run scripts/generate-psl --no-copy")
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let parsed = PublicSuffixList(text: String(decoding: data, as: UTF8.self))
+        #expect(parsed.sameRules(as: .bundled), "run scripts/generate-psl --no-copy")
+        #expect(parsed.ruleCount == PublicSuffixList.bundled.ruleCount)
         #expect(PublicSuffixList.bundled.ruleCount > 9000)
+        // The data file's own bytes are recognised, and answered from the compiled tables.
+        #expect(PublicSuffixList.isBundledSource(data))
+        let file = try #require(PublicSuffixList(contentsOfFile: path))
+        #expect(file.source == .file(path))
+        #expect(file.sameRules(as: .bundled))
+        var changed = data
+        changed[changed.count - 1] ^= 0x01
+        #expect(!PublicSuffixList.isBundledSource(changed))
+    }
+
+    /// The generated tables hold exactly the ASCII rules the rule text parses into.
+    @Test(arguments: ["normal", "wildcard", "exception"])
+    func compiledTablesMatchParsedRules(_ kind: String) {
+        let compiled = PublicSuffixList.compiledLines(kind)
+        #expect(compiled == PublicSuffixList.parsedASCIIRules(kind))
+        #expect(compiled.count > (kind == "normal" ? 9000 : 2))
+    }
+
+    /// The compiled tables give every answer the parsed sets give, for names under, at and
+    /// around every rule of the list.
+    @Test func compiledAnswersMatchParsedAnswers() throws {
+        let path = PSLFixtures.packageRoot.appendingPathComponent("data/public_suffix_list.dat").path
+        let parsed = PublicSuffixList(
+            text: String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
+        var names: [String] = ["", ".", "..", "a..b", ".com", "com.", "x.Com.", "A.B.C.D.E.F", "bt.com"]
+        for kind in ["normal", "wildcard", "exception"] {
+            for rule in PublicSuffixList.compiledLines(kind) {
+                names += [rule, "x." + rule, "y.x." + rule.uppercased(), rule + ".", "x" + rule]
+            }
+        }
+        for name in names {
+            #expect(
+                PublicSuffixList.bundled.registrableDomain(of: name) == parsed.registrableDomain(of: name), "\(name)")
+            #expect(PublicSuffixList.bundled.publicSuffix(of: name) == parsed.publicSuffix(of: name), "\(name)")
+        }
     }
 
     @Test func standardListLoads() {

@@ -1,0 +1,52 @@
+/// Work over many messages on several tasks at once, the output in the messages' order: each
+/// task appends its items' output to its own buffer, and `inOrder` hands the buffers' pieces
+/// back in item order. `hoptrace hops` and `hoptrace analyze` on a mailbox run on it.
+public enum OrderedBatch {
+    /// What one task produced: its output buffer, where each of its items lies in it, and how
+    /// many of its items succeeded.
+    public struct Done: Sendable {
+        public var worker: Int
+        public var buffer: [UInt8] = []
+        public var ranges: [Range<Int>] = []
+        public var read = 0
+    }
+
+    /// One item's work: its index in `items`, the item, the task's buffer to append to; true
+    /// when the item succeeded (counted in `Done.read`).
+    public typealias Work<Item> = @Sendable (Int, Item, inout [UInt8]) async -> Bool
+
+    /// Runs `work` over `items` on `threads` concurrent tasks, task `w` taking items `w`,
+    /// `w + threads`, … (neighbouring messages, often of similar size, go to different tasks).
+    /// Sorted by task.
+    public static func run<Item: Sendable>(
+        _ items: [Item], threads: Int, reserve: Int = 256 << 10, work: @escaping Work<Item>
+    ) async -> [Done] {
+        let workers = min(threads, items.count)
+        var done: [Done] = []
+        await withTaskGroup(of: Done.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var d = Done(worker: worker)
+                    d.buffer.reserveCapacity(reserve)
+                    var i = worker
+                    while i < items.count {
+                        let start = d.buffer.count
+                        if await work(i, items[i], &d.buffer) { d.read += 1 }
+                        d.ranges.append(start..<d.buffer.count)
+                        i += workers
+                    }
+                    return d
+                }
+            }
+            for await d in group { done.append(d) }
+        }
+        return done.sorted { $0.worker < $1.worker }
+    }
+
+    /// The tasks' output in the items' order, as slices of their buffers (no copy): item `i`
+    /// is the `(i / tasks)`-th item of task `i % tasks`.
+    public static func inOrder(_ done: [Done], items: Int) -> [ArraySlice<UInt8>] {
+        if done.count <= 1 { return done.map { $0.buffer[...] } }
+        return (0..<items).map { i in done[i % done.count].buffer[done[i % done.count].ranges[i / done.count]] }
+    }
+}

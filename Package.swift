@@ -21,7 +21,16 @@ let package = Package(
     name: "hoptrace",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "hoptrace", targets: ["hoptrace"])
+        .executable(name: "hoptrace", targets: ["hoptrace"]),
+        // The library targets, for packages that build on them by path (the fuzz targets in
+        // Fuzz/, built with sanitizer flags the normal build never sees).
+        .library(
+            name: "HopTraceKit",
+            targets: [
+                "HopTraceCore", "HopTraceMessage", "HopTraceReceived", "HopTraceNetwork", "HopTraceDNS",
+                "HopTraceAuth", "HopTraceFingerprint", "HopTraceGeo", "HopTraceTopology", "HopTraceGraphviz",
+                "HopTraceForensics", "HopTraceReport", "HopTraceVerdicts",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -13,7 +13,8 @@ FuzzDriver.run { data, size in
     let value = String(text[text.index(after: colon)...])
     guard let decoded = VendorVerdictDecoder.decode(name: name, value: value, index: 0) else { return 0 }
     FuzzCheck.require(
-        decoded.fields.count <= VendorVerdictLimits.fields, "\(decoded.fields.count) fields decoded, more than the bound")
+        decoded.fields.count <= VendorVerdictLimits.fields,
+        "\(decoded.fields.count) fields decoded, more than the bound")
     FuzzCheck.require(decoded.raw.utf8.count <= VendorVerdictLimits.valueBytes, "the value kept is over its bound")
     for field in decoded.fields {
         FuzzCheck.require(field.key.utf8.count <= VendorVerdictLimits.keyBytes, "a key kept is over its bound")

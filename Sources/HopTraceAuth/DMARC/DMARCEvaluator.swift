@@ -375,7 +375,12 @@ public struct DMARCEvaluator: Sendable {
         var parts: [String] = []
         if let c = spfCheck { parts.append(describe(c, from: from)) } else { parts.append("no SPF result") }
         if dkimChecks.isEmpty { parts.append("no DKIM signature") }
-        for c in dkimChecks.prefix(4) { parts.append(describe(c, from: from)) }
+        // Two results with the same words (a receiver that wrote one signature's result twice)
+        // are one part.
+        for c in dkimChecks.prefix(4) {
+            let part = describe(c, from: from)
+            if !parts.contains(part) { parts.append(part) }
+        }
         explanation += parts.joined(separator: "; ") + ". "
         if result == .fail {
             explanation += "The policy \(source.rawValue)=\(policy.rawValue)"

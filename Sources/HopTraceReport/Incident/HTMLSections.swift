@@ -165,10 +165,13 @@ enum HTMLSections {
         out.line("</tr></thead><tbody>")
         for v in verdicts {
             var hop = "\(v.hop)"
-            if let checked = v.checkedHop { hop += "<br><span class=\"muted\">\(HTMLEscape.text(IncidentText.checkedHop(checked)))</span>" }
+            if let checked = v.checkedHop {
+                hop += "<br><span class=\"muted\">\(HTMLEscape.text(IncidentText.checkedHop(checked)))</span>"
+            }
             var detail = HTMLEscape.text(v.summary)
             if !v.evidence.isEmpty {
-                detail += "<br><span class=\"muted\">" + v.evidence.map(HTMLEscape.text).joined(separator: "<br>") + "</span>"
+                detail +=
+                    "<br><span class=\"muted\">" + v.evidence.map(HTMLEscape.text).joined(separator: "<br>") + "</span>"
             }
             if !v.raw.isEmpty {
                 detail += "<pre>" + v.raw.map { HTMLEscape.verbatim($0.raw) }.joined(separator: "\n") + "</pre>"

@@ -23,6 +23,15 @@ public enum FindingsText {
         }
     }
 
+    /// Where the Public Suffix List came from, in a few words.
+    public static func publicSuffixListSource(_ source: PublicSuffixList.Source) -> String {
+        switch source {
+        case .file(let path): return path
+        case .bundled: return "the copy built into hoptrace"
+        case .text: return "given by the caller"
+        }
+    }
+
     /// A finding's text without the fix its summary ends with, for a report that shows the fix
     /// on its own (`fix(_:)`).
     public static func statement(_ f: ForensicFinding) -> String {
@@ -228,11 +237,7 @@ public enum FindingsText {
         case .dnsSource(let source):
             return "DNS answers: \(source)"
         case .publicSuffixList(let source):
-            switch source {
-            case .file(let path): return "Public Suffix List: \(path)"
-            case .bundled: return "Public Suffix List: the copy built into hoptrace"
-            case .text: return "Public Suffix List: given by the caller"
-            }
+            return "Public Suffix List: " + publicSuffixListSource(source)
         case .offline:
             return
                 "Offline: SPF was not replayed, DKIM and ARC signatures were not verified and DMARC policies were not looked up; every recorded verdict is shown as the receiver wrote it"

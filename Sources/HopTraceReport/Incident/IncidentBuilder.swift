@@ -60,7 +60,7 @@ extension IncidentReport {
     static func publicSuffixList(_ report: Report) -> String? {
         for chain in report.chains {
             for note in chain.authentication.notes {
-                if case .publicSuffixList = note { return FindingsText.text(note) }
+                if case .publicSuffixList(let source) = note { return FindingsText.publicSuffixListSource(source) }
             }
         }
         return nil

@@ -117,6 +117,39 @@ import Testing
         #expect(r.primary?.authentication.breaks.first?.findingID == spf.id)
     }
 
+    /// The finding's text and its fix are shown apart, so the text does not end with the fix too.
+    @Test func theFixIsShownOnce() async throws {
+        let (_, r) = try await Self.incident("bt-delivery-receipt")
+        let spf = try #require(r.primary?.findings.first { $0.kind == .spfBrokenByForwarding })
+        #expect(!spf.summary.contains("Fix:"))
+        #expect(spf.fix != nil)
+    }
+
+    /// A phishing message junked by Exchange Online: its front-door hop's filtering verdict in the
+    /// report's "Filtering verdicts" section, in HTML and Markdown, with the header it came from.
+    @Test func theFilteringVerdictsOfTheFrontDoorAreInTheReport() async throws {
+        let (_, r) = try await Self.incident("vendor-microsoft-phish")
+        let chain = try #require(r.primary)
+        let row = try #require(chain.filtering.first { $0.vendor == "Microsoft 365" })
+        #expect(row.hop == 2)
+        #expect(row.verdict == "phish")
+        for part in ["high confidence phishing", "SCL 9", "BCL 0", "Junk Email folder", "compauth fail reason 000"] {
+            #expect(row.summary.contains(part), "\(part)")
+        }
+        #expect(row.raw.contains { $0.name == "X-Forefront-Antispam-Report" && $0.raw.contains("CAT:HPHISH") })
+        #expect(
+            r.verdict.statements.contains { statement in
+                if case .finding(let kind, _, _) = statement { return kind == .compauthFail }
+                return false
+            })
+        let html = HTMLReportRenderer.render(r, diagram: .none)
+        #expect(html.contains(IncidentText.filteringTitle))
+        #expect(html.contains("CAT:HPHISH"))
+        let markdown = MarkdownReportRenderer.render(r, diagram: .none)
+        #expect(markdown.contains("# " + IncidentText.filteringTitle))
+        #expect(markdown.contains("delivered to Junk Email folder"))
+    }
+
     @Test func clockSkewIsMarked() async throws {
         let (_, r) = try await Self.incident("anomaly-gap-and-skew")
         let hops = r.others.flatMap(\.hops) + (r.primary?.hops ?? [])

@@ -177,6 +177,16 @@ extension TextLayoutTests {
 }
 
 extension TextReportSampleTests {
+    /// Every sample's text report opens with the summary: the title line, then the verdict.
+    @Test(arguments: GoldenTests.samples)
+    func opensWithTheSummary(name: String) async throws {
+        let report = try await Self.report(name)
+        let lines = TextRenderer(color: false).render(report, title: name).split(separator: "\n")
+        #expect(lines.count > 2)
+        #expect(lines.first?.hasPrefix("hoptrace: ") == true, "\(name)")
+        #expect(lines.dropFirst().first?.hasPrefix("Summary: ") == true, "\(name): \(lines.prefix(2))")
+    }
+
     @Test(arguments: GoldenTests.samples)
     func noNoticeIsRepeated(name: String) async throws {
         let report = try await Self.report(name)

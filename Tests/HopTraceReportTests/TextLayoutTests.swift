@@ -187,6 +187,19 @@ extension TextReportSampleTests {
         #expect(lines.dropFirst().first?.hasPrefix("Summary: ") == true, "\(name): \(lines.prefix(2))")
     }
 
+    /// `--wide` shows each vendor header's raw value under its filter line; the fitted report
+    /// only the decoded line.
+    @Test func wideShowsTheRawVendorHeaders() async throws {
+        let report = try await Self.report("vendor-microsoft-phish.eml")
+        let wide = TextRenderer(color: false, width: .unlimited).render(report, title: "phish")
+        let fitted = TextRenderer(color: false).render(report, title: "phish")
+        let raw = wide.split(separator: "\n").filter { $0.contains("X-Forefront-Antispam-Report: ") }
+        #expect(raw.count == 1)
+        #expect(raw.first?.contains("CAT:HPHISH") == true)
+        #expect(!fitted.contains("X-Forefront-Antispam-Report: "))
+        #expect(fitted.contains("filter: Microsoft 365: phish"))
+    }
+
     @Test(arguments: GoldenTests.samples)
     func noNoticeIsRepeated(name: String) async throws {
         let report = try await Self.report(name)

@@ -39,27 +39,30 @@ import Testing
             ("json", JSONRenderer.render(report)),
             ("txt", TextRenderer(color: false).render(report, title: "samples/\(name)")),
         ]
-        for (ext, text) in outputs {
-            let golden = Self.goldenDir.appendingPathComponent("\(name).\(ext)")
-            if Self.recording {
-                try FileManager.default.createDirectory(at: Self.goldenDir, withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: golden)
-                continue
-            }
-            let expected = try? String(contentsOf: golden, encoding: .utf8)
-            #expect(expected != nil, "no golden file \(golden.lastPathComponent); record with HOPTRACE_RECORD_GOLDEN=1")
-            if let expected, expected != text {
-                let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
-                let b = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let line =
-                    zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-                Issue.record(
-                    """
-                    \(name).\(ext) differs from its golden file at line \(line + 1):
-                      golden: \(line < a.count ? String(a[line]) : "<end>")
-                      now:    \(line < b.count ? String(b[line]) : "<end>")
-                    """)
-            }
+        for (ext, text) in outputs { try Self.compare(text, golden: "\(name).\(ext)") }
+    }
+
+    /// `text` against the golden file `fileName`, or written to it when recording; a difference
+    /// is one issue naming the first line that differs.
+    static func compare(_ text: String, golden fileName: String) throws {
+        let golden = goldenDir.appendingPathComponent(fileName)
+        if recording {
+            try FileManager.default.createDirectory(at: goldenDir, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: golden)
+            return
+        }
+        let expected = try? String(contentsOf: golden, encoding: .utf8)
+        #expect(expected != nil, "no golden file \(fileName); record with HOPTRACE_RECORD_GOLDEN=1")
+        if let expected, expected != text {
+            let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let b = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+            Issue.record(
+                """
+                \(fileName) differs from its golden file at line \(line + 1):
+                  golden: \(line < a.count ? String(a[line]) : "<end>")
+                  now:    \(line < b.count ? String(b[line]) : "<end>")
+                """)
         }
     }
 }

@@ -43,27 +43,7 @@ import Testing
             ),
             ("md", MarkdownReportRenderer.render(incident, diagram: .file("\(name).svg"))),
         ]
-        for (ext, text) in outputs {
-            let golden = GoldenTests.goldenDir.appendingPathComponent("\(name).report.\(ext)")
-            if GoldenTests.recording {
-                try Data(text.utf8).write(to: golden)
-                continue
-            }
-            let expected = try? String(contentsOf: golden, encoding: .utf8)
-            #expect(expected != nil, "no golden file \(golden.lastPathComponent); record with HOPTRACE_RECORD_GOLDEN=1")
-            if let expected, expected != text {
-                let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
-                let b = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let line =
-                    zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-                Issue.record(
-                    """
-                    \(name).report.\(ext) differs from its golden file at line \(line + 1):
-                      golden: \(line < a.count ? String(a[line]) : "<end>")
-                      now:    \(line < b.count ? String(b[line]) : "<end>")
-                    """)
-            }
-        }
+        for (ext, text) in outputs { try GoldenTests.compare(text, golden: "\(name).report.\(ext)") }
     }
 
     // MARK: - The model's decisions

@@ -1,7 +1,14 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Helpers shared by the test targets: where the package is, and running the built `hoptrace`
 /// binary as a user would.
+/// `kill(2)`, named apart from the work item that calls it.
+private func killProcess(_ pid: pid_t, _ signal: Int32) -> Int32 { kill(pid, signal) }
+
 public enum TestSupport {
     /// The package root (this file is `<root>/Tests/HopTraceTestSupport/TestSupport.swift`).
     public static let packageRoot = URL(fileURLWithPath: #filePath)
@@ -29,8 +36,17 @@ public enum TestSupport {
     /// Runs the binary with standard input from `stdin` (or empty), collecting both outputs.
     public static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run
     {
+        try runProcess(binary, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs `executable` with standard input from `stdin` (or empty), collecting both outputs;
+    /// killed after `timeout` seconds when one is given.
+    public static func runProcess(
+        _ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+        timeout: Double? = nil
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
@@ -56,10 +72,18 @@ public enum TestSupport {
             errData = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
+        var timer: DispatchWorkItem?
+        if let timeout {
+            let pid = process.processIdentifier
+            let kill = DispatchWorkItem { _ = killProcess(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: kill)
+            timer = kill
+        }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         group.wait()
         process.waitUntilExit()
+        timer?.cancel()
         return Run(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),

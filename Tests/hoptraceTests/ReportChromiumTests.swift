@@ -57,37 +57,9 @@ enum Chromium {
         // Chromium refuses to run as root with its sandbox on.
         if geteuid() == 0 { arguments.append("--no-sandbox") }
         arguments += action + [file.absoluteString]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            outData = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let pid = process.processIdentifier
-        let timer = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: timer)
-        group.wait()
-        process.waitUntilExit()
-        timer.cancel()
+        let run = try TestSupport.runProcess(URL(fileURLWithPath: path!), arguments, timeout: 60)
         let log = (try? String(contentsOf: netLog, encoding: .utf8)) ?? ""
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self), urls: pageURLs(inNetLog: log))
+        return Result(status: run.status, stdout: run.stdout, stderr: run.stderr, urls: pageURLs(inNetLog: log))
     }
 
     /// The URLs the page asked for, from a network log: requests whose network isolation key

@@ -305,14 +305,16 @@ public enum VendorVerdictDecoder {
         return String(String(decoding: bytes, as: UTF8.self).trimmingASCII())
     }
 
-    /// A value cut at `limit` bytes on a character boundary, with `…` when cut.
+    /// A value of at most `limit` bytes: cut on a character boundary, with `…` (counted in the
+    /// limit) when cut.
     static func cut(_ s: String, limit: Int = VendorVerdictLimits.fieldValueBytes) -> String {
         guard s.utf8.count > limit else { return s }
+        let room = limit - "…".utf8.count
         var out = ""
         var n = 0
         for ch in s {
             n += ch.utf8.count
-            if n > limit { break }
+            if n > room { break }
             out.append(ch)
         }
         return out + "…"

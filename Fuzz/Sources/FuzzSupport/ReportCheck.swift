@@ -46,7 +46,7 @@ public enum ReportCheck {
         }
     }
 
-    /// Outside fenced blocks, no `<` that a Markdown renderer would read as HTML.
+    /// Outside fenced blocks, no unescaped `<` that a Markdown renderer would read as HTML.
     public static func markdown(_ markdown: String) {
         var fence: Substring?
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -61,6 +61,10 @@ public enum ReportCheck {
             }
             let bytes = Array(line.utf8)
             for (k, b) in bytes.enumerated() where b == UInt8(ascii: "<") && k + 1 < bytes.count {
+                // `\<` is a literal `<` (an odd number of backslashes before it escapes it).
+                var backslashes = 0
+                while k - backslashes - 1 >= 0, bytes[k - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+                if backslashes % 2 == 1 { continue }
                 let next = bytes[k + 1]
                 let opensHTML =
                     isNameByte(next) || next == UInt8(ascii: "/") || next == UInt8(ascii: "!")

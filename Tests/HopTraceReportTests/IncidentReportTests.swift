@@ -113,7 +113,9 @@ import Testing
         let row = try #require(chain.filtering.first { $0.vendor == "Microsoft 365" })
         #expect(row.hop == 2)
         #expect(row.verdict == "phish")
-        for part in ["high confidence phishing", "SCL 9", "BCL 0", "Junk Email folder", "compauth fail reason 000"] {
+        for part in [
+            "high confidence phishing", "SCL 9", "BCL 0", "undocumented folder (dest:J)", "compauth fail reason 000",
+        ] {
             #expect(row.summary.contains(part), "\(part)")
         }
         #expect(row.raw.contains { $0.name == "X-Forefront-Antispam-Report" && $0.raw.contains("CAT:HPHISH") })
@@ -127,7 +129,7 @@ import Testing
         #expect(html.contains("CAT:HPHISH"))
         let markdown = MarkdownReportRenderer.render(r, diagram: .none)
         #expect(markdown.contains("# " + IncidentText.filteringTitle))
-        #expect(markdown.contains("delivered to Junk Email folder"))
+        #expect(markdown.contains("delivered to an undocumented folder (dest:J)"))
     }
 
     @Test func clockSkewIsMarked() async throws {

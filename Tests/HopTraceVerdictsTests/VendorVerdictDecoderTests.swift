@@ -25,7 +25,7 @@ import Testing
         #expect(d.field("SFS")?.value == "(13230040)(4636009)")
         #expect(d.field("SFS")?.isUndocumented == true)
         #expect(d.field("CIP")?.meaning == nil)
-        #expect(d.field("CIP")?.fieldMeaning == "the connecting IP address the filter checked")
+        #expect(d.field("CIP")?.fieldMeaning == "the connecting IP address")
         #expect(d.hints.connectingIP == IPAddress("203.0.113.45"))
         #expect(d.hints.helo == "mail.payments-notice.example")
         #expect(d.field("CAT")?.source?.url.hasPrefix("https://learn.microsoft.com/") == true)
@@ -64,26 +64,30 @@ import Testing
     @Test func microsoftAntispamAndMailboxDelivery() throws {
         let a = try #require(decode("X-Microsoft-Antispam", "BCL:8;PCL:5;ARA:13230040|4636009;"))
         #expect(a.field("BCL")?.meaning == "bulk from a source with many complaints")
-        #expect(a.field("PCL")?.meaning == "content likely to be phishing")
+        // Microsoft's current anti-spam header documentation describes BCL only in this header.
+        #expect(a.field("PCL")?.isUndocumented == true)
         #expect(a.field("ARA")?.meaning == nil)
         let m = try #require(
             decode(
                 "X-Microsoft-Antispam-Mailbox-Delivery",
                 "ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;ENG:(910001)(944506478);"))
-        #expect(m.field("dest")?.meaning == "Junk Email folder")
-        #expect(m.field("OFR")?.meaning?.contains("spam filtering") == true)
+        // Microsoft publishes no documentation of this header: its fields are kept, undocumented.
+        #expect(m.field("dest")?.value == "J")
+        #expect(m.field("dest")?.isUndocumented == true)
+        #expect(m.field("OFR")?.isUndocumented == true)
         #expect(m.field("ucf")?.isUndocumented == true)
         #expect(m.field("ENG")?.value == "(910001)(944506478)")
-        for (code, word) in [("I", "Inbox"), ("C", "a folder the user chose (custom)")] {
+        for code in ["I", "C"] {
             let d = try #require(decode("X-Microsoft-Antispam-Mailbox-Delivery", "dest:\(code)"))
-            #expect(d.field("dest")?.meaning == word)
+            #expect(d.field("dest")?.value == code)
+            #expect(d.field("dest")?.isUndocumented == true)
         }
     }
 
     @Test func exchangeOrganizationHeaders() throws {
         let scl = try #require(decode("X-MS-Exchange-Organization-SCL", "-1"))
         #expect(scl.verdict == .skipped)
-        #expect(scl.field("SCL")?.meaning == "trusted sender: never treated as spam")
+        #expect(scl.field("SCL")?.meaning == "antispam scanning bypassed (for example, an internal sender)")
         #expect(try #require(decode("X-MS-Exchange-Organization-SCL", " 5 ")).verdict == .spam)
         let pcl = try #require(decode("X-MS-Exchange-Organization-PCL", "2"))
         #expect(pcl.field("PCL")?.meaning == "content not likely to be phishing")
@@ -169,7 +173,7 @@ import Testing
         #expect(r.field("symbols")?.value == "R_SPF_FAIL(1.00), DMARC_POLICY_REJECT(2.00)")
         let a = try #require(decode("X-Rspamd-Action", "rewrite subject"))
         #expect(a.verdict == .spam)
-        #expect(a.field("action")?.meaning == "deliver with a tagged subject (likely spam)")
+        #expect(a.field("action")?.meaning == "rewrite the subject to mark the message as spam")
         #expect(try #require(decode("X-Rspamd-Action", "no action")).verdict == .clean)
         #expect(try #require(decode("X-Rspamd-Server", "mail.example.net")).hints.host == "mail.example.net")
     }

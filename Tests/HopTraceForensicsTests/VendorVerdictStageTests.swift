@@ -34,7 +34,7 @@ import Testing
         #expect(line.hasPrefix("Microsoft 365: phish"))
         for part in [
             "(SFV:SPM)", "category high confidence phishing (CAT:HPHISH)", "SCL 9", "BCL 0",
-            "delivered to an undocumented folder (dest:J)", "compauth fail reason 000 (explicit authentication failure",
+            "delivered to Junk Email folder (dest:J)", "compauth fail reason 000 (explicit authentication failure",
         ] {
             #expect(line.contains(part), "\(part) in \(line)")
         }

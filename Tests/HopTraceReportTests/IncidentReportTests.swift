@@ -114,7 +114,7 @@ import Testing
         #expect(row.hop == 2)
         #expect(row.verdict == "phish")
         for part in [
-            "high confidence phishing", "SCL 9", "BCL 0", "undocumented folder (dest:J)", "compauth fail reason 000",
+            "high confidence phishing", "SCL 9", "BCL 0", "Junk Email folder (dest:J)", "compauth fail reason 000",
         ] {
             #expect(row.summary.contains(part), "\(part)")
         }
@@ -129,7 +129,7 @@ import Testing
         #expect(html.contains("CAT:HPHISH"))
         let markdown = MarkdownReportRenderer.render(r, diagram: .none)
         #expect(markdown.contains("# " + IncidentText.filteringTitle))
-        #expect(markdown.contains("delivered to an undocumented folder (dest:J)"))
+        #expect(markdown.contains("delivered to Junk Email folder (dest:J)"))
     }
 
     @Test func clockSkewIsMarked() async throws {

@@ -192,16 +192,12 @@ struct Analyze: AsyncParsableCommand {
                     var perMessage = options
                     let recorder = IncidentReportOutput.recorder(options.resolver)
                     if let recorder { perMessage.resolver = recorder }
-                    var analysed: BatchReport.Entry?
-                    try await Analyzer.analyzeMailbox([message], options: perMessage) { entry in
-                        var entry = entry
-                        entry.label = source.label(entry.label)
-                        var bytes: [UInt8] = []
-                        document.add(entry, into: &bytes)
-                        try StandardOutput.write(bytes[...])
-                        analysed = entry
-                    }
-                    guard let entry = analysed else { continue }
+                    let entry = BatchReport.Entry(
+                        label: source.label(message.label),
+                        result: await Analyzer.analyze(message, options: perMessage))
+                    var bytes: [UInt8] = []
+                    document.add(entry, into: &bytes)
+                    try StandardOutput.write(bytes[...])
                     switch entry.result {
                     case .success(let report):
                         try await incident!.write(

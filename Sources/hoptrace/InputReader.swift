@@ -99,24 +99,3 @@ enum StandardError {
         text.withUTF8 { try? FileDescriptor.writeAll(UnsafeRawBufferPointer($0), to: FileDescriptor.standardError) }
     }
 }
-
-/// Bytes bound for standard output, written out whenever `threshold` bytes have gathered: a
-/// long batch streams in chunks instead of holding its whole output.
-struct OutputBuffer {
-    var bytes: [UInt8] = []
-    let threshold: Int
-
-    init(threshold: Int) {
-        self.threshold = threshold
-        bytes.reserveCapacity(threshold)
-    }
-
-    mutating func flushIfFull() throws {
-        if bytes.count >= threshold { try flush() }
-    }
-
-    mutating func flush() throws {
-        try StandardOutput.write(bytes[...])
-        bytes.removeAll(keepingCapacity: true)
-    }
-}

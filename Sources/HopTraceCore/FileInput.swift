@@ -133,6 +133,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         case readFailed(SystemError)
         /// More than `limit` bytes.
         case tooLarge(limit: Int)
+        /// A line of more than `limit` bytes in an input read line by line.
+        case lineTooLong(limit: Int)
     }
 
     public var kind: Kind
@@ -154,6 +156,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         case .cannotOpen: "cannot be opened for reading"
         case .readFailed(let error): "read failed: \(error)"
         case .tooLarge(let limit): "input is larger than \(limit / (1024 * 1024)) MiB, the limit for one input file"
+        case .lineTooLong(let limit): "a line is longer than \(limit / (1024 * 1024)) MiB, the limit for one line"
         }
     }
 
@@ -228,4 +231,38 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: Int32
     public init(code: Int32) { self.code = code }
     public var description: String { String(cString: strerror(code)) }
+}
+
+extension FileInput {
+    /// Hands each line of `fd` (without its LF) to `body`, reading `chunk` bytes at a time, so
+    /// memory follows the longest line, not the input. A line longer than `maxLine` bytes is
+    /// `lineTooLong`. The last line needs no LF.
+    public static func forEachLine(
+        _ fd: Int32, name: String, maxLine: Int, chunk: Int = 1 << 20,
+        _ body: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        // Errors of `body` pass through; reading errors are `InputError`s.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 1)
+        defer { buffer.deallocate() }
+        var pending: [UInt8] = []
+        while true {
+            let n: Int
+            do {
+                n = try FileDescriptor.readSome(fd, into: buffer, using: FileDescriptor.systemRead)
+            } catch {
+                throw InputError(.readFailed(error), name: name)
+            }
+            if n == 0 { break }
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            var start = 0
+            while let end = pending[start...].firstIndex(of: 0x0A) {
+                guard end - start <= maxLine else { throw InputError(.lineTooLong(limit: maxLine), name: name) }
+                try body(pending[start..<end])
+                start = end + 1
+            }
+            pending.removeFirst(start)
+            guard pending.count <= maxLine else { throw InputError(.lineTooLong(limit: maxLine), name: name) }
+        }
+        if !pending.isEmpty { try body(pending[...]) }
+    }
 }

@@ -17,7 +17,7 @@ enum FileBytes {
                 throw ZoneFileError(
                     .limit, line: 0, "\(path) is more than the \(maxBytes) bytes accepted",
                     hint: "split the snapshot or raise ZoneFile.Limits.maxFileBytes")
-            case .noSuchFile, .notMaildir:
+            case .noSuchFile, .notMaildir, .lineTooLong:
                 throw ZoneFileError(.io, line: 0, error.description)
             }
         }

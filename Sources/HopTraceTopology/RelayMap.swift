@@ -40,19 +40,29 @@ public struct RelayMap: Sendable, Hashable {
 
     /// Folds in one message's chains (their topologies and hop times).
     public mutating func add(message topologies: [(Topology, [Int: Int64])]) {
+        add(message: topologies.map { Chain(topology: $0.0, times: $0.1) })
+    }
+
+    /// Folds in one message's chains as the map sees them. A partial map (`PartialMapWriter`)
+    /// records exactly these values, so replaying it through here gives the map the messages gave.
+    public mutating func add(message chains: [Chain]) {
         messages += 1
         var seenNodes = Set<Int>()
         var seenSteps = Set<Int>()
-        for (topology, times) in topologies {
-            chains += 1
-            var local: [Int: Int] = [:]
-            for host in topology.hosts {
-                let id = node(for: host)
-                local[host.id] = id
+        var local: [Int] = []
+        for chain in chains {
+            self.chains += 1
+            local.removeAll(keepingCapacity: true)
+            for sighting in chain.sightings {
+                let id = node(for: sighting)
+                local.append(id)
                 if seenNodes.insert(id).inserted { nodes[id - 1].messages += 1 }
             }
-            for edge in topology.edges {
-                guard let a = local[edge.from], let b = local[edge.to], a != b else { continue }
+            for step in chain.steps {
+                guard local.indices.contains(step.from), local.indices.contains(step.to) else { continue }
+                let a = local[step.from]
+                let b = local[step.to]
+                guard a != b else { continue }
                 let key = Int64(a) << 32 | Int64(b)
                 let s: Int
                 if let existing = stepIndex[key] {
@@ -63,7 +73,7 @@ public struct RelayMap: Sendable, Hashable {
                     stepIndex[key] = s
                 }
                 if seenSteps.insert(s).inserted { steps[s].messages += 1 }
-                if let t = times[edge.hop] {
+                if let t = step.time {
                     steps[s].firstSeen = min(steps[s].firstSeen ?? t, t)
                     steps[s].lastSeen = max(steps[s].lastSeen ?? t, t)
                 }
@@ -71,10 +81,9 @@ public struct RelayMap: Sendable, Hashable {
         }
     }
 
-    private mutating func node(for host: Host) -> Int {
+    private mutating func node(for host: Sighting) -> Int {
         let names = host.names.map { $0.lowercased() }
-        let publicAddresses = host.addresses.filter { $0.scope == .public }.map { $0.ip.description }
-        let hostKeys = names.map { "n:" + $0 } + publicAddresses.map { "a:" + $0 }
+        let hostKeys = names.map { "n:" + $0 } + host.addresses.map { "a:" + $0.ip.description }
         let id: Int
         let known = keys
         if let existing = hostKeys.lazy.compactMap({ known[$0] }).first {
@@ -83,15 +92,15 @@ public struct RelayMap: Sendable, Hashable {
             {
                 nodes[id - 1].names.append(name)
             }
-            for address in host.addresses where address.scope == .public && !nodes[id - 1].addresses.contains(address) {
+            for address in host.addresses where !nodes[id - 1].addresses.contains(address) {
                 nodes[id - 1].addresses.append(address)
             }
         } else {
             id = nodes.count + 1
             nodes.append(
                 Node(
-                    id: id, names: host.names, addresses: host.addresses.filter { $0.scope == .public },
-                    organisation: host.organisation, messages: 0))
+                    id: id, names: host.names, addresses: host.addresses, organisation: host.organisation,
+                    messages: 0))
         }
         // A host with neither a name nor a public address is one per message: it gets no key.
         for key in hostKeys where keys[key] == nil { keys[key] = id }

@@ -62,9 +62,10 @@ extension CommandFailure {
 
     /// An input that cannot be read: too large is bad input (65), the rest I/O errors (74).
     init(_ error: InputError) {
-        if case .tooLarge = error.kind {
+        switch error.kind {
+        case .tooLarge, .lineTooLong:
             self.init(message: error.description, code: Exit.unreadableInput)
-        } else {
+        default:
             self.init(message: error.description, code: Exit.ioError)
         }
     }

@@ -1,4 +1,5 @@
 import HopTraceCore
+import HopTraceTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -96,17 +97,7 @@ import Glibc
         }
     }
 
-    /// A deterministic generator (SplitMix64), so a failure names a reproducible input.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     static func candidate(_ g: inout Generator) -> String {
         var groups = (0..<8).map { _ -> String in

@@ -241,19 +241,25 @@ import Testing
 }
 
 @Suite struct MapCommandTests {
-    /// An mbox of every sample, written into a temporary folder.
-    static func samplesMailbox() throws -> URL {
+    /// The names of the bundled samples (.eml), sorted.
+    static func sampleNames() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(
+            atPath: TestSupport.packageRoot.appendingPathComponent("samples").path
+        )
+        .filter { $0.hasSuffix(".eml") }.sorted()
+    }
+
+    /// An mbox of these samples (default: every one), written into a temporary folder.
+    static func samplesMailbox(_ names: [String]? = nil, file: String = "samples.mbox") throws -> URL {
         let dir = TestSupport.packageRoot.appendingPathComponent("samples")
         var mbox = ""
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).filter({ $0.hasSuffix(".eml") })
-            .sorted()
-        {
+        for name in try names ?? sampleNames() {
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
             mbox +=
                 "From sample@example.com Mon Jan  1 00:00:00 2024\n" + text.replacingOccurrences(of: "\r\n", with: "\n")
                 + "\n"
         }
-        return try TestSupport.temporaryFile("samples.mbox", Array(mbox.utf8))
+        return try TestSupport.temporaryFile(file, Array(mbox.utf8))
     }
 
     @Test func mergesAMailboxIntoOneRelayMap() throws {

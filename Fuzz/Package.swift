@@ -23,6 +23,7 @@ let fuzzTargets = [
     "graphviz",  // the same DOT laid out and drawn as SVG by Graphviz (one thread)
     "report",  // the incident report of a message, as HTML and as Markdown (hoptrace FILE --report)
     "vendor-verdicts",  // one vendor filtering-verdict header (X-Forefront-Antispam-Report, X-Spam-Status, …)
+    "partial-map",  // a partial map (map --partial) read, replayed, written again and read back (map --merge)
 ]
 
 let package = Package(

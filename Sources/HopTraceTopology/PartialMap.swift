@@ -22,6 +22,10 @@ public enum PartialMap {
     /// A line longer than this is refused (one message's chains take a few kilobytes).
     public static let maxLineBytes = 4 << 20
 
+    /// Hop times a partial map may carry (UTC seconds of years 1 to 9999; mail dates give
+    /// years 1000 to 9999): the dates written from them stay dates.
+    public static let times: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
     /// The line that opens a part.
     public static var header: [UInt8] { Array("{\"hoptrace_partial_map\":\(version)}\n".utf8) }
 }
@@ -193,7 +197,9 @@ public struct PartialMapReader {
         else { throw fail("host \(id) has no \"names\" or \"addresses\" list") }
         var names: [String] = []
         for value in nameValues {
-            guard case .string(let name) = value, !name.isEmpty else { throw fail("host \(id): a name is not a string") }
+            guard case .string(let name) = value, !name.isEmpty else {
+                throw fail("host \(id): a name is not a string")
+            }
             names.append(name)
         }
         var addresses: [HostAddress] = []
@@ -235,7 +241,8 @@ public struct PartialMapReader {
             else { throw fail("a step is not [from, to, time] with positions among the chain's hosts") }
             let time: Int64?
             switch parts[2] {
-            case .int(let t): time = Int64(t)
+            case .int(let t) where PartialMap.times.contains(Int64(t)): time = Int64(t)
+            case .int: throw fail("a step's time is not a date of years 1 to 9999")
             case .null: time = nil
             default: throw fail("a step's time is neither seconds nor null")
             }

@@ -32,6 +32,14 @@ enum HelpText {
         "map": [
             ("hoptrace map ~/Maildir --dot relays.svg", "Merge the paths of a Maildir's messages into one drawing."),
             ("hoptrace map bounces/*.eml --json", "The merged relay map of many message files, as JSON."),
+            (
+                "parallel 'hoptrace map {} --partial > parts/{/.}.jsonl' ::: shards/*.mbox",
+                "Map an archive's shards apart, one partial map each (GNU parallel)."
+            ),
+            (
+                "hoptrace map --merge parts/*.jsonl --dot map.svg",
+                "Merge them: exactly the map of one run over the shards."
+            ),
         ],
         "hops": [
             ("hoptrace hops archive.mbox --jsonl > hops.jsonl", "Every message's hops, one JSON line per message."),

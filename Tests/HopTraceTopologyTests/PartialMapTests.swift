@@ -16,7 +16,9 @@ import Testing
     /// have neither name nor public address (one node per message each).
     static func messages(_ count: Int, seed: UInt64) -> [[Chain]] {
         var g = SplitMix64(state: seed)
-        let names = ["mx1.example.com", "MX1.example.com", "relay.example.net", "a.test.org", "b.test.org", "edge.example"]
+        let names = [
+            "mx1.example.com", "MX1.example.com", "relay.example.net", "a.test.org", "b.test.org", "edge.example",
+        ]
         let addresses = ["8.8.8.8", "1.1.1.1", "2a00:1450:4009:81f::200e", "9.9.9.9", "8.8.4.4", "93.184.216.34"]
             .compactMap { IPAddress($0) }.map { HostAddress(ip: $0, scope: .public) }
         let organisations: [String?] = [nil, "example.com", "Microsoft"]
@@ -33,7 +35,8 @@ import Testing
                 let hosts = (0..<Int.random(in: 1...5, using: &g)).map { _ in sighting() }
                 let steps = (0..<Int.random(in: 0...5, using: &g)).map { _ in
                     RelayMap.ChainStep(
-                        from: Int.random(in: 0..<hosts.count, using: &g), to: Int.random(in: 0..<hosts.count, using: &g),
+                        from: Int.random(in: 0..<hosts.count, using: &g),
+                        to: Int.random(in: 0..<hosts.count, using: &g),
                         time: Bool.random(using: &g) ? Int64.random(in: 1_000_000_000...1_800_000_000, using: &g) : nil)
                 }
                 return Chain(sightings: hosts, steps: steps)
@@ -79,7 +82,8 @@ import Testing
             let whole = Self.oneRun(messages)
             var g = SplitMix64(state: seed)
             // Random cut points, so shards have different sizes (some empty).
-            let cuts = ([0, messages.count] + (1..<shards).map { _ in Int.random(in: 0...messages.count, using: &g) }).sorted()
+            let cuts = ([0, messages.count] + (1..<shards).map { _ in Int.random(in: 0...messages.count, using: &g) })
+                .sorted()
             var text: [UInt8] = []
             for (a, b) in zip(cuts, cuts.dropFirst()) { text += Self.partial(messages[a..<b], unreadable: 1) }
             let (merged, unreadable) = try Self.merge(text)
@@ -96,7 +100,11 @@ import Testing
         let messages: [[Chain]] = [
             [Chain(sightings: [host("a.example"), host("x.example")], steps: [.init(from: 0, to: 1, time: 10)])],
             [Chain(sightings: [host("b.example"), host("x.example")], steps: [.init(from: 0, to: 1, time: 20)])],
-            [Chain(sightings: [host("b.example", "a.example"), host("x.example")], steps: [.init(from: 0, to: 1, time: 5)])],
+            [
+                Chain(
+                    sightings: [host("b.example", "a.example"), host("x.example")],
+                    steps: [.init(from: 0, to: 1, time: 5)])
+            ],
         ]
         let whole = Self.oneRun(messages)
         // In one run the bridging host joins b's node (its first name), and a's stays apart.
@@ -121,8 +129,13 @@ import Testing
 
     /// Names with quotes, backslashes, control characters and non-ASCII text survive the trip.
     @Test func hostileNamesSurviveTheTrip() throws {
-        let names = ["q\"uote.example", "back\\slash.example", "tab\there", "nul\u{0}.example", "bücher.example", "\u{1F600}.example", "\u{202E}rtl"]
-        let message = [Chain(sightings: names.map { Sighting(names: [$0], addresses: [], organisation: $0) }, steps: [])]
+        let names = [
+            "q\"uote.example", "back\\slash.example", "tab\there", "nul\u{0}.example", "bücher.example",
+            "\u{1F600}.example", "\u{202E}rtl",
+        ]
+        let message = [
+            Chain(sightings: names.map { Sighting(names: [$0], addresses: [], organisation: $0) }, steps: [])
+        ]
         let text = Self.partial([message][...])
         #expect(!text.contains(0x00))
         let (merged, _) = try Self.merge(text)
@@ -137,7 +150,10 @@ import Testing
         ("{\"hoptrace_partial_map\":1}\n", "ends inside a part"),
         ("{\"hoptrace_partial_map\":2}\n{\"end\":{\"messages\":0,\"unreadable\":0}}\n", "version 2"),
         ("{\"end\":{\"messages\":0,\"unreadable\":0}}\n", "no {\"hoptrace_partial_map\":1} line"),
-        ("{\"hoptrace_partial_map\":1}\n{\"end\":{\"messages\":1,\"unreadable\":0}}\n", "counts 1 messages, the part has 0"),
+        (
+            "{\"hoptrace_partial_map\":1}\n{\"end\":{\"messages\":1,\"unreadable\":0}}\n",
+            "counts 1 messages, the part has 0"
+        ),
         ("{\"hoptrace_partial_map\":1}\n{\"message\":[{\"hosts\":[1],\"steps\":[]}]}\n", "not defined"),
         ("{\"hoptrace_partial_map\":1}\n{\"host\":2,\"names\":[],\"addresses\":[]}\n", "numbered 1, 2"),
         (
@@ -157,6 +173,10 @@ import Testing
             "only integers"
         ),
         ("{\"hoptrace_partial_map\":1}\n{\"message\":[{\"hosts\":[99999999999999999999]}]}\n", "out of range"),
+        (
+            "{\"hoptrace_partial_map\":1}\n{\"host\":1,\"names\":[\"a\"],\"addresses\":[]}\n{\"host\":2,\"names\":[\"b\"],\"addresses\":[]}\n{\"message\":[{\"hosts\":[1,2],\"steps\":[[0,1,9223372036854775807]]}]}\n",
+            "not a date"
+        ),
         ("{\"hoptrace_partial_map\":1}\n{\"oops\":1}\n", "unknown line"),
         ("{\"hoptrace_partial_map\":1}\nnot json\n", "not JSON"),
         ("{\"hoptrace_partial_map\":1}\n[1]\n", "a JSON object is expected"),
@@ -179,6 +199,18 @@ import Testing
         // A cut line (the last line of a part, half written) is refused, not half read.
         let cut = Array(Self.good.utf8.dropLast(10))
         #expect(throws: PartialMapError.self) { try Self.merge(cut) }
+    }
+
+    /// The first and last times a partial map may carry are written as dates.
+    @Test func theExtremeTimesAreWrittenAsDates() throws {
+        let text = [
+            "{\"hoptrace_partial_map\":1}", "{\"host\":1,\"names\":[\"a\"],\"addresses\":[],\"organisation\":null}",
+            "{\"host\":2,\"names\":[\"b\"],\"addresses\":[],\"organisation\":null}",
+            "{\"message\":[{\"hosts\":[1,2],\"steps\":[[0,1,-62135596800],[0,1,253402300799]]}]}",
+            "{\"end\":{\"messages\":1,\"unreadable\":0}}",
+        ].joined(separator: "\n")
+        let json = Self.serialized(try Self.merge(Array(text.utf8)).0)
+        #expect(json.contains("\"0001-01-01T00:00:00Z\"") && json.contains("\"9999-12-31T23:59:59Z\""), "\(json)")
     }
 
     @Test func aWellFormedPartialReadsBack() throws {

@@ -120,6 +120,19 @@ import Testing
         try Self.expectValid([try Self.write(run.stdout, "map.json", in: dir)])
     }
 
+    @Test func everyPartialMapLineValidates() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let inputs = Self.samples.map { Self.samplesDir.appendingPathComponent($0).path }
+        let run = try TestSupport.run(["map"] + inputs + [try Self.smallMailbox(in: dir), "--partial"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("{\"host\":1,") && run.stdout.contains("{\"message\":[{"))
+        let file = try Self.write(run.stdout, "part.jsonl", in: dir)
+        try Self.expectValid([file], definition: "partialMapLine", lines: true)
+        // A line of another kind is refused.
+        let hops = try Self.write("{\"message\":[{\"hosts\":[0],\"steps\":[]}]}\n", "bad.jsonl", in: dir)
+        #expect(try Self.validate([hops], definition: "partialMapLine", lines: true).status == 1)
+    }
+
     @Test func everyHopsLineValidates() throws {
         let dir = try TestSupport.temporaryDirectory()
         let notMail = try Self.write("%PDF-1.7\n", "not-mail.pdf", in: dir)

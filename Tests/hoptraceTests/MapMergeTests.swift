@@ -80,3 +80,82 @@ import Testing
         #expect(run.stderr.contains("--partial"))
     }
 }
+
+/// Whether GNU parallel is installed; under CI (`CI=true`) its absence is a failure.
+enum GNUParallel {
+    static var available: Bool {
+        get throws {
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/parallel") { return true }
+            if ProcessInfo.processInfo.environment["CI"] == "true" { throw Missing() }
+            return false
+        }
+    }
+    struct Missing: Error, CustomStringConvertible {
+        var description: String { "GNU parallel is not installed (scripts/setup installs it); CI needs it" }
+    }
+}
+
+/// The README's recipes for sharded archives, run as written with `hoptrace` on the PATH: GNU
+/// parallel on one host, and the command a cluster engine's pipe runs per partition (Spark's
+/// `RDD.pipe` writes a partition's elements, here shard paths, one per line to its standard
+/// input). Their merge is the map of one run.
+@Suite(.enabled("needs GNU parallel (CI=true fails without it)") { try GNUParallel.available })
+struct ShardRecipeTests {
+    /// `sh -c SCRIPT` in `dir` with the built `hoptrace` first on the PATH.
+    static func shell(_ script: String, in dir: URL, stdin: Data? = nil) throws -> TestSupport.Run {
+        let path =
+            TestSupport.binary.deletingLastPathComponent().path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        return try TestSupport.runProcess(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && " + script, dir.path], stdin: stdin,
+            environment: ["PATH": path, "HOME": dir.path], timeout: 300)
+    }
+
+    static func shardFolder() throws -> URL {
+        let dir = try TestSupport.temporaryDirectory()
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("shards"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("parts"), withIntermediateDirectories: true)
+        for (i, shard) in try MapMergeTests.shards().enumerated() {
+            try FileManager.default.copyItem(
+                atPath: shard, toPath: dir.appendingPathComponent("shards/shard-\(i).mbox").path)
+        }
+        return dir
+    }
+
+    @Test func gnuParallelShardsMergeIntoTheMapOfOneRun() throws {
+        let dir = try Self.shardFolder()
+        let one = try Self.shell("hoptrace map shards/*.mbox --json", in: dir)
+        #expect(one.status == 0, "\(one.stderr)")
+        let parallel = try Self.shell(
+            "parallel --will-cite 'hoptrace map {} --partial > parts/{/.}.jsonl' ::: shards/*.mbox"
+                + " && hoptrace map --merge parts/*.jsonl --json", in: dir)
+        #expect(parallel.status == 0, "\(parallel.stderr)")
+        #expect(parallel.stdout == one.stdout)
+        // --keep-order: one stream of partial maps in shard order, merged from standard input.
+        let stream = try Self.shell(
+            "ls shards/*.mbox | parallel --will-cite --keep-order hoptrace map {} --partial | hoptrace map --merge - --json",
+            in: dir)
+        #expect(stream.status == 0, "\(stream.stderr)")
+        #expect(stream.stdout == one.stdout)
+    }
+
+    @Test func thePipeStepOfAClusterEngineMergesIntoTheMapOfOneRun() throws {
+        let dir = try Self.shardFolder()
+        let one = try Self.shell("hoptrace map shards/*.mbox --json", in: dir)
+        let shards = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("shards").path)
+            .sorted().map { "shards/" + $0 }
+        // Two partitions, as RDD.pipe would feed them; their outputs saved in partition order.
+        let halves = [Array(shards.prefix(2)), Array(shards.dropFirst(2))]
+        for (i, half) in halves.enumerated() {
+            let run = try Self.shell(
+                "xargs -r hoptrace map --partial > parts/part-0000\(i)", in: dir,
+                stdin: Data((half.joined(separator: "\n") + "\n").utf8))
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let merged = try Self.shell("hoptrace map --merge parts/part-* --json", in: dir)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == one.stdout)
+    }
+}

@@ -1,0 +1,41 @@
+// A partial map (hoptrace map --partial, read by --merge): the input is its lines. What reads
+// without error is replayed into a relay map; written out again as a partial map, it must read
+// back into the same map, and the map's text holds no raw control character.
+import FuzzSupport
+import HopTraceReport
+import HopTraceTopology
+
+FuzzDriver.run { data, size in
+    let bytes = FuzzDriver.bytes(data, size)
+    var reader = PartialMapReader()
+    var map = RelayMap()
+    var writer = PartialMapWriter()
+    var rewritten = PartialMap.header
+    var unreadable = 0
+    for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        guard let entry = try? reader.read(line: line) else { return 0 }
+        switch entry {
+        case .message(let chains)?:
+            map.add(message: chains)
+            rewritten += writer.lines(message: chains)
+        case .end(_, let u)?: unreadable += u
+        case nil: break
+        }
+    }
+    guard (try? reader.finish()) != nil else { return 0 }
+    rewritten += writer.end(unreadable: unreadable)
+
+    var again = PartialMapReader()
+    var replayed = RelayMap()
+    for line in rewritten.split(separator: 0x0A) {
+        do {
+            if case .message(let chains)? = try again.read(line: line) { replayed.add(message: chains) }
+        } catch {
+            FuzzCheck.fail("a partial map written from what was read does not read again: \(error)")
+        }
+    }
+    FuzzCheck.require(
+        replayed.jsonValue.serialized() == map.jsonValue.serialized(), "the rewritten partial map gives another map")
+    FuzzCheck.noControlCharacters(MapTextRenderer.render(map, unreadable: unreadable), in: "the map's text")
+    return 0
+}

@@ -10,10 +10,15 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
-/// `hoptrace map`: many messages, one relay map. Thin: reads the inputs one message at a time
-/// (or, with `--merge`, partial maps line by line), folds each message's chains into a
-/// `RelayMap` or writes them as a partial map, renders the result.
+/// `hoptrace map`: many messages, one relay map. Thin: reads the inputs by windows of messages
+/// parsed on every core (or, with `--merge`, partial maps line by line), folds each message's
+/// chains into a `RelayMap` in input order or writes them as a partial map, renders the result.
 struct MapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map",
@@ -42,6 +47,13 @@ struct MapCommand: AsyncParsableCommand {
         help: ArgumentHelp("Draw the map with Graphviz (.svg, .png, .pdf or .dot).", valueName: "OUT"))
     var dotPath: String?
 
+    @Option(
+        name: [.customShort("j", allowingJoined: true), .long],
+        help: ArgumentHelp(
+            "Read and parse messages on this many threads (default: the number of cores); the map is the same.",
+            valueName: "N"))
+    var jobs: Int?
+
     @Flag(help: "Write a partial map (JSON Lines) for a later --merge instead of the map.")
     var partial = false
 
@@ -55,6 +67,7 @@ struct MapCommand: AsyncParsableCommand {
         if partial && (json || dotPath != nil) {
             throw ValidationError("--partial writes a partial map: it takes neither --json nor --dot")
         }
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256") }
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("standard input (\"-\") can be read only once")
         }
@@ -66,14 +79,15 @@ struct MapCommand: AsyncParsableCommand {
         if merge {
             for path in inputs { try Self.readPartial(path, into: &sink) }
         } else {
+            // Messages are parsed by windows on every core (--jobs) and folded in input order.
+            let threads = jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
             for path in inputs {
-                for message in try InputReader.messages(path).messages {
-                    guard case .success(let bytes) = message.read(), let chains = try? Analyzer.topologies(Array(bytes))
-                    else {
-                        sink.unreadable += 1
-                        continue
+                let messages = try InputReader.messages(path).messages
+                for start in stride(from: 0, to: messages.count, by: MapBatch.window) {
+                    let window = Array(messages[start..<min(start + MapBatch.window, messages.count)])
+                    for chains in await MapBatch.chains(window, threads: threads) {
+                        if let chains { try sink.add(chains) } else { sink.unreadable += 1 }
                     }
-                    try sink.add(chains.map { RelayMap.Chain(topology: $0.0, times: $0.1) })
                 }
             }
         }

@@ -74,6 +74,20 @@ import Testing
         #expect(mail.stderr.contains("not a partial map"), "\(mail.stderr)")
     }
 
+    /// Messages parsed on several threads fold into the map of one thread.
+    @Test func threadsGiveTheSameMap() throws {
+        let shards = try Self.shards()
+        for format in [["--json"], [], ["--partial"]] {
+            let one = try TestSupport.run(["map"] + shards + format + ["-j1"])
+            #expect(one.status == 0, "\(one.stderr)")
+            for jobs in ["2", "5"] {
+                let many = try TestSupport.run(["map"] + shards + format + ["--jobs", jobs])
+                #expect(many.stdout == one.stdout, "--jobs \(jobs) \(format)")
+            }
+        }
+        #expect(try TestSupport.run(["map", shards[0], "-j0"]).status == 64)
+    }
+
     @Test func partialTakesNeitherJSONNorDot() throws {
         let run = try TestSupport.run(["map", "x.mbox", "--partial", "--json"])
         #expect(run.status == 64)

@@ -5,15 +5,14 @@ import FuzzSupport
 import HopTraceReport
 import HopTraceTopology
 
-FuzzDriver.run { data, size in
-    let bytes = FuzzDriver.bytes(data, size)
+func check(_ bytes: [UInt8]) {
     var reader = PartialMapReader()
     var map = RelayMap()
     var writer = PartialMapWriter()
     var rewritten = PartialMap.header
     var unreadable = 0
     for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-        guard let entry = try? reader.read(line: line) else { return 0 }
+        guard let entry = try? reader.read(line: line) else { return }
         switch entry {
         case .message(let chains)?:
             map.add(message: chains)
@@ -22,7 +21,7 @@ FuzzDriver.run { data, size in
         case nil: break
         }
     }
-    guard (try? reader.finish()) != nil else { return 0 }
+    guard (try? reader.finish()) != nil else { return }
     rewritten += writer.end(unreadable: unreadable)
 
     var again = PartialMapReader()
@@ -37,5 +36,9 @@ FuzzDriver.run { data, size in
     FuzzCheck.require(
         replayed.jsonValue.serialized() == map.jsonValue.serialized(), "the rewritten partial map gives another map")
     FuzzCheck.noControlCharacters(MapTextRenderer.render(map, unreadable: unreadable), in: "the map's text")
+}
+
+FuzzDriver.run { data, size in
+    check(FuzzDriver.bytes(data, size))
     return 0
 }

@@ -12,7 +12,12 @@ func check(_ bytes: [UInt8]) {
     var rewritten = PartialMap.header
     var unreadable = 0
     for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-        guard let entry = try? reader.read(line: line) else { return }
+        let entry: PartialMapReader.Entry?
+        do {
+            entry = try reader.read(line: line)
+        } catch {
+            return
+        }
         switch entry {
         case .message(let chains)?:
             map.add(message: chains)

@@ -3,6 +3,13 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The Public Suffix List (https://publicsuffix.org/list/) and its algorithm: which part of a
 /// name is a public suffix (`co.uk`, `s3.amazonaws.com`) and which is the registrable domain
@@ -63,27 +70,41 @@ public struct PublicSuffixList: Sendable, Hashable {
     /// those of the bundled list (its size and FNV-1a hash) is answered from the compiled tables
     /// without parsing; any other file is parsed.
     public init?(contentsOfFile path: String, includePrivateSection: Bool = true) {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)), !data.isEmpty else { return nil }
-        if includePrivateSection && PublicSuffixList.isBundledSource(data) {
+        guard let fd = FileDescriptor.openForReading(path) else { return nil }
+        defer { close(fd) }
+        // The bundled list's size first: only a file of that size is mapped and hashed (its
+        // pages come from the page cache, with no copy), every other file is read and parsed.
+        if includePrivateSection, FileInput.regularFileSize(fd) == PublicSuffixList.bundledSourceByteCount,
+            let mapped = try? MappedFile(fd: fd, count: PublicSuffixList.bundledSourceByteCount, name: path),
+            PublicSuffixList.isBundledSource(UnsafeRawBufferPointer(mapped.buffer))
+        {
             self.init(source: .file(path), rules: .compiled)
             return
         }
+        guard let bytes = try? FileInput.readBounded(fd, name: path, limit: PublicSuffixList.maxFileBytes),
+            !bytes.isEmpty
+        else { return nil }
         let list = PublicSuffixList(
-            text: String(decoding: data, as: UTF8.self), source: .file(path),
+            text: String(decoding: bytes, as: UTF8.self), source: .file(path),
             includePrivateSection: includePrivateSection)
         guard list.ruleCount > 0 else { return nil }
         self = list
     }
 
+    /// A list file larger than this is not read (the list is ~250 KB).
+    static let maxFileBytes = 16 << 20
+
     /// Whether `data` are the bytes the compiled tables were generated from.
     static func isBundledSource(_ data: Data) -> Bool {
-        guard data.count == bundledSourceByteCount else { return false }
-        let hash = data.withUnsafeBytes { raw -> UInt64 in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in raw { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return h
-        }
-        return hash == bundledSourceFNV1a
+        data.withUnsafeBytes { isBundledSource($0) }
+    }
+
+    /// Whether `bytes` are the bytes the compiled tables were generated from (size and FNV-1a).
+    static func isBundledSource(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count == bundledSourceByteCount else { return false }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return h == bundledSourceFNV1a
     }
 
     /// The system's list when it is installed and readable, else the bundled copy. Loaded once,

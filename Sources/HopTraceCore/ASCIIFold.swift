@@ -50,6 +50,32 @@ public enum ASCIIFold {
         return nil
     }
 
+    /// Whether `text` contains `needle`: `text.contains(needle)`, or with `ignoringCase`
+    /// `text.lowercased().contains(needle.lowercased())`, with the same answer. When both are
+    /// ASCII and `needle` is non-empty with no CR or LF (so no match can split a CR LF
+    /// character), the answer is a byte search with no lower-cased copies; otherwise it is
+    /// that Unicode expression itself.
+    public static func contains(_ text: String, _ needle: String, ignoringCase: Bool) -> Bool {
+        let fast = text.withUTF8Bytes { hay in
+            needle.withUTF8Bytes { n -> Bool? in
+                guard !n.isEmpty, hay.allSatisfy({ $0 < 0x80 }),
+                    n.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D })
+                else { return nil }
+                if ignoringCase { return firstRange(of: n, in: hay) != nil }
+                guard hay.count >= n.count else { return false }
+                let first = n[0]
+                for i in 0...(hay.count - n.count) where hay[i] == first {
+                    var k = 1
+                    while k < n.count && hay[i + k] == n[k] { k += 1 }
+                    if k == n.count { return true }
+                }
+                return false
+            }
+        }
+        if let fast { return fast }
+        return ignoringCase ? text.lowercased().contains(needle.lowercased()) : text.contains(needle)
+    }
+
     /// `firstRange(of:in:)` on Strings, as indices of `text`: what Foundation's
     /// `range(of:options: .caseInsensitive)` gives for an ASCII keyword, without Foundation
     /// (full Foundation only on Linux) and without a non-ASCII look-alike matching. An ASCII

@@ -130,7 +130,13 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// else its registrable domain. Nil for a single-label name or a public suffix.
     public func organisationKey(in list: PublicSuffixList = .standard) -> String? {
         guard !isSingleLabel, let rd = registrableDomain(in: list) else { return nil }
-        return KnownOperators.operatorName(forRegistrableDomain: rd).map { "op:" + $0 } ?? rd
+        return DomainName.organisationKey(registrableDomain: rd)
+    }
+
+    /// The organisation key of a dotted name whose registrable domain is `rd` (what
+    /// `organisationKey(in:)` gives once it has that domain), for callers that need both.
+    public static func organisationKey(registrableDomain rd: String) -> String {
+        KnownOperators.operatorName(forRegistrableDomain: rd).map { "op:" + $0 } ?? rd
     }
 }
 

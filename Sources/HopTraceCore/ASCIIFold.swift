@@ -39,13 +39,39 @@ public enum ASCIIFold {
         let first = lower(head)
         let last = hay.count - needle.count
         var i = from
+        // Sixteen start positions at a time: a block is skipped when no byte in it can begin
+        // a match (nor, for a longer needle, be followed by the needle's second byte). With
+        // bit 5 set on both sides an ASCII letter matches either case; a non-letter is
+        // compared exactly. The filter only rejects; candidates are checked byte by byte.
+        let foldFirst: UInt8 = first >= 0x61 && first <= 0x7A ? 0x20 : 0
+        let firstKey = SIMD16<UInt8>(repeating: first)
+        let firstFold = SIMD16<UInt8>(repeating: foldFirst)
+        let second = needle.count > 1 ? lower(needle[1]) : 0
+        let secondKey = SIMD16<UInt8>(repeating: second)
+        let secondFold = SIMD16<UInt8>(repeating: second >= 0x61 && second <= 0x7A ? 0x20 : 0)
+        let base = UnsafeRawPointer(hay.baseAddress)
         while i <= last {
-            if lower(hay[i]) == first {
-                var k = 1
-                while k < needle.count && lower(hay[i + k]) == lower(needle[k]) { k += 1 }
-                if k == needle.count { return i..<(i + needle.count) }
+            // Positions i..<i+16 are all starts (≤ last), and with a second byte i+1..<i+17 lie
+            // inside the text (last + 1 + 1 ≤ count when the needle has two bytes or more).
+            if let base, i + 16 <= last + 1 {
+                var candidates = (base + i).loadUnaligned(as: SIMD16<UInt8>.self) | firstFold .== firstKey
+                if needle.count > 1 {
+                    candidates .&= (base + i + 1).loadUnaligned(as: SIMD16<UInt8>.self) | secondFold .== secondKey
+                }
+                if !any(candidates) {
+                    i += 16
+                    continue
+                }
             }
-            i += 1
+            let stop = min(i + 16, last + 1)
+            while i < stop {
+                if lower(hay[i]) == first {
+                    var k = 1
+                    while k < needle.count && lower(hay[i + k]) == lower(needle[k]) { k += 1 }
+                    if k == needle.count { return i..<(i + needle.count) }
+                }
+                i += 1
+            }
         }
         return nil
     }

@@ -12,7 +12,7 @@ import Testing
         String(repeating: "Exchang", count: 9) + "e", "ExchangeExchange", "exchange\u{0}online",
     ]
     static let needles: [String] = [
-        "Exchange", "Exchange Online Protection", "hMailServer", "4.96", "e", "E", "\r", "", "Ex", "k",
+        "Exchange", "Exchange Online Protection", "hMailServer", "4.96", "e", "E", "Ex", "k",
     ]
 
     @Test func containsIgnoringCaseAgreesWithLowercasedContains() {
@@ -26,6 +26,21 @@ import Testing
                     "\(text) / \(needle)")
             }
         }
+    }
+
+    /// An empty needle and one with CR or LF take the Unicode path: `_StringProcessing`'s
+    /// Character-wise search (the one modules without Foundation call, as the callers do) finds
+    /// an empty needle in every text, and no lone CR inside a CR LF character. (This file's
+    /// module imports Foundation, whose `contains` answers both otherwise, so it is not the
+    /// reference for these.)
+    @Test func emptyNeedleAndLineBreaksTakeTheCharacterPath() {
+        for text in Self.texts {
+            #expect(ASCIIFold.contains(text, "", ignoringCase: true))
+            #expect(ASCIIFold.contains(text, "", ignoringCase: false))
+        }
+        #expect(!ASCIIFold.contains("Postfix\r\nExchange", "\r", ignoringCase: true))
+        #expect(!ASCIIFold.contains("Postfix\r\nExchange", "\r", ignoringCase: false))
+        #expect(ASCIIFold.contains("Postfix\r\nExchange", "\r\n", ignoringCase: false))
     }
 
     @Test func firstRangeFindsTheFirstMatchAtEveryOffset() {

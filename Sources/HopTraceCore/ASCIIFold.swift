@@ -39,15 +39,67 @@ public enum ASCIIFold {
         let first = lower(head)
         let last = hay.count - needle.count
         var i = from
+        // Sixteen start positions at a time: a block is skipped when no byte in it can begin
+        // a match (nor, for a longer needle, be followed by the needle's second byte). With
+        // bit 5 set on both sides an ASCII letter matches either case; a non-letter is
+        // compared exactly. The filter only rejects; candidates are checked byte by byte.
+        let foldFirst: UInt8 = first >= 0x61 && first <= 0x7A ? 0x20 : 0
+        let firstKey = SIMD16<UInt8>(repeating: first)
+        let firstFold = SIMD16<UInt8>(repeating: foldFirst)
+        let second = needle.count > 1 ? lower(needle[1]) : 0
+        let secondKey = SIMD16<UInt8>(repeating: second)
+        let secondFold = SIMD16<UInt8>(repeating: second >= 0x61 && second <= 0x7A ? 0x20 : 0)
+        let base = UnsafeRawPointer(hay.baseAddress)
         while i <= last {
-            if lower(hay[i]) == first {
-                var k = 1
-                while k < needle.count && lower(hay[i + k]) == lower(needle[k]) { k += 1 }
-                if k == needle.count { return i..<(i + needle.count) }
+            // Positions i..<i+16 are all starts (≤ last), and with a second byte i+1..<i+17 lie
+            // inside the text (last + 1 + 1 ≤ count when the needle has two bytes or more).
+            if let base, i + 16 <= last + 1 {
+                var candidates = (base + i).loadUnaligned(as: SIMD16<UInt8>.self) | firstFold .== firstKey
+                if needle.count > 1 {
+                    candidates .&= (base + i + 1).loadUnaligned(as: SIMD16<UInt8>.self) | secondFold .== secondKey
+                }
+                if !any(candidates) {
+                    i += 16
+                    continue
+                }
             }
-            i += 1
+            let stop = min(i + 16, last + 1)
+            while i < stop {
+                if lower(hay[i]) == first {
+                    var k = 1
+                    while k < needle.count && lower(hay[i + k]) == lower(needle[k]) { k += 1 }
+                    if k == needle.count { return i..<(i + needle.count) }
+                }
+                i += 1
+            }
         }
         return nil
+    }
+
+    /// Whether `text` contains `needle`: `text.contains(needle)`, or with `ignoringCase`
+    /// `text.lowercased().contains(needle.lowercased())`, with the same answer. When both are
+    /// ASCII and `needle` is non-empty with no CR or LF (so no match can split a CR LF
+    /// character), the answer is a byte search with no lower-cased copies; otherwise it is
+    /// that Unicode expression itself.
+    public static func contains(_ text: String, _ needle: String, ignoringCase: Bool) -> Bool {
+        let fast = text.withUTF8Bytes { hay in
+            needle.withUTF8Bytes { n -> Bool? in
+                guard !n.isEmpty, hay.allSatisfy({ $0 < 0x80 }),
+                    n.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D })
+                else { return nil }
+                if ignoringCase { return firstRange(of: n, in: hay) != nil }
+                guard hay.count >= n.count else { return false }
+                let first = n[0]
+                for i in 0...(hay.count - n.count) where hay[i] == first {
+                    var k = 1
+                    while k < n.count && hay[i + k] == n[k] { k += 1 }
+                    if k == n.count { return true }
+                }
+                return false
+            }
+        }
+        if let fast { return fast }
+        return ignoringCase ? text.lowercased().contains(needle.lowercased()) : text.contains(needle)
     }
 
     /// `firstRange(of:in:)` on Strings, as indices of `text`: what Foundation's

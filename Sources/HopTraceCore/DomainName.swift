@@ -85,6 +85,34 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// (`mail01`). Nil for a single-label name and for one with fewer than 3 labels, whose first
     /// label is the organisation's own name.
     public var specificFirstLabel: String? {
+        // An ASCII name (no CR, which joins LF into one character; not starting with a dot) is
+        // judged byte by byte: there `isNumber` and `isLetter` are the ASCII digits and
+        // letters, and one byte is one character. Others as below.
+        let u = text.utf8
+        let firstEnd = u.firstIndex(of: UInt8(ascii: ".")) ?? u.endIndex
+        if u.first != UInt8(ascii: "."), !u.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+            // Three labels or more, empty ones not counted (as `split` leaves them out).
+            var labels = 0
+            var inLabel = false
+            for c in u {
+                if c == UInt8(ascii: ".") {
+                    inLabel = false
+                } else if !inLabel {
+                    inLabel = true
+                    labels += 1
+                }
+            }
+            let firstLabel = text[u.startIndex..<firstEnd]
+            let bytes = firstLabel.utf8
+            guard labels >= 3, !bytes.isEmpty, bytes.count >= 6 else { return nil }
+            guard bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+                bytes.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })
+            else { return nil }
+            let letters = String(
+                decoding: bytes.filter { !($0 >= 0x30 && $0 <= 0x39) && $0 != UInt8(ascii: "-") }, as: UTF8.self)
+            if DomainName.genericLabels.contains(letters) { return nil }
+            return String(firstLabel)
+        }
         let parts = text.split(separator: ".")
         guard parts.count >= 3, let first = parts.first, first.count >= 6 else { return nil }
         guard first.contains(where: \.isNumber), first.contains(where: \.isLetter) else { return nil }
@@ -130,7 +158,13 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// else its registrable domain. Nil for a single-label name or a public suffix.
     public func organisationKey(in list: PublicSuffixList = .standard) -> String? {
         guard !isSingleLabel, let rd = registrableDomain(in: list) else { return nil }
-        return KnownOperators.operatorName(forRegistrableDomain: rd).map { "op:" + $0 } ?? rd
+        return DomainName.organisationKey(registrableDomain: rd)
+    }
+
+    /// The organisation key of a dotted name whose registrable domain is `rd` (what
+    /// `organisationKey(in:)` gives once it has that domain), for callers that need both.
+    public static func organisationKey(registrableDomain rd: String) -> String {
+        KnownOperators.operatorName(forRegistrableDomain: rd).map { "op:" + $0 } ?? rd
     }
 }
 

@@ -158,7 +158,28 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .v4(let v):
-            return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
+            // Dotted decimal written in place (at most 15 bytes: a small string, no allocation).
+            return String(unsafeUninitializedCapacity: 15) { b in
+                var n = 0
+                for shift in stride(from: UInt32(24), through: 0, by: -8) {
+                    if shift != 24 {
+                        b[n] = UInt8(ascii: ".")
+                        n += 1
+                    }
+                    let octet = (v >> shift) & 0xff
+                    if octet >= 100 {
+                        b[n] = UInt8(ascii: "0") + UInt8(octet / 100)
+                        n += 1
+                    }
+                    if octet >= 10 {
+                        b[n] = UInt8(ascii: "0") + UInt8(octet / 10 % 10)
+                        n += 1
+                    }
+                    b[n] = UInt8(ascii: "0") + UInt8(octet % 10)
+                    n += 1
+                }
+                return n
+            }
         case .v6:
             let g = groups!
             var bestStart = -1

@@ -45,12 +45,12 @@ public enum JSONValue: Sendable, Hashable {
         func newline(_ level: Int) {
             guard pretty else { return }
             out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: 2 * level))
+            JSONValue.appendSpaces(2 * level, to: &out)
         }
         switch self {
         case .null: JSONValue.append("null", to: &out)
         case .bool(let b): JSONValue.append(b ? "true" : "false", to: &out)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): JSONValue.appendDecimal(i, to: &out)
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let items):
             if items.isEmpty {
@@ -85,6 +85,40 @@ public enum JSONValue: Sendable, Hashable {
             }
             newline(indent)
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `count` spaces (indentation), copied from a literal in runs of up to 64.
+    @inline(__always) static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
+        let spaces: StaticString = "                                                                "
+        var left = count
+        spaces.withUTF8Buffer { run in
+            while left > 0 {
+                let n = min(left, run.count)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: run[0..<n]))
+                left -= n
+            }
+        }
+    }
+
+    /// The decimal digits of `value` (with a `-` when negative), as `String(value)` writes them,
+    /// with no String in between.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
         }
     }
 

@@ -81,7 +81,7 @@ public struct JSONByteFields: JSONFieldWriter {
     }
     public mutating func field(_ k: StaticString, _ value: Int?) {
         key(k)
-        if let value { out.append(contentsOf: String(value).utf8) } else { JSONValue.append("null", to: &out) }
+        if let value { JSONValue.appendDecimal(value, to: &out) } else { JSONValue.append("null", to: &out) }
     }
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)

@@ -51,7 +51,32 @@ public enum UTCCalendar {
     public static func iso8601(_ utcSeconds: Int64) -> String {
         let (days, secs) = split(utcSeconds)
         let (y, m, d) = civilFromDays(days)
-        return "\(year(y))-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+        guard y >= 0 && y < 10_000 else {
+            return "\(year(y))-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
+        }
+        // The usual four-digit year: the 20 bytes written in place, no String per part.
+        return String(unsafeUninitializedCapacity: 20) { b in
+            func digits(_ v: Int64, _ at: Int, _ count: Int) {
+                var v = v
+                for k in stride(from: at + count - 1, through: at, by: -1) {
+                    b[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            digits(y, 0, 4)
+            b[4] = UInt8(ascii: "-")
+            digits(m, 5, 2)
+            b[7] = UInt8(ascii: "-")
+            digits(d, 8, 2)
+            b[10] = UInt8(ascii: "T")
+            digits(secs / 3600, 11, 2)
+            b[13] = UInt8(ascii: ":")
+            digits(secs / 60 % 60, 14, 2)
+            b[16] = UInt8(ascii: ":")
+            digits(secs % 60, 17, 2)
+            b[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Four digits for years 0…9999; other years as the number is written.

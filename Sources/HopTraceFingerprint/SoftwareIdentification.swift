@@ -126,7 +126,7 @@ extension SoftwareIdentification {
     /// else product and version (`Exim 4.82`).
     public var shortName: String {
         if let release { return release }
-        if let version, !product.contains(version) { return product + " " + version }
+        if let version, !ASCIIFold.contains(product, version, ignoringCase: false) { return product + " " + version }
         return product
     }
 

@@ -283,7 +283,7 @@ public struct HopAttribution: Sendable {
 
     /// Whether hop k's receiver is identified as `product`.
     public func runs(_ product: String, at k: Int) -> Bool {
-        receiverSoftware(k).contains { $0.lowercased().contains(product.lowercased()) }
+        receiverSoftware(k).contains { ASCIIFold.contains($0, product, ignoringCase: true) }
     }
 
     func sameReceiverHost(_ a: Int, _ b: Int) -> Bool {

@@ -154,6 +154,9 @@ public enum ChainBuilder {
             }
         }
         for case let n? in [f.helo, f.rdns] {
+            // Normalising lower-cases; only `l` and `L` lower-case to `l`, so any other first
+            // byte rules both names out with no normalised copy.
+            guard let c = n.utf8.first, c == UInt8(ascii: "l") || c == UInt8(ascii: "L") else { continue }
             let l = DomainName.normalized(n)
             if l == "localhost" || l == "localhost.localdomain" { return true }
         }

@@ -264,8 +264,10 @@ public enum MailDateParser {
     /// `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fraction` (fraction dropped; SendGrid writes milliseconds,
     /// Go nanoseconds).
     static func timeOfDay(_ s: Substring) -> (Int, Int, Int)? {
-        // Byte by byte: `hh:mm[:ss][.fraction]`, every part ASCII digits.
-        var parts: [Int] = []
+        // Byte by byte: `hh:mm[:ss][.fraction]`, every part ASCII digits; the parts are kept
+        // in three variables (this runs for many words of every date).
+        var parts = (0, 0, 0)
+        var count = 0
         var value = 0
         var digits = 0
         var fraction = -1  // digits after `.`, -1 before any `.`
@@ -278,8 +280,9 @@ public enum MailDateParser {
                 value = value * 10 + Int(c - 0x30)
                 digits += 1
             } else if c == UInt8(ascii: ":") || c == UInt8(ascii: ".") {
-                guard digits > 0, parts.count < 3 else { return nil }
-                parts.append(value)
+                guard digits > 0, count < 3 else { return nil }
+                Self.set(&parts, count, value)
+                count += 1
                 value = 0
                 digits = 0
                 if c == UInt8(ascii: ".") { fraction = 0 }
@@ -289,11 +292,20 @@ public enum MailDateParser {
         }
         if fraction == 0 { return nil }
         if fraction < 0 {
-            guard digits > 0 else { return nil }
-            parts.append(value)
+            guard digits > 0, count < 3 else { return nil }
+            Self.set(&parts, count, value)
+            count += 1
         }
-        guard parts.count == 2 || parts.count == 3 else { return nil }
-        return (parts[0], parts[1], parts.count == 3 ? parts[2] : 0)
+        guard count == 2 || count == 3 else { return nil }
+        return (parts.0, parts.1, count == 3 ? parts.2 : 0)
+    }
+
+    private static func set(_ parts: inout (Int, Int, Int), _ index: Int, _ value: Int) {
+        switch index {
+        case 0: parts.0 = value
+        case 1: parts.1 = value
+        default: parts.2 = value
+        }
     }
 
     static let weekdays: Set<String> = [

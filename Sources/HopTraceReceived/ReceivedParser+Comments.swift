@@ -298,6 +298,12 @@ extension StampState {
             || lowered == "softdnserr" || lowered == "softdnserror"
     }
 
+    /// `isStatusWord(w.asciiLowered)`, compared as bytes with no lower-cased copy.
+    static func isStatusWord(ignoringCase w: String) -> Bool {
+        w.equalsIgnoringCase("verified") || w.equalsIgnoringCase("unverified") || w.equalsIgnoringCase("failed")
+            || w.equalsIgnoringCase("softdnserr") || w.equalsIgnoringCase("softdnserror")
+    }
+
     /// SASL mechanism names (IANA registry) as Courier writes them after `AUTH:`.
     static func isSASLMechanism(_ w: String) -> Bool {
         let l = w.asciiLowered

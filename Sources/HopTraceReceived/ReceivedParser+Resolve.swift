@@ -16,7 +16,7 @@ extension StampState {
             var f = ReceivedFrom()
             let valueAddress = from.value.flatMap { AddressLiteral.parse($0) }
             let valueIsUnknown =
-                from.value.map { $0.equalsIgnoringCase("unknown") || Self.isStatusWord($0.asciiLowered) } == true
+                from.value.map { $0.equalsIgnoringCase("unknown") || Self.isStatusWord(ignoringCase: $0) } == true
             if from.localUser {
                 // DragonFly Mail Agent: `from user (uid N)`: the local user who submitted it.
                 from.ident = from.ident ?? from.value
@@ -43,10 +43,10 @@ extension StampState {
             } else {
                 // RFC 5321: the domain after `from` is the EHLO name; the comment holds the
                 // reverse name (Postfix `helo (rdns [ip])`, hMailServer, Google).
-                f.helo = from.value.map { Self.isStatusWord($0.asciiLowered) } == true ? nil : from.value
+                f.helo = from.value.map { Self.isStatusWord(ignoringCase: $0) } == true ? nil : from.value
                 if let n = from.commentName, !n.equalsIgnoringCase("unknown") { f.rdns = n }
             }
-            if from.value.map({ Self.isStatusWord($0.asciiLowered) }) == true { h.comments.append(from.value!) }
+            if from.value.map({ Self.isStatusWord(ignoringCase: $0) }) == true { h.comments.append(from.value!) }
             if let a = from.address ?? valueAddress {
                 f.ip = a.ip
                 f.ipText = a.text
@@ -64,7 +64,7 @@ extension StampState {
         if sawBy {
             var b = ReceivedBy()
             b.redacted = byRedacted
-            if let n = byName, Self.isStatusWord(n.asciiLowered) {
+            if let n = byName, Self.isStatusWord(ignoringCase: n) {
                 // qmail names itself `softdnserror` when its own reverse lookup failed.
                 h.comments.append(n)
             } else if let n = byName {

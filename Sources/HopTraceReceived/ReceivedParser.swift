@@ -206,19 +206,25 @@ struct StampState {
         return nil
     }
 
+    /// The clause a word opens, ASCII case ignored (every word of every header comes here:
+    /// compared as bytes, with no lower-cased copy).
     static func keyword(_ w: String) -> Clause? {
-        guard w.utf8.count <= 13 else { return nil }  // "envelope-from", the longest
-        switch w.asciiLowered {
-        case "from": return .from
-        case "by": return .by
-        case "via": return .via
-        case "with": return .with
-        case "id": return .id
-        case "for": return .recipients
-        // Haraka writes `envelope-from <x>` as a clause after the id.
-        case "envelope-from": return .envelopeFrom
-        default: return nil
+        switch w.utf8.count {
+        case 2:
+            if w.equalsIgnoringCase("by") { return .by }
+            if w.equalsIgnoringCase("id") { return .id }
+        case 3:
+            if w.equalsIgnoringCase("via") { return .via }
+            if w.equalsIgnoringCase("for") { return .recipients }
+        case 4:
+            if w.equalsIgnoringCase("from") { return .from }
+            if w.equalsIgnoringCase("with") { return .with }
+        case 13:
+            // Haraka writes `envelope-from <x>` as a clause after the id.
+            if w.equalsIgnoringCase("envelope-from") { return .envelopeFrom }
+        default: break
         }
+        return nil
     }
 
     mutating func consume(_ t: ReceivedToken, into h: inout ReceivedHeader) {

@@ -99,6 +99,8 @@ struct TopologyBuilder {
     var sides: [(from: Int, by: Int)] = []
     var uf = UnionFind(count: 0)
     var merges: [(a: Int, b: Int, reason: HostMerge.Reason)] = []
+    /// Registrable domain and organisation key of each trusted name key seen (`observe`).
+    var organisations: [String: (domain: String?, orgKey: String?)] = [:]
 
     init(hops: [Hop], psl: PublicSuffixList, hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?) {
         self.hops = hops
@@ -126,9 +128,18 @@ struct TopologyBuilder {
         }
         var domain: String?
         var orgKey: String?
-        if let t = trusted.flatMap(HostNames.key).flatMap(DomainName.init), let key = t.organisationKey(in: psl) {
-            domain = t.registrableDomain(in: psl)
-            orgKey = key
+        if let key = trusted.flatMap(HostNames.key) {
+            // A host is usually seen twice (one hop's receiver, the next hop's sender): its
+            // registrable domain is looked up once per chain.
+            if let known = organisations[key] {
+                (domain, orgKey) = known
+            } else {
+                if let t = DomainName(key), !t.isSingleLabel, let rd = t.registrableDomain(in: psl) {
+                    domain = rd
+                    orgKey = DomainName.organisationKey(registrableDomain: rd)
+                }
+                organisations[key] = (domain, orgKey)
+            }
         }
         let scope = address.map(AddressClassifier.scope(of:))
         obs.append(

@@ -231,42 +231,57 @@ public struct SPFEvaluator: Sendable {
         // §4.4 record lookup, §4.5 selection
         let question = DNSQuestion(name: domain, type: .txt)
         let answer = await run.resolve(question)
-        let record = try selectRecord(answer, domain: domain, depth: depth, run: run)
+        let prepared = try selectRecord(answer, domain: domain, depth: depth, run: run)
+        let record = prepared.record
 
-        // §4.6 evaluation: directives left to right, first match wins.
-        for case .directive(let directive) in record.terms {
+        // §4.6 evaluation: directives left to right, first match wins. `all`, `ip4` and `ip6`
+        // are decided from the prepared steps, without an asynchronous call or a copy of the
+        // directive; the directive itself is read for the trace, a DNS term, or a match.
+        let steps = prepared.steps
+        for index in steps.indices {
+            let step = steps[index]
             let matched: Bool
-            if let local = SPFEvaluator.matchesWithoutDNS(directive.mechanism, run.ip) {
-                // all, ip4, ip6: decided here, without an asynchronous call per term.
-                run.directiveStep(
-                    directive, depth: depth, domain: domain, record: record,
-                    outcome: local ? .matched(directive.qualifier.result) : .notMatched)
-                matched = local
-            } else {
-                if directive.mechanism.queriesDNS {
-                    try run.countDNSTerm(
-                        depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+            switch step.kind {
+            case .modifier:
+                continue
+            case .all, .network:
+                matched = step.kind == .all || SPFEvaluator.contains(step.network, step.length, run.ip)
+                if run.keepsTrace {
+                    run.directiveStep(
+                        prepared.directive(index), depth: depth, domain: domain, record: record,
+                        outcome: matched ? .matched(step.result) : .notMatched)
                 }
-                matched = try await evaluate(directive, domain: domain, record: record, depth: depth, run: run)
+            case .dns:
+                let directive = prepared.directive(index)
+                try run.countDNSTerm(
+                    depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+                matched = try await evaluate(
+                    directive, step: step, prepared: prepared, domain: domain, depth: depth, run: run)
             }
             if matched {
-                let result = directive.qualifier.result
+                let result = step.result
                 var explanation: String? = nil
                 if result == .fail && wantsExplanation {
                     explanation = await explain(record: record, domain: domain, depth: depth, run: run)
                 }
                 return Outcome(
-                    result: result, matched: SPFMatch(domain: domain, term: directive.raw, record: record.text),
+                    result: result,
+                    matched: SPFMatch(domain: domain, term: prepared.directive(index).raw, record: record.text),
                     explanation: explanation)
             }
         }
 
         // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
-        if let redirect = record.redirect, !record.hasAll, case .redirect(let spec) = redirect.modifier {
+        if let redirectIndex = prepared.redirect, case .modifier(let redirect) = record.terms[redirectIndex],
+            case .redirect(let spec) = redirect.modifier
+        {
             try run.countDNSTerm(
                 depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if SPFEvaluator.malformedDomainReason(target) != nil {
+            let step = steps[redirectIndex]
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if !(step.literal >= 0 && step.literalIsWellFormed) && SPFEvaluator.malformedDomainReason(target) != nil {
                 let error = SPFError.malformedRedirectTarget(target)
                 run.step(
                     depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
@@ -299,7 +314,9 @@ public struct SPFEvaluator: Sendable {
 
     /// RFC 7208 §4.4, §4.5, from the answer to <domain>'s TXT question: TXT only; no record →
     /// none; more than one → permerror.
-    func selectRecord(_ answer: DNSAnswer, domain: String, depth: Int, run: SPFRun) throws(SPFError) -> SPFRecord {
+    func selectRecord(_ answer: DNSAnswer, domain: String, depth: Int, run: SPFRun) throws(SPFError)
+        -> SPFPreparedRecord
+    {
         switch answer.outcome {
         case .timeout, .servfail:
             let error = SPFError.dnsFailure(answer.question, answer.outcome, reason: answer.reason)
@@ -310,41 +327,45 @@ public struct SPFEvaluator: Sendable {
             run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
             throw error
         case .answer(let records):
-            var candidates: [[UInt8]] = []
-            for case .txt(let strings) in records {
-                // One string (the usual case) is the record as it is: no copy.
-                let bytes = strings.count == 1 ? strings[0] : strings.flatMap { $0 }
-                if SPFParser.isSPFRecord(bytes) { candidates.append(bytes) }
+            // The first SPF record's strings, and how many there are (no list of them built).
+            var first: [[UInt8]] = []
+            var candidates = 0
+            for case .txt(let strings) in records where SPFParser.isSPFRecord(strings: strings) {
+                if candidates == 0 { first = strings }
+                candidates += 1
             }
-            if candidates.isEmpty {
+            if candidates == 0 {
                 let error = SPFError.noRecord(domain)
                 run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
                 throw error
             }
-            if candidates.count > 1 {
-                let error = SPFError.multipleRecords(domain: domain, count: candidates.count)
+            if candidates > 1 {
+                let error = SPFError.multipleRecords(domain: domain, count: candidates)
                 run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
                 throw error
             }
-            let bytes = candidates[0]
+            let strings = first
+            // The record's bytes: one string (the usual case) is the record as it is, no copy.
+            func joined() -> [UInt8] { strings.count == 1 ? strings[0] : strings.flatMap { $0 } }
             // The record as the trace of a refused one shows it (built only then).
-            func shown() -> String { String(decoding: bytes.prefix(SPFLimits.maxRecordBytes), as: UTF8.self) }
-            if bytes.count > SPFLimits.maxRecordBytes {
-                let error = SPFError.recordTooLong(domain: domain, bytes: bytes.count)
+            func shown() -> String { String(decoding: joined().prefix(SPFLimits.maxRecordBytes), as: UTF8.self) }
+            let length = strings.count == 1 ? strings[0].count : strings.reduce(0) { $0 + $1.count }
+            if length > SPFLimits.maxRecordBytes {
+                let error = SPFError.recordTooLong(domain: domain, bytes: length)
                 run.step(depth: depth, action: .recordLookup, domain: domain, record: shown(), outcome: .error(error))
                 throw error
             }
             do throws(SPFSyntaxError) {
-                let record: SPFRecord
+                let prepared: SPFPreparedRecord
                 if let recordCache {
-                    record = try recordCache.record(bytes)
+                    prepared = try recordCache.prepared(strings: strings)
                 } else {
-                    record = try SPFParser.record(bytes)
+                    prepared = SPFPreparedRecord(try SPFParser.record(joined()))
                 }
                 run.step(
-                    depth: depth, action: .recordLookup, domain: domain, record: record.text,
+                    depth: depth, action: .recordLookup, domain: domain, record: prepared.record.text,
                     outcome: .value("record selected"))
-                return record
+                return prepared
             } catch {
                 run.step(
                     depth: depth, action: .recordLookup, domain: domain, record: shown(),
@@ -356,10 +377,16 @@ public struct SPFEvaluator: Sendable {
 
     // MARK: - mechanisms (RFC 7208 §5)
 
-    func evaluate(_ directive: SPFDirective, domain: String, record: SPFRecord, depth: Int, run: SPFRun)
-        async throws(SPFError) -> Bool
-    {
+    func evaluate(
+        _ directive: SPFDirective, step: SPFPreparedRecord.Step, prepared: SPFPreparedRecord, domain: String,
+        depth: Int, run: SPFRun
+    ) async throws(SPFError) -> Bool {
         let ip = run.ip
+        let record = prepared.record
+        /// Why the target cannot be asked (`unqueryableReason`), known already for a literal.
+        func unqueryable(_ target: String) -> String? {
+            step.literal >= 0 && step.literalIsQueryable ? nil : SPFEvaluator.unqueryableReason(target)
+        }
         func done(_ matched: Bool, target: String? = nil, note: @autoclosure () -> String? = nil) -> Bool {
             run.directiveStep(
                 directive, depth: depth, domain: domain, record: record, target: target,
@@ -377,8 +404,10 @@ public struct SPFEvaluator: Sendable {
             return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
 
         case .a(let spec, let cidr):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             let question = DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa)
@@ -391,8 +420,10 @@ public struct SPFEvaluator: Sendable {
             return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
 
         case .mx(let spec, let cidr):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             let question = DNSQuestion(name: target, type: .mx)
@@ -431,7 +462,10 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case .ptr(let spec):
-            let target = DNSQuestion.normalize(await expand(spec, domain: domain, depth: depth, run: run))
+            let expanded =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            let target = DNSQuestion.normalize(expanded)
             let answer = await run.resolve(DNSQuestion(name: run.reverseName, type: .ptr))
             let names: [String]
             switch answer.outcome {
@@ -457,8 +491,10 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case .exists(let spec):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             // §5.7: always an A query, whatever the connection's family.
@@ -471,8 +507,10 @@ public struct SPFEvaluator: Sendable {
             return done(!addresses.isEmpty, target: target)
 
         case .include(let spec):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if SPFEvaluator.malformedDomainReason(target) != nil {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if !(step.literal >= 0 && step.literalIsWellFormed) && SPFEvaluator.malformedDomainReason(target) != nil {
                 throw failed(.includeNone(target), target: target)
             }
             let index = run.step(

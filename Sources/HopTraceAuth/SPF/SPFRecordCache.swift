@@ -17,24 +17,30 @@ public final class SPFRecordCache: Sendable {
     public let capacity: Int
     private let entries = Locked<Entries>(Entries())
 
+    typealias Parse = Result<SPFPreparedRecord, SPFSyntaxError>
+
     struct Entries {
-        var byText: [Key: Result<SPFRecord, SPFSyntaxError>] = [:]
+        var byText: [Key: Parse] = [:]
         /// The same parses by where the bytes are stored, for callers that hand in the very
         /// array they handed in before (an in-memory snapshot's TXT data): found without
         /// hashing the text. Each entry holds its array, so while it is here no other array
         /// can have that address, and a shared array's bytes never change (copy on write).
-        var byStorage: [Storage: (bytes: [UInt8], parsed: Result<SPFRecord, SPFSyntaxError>)] = [:]
+        var byStorage: [Storage: (bytes: [UInt8], parsed: Parse)] = [:]
+        /// The same for a record published as several strings, by where the list of strings
+        /// is stored (each entry holds its list, as above): found without joining the strings.
+        var byStrings: [Storage: (strings: [[UInt8]], parsed: Parse)] = [:]
+
     }
 
-    /// Where an array's bytes are, and how many.
+    /// Where an array's elements are, and how many.
     struct Storage: Hashable {
         let address: UInt
         let count: Int
 
-        init?(_ bytes: [UInt8]) {
-            guard let base = bytes.withUnsafeBufferPointer({ $0.baseAddress }), !bytes.isEmpty else { return nil }
+        init?<Element>(_ array: [Element]) {
+            guard let base = array.withUnsafeBufferPointer({ $0.baseAddress }), !array.isEmpty else { return nil }
             address = UInt(bitPattern: base)
-            count = bytes.count
+            count = array.count
         }
     }
 
@@ -54,27 +60,64 @@ public final class SPFRecordCache: Sendable {
 
     /// `SPFParser.record(bytes)`, parsed once per distinct text.
     public func record(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFRecord {
+        try prepared(bytes).record
+    }
+
+    /// The record of `bytes` parsed and prepared (`SPFPreparedRecord`), once per distinct text.
+    func prepared(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFPreparedRecord {
         let storage = Storage(bytes)
         let key = Key(bytes: bytes)
         let capacity = self.capacity
-        let hit = entries.withLock { entries -> Result<SPFRecord, SPFSyntaxError>? in
+        let hit = entries.withLock { entries -> Parse? in
             if let storage, let held = entries.byStorage[storage] { return held.parsed }
             guard let parsed = entries.byText[key] else { return nil }
             if let storage, entries.byStorage.count < capacity { entries.byStorage[storage] = (bytes, parsed) }
             return parsed
         }
         if let hit { return try hit.get() }
-        let parsed: Result<SPFRecord, SPFSyntaxError>
-        do throws(SPFSyntaxError) { parsed = .success(try SPFParser.record(bytes)) } catch { parsed = .failure(error) }
+        let parsed = SPFRecordCache.parse(bytes)
         entries.withLock { entries in
-            if entries.byText.count >= capacity || entries.byStorage.count >= capacity {
-                entries.byText.removeAll(keepingCapacity: true)
-                entries.byStorage.removeAll(keepingCapacity: true)
-            }
+            SPFRecordCache.makeRoom(&entries, capacity: capacity)
             entries.byText[key] = parsed
             if let storage { entries.byStorage[storage] = (bytes, parsed) }
         }
         return try parsed.get()
+    }
+
+    /// The record of a TXT record's strings joined (RFC 7208 §3.3), parsed and prepared once
+    /// per distinct text; a list handed in before is found by where it is stored, without
+    /// joining it again.
+    func prepared(strings: [[UInt8]]) throws(SPFSyntaxError) -> SPFPreparedRecord {
+        if strings.count == 1 { return try prepared(strings[0]) }
+        let storage = Storage(strings)
+        if let storage, let hit = entries.withLock({ $0.byStrings[storage]?.parsed }) { return try hit.get() }
+        let parsed: Parse
+        do throws(SPFSyntaxError) { parsed = .success(try prepared(strings.flatMap { $0 })) } catch {
+            parsed = .failure(error)
+        }
+        if let storage {
+            let capacity = self.capacity
+            entries.withLock { entries in
+                if entries.byStrings.count >= capacity { entries.byStrings.removeAll(keepingCapacity: true) }
+                entries.byStrings[storage] = (strings, parsed)
+            }
+        }
+        return try parsed.get()
+    }
+
+    static func parse(_ bytes: [UInt8]) -> Parse {
+        do throws(SPFSyntaxError) { return .success(SPFPreparedRecord(try SPFParser.record(bytes))) } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Empties the cache when it holds `capacity` texts or arrays.
+    static func makeRoom(_ entries: inout Entries, capacity: Int) {
+        if entries.byText.count >= capacity || entries.byStorage.count >= capacity {
+            entries.byText.removeAll(keepingCapacity: true)
+            entries.byStorage.removeAll(keepingCapacity: true)
+            entries.byStrings.removeAll(keepingCapacity: true)
+        }
     }
 
     /// How many distinct texts are held.

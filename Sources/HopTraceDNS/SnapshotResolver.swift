@@ -69,7 +69,7 @@ public struct SnapshotResolver: SynchronousAnswers {
             // All of the name's records of the asked type: the whole list when it holds no
             // other type, else the list split by type at load.
             let matching =
-                held.allSatisfy { $0.type == question.type }
+                SnapshotResolver.all(held, areOf: question.type)
                 ? held : byType[TypedName(name: name, type: question.type)] ?? []
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
@@ -92,6 +92,15 @@ public struct SnapshotResolver: SynchronousAnswers {
             }
             if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
             return DNSAnswer(question: question, outcome: .nodata, cnames: cnames)
+        }
+    }
+
+    /// Whether every record is of `type` (true for none). Reads each record's type in place
+    /// (no copy of its data, as iterating would make).
+    static func all(_ records: [DNSRecord], areOf type: DNSRecordType) -> Bool {
+        records.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].type != type { return false }
+            return true
         }
     }
 

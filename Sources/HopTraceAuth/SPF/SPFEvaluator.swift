@@ -232,51 +232,46 @@ public struct SPFEvaluator: Sendable {
         let question = DNSQuestion(name: domain, type: .txt)
         let answer = await run.resolve(question)
         let prepared = try selectRecord(answer, domain: domain, depth: depth, run: run)
-        let record = prepared.record
 
         // §4.6 evaluation: directives left to right, first match wins. `all`, `ip4` and `ip6`
-        // are decided from the prepared steps, without an asynchronous call or a copy of the
-        // directive; the directive itself is read for the trace, a DNS term, or a match.
+        // are decided by `matchWithoutDNS`, a plain loop over the prepared steps up to the next
+        // term that asks DNS; the directive itself is read for the trace, a DNS term, or a match.
         let steps = prepared.steps
-        for index in steps.indices {
-            let step = steps[index]
+        var index = 0
+        while index < steps.count {
+            let (stop, decided) = SPFEvaluator.matchWithoutDNS(
+                prepared, from: index, depth: depth, domain: domain, run: run)
+            if stop == steps.count { break }
             let matched: Bool
-            switch step.kind {
-            case .modifier:
-                continue
-            case .all, .network:
-                matched = step.kind == .all || SPFEvaluator.contains(step.network, step.length, run.ip)
-                if run.keepsTrace {
-                    run.directiveStep(
-                        prepared.directive(index), depth: depth, domain: domain, record: record,
-                        outcome: matched ? .matched(step.result) : .notMatched)
-                }
-            case .dns:
-                let directive = prepared.directive(index)
+            if decided {
+                matched = true
+            } else {
+                let directive = prepared.directive(stop)
                 try run.countDNSTerm(
-                    depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
+                    depth: depth, domain: domain, record: prepared, term: directive.raw, range: directive.range)
                 matched = try await evaluate(
-                    directive, step: step, prepared: prepared, domain: domain, depth: depth, run: run)
+                    directive, step: steps[stop], prepared: prepared, domain: domain, depth: depth, run: run)
             }
             if matched {
-                let result = step.result
+                let result = steps[stop].result
                 var explanation: String? = nil
                 if result == .fail && wantsExplanation {
-                    explanation = await explain(record: record, domain: domain, depth: depth, run: run)
+                    explanation = await explain(record: prepared.record, domain: domain, depth: depth, run: run)
                 }
                 return Outcome(
                     result: result,
-                    matched: SPFMatch(domain: domain, term: prepared.directive(index).raw, record: record.text),
+                    matched: SPFMatch(domain: domain, term: prepared.directive(stop).raw, record: prepared.record.text),
                     explanation: explanation)
             }
+            index = stop + 1
         }
 
         // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
-        if let redirectIndex = prepared.redirect, case .modifier(let redirect) = record.terms[redirectIndex],
+        if let redirectIndex = prepared.redirect, case .modifier(let redirect) = prepared.record.terms[redirectIndex],
             case .redirect(let spec) = redirect.modifier
         {
             try run.countDNSTerm(
-                depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
+                depth: depth, domain: domain, record: prepared, term: redirect.raw, range: redirect.range)
             let step = steps[redirectIndex]
             let target =
                 step.literal >= 0
@@ -284,13 +279,13 @@ public struct SPFEvaluator: Sendable {
             if !(step.literal >= 0 && step.literalIsWellFormed) && SPFEvaluator.malformedDomainReason(target) != nil {
                 let error = SPFError.malformedRedirectTarget(target)
                 run.step(
-                    depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                    depth: depth, action: .redirect, domain: domain, record: prepared.record.text, term: redirect.raw,
                     termRange: redirect.range,
                     target: target, outcome: .error(error))
                 throw error
             }
             let index = run.step(
-                depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                depth: depth, action: .redirect, domain: domain, record: prepared.record.text, term: redirect.raw,
                 termRange: redirect.range, target: target, outcome: .notMatched)
             do throws(SPFError) {
                 let inner = try await checkHost(
@@ -307,7 +302,8 @@ public struct SPFEvaluator: Sendable {
 
         // §4.7 default result
         run.step(
-            depth: depth, action: .defaultResult, domain: domain, record: record.text, outcome: .result(.neutral),
+            depth: depth, action: .defaultResult, domain: domain, record: prepared.record.text,
+            outcome: .result(.neutral),
             note: "no directive matched")
         return Outcome(result: .neutral, matched: nil, explanation: nil)
     }
@@ -382,20 +378,19 @@ public struct SPFEvaluator: Sendable {
         depth: Int, run: SPFRun
     ) async throws(SPFError) -> Bool {
         let ip = run.ip
-        let record = prepared.record
         /// Why the target cannot be asked (`unqueryableReason`), known already for a literal.
         func unqueryable(_ target: String) -> String? {
             step.literal >= 0 && step.literalIsQueryable ? nil : SPFEvaluator.unqueryableReason(target)
         }
         func done(_ matched: Bool, target: String? = nil, note: @autoclosure () -> String? = nil) -> Bool {
             run.directiveStep(
-                directive, depth: depth, domain: domain, record: record, target: target,
+                directive, depth: depth, domain: domain, record: prepared, target: target,
                 outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note())
             return matched
         }
         func failed(_ error: SPFError, target: String?) -> SPFError {
             run.directiveStep(
-                directive, depth: depth, domain: domain, record: record, target: target, outcome: .error(error))
+                directive, depth: depth, domain: domain, record: prepared, target: target, outcome: .error(error))
             return error
         }
 
@@ -514,7 +509,7 @@ public struct SPFEvaluator: Sendable {
                 throw failed(.includeNone(target), target: target)
             }
             let index = run.step(
-                depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+                depth: depth, action: .directive, domain: domain, record: prepared.record.text, term: directive.raw,
                 termRange: directive.range, target: target, outcome: .notMatched)
             // §5.2: pass → match; fail, softfail, neutral → no match; temperror → temperror;
             // permerror or none → permerror.
@@ -531,6 +526,39 @@ public struct SPFEvaluator: Sendable {
                 run.finish(index, outcome: .error(mapped), innerResult: error.result)
                 throw mapped
             }
+        }
+    }
+
+    /// Evaluates the steps from `start` that need no DNS (`all`, `ip4`, `ip6`; modifiers are
+    /// passed over), each with its trace step, up to the first that matches or the first term
+    /// that asks DNS. Returns that step's index and whether it is a match (false: a DNS term
+    /// to evaluate); `steps.count` when neither is left.
+    static func matchWithoutDNS(
+        _ prepared: SPFPreparedRecord, from start: Int, depth: Int, domain: String, run: SPFRun
+    ) -> (stop: Int, matched: Bool) {
+        let ip = run.ip
+        let keepsTrace = run.keepsTrace
+        return prepared.steps.withUnsafeBufferPointer { steps in
+            var index = start
+            while index < steps.count {
+                let step = steps[index]
+                switch step.kind {
+                case .modifier:
+                    break
+                case .dns:
+                    return (index, false)
+                case .all, .network:
+                    let matched = step.kind == .all || SPFEvaluator.contains(step.network, step.length, ip)
+                    if keepsTrace {
+                        run.directiveStep(
+                            prepared.directive(index), depth: depth, domain: domain, record: prepared,
+                            outcome: matched ? .matched(step.result) : .notMatched)
+                    }
+                    if matched { return (index, true) }
+                }
+                index += 1
+            }
+            return (steps.count, false)
         }
     }
 

@@ -21,6 +21,12 @@ public struct SnapshotResolver: SynchronousAnswers {
     private struct TypedName: Hashable {
         let name: String
         let type: DNSRecordType
+
+        /// The name alone: a name's few types are told apart by `==`, and the name is hashed
+        /// without a second value to mix in.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+        }
     }
 
     public init(zone: ZoneFile) {

@@ -42,6 +42,11 @@ public final class SPFRecordCache: Sendable {
             address = UInt(bitPattern: base)
             count = array.count
         }
+
+        /// The address alone: no two held arrays share one, so the count only confirms it.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(address)
+        }
     }
 
     /// A record's bytes as a dictionary key, hashed as one block (an array of bytes on its own
@@ -66,11 +71,10 @@ public final class SPFRecordCache: Sendable {
     /// The record of `bytes` parsed and prepared (`SPFPreparedRecord`), once per distinct text.
     func prepared(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFPreparedRecord {
         let storage = Storage(bytes)
-        let key = Key(bytes: bytes)
         let capacity = self.capacity
         let hit = entries.withLock { entries -> Parse? in
             if let storage, let held = entries.byStorage[storage] { return held.parsed }
-            guard let parsed = entries.byText[key] else { return nil }
+            guard let parsed = entries.byText[Key(bytes: bytes)] else { return nil }
             if let storage, entries.byStorage.count < capacity { entries.byStorage[storage] = (bytes, parsed) }
             return parsed
         }
@@ -78,7 +82,7 @@ public final class SPFRecordCache: Sendable {
         let parsed = SPFRecordCache.parse(bytes)
         entries.withLock { entries in
             SPFRecordCache.makeRoom(&entries, capacity: capacity)
-            entries.byText[key] = parsed
+            entries.byText[Key(bytes: bytes)] = parsed
             if let storage { entries.byStorage[storage] = (bytes, parsed) }
         }
         return try parsed.get()

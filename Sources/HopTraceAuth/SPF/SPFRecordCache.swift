@@ -3,9 +3,10 @@ import HopTraceDNS
 /// Parsed SPF records by their exact bytes, shared by the evaluations its owner hands it to
 /// (`SPFEvaluator(recordCache:)`; `hoptrace spf --batch` makes one for the whole batch).
 ///
-/// Parsing is a pure function of the record text (`SPFParser.record`), so a cached parse is
-/// the very value a new parse would give, syntax errors included: results and traces cannot
-/// change. What is cached is only the text → model step, never a DNS answer: every evaluation
+/// Parsing is a pure function of the record text (`SPFParser.record`), and so is the
+/// evaluation layout made from the parse (`SPFPreparedRecord`), so a cached one is the very
+/// value a new parse would give, syntax errors included: results and traces cannot change.
+/// What is cached is only the text → model step, never a DNS answer: every evaluation
 /// still asks its own questions (RFC 7208 counts lookups per check, and `hoptrace spf --batch`
 /// shares no answers between queries).
 ///

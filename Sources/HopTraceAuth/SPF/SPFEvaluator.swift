@@ -326,9 +326,14 @@ public struct SPFEvaluator: Sendable {
             // The first SPF record's strings, and how many there are (no list of them built).
             var first: [[UInt8]] = []
             var candidates = 0
-            for case .txt(let strings) in records where SPFParser.isSPFRecord(strings: strings) {
-                if candidates == 0 { first = strings }
-                candidates += 1
+            records.withUnsafeBufferPointer { records in
+                for index in records.indices {
+                    guard case .txt(let strings) = records[index], SPFParser.isSPFRecord(strings: strings) else {
+                        continue
+                    }
+                    if candidates == 0 { first = strings }
+                    candidates += 1
+                }
             }
             if candidates == 0 {
                 let error = SPFError.noRecord(domain)

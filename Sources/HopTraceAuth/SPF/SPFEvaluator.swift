@@ -215,8 +215,10 @@ public struct SPFEvaluator: Sendable {
     }
 
     /// `wellFormed`: the caller has found the domain well-formed already (an include or
-    /// redirect target), so it is not checked twice.
-    func checkHost(
+    /// redirect target), so it is not checked twice. Runs on its caller's executor
+    /// (`nonisolated(nonsending)`), as do the other steps of a check: nothing in them needs
+    /// another, and a hop at every call is a task switch per record and per DNS term.
+    nonisolated(nonsending) func checkHost(
         domain rawDomain: String, depth: Int, wantsExplanation: Bool, wellFormed: Bool = false,
         run: SPFRun
     ) async throws(SPFError) -> Outcome {
@@ -378,7 +380,7 @@ public struct SPFEvaluator: Sendable {
 
     // MARK: - mechanisms (RFC 7208 §5)
 
-    func evaluate(
+    nonisolated(nonsending) func evaluate(
         _ directive: SPFDirective, step: SPFPreparedRecord.Step, prepared: SPFPreparedRecord, domain: String,
         depth: Int, run: SPFRun
     ) async throws(SPFError) -> Bool {
@@ -579,7 +581,7 @@ public struct SPFEvaluator: Sendable {
 
     /// Whether a name's A/AAAA records include the client address (the validation step of
     /// §5.5 and `%{p}`). DNS errors skip the name (§5.5).
-    func validates(_ name: String, run: SPFRun) async -> Bool {
+    nonisolated(nonsending) func validates(_ name: String, run: SPFRun) async -> Bool {
         guard SPFEvaluator.unqueryableReason(name) == nil else { return false }
         let answer = await run.resolve(DNSQuestion(name: name, type: run.ip.isIPv4 ? .a : .aaaa))
         return answer.records.contains { record in

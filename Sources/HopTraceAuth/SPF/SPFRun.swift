@@ -78,7 +78,7 @@ final class SPFRun {
     /// The answer to a question, noted for the trace. Inlined, so that an answer at hand
     /// (`answerAtHand`) costs no asynchronous call.
     @inline(__always)
-    func resolve(_ question: DNSQuestion) async -> DNSAnswer {
+    nonisolated(nonsending) func resolve(_ question: DNSQuestion) async -> DNSAnswer {
         if let answer = answerAtHand(question) { return answer }
         return await awaitAnswer(question)
     }
@@ -102,7 +102,7 @@ final class SPFRun {
     }
 
     /// The answer of a question `answerAtHand` could not answer.
-    func awaitAnswer(_ question: DNSQuestion) async -> DNSAnswer {
+    nonisolated(nonsending) func awaitAnswer(_ question: DNSQuestion) async -> DNSAnswer {
         let answer = await resolver.resolve(question)
         if let deadline, ContinuousClock.now >= deadline { expired = true }
         if keepsTrace { pending.append(answer) }

@@ -12,7 +12,29 @@ public enum DNSName {
     /// Why `name` (presentation form, dots between labels, no escapes) cannot be asked,
     /// or nil when it can. The root is written ".".
     public static func problem(_ name: String) -> String? {
-        name == "." ? nil : DomainName.problem(name)
+        if isAskable(name) { return nil }
+        return name == "." ? nil : DomainName.problem(name)
+    }
+
+    /// Whether `DomainName.problem` finds nothing in `name`, read from its bytes in one pass
+    /// (every name a snapshot is asked goes through here; the generic reading of
+    /// `DomainName.problem` is left for the names with a problem, to say what it is).
+    static func isAskable(_ name: String) -> Bool {
+        let verdict = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            if bytes.isEmpty || bytes.count > DomainName.maxTextOctets { return false }
+            var label = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: ".") {
+                    if label == 0 { return false }
+                    label = 0
+                } else {
+                    label += 1
+                    if label > maxLabelOctets { return false }
+                }
+            }
+            return label > 0
+        }
+        return verdict ?? false
     }
 
     /// Presentation form of one name for a master file: absolute (trailing dot), with every

@@ -63,12 +63,14 @@ public struct DNSQuestion: Sendable, Hashable, CustomStringConvertible {
 
     public static func normalize(_ name: String) -> String {
         // Already normal (ASCII, no upper case, no trailing dot: the usual case): kept as it is.
-        var text = name
-        let isNormal = text.withUTF8 { bytes in
-            bytes.last != UInt8(ascii: ".")
-                && !bytes.contains { $0 >= 0x80 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        let isNormal = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            if bytes.last == UInt8(ascii: ".") { return false }
+            for byte in bytes where byte >= 0x80 || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
+                return false
+            }
+            return true
         }
-        if isNormal { return name }
+        if isNormal == true { return name }
         // The root keeps its one dot.
         let n = DomainName.normalized(name)
         return n.isEmpty && !name.isEmpty ? "." : n

@@ -21,6 +21,12 @@ public struct SnapshotResolver: SynchronousAnswers {
     private struct TypedName: Hashable {
         let name: String
         let type: DNSRecordType
+
+        /// The name alone: a name's few types are told apart by `==`, and the name is hashed
+        /// without a second value to mix in.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+        }
     }
 
     public init(zone: ZoneFile) {
@@ -49,6 +55,33 @@ public struct SnapshotResolver: SynchronousAnswers {
 
     /// The same answer, synchronously (no I/O happens).
     public func answer(_ question: DNSQuestion) -> DNSAnswer {
+        if let answer = heldAnswer(question) { return answer }
+        return followedAnswer(question)
+    }
+
+    /// The answer to a name the zone holds, in a zone with no directives and no unaskable
+    /// name, when no CNAME is to be followed (its records of the asked type, or NODATA): the
+    /// usual question, answered with one look-up. nil for every other question, which
+    /// `followedAnswer` answers (this is its reading of those cases).
+    @inline(__always)
+    private func heldAnswer(_ question: DNSQuestion) -> DNSAnswer? {
+        guard zone.directives.isEmpty, zone.unaskableNameCount == 0, let held = zone.names[question.name] else {
+            return nil
+        }
+        if !held.isEmpty && SnapshotResolver.all(held, areOf: question.type) {
+            return DNSAnswer(question: question, outcome: .answer(held))
+        }
+        if let matching = byType[TypedName(name: question.name, type: question.type)], !matching.isEmpty {
+            return DNSAnswer(question: question, outcome: .answer(matching))
+        }
+        if question.type == .cname || !SnapshotResolver.any(held, isOf: .cname) {
+            return DNSAnswer(question: question, outcome: .nodata)
+        }
+        return nil
+    }
+
+    /// Any question: directives, names DNS cannot ask, CNAME chains.
+    func followedAnswer(_ question: DNSQuestion) -> DNSAnswer {
         var name = question.name
         var cnames: [String] = []
         var records = zone.names[name]
@@ -69,7 +102,7 @@ public struct SnapshotResolver: SynchronousAnswers {
             // All of the name's records of the asked type: the whole list when it holds no
             // other type, else the list split by type at load.
             let matching =
-                held.allSatisfy { $0.type == question.type }
+                SnapshotResolver.all(held, areOf: question.type)
                 ? held : byType[TypedName(name: name, type: question.type)] ?? []
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
@@ -92,6 +125,23 @@ public struct SnapshotResolver: SynchronousAnswers {
             }
             if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
             return DNSAnswer(question: question, outcome: .nodata, cnames: cnames)
+        }
+    }
+
+    /// Whether every record is of `type` (true for none). Reads each record's type in place
+    /// (no copy of its data, as iterating would make).
+    static func all(_ records: [DNSRecord], areOf type: DNSRecordType) -> Bool {
+        records.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].type != type { return false }
+            return true
+        }
+    }
+
+    /// Whether any record is of `type`, read in place as `all(_:areOf:)` does.
+    static func any(_ records: [DNSRecord], isOf type: DNSRecordType) -> Bool {
+        records.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].type == type { return true }
+            return false
         }
     }
 

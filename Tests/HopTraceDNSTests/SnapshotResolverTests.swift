@@ -127,6 +127,50 @@ let snapshotFixture = """
         #expect(DNSQuestion.normalize(name) == reference)
     }
 
+    /// The byte-wise check `DNSName.problem` answers most names with finds a problem exactly
+    /// when `DomainName.problem` does.
+    @Test(arguments: [
+        "example.com", "example.com.", ".", "..", "", "a..b", ".example", "é.example", "x y.example",
+        String(repeating: "a", count: 63) + ".example", String(repeating: "a", count: 64) + ".example",
+        "x." + String(repeating: "a", count: 64),
+        (0..<4).map { _ in String(repeating: "b", count: 63) }.joined(separator: "."),
+        (0..<5).map { _ in String(repeating: "b", count: 50) }.joined(separator: "."),
+        (0..<5).map { _ in String(repeating: "b", count: 49) }.joined(separator: ".") + ".bbbbbbbb",
+    ])
+    func askableNamesAreTheNamesWithoutProblem(_ name: String) {
+        #expect(DNSName.isAskable(name) == (DomainName.problem(name) == nil), "\(name.utf8.count) bytes")
+        #expect(DNSName.problem(name) == (name == "." ? nil : DomainName.problem(name)))
+    }
+
+    /// The one-look-up answer to a held name is the answer the general reading gives, for
+    /// every name and type of a zone without directives (CNAMEs, mixed types, an empty name).
+    @Test func heldAnswersAreTheFollowedAnswers() throws {
+        let text = snapshotFixture.split(separator: "\n").filter { !$0.contains(";!") }.joined(separator: "\n")
+        let zone = try ZoneFile(parsing: text + "\nempty.example.com. IN NS ns.example.net.\n")
+        #expect(zone.directives.isEmpty && zone.records(at: "multi.example.com")?.count == 3)
+        let resolver = SnapshotResolver(zone: zone)
+        for name in Array(zone.names.keys) + ["absent.example.com", "a..b"] {
+            for type in DNSRecordType.allCases {
+                let question = DNSQuestion(name: name, type: type)
+                #expect(resolver.answer(question) == resolver.followedAnswer(question), "\(question)")
+            }
+        }
+    }
+
+    /// A name's records are all of one type exactly when every record has that type.
+    @Test func recordsOfOneType() throws {
+        let a = DNSRecord.a(try #require(IPAddress("192.0.2.1")))
+        let txt = DNSRecord.txt([Array("x".utf8)])
+        #expect(SnapshotResolver.all([], areOf: .a))
+        #expect(SnapshotResolver.all([a, a], areOf: .a))
+        #expect(!SnapshotResolver.all([a, txt], areOf: .a))
+        #expect(!SnapshotResolver.all([txt, a], areOf: .txt))
+        #expect(!SnapshotResolver.all([a], areOf: .aaaa))
+        #expect(!SnapshotResolver.any([], isOf: .a))
+        #expect(SnapshotResolver.any([txt, a], isOf: .a))
+        #expect(!SnapshotResolver.any([txt, txt], isOf: .a))
+    }
+
     @Test func loadsFromAPath() throws {
         let path = "/tmp/hoptrace-dns-snapshot-\(UInt32.random(in: 0...UInt32.max)).zone"
         let text = "a.example. TXT \"x\"\n"

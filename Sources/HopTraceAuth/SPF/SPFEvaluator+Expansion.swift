@@ -9,7 +9,9 @@ extension SPFEvaluator {
     /// absent domain-spec is <domain> (`<target-name>`, RFC 7208 §4.8). Inlined, so that an
     /// expansion with no `%{p}` to look up (`expandNow`) costs no asynchronous call.
     @inline(__always)
-    func expand(_ ms: SPFMacroString?, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain)
+    nonisolated(nonsending) func expand(
+        _ ms: SPFMacroString?, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode = .domain
+    )
         async -> String
     {
         guard let ms else { return domain }
@@ -18,7 +20,9 @@ extension SPFEvaluator {
     }
 
     /// `expand` for a string that uses `%{p}`: looks it up first.
-    func expandLookingUp(_ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode)
+    nonisolated(nonsending) func expandLookingUp(
+        _ ms: SPFMacroString, domain: String, depth: Int, run: SPFRun, mode: SPFMacroExpansion.Mode
+    )
         async -> String
     {
         let usesT = ms.tokens.contains { if case .macro(let m) = $0 { return m.letter == .t } else { return false } }
@@ -46,7 +50,7 @@ extension SPFEvaluator {
     /// then a subdomain of it, then any; "unknown" when none validates. Looked up once per
     /// <domain> per check; its lookups do not count against the limits, but at most 10 PTR
     /// names are examined.
-    func validatedName(domain: String, depth: Int, run: SPFRun) async -> String {
+    nonisolated(nonsending) func validatedName(domain: String, depth: Int, run: SPFRun) async -> String {
         let key = domain.lowercased()
         if let cached = run.validatedNames[key] { return cached }
         var result = "unknown"
@@ -74,8 +78,8 @@ extension SPFEvaluator {
     /// The explanation for a `fail`: the record's `exp=` TXT text expanded, or the default.
     /// Every failure to get it (no exp, bad target, DNS error, zero or several records,
     /// non-ASCII, syntax error) falls back to the default; none counts against the limits.
-    func explain(record: SPFRecord, domain: String, depth: Int, run: SPFRun) async -> String? {
-        func fallback(_ why: String?, target: String? = nil) async -> String? {
+    nonisolated(nonsending) func explain(record: SPFRecord, domain: String, depth: Int, run: SPFRun) async -> String? {
+        nonisolated(nonsending) func fallback(_ why: String?, target: String? = nil) async -> String? {
             if let why {
                 run.step(
                     depth: depth, action: .explanation, domain: domain, record: record.text,

@@ -215,8 +215,10 @@ public struct SPFEvaluator: Sendable {
     }
 
     /// `wellFormed`: the caller has found the domain well-formed already (an include or
-    /// redirect target), so it is not checked twice.
-    func checkHost(
+    /// redirect target), so it is not checked twice. Runs on its caller's executor
+    /// (`nonisolated(nonsending)`), as do the other steps of a check: nothing in them needs
+    /// another, and a hop at every call is a task switch per record and per DNS term.
+    nonisolated(nonsending) func checkHost(
         domain rawDomain: String, depth: Int, wantsExplanation: Bool, wellFormed: Bool = false,
         run: SPFRun
     ) async throws(SPFError) -> Outcome {
@@ -231,51 +233,61 @@ public struct SPFEvaluator: Sendable {
         // §4.4 record lookup, §4.5 selection
         let question = DNSQuestion(name: domain, type: .txt)
         let answer = await run.resolve(question)
-        let record = try selectRecord(answer, domain: domain, depth: depth, run: run)
+        let prepared = try selectRecord(answer, domain: domain, depth: depth, run: run)
 
-        // §4.6 evaluation: directives left to right, first match wins.
-        for case .directive(let directive) in record.terms {
+        // §4.6 evaluation: directives left to right, first match wins. `all`, `ip4` and `ip6`
+        // are decided by `matchWithoutDNS`, a plain loop over the prepared steps up to the next
+        // term that asks DNS; the directive itself is read for the trace, a DNS term, or a match.
+        let steps = prepared.steps
+        var index = 0
+        while index < steps.count {
+            let (stop, decided) = SPFEvaluator.matchWithoutDNS(
+                prepared, from: index, depth: depth, domain: domain, run: run)
+            if stop == steps.count { break }
             let matched: Bool
-            if let local = SPFEvaluator.matchesWithoutDNS(directive.mechanism, run.ip) {
-                // all, ip4, ip6: decided here, without an asynchronous call per term.
-                run.directiveStep(
-                    directive, depth: depth, domain: domain, record: record,
-                    outcome: local ? .matched(directive.qualifier.result) : .notMatched)
-                matched = local
+            if decided {
+                matched = true
             } else {
-                if directive.mechanism.queriesDNS {
-                    try run.countDNSTerm(
-                        depth: depth, domain: domain, record: record, term: directive.raw, range: directive.range)
-                }
-                matched = try await evaluate(directive, domain: domain, record: record, depth: depth, run: run)
+                let directive = prepared.directive(stop)
+                try run.countDNSTerm(
+                    depth: depth, domain: domain, record: prepared, term: directive.raw, range: directive.range)
+                matched = try await evaluate(
+                    directive, step: steps[stop], prepared: prepared, domain: domain, depth: depth, run: run)
             }
             if matched {
-                let result = directive.qualifier.result
+                let result = steps[stop].result
                 var explanation: String? = nil
                 if result == .fail && wantsExplanation {
-                    explanation = await explain(record: record, domain: domain, depth: depth, run: run)
+                    explanation = await explain(record: prepared.record, domain: domain, depth: depth, run: run)
                 }
                 return Outcome(
-                    result: result, matched: SPFMatch(domain: domain, term: directive.raw, record: record.text),
+                    result: result,
+                    matched: SPFMatch(domain: domain, term: prepared.directive(stop).raw, record: prepared.record.text),
                     explanation: explanation)
             }
+            index = stop + 1
         }
 
         // §6.1 redirect: only when no directive matched, and ignored when the record has "all".
-        if let redirect = record.redirect, !record.hasAll, case .redirect(let spec) = redirect.modifier {
+        if let redirectIndex = prepared.redirect, case .modifier(let redirect) = prepared.record.terms[redirectIndex],
+            case .redirect(let spec) = redirect.modifier
+        {
             try run.countDNSTerm(
-                depth: depth, domain: domain, record: record, term: redirect.raw, range: redirect.range)
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if SPFEvaluator.malformedDomainReason(target) != nil {
+                depth: depth, domain: domain, record: prepared, term: redirect.raw, range: redirect.range)
+            let step = steps[redirectIndex]
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if !(step.literal >= 0 && step.literalIsWellFormed) && SPFEvaluator.malformedDomainReason(target) != nil {
                 let error = SPFError.malformedRedirectTarget(target)
                 run.step(
-                    depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                    depth: depth, action: .redirect, domain: domain, record: prepared.record.text, term: redirect.raw,
                     termRange: redirect.range,
                     target: target, outcome: .error(error))
                 throw error
             }
             let index = run.step(
-                depth: depth, action: .redirect, domain: domain, record: record.text, term: redirect.raw,
+                depth: depth, action: .redirect, domain: domain, record: prepared.record.text, term: redirect.raw,
                 termRange: redirect.range, target: target, outcome: .notMatched)
             do throws(SPFError) {
                 let inner = try await checkHost(
@@ -292,14 +304,17 @@ public struct SPFEvaluator: Sendable {
 
         // §4.7 default result
         run.step(
-            depth: depth, action: .defaultResult, domain: domain, record: record.text, outcome: .result(.neutral),
+            depth: depth, action: .defaultResult, domain: domain, record: prepared.record.text,
+            outcome: .result(.neutral),
             note: "no directive matched")
         return Outcome(result: .neutral, matched: nil, explanation: nil)
     }
 
     /// RFC 7208 §4.4, §4.5, from the answer to <domain>'s TXT question: TXT only; no record →
     /// none; more than one → permerror.
-    func selectRecord(_ answer: DNSAnswer, domain: String, depth: Int, run: SPFRun) throws(SPFError) -> SPFRecord {
+    func selectRecord(_ answer: DNSAnswer, domain: String, depth: Int, run: SPFRun) throws(SPFError)
+        -> SPFPreparedRecord
+    {
         switch answer.outcome {
         case .timeout, .servfail:
             let error = SPFError.dnsFailure(answer.question, answer.outcome, reason: answer.reason)
@@ -310,41 +325,50 @@ public struct SPFEvaluator: Sendable {
             run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
             throw error
         case .answer(let records):
-            var candidates: [[UInt8]] = []
-            for case .txt(let strings) in records {
-                // One string (the usual case) is the record as it is: no copy.
-                let bytes = strings.count == 1 ? strings[0] : strings.flatMap { $0 }
-                if SPFParser.isSPFRecord(bytes) { candidates.append(bytes) }
+            // The first SPF record's strings, and how many there are (no list of them built).
+            var first: [[UInt8]] = []
+            var candidates = 0
+            records.withUnsafeBufferPointer { records in
+                for index in records.indices {
+                    guard case .txt(let strings) = records[index], SPFParser.isSPFRecord(strings: strings) else {
+                        continue
+                    }
+                    if candidates == 0 { first = strings }
+                    candidates += 1
+                }
             }
-            if candidates.isEmpty {
+            if candidates == 0 {
                 let error = SPFError.noRecord(domain)
                 run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
                 throw error
             }
-            if candidates.count > 1 {
-                let error = SPFError.multipleRecords(domain: domain, count: candidates.count)
+            if candidates > 1 {
+                let error = SPFError.multipleRecords(domain: domain, count: candidates)
                 run.step(depth: depth, action: .recordLookup, domain: domain, outcome: .error(error))
                 throw error
             }
-            let bytes = candidates[0]
+            let strings = first
+            // The record's bytes: one string (the usual case) is the record as it is, no copy.
+            func joined() -> [UInt8] { strings.count == 1 ? strings[0] : strings.flatMap { $0 } }
             // The record as the trace of a refused one shows it (built only then).
-            func shown() -> String { String(decoding: bytes.prefix(SPFLimits.maxRecordBytes), as: UTF8.self) }
-            if bytes.count > SPFLimits.maxRecordBytes {
-                let error = SPFError.recordTooLong(domain: domain, bytes: bytes.count)
+            func shown() -> String { String(decoding: joined().prefix(SPFLimits.maxRecordBytes), as: UTF8.self) }
+            let length = strings.count == 1 ? strings[0].count : strings.reduce(0) { $0 + $1.count }
+            if length > SPFLimits.maxRecordBytes {
+                let error = SPFError.recordTooLong(domain: domain, bytes: length)
                 run.step(depth: depth, action: .recordLookup, domain: domain, record: shown(), outcome: .error(error))
                 throw error
             }
             do throws(SPFSyntaxError) {
-                let record: SPFRecord
+                let prepared: SPFPreparedRecord
                 if let recordCache {
-                    record = try recordCache.record(bytes)
+                    prepared = try recordCache.prepared(strings: strings)
                 } else {
-                    record = try SPFParser.record(bytes)
+                    prepared = SPFPreparedRecord(try SPFParser.record(joined()))
                 }
                 run.step(
-                    depth: depth, action: .recordLookup, domain: domain, record: record.text,
+                    depth: depth, action: .recordLookup, domain: domain, record: prepared.record.text,
                     outcome: .value("record selected"))
-                return record
+                return prepared
             } catch {
                 run.step(
                     depth: depth, action: .recordLookup, domain: domain, record: shown(),
@@ -356,19 +380,24 @@ public struct SPFEvaluator: Sendable {
 
     // MARK: - mechanisms (RFC 7208 §5)
 
-    func evaluate(_ directive: SPFDirective, domain: String, record: SPFRecord, depth: Int, run: SPFRun)
-        async throws(SPFError) -> Bool
-    {
+    nonisolated(nonsending) func evaluate(
+        _ directive: SPFDirective, step: SPFPreparedRecord.Step, prepared: SPFPreparedRecord, domain: String,
+        depth: Int, run: SPFRun
+    ) async throws(SPFError) -> Bool {
         let ip = run.ip
+        /// Why the target cannot be asked (`unqueryableReason`), known already for a literal.
+        func unqueryable(_ target: String) -> String? {
+            step.literal >= 0 && step.literalIsQueryable ? nil : SPFEvaluator.unqueryableReason(target)
+        }
         func done(_ matched: Bool, target: String? = nil, note: @autoclosure () -> String? = nil) -> Bool {
             run.directiveStep(
-                directive, depth: depth, domain: domain, record: record, target: target,
+                directive, depth: depth, domain: domain, record: prepared, target: target,
                 outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note())
             return matched
         }
         func failed(_ error: SPFError, target: String?) -> SPFError {
             run.directiveStep(
-                directive, depth: depth, domain: domain, record: record, target: target, outcome: .error(error))
+                directive, depth: depth, domain: domain, record: prepared, target: target, outcome: .error(error))
             return error
         }
 
@@ -377,8 +406,10 @@ public struct SPFEvaluator: Sendable {
             return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
 
         case .a(let spec, let cidr):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             let question = DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa)
@@ -391,8 +422,10 @@ public struct SPFEvaluator: Sendable {
             return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
 
         case .mx(let spec, let cidr):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             let question = DNSQuestion(name: target, type: .mx)
@@ -431,7 +464,10 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case .ptr(let spec):
-            let target = DNSQuestion.normalize(await expand(spec, domain: domain, depth: depth, run: run))
+            let expanded =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            let target = DNSQuestion.normalize(expanded)
             let answer = await run.resolve(DNSQuestion(name: run.reverseName, type: .ptr))
             let names: [String]
             switch answer.outcome {
@@ -457,8 +493,10 @@ public struct SPFEvaluator: Sendable {
             return done(false, target: target)
 
         case .exists(let spec):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if let why = SPFEvaluator.unqueryableReason(target) {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             // §5.7: always an A query, whatever the connection's family.
@@ -471,12 +509,14 @@ public struct SPFEvaluator: Sendable {
             return done(!addresses.isEmpty, target: target)
 
         case .include(let spec):
-            let target = await expand(spec, domain: domain, depth: depth, run: run)
-            if SPFEvaluator.malformedDomainReason(target) != nil {
+            let target =
+                step.literal >= 0
+                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+            if !(step.literal >= 0 && step.literalIsWellFormed) && SPFEvaluator.malformedDomainReason(target) != nil {
                 throw failed(.includeNone(target), target: target)
             }
             let index = run.step(
-                depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+                depth: depth, action: .directive, domain: domain, record: prepared.record.text, term: directive.raw,
                 termRange: directive.range, target: target, outcome: .notMatched)
             // §5.2: pass → match; fail, softfail, neutral → no match; temperror → temperror;
             // permerror or none → permerror.
@@ -496,6 +536,39 @@ public struct SPFEvaluator: Sendable {
         }
     }
 
+    /// Evaluates the steps from `start` that need no DNS (`all`, `ip4`, `ip6`; modifiers are
+    /// passed over), each with its trace step, up to the first that matches or the first term
+    /// that asks DNS. Returns that step's index and whether it is a match (false: a DNS term
+    /// to evaluate); `steps.count` when neither is left.
+    static func matchWithoutDNS(
+        _ prepared: SPFPreparedRecord, from start: Int, depth: Int, domain: String, run: SPFRun
+    ) -> (stop: Int, matched: Bool) {
+        let ip = run.ip
+        let keepsTrace = run.keepsTrace
+        return prepared.steps.withUnsafeBufferPointer { steps in
+            var index = start
+            while index < steps.count {
+                let step = steps[index]
+                switch step.kind {
+                case .modifier:
+                    break
+                case .dns:
+                    return (index, false)
+                case .all, .network:
+                    let matched = step.kind == .all || SPFEvaluator.contains(step.network, step.length, ip)
+                    if keepsTrace {
+                        run.directiveStep(
+                            prepared.directive(index), depth: depth, domain: domain, record: prepared,
+                            outcome: matched ? .matched(step.result) : .notMatched)
+                    }
+                    if matched { return (index, true) }
+                }
+                index += 1
+            }
+            return (steps.count, false)
+        }
+    }
+
     /// The mechanisms that need no DNS (RFC 7208 §5.1, §5.6): whether `all`, `ip4` or `ip6`
     /// matches the client; nil for the others.
     static func matchesWithoutDNS(_ mechanism: SPFMechanism, _ ip: IPAddress) -> Bool? {
@@ -508,7 +581,7 @@ public struct SPFEvaluator: Sendable {
 
     /// Whether a name's A/AAAA records include the client address (the validation step of
     /// §5.5 and `%{p}`). DNS errors skip the name (§5.5).
-    func validates(_ name: String, run: SPFRun) async -> Bool {
+    nonisolated(nonsending) func validates(_ name: String, run: SPFRun) async -> Bool {
         guard SPFEvaluator.unqueryableReason(name) == nil else { return false }
         let answer = await run.resolve(DNSQuestion(name: name, type: run.ip.isIPv4 ? .a : .aaaa))
         return answer.records.contains { record in

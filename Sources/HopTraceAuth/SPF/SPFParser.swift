@@ -22,6 +22,23 @@ public enum SPFParser {
         return bytes.count == n || bytes[n] == sp
     }
 
+    /// `isSPFRecord` of a TXT record's strings joined (RFC 7208 §3.3), read across the strings
+    /// without joining them: only the first seven bytes decide.
+    public static func isSPFRecord(strings: [[UInt8]]) -> Bool {
+        if strings.count == 1 { return isSPFRecord(strings[0]) }
+        let tag: StaticString = "v=spf1"
+        let n = tag.utf8CodeUnitCount
+        var position = 0
+        for string in strings {
+            for byte in string {
+                if position == n { return byte == sp }
+                if ASCIIFold.lower(byte) != tag.utf8Start[position] { return false }
+                position += 1
+            }
+        }
+        return position == n
+    }
+
     // MARK: record
 
     /// Parses a record given as text.

@@ -3,9 +3,10 @@ import HopTraceDNS
 /// Parsed SPF records by their exact bytes, shared by the evaluations its owner hands it to
 /// (`SPFEvaluator(recordCache:)`; `hoptrace spf --batch` makes one for the whole batch).
 ///
-/// Parsing is a pure function of the record text (`SPFParser.record`), so a cached parse is
-/// the very value a new parse would give, syntax errors included: results and traces cannot
-/// change. What is cached is only the text → model step, never a DNS answer: every evaluation
+/// Parsing is a pure function of the record text (`SPFParser.record`), and so is the
+/// evaluation layout made from the parse (`SPFPreparedRecord`), so a cached one is the very
+/// value a new parse would give, syntax errors included: results and traces cannot change.
+/// What is cached is only the text → model step, never a DNS answer: every evaluation
 /// still asks its own questions (RFC 7208 counts lookups per check, and `hoptrace spf --batch`
 /// shares no answers between queries).
 ///
@@ -17,24 +18,35 @@ public final class SPFRecordCache: Sendable {
     public let capacity: Int
     private let entries = Locked<Entries>(Entries())
 
+    typealias Parse = Result<SPFPreparedRecord, SPFSyntaxError>
+
     struct Entries {
-        var byText: [Key: Result<SPFRecord, SPFSyntaxError>] = [:]
+        var byText: [Key: Parse] = [:]
         /// The same parses by where the bytes are stored, for callers that hand in the very
         /// array they handed in before (an in-memory snapshot's TXT data): found without
         /// hashing the text. Each entry holds its array, so while it is here no other array
         /// can have that address, and a shared array's bytes never change (copy on write).
-        var byStorage: [Storage: (bytes: [UInt8], parsed: Result<SPFRecord, SPFSyntaxError>)] = [:]
+        var byStorage: [Storage: (bytes: [UInt8], parsed: Parse)] = [:]
+        /// The same for a record published as several strings, by where the list of strings
+        /// is stored (each entry holds its list, as above): found without joining the strings.
+        var byStrings: [Storage: (strings: [[UInt8]], parsed: Parse)] = [:]
+
     }
 
-    /// Where an array's bytes are, and how many.
+    /// Where an array's elements are, and how many.
     struct Storage: Hashable {
         let address: UInt
         let count: Int
 
-        init?(_ bytes: [UInt8]) {
-            guard let base = bytes.withUnsafeBufferPointer({ $0.baseAddress }), !bytes.isEmpty else { return nil }
+        init?<Element>(_ array: [Element]) {
+            guard let base = array.withUnsafeBufferPointer({ $0.baseAddress }), !array.isEmpty else { return nil }
             address = UInt(bitPattern: base)
-            count = bytes.count
+            count = array.count
+        }
+
+        /// The address alone: no two held arrays share one, so the count only confirms it.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(address)
         }
     }
 
@@ -54,27 +66,63 @@ public final class SPFRecordCache: Sendable {
 
     /// `SPFParser.record(bytes)`, parsed once per distinct text.
     public func record(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFRecord {
+        try prepared(bytes).record
+    }
+
+    /// The record of `bytes` parsed and prepared (`SPFPreparedRecord`), once per distinct text.
+    func prepared(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFPreparedRecord {
         let storage = Storage(bytes)
-        let key = Key(bytes: bytes)
         let capacity = self.capacity
-        let hit = entries.withLock { entries -> Result<SPFRecord, SPFSyntaxError>? in
+        let hit = entries.withLock { entries -> Parse? in
             if let storage, let held = entries.byStorage[storage] { return held.parsed }
-            guard let parsed = entries.byText[key] else { return nil }
+            guard let parsed = entries.byText[Key(bytes: bytes)] else { return nil }
             if let storage, entries.byStorage.count < capacity { entries.byStorage[storage] = (bytes, parsed) }
             return parsed
         }
         if let hit { return try hit.get() }
-        let parsed: Result<SPFRecord, SPFSyntaxError>
-        do throws(SPFSyntaxError) { parsed = .success(try SPFParser.record(bytes)) } catch { parsed = .failure(error) }
+        let parsed = SPFRecordCache.parse(bytes)
         entries.withLock { entries in
-            if entries.byText.count >= capacity || entries.byStorage.count >= capacity {
-                entries.byText.removeAll(keepingCapacity: true)
-                entries.byStorage.removeAll(keepingCapacity: true)
-            }
-            entries.byText[key] = parsed
+            SPFRecordCache.makeRoom(&entries, capacity: capacity)
+            entries.byText[Key(bytes: bytes)] = parsed
             if let storage { entries.byStorage[storage] = (bytes, parsed) }
         }
         return try parsed.get()
+    }
+
+    /// The record of a TXT record's strings joined (RFC 7208 §3.3), parsed and prepared once
+    /// per distinct text; a list handed in before is found by where it is stored, without
+    /// joining it again.
+    func prepared(strings: [[UInt8]]) throws(SPFSyntaxError) -> SPFPreparedRecord {
+        if strings.count == 1 { return try prepared(strings[0]) }
+        let storage = Storage(strings)
+        if let storage, let hit = entries.withLock({ $0.byStrings[storage]?.parsed }) { return try hit.get() }
+        let parsed: Parse
+        do throws(SPFSyntaxError) { parsed = .success(try prepared(strings.flatMap { $0 })) } catch {
+            parsed = .failure(error)
+        }
+        if let storage {
+            let capacity = self.capacity
+            entries.withLock { entries in
+                if entries.byStrings.count >= capacity { entries.byStrings.removeAll(keepingCapacity: true) }
+                entries.byStrings[storage] = (strings, parsed)
+            }
+        }
+        return try parsed.get()
+    }
+
+    static func parse(_ bytes: [UInt8]) -> Parse {
+        do throws(SPFSyntaxError) { return .success(SPFPreparedRecord(try SPFParser.record(bytes))) } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Empties the cache when it holds `capacity` texts or arrays.
+    static func makeRoom(_ entries: inout Entries, capacity: Int) {
+        if entries.byText.count >= capacity || entries.byStorage.count >= capacity {
+            entries.byText.removeAll(keepingCapacity: true)
+            entries.byStorage.removeAll(keepingCapacity: true)
+            entries.byStrings.removeAll(keepingCapacity: true)
+        }
     }
 
     /// How many distinct texts are held.

@@ -78,7 +78,7 @@ final class SPFRun {
     /// The answer to a question, noted for the trace. Inlined, so that an answer at hand
     /// (`answerAtHand`) costs no asynchronous call.
     @inline(__always)
-    func resolve(_ question: DNSQuestion) async -> DNSAnswer {
+    nonisolated(nonsending) func resolve(_ question: DNSQuestion) async -> DNSAnswer {
         if let answer = answerAtHand(question) { return answer }
         return await awaitAnswer(question)
     }
@@ -102,7 +102,7 @@ final class SPFRun {
     }
 
     /// The answer of a question `answerAtHand` could not answer.
-    func awaitAnswer(_ question: DNSQuestion) async -> DNSAnswer {
+    nonisolated(nonsending) func awaitAnswer(_ question: DNSQuestion) async -> DNSAnswer {
         let answer = await resolver.resolve(question)
         if let deadline, ContinuousClock.now >= deadline { expired = true }
         if keepsTrace { pending.append(answer) }
@@ -110,7 +110,9 @@ final class SPFRun {
     }
 
     /// Appends a step with the pending lookups and the current counters; returns its index.
-    /// Without `keepsTrace` it keeps nothing (and the note is never built).
+    /// Without `keepsTrace` it keeps nothing (and the note is never built). Inlined, so that
+    /// without a trace the arguments are not even gathered.
+    @inline(__always)
     @discardableResult
     func step(
         depth: Int, action: SPFStepAction, domain: String, record: String? = nil, term: String? = nil,
@@ -118,22 +120,30 @@ final class SPFRun {
         note: @autoclosure () -> String? = nil
     ) -> Int {
         guard keepsTrace else { return trace.count }
-        trace.append(
+        return append(
             SPFTraceStep(
                 depth: depth, action: action, domain: domain, record: record, term: term, termRange: termRange,
                 target: target, lookups: pending, dnsMechanismCount: dnsCount, voidLookupCount: voidCount,
                 outcome: outcome, note: note()))
+    }
+
+    /// Keeps a step and starts the next one's lookups; returns its index.
+    func append(_ step: SPFTraceStep) -> Int {
+        trace.append(step)
         pending = []
         return trace.count - 1
     }
 
     /// A directive's step (the term, its position, what it looked up and how it ended).
+    @inline(__always)
     func directiveStep(
-        _ directive: SPFDirective, depth: Int, domain: String, record: SPFRecord, target: String? = nil,
-        outcome: SPFStepOutcome, note: @autoclosure () -> String? = nil
+        _ directive: @autoclosure () -> SPFDirective, depth: Int, domain: String, record: SPFPreparedRecord,
+        target: String? = nil, outcome: SPFStepOutcome, note: @autoclosure () -> String? = nil
     ) {
+        guard keepsTrace else { return }
+        let directive = directive()
         step(
-            depth: depth, action: .directive, domain: domain, record: record.text, term: directive.raw,
+            depth: depth, action: .directive, domain: domain, record: record.record.text, term: directive.raw,
             termRange: directive.range, target: target, outcome: outcome, note: note())
     }
 
@@ -148,13 +158,15 @@ final class SPFRun {
     }
 
     /// §4.6.4: counts a DNS-querying term; the 11th is a permerror.
-    func countDNSTerm(depth: Int, domain: String, record: SPFRecord, term: String, range: Range<Int>) throws(SPFError) {
+    func countDNSTerm(depth: Int, domain: String, record: SPFPreparedRecord, term: String, range: Range<Int>)
+        throws(SPFError)
+    {
         dnsCount += 1
         if dnsCount > options.maxDNSMechanisms {
             let error = SPFError.dnsMechanismLimit(limit: options.maxDNSMechanisms)
             step(
                 depth: depth, action: term.lowercased().hasPrefix("redirect") ? .redirect : .directive, domain: domain,
-                record: record.text, term: term, termRange: range, outcome: .error(error))
+                record: record.record.text, term: term, termRange: range, outcome: .error(error))
             throw error
         }
     }

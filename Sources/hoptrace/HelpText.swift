@@ -33,8 +33,8 @@ enum HelpText {
             ("hoptrace map ~/Maildir --dot relays.svg", "Merge the paths of a Maildir's messages into one drawing."),
             ("hoptrace map bounces/*.eml --json", "The merged relay map of many message files, as JSON."),
             (
-                "parallel 'hoptrace map {} --partial > parts/{/.}.jsonl' ::: shards/*.mbox",
-                "Map an archive's shards apart, one partial map each (GNU parallel)."
+                "hoptrace map shards/007.mbox --partial > parts/007.jsonl",
+                "One shard's partial map (run one per shard, on any cores or machines)."
             ),
             (
                 "hoptrace map --merge parts/*.jsonl --dot map.svg",

@@ -124,3 +124,109 @@ public struct JSONByteFields: JSONFieldWriter {
         first = false
     }
 }
+
+/// Appends fields to pretty-printed JSON bytes, byte for byte what `JSONFieldList`'s value
+/// gives with `append(to:prettyAtLevel:)` at the same level: a large document written object
+/// by object, with no value tree in between. Open an object with `begin`, write its fields,
+/// close it with `end`.
+public struct JSONPrettyFields: JSONFieldWriter {
+    public var out: [UInt8]
+    /// The level of the object being written (its fields stand one level deeper).
+    private var level: Int
+    private var first = true
+
+    public init(out: [UInt8], level: Int) {
+        self.out = out
+        self.level = level
+    }
+
+    public mutating func begin() {
+        out.append(UInt8(ascii: "{"))
+        first = true
+    }
+
+    public mutating func end() {
+        if !first { newline(level) }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private mutating func newline(_ depth: Int) {
+        out.append(0x0A)
+        JSONValue.appendSpaces(2 * depth, to: &out)
+    }
+
+    private mutating func key(_ k: StaticString) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        newline(level + 1)
+        out.append(UInt8(ascii: "\""))
+        // Keys are the contract's own names: plain ASCII, nothing to escape.
+        k.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":"), 0x20])
+    }
+
+    public mutating func field(_ k: StaticString, _ value: String?) {
+        key(k)
+        if let value { JSONValue.writeString(value, into: &out) } else { JSONValue.append("null", to: &out) }
+    }
+    public mutating func field(_ k: StaticString, _ value: Int?) {
+        key(k)
+        if let value { JSONValue.appendDecimal(value, to: &out) } else { JSONValue.append("null", to: &out) }
+    }
+    public mutating func field(_ k: StaticString, _ value: Bool) {
+        key(k)
+        JSONValue.append(value ? "true" : "false", to: &out)
+    }
+    public mutating func field(_ k: StaticString, value: JSONValue) {
+        key(k)
+        value.append(to: &out, prettyAtLevel: level + 1)
+    }
+    public mutating func field(_ k: StaticString, strings: [String]) {
+        key(k)
+        if strings.isEmpty {
+            JSONValue.append("[]", to: &out)
+            return
+        }
+        out.append(UInt8(ascii: "["))
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(level + 2)
+            JSONValue.writeString(s, into: &out)
+        }
+        newline(level + 1)
+        out.append(UInt8(ascii: "]"))
+    }
+    public mutating func object(_ k: StaticString, _ body: (inout JSONPrettyFields) -> Void) {
+        key(k)
+        level += 1
+        begin()
+        body(&self)
+        end()
+        level -= 1
+        first = false
+    }
+    public mutating func objects<S: Sequence>(
+        _ k: StaticString, _ elements: S, _ body: (inout JSONPrettyFields, S.Element) -> Void
+    ) {
+        key(k)
+        let outer = level
+        var any = false
+        for element in elements {
+            out.append(UInt8(ascii: any ? "," : "["))
+            any = true
+            newline(outer + 2)
+            level = outer + 2
+            begin()
+            body(&self, element)
+            end()
+        }
+        level = outer
+        if any {
+            newline(outer + 1)
+            out.append(UInt8(ascii: "]"))
+        } else {
+            JSONValue.append("[]", to: &out)
+        }
+        first = false
+    }
+}

@@ -2,69 +2,74 @@ import HopTraceCore
 
 extension RelayMap {
     /// The map's JSON document, pretty-printed, byte for byte `jsonValue.serialized()`, handed
-    /// to `write` in pieces of about `chunk` bytes: no value tree of the whole map and no copy
-    /// of the whole document are held, one node or step at a time.
+    /// to `write` in pieces of about `chunk` bytes: no value tree and no copy of the whole
+    /// document are held; each node and step is written straight to bytes
+    /// (`JSONPrettyFields`) from the same fields `jsonValue` collects.
     public func writeJSON(chunk: Int = 1 << 16, to write: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        var out: [UInt8] = []
-        out.reserveCapacity(chunk + 4096)
-        out += "{\n  \"version\": 1,\n  \"messages\": \(messages),\n  \"chains\": \(chains),\n".utf8
-        try Self.writeArray("nodes", nodes.lazy.map(\.jsonValue), last: false, chunk: chunk, into: &out, write)
-        try Self.writeArray("edges", steps.lazy.map(\.jsonValue), last: true, chunk: chunk, into: &out, write)
-        out += "}\n".utf8
-        try write(out[...])
+        var out = JSONPrettyFields(out: [], level: 2)
+        out.out.reserveCapacity(chunk + 4096)
+        out.out += "{\n  \"version\": 1,\n  \"messages\": \(messages),\n  \"chains\": \(chains),\n".utf8
+        try Self.writeArray("nodes", nodes, last: false, chunk: chunk, into: &out, write) { $1.writeFields(&$0) }
+        try Self.writeArray("edges", steps, last: true, chunk: chunk, into: &out, write) { $1.writeFields(&$0) }
+        out.out += "}\n".utf8
+        try write(out.out[...])
     }
 
-    /// `  "KEY": [ … ]` with its elements at the document's second level, as the pretty
+    /// `  "KEY": [ … ]` with its objects at the document's second level, as the pretty
     /// printer writes them; the buffer goes to `write` whenever it holds `chunk` bytes.
-    private static func writeArray<S: Sequence<JSONValue>>(
-        _ key: String, _ elements: S, last: Bool, chunk: Int, into out: inout [UInt8],
-        _ write: (ArraySlice<UInt8>) throws -> Void
+    private static func writeArray<Element>(
+        _ key: String, _ elements: [Element], last: Bool, chunk: Int, into out: inout JSONPrettyFields,
+        _ write: (ArraySlice<UInt8>) throws -> Void, _ fields: (inout JSONPrettyFields, Element) -> Void
     ) rethrows {
-        out += "  \"\(key)\": [".utf8
-        var first = true
-        for element in elements {
-            out += (first ? "\n    " : ",\n    ").utf8
-            first = false
-            element.append(to: &out, prettyAtLevel: 2)
-            if out.count >= chunk {
-                try write(out[...])
-                out.removeAll(keepingCapacity: true)
+        out.out += "  \"\(key)\": [".utf8
+        for (i, element) in elements.enumerated() {
+            out.out += (i == 0 ? "\n    " : ",\n    ").utf8
+            out.begin()
+            fields(&out, element)
+            out.end()
+            if out.out.count >= chunk {
+                try write(out.out[...])
+                out.out.removeAll(keepingCapacity: true)
             }
         }
-        out += (first ? "]" : "\n  ]").utf8
-        out += (last ? "\n" : ",\n").utf8
+        out.out += (elements.isEmpty ? "]" : "\n  ]").utf8
+        out.out += (last ? "\n" : ",\n").utf8
     }
 }
 
 extension RelayMap.Node {
     /// One node of the map's JSON document.
     var jsonValue: JSONValue {
-        .object([
-            ("id", .int(id)),
-            ("names", .array(names.map { .string($0) })),
-            (
-                "addresses",
-                .array(
-                    addresses.map {
-                        .object([("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue))])
-                    })
-            ),
-            ("organisation", .string(organisation)),
-            ("messages", .int(messages)),
-        ])
+        var list = JSONFieldList()
+        writeFields(&list)
+        return list.value
+    }
+
+    func writeFields<W: JSONFieldWriter>(_ w: inout W) {
+        w.field("id", id)
+        w.field("names", strings: names)
+        w.objects("addresses", addresses) { w, address in
+            w.field("ip", address.ip.description)
+            w.field("scope", address.scope.rawValue)
+        }
+        w.field("organisation", organisation)
+        w.field("messages", messages)
     }
 }
 
 extension RelayMap.Step {
     /// One step (edge) of the map's JSON document.
     var jsonValue: JSONValue {
-        .object([
-            ("from", .int(from)), ("to", .int(to)), ("messages", .int(messages)),
-            ("first_seen", RelayMap.jsonTime(firstSeen)), ("last_seen", RelayMap.jsonTime(lastSeen)),
-        ])
+        var list = JSONFieldList()
+        writeFields(&list)
+        return list.value
     }
-}
 
-extension RelayMap {
-    static func jsonTime(_ t: Int64?) -> JSONValue { t.map { .string(iso8601($0)) } ?? .null }
+    func writeFields<W: JSONFieldWriter>(_ w: inout W) {
+        w.field("from", from)
+        w.field("to", to)
+        w.field("messages", messages)
+        w.field("first_seen", firstSeen.map(RelayMap.iso8601))
+        w.field("last_seen", lastSeen.map(RelayMap.iso8601))
+    }
 }

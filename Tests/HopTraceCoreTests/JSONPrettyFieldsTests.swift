@@ -1,0 +1,48 @@
+import HopTraceCore
+import HopTraceTestSupport
+import Testing
+
+/// `JSONPrettyFields` writes the bytes `JSONFieldList`'s value gives pretty-printed at the same
+/// level, for every kind of field, empty lists and objects included.
+@Suite struct JSONPrettyFieldsTests {
+    /// Writes a random object (fields of every kind, nested to `depth`) against either writer.
+    static func fields<W: JSONFieldWriter>(_ w: inout W, _ g: inout SplitMix64, depth: Int) {
+        let keys: [StaticString] = ["a", "names", "x_y", "messages", "first_seen"]
+        for _ in 0..<Int.random(in: 0...5, using: &g) {
+            let key = keys.randomElement(using: &g)!
+            switch Int.random(in: 0...(depth > 0 ? 8 : 6), using: &g) {
+            case 0: w.field(key, Bool.random(using: &g) ? "te\"xt\u{1}é" : nil as String?)
+            case 1: w.field(key, Bool.random(using: &g) ? Int.random(in: -1000...1000, using: &g) : nil as Int?)
+            case 2: w.field(key, Bool.random(using: &g))
+            case 3: w.field(key, strings: (0..<Int.random(in: 0...3, using: &g)).map { "s\($0)\n" })
+            case 4: w.field(key, value: .array([.int(1), .object([("k", .null)]), .array([])]))
+            case 5: w.field(key, value: .object([]))
+            case 6: w.field(key, value: .string("v"))
+            case 7:
+                w.object(key) { inner in fields(&inner, &g, depth: depth - 1) }
+            default:
+                w.objects(key, 0..<Int.random(in: 0...3, using: &g)) { inner, _ in fields(&inner, &g, depth: depth - 1) }
+            }
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 5])
+    func prettyBytesAreThePrettyValue(_ level: Int) {
+        for seed in UInt64(1)...300 {
+            var g1 = SplitMix64(state: seed)
+            var list = JSONFieldList()
+            Self.fields(&list, &g1, depth: 3)
+            var expected: [UInt8] = []
+            list.value.append(to: &expected, prettyAtLevel: level)
+
+            var g2 = SplitMix64(state: seed)
+            var pretty = JSONPrettyFields(out: [], level: level)
+            pretty.begin()
+            Self.fields(&pretty, &g2, depth: 3)
+            pretty.end()
+            #expect(
+                pretty.out == expected,
+                "seed \(seed): \(String(decoding: pretty.out, as: UTF8.self)) vs \(String(decoding: expected, as: UTF8.self))")
+        }
+    }
+}

@@ -181,6 +181,15 @@ public struct JSONPrettyFields: JSONFieldWriter {
         key(k)
         value.append(to: &out, prettyAtLevel: level + 1)
     }
+    /// A field whose key is not one of the contract's literals (escaped like any string).
+    public mutating func field(named name: String, value: JSONValue) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        newline(level + 1)
+        JSONValue.writeString(name, into: &out)
+        out.append(contentsOf: [UInt8(ascii: ":"), 0x20])
+        value.append(to: &out, prettyAtLevel: level + 1)
+    }
     public mutating func field(_ k: StaticString, strings: [String]) {
         key(k)
         if strings.isEmpty {

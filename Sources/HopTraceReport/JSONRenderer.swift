@@ -11,8 +11,17 @@ import HopTraceVerdicts
 /// The JSON contract (README, "JSON contract"). Field order follows the
 /// contract; fields beyond it are additions, never renames.
 public enum JSONRenderer {
+    /// The report's document, pretty-printed: written straight to bytes (`JSONPrettyFields`),
+    /// byte for byte `document(report).serialized()`.
     public static func render(_ report: Report) -> String {
-        document(report).serialized()
+        var w = JSONPrettyFields(out: [], level: 0)
+        w.out.reserveCapacity(32 << 10)
+        w.begin()
+        w.field("version", Report.version)
+        writeBody(report, into: &w)
+        w.end()
+        w.out.append(0x0A)
+        return String(decoding: w.out, as: UTF8.self)
     }
 
     public static func render(_ batch: BatchReport) -> String {
@@ -41,7 +50,17 @@ public enum JSONRenderer {
 
         public static func append(_ e: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
             out += (index == 0 ? "\n    " : ",\n    ").utf8
-            entry(e).append(to: &out, prettyAtLevel: 2)
+            // Straight to bytes, as `entry(e)` pretty-printed at the document's second level.
+            var w = JSONPrettyFields(out: out, level: 2)
+            out = []
+            w.begin()
+            w.field("message", e.label)
+            switch e.result {
+            case .success(let report): writeBody(report, into: &w)
+            case .failure(let error): w.field("error", error.description)
+            }
+            w.end()
+            out = w.out
         }
 
         public static func finish(count: Int, into out: inout [UInt8]) {
@@ -60,6 +79,25 @@ public enum JSONRenderer {
             ("findings", .array(report.findings.map(finding))),
             ("notes", .array(report.notes.map { .string($0) })),
         ]
+    }
+
+    /// `body(report)` written straight to pretty-printed bytes: the same fields in the same
+    /// order, the hops through `writeHop` (the same fields `hop` collects).
+    static func writeBody(_ report: Report, into w: inout JSONPrettyFields) {
+        w.field("report_kind", report.reportKind)
+        w.objects("chains", report.chains) { w, c in
+            w.field("source", c.source.rawValue)
+            w.field("part", c.part)
+            w.field("container", c.container)
+            w.field("headers", value: .object(c.summary.map { ($0.name, .string($0.value)) }))
+            w.objects("hops", c.hops) { w, h in writeHop(h, c.authentication.hop(h.index), analysed: true, into: &w) }
+            for (name, value) in c.topology.jsonFields { w.field(named: name, value: value) }
+            w.field("authentication", value: authentication(c.authentication))
+            w.field("findings", value: .array(c.findings.map(finding)))
+            w.field("other_software", value: .array(c.otherSoftware.map(software)))
+        }
+        w.field("findings", value: .array(report.findings.map(finding)))
+        w.field("notes", strings: report.notes)
     }
 
     static func chain(_ c: ChainReport) -> JSONValue {

@@ -40,6 +40,8 @@ import Testing
             ("txt", TextRenderer(color: false).render(report, title: "samples/\(name)")),
         ]
         for (ext, text) in outputs { try Self.compare(text, golden: "\(name).\(ext)") }
+        // The document written straight to bytes is the value tree's, pretty-printed.
+        #expect(outputs[0].1 == JSONRenderer.document(report).serialized())
     }
 
     /// `text` against the golden file `fileName`, or written to it when recording; a difference

@@ -110,7 +110,7 @@ enum GNUParallel {
 }
 
 /// The README's recipes for sharded archives, run as written with `hoptrace` on the PATH: GNU
-/// parallel on one host, and the command a cluster engine's pipe runs per partition (Spark's
+/// parallel on one host (with `--will-cite`, which silences its citation notice), and the command a cluster engine's pipe runs per partition (Spark's
 /// `RDD.pipe` writes a partition's elements, here shard paths, one per line to its standard
 /// input). Their merge is the map of one run.
 @Suite(.enabled("needs GNU parallel (CI=true fails without it)") { try GNUParallel.available })

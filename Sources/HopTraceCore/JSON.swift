@@ -122,6 +122,16 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// A string field's value: the string, or null.
+    @inline(__always) static func appendValue(_ value: String?, to out: inout [UInt8]) {
+        if let value { writeString(value, into: &out) } else { append("null", to: &out) }
+    }
+
+    /// An integer field's value: its digits, or null.
+    @inline(__always) static func appendValue(_ value: Int?, to out: inout [UInt8]) {
+        if let value { appendDecimal(value, to: &out) } else { append("null", to: &out) }
+    }
+
     /// A literal's bytes, copied straight from the binary (no String in between).
     @inline(__always) static func append(_ literal: StaticString, to out: inout [UInt8]) {
         literal.withUTF8Buffer { out.append(contentsOf: $0) }

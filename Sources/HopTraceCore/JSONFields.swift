@@ -10,6 +10,8 @@ public protocol JSONFieldWriter {
     /// A value built as a tree (the parts that are not on a hot path).
     mutating func field(_ key: StaticString, value: JSONValue)
     mutating func field(_ key: StaticString, strings: [String])
+    /// A field whose key is not one of the contract's literals (escaped like any string).
+    mutating func field(named name: String, value: JSONValue)
     /// A nested object, its fields written by `body`.
     mutating func object(_ key: StaticString, _ body: (inout Self) -> Void)
     /// A nested array of objects, one per element, each written by `body`.
@@ -30,6 +32,7 @@ public struct JSONFieldList: JSONFieldWriter {
     public mutating func field(_ key: StaticString, _ value: Int?) { fields.append((Self.key(key), .int(value))) }
     public mutating func field(_ key: StaticString, _ value: Bool) { fields.append((Self.key(key), .bool(value))) }
     public mutating func field(_ key: StaticString, value: JSONValue) { fields.append((Self.key(key), value)) }
+    public mutating func field(named name: String, value: JSONValue) { fields.append((name, value)) }
     public mutating func field(_ key: StaticString, strings: [String]) {
         fields.append((Self.key(key), .array(strings.map { .string($0) })))
     }
@@ -77,11 +80,11 @@ public struct JSONByteFields: JSONFieldWriter {
 
     public mutating func field(_ k: StaticString, _ value: String?) {
         key(k)
-        if let value { JSONValue.writeString(value, into: &out) } else { JSONValue.append("null", to: &out) }
+        JSONValue.appendValue(value, to: &out)
     }
     public mutating func field(_ k: StaticString, _ value: Int?) {
         key(k)
-        if let value { JSONValue.appendDecimal(value, to: &out) } else { JSONValue.append("null", to: &out) }
+        JSONValue.appendValue(value, to: &out)
     }
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)
@@ -89,6 +92,13 @@ public struct JSONByteFields: JSONFieldWriter {
     }
     public mutating func field(_ k: StaticString, value: JSONValue) {
         key(k)
+        value.append(to: &out)
+    }
+    public mutating func field(named name: String, value: JSONValue) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        JSONValue.writeString(name, into: &out)
+        out.append(UInt8(ascii: ":"))
         value.append(to: &out)
     }
     public mutating func field(_ k: StaticString, strings: [String]) {
@@ -167,11 +177,11 @@ public struct JSONPrettyFields: JSONFieldWriter {
 
     public mutating func field(_ k: StaticString, _ value: String?) {
         key(k)
-        if let value { JSONValue.writeString(value, into: &out) } else { JSONValue.append("null", to: &out) }
+        JSONValue.appendValue(value, to: &out)
     }
     public mutating func field(_ k: StaticString, _ value: Int?) {
         key(k)
-        if let value { JSONValue.appendDecimal(value, to: &out) } else { JSONValue.append("null", to: &out) }
+        JSONValue.appendValue(value, to: &out)
     }
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)
@@ -181,7 +191,6 @@ public struct JSONPrettyFields: JSONFieldWriter {
         key(k)
         value.append(to: &out, prettyAtLevel: level + 1)
     }
-    /// A field whose key is not one of the contract's literals (escaped like any string).
     public mutating func field(named name: String, value: JSONValue) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false

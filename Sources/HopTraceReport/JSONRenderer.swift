@@ -32,11 +32,17 @@ public enum JSONRenderer {
     }
 
     static func entry(_ entry: BatchReport.Entry) -> JSONValue {
+        var list = JSONFieldList()
+        writeEntry(entry, into: &list)
+        return list.value
+    }
+
+    /// One mailbox entry's fields: the message's label, then its report's or its error.
+    static func writeEntry<W: JSONFieldWriter>(_ entry: BatchReport.Entry, into w: inout W) {
+        w.field("message", entry.label)
         switch entry.result {
-        case .success(let report):
-            return .object([("message", .string(entry.label))] + body(report))
-        case .failure(let error):
-            return .object([("message", .string(entry.label)), ("error", .string(error.description))])
+        case .success(let report): writeBody(report, into: &w)
+        case .failure(let error): w.field("error", error.description)
         }
     }
 
@@ -54,11 +60,7 @@ public enum JSONRenderer {
             var w = JSONPrettyFields(out: out, level: 2)
             out = []
             w.begin()
-            w.field("message", e.label)
-            switch e.result {
-            case .success(let report): writeBody(report, into: &w)
-            case .failure(let error): w.field("error", error.description)
-            }
+            writeEntry(e, into: &w)
             w.end()
             out = w.out
         }
@@ -69,21 +71,16 @@ public enum JSONRenderer {
     }
 
     public static func document(_ report: Report) -> JSONValue {
-        .object([("version", .int(Report.version))] + body(report))
+        var list = JSONFieldList()
+        list.field("version", Report.version)
+        writeBody(report, into: &list)
+        return list.value
     }
 
-    static func body(_ report: Report) -> [(String, JSONValue)] {
-        [
-            ("report_kind", .string(report.reportKind)),
-            ("chains", .array(report.chains.map(chain))),
-            ("findings", .array(report.findings.map(finding))),
-            ("notes", .array(report.notes.map { .string($0) })),
-        ]
-    }
-
-    /// `body(report)` written straight to pretty-printed bytes: the same fields in the same
-    /// order, the hops through `writeHop` (the same fields `hop` collects).
-    static func writeBody(_ report: Report, into w: inout JSONPrettyFields) {
+    /// A report's fields after `version` (or a mailbox entry's `message`), in the contract's
+    /// order, for the value tree (`JSONFieldList`) and for the bytes `render` writes
+    /// (`JSONPrettyFields`); the hops through `writeHop`, as `hops --jsonl` writes them.
+    static func writeBody<W: JSONFieldWriter>(_ report: Report, into w: inout W) {
         w.field("report_kind", report.reportKind)
         w.objects("chains", report.chains) { w, c in
             w.field("source", c.source.rawValue)
@@ -100,28 +97,7 @@ public enum JSONRenderer {
         w.field("notes", strings: report.notes)
     }
 
-    static func chain(_ c: ChainReport) -> JSONValue {
-        .object(
-            [
-                ("source", .string(c.source.rawValue)),
-                ("part", .string(c.part)),
-                ("container", .string(c.container)),
-                ("headers", .object(c.summary.map { ($0.name, .string($0.value)) })),
-                ("hops", .array(c.hops.map { hop($0, c.authentication.hop($0.index)) })),
-            ] + c.topology.jsonFields + [
-                ("authentication", authentication(c.authentication)),
-                ("findings", .array(c.findings.map(finding))),
-                ("other_software", .array(c.otherSoftware.map(software))),
-            ])
-    }
-
-    static func hop(_ h: HopReport, _ auth: HopAuthentication?) -> JSONValue {
-        var fields = JSONFieldList()
-        writeHop(h, auth, analysed: true, into: &fields)
-        return fields.value
-    }
-
-    /// One hop's fields, for the report documents (`JSONFieldList`) and for the JSON Lines of
+    /// One hop's fields, for the report documents (`JSONFieldList`, `JSONPrettyFields`) and for the JSON Lines of
     /// `hoptrace hops` (`JSONByteFields`). `analysed: false` is `hoptrace hops`, where only the
     /// parse stage ran: the keys of the later stages (`geo`, `software`, `spf`, `verdicts`,
     /// `attribution_notes`) are left out rather than written empty, so no reader mistakes "not

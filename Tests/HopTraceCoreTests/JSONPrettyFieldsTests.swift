@@ -3,7 +3,8 @@ import HopTraceTestSupport
 import Testing
 
 /// `JSONPrettyFields` writes the bytes `JSONFieldList`'s value gives pretty-printed at the same
-/// level, for every kind of field, empty lists and objects included.
+/// level, and `JSONByteFields` those it gives compact, for every kind of field, empty lists and
+/// objects included.
 @Suite struct JSONPrettyFieldsTests {
     /// Writes a random object (fields of every kind, nested to `depth`) against either writer.
     static func fields<W: JSONFieldWriter>(_ w: inout W, _ g: inout SplitMix64, depth: Int) {
@@ -17,11 +18,17 @@ import Testing
             case 3: w.field(key, strings: (0..<Int.random(in: 0...3, using: &g)).map { "s\($0)\n" })
             case 4: w.field(key, value: .array([.int(1), .object([("k", .null)]), .array([])]))
             case 5: w.field(key, value: .object([]))
-            case 6: w.field(key, value: .string("v"))
+            case 6:
+                if Bool.random(using: &g) {
+                    w.field(key, value: .string("v"))
+                } else {
+                    w.field(named: "na\"me\u{7}", value: .int(3))
+                }
             case 7:
                 w.object(key) { inner in fields(&inner, &g, depth: depth - 1) }
             default:
-                w.objects(key, 0..<Int.random(in: 0...3, using: &g)) { inner, _ in fields(&inner, &g, depth: depth - 1) }
+                w.objects(key, 0..<Int.random(in: 0...3, using: &g)) { inner, _ in fields(&inner, &g, depth: depth - 1)
+                }
             }
         }
     }
@@ -40,9 +47,18 @@ import Testing
             pretty.begin()
             Self.fields(&pretty, &g2, depth: 3)
             pretty.end()
+            var g3 = SplitMix64(state: seed)
+            var compact = JSONByteFields(out: [])
+            compact.begin()
+            Self.fields(&compact, &g3, depth: 3)
+            compact.end()
+            var expectedCompact: [UInt8] = []
+            list.value.append(to: &expectedCompact)
+            #expect(compact.out == expectedCompact, "seed \(seed)")
             #expect(
                 pretty.out == expected,
-                "seed \(seed): \(String(decoding: pretty.out, as: UTF8.self)) vs \(String(decoding: expected, as: UTF8.self))")
+                "seed \(seed): \(String(decoding: pretty.out, as: UTF8.self)) vs \(String(decoding: expected, as: UTF8.self))"
+            )
         }
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -93,11 +88,6 @@ public struct PublicSuffixList: Sendable, Hashable {
 
     /// A list file larger than this is not read (the list is ~250 KB).
     static let maxFileBytes = 16 << 20
-
-    /// Whether `data` are the bytes the compiled tables were generated from.
-    static func isBundledSource(_ data: Data) -> Bool {
-        data.withUnsafeBytes { isBundledSource($0) }
-    }
 
     /// Whether `bytes` are the bytes the compiled tables were generated from (size and FNV-1a).
     static func isBundledSource(_ bytes: UnsafeRawBufferPointer) -> Bool {

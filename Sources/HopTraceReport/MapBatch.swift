@@ -13,24 +13,11 @@ public enum MapBatch {
     public static func chains(_ messages: [SourceMessage], threads: Int) async -> [[RelayMap.Chain]?] {
         let workers = max(1, min(threads, messages.count))
         if workers == 1 { return messages.map(chains(of:)) }
-        var out = [[RelayMap.Chain]?](repeating: nil, count: messages.count)
-        await withTaskGroup(of: (Int, [[RelayMap.Chain]?]).self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var mine: [[RelayMap.Chain]?] = []
-                    var i = worker
-                    while i < messages.count {
-                        mine.append(chains(of: messages[i]))
-                        i += workers
-                    }
-                    return (worker, mine)
-                }
-            }
-            for await (worker, mine) in group {
-                for (k, chains) in mine.enumerated() { out[worker + k * workers] = chains }
-            }
+        let done = await OrderedBatch.tasks(count: messages.count, threads: workers) { _, indexes in
+            indexes.map { chains(of: messages[$0]) }
         }
-        return out
+        // Message i is the (i / workers)-th of task i % workers.
+        return messages.indices.map { done[$0 % workers][$0 / workers] }
     }
 
     /// One message's chains as the map folds them in, or nil when it cannot be read as mail.

@@ -21,26 +21,32 @@ public enum OrderedBatch {
     public static func run<Item: Sendable>(
         _ items: [Item], threads: Int, reserve: Int = 256 << 10, work: @escaping Work<Item>
     ) async -> [Done] {
-        let workers = min(threads, items.count)
-        var done: [Done] = []
-        await withTaskGroup(of: Done.self) { group in
+        await tasks(count: items.count, threads: threads) { worker, indexes in
+            var d = Done(worker: worker)
+            d.buffer.reserveCapacity(reserve)
+            for i in indexes {
+                let start = d.buffer.count
+                if await work(i, items[i], &d.buffer) { d.read += 1 }
+                d.ranges.append(start..<d.buffer.count)
+            }
+            return d
+        }
+    }
+
+    /// Runs `body` on `min(threads, count)` concurrent tasks, task `w` given the indexes `w`,
+    /// `w + tasks`, … below `count`; what each task returned, in task order.
+    public static func tasks<T: Sendable>(
+        count: Int, threads: Int, _ body: @escaping @Sendable (Int, StrideTo<Int>) async -> T
+    ) async -> [T] {
+        let workers = min(threads, count)
+        var done: [(Int, T)] = []
+        await withTaskGroup(of: (Int, T).self) { group in
             for worker in 0..<workers {
-                group.addTask {
-                    var d = Done(worker: worker)
-                    d.buffer.reserveCapacity(reserve)
-                    var i = worker
-                    while i < items.count {
-                        let start = d.buffer.count
-                        if await work(i, items[i], &d.buffer) { d.read += 1 }
-                        d.ranges.append(start..<d.buffer.count)
-                        i += workers
-                    }
-                    return d
-                }
+                group.addTask { (worker, await body(worker, stride(from: worker, to: count, by: workers))) }
             }
             for await d in group { done.append(d) }
         }
-        return done.sorted { $0.worker < $1.worker }
+        return done.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// The tasks' output in the items' order, as slices of their buffers (no copy): item `i`

@@ -88,17 +88,25 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// `count` spaces (indentation), copied from a literal in runs of up to 64.
-    @inline(__always) static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
-        let spaces: StaticString = "                                                                "
+    /// `count` spaces (indentation), a byte at a time: indentation is a few dozen bytes at
+    /// most, where a bulk copy's set-up costs more than the bytes.
+    @usableFromInline @inline(__always) static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
         var left = count
-        spaces.withUTF8Buffer { run in
-            while left > 0 {
-                let n = min(left, run.count)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: run[0..<n]))
-                left -= n
-            }
+        while left > 0 {
+            out.append(0x20)
+            left -= 1
         }
+    }
+
+    /// A few bytes (a key, a literal), a byte at a time; longer runs in one copy.
+    @usableFromInline @inline(__always) static func appendShort(
+        _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]
+    ) {
+        if bytes.count > 32 {
+            out.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes { out.append(byte) }
     }
 
     /// The decimal digits of `value` (with a `-` when negative), as `String(value)` writes them,
@@ -133,8 +141,8 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// A literal's bytes, copied straight from the binary (no String in between).
-    @inline(__always) static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    @inlinable @inline(__always) static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { appendShort($0, to: &out) }
     }
 
     /// RFC 8259 string escaping. Runs of bytes that need nothing are copied whole; `"`, `\\`
@@ -149,7 +157,7 @@ public enum JSONValue: Sendable, Hashable {
             var run = 0  // start of the bytes not yet copied
             var i = 0
             func flush(_ end: Int) {
-                if end > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<end])) }
+                if end > run { appendShort(UnsafeBufferPointer(rebasing: b[run..<end]), to: &out) }
             }
             while i < n {
                 let c = b[i]

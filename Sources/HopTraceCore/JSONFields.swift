@@ -10,12 +10,29 @@ public protocol JSONFieldWriter {
     /// A value built as a tree (the parts that are not on a hot path).
     mutating func field(_ key: StaticString, value: JSONValue)
     mutating func field(_ key: StaticString, strings: [String])
+    mutating func field(_ key: StaticString, ints: [Int])
     /// A field whose key is not one of the contract's literals (escaped like any string).
     mutating func field(named name: String, value: JSONValue)
     /// A nested object, its fields written by `body`.
     mutating func object(_ key: StaticString, _ body: (inout Self) -> Void)
     /// A nested array of objects, one per element, each written by `body`.
     mutating func objects<S: Sequence>(_ key: StaticString, _ elements: S, _ body: (inout Self, S.Element) -> Void)
+}
+
+extension JSONFieldWriter {
+    /// A nested object written by `body` when `value` is there, `null` when it is not.
+    @inlinable public mutating func object<T>(_ key: StaticString, _ value: T?, _ body: (inout Self, T) -> Void) {
+        if let value {
+            object(key) { body(&$0, value) }
+        } else {
+            field(key, value: .null)
+        }
+    }
+
+    /// A field whose key is not one of the contract's literals, with a string (or null) value.
+    @inlinable public mutating func field(named name: String, _ value: String?) {
+        field(named: name, value: .string(value))
+    }
 }
 
 /// Collects fields into an object value.
@@ -26,7 +43,9 @@ public struct JSONFieldList: JSONFieldWriter {
 
     public var value: JSONValue { .object(fields) }
 
-    static func key(_ k: StaticString) -> String { k.withUTF8Buffer { String(decoding: $0, as: UTF8.self) } }
+    @usableFromInline static func key(_ k: StaticString) -> String {
+        k.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+    }
 
     public mutating func field(_ key: StaticString, _ value: String?) { fields.append((Self.key(key), .string(value))) }
     public mutating func field(_ key: StaticString, _ value: Int?) { fields.append((Self.key(key), .int(value))) }
@@ -36,12 +55,15 @@ public struct JSONFieldList: JSONFieldWriter {
     public mutating func field(_ key: StaticString, strings: [String]) {
         fields.append((Self.key(key), .array(strings.map { .string($0) })))
     }
-    public mutating func object(_ key: StaticString, _ body: (inout JSONFieldList) -> Void) {
+    public mutating func field(_ key: StaticString, ints: [Int]) {
+        fields.append((Self.key(key), .array(ints.map { .int($0) })))
+    }
+    @inlinable public mutating func object(_ key: StaticString, _ body: (inout JSONFieldList) -> Void) {
         var inner = JSONFieldList()
         body(&inner)
         fields.append((Self.key(key), inner.value))
     }
-    public mutating func objects<S: Sequence>(
+    @inlinable public mutating func objects<S: Sequence>(
         _ key: StaticString, _ elements: S, _ body: (inout JSONFieldList, S.Element) -> Void
     ) {
         var items: [JSONValue] = []
@@ -58,22 +80,22 @@ public struct JSONFieldList: JSONFieldWriter {
 /// to with `pretty: false`. Open an object with `begin`, write its fields, close it with `end`.
 public struct JSONByteFields: JSONFieldWriter {
     public var out: [UInt8]
-    private var first = true
+    @usableFromInline var first = true
 
     public init(out: [UInt8]) { self.out = out }
 
-    public mutating func begin() {
+    @inlinable public mutating func begin() {
         out.append(UInt8(ascii: "{"))
         first = true
     }
-    public mutating func end() { out.append(UInt8(ascii: "}")) }
+    @inlinable public mutating func end() { out.append(UInt8(ascii: "}")) }
 
-    private mutating func key(_ k: StaticString) {
+    @usableFromInline mutating func key(_ k: StaticString) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(UInt8(ascii: "\""))
         // Keys are the contract's own names: plain ASCII, nothing to escape.
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
+        k.withUTF8Buffer { JSONValue.appendShort($0, to: &out) }
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
@@ -102,22 +124,29 @@ public struct JSONByteFields: JSONFieldWriter {
         value.append(to: &out)
     }
     public mutating func field(_ k: StaticString, strings: [String]) {
+        list(k, strings) { JSONValue.writeString($1, into: &$0) }
+    }
+    public mutating func field(_ k: StaticString, ints: [Int]) {
+        list(k, ints) { JSONValue.appendDecimal($1, to: &$0) }
+    }
+    /// `"KEY":[…]`, each item written by `item`.
+    private mutating func list<T>(_ k: StaticString, _ items: [T], _ item: (inout [UInt8], T) -> Void) {
         key(k)
         out.append(UInt8(ascii: "["))
-        for (i, s) in strings.enumerated() {
+        for (i, x) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(s, into: &out)
+            item(&out, x)
         }
         out.append(UInt8(ascii: "]"))
     }
-    public mutating func object(_ k: StaticString, _ body: (inout JSONByteFields) -> Void) {
+    @inlinable public mutating func object(_ k: StaticString, _ body: (inout JSONByteFields) -> Void) {
         key(k)
         begin()
         body(&self)
         end()
         first = false
     }
-    public mutating func objects<S: Sequence>(
+    @inlinable public mutating func objects<S: Sequence>(
         _ k: StaticString, _ elements: S, _ body: (inout JSONByteFields, S.Element) -> Void
     ) {
         key(k)
@@ -142,37 +171,39 @@ public struct JSONByteFields: JSONFieldWriter {
 public struct JSONPrettyFields: JSONFieldWriter {
     public var out: [UInt8]
     /// The level of the object being written (its fields stand one level deeper).
-    private var level: Int
-    private var first = true
+    @usableFromInline var level: Int
+    @usableFromInline var first = true
 
     public init(out: [UInt8], level: Int) {
         self.out = out
         self.level = level
     }
 
-    public mutating func begin() {
+    @inlinable public mutating func begin() {
         out.append(UInt8(ascii: "{"))
         first = true
     }
 
-    public mutating func end() {
+    @inlinable public mutating func end() {
         if !first { newline(level) }
         out.append(UInt8(ascii: "}"))
     }
 
-    private mutating func newline(_ depth: Int) {
+    @usableFromInline mutating func newline(_ depth: Int) {
         out.append(0x0A)
         JSONValue.appendSpaces(2 * depth, to: &out)
     }
 
-    private mutating func key(_ k: StaticString) {
+    @usableFromInline mutating func key(_ k: StaticString) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         newline(level + 1)
         out.append(UInt8(ascii: "\""))
         // Keys are the contract's own names: plain ASCII, nothing to escape.
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":"), 0x20])
+        k.withUTF8Buffer { JSONValue.appendShort($0, to: &out) }
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+        out.append(0x20)
     }
 
     public mutating func field(_ k: StaticString, _ value: String?) {
@@ -196,25 +227,33 @@ public struct JSONPrettyFields: JSONFieldWriter {
         first = false
         newline(level + 1)
         JSONValue.writeString(name, into: &out)
-        out.append(contentsOf: [UInt8(ascii: ":"), 0x20])
+        out.append(UInt8(ascii: ":"))
+        out.append(0x20)
         value.append(to: &out, prettyAtLevel: level + 1)
     }
     public mutating func field(_ k: StaticString, strings: [String]) {
+        list(k, strings) { JSONValue.writeString($1, into: &$0) }
+    }
+    public mutating func field(_ k: StaticString, ints: [Int]) {
+        list(k, ints) { JSONValue.appendDecimal($1, to: &$0) }
+    }
+    /// `"KEY": […]`, one item a line, each written by `item`; `[]` when there is none.
+    private mutating func list<T>(_ k: StaticString, _ items: [T], _ item: (inout [UInt8], T) -> Void) {
         key(k)
-        if strings.isEmpty {
+        if items.isEmpty {
             JSONValue.append("[]", to: &out)
             return
         }
         out.append(UInt8(ascii: "["))
-        for (i, s) in strings.enumerated() {
+        for (i, x) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             newline(level + 2)
-            JSONValue.writeString(s, into: &out)
+            item(&out, x)
         }
         newline(level + 1)
         out.append(UInt8(ascii: "]"))
     }
-    public mutating func object(_ k: StaticString, _ body: (inout JSONPrettyFields) -> Void) {
+    @inlinable public mutating func object(_ k: StaticString, _ body: (inout JSONPrettyFields) -> Void) {
         key(k)
         level += 1
         begin()
@@ -223,7 +262,7 @@ public struct JSONPrettyFields: JSONFieldWriter {
         level -= 1
         first = false
     }
-    public mutating func objects<S: Sequence>(
+    @inlinable public mutating func objects<S: Sequence>(
         _ k: StaticString, _ elements: S, _ body: (inout JSONPrettyFields, S.Element) -> Void
     ) {
         key(k)

@@ -86,14 +86,14 @@ public enum JSONRenderer {
             w.field("source", c.source.rawValue)
             w.field("part", c.part)
             w.field("container", c.container)
-            w.field("headers", value: .object(c.summary.map { ($0.name, .string($0.value)) }))
+            w.object("headers") { o in for h in c.summary { o.field(named: h.name, h.value) } }
             w.objects("hops", c.hops) { w, h in writeHop(h, c.authentication.hop(h.index), analysed: true, into: &w) }
-            for (name, value) in c.topology.jsonFields { w.field(named: name, value: value) }
-            w.field("authentication", value: authentication(c.authentication))
-            w.field("findings", value: .array(c.findings.map(finding)))
-            w.field("other_software", value: .array(c.otherSoftware.map(software)))
+            c.topology.writeFields(into: &w)
+            w.object("authentication") { writeAuthentication(c.authentication, into: &$0) }
+            w.objects("findings", c.findings) { writeFinding($1, into: &$0) }
+            w.objects("other_software", c.otherSoftware) { writeSoftware($1, into: &$0) }
         }
-        w.field("findings", value: .array(report.findings.map(finding)))
+        w.objects("findings", report.findings) { writeFinding($1, into: &$0) }
         w.field("notes", strings: report.notes)
     }
 
@@ -119,7 +119,7 @@ public enum JSONRenderer {
                 o.field("authenticated", f.authenticated)
                 o.field("may_be_forged", f.mayBeForged)
                 if f.redacted { o.field("redacted", true) }
-                if analysed { o.field("geo", value: geo(h.fromGeo)) }
+                if analysed { o.object("geo", h.fromGeo) { writeGeo($1, into: &$0) } }
             }
         } else {
             w.field("from", value: .null)
@@ -130,7 +130,7 @@ public enum JSONRenderer {
                 o.field("ip", b.ip?.description)
                 if b.redacted { o.field("redacted", true) }
                 o.field("scope", h.byScope?.rawValue)
-                if analysed { o.field("geo", value: geo(h.byGeo)) }
+                if analysed { o.object("geo", h.byGeo) { writeGeo($1, into: &$0) } }
             }
         } else {
             w.field("by", value: .null)
@@ -141,8 +141,8 @@ public enum JSONRenderer {
         w.field("time", r.timestamp?.iso8601)
         w.field("delay_seconds", h.hop.delaySeconds)
         if analysed {
-            w.field("software", value: .array(h.software.map(software)))
-            w.field("spf", value: auth?.spf.map(hopSPF) ?? .null)
+            w.objects("software", h.software) { writeSoftware($1, into: &$0) }
+            w.object("spf", auth?.spf) { writeHopSPF($1, into: &$0) }
         }
         w.field("raw", r.raw)
         w.field("header_index", h.hop.location?.headerIndex)
@@ -164,11 +164,11 @@ public enum JSONRenderer {
         w.field("comment", r.commentOnly)
         w.field("unparsed", strings: r.unparsed)
         if analysed {
-            w.field("verdicts", value: .array((auth?.verdicts ?? []).map(verdict)))
+            w.objects("verdicts", auth?.verdicts ?? []) { writeVerdict($1, into: &$0) }
             w.field("attribution_notes", strings: (auth?.attributionNotes ?? []).map(FindingsText.text))
             // Optional: written only when a filter's verdict header is tied to this hop.
             if let list = auth?.vendorVerdicts, !list.isEmpty {
-                w.field("vendor_verdicts", value: .array(list.map(vendorVerdict)))
+                w.objects("vendor_verdicts", list) { writeVendorVerdict($1, into: &$0) }
             }
         }
     }
@@ -190,9 +190,9 @@ public enum JSONRenderer {
                 o.field("part", c.part)
                 o.field("container", c.container)
                 o.objects("hops", c.hops) { hop, h in writeHop(h, nil, analysed: false, into: &hop) }
-                o.field("findings", value: .array(c.findings.map(finding)))
+                o.objects("findings", c.findings) { writeFinding($1, into: &$0) }
             }
-            w.field("findings", value: .array(report.findings.map(finding)))
+            w.objects("findings", report.findings) { writeFinding($1, into: &$0) }
         case .failure(let error):
             w.field("error", error.description)
         }
@@ -202,174 +202,127 @@ public enum JSONRenderer {
     }
 
     /// One decoded vendor verdict header (`vendor_verdicts` of a hop).
-    static func vendorVerdict(_ v: HopVendorVerdict) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("vendor", .string(v.decoded.vendor.rawValue)),
-            ("header", .string(v.decoded.header)),
-            ("header_index", .int(v.decoded.headerIndex)),
-            ("verdict", .string(VendorVerdictText.verdictWord(v.decoded.verdict))),
-            (
-                "fields",
-                .array(
-                    v.decoded.fields.map { f in
-                        .object([
-                            ("key", .string(f.key)), ("value", .string(f.value)),
-                            ("meaning", .string(VendorVerdictText.meaning(f))),
-                            ("source", .string(f.source?.url)),
-                        ])
-                    })
-            ),
-            ("summary", .string(VendorVerdictText.summary(v.decoded))),
-            ("evidence", .string(VendorVerdictText.evidence(v))),
-        ]
-        if let c = v.checkedHop {
-            fields.append(("checked_hop", .int(c)))
-            fields.append(("checked_ip", .string(v.checkedIP?.description)))
+    static func writeVendorVerdict<W: JSONFieldWriter>(_ v: HopVendorVerdict, into w: inout W) {
+        w.field("vendor", v.decoded.vendor.rawValue)
+        w.field("header", v.decoded.header)
+        w.field("header_index", v.decoded.headerIndex)
+        w.field("verdict", VendorVerdictText.verdictWord(v.decoded.verdict))
+        w.objects("fields", v.decoded.fields) { o, f in
+            o.field("key", f.key)
+            o.field("value", f.value)
+            o.field("meaning", VendorVerdictText.meaning(f))
+            o.field("source", f.source?.url)
         }
-        return .object(fields)
+        w.field("summary", VendorVerdictText.summary(v.decoded))
+        w.field("evidence", VendorVerdictText.evidence(v))
+        if let c = v.checkedHop {
+            w.field("checked_hop", c)
+            w.field("checked_ip", v.checkedIP?.description)
+        }
     }
 
-    static func verdict(_ v: RecordedVerdict) -> JSONValue {
-        .object([
-            ("method", .string(v.methodName)),
-            ("result", .string(v.word)),
-            ("inferred", .bool(v.inferred)),
-            ("domain", .string(v.domain)),
-            ("client_ip", .string(v.clientIP?.description)),
-            ("receiver", .string(v.receiver)),
-            ("reason", .string(v.reason)),
-            ("header", .string(v.header)),
-            ("header_index", .int(v.headerIndex)),
-        ])
+    static func writeVerdict<W: JSONFieldWriter>(_ v: RecordedVerdict, into w: inout W) {
+        w.field("method", v.methodName)
+        w.field("result", v.word)
+        w.field("inferred", v.inferred)
+        w.field("domain", v.domain)
+        w.field("client_ip", v.clientIP?.description)
+        w.field("receiver", v.receiver)
+        w.field("reason", v.reason)
+        w.field("header", v.header)
+        w.field("header_index", v.headerIndex)
     }
 
     /// The contract's hop `spf` object: `client_ip`, `domain`, `result` (replayed), `recorded`,
     /// `recorded_by`, plus `sender`, `helo`, `helo_result`, `recorded_helo`, `recorded_client_ip`,
     /// `recorded_header`, `skipped`.
     public static func hopSPF(_ spf: HopSPF) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("client_ip", .string(spf.clientIP.description)),
-            ("domain", .string(spf.domain)),
-            ("result", .string(spf.replayed?.rawValue)),
-            ("recorded", .string(spf.recorded?.rawValue)),
-            ("recorded_by", .string(spf.recordedBy)),
-            ("sender", .string(spf.sender?.address)),
-            ("helo", .string(spf.helo)),
-            ("helo_result", .string(spf.heloReplayed?.rawValue)),
-        ]
-        if let h = spf.recordedHelo { fields.append(("recorded_helo", .string(h.rawValue))) }
-        if let ip = spf.recordedClientIP, ip != spf.clientIP {
-            fields.append(("recorded_client_ip", .string(ip.description)))
+        var list = JSONFieldList()
+        writeHopSPF(spf, into: &list)
+        return list.value
+    }
+
+    static func writeHopSPF<W: JSONFieldWriter>(_ spf: HopSPF, into w: inout W) {
+        w.field("client_ip", spf.clientIP.description)
+        w.field("domain", spf.domain)
+        w.field("result", spf.replayed?.rawValue)
+        w.field("recorded", spf.recorded?.rawValue)
+        w.field("recorded_by", spf.recordedBy)
+        w.field("sender", spf.sender?.address)
+        w.field("helo", spf.helo)
+        w.field("helo_result", spf.heloReplayed?.rawValue)
+        if let h = spf.recordedHelo { w.field("recorded_helo", h.rawValue) }
+        if let ip = spf.recordedClientIP, ip != spf.clientIP { w.field("recorded_client_ip", ip.description) }
+        if let h = spf.recordedHeader { w.field("recorded_header", h) }
+        if spf.recordedInferred { w.field("recorded_inferred", true) }
+        if let s = spf.skipped { w.field("skipped", FindingsText.text(s)) }
+    }
+
+    static func writeAuthentication<W: JSONFieldWriter>(_ a: ChainAuthentication, into w: inout W) {
+        w.objects("dkim", a.dkim) { o, d in
+            o.field("domain", d.domain)
+            o.field("selector", d.selector)
+            o.field("result", d.result.rawValue)
+            o.field("failure", d.failure?.description)
         }
-        if let h = spf.recordedHeader { fields.append(("recorded_header", .string(h))) }
-        if spf.recordedInferred { fields.append(("recorded_inferred", .bool(true))) }
-        if let s = spf.skipped { fields.append(("skipped", .string(FindingsText.text(s)))) }
-        return .object(fields)
+        w.objects("recorded_dkim", a.recordedDKIM) { o, r in
+            o.field("hop", r.hop)
+            o.object("verdict") { writeVerdict(r.verdict, into: &$0) }
+        }
+        w.object("arc", a.arc) { o, arc in
+            o.field("result", arc.result.rawValue)
+            o.field("instances", arc.instanceCount)
+            o.field("broken_at", arc.brokenAt)
+            o.field("failure", arc.failure?.description)
+            o.objects("ledger", a.arcLedger) { o, e in
+                o.field("instance", e.instance)
+                o.field("hop", e.hop)
+                o.field("seal_domain", e.sealDomain)
+                o.field("authserv_id", e.authservID)
+                o.objects("verdicts", e.verdicts) { writeVerdict($1, into: &$0) }
+            }
+        }
+        w.objects("dmarc", a.dmarcChecks) { o, c in
+            o.field("hop", c.hop)
+            o.field("basis", FindingsText.text(c.basis))
+            o.field("result", c.evaluation.result.rawValue)
+            o.field("from_domain", c.evaluation.fromDomain)
+            o.field("policy", c.evaluation.policy?.rawValue)
+            o.field("spf_aligned", c.evaluation.spfAligned)
+            o.field("dkim_aligned", c.evaluation.dkimAligned)
+            o.field("recorded", c.recorded?.word)
+            o.field("recorded_action", c.recordedAction)
+            o.field("explanation", c.evaluation.explanation)
+        }
+        w.objects("unattributed_verdicts", a.unattributed) { writeVerdict($1, into: &$0) }
+        w.field("notes", strings: a.notes.map(FindingsText.text))
     }
 
-    static func authentication(_ a: ChainAuthentication) -> JSONValue {
-        .object([
-            (
-                "dkim",
-                .array(
-                    a.dkim.map { d in
-                        .object([
-                            ("domain", .string(d.domain)),
-                            ("selector", .string(d.selector)),
-                            ("result", .string(d.result.rawValue)),
-                            ("failure", .string(d.failure?.description)),
-                        ])
-                    })
-            ),
-            (
-                "recorded_dkim",
-                .array(
-                    a.recordedDKIM.map { r in
-                        .object([("hop", .int(r.hop)), ("verdict", verdict(r.verdict))])
-                    })
-            ),
-            (
-                "arc",
-                a.arc.map { arc in
-                    .object([
-                        ("result", .string(arc.result.rawValue)),
-                        ("instances", .int(arc.instanceCount)),
-                        ("broken_at", .int(arc.brokenAt)),
-                        ("failure", .string(arc.failure?.description)),
-                        (
-                            "ledger",
-                            .array(
-                                a.arcLedger.map { e in
-                                    .object([
-                                        ("instance", .int(e.instance)),
-                                        ("hop", .int(e.hop)),
-                                        ("seal_domain", .string(e.sealDomain)),
-                                        ("authserv_id", .string(e.authservID)),
-                                        ("verdicts", .array(e.verdicts.map(verdict))),
-                                    ])
-                                })
-                        ),
-                    ])
-                } ?? .null
-            ),
-            (
-                "dmarc",
-                .array(
-                    a.dmarcChecks.map { c in
-                        .object([
-                            ("hop", .int(c.hop)),
-                            ("basis", .string(FindingsText.text(c.basis))),
-                            ("result", .string(c.evaluation.result.rawValue)),
-                            ("from_domain", .string(c.evaluation.fromDomain)),
-                            ("policy", .string(c.evaluation.policy?.rawValue)),
-                            ("spf_aligned", .bool(c.evaluation.spfAligned)),
-                            ("dkim_aligned", .bool(c.evaluation.dkimAligned)),
-                            ("recorded", .string(c.recorded?.word)),
-                            ("recorded_action", .string(c.recordedAction)),
-                            ("explanation", .string(c.evaluation.explanation)),
-                        ])
-                    })
-            ),
-            ("unattributed_verdicts", .array(a.unattributed.map(verdict))),
-            ("notes", .array(a.notes.map { .string(FindingsText.text($0)) })),
-        ])
+    static func writeSoftware<W: JSONFieldWriter>(_ s: SoftwareIdentification, into w: inout W) {
+        w.field("product", s.product)
+        w.field("version", s.version)
+        w.field("release", s.release)
+        w.field("exact", s.exact)
+        w.field("note", s.note)
+        w.field("role", s.role)
+        w.object("evidence") { o in
+            o.field("header", s.evidence.header)
+            o.field("header_index", s.evidence.headerIndex)
+            o.field("text", s.evidence.text)
+        }
     }
 
-    static func software(_ s: SoftwareIdentification) -> JSONValue {
-        .object([
-            ("product", .string(s.product)),
-            ("version", .string(s.version)),
-            ("release", .string(s.release)),
-            ("exact", .bool(s.exact)),
-            ("note", .string(s.note)),
-            ("role", .string(s.role)),
-            (
-                "evidence",
-                .object([
-                    ("header", .string(s.evidence.header)),
-                    ("header_index", .int(s.evidence.headerIndex)),
-                    ("text", .string(s.evidence.text)),
-                ])
-            ),
-        ])
+    static func writeGeo<W: JSONFieldWriter>(_ g: GeoRecord, into w: inout W) {
+        w.field("country", g.country)
+        w.field("city", g.city)
+        w.field("asn", g.asn)
+        w.field("org", g.org)
     }
 
-    static func geo(_ g: GeoRecord?) -> JSONValue {
-        guard let g else { return .null }
-        return .object([
-            ("country", .string(g.country)),
-            ("city", .string(g.city)),
-            ("asn", .int(g.asn)),
-            ("org", .string(g.org)),
-        ])
-    }
-
-    static func finding(_ f: Finding) -> JSONValue {
-        .object([
-            ("kind", .string(f.kind.rawValue)),
-            ("severity", .string(f.severity.rawValue)),
-            ("hops", .array(f.hops.map { .int($0) })),
-            ("summary", .string(f.summary)),
-        ])
+    static func writeFinding<W: JSONFieldWriter>(_ f: Finding, into w: inout W) {
+        w.field("kind", f.kind.rawValue)
+        w.field("severity", f.severity.rawValue)
+        w.field("hops", ints: f.hops)
+        w.field("summary", f.summary)
     }
 }

@@ -1,47 +1,38 @@
 import HopTraceCore
 
-/// JSON for the report's contract (`hosts` with names and addresses with scope;
-/// the issue adds organisation, zone and hops). Field order is fixed.
+/// JSON for the report's contract (`hosts` with names and addresses with scope,
+/// organisation, zone, hops and software; `organisations`; `boundaries`). Field order is fixed.
 extension Host {
-    public var jsonValue: JSONValue {
-        .object([
-            ("id", .int(id)),
-            ("names", .array(names.map { .string($0) })),
-            (
-                "addresses",
-                .array(
-                    addresses.map {
-                        .object([("ip", .string($0.ip.description)), ("scope", .string($0.scope.rawValue))])
-                    })
-            ),
-            ("organisation", .string(organisation)),
-            ("zone", .string(zone.rawValue)),
-            ("hops", .array(hops.map { .int($0) })),
-            ("software", .array(software.map { .string($0) })),
-        ])
+    @inlinable func writeFields<W: JSONFieldWriter>(into w: inout W) {
+        w.field("id", id)
+        w.field("names", strings: names)
+        w.objects("addresses", addresses) { o, address in
+            o.field("ip", address.ip.description)
+            o.field("scope", address.scope.rawValue)
+        }
+        w.field("organisation", organisation)
+        w.field("zone", zone.rawValue)
+        w.field("hops", ints: hops)
+        w.field("software", strings: software)
     }
 }
 
 extension Organisation {
-    public var jsonValue: JSONValue {
-        .object([
-            ("id", .string(id)),
-            ("name", .string(name)),
-            ("domains", .array(domains.map { .string($0) })),
-            ("asns", .array(asns.map { .int($0) })),
-            ("hosts", .array(hosts.map { .int($0) })),
-            ("basis", .string(basis.rawValue)),
-        ])
+    @inlinable func writeFields<W: JSONFieldWriter>(into w: inout W) {
+        w.field("id", id)
+        w.field("name", name)
+        w.field("domains", strings: domains)
+        w.field("asns", ints: asns)
+        w.field("hosts", ints: hosts)
+        w.field("basis", basis.rawValue)
     }
 }
 
 extension Topology {
-    /// `hosts`, `organisations` and `boundaries`, for a chain's JSON object.
-    public var jsonFields: [(String, JSONValue)] {
-        [
-            ("hosts", .array(hosts.map(\.jsonValue))),
-            ("organisations", .array(organisations.map(\.jsonValue))),
-            ("boundaries", .array(boundaries.map { .int($0) })),
-        ]
+    /// `hosts`, `organisations` and `boundaries`, as fields of a chain's JSON object.
+    @inlinable public func writeFields<W: JSONFieldWriter>(into w: inout W) {
+        w.objects("hosts", hosts) { $1.writeFields(into: &$0) }
+        w.objects("organisations", organisations) { $1.writeFields(into: &$0) }
+        w.field("boundaries", ints: boundaries)
     }
 }

@@ -15,17 +15,27 @@ import Testing
             case 0: w.field(key, Bool.random(using: &g) ? "te\"xt\u{1}é" : nil as String?)
             case 1: w.field(key, Bool.random(using: &g) ? Int.random(in: -1000...1000, using: &g) : nil as Int?)
             case 2: w.field(key, Bool.random(using: &g))
-            case 3: w.field(key, strings: (0..<Int.random(in: 0...3, using: &g)).map { "s\($0)\n" })
+            case 3:
+                if Bool.random(using: &g) {
+                    w.field(key, strings: (0..<Int.random(in: 0...3, using: &g)).map { "s\($0)\n" })
+                } else {
+                    w.field(key, ints: (0..<Int.random(in: 0...3, using: &g)).map { $0 * 7 - 9 })
+                }
             case 4: w.field(key, value: .array([.int(1), .object([("k", .null)]), .array([])]))
             case 5: w.field(key, value: .object([]))
             case 6:
                 if Bool.random(using: &g) {
                     w.field(key, value: .string("v"))
                 } else {
-                    w.field(named: "na\"me\u{7}", value: .int(3))
+                    w.field(named: "na\"me\u{7}", Bool.random(using: &g) ? "x\u{7f}" : nil)
                 }
             case 7:
-                w.object(key) { inner in fields(&inner, &g, depth: depth - 1) }
+                if Bool.random(using: &g) {
+                    w.object(key) { inner in fields(&inner, &g, depth: depth - 1) }
+                } else {
+                    let present: Int? = Bool.random(using: &g) ? 1 : nil
+                    w.object(key, present) { inner, _ in fields(&inner, &g, depth: depth - 1) }
+                }
             default:
                 w.objects(key, 0..<Int.random(in: 0...3, using: &g)) { inner, _ in fields(&inner, &g, depth: depth - 1)
                 }

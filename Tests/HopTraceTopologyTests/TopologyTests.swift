@@ -199,7 +199,9 @@ import Testing
 @Suite struct TopologyJSONTests {
     @Test func hostsFollowTheContract() {
         let t = Topology.build(hops: Fixtures.btHops)
-        let json = JSONValue.object(t.jsonFields).serialized(pretty: false)
+        var list = JSONFieldList()
+        t.writeFields(into: &list)
+        let json = list.value.serialized(pretty: false)
         #expect(
             json.contains(
                 #"{"id":2,"names":["smtpe1.intersmtp.com","RDW083A006ED62.bt.com"],"addresses":[{"ip":"62.239.224.235","scope":"public"},{"ip":"10.187.98.11","scope":"private"}],"organisation":"bt.com","zone":"internet-facing","hops":[1,2,3,4],"software":[]}"#

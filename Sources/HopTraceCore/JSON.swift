@@ -88,25 +88,17 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// `count` spaces (indentation), a byte at a time: indentation is a few dozen bytes at
-    /// most, where a bulk copy's set-up costs more than the bytes.
+    /// `count` spaces (indentation), copied from a literal in runs of up to 64.
     @usableFromInline @inline(__always) static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
+        let spaces: StaticString = "                                                                "
         var left = count
-        while left > 0 {
-            out.append(0x20)
-            left -= 1
+        spaces.withUTF8Buffer { run in
+            while left > 0 {
+                let n = min(left, run.count)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: run[0..<n]))
+                left -= n
+            }
         }
-    }
-
-    /// A few bytes (a key, a literal), a byte at a time; longer runs in one copy.
-    @usableFromInline @inline(__always) static func appendShort(
-        _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]
-    ) {
-        if bytes.count > 32 {
-            out.append(contentsOf: bytes)
-            return
-        }
-        for byte in bytes { out.append(byte) }
     }
 
     /// The decimal digits of `value` (with a `-` when negative), as `String(value)` writes them,
@@ -142,7 +134,7 @@ public enum JSONValue: Sendable, Hashable {
 
     /// A literal's bytes, copied straight from the binary (no String in between).
     @inlinable @inline(__always) static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        literal.withUTF8Buffer { appendShort($0, to: &out) }
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     /// RFC 8259 string escaping. Runs of bytes that need nothing are copied whole; `"`, `\\`
@@ -157,9 +149,16 @@ public enum JSONValue: Sendable, Hashable {
             var run = 0  // start of the bytes not yet copied
             var i = 0
             func flush(_ end: Int) {
-                if end > run { appendShort(UnsafeBufferPointer(rebasing: b[run..<end]), to: &out) }
+                if end > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<end])) }
             }
             while i < n {
+                // Eight plain bytes at a time (the usual case): skipped without a look at each.
+                if i + 8 <= n, let base = b.baseAddress,
+                    !JSONValue.needsAttention(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                {
+                    i += 8
+                    continue
+                }
                 let c = b[i]
                 if c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
                     i += 1
@@ -193,6 +192,20 @@ public enum JSONValue: Sendable, Hashable {
             flush(n)
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes (read as one little- or big-endian word: byte order does not
+    /// matter) is one `writeString` must look at: a control byte (below 0x20), DEL, `"`, `\`
+    /// or a byte of a multi-byte scalar (0x80 and up). Exact, with no false negatives: each
+    /// test is the classic "has a byte less than n" / "has a zero byte" word trick.
+    @inline(__always) static func needsAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        if word & highs != 0 { return true }  // a byte ≥ 0x80
+        // Every byte is below 0x80 from here, where "less than 0x20" is exact.
+        if (word &- ones &* 0x20) & ~word & highs != 0 { return true }
+        return hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) || hasZero(word ^ (ones &* 0x7F))
     }
 
     /// `\u` and four lower-case hex digits (every escaped character is below U+10000).

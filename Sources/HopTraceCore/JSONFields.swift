@@ -95,7 +95,7 @@ public struct JSONByteFields: JSONFieldWriter {
         first = false
         out.append(UInt8(ascii: "\""))
         // Keys are the contract's own names: plain ASCII, nothing to escape.
-        k.withUTF8Buffer { JSONValue.appendShort($0, to: &out) }
+        k.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
@@ -200,7 +200,7 @@ public struct JSONPrettyFields: JSONFieldWriter {
         newline(level + 1)
         out.append(UInt8(ascii: "\""))
         // Keys are the contract's own names: plain ASCII, nothing to escape.
-        k.withUTF8Buffer { JSONValue.appendShort($0, to: &out) }
+        k.withUTF8Buffer { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
         out.append(0x20)

@@ -29,11 +29,12 @@ import HopTraceCore
 enum OrganisationGrouping {
     static func group(
         hosts: inout [Host], observations obs: [TopologyBuilder.Observation], hostOfObs: [Int],
-        keyOfHost: [Int: String], components: TopologyBuilder.OrgComponents, edges: [Edge],
+        keyOfHost: [String?], components: TopologyBuilder.OrgComponents, edges: [Edge],
         hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?
     ) -> [Organisation] {
         var components = components
-        var component: [Int: String] = [:]
+        // By host id (hosts are numbered 1, 2, … in order).
+        var component = [String?](repeating: nil, count: hosts.count + 1)
         var asnInfo: [Int: [(asn: Int, org: String)]] = [:]
         var asnNames: [String: String] = [:]
         for host in hosts {

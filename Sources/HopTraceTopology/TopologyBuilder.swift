@@ -289,8 +289,8 @@ struct TopologyBuilder {
         var keyUF: UnionFind
         var keyIndex: [String: Int]
         var keys: [String]
-        /// Host root → component representative key (nil: no name-derived key).
-        var hostKey: [Int: String]
+        /// Host root (an observation index) → component representative key (nil: no name-derived key).
+        var hostKey: [String?]
     }
 
     mutating func organisationComponents() -> OrgComponents {
@@ -303,17 +303,19 @@ struct TopologyBuilder {
             }
         }
         var kuf = UnionFind(count: keys.count)
-        var hostFirst: [Int: Int] = [:]
+        // Host root → index of the first organisation key seen on it (-1: none).
+        var hostFirst = [Int](repeating: -1, count: obs.count)
         for (i, o) in obs.enumerated() {
             guard let k = o.orgKey, let ki = keyIndex[k] else { continue }
             let root = uf.find(i)
-            if let first = hostFirst[root] { kuf.union(first, ki) } else { hostFirst[root] = ki }
+            if hostFirst[root] >= 0 { kuf.union(hostFirst[root], ki) } else { hostFirst[root] = ki }
         }
         for (f, b) in sides where Self.isNetworkLocal(obs[f].scope) {
-            if let a = hostFirst[uf.find(f)], let c = hostFirst[uf.find(b)] { kuf.union(a, c) }
+            let (a, c) = (hostFirst[uf.find(f)], hostFirst[uf.find(b)])
+            if a >= 0, c >= 0 { kuf.union(a, c) }
         }
-        var hostKey: [Int: String] = [:]
-        for (root, ki) in hostFirst { hostKey[root] = keys[kuf.find(ki)] }
+        var hostKey = [String?](repeating: nil, count: obs.count)
+        for (root, ki) in hostFirst.enumerated() where ki >= 0 { hostKey[root] = keys[kuf.find(ki)] }
         return OrgComponents(keyUF: kuf, keyIndex: keyIndex, keys: keys, hostKey: hostKey)
 
     }
@@ -324,12 +326,13 @@ struct TopologyBuilder {
     /// `components` is `organisationComponents()` over them.
     mutating func assemble(components: OrgComponents) -> Topology {
         // Host ids in order of first appearance along the path.
-        var idOfRoot: [Int: Int] = [:]
+        // Root observation → host id (0: not yet numbered).
+        var idOfRoot = [Int](repeating: 0, count: obs.count)
         var rootOfId: [Int] = [0]
         for (f, b) in sides {
             for side in 0..<2 {
                 let r = uf.find(side == 0 ? f : b)
-                if idOfRoot[r] == nil {
+                if idOfRoot[r] == 0 {
                     idOfRoot[r] = rootOfId.count
                     rootOfId.append(r)
                 }
@@ -337,9 +340,11 @@ struct TopologyBuilder {
         }
         var hostOfObs: [Int] = []
         hostOfObs.reserveCapacity(obs.count)
-        for i in obs.indices { hostOfObs.append(idOfRoot[uf.find(i)]!) }
-        var keyOfHost: [Int: String] = [:]
-        for (root, key) in components.hostKey { if let id = idOfRoot[root] { keyOfHost[id] = key } }
+        for i in obs.indices { hostOfObs.append(idOfRoot[uf.find(i)]) }
+        var keyOfHost = [String?](repeating: nil, count: rootOfId.count)
+        for (root, key) in components.hostKey.enumerated() where key != nil && idOfRoot[root] != 0 {
+            keyOfHost[idOfRoot[root]] = key
+        }
         // Each host's observations and merges, in observation and merge order.
         var membersOf = [[Int]](repeating: [], count: rootOfId.count)
         for i in obs.indices { membersOf[hostOfObs[i]].append(i) }

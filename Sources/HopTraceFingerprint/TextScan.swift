@@ -102,9 +102,9 @@ enum TextScan {
     /// equivalent to an ASCII one after lower-casing); others as Strings.
     static func host(normalized n: String?, endsWith suffixes: [String]) -> Bool {
         guard let n, !n.isEmpty else { return false }
-        guard n.utf8.allSatisfy({ $0 < 0x80 }) else { return suffixes.contains { n == $0 || n.hasSuffix("." + $0) } }
-        return n.withUTF8Bytes { name in
-            suffixes.contains { suffix in
+        let ascii: Bool? = n.withUTF8Bytes { name in
+            guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return suffixes.contains { suffix in
                 suffix.withUTF8Bytes { s in
                     if name.count == s.count { return name.elementsEqual(s) }
                     guard name.count > s.count, name[name.count - s.count - 1] == UInt8(ascii: ".") else {
@@ -114,5 +114,6 @@ enum TextScan {
                 }
             }
         }
+        return ascii ?? suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
     }
 }

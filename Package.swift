@@ -108,7 +108,9 @@ let package = Package(
         .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
         .testTarget(name: "HopTraceNetworkTests", dependencies: ["HopTraceNetwork"]),
         .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "HopTraceTestSupport"]),
-        .testTarget(name: "HopTraceFingerprintTests", dependencies: ["HopTraceFingerprint", "HopTraceReceived"]),
+        .testTarget(
+            name: "HopTraceFingerprintTests",
+            dependencies: ["HopTraceFingerprint", "HopTraceReceived", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceGeoTests", dependencies: ["HopTraceGeo", "HopTraceTestSupport"]),
         .testTarget(
             name: "HopTraceTopologyTests",

@@ -59,6 +59,14 @@ public struct ExchangeBuildRow: Sendable, Hashable {
 ///    `*.protection.outlook.com`, `*.prod.exchangelabs.com`) is the service, never an on-premises release.
 public enum ExchangeBuilds {
     public static let exchangeOnline = "Exchange Online"
+
+    struct LineKey: Hashable {
+        var major: Int
+        var minor: Int
+    }
+    /// The table's rows by major.minor, each line in table order. Built once.
+    static let lines: [LineKey: [ExchangeBuildRow]] = Dictionary(
+        grouping: table, by: { LineKey(major: $0.build[0], minor: $0.build[1]) })
     static let endOfSupportSource =
         "endoflife.date products/msexchange.md (end of extended support)"
 
@@ -113,7 +121,7 @@ public enum ExchangeBuilds {
 
     /// Matches parsed build parts against the on-premises table (rules 1–4 above).
     public static func match(_ parts: [Int]) -> Match {
-        let line = table.filter { $0.build[0] == parts[0] && $0.build[1] == parts[1] }
+        let line = lines[LineKey(major: parts[0], minor: parts[1])] ?? []
         guard !line.isEmpty else { return Match(kind: .unknownLine) }
         if let row = line.first(where: { $0.build == parts }) { return Match(kind: .exact, row: row) }
 

@@ -35,42 +35,11 @@ struct ReceivedScan {
     /// The sending host's best name: the reverse DNS name the receiver looked up, else the HELO name.
     let fromName: String?
     let fromNameIsRDNS: Bool
+    /// Offset of `byPart` in `raw`'s UTF-8 bytes.
+    let byStart: Int
+    /// Where `ReceivedNeedle`s occur in `raw`, and from `byStart` on.
+    let hits: NeedleSet.Hits
     var found: [SoftwareIdentification] = []
-
-    init(_ r: ReceivedHeader, headerIndex: Int?) {
-        self.r = r
-        self.headerIndex = headerIndex
-        raw = r.raw[...]
-        byPart = ReceivedScan.byClause(in: r.raw[...])
-        byName = r.by?.name ?? r.by?.ipText
-        byNameKey = byName.map(DomainName.normalized)
-        // Postfix and others write `unknown` when the reverse lookup failed: no name then.
-        let rdns = r.from?.rdns.flatMap { $0.lowercased() == "unknown" ? nil : $0 }
-        fromName = rdns ?? r.from?.helo
-        fromNameIsRDNS = rdns != nil
-    }
-
-    /// The text from the first `by` keyword outside comments and brackets; the whole text when there is
-    /// none (qmail's comment-only lines).
-    static func byClause(in text: Substring) -> Substring {
-        var depth = 0
-        var previous: Character = " "
-        var i = text.startIndex
-        while i < text.endIndex {
-            let c = text[i]
-            if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth = max(0, depth - 1) }
-            if depth == 0, c == "b" || c == "B", previous.isWhitespace || i == text.startIndex {
-                let next = text.index(after: i)
-                if next < text.endIndex, text[next] == "y" || text[next] == "Y" {
-                    let after = text.index(after: next)
-                    if after == text.endIndex || text[after].isWhitespace { return text[i...] }
-                }
-            }
-            previous = c
-            i = text.index(after: i)
-        }
-        return text
-    }
 
     func has(_ product: String) -> Bool { found.contains { $0.product == product } }
 
@@ -102,11 +71,11 @@ struct ReceivedScan {
         // and inside a mailbox server `with mapi id 15.20.5546.023`.
         var buildText = r.serverBuild
         var evidence: Substring?
-        if let range = TextScan.find("mapi id ", in: byPart) {
+        if let range = find(.mapiID) {
             let token = TextScan.token(after: range.upperBound, in: byPart)
             evidence = byPart[range.lowerBound..<token.endIndex]
             if buildText == nil { buildText = String(token) }
-        } else if let server = TextScan.find("Microsoft SMTP Server", in: byPart) {
+        } else if let server = find(.microsoftSMTPServer) {
             var end = server.upperBound
             if let id = TextScan.find(" id ", in: byPart, from: server.upperBound) {
                 let token = TextScan.token(after: id.upperBound, in: byPart)
@@ -117,7 +86,7 @@ struct ReceivedScan {
         }
         // Exchange 5.5's build sits in `Internet Mail Service (…)`, read below; parsers may also copy it
         // into `serverBuild`, which must not name the server twice.
-        let imsOnly = evidence == nil && TextScan.contains("Internet Mail Service (", in: byPart)
+        let imsOnly = evidence == nil && contains(.internetMailService)
         if imsOnly {
             // handled below
         } else if let buildText, let found = ExchangeBuilds.lookup(buildText, host: byName) {
@@ -132,7 +101,7 @@ struct ReceivedScan {
         }
 
         // Exchange 5.5: `with Internet Mail Service (5.5.2653.19)` (SpamAssassin Received.pm).
-        if let range = TextScan.find("Internet Mail Service (", in: byPart) {
+        if let range = find(.internetMailService) {
             let inside = TextScan.parenthesized(at: byPart.index(before: range.upperBound), in: byPart)
             if var id = ExchangeBuilds.lookup(String(inside), host: nil) {
                 id.evidence = .init(
@@ -145,7 +114,7 @@ struct ReceivedScan {
 
         // Windows' IIS SMTP service, which Exchange 2000/2003 used for transport: `with Microsoft
         // SMTPSVC(6.0.3790.3959)`. The number is the Windows build, not an Exchange build.
-        if let range = TextScan.find("Microsoft SMTPSVC", in: byPart) {
+        if let range = find(.microsoftSMTPSVC) {
             var version: String?
             var end = range.upperBound
             if end < byPart.endIndex, byPart[end] == "(" {
@@ -198,7 +167,7 @@ struct ReceivedScan {
 
     mutating func openSourceMTAs() {
         // Exim: `with esmtp (Exim 4.91-pdpfix1)`; the version carries distribution and local suffixes.
-        if let inside = TextScan.tag("Exim", in: byPart) {
+        if let inside = tag(.exim) {
             let rest = inside.dropFirst("Exim".count)
             let version = TextScan.version(at: rest)
             let written = rest.drop { $0 == " " }
@@ -215,7 +184,7 @@ struct ReceivedScan {
         }
 
         // Postfix: `by HOST (Postfix) with …`; `(Postfix, from userid N)` is local submission (pickup).
-        if let inside = TextScan.tag("Postfix", in: byPart) {
+        if let inside = tag(.postfix) {
             add(
                 "Postfix", exact: true,
                 role: TextScan.contains("from userid", in: inside) ? "local submission (pickup)" : nil,
@@ -237,12 +206,12 @@ struct ReceivedScan {
                 : TextScan.contains("invoked from network", in: text) ? "network (qmail-smtpd)" : nil
             add("qmail", exact: true, role: role, text: text)
         }
-        if let inside = TextScan.tag("qmail-ldap-", in: byPart, wordEnd: false) {
+        if let inside = tag(.qmailLDAP, wordEnd: false) {
             add(
                 "qmail-ldap", version: TextScan.version(at: inside.dropFirst("qmail-ldap-".count)), exact: true,
                 text: inside)
         }
-        if let range = TextScan.find("with qmail-scanner-", in: byPart) {
+        if let range = find(.qmailScanner) {
             let token = TextScan.token(after: byPart.index(range.lowerBound, offsetBy: 5), in: byPart)
             add(
                 "qmail-scanner", version: TextScan.version(at: token.dropFirst("qmail-scanner-".count)),
@@ -250,39 +219,39 @@ struct ReceivedScan {
         }
 
         // Cyrus IMAP delivery: `(Cyrus v2.1.18-IPv6-Debian-…) with LMTPA`.
-        if let inside = TextScan.tag("Cyrus", in: byPart) {
+        if let inside = tag(.cyrus) {
             add(
                 "Cyrus IMAP", version: TextScan.version(at: inside.dropFirst("Cyrus".count)), exact: true,
                 role: "mailbox delivery (LMTP)", text: inside)
         }
         // Courier: `with esmtp (courier-0.40)`.
-        if let inside = TextScan.tag("courier-", in: byPart, wordEnd: false) {
+        if let inside = tag(.courier, wordEnd: false) {
             add("Courier", version: TextScan.version(at: inside.dropFirst("courier-".count)), exact: true, text: inside)
         }
         // OpenSMTPD: `by example.com (OpenSMTPD) with ESMTPA`.
-        if let inside = TextScan.tag("OpenSMTPD", in: byPart) {
+        if let inside = tag(.openSMTPD) {
             add(
                 "OpenSMTPD", version: TextScan.version(at: inside.dropFirst("OpenSMTPD".count)), exact: true,
                 text: inside)
         }
         // Haraka: `(Haraka/2.8.18)`.
-        if let inside = TextScan.tag("Haraka", in: byPart) {
+        if let inside = tag(.haraka) {
             add("Haraka", version: TextScan.version(at: inside.dropFirst("Haraka/".count)), exact: true, text: inside)
         }
         // qpsmtpd: `(qpsmtpd/0.27-dev)`.
-        if let inside = TextScan.tag("qpsmtpd", in: byPart) {
+        if let inside = tag(.qpsmtpd) {
             add("qpsmtpd", version: TextScan.version(at: inside.dropFirst("qpsmtpd/".count)), exact: true, text: inside)
         }
         // Kopano: `by kopano.local (kopano-dagent) with LMTP`.
-        if let inside = TextScan.tag("kopano-dagent", in: byPart) {
+        if let inside = tag(.kopano) {
             add("Kopano", exact: true, role: "delivery agent (LMTP)", text: inside)
         }
         // Halon: `by se1-gles-flk1.inumbo.com (Halon) with ESMTPS id <UUID>`.
-        if let inside = TextScan.tag("Halon", in: byPart) {
+        if let inside = tag(.halon) {
             add("Halon", version: TextScan.version(at: inside.dropFirst("Halon".count)), exact: true, text: inside)
         }
         // KumoMTA: Postmark writes `(KumoMTA 10.97.243.36)`, an internal address, not a version.
-        if let inside = TextScan.tag("KumoMTA", in: byPart) {
+        if let inside = tag(.kumoMTA) {
             let value = inside.dropFirst("KumoMTA".count).drop { $0 == " " }
             let isAddress = IPAddress(String(value)) != nil
             add(
@@ -292,7 +261,7 @@ struct ReceivedScan {
         }
         // Zimbra's mailbox store: `from X (LHLO X) (IP) by Y with LMTP` (SpamAssassin Received.pm has a rule
         // for this shape); its MTA hops are Postfix on hosts often named zimbra/zmta/zmail.
-        if let lhlo = TextScan.find("(LHLO ", in: raw),
+        if let lhlo = findInRaw(.lhlo),
             r.with?.keyword.uppercased().hasPrefix("LMTP") ?? TextScan.contains("with LMTP", in: byPart)
         {
             add(
@@ -308,6 +277,15 @@ struct ReceivedScan {
     mutating func sendmail() {
         var from = byPart.startIndex
         while let open = TextScan.find("(", in: byPart, from: from) {
+            if hits.isASCII,
+                byPart.withUTF8Bytes({
+                    let at = byPart.utf8.distance(from: byPart.startIndex, to: open.lowerBound)
+                    return ReceivedScan.cannotBeSendmailComment(at: at, in: $0)
+                })
+            {
+                from = open.upperBound
+                continue
+            }
             let inside = TextScan.parenthesized(at: open.lowerBound, in: byPart)
             from = open.upperBound
             let fields = inside.split(separator: "/", omittingEmptySubsequences: false)
@@ -335,17 +313,32 @@ struct ReceivedScan {
     }
 
     /// Exim's message id: three base-62 groups, 6-6-2 (`1fZ55o-0006DP-3H`) before 4.97, 6-11-4 after.
+    /// By bytes: every character must be an ASCII letter, digit or `-`, so one byte is one character.
     static func isEximMessageID(_ id: String) -> Bool {
-        let groups = id.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
-        guard groups == [6, 6, 2] || groups == [6, 11, 4] else { return false }
-        return id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }
+        var groups = (0, 0, 0)
+        var group = 0
+        for c in id.utf8 {
+            if c == UInt8(ascii: "-") {
+                group += 1
+                if group > 2 { return false }
+                continue
+            }
+            let l = c | 0x20
+            guard (c >= 0x30 && c <= 0x39) || (l >= 0x61 && l <= 0x7A) else { return false }
+            switch group {
+            case 0: groups.0 += 1
+            case 1: groups.1 += 1
+            default: groups.2 += 1
+            }
+        }
+        return group == 2 && groups.0 == 6 && ((groups.1 == 6 && groups.2 == 2) || (groups.1 == 11 && groups.2 == 4))
     }
 
     // MARK: Commercial and Windows servers
 
     mutating func commercialServers() {
         // MDaemon: `(MDaemon PRO v19.0.2)`, old `(MDaemon.PRO.v5.0.6.R)`; ids `md50018233933.msg`.
-        if let range = TextScan.find("MDaemon", in: byPart) {
+        if let range = find(.mDaemon) {
             let text: Substring
             if range.lowerBound > byPart.startIndex, byPart[byPart.index(before: range.lowerBound)] == "(" {
                 text = TextScan.parenthesized(at: byPart.index(before: range.lowerBound), in: byPart)
@@ -360,7 +353,7 @@ struct ReceivedScan {
             add("MDaemon", version: version, exact: true, note: pro ? "PRO edition" : nil, text: text)
         }
         // Lotus / IBM / HCL Domino: `(Lotus Domino Release 8.5.3FP6)`.
-        if let range = TextScan.find("Domino Release ", in: byPart) {
+        if let range = find(.dominoRelease) {
             var start = range.lowerBound
             var brand = "Domino"
             for candidate in ["Lotus ", "IBM ", "HCL "] {
@@ -377,15 +370,16 @@ struct ReceivedScan {
             add(brand, version: version, exact: true, text: byPart[start..<end])
         }
         // CommuniGate Pro: `(CommuniGate Pro SMTP 5.1.13)`, `(CommuniGate Pro WebUser 4.3.7) with HTTP`.
-        if let inside = TextScan.tag("CommuniGate Pro", in: byPart) {
+        if let inside = tag(.communiGatePro) {
             let words = inside.dropFirst("CommuniGate Pro".count).split(separator: " ")
             let role = words.first.flatMap { $0.first?.isNumber == false ? String($0) : nil }
             let version = words.lazy.compactMap { TextScan.version(at: $0) }.first
             add("CommuniGate Pro", version: version, exact: true, role: role, text: inside)
         }
         // Merak / IceWarp: `(Merak 8.0.3)`.
-        for name in ["Merak", "IceWarp"] {
-            if let inside = TextScan.tag(name, in: byPart) {
+        for needle in [ReceivedNeedle.merak, .iceWarp] {
+            let name = needle.tagPrefix
+            if let inside = tag(needle) {
                 add(
                     "IceWarp Merak", version: TextScan.version(at: inside.dropFirst(name.count)), exact: true,
                     text: inside)
@@ -393,15 +387,13 @@ struct ReceivedScan {
             }
         }
         // MailEnable: `by pop3.m80.net with MailEnable ESMTP`.
-        if let range = TextScan.find("with MailEnable", in: byPart) {
+        if let range = find(.mailEnable) {
             add("MailEnable", exact: true, text: byPart[byPart.index(range.lowerBound, offsetBy: 5)..<range.upperBound])
         }
         // Sun / Oracle Messaging Server: `(Sun Java System Messaging Server 6.2-4.02 (built Sep  9 2005))`.
-        for name in [
-            "Sun Java System Messaging Server", "Oracle Communications Messaging Server",
-            "Sun Java(tm) System Messaging Server",
-        ] {
-            if let inside = TextScan.tag(name, in: byPart, wordEnd: false) {
+        for needle in [ReceivedNeedle.sunMessagingServer, .oracleMessagingServer, .sunTMMessagingServer] {
+            let name = needle.tagPrefix
+            if let inside = tag(needle, wordEnd: false) {
                 let version = TextScan.version(at: inside.dropFirst(name.count)) { $0 == "-" }
                 add(
                     name.hasPrefix("Oracle")
@@ -411,17 +403,17 @@ struct ReceivedScan {
             }
         }
         // Novell GroupWise: `with Novell_GroupWise`.
-        if let range = TextScan.find("Novell_GroupWise", in: byPart) {
+        if let range = find(.novellGroupWise) {
             add("Novell GroupWise", exact: true, text: byPart[range])
         }
         // Ecelerity / Momentum: `(ecelerity 2.1.1.3 r(11743))`.
-        if let inside = TextScan.tag("ecelerity", in: byPart) {
+        if let inside = tag(.ecelerity) {
             add(
                 "Ecelerity", version: TextScan.version(at: inside.dropFirst("ecelerity".count)), exact: true,
                 text: inside)
         }
         // Coremail (NetEase): `by mx19 (Coremail) with SMTP`.
-        if let inside = TextScan.tag("Coremail", in: byPart) {
+        if let inside = tag(.coremail) {
             add(
                 "Coremail", version: TextScan.version(at: inside.dropFirst("Coremail".count)), exact: true, text: inside
             )
@@ -460,7 +452,7 @@ struct ReceivedScan {
 
         // Yahoo / AOL: `(Yahoo Inc. Hermes SMTP Server) with ESMTPA ID <32 hex>`, `sonicNNN… with HTTP`,
         // old `with NNFMP`.
-        if let inside = TextScan.tag("Yahoo Inc. Hermes SMTP Server", in: byPart) {
+        if let inside = tag(.yahooHermes) {
             add("Yahoo Mail", exact: true, role: "Hermes SMTP Server", text: inside)
         } else if keyword == "NNFMP", let name = byName {
             add("Yahoo Mail", exact: false, note: "old Yahoo `with NNFMP` protocol", text: name)
@@ -470,7 +462,7 @@ struct ReceivedScan {
         }
 
         // Amazon SES: `by email-smtp.amazonaws.com with SMTP (SimpleEmailService-2411284699) id …`.
-        if let inside = TextScan.tag("SimpleEmailService-", in: byPart, wordEnd: false) {
+        if let inside = tag(.simpleEmailService, wordEnd: false) {
             add("Amazon SES", exact: true, note: "injection tag \(inside)", role: "SMTP injection", text: inside)
         } else {
             _ = byHost(["amazonses.com"], "Amazon SES")
@@ -492,7 +484,7 @@ struct ReceivedScan {
                 : lower.hasPrefix("ismtpd")
                     ? "SMTP injection"
                     : lower.hasPrefix("filter") ? "filter" : nil
-            let tagged = TextScan.tag("SG", in: byPart) != nil  // `(SG)`: SendGrid's own tag
+            let tagged = tag(.sendGrid) != nil  // `(SG)`: SendGrid's own tag
             add(
                 "SendGrid", exact: tagged, note: tagged ? nil : "recognised by the receiving host's name",
                 role: role, text: name)
@@ -532,7 +524,7 @@ struct ReceivedScan {
             _ = byHost(["pphosted.com", "ppops.net"], "Proofpoint")
         }
         // Barracuda: old releases tag `(Spam Firewall)`; newer ones write no tag (X-Barracuda-* headers).
-        if let inside = TextScan.tag("Spam Firewall", in: byPart) {
+        if let inside = tag(.spamFirewall) {
             add(
                 "Barracuda Email Security Gateway", exact: false,
                 note: "`(Spam Firewall)` is the tag of older Barracuda releases", text: inside)
@@ -556,25 +548,25 @@ struct ReceivedScan {
                 text: kw)
         }
         // Clearswift: `(Clearswift SMTPRS 5.1.7)`.
-        if let inside = TextScan.tag("Clearswift SMTPRS", in: byPart) {
+        if let inside = tag(.clearswift) {
             add(
                 "Clearswift SMTPRS", version: TextScan.version(at: inside.dropFirst("Clearswift SMTPRS".count)),
                 exact: true, text: inside)
         }
         // Forcepoint: `by Forcepoint Email with ESMTP`.
-        if let range = TextScan.find("by Forcepoint Email", in: byPart) {
+        if let range = find(.forcepoint) {
             add(
                 "Forcepoint Email Security", exact: true,
                 text: byPart[byPart.index(range.lowerBound, offsetBy: 3)..<range.upperBound])
         }
         // SkyGuard (Huawei): `(SkyGuard) with ESMTP`.
-        if let inside = TextScan.tag("SkyGuard", in: byPart) { add("SkyGuard", exact: true, text: inside) }
+        if let inside = tag(.skyGuard) { add("SkyGuard", exact: true, text: inside) }
         // IBM's gateway banner: `with IBM ESMTP SMTP Gateway: Authorized Use Only!…`.
-        if let range = TextScan.find("IBM ESMTP SMTP Gateway", in: byPart) {
+        if let range = find(.ibmGateway) {
             add("IBM ESMTP SMTP Gateway", exact: true, text: byPart[range])
         }
         // PGP Universal: `(PGP Universal service)`.
-        if let inside = TextScan.tag("PGP Universal", in: byPart) { add("PGP Universal", exact: true, text: inside) }
+        if let inside = tag(.pgpUniversal) { add("PGP Universal", exact: true, text: inside) }
     }
 
     // MARK: The sending side, by its own name

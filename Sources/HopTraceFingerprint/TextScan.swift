@@ -52,14 +52,21 @@ enum TextScan {
     /// `(Postfix, from userid 0)`). The character after the prefix must not continue a word, so
     /// `(PostfixAdmin)` is not `(Postfix`.
     static func tag(_ prefix: String, in text: Substring, wordEnd: Bool = true) -> Substring? {
-        var from = text.startIndex
-        while let r = find("(" + prefix, in: text, from: from) {
-            if !wordEnd || r.upperBound == text.endIndex || !isWordCharacter(text[r.upperBound]) {
-                return parenthesized(at: r.lowerBound, in: text)
-            }
-            from = r.upperBound
+        let needle = "(" + prefix
+        guard let first = find(needle, in: text) else { return nil }
+        return tag(needle, firstAt: first, in: text, wordEnd: wordEnd)
+    }
+
+    /// `tag` for `needle` (the bracket and the prefix) whose first range in `text` is `first`.
+    static func tag(_ needle: String, firstAt first: Range<String.Index>, in text: Substring, wordEnd: Bool)
+        -> Substring?
+    {
+        var r = first
+        while wordEnd && r.upperBound != text.endIndex && isWordCharacter(text[r.upperBound]) {
+            guard let next = find(needle, in: text, from: r.upperBound) else { return nil }
+            r = next
         }
-        return nil
+        return parenthesized(at: r.lowerBound, in: text)
     }
 
     static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
@@ -95,9 +102,9 @@ enum TextScan {
     /// equivalent to an ASCII one after lower-casing); others as Strings.
     static func host(normalized n: String?, endsWith suffixes: [String]) -> Bool {
         guard let n, !n.isEmpty else { return false }
-        guard n.utf8.allSatisfy({ $0 < 0x80 }) else { return suffixes.contains { n == $0 || n.hasSuffix("." + $0) } }
-        return n.withUTF8Bytes { name in
-            suffixes.contains { suffix in
+        let ascii: Bool? = n.withUTF8Bytes { name in
+            guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return suffixes.contains { suffix in
                 suffix.withUTF8Bytes { s in
                     if name.count == s.count { return name.elementsEqual(s) }
                     guard name.count > s.count, name[name.count - s.count - 1] == UInt8(ascii: ".") else {
@@ -107,5 +114,6 @@ enum TextScan {
                 }
             }
         }
+        return ascii ?? suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
     }
 }

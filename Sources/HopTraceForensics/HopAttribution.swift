@@ -35,6 +35,9 @@ public struct HopAttribution: Sendable {
     let topology: Topology?
     let software: [[SoftwareIdentification]]
     let publicSuffixList: PublicSuffixList
+    /// `receiverNames(k)` of every hop, worked out once: the stages ask for them per verdict
+    /// and per hop.
+    let receiverNameLists: [[String]]
 
     /// For software attribution, before the topology exists.
     public init(hops: [Hop], publicSuffixList: PublicSuffixList) {
@@ -50,6 +53,11 @@ public struct HopAttribution: Sendable {
         self.topology = topology
         self.software = software
         self.publicSuffixList = publicSuffixList
+        self.receiverNameLists = hops.map { hop in
+            var names = topology.flatMap { t in t.edge(hop: hop.index).flatMap { t.host($0.to) } }?.names ?? []
+            if let n = hop.received.by?.name { names.append(n) }
+            return names.map(DomainName.normalized)
+        }
     }
 
     // MARK: - Position
@@ -265,11 +273,7 @@ public struct HopAttribution: Sendable {
     }
 
     /// The receiver's names (the host's and the by-name), normalised.
-    public func receiverNames(_ k: Int) -> [String] {
-        var names = receiverHost(k)?.names ?? []
-        if let n = hops[k].received.by?.name { names.append(n) }
-        return names.map(DomainName.normalized)
-    }
+    public func receiverNames(_ k: Int) -> [String] { receiverNameLists[k] }
 
     public func receiverName(_ k: Int) -> String {
         hops[k].received.by?.name ?? receiverHost(k)?.displayName ?? "(unnamed)"

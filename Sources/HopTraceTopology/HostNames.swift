@@ -23,8 +23,22 @@ enum HostNames {
     static func address(in raw: String) -> IPAddress? {
         var s = Substring(raw)
         if s.hasPrefix("["), s.hasSuffix("]") { s = s.dropFirst().dropLast() }
-        if s.lowercased().hasPrefix("ipv6:") { s = s.dropFirst(5) }
+        if hasIPv6Prefix(s) { s = s.dropFirst(5) }
         return IPAddress(s)
+    }
+
+    /// `s.lowercased().hasPrefix("ipv6:")`. By bytes when the five bytes and the one after them
+    /// are ASCII (then they are five characters, lower-cased as ASCII); otherwise by that expression.
+    static func hasIPv6Prefix(_ s: Substring) -> Bool {
+        let u = s.utf8
+        var bytes = u.makeIterator()
+        for expected in "ipv6:".utf8 {
+            guard let b = bytes.next() else { return false }
+            if b >= 0x80 { return s.lowercased().hasPrefix("ipv6:") }
+            if ASCIIFold.lower(b) != expected { return false }
+        }
+        if let next = bytes.next(), next >= 0x80 { return s.lowercased().hasPrefix("ipv6:") }
+        return true
     }
 
     /// A single-label name (`MAIL01`, NetBIOS style): meaningful only inside one network.

@@ -29,11 +29,12 @@ import HopTraceCore
 enum OrganisationGrouping {
     static func group(
         hosts: inout [Host], observations obs: [TopologyBuilder.Observation], hostOfObs: [Int],
-        keyOfHost: [Int: String], components: TopologyBuilder.OrgComponents, edges: [Edge],
+        keyOfHost: [String?], components: TopologyBuilder.OrgComponents, edges: [Edge],
         hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?
     ) -> [Organisation] {
         var components = components
-        var component: [Int: String] = [:]
+        // By host id (hosts are numbered 1, 2, … in order).
+        var component = [String?](repeating: nil, count: hosts.count + 1)
         var asnInfo: [Int: [(asn: Int, org: String)]] = [:]
         var asnNames: [String: String] = [:]
         for host in hosts {
@@ -73,13 +74,29 @@ enum OrganisationGrouping {
 
         // Components in order of first appearance (smallest host id).
         var order: [String] = []
-        for host in hosts { if let c = component[host.id], !order.contains(c) { order.append(c) } }
+        var position: [String: Int] = [:]
+        var membersOf: [[Int]] = []
+        for host in hosts {
+            guard let c = component[host.id] else { continue }
+            if position[c] == nil {
+                position[c] = order.count
+                order.append(c)
+                membersOf.append([])
+            }
+            membersOf[position[c]!].append(host.id)
+        }
+        // Each component's observations, in observation order.
+        var observationsOf = [[Int]](repeating: [], count: order.count)
+        for i in obs.indices {
+            if let c = component[hostOfObs[i]], let p = position[c] { observationsOf[p].append(i) }
+        }
         var organisations: [Organisation] = []
-        for c in order {
-            let members = hosts.filter { component[$0.id] == c }.map(\.id)
+        for (p, c) in order.enumerated() {
+            let members = membersOf[p]
             var counts: [String: Int] = [:]
             var operators: Set<String> = []
-            for (i, o) in obs.enumerated() where members.contains(hostOfObs[i]) {
+            for i in observationsOf[p] {
+                let o = obs[i]
                 if let d = o.domain { counts[d, default: 0] += 1 }
                 if let k = o.orgKey, k.hasPrefix("op:") { operators.insert(String(k.dropFirst(3))) }
             }

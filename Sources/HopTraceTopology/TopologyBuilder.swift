@@ -41,8 +41,13 @@ extension Topology {
         var t = builder.run()
         for s in software {
             guard let edge = t.edge(hop: s.hop) else { continue }
-            for (hostID, names) in [(edge.to, s.receiver), (edge.from, s.sender)] {
-                guard let k = t.hosts.firstIndex(where: { $0.id == hostID }) else { continue }
+            for (hostID, names) in [(edge.to, s.receiver), (edge.from, s.sender)] where !names.isEmpty {
+                // `assemble` numbers hosts 1, 2, … in order: host `id` is at `id - 1`.
+                let at = hostID - 1
+                guard
+                    let k = t.hosts.indices.contains(at) && t.hosts[at].id == hostID
+                        ? at : t.hosts.firstIndex(where: { $0.id == hostID })
+                else { continue }
                 for name in names where !t.hosts[k].software.contains(name) { t.hosts[k].software.append(name) }
             }
         }
@@ -82,6 +87,8 @@ struct TopologyBuilder {
         var side: HostEvidence.Side
         var names: [String]
         var keys: [String]
+        /// Per key: whether it is single-label (`HostNames.isLocal`).
+        var isLocal: [Bool]
         var address: IPAddress?
         var scope: AddressScope?
         /// Registrable domain of the observation's most trustworthy name (the by-name; on the
@@ -114,21 +121,24 @@ struct TopologyBuilder {
         return ip != .v4(0) && ip != .v6(0, 0)
     }
 
-    mutating func observe(hop: Int, side: HostEvidence.Side, rawNames: [String?], trusted: String?, ip: IPAddress?)
-        -> Int
-    {
+    /// One side of a hop: its names (`raw`, with `HostNames.key` of each, worked out once by
+    /// the caller), the key of its most trustworthy name, its address.
+    mutating func observe(
+        hop: Int, side: HostEvidence.Side, rawNames: [(raw: String?, key: String?)], trustedKey: String?,
+        ip: IPAddress?
+    ) -> Int {
         var names: [String] = []
         var keys: [String] = []
         var address = ip
-        for case let raw? in rawNames {
+        for case (let raw?, let key) in rawNames {
             if address == nil, let literal = HostNames.address(in: raw) { address = literal }
-            guard let k = HostNames.key(raw), !keys.contains(k) else { continue }
+            guard let k = key, !keys.contains(k) else { continue }
             names.append(raw.hasSuffix(".") ? String(raw.dropLast()) : raw)
             keys.append(k)
         }
         var domain: String?
         var orgKey: String?
-        if let key = trusted.flatMap(HostNames.key) {
+        if let key = trustedKey {
             // A host is usually seen twice (one hop's receiver, the next hop's sender): its
             // registrable domain is looked up once per chain.
             if let known = organisations[key] {
@@ -144,7 +154,7 @@ struct TopologyBuilder {
         let scope = address.map(AddressClassifier.scope(of:))
         obs.append(
             Observation(
-                hop: hop, side: side, names: names, keys: keys, address: address,
+                hop: hop, side: side, names: names, keys: keys, isLocal: keys.map(HostNames.isLocal), address: address,
                 scope: scope, domain: domain, orgKey: orgKey))
         return obs.count - 1
     }
@@ -156,13 +166,23 @@ struct TopologyBuilder {
     // MARK: - Run
 
     mutating func run() -> Topology {
-        for hop in hops {
-            let r = hop.received
-            let f = r.from
+        obs.reserveCapacity(2 * hops.count)
+        sides.reserveCapacity(hops.count)
+        for pos in hops.indices {
+            // Fields read in place: a copy of the whole Received header would retain each of its strings.
+            let index = hops[pos].index
+            let (helo, rdns, fromIP) = (
+                hops[pos].received.from?.helo, hops[pos].received.from?.rdns, hops[pos].received.from?.ip
+            )
+            let (byName, byIP) = (hops[pos].received.by?.name, hops[pos].received.by?.ip)
+            // The trusted from-name is the reverse DNS name when it names something, else the HELO.
+            let heloKey = helo.flatMap(HostNames.key)
+            let rdnsKey = rdns.flatMap(HostNames.key)
             let fromIndex = observe(
-                hop: hop.index, side: .from, rawNames: [f?.helo, f?.rdns],
-                trusted: f?.rdns.flatMap(HostNames.key) != nil ? f?.rdns : f?.helo, ip: f?.ip)
-            let byIndex = observe(hop: hop.index, side: .by, rawNames: [r.by?.name], trusted: r.by?.name, ip: r.by?.ip)
+                hop: index, side: .from, rawNames: [(helo, heloKey), (rdns, rdnsKey)],
+                trustedKey: rdnsKey ?? heloKey, ip: fromIP)
+            let byKey = byName.flatMap(HostNames.key)
+            let byIndex = observe(hop: index, side: .by, rawNames: [(byName, byKey)], trustedKey: byKey, ip: byIP)
             sides.append((fromIndex, byIndex))
         }
         uf = UnionFind(count: obs.count)
@@ -172,7 +192,7 @@ struct TopologyBuilder {
             merges.append((i, i, .sameConnection))
         }
         // A nameless loopback sender is the receiver itself.
-        for (f, b) in sides where obs[f].scope == .loopback && obs[f].keys.allSatisfy(HostNames.isLocal) {
+        for (f, b) in sides where obs[f].scope == .loopback && !obs[f].isLocal.contains(false) {
             join(f, b, .loopbackSender(obs[f].address!))
         }
         // Empty observations continue the chain.
@@ -184,7 +204,7 @@ struct TopologyBuilder {
         // Shared global names.
         var firstByName: [String: Int] = [:]
         for (i, o) in obs.enumerated() {
-            for k in o.keys where !HostNames.isLocal(k) {
+            for (k, local) in zip(o.keys, o.isLocal) where !local {
                 if let j = firstByName[k] { join(j, i, .sharedName(k)) } else { firstByName[k] = i }
             }
         }
@@ -194,10 +214,24 @@ struct TopologyBuilder {
             guard let ip = o.address, Self.isGloballyUnique(ip, o.scope) else { continue }
             if let j = firstByAddress[ip] { join(j, i, .sharedAddress(ip)) } else { firstByAddress[ip] = i }
         }
+        // Observations sharing a private address or a single-label name, by that token.
+        var localGroups: [String: [Int]] = [:]
+        var localOrder: [String] = []
+        for (i, o) in obs.enumerated() {
+            var tokens: [String] = zip(o.keys, o.isLocal).filter(\.1).map { "n:" + $0.0 }
+            if let ip = o.address, Self.isNetworkLocal(o.scope) { tokens.append("a:\(ip)") }
+            for t in tokens {
+                if localGroups[t] == nil { localOrder.append(t) }
+                localGroups[t, default: []].append(i)
+            }
+        }
+        // Each key's specific first label (`DomainName.specificFirstLabel`), per observation.
+        let firstLabels = obs.map { o in o.keys.map { DomainName($0)?.specificFirstLabel } }
         // Network-local joins and likely aliases depend on organisations, which depend on joins:
         // repeat until nothing changes (each round joins at least two sets, so ≤ obs.count rounds).
+        var org: OrgComponents
         while true {
-            let org = organisationComponents()
+            org = organisationComponents()
             var changed = false
             func vantage(_ i: Int) -> String? {
                 if let k = org.hostKey[uf.find(i)] { return k }
@@ -205,16 +239,6 @@ struct TopologyBuilder {
                 return org.hostKey[uf.find(i == f ? b : f)]
             }
             // Private addresses and single-label names, inside one organisation's network.
-            var localGroups: [String: [Int]] = [:]
-            var localOrder: [String] = []
-            for (i, o) in obs.enumerated() {
-                var tokens: [String] = o.keys.filter(HostNames.isLocal).map { "n:" + $0 }
-                if let ip = o.address, Self.isNetworkLocal(o.scope) { tokens.append("a:\(ip)") }
-                for t in tokens {
-                    if localGroups[t] == nil { localOrder.append(t) }
-                    localGroups[t, default: []].append(i)
-                }
-            }
             for t in localOrder {
                 // The first observation of each network (vantage) takes the others in: linear.
                 var firstByVantage: [String: Int] = [:]
@@ -238,13 +262,12 @@ struct TopologyBuilder {
             var firstByLabel: [String: Int] = [:]
             for (i, o) in obs.enumerated() {
                 guard let orgKey = org.hostKey[uf.find(i)] else { continue }
-                for (k, name) in zip(o.keys, o.names) {
-                    guard let label = DomainName(k)?.specificFirstLabel else { continue }
+                for (label, name) in zip(firstLabels[i], o.names) {
+                    guard let label else { continue }
                     let slot = orgKey + "|" + label
-                    let written = String(name.prefix(label.count))
                     if let j = firstByLabel[slot] {
                         if uf.find(j) != uf.find(i) {
-                            join(j, i, .sharedFirstLabel(written))
+                            join(j, i, .sharedFirstLabel(String(name.prefix(label.count))))
                             changed = true
                         }
                     } else {
@@ -254,7 +277,8 @@ struct TopologyBuilder {
             }
             if !changed { break }
         }
-        return assemble()
+        // The last round joined nothing: its organisation components are the final ones.
+        return assemble(components: org)
     }
 
     func hopPosition(of observation: Int) -> Int { observation / 2 }
@@ -265,8 +289,8 @@ struct TopologyBuilder {
         var keyUF: UnionFind
         var keyIndex: [String: Int]
         var keys: [String]
-        /// Host root → component representative key (nil: no name-derived key).
-        var hostKey: [Int: String]
+        /// Host root (an observation index) → component representative key (nil: no name-derived key).
+        var hostKey: [String?]
     }
 
     mutating func organisationComponents() -> OrgComponents {
@@ -279,45 +303,58 @@ struct TopologyBuilder {
             }
         }
         var kuf = UnionFind(count: keys.count)
-        var hostFirst: [Int: Int] = [:]
+        // Host root → index of the first organisation key seen on it (-1: none).
+        var hostFirst = [Int](repeating: -1, count: obs.count)
         for (i, o) in obs.enumerated() {
             guard let k = o.orgKey, let ki = keyIndex[k] else { continue }
             let root = uf.find(i)
-            if let first = hostFirst[root] { kuf.union(first, ki) } else { hostFirst[root] = ki }
+            if hostFirst[root] >= 0 { kuf.union(hostFirst[root], ki) } else { hostFirst[root] = ki }
         }
         for (f, b) in sides where Self.isNetworkLocal(obs[f].scope) {
-            if let a = hostFirst[uf.find(f)], let c = hostFirst[uf.find(b)] { kuf.union(a, c) }
+            let (a, c) = (hostFirst[uf.find(f)], hostFirst[uf.find(b)])
+            if a >= 0, c >= 0 { kuf.union(a, c) }
         }
-        var hostKey: [Int: String] = [:]
-        for (root, ki) in hostFirst { hostKey[root] = keys[kuf.find(ki)] }
+        var hostKey = [String?](repeating: nil, count: obs.count)
+        for (root, ki) in hostFirst.enumerated() where ki >= 0 { hostKey[root] = keys[kuf.find(ki)] }
         return OrgComponents(keyUF: kuf, keyIndex: keyIndex, keys: keys, hostKey: hostKey)
 
     }
 
     // MARK: - Assembly
 
-    mutating func assemble() -> Topology {
+    /// The hosts, edges, organisations and inferences, once the joins are final;
+    /// `components` is `organisationComponents()` over them.
+    mutating func assemble(components: OrgComponents) -> Topology {
         // Host ids in order of first appearance along the path.
-        var idOfRoot: [Int: Int] = [:]
+        // Root observation → host id (0: not yet numbered).
+        var idOfRoot = [Int](repeating: 0, count: obs.count)
         var rootOfId: [Int] = [0]
         for (f, b) in sides {
-            for i in [f, b] {
-                let r = uf.find(i)
-                if idOfRoot[r] == nil {
+            for side in 0..<2 {
+                let r = uf.find(side == 0 ? f : b)
+                if idOfRoot[r] == 0 {
                     idOfRoot[r] = rootOfId.count
                     rootOfId.append(r)
                 }
             }
         }
         var hostOfObs: [Int] = []
-        for i in obs.indices { hostOfObs.append(idOfRoot[uf.find(i)]!) }
-        let components = organisationComponents()
-        var keyOfHost: [Int: String] = [:]
-        for (root, key) in components.hostKey { if let id = idOfRoot[root] { keyOfHost[id] = key } }
+        hostOfObs.reserveCapacity(obs.count)
+        for i in obs.indices { hostOfObs.append(idOfRoot[uf.find(i)]) }
+        var keyOfHost = [String?](repeating: nil, count: rootOfId.count)
+        for (root, key) in components.hostKey.enumerated() where key != nil && idOfRoot[root] != 0 {
+            keyOfHost[idOfRoot[root]] = key
+        }
+        // Each host's observations and merges, in observation and merge order.
+        var membersOf = [[Int]](repeating: [], count: rootOfId.count)
+        for i in obs.indices { membersOf[hostOfObs[i]].append(i) }
+        var mergesOf = [[Int]](repeating: [], count: rootOfId.count)
+        for (m, merge) in merges.enumerated() { mergesOf[hostOfObs[merge.a]].append(m) }
 
         var hosts: [Host] = []
+        hosts.reserveCapacity(rootOfId.count - 1)
         for id in 1..<rootOfId.count {
-            let members = obs.indices.filter { hostOfObs[$0] == id }
+            let members = membersOf[id]
             var names: [String] = []
             var nameKeys: Set<String> = []
             var addresses: [HostAddress] = []
@@ -332,8 +369,9 @@ struct TopologyBuilder {
                 evidence.append(HostEvidence(hop: o.hop, side: o.side, names: o.names, address: o.address))
                 if !hopSet.contains(o.hop) { hopSet.append(o.hop) }
             }
-            let hostMerges = merges.filter { hostOfObs[$0.a] == id }.map {
-                HostMerge(reason: $0.reason, hops: Array(Set([obs[$0.a].hop, obs[$0.b].hop])).sorted())
+            let hostMerges = mergesOf[id].map { m in
+                let (a, b) = (obs[merges[m].a].hop, obs[merges[m].b].hop)
+                return HostMerge(reason: merges[m].reason, hops: a == b ? [a] : [min(a, b), max(a, b)])
             }
             let zone: Zone
             if addresses.contains(where: { $0.scope == .public || $0.scope == .documentation }) {

@@ -272,13 +272,18 @@ extension StringProtocol {
         }
     }
 
-    func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
-        var mine = self.utf8.makeIterator()
-        for y in prefix.utf8 {
-            guard let x = mine.next() else { return false }
-            if x != y && ASCIIFold.lower(x) != ASCIIFold.lower(y) { return false }
+    /// Whether the text starts with `prefix` (lower-case ASCII), ASCII case ignored; compared
+    /// as bytes, with no lower-cased copy.
+    func hasPrefixIgnoringCase(_ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { p in
+            withUTF8Bytes { mine in
+                guard mine.count >= p.count else { return false }
+                for k in 0..<p.count where mine[k] != p[k] && ASCIIFold.lower(mine[k]) != ASCIIFold.lower(p[k]) {
+                    return false
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Equal to `lower` (lower-case ASCII) with ASCII case ignored; no lower-cased copy.

@@ -443,9 +443,31 @@ struct StampState {
     }
 
     func stripAngles(_ s: String) -> String {
-        var r = Substring(s.trimmedSpaces)
-        if r.hasPrefix("<") { r = r.dropFirst() }
-        if r.hasSuffix(">") { r = r.dropLast() }
-        return String(r)
+        String(Self.withoutAngles(s.trimmedSpaces))
+    }
+
+    /// Without one leading `<` and one trailing `>` (each a character of its own). Byte tests,
+    /// except where a non-ASCII byte beside the bracket could join it into a larger character.
+    static func withoutAngles(_ text: Substring) -> Substring {
+        var r = text
+        let u = r.utf8
+        if u.first == UInt8(ascii: "<") {
+            let next = u.index(after: u.startIndex)
+            if next == u.endIndex || u[next] < 0x80 {
+                r = r[next...]
+            } else if r.hasPrefix("<") {
+                r = r.dropFirst()
+            }
+        }
+        let v = r.utf8
+        if v.last == UInt8(ascii: ">") {
+            let last = v.index(before: v.endIndex)
+            if last == v.startIndex || v[v.index(before: last)] < 0x80 {
+                r = r[..<last]
+            } else if r.hasSuffix(">") {
+                r = r.dropLast()
+            }
+        }
+        return r
     }
 }

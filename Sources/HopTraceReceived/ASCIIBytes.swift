@@ -1,0 +1,29 @@
+import HopTraceCore
+
+/// Byte tests against lower-case ASCII patterns, ASCII case ignored, on a header's bytes. Each
+/// answers as the same test on the `asciiLowered` text would, for the bytes given.
+enum ASCIIBytes {
+    @inline(__always) static func matches(_ b: UnsafeBufferPointer<UInt8>, at i: Int, _ p: UnsafeBufferPointer<UInt8>)
+        -> Bool
+    {
+        guard i >= 0, b.count - i >= p.count else { return false }
+        for k in 0..<p.count where ASCIIFold.lower(b[i + k]) != p[k] { return false }
+        return true
+    }
+
+    static func hasPrefix(_ b: UnsafeBufferPointer<UInt8>, _ pattern: StaticString) -> Bool {
+        pattern.withUTF8Buffer { matches(b, at: 0, $0) }
+    }
+
+    static func hasSuffix(_ b: UnsafeBufferPointer<UInt8>, _ pattern: StaticString) -> Bool {
+        pattern.withUTF8Buffer { matches(b, at: b.count - $0.count, $0) }
+    }
+
+    static func equal(_ b: UnsafeBufferPointer<UInt8>, _ pattern: StaticString) -> Bool {
+        pattern.withUTF8Buffer { b.count == $0.count && matches(b, at: 0, $0) }
+    }
+
+    static func contains(_ b: UnsafeBufferPointer<UInt8>, _ pattern: StaticString) -> Bool {
+        pattern.withUTF8Buffer { $0.isEmpty || ASCIIFold.firstRange(of: $0, in: b) != nil }
+    }
+}

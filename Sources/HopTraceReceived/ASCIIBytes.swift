@@ -27,3 +27,24 @@ enum ASCIIBytes {
         pattern.withUTF8Buffer { $0.isEmpty || ASCIIFold.firstRange(of: $0, in: b) != nil }
     }
 }
+
+extension ASCIIBytes {
+    /// `text.asciiLowered.hasPrefix(pattern)`, where `b` holds the bytes of `text`: the
+    /// comparison is by Character, so a byte after the pattern that could join its last
+    /// character (a non-ASCII combining mark) sends the question to the String routine.
+    static func startsAsCharacters(_ text: Substring, _ b: UnsafeBufferPointer<UInt8>, _ pattern: StaticString)
+        -> Bool
+    {
+        guard hasPrefix(b, pattern) else { return false }
+        let n = pattern.utf8CodeUnitCount
+        if b.count == n || b[n] < 0x80 { return true }
+        return text.asciiLowered.hasPrefix(pattern.description)
+    }
+}
+
+extension ASCIIBytes {
+    /// `startsAsCharacters` on a String's bytes.
+    static func startsAsCharacters(_ text: String, _ pattern: StaticString) -> Bool {
+        text.withUTF8Bytes { startsAsCharacters(text[...], $0, pattern) }
+    }
+}

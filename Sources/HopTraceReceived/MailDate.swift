@@ -7,7 +7,9 @@ public enum MailDateParser {
     /// could be read. `leftover` is text around a readable date that was not understood
     /// (kept for the `unparsed` list), nil when everything was read.
     public static func parse(_ text: String) -> (timestamp: MailTimestamp?, leftover: String?) {
-        let raw = String(text.trimmedSpaces)
+        let trimmed = text.trimmedSpaces
+        // Text with nothing to trim (as the Received parser hands it over) is kept, not copied.
+        let raw = trimmed.utf8.count == text.utf8.count ? text : String(trimmed)
         if raw.isEmpty { return (nil, nil) }
         var words: [Substring] = []
         var comments: [Substring] = []
@@ -27,14 +29,62 @@ public enum MailDateParser {
         // Byte by byte when the text is ASCII (every delimiter is, so each cut is a character
         // boundary); text with other characters goes by Character, where Unicode white space
         // also separates. Both views share String's indices.
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            split(
-                s, s.utf8, isSpace: ASCIIFold.isSpace, comma: UInt8(ascii: ","), open: UInt8(ascii: "("),
-                close: UInt8(ascii: ")"), words: &words, comments: &comments, unclosed: &unclosed)
-        } else {
+        let ascii = s.withUTF8Bytes { b in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return false }
+            splitASCII(s, b, words: &words, comments: &comments, unclosed: &unclosed)
+            return true
+        }
+        if !ascii {
             split(
                 s, s, isSpace: \.isWhitespace, comma: ",", open: "(", close: ")",
                 words: &words, comments: &comments, unclosed: &unclosed)
+        }
+    }
+
+    /// `split` over the UTF-8 bytes `b` of the ASCII text `s`, by offset: what `split(s, s.utf8, …)`
+    /// gives, with no index arithmetic on the String's view.
+    static func splitASCII(
+        _ s: String, _ b: UnsafeBufferPointer<UInt8>, words: inout [Substring], comments: inout [Substring],
+        unclosed: inout Bool
+    ) {
+        let u = s.utf8
+        func piece(_ a: Int, _ z: Int) -> Substring {
+            s[u.index(u.startIndex, offsetBy: a)..<u.index(u.startIndex, offsetBy: z)]
+        }
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if ASCIIFold.isSpace(c) || c == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "(") {
+                var depth = 0
+                var j = i
+                var closed = false
+                while j < n {
+                    if b[j] == UInt8(ascii: "(") {
+                        depth += 1
+                    } else if b[j] == UInt8(ascii: ")") {
+                        depth -= 1
+                        if depth == 0 {
+                            j += 1
+                            closed = true
+                            break
+                        }
+                    }
+                    j += 1
+                }
+                if !closed { unclosed = true }
+                comments.append(piece(i, j))
+                i = j
+                continue
+            }
+            var j = i
+            while j < n, !ASCIIFold.isSpace(b[j]), b[j] != UInt8(ascii: ","), b[j] != UInt8(ascii: "(") { j += 1 }
+            words.append(piece(i, j))
+            i = j
         }
     }
 

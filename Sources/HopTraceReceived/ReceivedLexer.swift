@@ -29,7 +29,11 @@ enum ReceivedLexer {
     // CFWS = (1*([FWS] comment) [FWS]) / FWS           (RFC 5322 §3.2.2)
     // comment = "(" *([FWS] ccontent) [FWS] ")"
     // ccontent = ctext / quoted-pair / comment
-    static func tokens(_ b: [UInt8]) -> [ReceivedToken] {
+    static func tokens(_ bytes: [UInt8]) -> [ReceivedToken] {
+        bytes.withUnsafeBufferPointer { tokens($0) }
+    }
+
+    static func tokens(_ b: UnsafeBufferPointer<UInt8>) -> [ReceivedToken] {
         var out: [ReceivedToken] = []
         let n = b.count
         var i = 0
@@ -65,7 +69,7 @@ enum ReceivedLexer {
     }
 
     /// End (exclusive) of the comment opening at `start`, or nil when it never closes.
-    static func commentEnd(_ b: [UInt8], from start: Int) -> Int? {
+    static func commentEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var depth = 0
         var j = start
         let n = b.count
@@ -88,7 +92,7 @@ enum ReceivedLexer {
 
     /// A word ends at white space, `(`, `)` or `;`, except inside `[ … ]`: MDaemon writes
     /// `[(134.97.4.21)]`, so parentheses inside a domain literal belong to the word.
-    static func wordEnd(_ b: [UInt8], from start: Int) -> Int {
+    static func wordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var j = start
         var brackets = 0
         let n = b.count
@@ -113,7 +117,10 @@ enum ReceivedLexer {
     }
 
     static func items(_ s: String) -> [Item] {
-        let b = Array(s.utf8)
+        s.withUTF8Bytes { items($0) }
+    }
+
+    static func items(_ b: UnsafeBufferPointer<UInt8>) -> [Item] {
         let n = b.count
         var out: [Item] = []
         var i = 0

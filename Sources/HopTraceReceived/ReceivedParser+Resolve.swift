@@ -155,7 +155,7 @@ extension StampState {
             }
             return
         }
-        if AddressLiteral.parse(v) == nil, v.utf8.contains(where: { Self.neverInHostName($0) }) {
+        if v.utf8.contains(where: { Self.neverInHostName($0) }), AddressLiteral.parse(v) == nil {
             h.unparsed.append(v)
             from.value = nil
         }

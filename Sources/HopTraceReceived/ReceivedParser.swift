@@ -124,7 +124,7 @@ struct StampState {
         var dateText: String?
         if let semi = tokens.lastIndex(where: { $0.kind == .semicolon }) {
             clauseEnd = semi
-            dateText = String(decoding: bytes[tokens[semi].end...], as: UTF8.self)
+            dateText = Self.dateText(bytes, from: tokens[semi].end)
         } else if let goStart = goDateStart(tokens) {
             // SendGrid filter hops: a Go time.Time string with no `;` before it.
             clauseEnd = goStart
@@ -162,6 +162,18 @@ struct StampState {
                 }
             }
         }
+    }
+
+    /// The text from `start` to the end, for `MailDateParser.parse`: without the ASCII white space
+    /// around it when the bytes left at both ends are ASCII (what `trimmedSpaces` would then
+    /// give), else as it is, for the parser to trim by Character.
+    static func dateText(_ b: [UInt8], from start: Int) -> String {
+        var a = start
+        var z = b.count
+        while a < z, ASCIIFold.isSpace(b[a]) { a += 1 }
+        while z > a, ASCIIFold.isSpace(b[z - 1]) { z -= 1 }
+        if a < z, b[a] < 0x80, b[z - 1] < 0x80 { return String(decoding: b[a..<z], as: UTF8.self) }
+        return String(decoding: b[start...], as: UTF8.self)
     }
 
     /// Index of the first top-level word where a date-time begins when the header has no `;`

@@ -29,10 +29,6 @@ enum ReceivedLexer {
     // CFWS = (1*([FWS] comment) [FWS]) / FWS           (RFC 5322 §3.2.2)
     // comment = "(" *([FWS] ccontent) [FWS] ")"
     // ccontent = ctext / quoted-pair / comment
-    static func tokens(_ bytes: [UInt8]) -> [ReceivedToken] {
-        bytes.withUnsafeBufferPointer { tokens($0) }
-    }
-
     static func tokens(_ b: UnsafeBufferPointer<UInt8>) -> [ReceivedToken] {
         var out: [ReceivedToken] = []
         let n = b.count
@@ -295,7 +291,15 @@ extension StringProtocol {
 
     /// Equal to `lower` (lower-case ASCII) with ASCII case ignored; no lower-cased copy.
     func equalsIgnoringCase(_ lower: StaticString) -> Bool {
-        lower.withUTF8Buffer { ASCIIFold.equal(self.utf8, $0) }
+        lower.withUTF8Buffer { p in
+            withUTF8Bytes { b in
+                guard b.count == p.count else { return false }
+                for k in 0..<p.count where b[k] != p[k] && ASCIIFold.lower(b[k]) != ASCIIFold.lower(p[k]) {
+                    return false
+                }
+                return true
+            }
+        }
     }
 
     /// Equal to `other` with ASCII case ignored (non-ASCII bytes must match exactly).

@@ -24,19 +24,22 @@ import HopTraceCore
 public enum ReceivedParser {
     public static func parse(_ value: String) -> ReceivedHeader {
         var header = ReceivedHeader(raw: value)
-        // Limits.maxHeaderFieldBytes: parse a prefix, keep the rest verbatim.
-        var bytes = Array(value.utf8)
-        var overflow: String?
-        if bytes.count > Limits.maxHeaderFieldBytes {
-            var cut = Limits.maxHeaderFieldBytes
-            // Never split a UTF-8 sequence.
-            while cut > 0 && (bytes[cut] & 0xC0) == 0x80 { cut -= 1 }
-            overflow = String(decoding: bytes[cut...], as: UTF8.self)
-            bytes.removeSubrange(cut...)
+        // Limits.maxHeaderFieldBytes: parse a prefix, keep the rest verbatim. The value's own
+        // bytes are read in place (no copy).
+        value.withUTF8Bytes { all in
+            var bytes = all
+            var overflow: String?
+            if bytes.count > Limits.maxHeaderFieldBytes {
+                var cut = Limits.maxHeaderFieldBytes
+                // Never split a UTF-8 sequence.
+                while cut > 0 && (bytes[cut] & 0xC0) == 0x80 { cut -= 1 }
+                overflow = String(decoding: bytes[cut...], as: UTF8.self)
+                bytes = UnsafeBufferPointer(rebasing: bytes[..<cut])
+            }
+            var state = StampState(bytes: bytes)
+            state.run(into: &header)
+            if let overflow { header.unparsed.append(overflow) }
         }
-        var state = StampState(bytes: bytes)
-        state.run(into: &header)
-        if let overflow { header.unparsed.append(overflow) }
         return header
     }
 }
@@ -81,8 +84,10 @@ struct FromFacts {
     var redacted = false
 }
 
+/// Reading state for one header value. `bytes` is valid only inside `ReceivedParser.parse`,
+/// which holds the value's storage while the state reads it.
 struct StampState {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var clause: Clause = .start
     var valueTaken = false
     /// A comment already ended the current `with` clause's words.
@@ -110,7 +115,7 @@ struct StampState {
     /// End offset of the word being read.
     var currentTokenEnd = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     func text(_ t: ReceivedToken) -> String { String(decoding: bytes[t.start..<t.end], as: UTF8.self) }
     func commentContent(_ t: ReceivedToken) -> String {
@@ -167,7 +172,7 @@ struct StampState {
     /// The text from `start` to the end, for `MailDateParser.parse`: without the ASCII white space
     /// around it when the bytes left at both ends are ASCII (what `trimmedSpaces` would then
     /// give), else as it is, for the parser to trim by Character.
-    static func dateText(_ b: [UInt8], from start: Int) -> String {
+    static func dateText(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
         var a = start
         var z = b.count
         while a < z, ASCIIFold.isSpace(b[a]) { a += 1 }
@@ -221,19 +226,24 @@ struct StampState {
     /// The clause a word opens, ASCII case ignored (every word of every header comes here:
     /// compared as bytes, with no lower-cased copy).
     static func keyword(_ w: String) -> Clause? {
-        switch w.utf8.count {
+        w.withUTF8Bytes { keyword($0) }
+    }
+
+    /// `keyword` on a word's bytes, before any String is made of them.
+    static func keyword(_ w: UnsafeBufferPointer<UInt8>) -> Clause? {
+        switch w.count {
         case 2:
-            if w.equalsIgnoringCase("by") { return .by }
-            if w.equalsIgnoringCase("id") { return .id }
+            if ASCIIBytes.equal(w, "by") { return .by }
+            if ASCIIBytes.equal(w, "id") { return .id }
         case 3:
-            if w.equalsIgnoringCase("via") { return .via }
-            if w.equalsIgnoringCase("for") { return .recipients }
+            if ASCIIBytes.equal(w, "via") { return .via }
+            if ASCIIBytes.equal(w, "for") { return .recipients }
         case 4:
-            if w.equalsIgnoringCase("from") { return .from }
-            if w.equalsIgnoringCase("with") { return .with }
+            if ASCIIBytes.equal(w, "from") { return .from }
+            if ASCIIBytes.equal(w, "with") { return .with }
         case 13:
             // Haraka writes `envelope-from <x>` as a clause after the id.
-            if w.equalsIgnoringCase("envelope-from") { return .envelopeFrom }
+            if ASCIIBytes.equal(w, "envelope-from") { return .envelopeFrom }
         default: break
         }
         return nil
@@ -252,14 +262,15 @@ struct StampState {
             if clause == .from, let end = fromValueEnd, end == t.start { from.glued = true }
             comment(commentContent(t), into: &h)
         case .word:
-            let w = text(t)
             currentTokenEnd = t.end
             if from.claimStep > 0 && clause == .from {
                 // The claimed name is read whatever it looks like (`"[192.168.4.101]"`).
-                claiming(w, into: &h)
+                claiming(text(t), into: &h)
                 return
             }
-            if let k = StampState.keyword(w) {
+            // A keyword is told from the bytes: no String is made for it.
+            let keyword = StampState.keyword(UnsafeBufferPointer(rebasing: bytes[t.start..<t.end]))
+            if let k = keyword {
                 // A repeated keyword starts its clause again, but never overwrites a value
                 // already read: the second value goes to `unparsed` (see `word`).
                 clause = k
@@ -276,7 +287,7 @@ struct StampState {
                 if k == .by { sawBy = true }
                 return
             }
-            word(w, into: &h)
+            word(text(t), into: &h)
         }
     }
 

@@ -12,6 +12,7 @@ public enum MailDateParser {
         let raw = trimmed.utf8.count == text.utf8.count ? text : String(trimmed)
         if raw.isEmpty { return (nil, nil) }
         var words: [Substring] = []
+        words.reserveCapacity(8)
         var comments: [Substring] = []
         var unclosed = false
         splitWords(raw, words: &words, comments: &comments, unclosed: &unclosed)

@@ -315,7 +315,7 @@ struct StampState {
                 claiming(w, into: &h)
             } else if valueTaken && w == "," {
                 // fwtk: the comma after `name(ip)`.
-            } else if let a = AddressLiteral.parse(w), w.hasPrefix("[") {
+            } else if w.utf8.first == UInt8(ascii: "["), w.hasPrefix("["), let a = AddressLiteral.parse(w) {
                 // Exim 3 `[10.0.8.6.13219]` and MDaemon `[(134.97.4.21)]` after the domain.
                 if from.address == nil {
                     from.address = a
@@ -363,7 +363,9 @@ struct StampState {
                         h.unparsed.append(overWords.joined(separator: " "))
                     }
                 }
-            } else if let a = AddressLiteral.parse(w), byAddress == nil, w.hasPrefix("[") {
+            } else if byAddress == nil, w.utf8.first == UInt8(ascii: "["), w.hasPrefix("["),
+                let a = AddressLiteral.parse(w)
+            {
                 // MDaemon: `by mailscan.acenet.net.au [202.83.84.27]`.
                 byAddress = a
             } else if byName != nil, w.equalsIgnoringCase("uid") {

@@ -105,7 +105,7 @@ let package = Package(
             path: "Tests/HopTraceTestSupport"),
         .testTarget(name: "HopTraceCoreTests", dependencies: ["HopTraceCore", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceMessageTests", dependencies: ["HopTraceMessage", "HopTraceTestSupport"]),
-        .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived"]),
+        .testTarget(name: "HopTraceReceivedTests", dependencies: ["HopTraceReceived", "HopTraceTestSupport"]),
         .testTarget(name: "HopTraceNetworkTests", dependencies: ["HopTraceNetwork"]),
         .testTarget(name: "HopTraceDNSTests", dependencies: ["HopTraceDNS", "HopTraceTestSupport"]),
         .testTarget(

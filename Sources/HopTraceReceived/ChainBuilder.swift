@@ -23,43 +23,49 @@ public enum ChainBuilder {
 
         var hops: [Hop] = []
         hops.reserveCapacity(kept.count)
+        // Fields are read in place (`hops[i].…`): a whole `Hop` copied per step would retain
+        // every string it holds.
+        var previousTimestamp: MailTimestamp?
         for (n, item) in kept.reversed().enumerated() {
             let parsed = ReceivedParser.parse(item.value)
             var delay: Int?
-            if let prev = hops.last?.received.timestamp, let now = parsed.timestamp {
+            if let prev = previousTimestamp, let now = parsed.timestamp {
                 // Negative when the clocks disagree; never wrapped or clamped.
                 delay = Int(now.utcSeconds - prev.utcSeconds)
             }
+            previousTimestamp = parsed.timestamp
             hops.append(Hop(index: n + 1, received: parsed, location: item.location, delaySeconds: delay))
         }
 
-        for (i, hop) in hops.enumerated() {
-            let r = hop.received
-            if !r.unparsed.isEmpty {
+        for i in hops.indices {
+            let index = hops[i].index
+            if !hops[i].received.unparsed.isEmpty {
                 findings.append(
                     (
-                        hop.index,
+                        index,
                         Finding(
-                            kind: .unparsedReceived, severity: .warning, hops: [hop.index],
-                            summary: "hop \(hop.index): could not read \(quote(r.unparsed.joined(separator: " ")))")
-                    ))
-            }
-            if let d = hop.delaySeconds, d < -Limits.clockSkewToleranceSeconds {
-                findings.append(
-                    (
-                        hop.index,
-                        Finding(
-                            kind: .clockSkew, severity: .warning, hops: [hops[i - 1].index, hop.index],
-                            summary: "hop \(hop.index) is stamped \(-d) s before hop \(hop.index - 1) (clocks disagree)"
+                            kind: .unparsedReceived, severity: .warning, hops: [index],
+                            summary:
+                                "hop \(index): could not read \(quote(hops[i].received.unparsed.joined(separator: " ")))"
                         )
                     ))
             }
-            if i > 0, let gap = continuity(hop, after: hops[i - 1]) {
+            if let d = hops[i].delaySeconds, d < -Limits.clockSkewToleranceSeconds {
                 findings.append(
                     (
-                        hop.index,
+                        index,
                         Finding(
-                            kind: .chainGap, severity: .warning, hops: [hops[i - 1].index, hop.index], summary: gap)
+                            kind: .clockSkew, severity: .warning, hops: [hops[i - 1].index, index],
+                            summary: "hop \(index) is stamped \(-d) s before hop \(index - 1) (clocks disagree)"
+                        )
+                    ))
+            }
+            if i > 0, let gap = continuity(hops, at: i) {
+                findings.append(
+                    (
+                        index,
+                        Finding(
+                            kind: .chainGap, severity: .warning, hops: [hops[i - 1].index, index], summary: gap)
                     ))
             }
         }
@@ -96,19 +102,19 @@ public enum ChainBuilder {
         return "\"" + out + "\""
     }
 
-    /// The continuity check: hop N's from-side should be hop N-1's by-side. Returns the
+    /// The continuity check: hop `i`'s from-side should be hop `i - 1`'s by-side. Returns the
     /// summary of a gap, or nil when they match or cannot be compared.
-    static func continuity(_ hop: Hop, after prev: Hop) -> String? {
+    static func continuity(_ hops: [Hop], at i: Int) -> String? {
         // Nothing to compare: a comment-only qmail stamp, Postfix local pickup (`by x (Postfix,
         // from userid 0)` has no from), or a by-side with neither name nor address.
-        guard let from = hop.received.from, let prevBy = prev.received.by,
+        guard let from = hops[i].received.from, let prevBy = hops[i - 1].received.by,
             prevBy.name != nil || prevBy.ip != nil
         else { return nil }
         // Gmail's internal hops stamp only an address (`by 2002:a17:…` with no from-side); the
         // next hop is written by the egress or MX host under its own name. Such an unnamed,
         // self-only stamp cannot be matched by name, and its absence of a name is not evidence
         // of a missing header.
-        if prevBy.name == nil && prev.received.from == nil { return nil }
+        if prevBy.name == nil && hops[i - 1].received.from == nil { return nil }
         let fromNames = [from.helo, from.rdns].compactMap { $0 }.filter { !$0.isEmpty }
         guard !fromNames.isEmpty || from.ip != nil else { return nil }
 
@@ -116,14 +122,14 @@ public enum ChainBuilder {
             // The host handed the message to itself (a content filter re-injecting through
             // localhost: amavisd, Proofpoint `pps.filterd`, iCloud `unknown [127.0.0.2]`).
             // What must match is this hop's receiver and the previous hop's receiver.
-            guard let by = hop.received.by, by.name != nil || by.ip != nil else { return nil }
+            guard let by = hops[i].received.by, by.name != nil || by.ip != nil else { return nil }
             if sameHost(names: [by.name].compactMap { $0 }, ip: by.ip, as: prevBy) { return nil }
             return
-                "hop \(hop.index)'s sender \(describe(by)) (itself, over loopback) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
+                "hop \(hops[i].index)'s sender \(describe(by)) (itself, over loopback) does not match hop \(hops[i - 1].index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
         }
         if sameHost(names: fromNames, ip: from.ip, as: prevBy) { return nil }
         return
-            "hop \(hop.index)'s sender \(describe(from)) does not match hop \(prev.index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
+            "hop \(hops[i].index)'s sender \(describe(from)) does not match hop \(hops[i - 1].index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
     }
 
     static func sameHost(names: [String], ip: IPAddress?, as by: ReceivedBy) -> Bool {
@@ -139,6 +145,9 @@ public enum ChainBuilder {
     /// `HE1PR06CA0108.outlook.office365.com` vs `HE1PR06CA0108.eurprd06.prod.outlook.com`. A
     /// forged `from mail01.attacker.example` after `by mail01.victim.example` is a gap.
     static func nameMatches(_ a: String, _ b: String) -> Bool {
+        // The same bytes are the same normalised name (no parse needed), unless there is no
+        // name at all (nothing but dots).
+        if a.utf8.elementsEqual(b.utf8) { return a.utf8.contains { $0 != UInt8(ascii: ".") } }
         guard let x = DomainName(a), let y = DomainName(b) else { return false }
         return DomainName.likelySameMachine(x, y) { p, q in
             guard let o = p.organisationKey() else { return false }

@@ -7,9 +7,12 @@ public enum MailDateParser {
     /// could be read. `leftover` is text around a readable date that was not understood
     /// (kept for the `unparsed` list), nil when everything was read.
     public static func parse(_ text: String) -> (timestamp: MailTimestamp?, leftover: String?) {
-        let raw = String(text.trimmedSpaces)
+        let trimmed = text.trimmedSpaces
+        // Text with nothing to trim (as the Received parser hands it over) is kept, not copied.
+        let raw = trimmed.utf8.count == text.utf8.count ? text : String(trimmed)
         if raw.isEmpty { return (nil, nil) }
         var words: [Substring] = []
+        words.reserveCapacity(8)
         var comments: [Substring] = []
         var unclosed = false
         splitWords(raw, words: &words, comments: &comments, unclosed: &unclosed)
@@ -27,14 +30,62 @@ public enum MailDateParser {
         // Byte by byte when the text is ASCII (every delimiter is, so each cut is a character
         // boundary); text with other characters goes by Character, where Unicode white space
         // also separates. Both views share String's indices.
-        if s.utf8.allSatisfy({ $0 < 0x80 }) {
-            split(
-                s, s.utf8, isSpace: ASCIIFold.isSpace, comma: UInt8(ascii: ","), open: UInt8(ascii: "("),
-                close: UInt8(ascii: ")"), words: &words, comments: &comments, unclosed: &unclosed)
-        } else {
+        let ascii = s.withUTF8Bytes { b in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return false }
+            splitASCII(s, b, words: &words, comments: &comments, unclosed: &unclosed)
+            return true
+        }
+        if !ascii {
             split(
                 s, s, isSpace: \.isWhitespace, comma: ",", open: "(", close: ")",
                 words: &words, comments: &comments, unclosed: &unclosed)
+        }
+    }
+
+    /// `split` over the UTF-8 bytes `b` of the ASCII text `s`, by offset: what `split(s, s.utf8, …)`
+    /// gives, with no index arithmetic on the String's view.
+    static func splitASCII(
+        _ s: String, _ b: UnsafeBufferPointer<UInt8>, words: inout [Substring], comments: inout [Substring],
+        unclosed: inout Bool
+    ) {
+        let u = s.utf8
+        func piece(_ a: Int, _ z: Int) -> Substring {
+            s[u.index(u.startIndex, offsetBy: a)..<u.index(u.startIndex, offsetBy: z)]
+        }
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if ASCIIFold.isSpace(c) || c == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "(") {
+                var depth = 0
+                var j = i
+                var closed = false
+                while j < n {
+                    if b[j] == UInt8(ascii: "(") {
+                        depth += 1
+                    } else if b[j] == UInt8(ascii: ")") {
+                        depth -= 1
+                        if depth == 0 {
+                            j += 1
+                            closed = true
+                            break
+                        }
+                    }
+                    j += 1
+                }
+                if !closed { unclosed = true }
+                comments.append(piece(i, j))
+                i = j
+                continue
+            }
+            var j = i
+            while j < n, !ASCIIFold.isSpace(b[j]), b[j] != UInt8(ascii: ","), b[j] != UInt8(ascii: "(") { j += 1 }
+            words.append(piece(i, j))
+            i = j
         }
     }
 
@@ -94,7 +145,7 @@ public enum MailDateParser {
     //   a zone name, `Pacific Standard Time`.
     static func dateTime(_ w: [Substring], raw: String) -> (MailTimestamp, Int)? {
         var k = 0
-        if k < w.count, w[k].first?.isLetter == true, weekday(w[k]) { k += 1 }
+        if k < w.count, weekday(w[k]) { k += 1 }
         guard k + 3 < w.count || (k + 1 < w.count && w[k].utf8.contains(UInt8(ascii: "/"))) else { return nil }
         var day: Int
         var month: Int
@@ -157,7 +208,7 @@ public enum MailDateParser {
             k += 1
             // Yahoo: `-0800 PST`, the abbreviation after the number (the number rules).
             if w[k - 1].utf8.count == 5, k < w.count, w[k].utf8.count <= 5, zone(w[k]) != nil,
-                w[k].allSatisfy({ $0.isASCII && $0.isLetter })
+                w[k].utf8.allSatisfy(isASCIILetter)
             {
                 k += 1
             }
@@ -231,7 +282,7 @@ public enum MailDateParser {
             k += 1
         }
         // Zone abbreviation after the numeric zone, then the monotonic clock reading.
-        if offset != nil, k < w.count, w[k].allSatisfy({ $0.isASCII && $0.isLetter }), w[k].count <= 5 { k += 1 }
+        if offset != nil, k < w.count, w[k].utf8.allSatisfy(isASCIILetter), w[k].utf8.count <= 5 { k += 1 }
         if k < w.count, w[k].hasPrefix("m=") { k += 1 }
         guard let ts = timestamp(year: year, month: month, day: day, h: h, m: m, s: s, offset: offset, raw: raw) else {
             return nil
@@ -249,6 +300,11 @@ public enum MailDateParser {
         let days = UTCCalendar.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
         let local = days * 86400 + Int64(h * 3600 + m * 60 + s)
         return MailTimestamp(utcSeconds: local - Int64(offset ?? 0), offsetSeconds: offset, raw: raw)
+    }
+
+    static func isASCIILetter(_ c: UInt8) -> Bool {
+        let l = ASCIIFold.lower(c)
+        return l >= UInt8(ascii: "a") && l <= UInt8(ascii: "z")
     }
 
     static func number<S: StringProtocol>(_ s: S, maxDigits: Int) -> Int? {
@@ -319,13 +375,19 @@ public enum MailDateParser {
         "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8,
         "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
     ]
+    /// `weekdays` and `months` as `WordKey`s, for lookups with no lower-cased copy or hashing.
+    static let weekdayKeys: [WordKey] = weekdays.compactMap { WordKey($0[...]) }
+    static let monthKeys: [(key: WordKey, month: Int)] = months.compactMap { k, v in WordKey(k[...]).map { ($0, v) } }
 
     static func weekday(_ s: Substring) -> Bool {
-        s.utf8.count <= 9 && weekdays.contains(s.asciiLowered)
+        guard s.utf8.count <= 9, let key = WordKey(s) else { return false }
+        return weekdayKeys.contains(key)
     }
 
     static func monthNumber(_ s: Substring) -> Int? {
-        s.utf8.count <= 9 ? months[s.asciiLowered] : nil
+        guard s.utf8.count <= 9, let key = WordKey(s) else { return nil }
+        for m in monthKeys where m.key == key { return m.month }
+        return nil
     }
 
     // zone     = (FWS ( "+" / "-" ) 4DIGIT) / obs-zone
@@ -333,35 +395,63 @@ public enum MailDateParser {
     //            %d65-73 / %d75-90 / %d97-105 / %d107-122          (military, RFC 5322 §4.3)
     /// Seconds east of UTC, or nil when `s` is not a zone.
     static func zone(_ s: Substring) -> Int? {
-        if let f = s.first, f == "+" || f == "-", s.count == 5, let v = number(s.dropFirst(), maxDigits: 4) {
+        // Bytes: after an ASCII sign, four ASCII digits are four characters.
+        if let f = s.utf8.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-"), s.utf8.count == 5,
+            let v = number(s[s.utf8.index(after: s.startIndex)...], maxDigits: 4)
+        {
             let hh = v / 100
             let mm = v % 100
             guard mm < 60 else { return nil }
-            return (f == "-" ? -1 : 1) * (hh * 3600 + mm * 60)
+            return (f == UInt8(ascii: "-") ? -1 : 1) * (hh * 3600 + mm * 60)
         }
-        switch s.asciiLowered {
-        case "ut", "gmt", "z", "utc": return 0
-        case "est": return -5 * 3600
-        case "edt": return -4 * 3600
-        case "cst": return -6 * 3600
-        case "cdt": return -5 * 3600
-        case "mst": return -7 * 3600
-        case "mdt": return -6 * 3600
-        case "pst": return -8 * 3600
-        case "pdt": return -7 * 3600
-        // Not in RFC 5322, but European servers write them bare (seen from older Exim and
-        // Sendmail configurations); unambiguous, so accepted.
-        case "cet", "met", "bst", "wat": return 3600
-        case "cest", "mest", "eet": return 2 * 3600
-        case "eest": return 3 * 3600
-        case "wet": return 0
-        case "west": return 3600
-        case "jst", "kst": return 9 * 3600
-        default: break
+        if let key = WordKey(s) {
+            for z in zoneKeys where z.key == key { return z.offset }
         }
         // Military single letters: RFC 5322 §4.3 says their signs were defined backwards in
         // RFC 822 and they SHOULD be read as -0000, i.e. UTC with no known local offset.
-        if s.count == 1, let c = s.first, c.isASCII, c.isLetter, c != "j", c != "J" { return 0 }
+        if s.utf8.count == 1, let c = s.utf8.first, isASCIILetter(c), ASCIIFold.lower(c) != UInt8(ascii: "j") {
+            return 0
+        }
         return nil
+    }
+
+    /// Zone abbreviations and their offsets east of UTC.
+    static let zones: [(name: String, offset: Int)] = [
+        ("ut", 0), ("gmt", 0), ("z", 0), ("utc", 0),
+        ("est", -5 * 3600), ("edt", -4 * 3600), ("cst", -6 * 3600), ("cdt", -5 * 3600),
+        ("mst", -7 * 3600), ("mdt", -6 * 3600), ("pst", -8 * 3600), ("pdt", -7 * 3600),
+        // Not in RFC 5322, but European servers write them bare (seen from older Exim and
+        // Sendmail configurations); unambiguous, so accepted.
+        ("cet", 3600), ("met", 3600), ("bst", 3600), ("wat", 3600),
+        ("cest", 2 * 3600), ("mest", 2 * 3600), ("eet", 2 * 3600),
+        ("eest", 3 * 3600), ("wet", 0), ("west", 3600), ("jst", 9 * 3600), ("kst", 9 * 3600),
+    ]
+    static let zoneKeys: [(key: WordKey, offset: Int)] = zones.compactMap { z in
+        WordKey(z.name[...]).map { ($0, z.offset) }
+    }
+}
+
+/// A short word's bytes, ASCII letters lower-cased, packed with its length into two integers:
+/// keyword tables compare it with two integer compares instead of a lower-cased copy and a
+/// String hash. Only words of 1 to 15 bytes have a key. Two words have equal keys exactly when
+/// their `asciiLowered` bytes are equal.
+struct WordKey: Equatable {
+    var low: UInt64
+    var high: UInt64
+
+    init?(_ s: Substring) {
+        let u = s.utf8
+        let n = u.count
+        guard n >= 1, n <= 15 else { return nil }
+        var low: UInt64 = 0
+        var high = UInt64(n) << 56
+        var i = 0
+        for c in u {
+            let v = UInt64(ASCIIFold.lower(c))
+            if i < 8 { low |= v << (8 * UInt64(i)) } else { high |= v << (8 * UInt64(i - 8)) }
+            i += 1
+        }
+        self.low = low
+        self.high = high
     }
 }

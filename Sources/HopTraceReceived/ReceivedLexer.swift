@@ -29,8 +29,10 @@ enum ReceivedLexer {
     // CFWS = (1*([FWS] comment) [FWS]) / FWS           (RFC 5322 §3.2.2)
     // comment = "(" *([FWS] ccontent) [FWS] ")"
     // ccontent = ctext / quoted-pair / comment
-    static func tokens(_ b: [UInt8]) -> [ReceivedToken] {
+    static func tokens(_ b: UnsafeBufferPointer<UInt8>) -> [ReceivedToken] {
         var out: [ReceivedToken] = []
+        // A usual header has a few dozen tokens: one allocation instead of a growing array.
+        out.reserveCapacity(min(b.count / 4 + 1, 64))
         let n = b.count
         var i = 0
         while i < n {
@@ -65,7 +67,7 @@ enum ReceivedLexer {
     }
 
     /// End (exclusive) of the comment opening at `start`, or nil when it never closes.
-    static func commentEnd(_ b: [UInt8], from start: Int) -> Int? {
+    static func commentEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var depth = 0
         var j = start
         let n = b.count
@@ -88,7 +90,7 @@ enum ReceivedLexer {
 
     /// A word ends at white space, `(`, `)` or `;`, except inside `[ … ]`: MDaemon writes
     /// `[(134.97.4.21)]`, so parentheses inside a domain literal belong to the word.
-    static func wordEnd(_ b: [UInt8], from start: Int) -> Int {
+    static func wordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var j = start
         var brackets = 0
         let n = b.count
@@ -113,7 +115,10 @@ enum ReceivedLexer {
     }
 
     static func items(_ s: String) -> [Item] {
-        let b = Array(s.utf8)
+        s.withUTF8Bytes { items($0) }
+    }
+
+    static func items(_ b: UnsafeBufferPointer<UInt8>) -> [Item] {
         let n = b.count
         var out: [Item] = []
         var i = 0
@@ -272,18 +277,31 @@ extension StringProtocol {
         }
     }
 
-    func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
-        var mine = self.utf8.makeIterator()
-        for y in prefix.utf8 {
-            guard let x = mine.next() else { return false }
-            if x != y && ASCIIFold.lower(x) != ASCIIFold.lower(y) { return false }
+    /// Whether the text starts with `prefix` (lower-case ASCII), ASCII case ignored; compared
+    /// as bytes, with no lower-cased copy.
+    func hasPrefixIgnoringCase(_ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { p in
+            withUTF8Bytes { mine in
+                guard mine.count >= p.count else { return false }
+                for k in 0..<p.count where mine[k] != p[k] && ASCIIFold.lower(mine[k]) != ASCIIFold.lower(p[k]) {
+                    return false
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Equal to `lower` (lower-case ASCII) with ASCII case ignored; no lower-cased copy.
     func equalsIgnoringCase(_ lower: StaticString) -> Bool {
-        lower.withUTF8Buffer { ASCIIFold.equal(self.utf8, $0) }
+        lower.withUTF8Buffer { p in
+            withUTF8Bytes { b in
+                guard b.count == p.count else { return false }
+                for k in 0..<p.count where b[k] != p[k] && ASCIIFold.lower(b[k]) != ASCIIFold.lower(p[k]) {
+                    return false
+                }
+                return true
+            }
+        }
     }
 
     /// Equal to `other` with ASCII case ignored (non-ASCII bytes must match exactly).

@@ -139,7 +139,7 @@ extension StampState {
                     leftovers.append("\"\(q)\"")
                 }
             case .word(let w):
-                let l = w.asciiLowered
+                // Keywords are compared with ASCII case ignored, as bytes (no lower-cased copy).
                 if let a = AddressLiteral.parse(w) {
                     if from.address == nil || from.topLevelLiteral {
                         from.address = a
@@ -157,25 +157,25 @@ extension StampState {
                 } else if Self.isRedacted(w) {
                     from.redacted = true
                     sawLiteral = true
-                } else if Self.isStatusWord(l) {
+                } else if Self.isStatusWord(ignoringCase: w) {
                     // CommuniGate `([IP] verified)`, qmail-ldap/Courier `softdnserr` (a failed
                     // lookup), SMTPSVC `RDNS failed`, Clearswift `unverified`: notes, no host.
                     notes.append(w)
-                } else if l == "may", i + 2 < items.count, case .word(let b) = items[i + 1],
+                } else if w.equalsIgnoringCase("may"), i + 2 < items.count, case .word(let b) = items[i + 1],
                     case .word(let f) = items[i + 2],
                     b.equalsIgnoringCase("be"), f.equalsIgnoringCase("forged")
                 {
                     // Sendmail's `may be forged`, written without its own parentheses.
                     from.mayBeForged = true
                     i += 2
-                } else if l == "uid", i + 1 < items.count, case .word(let n) = items[i + 1],
+                } else if w.equalsIgnoringCase("uid"), i + 1 < items.count, case .word(let n) = items[i + 1],
                     MailDateParser.number(n, maxDigits: 10) != nil
                 {
                     // DragonFly Mail Agent: `from user (uid 1000)`, a local submission.
                     from.localUser = true
                     notes.append("uid " + n)
                     i += 1
-                } else if l == "tls:" {
+                } else if w.equalsIgnoringCase("tls:") {
                     // Courier: `(AUTH: LOGIN user, TLS: TLSv1/SSLv3,256bits,AES256-SHA)`.
                     var info = TLSInfo(raw: String(c.trimmedSpaces))
                     var parts: [String] = []
@@ -193,7 +193,7 @@ extension StampState {
                     }
                     if h.tls == nil { h.tls = info }
                     tlsFromComment = true
-                } else if Self.isHelloVerb(l) {
+                } else if Self.isHelloVerb(ignoringCase: w) {
                     // qmail/IronPort `(HELO name)`, Zimbra `(LHLO name)`, Yahoo `(EHLO )`,
                     // CommuniGate `(account x HELO name)`.
                     if i + 1 < items.count, case .word(let next) = items[i + 1] {
@@ -202,14 +202,14 @@ extension StampState {
                     } else {
                         from.helo = from.helo ?? ""
                     }
-                } else if l.hasPrefix("helo=") {
+                } else if ASCIIBytes.startsAsCharacters(w, "helo=") {
                     // Exim 4 `helo=NAME`.
                     from.helo = String(w.dropFirst(5))
-                } else if l.hasPrefix("ident=") {
+                } else if ASCIIBytes.startsAsCharacters(w, "ident=") {
                     from.ident = String(w.dropFirst(6))
-                } else if l.hasPrefix("port=") {
+                } else if ASCIIBytes.startsAsCharacters(w, "port=") {
                     from.port = Int(w.dropFirst(5))
-                } else if l.hasPrefix("ident:") {
+                } else if ASCIIBytes.startsAsCharacters(w, "ident:") {
                     // Sendmail `IDENT:user@host` (or `IDENT:user@[ip]`).
                     let rest = w.dropFirst(6)
                     if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
@@ -224,17 +224,17 @@ extension StampState {
                     } else {
                         from.ident = String(rest)
                     }
-                } else if l == "account", i + 1 < items.count, case .word(let next) = items[i + 1] {
+                } else if w.equalsIgnoringCase("account"), i + 1 < items.count, case .word(let next) = items[i + 1] {
                     // CommuniGate Pro: `(account user@domain HELO host)`.
                     from.authenticated = next
                     i += 1
-                } else if l == "auth:", i + 2 < items.count, case .word(let method) = items[i + 1],
+                } else if w.equalsIgnoringCase("auth:"), i + 2 < items.count, case .word(let method) = items[i + 1],
                     case .word(let user) = items[i + 2], Self.isSASLMechanism(method)
                 {
                     // Courier: `(AUTH: LOGIN user)`, `(AUTH: CRAM-MD5 user@example.com, )`.
                     from.authenticated = "\(user) (\(method))"
                     i += 2
-                } else if l == "auth:", i + 1 < items.count, case .word(let next) = items[i + 1] {
+                } else if w.equalsIgnoringCase("auth:"), i + 1 < items.count, case .word(let next) = items[i + 1] {
                     // Courier: `from (AUTH: e40a9cea)`.
                     from.authenticated = next
                     i += 1
@@ -254,14 +254,14 @@ extension StampState {
                         from.ident = String(w[..<at])
                         from.qmailIdent = true
                     }
-                } else if l == "rdns" || l.hasPrefix("rhost-flags-") {
+                } else if w.equalsIgnoringCase("rdns") || ASCIIBytes.startsAsCharacters(w, "rhost-flags-") {
                     // SMTPSVC `RDNS failed`, vger's `rhost-flags-OK-OK-OK-OK`: notes about the
                     // lookup, no host. Kept in `comments`.
                     notes.append(w)
-                } else if l == "[unix socket]" || l == "[local]" {
+                } else if w.equalsIgnoringCase("[unix socket]") || w.equalsIgnoringCase("[local]") {
                     // Cyrus `[unix socket]`, OpenSMTPD `[local]`: a peer with no network address.
                     notes.append(w)
-                } else if l == "unknown" {
+                } else if w.equalsIgnoringCase("unknown") {
                     from.explicitNoName = true
                 } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), at != w.startIndex,
                     Self.looksLikeHost(String(w[w.utf8.index(after: at)...]))
@@ -317,6 +317,11 @@ extension StampState {
         lowered == "helo" || lowered == "ehlo" || lowered == "lhlo"
     }
 
+    /// `isHelloVerb(w.asciiLowered)`, compared as bytes with no lower-cased copy.
+    static func isHelloVerb(ignoringCase w: String) -> Bool {
+        w.equalsIgnoringCase("helo") || w.equalsIgnoringCase("ehlo") || w.equalsIgnoringCase("lhlo")
+    }
+
     static func looksLikeHost(_ w: String) -> Bool {
         !w.isEmpty && w.utf8.count <= 255
             && w.utf8.allSatisfy { c in
@@ -336,9 +341,14 @@ extension StampState {
             s.containsIgnoringCase("tls") || s.containsIgnoringCase("ssl") || s.containsIgnoringCase("cipher")
                 || s.containsIgnoringCase("encrypted") || s.containsIgnoringCase("google transport")
         else { return nil }
-        let l = s.asciiLowered
+        return s.withUTF8Bytes { tlsInfo(s, $0) }
+    }
+
+    /// `tlsInfo` past its pre-checks. Each pattern is matched against the lower-cased text, as
+    /// bytes of `b`; a prefix by Character (see `ASCIIBytes.startsAsCharacters`).
+    static func tlsInfo(_ s: Substring, _ b: UnsafeBufferPointer<UInt8>) -> TLSInfo? {
         // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
-        if l.hasPrefix("using tls") || l.hasPrefix("using ssl") {
+        if ASCIIBytes.startsAsCharacters(s, b, "using tls") || ASCIIBytes.startsAsCharacters(s, b, "using ssl") {
             let words = s.splitBytes {
                 $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
             }
@@ -353,11 +363,11 @@ extension StampState {
                 info.bits = String(words[bi - 1])
             }
             // Mimecast `(Using TLS)` names no version.
-            if l == "using tls" { info.version = nil }
+            if ASCIIBytes.equal(b, "using tls") { info.version = nil }
             return info
         }
         // Sendmail/Google/Proofpoint/hMailServer `version=… cipher=… bits=…`, Exchange `version=…, cipher=…`.
-        if l.containsIgnoringCase("version=") && l.containsIgnoringCase("cipher=") {
+        if ASCIIBytes.contains(b, "version=") && ASCIIBytes.contains(b, "cipher=") {
             var info = TLSInfo(raw: String(s))
             for part in s.splitBytes(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == 0x09 }) {
                 // `key=value`, both non-empty (the value may hold further `=`).
@@ -377,8 +387,8 @@ extension StampState {
             return info
         }
         // Exim: `TLSv1.3:TLS_AES_256_GCM_SHA384:256`, older `TLS-1.0:RSA_ARCFOUR_MD5:16`.
-        if l.hasPrefix("tls") || l.hasPrefix("ssl"), !l.utf8.contains(UInt8(ascii: " ")),
-            l.utf8.contains(UInt8(ascii: ":"))
+        if ASCIIBytes.startsAsCharacters(s, b, "tls") || ASCIIBytes.startsAsCharacters(s, b, "ssl"),
+            !b.contains(UInt8(ascii: " ")), b.contains(UInt8(ascii: ":"))
         {
             let p = s.split(separator: ":", omittingEmptySubsequences: false)
             var info = TLSInfo(raw: String(s))
@@ -388,17 +398,19 @@ extension StampState {
             return info
         }
         // Exim 4.93+ `(TLS1.3)` before `tls <cipher>`: the version alone.
-        if l.hasPrefix("tls1") || l.hasPrefix("tlsv1"), !l.utf8.contains(UInt8(ascii: " ")),
-            !l.utf8.contains(UInt8(ascii: ":"))
+        if ASCIIBytes.startsAsCharacters(s, b, "tls1") || ASCIIBytes.startsAsCharacters(s, b, "tlsv1"),
+            !b.contains(UInt8(ascii: " ")), !b.contains(UInt8(ascii: ":"))
         {
             return TLSInfo(version: String(s), raw: String(s))
         }
         // mail.zeus03.de: `(TLS_AES_256_GCM_SHA384 encrypted, authenticated)`.
-        if l.containsIgnoringCase(" encrypted"), let first = s.split(separator: " ").first {
+        if ASCIIBytes.contains(b, " encrypted"), let first = s.split(separator: " ").first {
             return TLSInfo(cipher: String(first), raw: String(s))
         }
         // Exchange `(TLS)`, Mimecast `(Using TLS)`, Google's internal `(Google Transport Security)`.
-        if l == "tls" || l == "google transport security" { return TLSInfo(raw: String(s)) }
+        if ASCIIBytes.equal(b, "tls") || ASCIIBytes.equal(b, "google transport security") {
+            return TLSInfo(raw: String(s))
+        }
         return nil
     }
 }

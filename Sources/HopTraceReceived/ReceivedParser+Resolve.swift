@@ -155,7 +155,7 @@ extension StampState {
             }
             return
         }
-        if AddressLiteral.parse(v) == nil, v.utf8.contains(where: { Self.neverInHostName($0) }) {
+        if v.utf8.contains(where: { Self.neverInHostName($0) }), AddressLiteral.parse(v) == nil {
             h.unparsed.append(v)
             from.value = nil
         }
@@ -171,6 +171,45 @@ extension StampState {
     /// RFC 3848 keyword semantics: `[UTF8](E)SMTP|LMTP` + `S` (TLS) + `A` (authenticated),
     /// case-insensitive (Exim writes lower case), plus the unregistered TLS spellings.
     static func protocolInfo(_ kw: String) -> ProtocolInfo {
+        if let (tls, auth) = kw.withUTF8Bytes(protocolFlags) {
+            return ProtocolInfo(keyword: kw, authenticated: auth, tls: tls)
+        }
+        return protocolInfoByCharacters(kw)
+    }
+
+    /// `protocolInfo`'s TLS and authentication flags read from the keyword's bytes, or nil when
+    /// the keyword is not ASCII (an ASCII byte is a character of its own there, except CR LF,
+    /// which no pattern here holds).
+    static func protocolFlags(_ b: UnsafeBufferPointer<UInt8>) -> (tls: Bool, auth: Bool)? {
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var tls = false
+        var auth = false
+        let start = ASCIIBytes.hasPrefix(b, "utf8") ? 4 : 0
+        let body = UnsafeBufferPointer(rebasing: b[start...])
+        let suffixStart =
+            ASCIIBytes.hasPrefix(body, "esmtp")
+            ? 5 : ASCIIBytes.hasPrefix(body, "smtp") || ASCIIBytes.hasPrefix(body, "lmtp") ? 4 : nil
+        if let suffixStart {
+            let rest = UnsafeBufferPointer(rebasing: body[suffixStart...])
+            if ASCIIBytes.equal(rest, "s") {
+                tls = true
+            } else if ASCIIBytes.equal(rest, "a") {
+                auth = true
+            } else if ASCIIBytes.equal(rest, "sa") {
+                tls = true
+                auth = true
+            }
+        }
+        if ASCIIBytes.contains(b, "/tls") || ASCIIBytes.hasSuffix(b, "-tls")
+            || ASCIIBytes.contains(b, " encrypted smtp")
+        {
+            tls = true
+        }
+        return (tls, auth)
+    }
+
+    /// `protocolInfo` for a keyword with non-ASCII characters, read by Character.
+    static func protocolInfoByCharacters(_ kw: String) -> ProtocolInfo {
         let l = kw.asciiLowered
         var tls = false
         var auth = false

@@ -24,19 +24,22 @@ import HopTraceCore
 public enum ReceivedParser {
     public static func parse(_ value: String) -> ReceivedHeader {
         var header = ReceivedHeader(raw: value)
-        // Limits.maxHeaderFieldBytes: parse a prefix, keep the rest verbatim.
-        var bytes = Array(value.utf8)
-        var overflow: String?
-        if bytes.count > Limits.maxHeaderFieldBytes {
-            var cut = Limits.maxHeaderFieldBytes
-            // Never split a UTF-8 sequence.
-            while cut > 0 && (bytes[cut] & 0xC0) == 0x80 { cut -= 1 }
-            overflow = String(decoding: bytes[cut...], as: UTF8.self)
-            bytes.removeSubrange(cut...)
+        // Limits.maxHeaderFieldBytes: parse a prefix, keep the rest verbatim. The value's own
+        // bytes are read in place (no copy).
+        value.withUTF8Bytes { all in
+            var bytes = all
+            var overflow: String?
+            if bytes.count > Limits.maxHeaderFieldBytes {
+                var cut = Limits.maxHeaderFieldBytes
+                // Never split a UTF-8 sequence.
+                while cut > 0 && (bytes[cut] & 0xC0) == 0x80 { cut -= 1 }
+                overflow = String(decoding: bytes[cut...], as: UTF8.self)
+                bytes = UnsafeBufferPointer(rebasing: bytes[..<cut])
+            }
+            var state = StampState(bytes: bytes)
+            state.run(into: &header)
+            if let overflow { header.unparsed.append(overflow) }
         }
-        var state = StampState(bytes: bytes)
-        state.run(into: &header)
-        if let overflow { header.unparsed.append(overflow) }
         return header
     }
 }
@@ -81,8 +84,10 @@ struct FromFacts {
     var redacted = false
 }
 
+/// Reading state for one header value. `bytes` is valid only inside `ReceivedParser.parse`,
+/// which holds the value's storage while the state reads it.
 struct StampState {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var clause: Clause = .start
     var valueTaken = false
     /// A comment already ended the current `with` clause's words.
@@ -110,7 +115,7 @@ struct StampState {
     /// End offset of the word being read.
     var currentTokenEnd = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     func text(_ t: ReceivedToken) -> String { String(decoding: bytes[t.start..<t.end], as: UTF8.self) }
     func commentContent(_ t: ReceivedToken) -> String {
@@ -124,7 +129,7 @@ struct StampState {
         var dateText: String?
         if let semi = tokens.lastIndex(where: { $0.kind == .semicolon }) {
             clauseEnd = semi
-            dateText = String(decoding: bytes[tokens[semi].end...], as: UTF8.self)
+            dateText = Self.dateText(bytes, from: tokens[semi].end)
         } else if let goStart = goDateStart(tokens) {
             // SendGrid filter hops: a Go time.Time string with no `;` before it.
             clauseEnd = goStart
@@ -162,6 +167,18 @@ struct StampState {
                 }
             }
         }
+    }
+
+    /// The text from `start` to the end, for `MailDateParser.parse`: without the ASCII white space
+    /// around it when the bytes left at both ends are ASCII (what `trimmedSpaces` would then
+    /// give), else as it is, for the parser to trim by Character.
+    static func dateText(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
+        var a = start
+        var z = b.count
+        while a < z, ASCIIFold.isSpace(b[a]) { a += 1 }
+        while z > a, ASCIIFold.isSpace(b[z - 1]) { z -= 1 }
+        if a < z, b[a] < 0x80, b[z - 1] < 0x80 { return String(decoding: b[a..<z], as: UTF8.self) }
+        return String(decoding: b[start...], as: UTF8.self)
     }
 
     /// Index of the first top-level word where a date-time begins when the header has no `;`
@@ -209,19 +226,24 @@ struct StampState {
     /// The clause a word opens, ASCII case ignored (every word of every header comes here:
     /// compared as bytes, with no lower-cased copy).
     static func keyword(_ w: String) -> Clause? {
-        switch w.utf8.count {
+        w.withUTF8Bytes { keyword($0) }
+    }
+
+    /// `keyword` on a word's bytes, before any String is made of them.
+    static func keyword(_ w: UnsafeBufferPointer<UInt8>) -> Clause? {
+        switch w.count {
         case 2:
-            if w.equalsIgnoringCase("by") { return .by }
-            if w.equalsIgnoringCase("id") { return .id }
+            if ASCIIBytes.equal(w, "by") { return .by }
+            if ASCIIBytes.equal(w, "id") { return .id }
         case 3:
-            if w.equalsIgnoringCase("via") { return .via }
-            if w.equalsIgnoringCase("for") { return .recipients }
+            if ASCIIBytes.equal(w, "via") { return .via }
+            if ASCIIBytes.equal(w, "for") { return .recipients }
         case 4:
-            if w.equalsIgnoringCase("from") { return .from }
-            if w.equalsIgnoringCase("with") { return .with }
+            if ASCIIBytes.equal(w, "from") { return .from }
+            if ASCIIBytes.equal(w, "with") { return .with }
         case 13:
             // Haraka writes `envelope-from <x>` as a clause after the id.
-            if w.equalsIgnoringCase("envelope-from") { return .envelopeFrom }
+            if ASCIIBytes.equal(w, "envelope-from") { return .envelopeFrom }
         default: break
         }
         return nil
@@ -240,14 +262,15 @@ struct StampState {
             if clause == .from, let end = fromValueEnd, end == t.start { from.glued = true }
             comment(commentContent(t), into: &h)
         case .word:
-            let w = text(t)
             currentTokenEnd = t.end
             if from.claimStep > 0 && clause == .from {
                 // The claimed name is read whatever it looks like (`"[192.168.4.101]"`).
-                claiming(w, into: &h)
+                claiming(text(t), into: &h)
                 return
             }
-            if let k = StampState.keyword(w) {
+            // A keyword is told from the bytes: no String is made for it.
+            let keyword = StampState.keyword(UnsafeBufferPointer(rebasing: bytes[t.start..<t.end]))
+            if let k = keyword {
                 // A repeated keyword starts its clause again, but never overwrites a value
                 // already read: the second value goes to `unparsed` (see `word`).
                 clause = k
@@ -264,7 +287,7 @@ struct StampState {
                 if k == .by { sawBy = true }
                 return
             }
-            word(w, into: &h)
+            word(text(t), into: &h)
         }
     }
 
@@ -292,7 +315,7 @@ struct StampState {
                 claiming(w, into: &h)
             } else if valueTaken && w == "," {
                 // fwtk: the comma after `name(ip)`.
-            } else if let a = AddressLiteral.parse(w), w.hasPrefix("[") {
+            } else if w.utf8.first == UInt8(ascii: "["), w.hasPrefix("["), let a = AddressLiteral.parse(w) {
                 // Exim 3 `[10.0.8.6.13219]` and MDaemon `[(134.97.4.21)]` after the domain.
                 if from.address == nil {
                     from.address = a
@@ -340,7 +363,9 @@ struct StampState {
                         h.unparsed.append(overWords.joined(separator: " "))
                     }
                 }
-            } else if let a = AddressLiteral.parse(w), byAddress == nil, w.hasPrefix("[") {
+            } else if byAddress == nil, w.utf8.first == UInt8(ascii: "["), w.hasPrefix("["),
+                let a = AddressLiteral.parse(w)
+            {
                 // MDaemon: `by mailscan.acenet.net.au [202.83.84.27]`.
                 byAddress = a
             } else if byName != nil, w.equalsIgnoringCase("uid") {
@@ -443,9 +468,31 @@ struct StampState {
     }
 
     func stripAngles(_ s: String) -> String {
-        var r = Substring(s.trimmedSpaces)
-        if r.hasPrefix("<") { r = r.dropFirst() }
-        if r.hasSuffix(">") { r = r.dropLast() }
-        return String(r)
+        String(Self.withoutAngles(s.trimmedSpaces))
+    }
+
+    /// Without one leading `<` and one trailing `>` (each a character of its own). Byte tests,
+    /// except where a non-ASCII byte beside the bracket could join it into a larger character.
+    static func withoutAngles(_ text: Substring) -> Substring {
+        var r = text
+        let u = r.utf8
+        if u.first == UInt8(ascii: "<") {
+            let next = u.index(after: u.startIndex)
+            if next == u.endIndex || u[next] < 0x80 {
+                r = r[next...]
+            } else if r.hasPrefix("<") {
+                r = r.dropFirst()
+            }
+        }
+        let v = r.utf8
+        if v.last == UInt8(ascii: ">") {
+            let last = v.index(before: v.endIndex)
+            if last == v.startIndex || v[v.index(before: last)] < 0x80 {
+                r = r[..<last]
+            } else if r.hasSuffix(">") {
+                r = r.dropLast()
+            }
+        }
+        return r
     }
 }

@@ -63,3 +63,39 @@ import Testing
         #expect(SpecialPurposeTable.entries.count == SpecialPurposeTable.rows.count)
     }
 }
+
+/// `entry(for:)` compares masked integers per family; the answer must be the first table row
+/// whose network holds the address, as `IPNetwork.contains` says: checked at every row's
+/// edges (first and last address, one step outside) and on spread-out addresses.
+@Test func entryIsTheFirstRowWhoseNetworkHoldsTheAddress() {
+    var addresses: [IPAddress] = []
+    for e in SpecialPurposeTable.entries {
+        let p = e.network.prefixLength
+        switch e.network.address {
+        case .v4(let net):
+            let size: UInt32 = p == 0 ? .max : p >= 32 ? 0 : (UInt32.max >> UInt32(p))
+            for a in [net, net | size, net &- 1, (net | size) &+ 1, net ^ 1] { addresses.append(.v4(a)) }
+        case .v6(let hi, let lo):
+            let loSize: UInt64 = p <= 64 ? .max : p >= 128 ? 0 : (UInt64.max >> UInt64(p - 64))
+            let hiSize: UInt64 = p == 0 ? .max : p >= 64 ? 0 : (UInt64.max >> UInt64(p))
+            for (h, l) in [
+                (hi, lo), (hi | hiSize, lo | loSize), (hi, lo &- 1), (hi &+ 1, lo), (hi &- 1, lo), (hi ^ 1, lo),
+            ] {
+                addresses.append(.v6(h, l))
+            }
+        }
+    }
+    var x: UInt64 = 0x1234_5678_9ABC_DEF1
+    for _ in 0..<20_000 {
+        x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        addresses.append(.v4(UInt32(truncatingIfNeeded: x >> 32)))
+        addresses.append(.v6(x, x.byteSwapped))
+    }
+    var mismatches: [String] = []
+    for ip in addresses {
+        let fast = AddressClassifier.entry(for: ip)
+        let slow = SpecialPurposeTable.entries.first { $0.network.contains(ip) }
+        if fast?.network != slow?.network || fast?.name != slow?.name { mismatches.append(ip.description) }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+}

@@ -1,6 +1,7 @@
-@testable import HopTraceCore
 import HopTraceTestSupport
 import Testing
+
+@testable import HopTraceCore
 
 /// `JSONValue.writeString` skips eight plain bytes at a time (`needsAttention`); the bytes it
 /// writes must be those of escaping scalar by scalar, wherever the characters that need
@@ -63,7 +64,9 @@ import Testing
     }
 
     @Test func stringsWithSpecialsAnywhereAreEscapedAsScalarByScalar() {
-        let specials: [String] = ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{7F}", "é", "\u{202E}", "\u{85}", "😀", "\u{2028}"]
+        let specials: [String] = [
+            "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{7F}", "é", "\u{202E}", "\u{85}", "😀", "\u{2028}",
+        ]
         var g = SplitMix64(state: 11)
         for _ in 0..<3_000 {
             var s = ""

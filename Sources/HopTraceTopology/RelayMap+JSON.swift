@@ -48,10 +48,7 @@ extension RelayMap.Node {
     func writeFields<W: JSONFieldWriter>(_ w: inout W) {
         w.field("id", id)
         w.field("names", strings: names)
-        w.objects("addresses", addresses) { w, address in
-            w.field("ip", address.ip.description)
-            w.field("scope", address.scope.rawValue)
-        }
+        w.objects("addresses", addresses) { $1.writeFields(into: &$0) }
         w.field("organisation", organisation)
         w.field("messages", messages)
     }

@@ -6,14 +6,19 @@ extension Host {
     @inlinable func writeFields<W: JSONFieldWriter>(into w: inout W) {
         w.field("id", id)
         w.field("names", strings: names)
-        w.objects("addresses", addresses) { o, address in
-            o.field("ip", address.ip.description)
-            o.field("scope", address.scope.rawValue)
-        }
+        w.objects("addresses", addresses) { $1.writeFields(into: &$0) }
         w.field("organisation", organisation)
         w.field("zone", zone.rawValue)
         w.field("hops", ints: hops)
         w.field("software", strings: software)
+    }
+}
+
+extension HostAddress {
+    /// `ip` and `scope`, as a host of a report and a node of a relay map list their addresses.
+    @inlinable func writeFields<W: JSONFieldWriter>(into w: inout W) {
+        w.field("ip", ip.description)
+        w.field("scope", scope.rawValue)
     }
 }
 

@@ -4,31 +4,9 @@ import Testing
 @testable import HopTraceCore
 
 /// `JSONValue.writeString` skips eight plain bytes at a time (`needsAttention`); the bytes it
-/// writes must be those of escaping scalar by scalar, wherever the characters that need
-/// escaping stand in the string.
+/// writes must be those of escaping scalar by scalar (`JSONStringEscapingTests.reference`),
+/// wherever the characters that need escaping stand in a long string.
 @Suite struct JSONStringEscapeTests {
-    /// The escaping rules, one scalar at a time.
-    static func reference(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F || TerminalText.isUnsafe(u) {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
-
     static func written(_ s: String) -> String {
         var out: [UInt8] = []
         JSONValue.writeString(s, into: &out)
@@ -77,7 +55,7 @@ import Testing
                     s += String(UnicodeScalar(UInt8.random(in: 0x20...0x7E, using: &g)))
                 }
             }
-            #expect(Self.written(s) == Self.reference(s), "\(Array(s.utf8))")
+            #expect(Self.written(s) == JSONStringEscapingTests.reference(s), "\(Array(s.utf8))")
         }
     }
 }

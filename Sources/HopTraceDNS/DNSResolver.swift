@@ -61,6 +61,14 @@ public struct DNSQuestion: Sendable, Hashable, CustomStringConvertible {
         self.type = type
     }
 
+    /// A question about a name that is normal already (`normalize(name) == name`: a name read
+    /// from a snapshot, or normalised before), taken as it is without reading it again.
+    public init(normalName name: String, type: DNSRecordType) {
+        assert(DNSQuestion.normalize(name) == name, "not a normal name")
+        self.name = name
+        self.type = type
+    }
+
     public static func normalize(_ name: String) -> String {
         // Already normal (ASCII, no upper case, no trailing dot: the usual case): kept as it is.
         let isNormal = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool in

@@ -14,30 +14,79 @@ public struct SnapshotResolver: SynchronousAnswers {
     public static let maxCNAMEChain = 10
 
     public let zone: ZoneFile
-    /// The records of each type at the names that hold more than one type (a TXT beside an A,
-    /// say), split once here so that no answer has to filter a name's list into a new array.
-    private let byType: [TypedName: [DNSRecord]]
+    /// `zone.names` as the answers read them: each name's records, those of a name holding
+    /// more than one type (a TXT beside an A, say) split by type once here, so that an answer
+    /// is one look-up and no answer has to filter a name's list into a new array.
+    private let held: NameTable<Held>
 
-    private struct TypedName: Hashable {
-        let name: String
-        let type: DNSRecordType
+    /// A name's records.
+    enum Held: Sendable {
+        /// All of one type, or none.
+        case uniform([DNSRecord])
+        /// Of several types.
+        case mixed(MixedRecords)
 
-        /// The name alone: a name's few types are told apart by `==`, and the name is hashed
-        /// without a second value to mix in.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(name)
+        /// Every record, in file order.
+        var all: [DNSRecord] {
+            switch self {
+            case .uniform(let records): return records
+            case .mixed(let mixed): return mixed.all
+            }
+        }
+
+        /// The records of `type`, in file order.
+        func records(of type: DNSRecordType) -> [DNSRecord] {
+            switch self {
+            case .uniform(let records):
+                return SnapshotResolver.all(records, areOf: type) ? records : []
+            case .mixed(let mixed):
+                return mixed.byType[type.ordinal]
+            }
+        }
+
+        /// Whether a CNAME is among the records.
+        var hasCNAME: Bool {
+            switch self {
+            case .uniform(let records): return SnapshotResolver.any(records, isOf: .cname)
+            case .mixed(let mixed): return !mixed.byType[DNSRecordType.cname.ordinal].isEmpty
+            }
+        }
+
+        init(_ records: [DNSRecord]) {
+            guard let first = records.first?.type, records.contains(where: { $0.type != first }) else {
+                self = .uniform(records)
+                return
+            }
+            self = .mixed(MixedRecords(records))
+        }
+    }
+
+    /// The records of a name that holds several types: the whole list, and per type (indexed by
+    /// `DNSRecordType.ordinal`) its records.
+    final class MixedRecords: Sendable {
+        let all: [DNSRecord]
+        let byType: [[DNSRecord]]
+
+        init(_ records: [DNSRecord]) {
+            all = records
+            var byType = [[DNSRecord]](repeating: [], count: DNSRecordType.allCases.count)
+            for record in records { byType[record.type.ordinal].append(record) }
+            self.byType = byType
         }
     }
 
     public init(zone: ZoneFile) {
         self.zone = zone
-        var byType: [TypedName: [DNSRecord]] = [:]
-        for (name, records) in zone.names where records.count > 1 {
-            let first = records[0].type
-            guard records.contains(where: { $0.type != first }) else { continue }
-            for record in records { byType[TypedName(name: name, type: record.type), default: []].append(record) }
+        self.held = NameTable(zone.names.mapValues(Held.init))
+    }
+
+    /// The records at a (normalised) name, nil when the zone does not hold it.
+    private func records(at name: String) -> Held? {
+        switch held.find(name) {
+        case .value(let records): return records
+        case .absent: return nil
+        case .notASCII: return zone.names[name].map(Held.init)
         }
-        self.byType = byType
     }
 
     public init(contentsOf path: String, limits: ZoneFile.Limits = .default) throws(ZoneFileError) {
@@ -65,16 +114,14 @@ public struct SnapshotResolver: SynchronousAnswers {
     /// `followedAnswer` answers (this is its reading of those cases).
     @inline(__always)
     private func heldAnswer(_ question: DNSQuestion) -> DNSAnswer? {
-        guard zone.directives.isEmpty, zone.unaskableNameCount == 0, let held = zone.names[question.name] else {
+        guard zone.directives.isEmpty, zone.unaskableNameCount == 0, let held = records(at: question.name) else {
             return nil
         }
-        if !held.isEmpty && SnapshotResolver.all(held, areOf: question.type) {
-            return DNSAnswer(question: question, outcome: .answer(held))
-        }
-        if let matching = byType[TypedName(name: question.name, type: question.type)], !matching.isEmpty {
+        let matching = held.records(of: question.type)
+        if !matching.isEmpty {
             return DNSAnswer(question: question, outcome: .answer(matching))
         }
-        if question.type == .cname || !SnapshotResolver.any(held, isOf: .cname) {
+        if question.type == .cname || !held.hasCNAME {
             return DNSAnswer(question: question, outcome: .nodata)
         }
         return nil
@@ -84,7 +131,7 @@ public struct SnapshotResolver: SynchronousAnswers {
     func followedAnswer(_ question: DNSQuestion) -> DNSAnswer {
         var name = question.name
         var cnames: [String] = []
-        var records = zone.names[name]
+        var records = self.records(at: name)
         // A name DNS cannot ask is refused before anything else. A held name is askable when
         // the zone holds no unaskable one, so only the others are checked.
         if records == nil || zone.unaskableNameCount > 0, let problem = DNSName.problem(name) {
@@ -99,15 +146,11 @@ public struct SnapshotResolver: SynchronousAnswers {
                 if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
                 return DNSAnswer(question: question, outcome: .nxdomain, cnames: cnames)
             }
-            // All of the name's records of the asked type: the whole list when it holds no
-            // other type, else the list split by type at load.
-            let matching =
-                SnapshotResolver.all(held, areOf: question.type)
-                ? held : byType[TypedName(name: name, type: question.type)] ?? []
+            let matching = held.records(of: question.type)
             if !matching.isEmpty {
                 return DNSAnswer(question: question, outcome: .answer(matching), cnames: cnames)
             }
-            if question.type != .cname, let target = held.lazy.compactMap(\.cnameTarget).first {
+            if question.type != .cname, let target = held.all.lazy.compactMap(\.cnameTarget).first {
                 if target == question.name || cnames.contains(target) {
                     let loop = ([question.name] + cnames + [target]).joined(separator: " → ")
                     return DNSAnswer(
@@ -120,7 +163,7 @@ public struct SnapshotResolver: SynchronousAnswers {
                 }
                 cnames.append(target)
                 name = target
-                records = zone.names[name]
+                records = self.records(at: name)
                 continue
             }
             if let d = directives.first(where: { $0.type == nil }) { return answer(question, d, cnames) }
@@ -158,6 +201,20 @@ public struct SnapshotResolver: SynchronousAnswers {
             return DNSAnswer(question: q, outcome: .nodata, cnames: cnames)
         case .nxdomain:
             return DNSAnswer(question: q, outcome: .nxdomain, cnames: cnames)
+        }
+    }
+}
+
+extension DNSRecordType {
+    /// The type's position in `allCases` (0 to 5), to index a per-type list.
+    var ordinal: Int {
+        switch self {
+        case .a: return 0
+        case .aaaa: return 1
+        case .txt: return 2
+        case .mx: return 3
+        case .ptr: return 4
+        case .cname: return 5
         }
     }
 }

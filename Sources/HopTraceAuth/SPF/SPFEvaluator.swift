@@ -56,13 +56,29 @@ public struct SPFEvaluator: Sendable {
     /// same value, so the choice never changes a result or a trace; see `SPFRecordCache`.
     public let recordCache: SPFRecordCache?
     /// `resolver`, when it can answer without waiting (found once here, not per question).
-    let atHand: (any SynchronousAnswers)?
+    var atHand: (any SynchronousAnswers)? { shared.atHand }
+    /// The resolvers and options every check reads, held once (`SPFRun` keeps one reference
+    /// to them instead of copies of each).
+    let shared: Shared
+
+    /// `resolver`, `atHand` and `options`, immutable.
+    final class Shared: Sendable {
+        let resolver: any DNSResolver
+        let atHand: (any SynchronousAnswers)?
+        let options: SPFOptions
+
+        init(resolver: any DNSResolver, options: SPFOptions) {
+            self.resolver = resolver
+            self.atHand = resolver.synchronousAnswers
+            self.options = options
+        }
+    }
 
     public init(resolver: any DNSResolver, options: SPFOptions = SPFOptions(), recordCache: SPFRecordCache? = nil) {
         self.resolver = resolver
         self.options = options
         self.recordCache = recordCache
-        self.atHand = resolver.synchronousAnswers
+        self.shared = Shared(resolver: resolver, options: options)
     }
 
     /// The MAIL FROM identity (RFC 7208 §2.4): `mailFrom` "" is the null sender, checked as
@@ -88,8 +104,7 @@ public struct SPFEvaluator: Sendable {
         identity: SPFIdentity = .mailFrom
     ) async -> SPFEvaluation {
         let effectiveSender = sender.isEmpty ? "postmaster@\(helo)" : sender
-        let run = SPFRun(
-            ip: ip, sender: effectiveSender, helo: helo, options: options, resolver: resolver, atHand: atHand)
+        let run = SPFRun(ip: ip, sender: effectiveSender, helo: helo, shared: shared)
         var result: SPFResult
         var matched: SPFMatch? = nil
         var explanation: String? = nil
@@ -220,7 +235,7 @@ public struct SPFEvaluator: Sendable {
     /// another, and a hop at every call is a task switch per record and per DNS term.
     nonisolated(nonsending) func checkHost(
         domain rawDomain: String, depth: Int, wantsExplanation: Bool, wellFormed: Bool = false,
-        run: SPFRun
+        normalName: Bool = false, run: SPFRun
     ) async throws(SPFError) -> Outcome {
         var domain = rawDomain
         if domain.utf8.last == UInt8(ascii: ".") { domain.removeLast() }
@@ -231,7 +246,9 @@ public struct SPFEvaluator: Sendable {
             throw error
         }
         // §4.4 record lookup, §4.5 selection
-        let question = DNSQuestion(name: domain, type: .txt)
+        // A literal target known normal (`normalName`) is asked as it is.
+        let question =
+            normalName ? DNSQuestion(normalName: domain, type: .txt) : DNSQuestion(name: domain, type: .txt)
         let answer = await run.resolve(question)
         let prepared = try selectRecord(answer, domain: domain, depth: depth, run: run)
 
@@ -248,11 +265,11 @@ public struct SPFEvaluator: Sendable {
             if decided {
                 matched = true
             } else {
-                let directive = prepared.directive(stop)
                 try run.countDNSTerm(
-                    depth: depth, domain: domain, record: prepared, term: directive.raw, range: directive.range)
+                    depth: depth, domain: domain, record: prepared, term: prepared.raws[stop],
+                    range: prepared.directive(stop).range)
                 matched = try await evaluate(
-                    directive, step: steps[stop], prepared: prepared, domain: domain, depth: depth, run: run)
+                    stop, step: steps[stop], prepared: prepared, domain: domain, depth: depth, run: run)
             }
             if matched {
                 let result = steps[stop].result
@@ -262,7 +279,7 @@ public struct SPFEvaluator: Sendable {
                 }
                 return Outcome(
                     result: result,
-                    matched: SPFMatch(domain: domain, term: prepared.directive(stop).raw, record: prepared.record.text),
+                    matched: SPFMatch(domain: domain, term: prepared.raws[stop], record: prepared.record.text),
                     explanation: explanation)
             }
             index = stop + 1
@@ -292,7 +309,7 @@ public struct SPFEvaluator: Sendable {
             do throws(SPFError) {
                 let inner = try await checkHost(
                     domain: target, depth: depth + 1, wantsExplanation: wantsExplanation, wellFormed: true,
-                    run: run)
+                    normalName: step.literal >= 0 && step.literalIsNormal, run: run)
                 run.finish(index, outcome: .result(inner.result), innerResult: inner.result)
                 return inner
             } catch {
@@ -380,8 +397,10 @@ public struct SPFEvaluator: Sendable {
 
     // MARK: - mechanisms (RFC 7208 §5)
 
+    /// The DNS-querying directive at `index` of the record's terms (`step` is its step). The
+    /// directive itself is read only for a domain-spec with macros and for the trace.
     nonisolated(nonsending) func evaluate(
-        _ directive: SPFDirective, step: SPFPreparedRecord.Step, prepared: SPFPreparedRecord, domain: String,
+        _ index: Int, step: SPFPreparedRecord.Step, prepared: SPFPreparedRecord, domain: String,
         depth: Int, run: SPFRun
     ) async throws(SPFError) -> Bool {
         let ip = run.ip
@@ -391,44 +410,57 @@ public struct SPFEvaluator: Sendable {
         }
         func done(_ matched: Bool, target: String? = nil, note: @autoclosure () -> String? = nil) -> Bool {
             run.directiveStep(
-                directive, depth: depth, domain: domain, record: prepared, target: target,
-                outcome: matched ? .matched(directive.qualifier.result) : .notMatched, note: note())
+                prepared.directive(index), depth: depth, domain: domain, record: prepared, target: target,
+                outcome: matched ? .matched(step.result) : .notMatched, note: note())
             return matched
         }
         func failed(_ error: SPFError, target: String?) -> SPFError {
             run.directiveStep(
-                directive, depth: depth, domain: domain, record: prepared, target: target, outcome: .error(error))
+                prepared.directive(index), depth: depth, domain: domain, record: prepared, target: target,
+                outcome: .error(error))
             return error
         }
+        if step.query == .none {
+            return done(SPFEvaluator.matchesWithoutDNS(prepared.directive(index).mechanism, ip)!)
+        }
+        // The target: the literal's expansion made once, or the domain-spec expanded (none
+        // written: <domain>).
+        let expanded: String
+        if step.literal >= 0 {
+            expanded = prepared.literals[step.literal]
+        } else if step.hasSpec {
+            expanded = await expand(prepared.spec(index), domain: domain, depth: depth, run: run)
+        } else {
+            expanded = domain
+        }
+        let cidr = step.cidr
 
-        switch directive.mechanism {
-        case .all, .ip4, .ip6:
-            return done(SPFEvaluator.matchesWithoutDNS(directive.mechanism, ip)!)
+        switch step.query {
+        case .none:
+            preconditionFailure("not a DNS term")
 
-        case .a(let spec, let cidr):
-            let target =
-                step.literal >= 0
-                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+        case .a:
+            let target = expanded
             if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
-            let question = DNSQuestion(name: target, type: ip.isIPv4 ? .a : .aaaa)
+            let question = SPFPreparedRecord.question(target, ip.isIPv4 ? .a : .aaaa, step: step)
             let answer = await run.resolve(question)
-            let addresses: [IPAddress]
-            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch {
+            let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
+            let matched: Bool
+            do throws(SPFError) {
+                matched = try run.anyAddress(answer, countVoid: true) { SPFEvaluator.contains($0, len, ip) }
+            } catch {
                 throw failed(error, target: target)
             }
-            let len = ip.isIPv4 ? cidr.ip4 : cidr.ip6
-            return done(addresses.contains { SPFEvaluator.contains($0, len, ip) }, target: target)
+            return done(matched, target: target)
 
-        case .mx(let spec, let cidr):
-            let target =
-                step.literal >= 0
-                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+        case .mx:
+            let target = expanded
             if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
-            let question = DNSQuestion(name: target, type: .mx)
+            let question = SPFPreparedRecord.question(target, .mx, step: step)
             let answer = await run.resolve(question)
             var exchanges: [String] = []
             switch answer.outcome {
@@ -453,20 +485,19 @@ public struct SPFEvaluator: Sendable {
             for exchange in exchanges where SPFEvaluator.unqueryableReason(exchange) == nil {
                 let question = DNSQuestion(name: exchange, type: ip.isIPv4 ? .a : .aaaa)
                 let a = await run.resolve(question)
-                let addresses: [IPAddress]
-                do throws(SPFError) { addresses = try run.addresses(a, countVoid: false) } catch {
+                let matched: Bool
+                do throws(SPFError) {
+                    matched = try run.anyAddress(a, countVoid: false) { SPFEvaluator.contains($0, len, ip) }
+                } catch {
                     throw failed(error, target: target)
                 }
-                if addresses.contains(where: { SPFEvaluator.contains($0, len, ip) }) {
+                if matched {
                     return done(true, target: target, note: "via MX \(exchange)")
                 }
             }
             return done(false, target: target)
 
-        case .ptr(let spec):
-            let expanded =
-                step.literal >= 0
-                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+        case .ptr:
             let target = DNSQuestion.normalize(expanded)
             let answer = await run.resolve(DNSQuestion(name: run.reverseName, type: .ptr))
             let names: [String]
@@ -492,45 +523,43 @@ public struct SPFEvaluator: Sendable {
             }
             return done(false, target: target)
 
-        case .exists(let spec):
-            let target =
-                step.literal >= 0
-                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+        case .exists:
+            let target = expanded
             if let why = unqueryable(target) {
                 return done(false, target: target, note: "not a DNS name (\(why)): no match")
             }
             // §5.7: always an A query, whatever the connection's family.
-            let question = DNSQuestion(name: target, type: .a)
+            let question = SPFPreparedRecord.question(target, .a, step: step)
             let answer = await run.resolve(question)
-            let addresses: [IPAddress]
-            do throws(SPFError) { addresses = try run.addresses(answer, countVoid: true) } catch {
+            let exists: Bool
+            do throws(SPFError) { exists = try run.anyAddress(answer, countVoid: true) { _ in true } } catch {
                 throw failed(error, target: target)
             }
-            return done(!addresses.isEmpty, target: target)
+            return done(exists, target: target)
 
-        case .include(let spec):
-            let target =
-                step.literal >= 0
-                ? prepared.literals[step.literal] : await expand(spec, domain: domain, depth: depth, run: run)
+        case .include:
+            let target = expanded
             if !(step.literal >= 0 && step.literalIsWellFormed) && SPFEvaluator.malformedDomainReason(target) != nil {
                 throw failed(.includeNone(target), target: target)
             }
-            let index = run.step(
-                depth: depth, action: .directive, domain: domain, record: prepared.record.text, term: directive.raw,
-                termRange: directive.range, target: target, outcome: .notMatched)
+            let traced =
+                run.keepsTrace
+                ? run.step(
+                    depth: depth, action: .directive, domain: domain, record: prepared.record.text,
+                    term: prepared.raws[index], termRange: prepared.directive(index).range, target: target,
+                    outcome: .notMatched) : 0
             // §5.2: pass → match; fail, softfail, neutral → no match; temperror → temperror;
             // permerror or none → permerror.
             do throws(SPFError) {
                 let inner = try await checkHost(
-                    domain: target, depth: depth + 1, wantsExplanation: false, wellFormed: true, run: run)
+                    domain: target, depth: depth + 1, wantsExplanation: false, wellFormed: true,
+                    normalName: step.literal >= 0 && step.literalIsNormal, run: run)
                 let matched = inner.result == .pass
-                run.finish(
-                    index, outcome: matched ? .matched(directive.qualifier.result) : .notMatched,
-                    innerResult: inner.result)
+                run.finish(traced, outcome: matched ? .matched(step.result) : .notMatched, innerResult: inner.result)
                 return matched
             } catch {
                 let mapped = error.result == .none ? SPFError.includeNone(target) : error
-                run.finish(index, outcome: .error(mapped), innerResult: error.result)
+                run.finish(traced, outcome: .error(mapped), innerResult: error.result)
                 throw mapped
             }
         }
@@ -543,29 +572,23 @@ public struct SPFEvaluator: Sendable {
     static func matchWithoutDNS(
         _ prepared: SPFPreparedRecord, from start: Int, depth: Int, domain: String, run: SPFRun
     ) -> (stop: Int, matched: Bool) {
-        let ip = run.ip
+        let client = SPFPreparedRecord.Client(run.ip)
         let keepsTrace = run.keepsTrace
-        return prepared.steps.withUnsafeBufferPointer { steps in
+        return prepared.probes.withUnsafeBufferPointer { probes in
             var index = start
-            while index < steps.count {
-                let step = steps[index]
-                switch step.kind {
-                case .modifier:
-                    break
-                case .dns:
-                    return (index, false)
-                case .all, .network:
-                    let matched = step.kind == .all || SPFEvaluator.contains(step.network, step.length, ip)
-                    if keepsTrace {
-                        run.directiveStep(
-                            prepared.directive(index), depth: depth, domain: domain, record: prepared,
-                            outcome: matched ? .matched(step.result) : .notMatched)
-                    }
-                    if matched { return (index, true) }
+            while index < probes.count {
+                let probe = probes[index]
+                if probe.family == SPFPreparedRecord.Probe.dns { return (index, false) }
+                let matched = probe.matches(client)
+                if keepsTrace && probe.family != SPFPreparedRecord.Probe.skip {
+                    run.directiveStep(
+                        prepared.directive(index), depth: depth, domain: domain, record: prepared,
+                        outcome: matched ? .matched(prepared.steps[index].result) : .notMatched)
                 }
+                if matched { return (index, true) }
                 index += 1
             }
-            return (steps.count, false)
+            return (probes.count, false)
         }
     }
 

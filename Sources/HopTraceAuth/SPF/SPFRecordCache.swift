@@ -26,11 +26,41 @@ public final class SPFRecordCache: Sendable {
         /// array they handed in before (an in-memory snapshot's TXT data): found without
         /// hashing the text. Each entry holds its array, so while it is here no other array
         /// can have that address, and a shared array's bytes never change (copy on write).
-        var byStorage: [Storage: (bytes: [UInt8], parsed: Parse)] = [:]
+        var byStorage: [Storage: Held<UInt8>] = [:]
         /// The same for a record published as several strings, by where the list of strings
         /// is stored (each entry holds its list, as above): found without joining the strings.
-        var byStrings: [Storage: (strings: [[UInt8]], parsed: Parse)] = [:]
+        var byStrings: [Storage: Held<[UInt8]>] = [:]
+        /// Entries of `byStorage` last found, one per slot chosen by address bits
+        /// (`Storage.slot`): a look-up that meets its array here hashes nothing.
+        var recent = [Held<UInt8>?](repeating: nil, count: SPFRecordCache.recentSlots)
+    }
 
+    /// Slots of `Entries.recent`.
+    static let recentSlots = 64
+
+    /// A parse with the array it was found by (which keeps that array's storage, and so its
+    /// address, taken). A class: a look-up hands out one reference, not a copy of the pair.
+    final class Held<Element: Sendable>: Sendable {
+        let array: [Element]
+        /// Where `array`'s elements are (0 for an empty array).
+        let address: UInt
+        let prepared: SPFPreparedRecord?
+        let error: SPFSyntaxError?
+
+        init(_ array: [Element], _ parsed: Parse) {
+            self.array = array
+            self.address = Storage(array)?.address ?? 0
+            switch parsed {
+            case .success(let prepared): (self.prepared, self.error) = (prepared, nil)
+            case .failure(let error): (self.prepared, self.error) = (nil, error)
+            }
+        }
+
+        /// The parse: the prepared record, or the syntax error.
+        func get() throws(SPFSyntaxError) -> SPFPreparedRecord {
+            if let prepared { return prepared }
+            throw error!
+        }
     }
 
     /// Where an array's elements are, and how many.
@@ -42,6 +72,15 @@ public final class SPFRecordCache: Sendable {
             guard let base = array.withUnsafeBufferPointer({ $0.baseAddress }), !array.isEmpty else { return nil }
             address = UInt(bitPattern: base)
             count = array.count
+        }
+
+        /// The slot of `Entries.recent` for this array (heap blocks are 16-byte aligned, so the
+        /// bits above those).
+        var slot: Int { Int(truncatingIfNeeded: address >> 4) & (SPFRecordCache.recentSlots - 1) }
+
+        /// Whether `held` holds this very array.
+        func isHeld<Element>(by held: Held<Element>) -> Bool {
+            held.address == address && held.array.count == count
         }
 
         /// The address alone: no two held arrays share one, so the count only confirms it.
@@ -73,18 +112,25 @@ public final class SPFRecordCache: Sendable {
     func prepared(_ bytes: [UInt8]) throws(SPFSyntaxError) -> SPFPreparedRecord {
         let storage = Storage(bytes)
         let capacity = self.capacity
-        let hit = entries.withLock { entries -> Parse? in
-            if let storage, let held = entries.byStorage[storage] { return held.parsed }
+        let hit = entries.withLock { entries -> Held<UInt8>? in
+            if let storage {
+                if let held = entries.recent[storage.slot], storage.isHeld(by: held) { return held }
+                if let held = entries.byStorage[storage] {
+                    entries.recent[storage.slot] = held
+                    return held
+                }
+            }
             guard let parsed = entries.byText[Key(bytes: bytes)] else { return nil }
-            if let storage, entries.byStorage.count < capacity { entries.byStorage[storage] = (bytes, parsed) }
-            return parsed
+            let held = Held(bytes, parsed)
+            if let storage, entries.byStorage.count < capacity { entries.byStorage[storage] = held }
+            return held
         }
         if let hit { return try hit.get() }
         let parsed = SPFRecordCache.parse(bytes)
         entries.withLock { entries in
             SPFRecordCache.makeRoom(&entries, capacity: capacity)
             entries.byText[Key(bytes: bytes)] = parsed
-            if let storage { entries.byStorage[storage] = (bytes, parsed) }
+            if let storage { entries.byStorage[storage] = Held(bytes, parsed) }
         }
         return try parsed.get()
     }
@@ -95,7 +141,7 @@ public final class SPFRecordCache: Sendable {
     func prepared(strings: [[UInt8]]) throws(SPFSyntaxError) -> SPFPreparedRecord {
         if strings.count == 1 { return try prepared(strings[0]) }
         let storage = Storage(strings)
-        if let storage, let hit = entries.withLock({ $0.byStrings[storage]?.parsed }) { return try hit.get() }
+        if let storage, let hit = entries.withLock({ $0.byStrings[storage] }) { return try hit.get() }
         let parsed: Parse
         do throws(SPFSyntaxError) { parsed = .success(try prepared(strings.flatMap { $0 })) } catch {
             parsed = .failure(error)
@@ -104,7 +150,7 @@ public final class SPFRecordCache: Sendable {
             let capacity = self.capacity
             entries.withLock { entries in
                 if entries.byStrings.count >= capacity { entries.byStrings.removeAll(keepingCapacity: true) }
-                entries.byStrings[storage] = (strings, parsed)
+                entries.byStrings[storage] = Held(strings, parsed)
             }
         }
         return try parsed.get()
@@ -122,6 +168,7 @@ public final class SPFRecordCache: Sendable {
             entries.byText.removeAll(keepingCapacity: true)
             entries.byStorage.removeAll(keepingCapacity: true)
             entries.byStrings.removeAll(keepingCapacity: true)
+            for slot in entries.recent.indices { entries.recent[slot] = nil }
         }
     }
 

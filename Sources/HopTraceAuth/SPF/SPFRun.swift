@@ -14,10 +14,12 @@ final class SPFRun {
     /// The sender as given (never empty: the null sender is already postmaster@<helo>).
     let givenSender: String
     let helo: String
-    let options: SPFOptions
+    /// The evaluator's resolvers and options, one reference for the whole check.
+    let shared: SPFEvaluator.Shared
+    var options: SPFOptions { shared.options }
     /// Where the questions go; `atHand` is the same resolver when it can answer without waiting.
-    let resolver: any DNSResolver
-    let atHand: (any SynchronousAnswers)?
+    var resolver: any DNSResolver { shared.resolver }
+    var atHand: (any SynchronousAnswers)? { shared.atHand }
     /// `%{t}`: read when a macro first asks for it.
     lazy var timestamp: Int = options.timestamp ?? Int(Date().timeIntervalSince1970)
     /// The reverse-lookup name of <ip> (ptr and `%{p}`), built when first asked for.
@@ -52,19 +54,14 @@ final class SPFRun {
         return unchanged ? givenSender : parts.local + "@" + parts.domain
     }()
 
-    init(
-        ip: IPAddress, sender: String, helo: String, options: SPFOptions, resolver: any DNSResolver,
-        atHand: (any SynchronousAnswers)?
-    ) {
+    init(ip: IPAddress, sender: String, helo: String, shared: SPFEvaluator.Shared) {
         self.ip = ip
-        self.resolver = resolver
-        self.atHand = atHand
+        self.shared = shared
         self.givenSender = sender
         self.helo = helo
-        self.options = options
-        self.keepsTrace = options.keepsTrace
-        self.deadline = options.maxElapsed.map { ContinuousClock.now.advanced(by: $0) }
-        self.expired = options.maxElapsed.map { $0 <= .zero } ?? false
+        self.keepsTrace = shared.options.keepsTrace
+        self.deadline = shared.options.maxElapsed.map { ContinuousClock.now.advanced(by: $0) }
+        self.expired = shared.options.maxElapsed.map { $0 <= .zero } ?? false
     }
 
     /// The macro values at <domain>; `timestamp` false leaves `%{t}` unread (0) for a string
@@ -92,7 +89,7 @@ final class SPFRun {
             answer = DNSAnswer(
                 question: question, outcome: .timeout,
                 reason: "not asked: check_host time limit (\(options.maxElapsed!)) exceeded (RFC 7208 §4.6.4)")
-        } else if let held = atHand?.answerAtHand(question) {
+        } else if let held = shared.atHand?.answerAtHand(question) {
             answer = held
         } else {
             return nil
@@ -103,7 +100,7 @@ final class SPFRun {
 
     /// The answer of a question `answerAtHand` could not answer.
     nonisolated(nonsending) func awaitAnswer(_ question: DNSQuestion) async -> DNSAnswer {
-        let answer = await resolver.resolve(question)
+        let answer = await shared.resolver.resolve(question)
         if let deadline, ContinuousClock.now >= deadline { expired = true }
         if keepsTrace { pending.append(answer) }
         return answer
@@ -157,16 +154,19 @@ final class SPFRun {
         if let note { trace[index].note = note }
     }
 
-    /// §4.6.4: counts a DNS-querying term; the 11th is a permerror.
-    func countDNSTerm(depth: Int, domain: String, record: SPFPreparedRecord, term: String, range: Range<Int>)
-        throws(SPFError)
-    {
+    /// §4.6.4: counts a DNS-querying term; the 11th is a permerror. The term's text and range
+    /// are read for that error's step only.
+    func countDNSTerm(
+        depth: Int, domain: String, record: SPFPreparedRecord, term: @autoclosure () -> String,
+        range: @autoclosure () -> Range<Int>
+    ) throws(SPFError) {
         dnsCount += 1
         if dnsCount > options.maxDNSMechanisms {
             let error = SPFError.dnsMechanismLimit(limit: options.maxDNSMechanisms)
+            let term = term()
             step(
                 depth: depth, action: term.lowercased().hasPrefix("redirect") ? .redirect : .directive, domain: domain,
-                record: record.record.text, term: term, termRange: range, outcome: .error(error))
+                record: record.record.text, term: term, termRange: range(), outcome: .error(error))
             throw error
         }
     }
@@ -177,24 +177,32 @@ final class SPFRun {
         if voidCount > options.maxVoidLookups { throw SPFError.voidLookupLimit(limit: options.maxVoidLookups) }
     }
 
-    /// The addresses of an A/AAAA answer; DNS failures are temperror (§5), an empty answer or
-    /// NXDOMAIN is a void lookup when `countVoid`.
-    func addresses(_ answer: DNSAnswer, countVoid: Bool) throws(SPFError) -> [IPAddress] {
+    /// Whether an address of an A/AAAA answer satisfies `test`; DNS failures are temperror
+    /// (§5), an answer without an address (empty, NODATA, NXDOMAIN) is a void lookup when
+    /// `countVoid`. The records are read in place: no list of the addresses is made.
+    func anyAddress(_ answer: DNSAnswer, countVoid: Bool, _ test: (IPAddress) -> Bool) throws(SPFError) -> Bool {
         switch answer.outcome {
         case .timeout, .servfail:
             throw SPFError.dnsFailure(answer.question, answer.outcome, reason: answer.reason)
         case .nxdomain, .nodata:
             if countVoid { try self.countVoid() }
-            return []
+            return false
         case .answer(let records):
-            let list = records.compactMap { record -> IPAddress? in
-                switch record {
-                case .a(let x), .aaaa(let x): return x
-                default: return nil
+            var found = false
+            let matched = records.withUnsafeBufferPointer { records -> Bool in
+                for index in records.indices {
+                    switch records[index] {
+                    case .a(let x), .aaaa(let x):
+                        found = true
+                        if test(x) { return true }
+                    default:
+                        continue
+                    }
                 }
+                return false
             }
-            if list.isEmpty && countVoid { try self.countVoid() }
-            return list
+            if !found && countVoid { try self.countVoid() }
+            return matched
         }
     }
 }

@@ -112,8 +112,7 @@ extension StampState {
 
     /// `isStatusWord(w.asciiLowered)`, compared as bytes with no lower-cased copy.
     static func isStatusWord(ignoringCase w: String) -> Bool {
-        w.equalsIgnoringCase("verified") || w.equalsIgnoringCase("unverified") || w.equalsIgnoringCase("failed")
-            || w.equalsIgnoringCase("softdnserr") || w.equalsIgnoringCase("softdnserror")
+        w.withUTF8Bytes { isStatusWord(ignoringCase: $0) }
     }
 
     /// SASL mechanism names (IANA registry) as Courier writes them after `AUTH:`.
@@ -131,15 +130,11 @@ extension StampState {
 
     /// `isHelloVerb(w.asciiLowered)`, compared as bytes with no lower-cased copy.
     static func isHelloVerb(ignoringCase w: String) -> Bool {
-        w.equalsIgnoringCase("helo") || w.equalsIgnoringCase("ehlo") || w.equalsIgnoringCase("lhlo")
+        w.withUTF8Bytes { isHelloVerb(ignoringCase: $0) }
     }
 
     static func looksLikeHost(_ w: String) -> Bool {
-        !w.isEmpty && w.utf8.count <= 255
-            && w.utf8.allSatisfy { c in
-                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                    || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
-            }
+        w.withUTF8Bytes { looksLikeHost($0) }
     }
 
     /// TLS details in any of the dialects' comment forms, or nil.

@@ -217,7 +217,10 @@ extension StampState {
                         from.ident = String(w[..<at])
                         from.qmailIdent = true
                     }
-                } else if ASCIIBytes.equal(wb, "rdns") || ASCIIBytes.hasPrefix(wb, "rhost-flags-") {
+                } else if ASCIIBytes.equal(wb, "rdns")
+                    || (ASCIIBytes.hasPrefix(wb, "rhost-flags-")
+                        && ASCIIBytes.startsAsCharacters(itemText(i), "rhost-flags-"))
+                {
                     // SMTPSVC `RDNS failed`, vger's `rhost-flags-OK-OK-OK-OK`: notes about the
                     // lookup, no host. Kept in `comments`.
                     notes.append(itemText(i))

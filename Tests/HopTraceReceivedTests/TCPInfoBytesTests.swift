@@ -264,6 +264,9 @@ private let commentPieces: [String] = [
     "localhost", "x_y-z", "authenticated", "user", " authenticated user ", "SquirrelMail", "not using tls",
     "using TLS", "version=TLSv1.2", "cipher=X", "envelope-from", "Authenticated sender:", "client cn",
     "google transport", "encrypted", "ssl", "s", "(", ")", "\"", "\\", " ", ",", "\t", "\r\n", ":", "=",
+    "may be forged", "MAY BE FORGED", "uid 1000", "UID 12a", "HELO x.example", "EHLO", "user@1.2.3.4 with login",
+    "user@[1.2.3.4]", "lnchuser@localhost", "@localhost", "AUTH: LOGIN user", "AUTH: e40a9cea", "TLS: TLSv1,256bits,X",
+    "account a@b HELO h", "IDENT:u@[1.2.3.4]", "ident:u@host", "RDNS failed", "[1.2.3.4] verified", "mail",
     "é", "\u{301}", "\u{A0}", "\u{2003}", "\u{0600}", "\u{212A}", "\0",
 ]
 
@@ -342,6 +345,21 @@ private func facts(_ s: StampState, _ h: ReceivedHeader) -> String {
             routed.commentToken(ReceivedToken(kind: .comment, start: 0, end: b.count), into: &h1)
             asText.comment(c, 1..<(b.count - 1), into: &h2)
             if facts(routed, h1) != facts(asText, h2) { mismatches.append(c.debugDescription) }
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+}
+
+@Test func fromCommentWordTestsOnBytesAnswerAsTheLowerCasedCopy() {
+    var mismatches: [String] = []
+    for c in generatedComments(count: 3000, seed: 0x7CC) {
+        for w in [c] + c.split(separator: " ").map(String.init) {
+            if StampState.isStatusWord(ignoringCase: w) != StampState.isStatusWord(w.asciiLowered) {
+                mismatches.append("status \(w.debugDescription)")
+            }
+            if StampState.isHelloVerb(ignoringCase: w) != StampState.isHelloVerb(w.asciiLowered) {
+                mismatches.append("hello \(w.debugDescription)")
+            }
         }
     }
     #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")

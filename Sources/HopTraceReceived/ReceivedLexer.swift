@@ -119,10 +119,30 @@ enum ReceivedLexer {
     }
 
     static func items(_ b: UnsafeBufferPointer<UInt8>) -> [Item] {
+        itemRanges(b).map { r in
+            let text = String(decoding: b[r.start..<r.end], as: UTF8.self)
+            switch r.kind {
+            case .word: return .word(text)
+            case .quoted: return .quoted(text)
+            case .nested: return .nested(text)
+            }
+        }
+    }
+
+    /// Where an `Item` lies in the bytes given to `itemRanges`: its text is `start..<end`
+    /// (without the quotes of a quoted string or the parentheses of a nested comment).
+    struct ItemRange: Sendable, Hashable {
+        enum Kind: Sendable, Hashable { case word, quoted, nested }
+        var kind: Kind
+        var start: Int
+        var end: Int
+    }
+
+    /// `items` as byte ranges, no String made.
+    static func itemRanges(_ b: UnsafeBufferPointer<UInt8>) -> [ItemRange] {
         let n = b.count
-        var out: [Item] = []
+        var out: [ItemRange] = []
         var i = 0
-        func text(_ a: Int, _ z: Int) -> String { String(decoding: b[a..<z], as: UTF8.self) }
         while i < n {
             let c = b[i]
             if isSpace(c) || c == UInt8(ascii: ",") {
@@ -132,7 +152,7 @@ enum ReceivedLexer {
             if c == UInt8(ascii: "(") {
                 let closedEnd = commentEnd(b, from: i)
                 let end = closedEnd ?? n
-                out.append(.nested(text(i + 1, closedEnd == nil ? end : end - 1)))
+                out.append(ItemRange(kind: .nested, start: i + 1, end: closedEnd == nil ? end : end - 1))
                 i = end
             } else if c == UInt8(ascii: "\"") {
                 var j = i + 1
@@ -140,19 +160,19 @@ enum ReceivedLexer {
                     if b[j] == UInt8(ascii: "\\") { j += 1 }
                     j += 1
                 }
-                out.append(.quoted(text(i + 1, min(j, n))))
+                out.append(ItemRange(kind: .quoted, start: i + 1, end: min(j, n)))
                 i = min(j + 1, n)
             } else if c == UInt8(ascii: "[") {
                 var j = i
                 while j < n && b[j] != UInt8(ascii: "]") { j += 1 }
                 // Include `]` and any `:port` glued to it.
                 while j < n && !isSpace(b[j]) && b[j] != UInt8(ascii: ",") && b[j] != UInt8(ascii: "(") { j += 1 }
-                out.append(.word(text(i, j)))
+                out.append(ItemRange(kind: .word, start: i, end: j))
                 i = j
             } else {
                 var j = i
                 while j < n && !isSpace(b[j]) && b[j] != UInt8(ascii: "(") && b[j] != UInt8(ascii: ",") { j += 1 }
-                out.append(.word(text(i, j)))
+                out.append(ItemRange(kind: .word, start: i, end: j))
                 i = j
             }
         }
@@ -170,7 +190,7 @@ struct AddressLiteral: Sendable, Hashable {
 
     /// Cheap pre-check (this runs for every word of every header): an address literal is
     /// made of hex digits and `.:[]()`, up to a `%zone`, unless it carries the `IPv6:` tag.
-    static func mayBeAddress(_ bytes: Substring.UTF8View) -> Bool {
+    static func mayBeAddress<C: Sequence<UInt8>>(_ bytes: C) -> Bool {
         var index = 0
         for b in bytes {
             switch b {

@@ -5,7 +5,8 @@ import HopTraceCore
 extension StampState {
     // MARK: comments
 
-    mutating func comment(_ c: String, into h: inout ReceivedHeader) {
+    /// A comment whose text `c` is `bytes[content]`.
+    mutating func comment(_ c: String, _ content: Range<Int>, into h: inout ReceivedHeader) {
         if clause == .with && !withWords.isEmpty {
             defer { withClosedByComment = true }
             // Microsoft writes the version glued to the keyword: `Microsoft SMTPSVC(6.0.3790.0)`,
@@ -62,7 +63,7 @@ extension StampState {
         }
         switch clause {
         case .from:
-            tcpInfo(c, into: &h)
+            tcpInfo(content.lowerBound, content.upperBound, into: &h)
         case .start where !sawFrom:
             // Norton AntiVirus Gateway writes the from-side as a comment: `(from HELO [IP]) by …`.
             let items = ReceivedLexer.items(c)
@@ -103,195 +104,6 @@ extension StampState {
         if sawFrom, from.authenticated == nil { from.authenticated = v } else { h.comments.append(c) }
     }
 
-    // TCP-info = address-literal / ( Domain FWS address-literal )       (RFC 5321 §4.4)
-    // and the dialects' richer forms inside the from comment.
-    mutating func tcpInfo(_ c: String, into h: inout ReceivedHeader) {
-        // SquirrelMail (and other webmail) injecting over HTTP:
-        // `from 144.137.3.98 (SquirrelMail authenticated user jmmail) by host with HTTP`.
-        let words = c.containsIgnoringCase(" authenticated user ") ? c.split(separator: " ") : []
-        if words.count == 4, words[1].equalsIgnoringCase("authenticated"), words[2].equalsIgnoringCase("user") {
-            h.software.append(String(words[0]))
-            from.authenticated = String(words[3])
-            return
-        }
-        let items = ReceivedLexer.items(c)
-        var i = 0
-        var names: [String] = []
-        var sawLiteral = false
-        var leftovers: [String] = []
-        var notes: [String] = []
-        while i < items.count {
-            switch items[i] {
-            case .nested(let n):
-                // Sendmail: `(host [ip] (may be forged))`.
-                if n.trimmedSpaces.equalsIgnoringCase("may be forged") {
-                    from.mayBeForged = true
-                } else {
-                    leftovers.append("(\(n))")
-                }
-            case .quoted(let q):
-                // vger.kernel.org: `"EHLO name"`.
-                let p = q.split(separator: " ", maxSplits: 1)
-                if p.count == 2, Self.isHelloVerb(p[0].asciiLowered) {
-                    from.helo = String(p[1])
-                } else if p.count == 1, Self.isHelloVerb(p[0].asciiLowered) { /* empty HELO */
-                } else {
-                    leftovers.append("\"\(q)\"")
-                }
-            case .word(let w):
-                // Keywords are compared with ASCII case ignored, as bytes (no lower-cased copy).
-                if let a = AddressLiteral.parse(w) {
-                    if from.address == nil || from.topLevelLiteral {
-                        from.address = a
-                        from.topLevelLiteral = false
-                    }
-                    if let p = a.port { from.port = p }
-                    if w.hasPrefix("[") {
-                        from.bracketedLiteral = true
-                        // Exim: `([IP]:port)`.
-                        if a.port != nil, w.utf8.last != UInt8(ascii: "]") { from.eximPortLiteral = true }
-                    } else if a.port == nil {
-                        from.bareAddress = true
-                    }
-                    sawLiteral = true
-                } else if Self.isRedacted(w) {
-                    from.redacted = true
-                    sawLiteral = true
-                } else if Self.isStatusWord(ignoringCase: w) {
-                    // CommuniGate `([IP] verified)`, qmail-ldap/Courier `softdnserr` (a failed
-                    // lookup), SMTPSVC `RDNS failed`, Clearswift `unverified`: notes, no host.
-                    notes.append(w)
-                } else if w.equalsIgnoringCase("may"), i + 2 < items.count, case .word(let b) = items[i + 1],
-                    case .word(let f) = items[i + 2],
-                    b.equalsIgnoringCase("be"), f.equalsIgnoringCase("forged")
-                {
-                    // Sendmail's `may be forged`, written without its own parentheses.
-                    from.mayBeForged = true
-                    i += 2
-                } else if w.equalsIgnoringCase("uid"), i + 1 < items.count, case .word(let n) = items[i + 1],
-                    MailDateParser.number(n, maxDigits: 10) != nil
-                {
-                    // DragonFly Mail Agent: `from user (uid 1000)`, a local submission.
-                    from.localUser = true
-                    notes.append("uid " + n)
-                    i += 1
-                } else if w.equalsIgnoringCase("tls:") {
-                    // Courier: `(AUTH: LOGIN user, TLS: TLSv1/SSLv3,256bits,AES256-SHA)`.
-                    var info = TLSInfo(raw: String(c.trimmedSpaces))
-                    var parts: [String] = []
-                    while i + 1 < items.count, case .word(let p) = items[i + 1] {
-                        parts.append(p)
-                        i += 1
-                    }
-                    if let v = parts.first { info.version = v }
-                    for p in parts.dropFirst() {
-                        if p.asciiLowered.hasSuffix("bits"), MailDateParser.number(p.dropLast(4), maxDigits: 5) != nil {
-                            info.bits = String(p.dropLast(4))
-                        } else if info.cipher == nil {
-                            info.cipher = p
-                        }
-                    }
-                    if h.tls == nil { h.tls = info }
-                    tlsFromComment = true
-                } else if Self.isHelloVerb(ignoringCase: w) {
-                    // qmail/IronPort `(HELO name)`, Zimbra `(LHLO name)`, Yahoo `(EHLO )`,
-                    // CommuniGate `(account x HELO name)`.
-                    if i + 1 < items.count, case .word(let next) = items[i + 1] {
-                        from.helo = next
-                        i += 1
-                    } else {
-                        from.helo = from.helo ?? ""
-                    }
-                } else if ASCIIBytes.startsAsCharacters(w, "helo=") {
-                    // Exim 4 `helo=NAME`.
-                    from.helo = String(w.dropFirst(5))
-                } else if ASCIIBytes.startsAsCharacters(w, "ident=") {
-                    from.ident = String(w.dropFirst(6))
-                } else if ASCIIBytes.startsAsCharacters(w, "port=") {
-                    from.port = Int(w.dropFirst(5))
-                } else if ASCIIBytes.startsAsCharacters(w, "ident:") {
-                    // Sendmail `IDENT:user@host` (or `IDENT:user@[ip]`).
-                    let rest = w.dropFirst(6)
-                    if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
-                        from.ident = String(rest[..<at])
-                        let host = rest[rest.utf8.index(after: at)...]
-                        if let a = AddressLiteral.parse(host) {
-                            from.address = a
-                            sawLiteral = true
-                        } else if !host.isEmpty {
-                            names.append(String(host))
-                        }
-                    } else {
-                        from.ident = String(rest)
-                    }
-                } else if w.equalsIgnoringCase("account"), i + 1 < items.count, case .word(let next) = items[i + 1] {
-                    // CommuniGate Pro: `(account user@domain HELO host)`.
-                    from.authenticated = next
-                    i += 1
-                } else if w.equalsIgnoringCase("auth:"), i + 2 < items.count, case .word(let method) = items[i + 1],
-                    case .word(let user) = items[i + 2], Self.isSASLMechanism(method)
-                {
-                    // Courier: `(AUTH: LOGIN user)`, `(AUTH: CRAM-MD5 user@example.com, )`.
-                    from.authenticated = "\(user) (\(method))"
-                    i += 2
-                } else if w.equalsIgnoringCase("auth:"), i + 1 < items.count, case .word(let next) = items[i + 1] {
-                    // Courier: `from (AUTH: e40a9cea)`.
-                    from.authenticated = next
-                    i += 1
-                } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")),
-                    let a = AddressLiteral.parse(w[w.utf8.index(after: at)...])
-                {
-                    from.address = a
-                    sawLiteral = true
-                    if i + 2 < items.count, case .word(let with) = items[i + 1], with.equalsIgnoringCase("with"),
-                        case .word(let method) = items[i + 2]
-                    {
-                        // Yahoo (qmail): `(user@IP with login)`, an authenticated user and method.
-                        from.authenticated = "\(w[..<at]) (\(method))"
-                        i += 2
-                    } else {
-                        // qmail: `(user@1.2.3.4)`, the ident answer.
-                        from.ident = String(w[..<at])
-                        from.qmailIdent = true
-                    }
-                } else if w.equalsIgnoringCase("rdns") || ASCIIBytes.startsAsCharacters(w, "rhost-flags-") {
-                    // SMTPSVC `RDNS failed`, vger's `rhost-flags-OK-OK-OK-OK`: notes about the
-                    // lookup, no host. Kept in `comments`.
-                    notes.append(w)
-                } else if w.equalsIgnoringCase("[unix socket]") || w.equalsIgnoringCase("[local]") {
-                    // Cyrus `[unix socket]`, OpenSMTPD `[local]`: a peer with no network address.
-                    notes.append(w)
-                } else if w.equalsIgnoringCase("unknown") {
-                    from.explicitNoName = true
-                } else if let at = w.utf8.lastIndex(of: UInt8(ascii: "@")), at != w.startIndex,
-                    Self.looksLikeHost(String(w[w.utf8.index(after: at)...]))
-                {
-                    // Sendmail with an IDENT answer: `(julliard@localhost [127.0.0.1])`,
-                    // `(lnchuser@localhost)` — the part before `@` is the ident user.
-                    from.ident = String(w[..<at])
-                    names.append(String(w[w.utf8.index(after: at)...]))
-                } else if names.isEmpty && Self.looksLikeHost(w) {
-                    names.append(w)
-                } else {
-                    leftovers.append(w)
-                }
-            }
-            i += 1
-        }
-        // Exim 3: `(mail)` after `[ip.port]` is the ident.
-        if from.topLevelLiteral, !sawLiteral, names.count == 1, !names[0].utf8.contains(UInt8(ascii: ".")),
-            from.ident == nil, leftovers.isEmpty
-        {
-            from.ident = names[0]
-            return
-        }
-        if let n = names.first {
-            if from.commentName == nil { from.commentName = n } else { leftovers.append(n) }
-        }
-        if !leftovers.isEmpty { h.unparsed.append(contentsOf: leftovers) }
-        if !notes.isEmpty { h.comments.append(notes.joined(separator: " ")) }
-    }
-
     /// Words a receiver writes about its lookup where a name could stand: never a host name.
     static func isStatusWord(_ lowered: String) -> Bool {
         lowered == "verified" || lowered == "unverified" || lowered == "failed"
@@ -300,8 +112,7 @@ extension StampState {
 
     /// `isStatusWord(w.asciiLowered)`, compared as bytes with no lower-cased copy.
     static func isStatusWord(ignoringCase w: String) -> Bool {
-        w.equalsIgnoringCase("verified") || w.equalsIgnoringCase("unverified") || w.equalsIgnoringCase("failed")
-            || w.equalsIgnoringCase("softdnserr") || w.equalsIgnoringCase("softdnserror")
+        w.withUTF8Bytes { isStatusWord(ignoringCase: $0) }
     }
 
     /// SASL mechanism names (IANA registry) as Courier writes them after `AUTH:`.
@@ -319,15 +130,11 @@ extension StampState {
 
     /// `isHelloVerb(w.asciiLowered)`, compared as bytes with no lower-cased copy.
     static func isHelloVerb(ignoringCase w: String) -> Bool {
-        w.equalsIgnoringCase("helo") || w.equalsIgnoringCase("ehlo") || w.equalsIgnoringCase("lhlo")
+        w.withUTF8Bytes { isHelloVerb(ignoringCase: $0) }
     }
 
     static func looksLikeHost(_ w: String) -> Bool {
-        !w.isEmpty && w.utf8.count <= 255
-            && w.utf8.allSatisfy { c in
-                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                    || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
-            }
+        w.withUTF8Bytes { looksLikeHost($0) }
     }
 
     /// TLS details in any of the dialects' comment forms, or nil.

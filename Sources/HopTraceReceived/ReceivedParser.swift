@@ -260,7 +260,7 @@ struct StampState {
             h.unparsed.append(text(t))
         case .comment:
             if clause == .from, let end = fromValueEnd, end == t.start { from.glued = true }
-            comment(commentContent(t), into: &h)
+            commentToken(t, into: &h)
         case .word:
             currentTokenEnd = t.end
             if from.claimStep > 0 && clause == .from {

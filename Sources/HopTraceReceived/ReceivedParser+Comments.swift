@@ -104,13 +104,8 @@ extension StampState {
         if sawFrom, from.authenticated == nil { from.authenticated = v } else { h.comments.append(c) }
     }
 
-    /// Words a receiver writes about its lookup where a name could stand: never a host name.
-    static func isStatusWord(_ lowered: String) -> Bool {
-        lowered == "verified" || lowered == "unverified" || lowered == "failed"
-            || lowered == "softdnserr" || lowered == "softdnserror"
-    }
-
-    /// `isStatusWord(w.asciiLowered)`, compared as bytes with no lower-cased copy.
+    /// Words a receiver writes about its lookup where a name could stand (never a host name),
+    /// ASCII case ignored.
     static func isStatusWord(ignoringCase w: String) -> Bool {
         w.withUTF8Bytes { isStatusWord(ignoringCase: $0) }
     }
@@ -124,12 +119,8 @@ extension StampState {
         ].contains(l)
     }
 
-    static func isHelloVerb(_ lowered: String) -> Bool {
-        lowered == "helo" || lowered == "ehlo" || lowered == "lhlo"
-    }
-
-    /// `isHelloVerb(w.asciiLowered)`, compared as bytes with no lower-cased copy.
-    static func isHelloVerb(ignoringCase w: String) -> Bool {
+    /// `HELO`, `EHLO` or `LHLO`, ASCII case ignored.
+    static func isHelloVerb<S: StringProtocol>(ignoringCase w: S) -> Bool {
         w.withUTF8Bytes { isHelloVerb(ignoringCase: $0) }
     }
 

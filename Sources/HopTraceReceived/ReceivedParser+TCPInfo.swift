@@ -91,9 +91,9 @@ extension StampState {
                 // vger.kernel.org: `"EHLO name"`.
                 let q = itemText(i)
                 let p = q.split(separator: " ", maxSplits: 1)
-                if p.count == 2, Self.isHelloVerb(p[0].asciiLowered) {
+                if p.count == 2, Self.isHelloVerb(ignoringCase: p[0]) {
                     from.helo = String(p[1])
-                } else if p.count == 1, Self.isHelloVerb(p[0].asciiLowered) {
+                } else if p.count == 1, Self.isHelloVerb(ignoringCase: p[0]) {
                     // An empty HELO: nothing to keep.
                 } else {
                     leftovers.append("\"\(q)\"")
@@ -273,7 +273,8 @@ extension StampState {
         return (w, at)
     }
 
-    /// `isStatusWord(ignoringCase:)` on a word's bytes.
+    /// `isStatusWord(ignoringCase:)` on a word's bytes: `verified`, `unverified`, `failed`,
+    /// `softdnserr`, `softdnserror`.
     static func isStatusWord(ignoringCase w: UnsafeBufferPointer<UInt8>) -> Bool {
         ASCIIBytes.equal(w, "verified") || ASCIIBytes.equal(w, "unverified") || ASCIIBytes.equal(w, "failed")
             || ASCIIBytes.equal(w, "softdnserr") || ASCIIBytes.equal(w, "softdnserror")

@@ -225,11 +225,6 @@ struct StampState {
 
     /// The clause a word opens, ASCII case ignored (every word of every header comes here:
     /// compared as bytes, with no lower-cased copy).
-    static func keyword(_ w: String) -> Clause? {
-        w.withUTF8Bytes { keyword($0) }
-    }
-
-    /// `keyword` on a word's bytes, before any String is made of them.
     static func keyword(_ w: UnsafeBufferPointer<UInt8>) -> Clause? {
         switch w.count {
         case 2:

@@ -79,10 +79,14 @@ public struct JSONFieldList: JSONFieldWriter {
 /// Appends fields to compact JSON bytes, byte for byte what `JSONFieldList`'s value serialises
 /// to with `pretty: false`. Open an object with `begin`, write its fields, close it with `end`.
 public struct JSONByteFields: JSONFieldWriter {
-    public var out: [UInt8]
+    /// The bytes written so far (shared by every copy of this writer).
+    public let out: JSONBuffer
     @usableFromInline var first = true
 
-    public init(out: [UInt8]) { self.out = out }
+    public init(_ out: JSONBuffer = JSONBuffer()) { self.out = out }
+
+    /// A copy of the bytes written.
+    public var bytes: [UInt8] { out.bytes }
 
     @inlinable public mutating func begin() {
         out.append(UInt8(ascii: "{"))
@@ -90,52 +94,63 @@ public struct JSONByteFields: JSONFieldWriter {
     }
     @inlinable public mutating func end() { out.append(UInt8(ascii: "}")) }
 
-    @usableFromInline mutating func key(_ k: StaticString) {
-        if !first { out.append(UInt8(ascii: ",")) }
+    /// `,"KEY":` (no comma before an object's first field): one capacity test, then stores.
+    /// Keys are the contract's own names: plain ASCII, nothing to escape.
+    @inlinable @inline(__always) mutating func key(_ k: StaticString) {
+        let comma = first ? 0 : 1
         first = false
-        out.append(UInt8(ascii: "\""))
-        // Keys are the contract's own names: plain ASCII, nothing to escape.
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+        let length = k.utf8CodeUnitCount
+        out.reserve(comma &+ length &+ 3)
+        var at = out.used
+        let base = out.base
+        if comma == 1 {
+            base[at] = UInt8(ascii: ",")
+            at &+= 1
+        }
+        base[at] = UInt8(ascii: "\"")
+        (base + (at &+ 1)).update(from: k.utf8Start, count: length)
+        at &+= 1 &+ length
+        base[at] = UInt8(ascii: "\"")
+        base[at &+ 1] = UInt8(ascii: ":")
+        out.used = at &+ 2
     }
 
     public mutating func field(_ k: StaticString, _ value: String?) {
         key(k)
-        JSONValue.appendValue(value, to: &out)
+        out.appendValue(value)
     }
     public mutating func field(_ k: StaticString, _ value: Int?) {
         key(k)
-        JSONValue.appendValue(value, to: &out)
+        out.appendValue(value)
     }
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)
-        JSONValue.append(value ? "true" : "false", to: &out)
+        out.append(value ? "true" : "false")
     }
     public mutating func field(_ k: StaticString, value: JSONValue) {
         key(k)
-        value.append(to: &out)
+        value.write(into: out, indent: -1)
     }
     public mutating func field(named name: String, value: JSONValue) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
-        JSONValue.writeString(name, into: &out)
+        out.appendString(name)
         out.append(UInt8(ascii: ":"))
-        value.append(to: &out)
+        value.write(into: out, indent: -1)
     }
     public mutating func field(_ k: StaticString, strings: [String]) {
-        list(k, strings) { JSONValue.writeString($1, into: &$0) }
+        list(k, strings) { $0.appendString($1) }
     }
     public mutating func field(_ k: StaticString, ints: [Int]) {
-        list(k, ints) { JSONValue.appendDecimal($1, to: &$0) }
+        list(k, ints) { $0.appendDecimal($1) }
     }
     /// `"KEY":[…]`, each item written by `item`.
-    private mutating func list<T>(_ k: StaticString, _ items: [T], _ item: (inout [UInt8], T) -> Void) {
+    private mutating func list<T>(_ k: StaticString, _ items: [T], _ item: (JSONBuffer, T) -> Void) {
         key(k)
         out.append(UInt8(ascii: "["))
         for (i, x) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            item(&out, x)
+            item(out, x)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -169,15 +184,19 @@ public struct JSONByteFields: JSONFieldWriter {
 /// by object, with no value tree in between. Open an object with `begin`, write its fields,
 /// close it with `end`.
 public struct JSONPrettyFields: JSONFieldWriter {
-    public var out: [UInt8]
+    /// The bytes written so far (shared by every copy of this writer).
+    public let out: JSONBuffer
     /// The level of the object being written (its fields stand one level deeper).
     @usableFromInline var level: Int
     @usableFromInline var first = true
 
-    public init(out: [UInt8], level: Int) {
+    public init(_ out: JSONBuffer = JSONBuffer(), level: Int) {
         self.out = out
         self.level = level
     }
+
+    /// A copy of the bytes written.
+    public var bytes: [UInt8] { out.bytes }
 
     @inlinable public mutating func begin() {
         out.append(UInt8(ascii: "{"))
@@ -185,72 +204,81 @@ public struct JSONPrettyFields: JSONFieldWriter {
     }
 
     @inlinable public mutating func end() {
-        if !first { newline(level) }
+        if !first { out.newline(level) }
         out.append(UInt8(ascii: "}"))
     }
 
-    @usableFromInline mutating func newline(_ depth: Int) {
-        out.append(0x0A)
-        JSONValue.appendSpaces(2 * depth, to: &out)
-    }
-
-    @usableFromInline mutating func key(_ k: StaticString) {
-        if !first { out.append(UInt8(ascii: ",")) }
+    /// `,` (not before an object's first field), a new line indented one level deeper than
+    /// the object, `"KEY": `: one capacity test, then stores. Keys are the contract's own
+    /// names: plain ASCII, nothing to escape.
+    @inlinable @inline(__always) mutating func key(_ k: StaticString) {
+        let comma = first ? 0 : 1
         first = false
-        newline(level + 1)
-        out.append(UInt8(ascii: "\""))
-        // Keys are the contract's own names: plain ASCII, nothing to escape.
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
-        out.append(0x20)
+        let spaces = 2 &* (level &+ 1)
+        let length = k.utf8CodeUnitCount
+        out.reserve(comma &+ spaces &+ length &+ 5)
+        var at = out.used
+        let base = out.base
+        if comma == 1 {
+            base[at] = UInt8(ascii: ",")
+            at &+= 1
+        }
+        base[at] = 0x0A
+        (base + (at &+ 1)).initialize(repeating: 0x20, count: spaces)
+        at &+= 1 &+ spaces
+        base[at] = UInt8(ascii: "\"")
+        (base + (at &+ 1)).update(from: k.utf8Start, count: length)
+        at &+= 1 &+ length
+        base[at] = UInt8(ascii: "\"")
+        base[at &+ 1] = UInt8(ascii: ":")
+        base[at &+ 2] = 0x20
+        out.used = at &+ 3
     }
 
     public mutating func field(_ k: StaticString, _ value: String?) {
         key(k)
-        JSONValue.appendValue(value, to: &out)
+        out.appendValue(value)
     }
     public mutating func field(_ k: StaticString, _ value: Int?) {
         key(k)
-        JSONValue.appendValue(value, to: &out)
+        out.appendValue(value)
     }
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)
-        JSONValue.append(value ? "true" : "false", to: &out)
+        out.append(value ? "true" : "false")
     }
     public mutating func field(_ k: StaticString, value: JSONValue) {
         key(k)
-        value.append(to: &out, prettyAtLevel: level + 1)
+        value.write(into: out, indent: level + 1)
     }
     public mutating func field(named name: String, value: JSONValue) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
-        newline(level + 1)
-        JSONValue.writeString(name, into: &out)
-        out.append(UInt8(ascii: ":"))
-        out.append(0x20)
-        value.append(to: &out, prettyAtLevel: level + 1)
+        out.newline(level + 1)
+        out.appendString(name)
+        out.append(UInt8(ascii: ":"), 0x20)
+        value.write(into: out, indent: level + 1)
     }
     public mutating func field(_ k: StaticString, strings: [String]) {
-        list(k, strings) { JSONValue.writeString($1, into: &$0) }
+        list(k, strings) { $0.appendString($1) }
     }
     public mutating func field(_ k: StaticString, ints: [Int]) {
-        list(k, ints) { JSONValue.appendDecimal($1, to: &$0) }
+        list(k, ints) { $0.appendDecimal($1) }
     }
     /// `"KEY": […]`, one item a line, each written by `item`; `[]` when there is none.
-    private mutating func list<T>(_ k: StaticString, _ items: [T], _ item: (inout [UInt8], T) -> Void) {
+    private mutating func list<T>(_ k: StaticString, _ items: [T], _ item: (JSONBuffer, T) -> Void) {
         key(k)
         if items.isEmpty {
-            JSONValue.append("[]", to: &out)
+            out.append("[]")
             return
         }
         out.append(UInt8(ascii: "["))
         for (i, x) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            newline(level + 2)
-            item(&out, x)
+            out.newline(level + 2)
+            item(out, x)
         }
-        newline(level + 1)
+        out.newline(level + 1)
         out.append(UInt8(ascii: "]"))
     }
     @inlinable public mutating func object(_ k: StaticString, _ body: (inout JSONPrettyFields) -> Void) {
@@ -271,7 +299,7 @@ public struct JSONPrettyFields: JSONFieldWriter {
         for element in elements {
             out.append(UInt8(ascii: any ? "," : "["))
             any = true
-            newline(outer + 2)
+            out.newline(outer + 2)
             level = outer + 2
             begin()
             body(&self, element)
@@ -279,10 +307,10 @@ public struct JSONPrettyFields: JSONFieldWriter {
         }
         level = outer
         if any {
-            newline(outer + 1)
+            out.newline(outer + 1)
             out.append(UInt8(ascii: "]"))
         } else {
-            JSONValue.append("[]", to: &out)
+            out.append("[]")
         }
         first = false
     }

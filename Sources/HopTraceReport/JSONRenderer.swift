@@ -14,14 +14,13 @@ public enum JSONRenderer {
     /// The report's document, pretty-printed: written straight to bytes (`JSONPrettyFields`),
     /// byte for byte `document(report).serialized()`.
     public static func render(_ report: Report) -> String {
-        var w = JSONPrettyFields(out: [], level: 0)
-        w.out.reserveCapacity(32 << 10)
+        var w = JSONPrettyFields(JSONBuffer(capacity: 64 << 10), level: 0)
         w.begin()
         w.field("version", Report.version)
         writeBody(report, into: &w)
         w.end()
         w.out.append(0x0A)
-        return String(decoding: w.out, as: UTF8.self)
+        return w.out.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     public static func render(_ batch: BatchReport) -> String {
@@ -57,12 +56,11 @@ public enum JSONRenderer {
         public static func append(_ e: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
             out += (index == 0 ? "\n    " : ",\n    ").utf8
             // Straight to bytes, as `entry(e)` pretty-printed at the document's second level.
-            var w = JSONPrettyFields(out: out, level: 2)
-            out = []
+            var w = JSONPrettyFields(JSONBuffer(capacity: 64 << 10), level: 2)
             w.begin()
             writeEntry(e, into: &w)
             w.end()
-            out = w.out
+            w.out.copy(to: &out)
         }
 
         public static func finish(count: Int, into out: inout [UInt8]) {
@@ -177,8 +175,7 @@ public enum JSONRenderer {
     /// appended to `out` with its newline, written field by field with no value tree. `label`
     /// is the message's place (mbox position or file name).
     public static func appendHopsLine(label: String, _ result: Result<HopsReport, IntakeError>, to out: inout [UInt8]) {
-        var w = JSONByteFields(out: [])
-        swap(&w.out, &out)
+        var w = JSONByteFields(JSONBuffer(capacity: 16 << 10))
         w.begin()
         w.field("version", Report.version)
         w.field("message", label)
@@ -198,7 +195,7 @@ public enum JSONRenderer {
         }
         w.end()
         w.out.append(0x0A)
-        swap(&w.out, &out)
+        w.out.copy(to: &out)
     }
 
     /// One decoded vendor verdict header (`vendor_verdicts` of a hop).

@@ -6,13 +6,18 @@ extension RelayMap {
     /// document are held; each node and step is written straight to bytes
     /// (`JSONPrettyFields`) from the same fields `jsonValue` collects.
     public func writeJSON(chunk: Int = 1 << 16, to write: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        var out = JSONPrettyFields(out: [], level: 2)
-        out.out.reserveCapacity(chunk + 4096)
-        out.out += "{\n  \"version\": 1,\n  \"messages\": \(messages),\n  \"chains\": \(chains),\n".utf8
+        var out = JSONPrettyFields(JSONBuffer(capacity: chunk + 4096), level: 2)
+        out.out.append(utf8: "{\n  \"version\": 1,\n  \"messages\": \(messages),\n  \"chains\": \(chains),\n")
         try Self.writeArray("nodes", nodes, last: false, chunk: chunk, into: &out, write) { $1.writeFields(&$0) }
         try Self.writeArray("edges", steps, last: true, chunk: chunk, into: &out, write) { $1.writeFields(&$0) }
-        out.out += "}\n".utf8
-        try write(out.out[...])
+        out.out.append("}\n")
+        try Self.hand(out.out, to: write)
+    }
+
+    /// The buffer's bytes to `write`, then forgotten.
+    private static func hand(_ buffer: JSONBuffer, to write: (ArraySlice<UInt8>) throws -> Void) rethrows {
+        try write(buffer.bytes[...])
+        buffer.removeAll()
     }
 
     /// `  "KEY": [ … ]` with its objects at the document's second level, as the pretty
@@ -21,19 +26,16 @@ extension RelayMap {
         _ key: String, _ elements: [Element], last: Bool, chunk: Int, into out: inout JSONPrettyFields,
         _ write: (ArraySlice<UInt8>) throws -> Void, _ fields: (inout JSONPrettyFields, Element) -> Void
     ) rethrows {
-        out.out += "  \"\(key)\": [".utf8
+        out.out.append(utf8: "  \"\(key)\": [")
         for (i, element) in elements.enumerated() {
-            out.out += (i == 0 ? "\n    " : ",\n    ").utf8
+            out.out.append(i == 0 ? "\n    " : ",\n    ")
             out.begin()
             fields(&out, element)
             out.end()
-            if out.out.count >= chunk {
-                try write(out.out[...])
-                out.out.removeAll(keepingCapacity: true)
-            }
+            if out.out.count >= chunk { try hand(out.out, to: write) }
         }
-        out.out += (elements.isEmpty ? "]" : "\n  ]").utf8
-        out.out += (last ? "\n" : ",\n").utf8
+        out.out.append(elements.isEmpty ? "]" : "\n  ]")
+        out.out.append(last ? "\n" : ",\n")
     }
 }
 

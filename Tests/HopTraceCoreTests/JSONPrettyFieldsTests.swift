@@ -53,21 +53,21 @@ import Testing
             list.value.append(to: &expected, prettyAtLevel: level)
 
             var g2 = SplitMix64(state: seed)
-            var pretty = JSONPrettyFields(out: [], level: level)
+            var pretty = JSONPrettyFields(level: level)
             pretty.begin()
             Self.fields(&pretty, &g2, depth: 3)
             pretty.end()
             var g3 = SplitMix64(state: seed)
-            var compact = JSONByteFields(out: [])
+            var compact = JSONByteFields()
             compact.begin()
             Self.fields(&compact, &g3, depth: 3)
             compact.end()
             var expectedCompact: [UInt8] = []
             list.value.append(to: &expectedCompact)
-            #expect(compact.out == expectedCompact, "seed \(seed)")
+            #expect(compact.bytes == expectedCompact, "seed \(seed)")
             #expect(
-                pretty.out == expected,
-                "seed \(seed): \(String(decoding: pretty.out, as: UTF8.self)) vs \(String(decoding: expected, as: UTF8.self))"
+                pretty.bytes == expected,
+                "seed \(seed): \(String(decoding: pretty.bytes, as: UTF8.self)) vs \(String(decoding: expected, as: UTF8.self))"
             )
         }
     }

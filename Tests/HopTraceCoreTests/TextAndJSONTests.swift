@@ -121,10 +121,10 @@ import Testing
     @Test func byteWriterMatchesTheFieldList() {
         var list = JSONFieldList()
         Self.write(&list)
-        var bytes = JSONByteFields(out: Array("prefix ".utf8))
+        var bytes = JSONByteFields(JSONBuffer(Array("prefix ".utf8)))
         bytes.begin()
         Self.write(&bytes)
         bytes.end()
-        #expect(String(decoding: bytes.out, as: UTF8.self) == "prefix " + list.value.serialized(pretty: false))
+        #expect(String(decoding: bytes.bytes, as: UTF8.self) == "prefix " + list.value.serialized(pretty: false))
     }
 }

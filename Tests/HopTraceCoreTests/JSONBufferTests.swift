@@ -1,0 +1,68 @@
+import HopTraceCore
+import HopTraceTestSupport
+import Testing
+
+/// `JSONBuffer` grows past its first capacity without losing a byte, writes numbers as
+/// `String(value)` does, and every copy of a writer appends to the same bytes.
+@Suite struct JSONBufferTests {
+    @Test func growsFromTheSmallestCapacityKeepingEveryByte() {
+        var g = SplitMix64(state: 11)
+        let buffer = JSONBuffer(capacity: 1)
+        var expected: [UInt8] = []
+        for _ in 0..<5_000 {
+            switch Int.random(in: 0...4, using: &g) {
+            case 0:
+                let b = UInt8.random(in: 0...255, using: &g)
+                buffer.append(b)
+                expected.append(b)
+            case 1:
+                let run = (0..<Int.random(in: 0...300, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+                buffer.append(run)
+                expected += run
+            case 2:
+                let depth = Int.random(in: 0...40, using: &g)
+                buffer.newline(depth)
+                expected += [0x0A] + [UInt8](repeating: 0x20, count: 2 * depth)
+            case 3:
+                buffer.append("literal")
+                expected += Array("literal".utf8)
+            default:
+                let n = Int.random(in: 0...70, using: &g)
+                buffer.appendSpaces(n)
+                expected += [UInt8](repeating: 0x20, count: n)
+            }
+        }
+        #expect(buffer.count == expected.count)
+        #expect(buffer.bytes == expected)
+        var copied: [UInt8] = [1, 2]
+        buffer.copy(to: &copied)
+        #expect(copied == [1, 2] + expected)
+        buffer.removeAll()
+        #expect(buffer.count == 0 && buffer.bytes.isEmpty)
+    }
+
+    @Test func decimalsAreWhatStringWrites() {
+        var g = SplitMix64(state: 12)
+        var values = [0, 9, 10, -1, -9, -10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        values += (0..<2_000).map { _ in Int.random(in: Int.min...Int.max, using: &g) }
+        values += (0..<2_000).map { _ in Int.random(in: -100_000...100_000, using: &g) }
+        for value in values {
+            let buffer = JSONBuffer(capacity: 1)
+            buffer.appendDecimal(value)
+            #expect(String(decoding: buffer.bytes, as: UTF8.self) == String(value))
+        }
+    }
+
+    @Test func copiesOfAWriterAppendToTheSameBytes() {
+        var a = JSONByteFields(JSONBuffer(capacity: 1))
+        a.begin()
+        a.field("x", 1)
+        var b = a
+        b.field("y", "z")
+        a.field("w", true)
+        a.end()
+        // The same buffer: b's field stands between a's, nothing is overwritten.
+        #expect(String(decoding: a.bytes, as: UTF8.self) == #"{"x":1,"y":"z","w":true}"#)
+        #expect(b.bytes == a.bytes)
+    }
+}

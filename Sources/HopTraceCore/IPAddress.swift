@@ -180,41 +180,54 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
                 }
                 return n
             }
-        case .v6:
-            let g = groups!
+        case .v6(let hi, let lo):
+            @inline(__always) func group(_ i: Int) -> UInt16 {
+                UInt16(truncatingIfNeeded: (i < 4 ? hi : lo) >> UInt64(48 - 16 * (i & 3)))
+            }
+            // The longest run of two or more zero groups (the first of equal ones) becomes `::`.
             var bestStart = -1
-            var bestLen = 0
-            var curStart = -1
+            var bestLen = 1
             var curLen = 0
             for i in 0..<8 {
-                if g[i] == 0 {
-                    if curStart < 0 {
-                        curStart = i
-                        curLen = 0
-                    }
+                if group(i) == 0 {
                     curLen += 1
                     if curLen > bestLen {
-                        bestStart = curStart
+                        bestStart = i - curLen + 1
                         bestLen = curLen
                     }
                 } else {
-                    curStart = -1
+                    curLen = 0
                 }
             }
-            if bestLen < 2 { bestStart = -1 }
-            var out = ""
-            var i = 0
-            while i < 8 {
-                if i == bestStart {
-                    out += "::"
-                    i += bestLen
-                    continue
+            // Written in place: at most 39 bytes (eight groups of four hex digits and seven colons).
+            return String(unsafeUninitializedCapacity: 39) { b in
+                let hex: StaticString = "0123456789abcdef"
+                var n = 0
+                var i = 0
+                while i < 8 {
+                    if i == bestStart {
+                        b[n] = UInt8(ascii: ":")
+                        b[n + 1] = UInt8(ascii: ":")
+                        n += 2
+                        i += bestLen
+                        continue
+                    }
+                    if n > 0 && b[n - 1] != UInt8(ascii: ":") {
+                        b[n] = UInt8(ascii: ":")
+                        n += 1
+                    }
+                    let g = group(i)
+                    var shift = 12
+                    while shift > 0 && (g >> UInt16(shift)) == 0 { shift -= 4 }
+                    while shift >= 0 {
+                        b[n] = hex.utf8Start[Int((g >> UInt16(shift)) & 0xF)]
+                        n += 1
+                        shift -= 4
+                    }
+                    i += 1
                 }
-                if !out.isEmpty && !out.hasSuffix(":") { out += ":" }
-                out += String(g[i], radix: 16)
-                i += 1
+                return n
             }
-            return out
         }
     }
 

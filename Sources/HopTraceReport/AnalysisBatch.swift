@@ -14,7 +14,7 @@ public enum AnalysisBatch {
     ) async -> [OrderedBatch.Done] {
         await OrderedBatch.run(items, threads: threads, reserve: 1 << 20) { i, item, buffer in
             let result = await Analyzer.analyze(item.message, options: options)
-            document.append(.init(label: item.label, result: result), index: firstIndex + i, into: &buffer)
+            document.append(.init(label: item.label, result: result), index: firstIndex + i, into: buffer)
             if case .success = result { return true }
             return false
         }

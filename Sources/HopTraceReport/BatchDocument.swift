@@ -1,3 +1,5 @@
+import HopTraceCore
+
 /// A mailbox's or Maildir's reports rendered one at a time, byte for byte the JSON document or
 /// the text the whole batch renders to: the caller writes the bytes out as they gather, so
 /// memory holds one report, not the mailbox's.
@@ -24,12 +26,19 @@ public struct BatchDocument: Sendable {
 
     /// The `index`-th entry (from 0), for callers that render entries on several tasks and
     /// write them out in order; `added(_:)` then counts them.
-    public func append(_ entry: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
+    public func append(_ entry: BatchReport.Entry, index: Int, into out: JSONBuffer) {
         if json {
-            JSONRenderer.BatchStream.append(entry, index: index, into: &out)
+            JSONRenderer.BatchStream.append(entry, index: index, into: out)
         } else {
-            out += renderer.render(entry).utf8
+            out.append(utf8: renderer.render(entry))
         }
+    }
+
+    /// `append(_:index:into:)` onto an array of bytes.
+    public func append(_ entry: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
+        let buffer = JSONBuffer(capacity: 64 << 10)
+        append(entry, index: index, into: buffer)
+        buffer.copy(to: &out)
     }
 
     /// Counts `n` entries rendered with `append(_:index:into:)`.

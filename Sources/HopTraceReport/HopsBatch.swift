@@ -1,3 +1,4 @@
+import HopTraceCore
 import HopTraceMessage
 
 /// The parse stage (`Analyzer.hops`) over many messages on several tasks at once, for
@@ -9,7 +10,7 @@ public enum HopsBatch {
     public typealias Item = (label: String, message: SourceMessage)
 
     /// Appends one message's output to the buffer.
-    public typealias Format = @Sendable (String, Result<HopsReport, IntakeError>, inout [UInt8]) -> Void
+    public typealias Format = @Sendable (String, Result<HopsReport, IntakeError>, JSONBuffer) -> Void
 
     /// Messages per window: enough to keep every core busy, few enough that the buffers stay
     /// small (a fresh multi-megabyte buffer costs more in page faults than its parsing saves).
@@ -24,14 +25,16 @@ public enum HopsBatch {
             let result = item.message.read().flatMap { bytes in
                 Result { () throws(IntakeError) in try Analyzer.hops(bytes) }
             }
-            format(item.label, result, &buffer)
+            format(item.label, result, buffer)
             if case .success = result { return true }
             return false
         }
     }
 
-    /// The tasks' output in the items' order (`OrderedBatch.inOrder`).
-    public static func inOrder(_ done: [Done], items: Int) -> [ArraySlice<UInt8>] {
-        OrderedBatch.inOrder(done, items: items)
+    /// The tasks' output in the items' order, handed to `write` (`OrderedBatch.inOrder`).
+    public static func inOrder(
+        _ done: [Done], items: Int, _ write: (UnsafeRawBufferPointer) throws -> Void
+    ) rethrows {
+        try OrderedBatch.inOrder(done, items: items, write)
     }
 }

@@ -53,14 +53,20 @@ public enum JSONRenderer {
             out += "{\n  \"version\": \(Report.version),\n  \"messages\": [".utf8
         }
 
-        public static func append(_ e: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
-            out += (index == 0 ? "\n    " : ",\n    ").utf8
+        public static func append(_ e: BatchReport.Entry, index: Int, into out: JSONBuffer) {
+            out.append(index == 0 ? "\n    " : ",\n    ")
             // Straight to bytes, as `entry(e)` pretty-printed at the document's second level.
-            var w = JSONPrettyFields(JSONBuffer(capacity: 64 << 10), level: 2)
+            var w = JSONPrettyFields(out, level: 2)
             w.begin()
             writeEntry(e, into: &w)
             w.end()
-            w.out.copy(to: &out)
+        }
+
+        /// `append(_:index:into:)` onto an array of bytes.
+        public static func append(_ e: BatchReport.Entry, index: Int, into out: inout [UInt8]) {
+            let buffer = JSONBuffer(capacity: 64 << 10)
+            append(e, index: index, into: buffer)
+            buffer.copy(to: &out)
         }
 
         public static func finish(count: Int, into out: inout [UInt8]) {
@@ -174,8 +180,8 @@ public enum JSONRenderer {
     /// `hoptrace hops --jsonl`: one compact JSON object for one message (a JSON Lines record),
     /// appended to `out` with its newline, written field by field with no value tree. `label`
     /// is the message's place (mbox position or file name).
-    public static func appendHopsLine(label: String, _ result: Result<HopsReport, IntakeError>, to out: inout [UInt8]) {
-        var w = JSONByteFields(JSONBuffer(capacity: 16 << 10))
+    public static func appendHopsLine(label: String, _ result: Result<HopsReport, IntakeError>, to out: JSONBuffer) {
+        var w = JSONByteFields(out)
         w.begin()
         w.field("version", Report.version)
         w.field("message", label)
@@ -195,7 +201,13 @@ public enum JSONRenderer {
         }
         w.end()
         w.out.append(0x0A)
-        w.out.copy(to: &out)
+    }
+
+    /// `appendHopsLine(label:_:to:)` onto an array of bytes.
+    public static func appendHopsLine(label: String, _ result: Result<HopsReport, IntakeError>, to out: inout [UInt8]) {
+        let buffer = JSONBuffer(capacity: 16 << 10)
+        appendHopsLine(label: label, result, to: buffer)
+        buffer.copy(to: &out)
     }
 
     /// One decoded vendor verdict header (`vendor_verdicts` of a hop).

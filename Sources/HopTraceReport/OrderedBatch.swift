@@ -1,19 +1,26 @@
+import HopTraceCore
+
 /// Work over many messages on several tasks at once, the output in the messages' order: each
 /// task appends its items' output to its own buffer, and `inOrder` hands the buffers' pieces
 /// back in item order. `hoptrace hops` and `hoptrace analyze` on a mailbox run on it.
 public enum OrderedBatch {
     /// What one task produced: its output buffer, where each of its items lies in it, and how
     /// many of its items succeeded.
-    public struct Done: Sendable {
+    ///
+    /// `@unchecked Sendable`: `buffer` is a reference, written only by the task that made it
+    /// and read only after the task group has handed the finished `Done` back (the group's
+    /// join orders the writes before the reads); nothing writes to it afterwards.
+    public struct Done: @unchecked Sendable {
         public var worker: Int
-        public var buffer: [UInt8] = []
+        /// The task's output: each item's output written straight into it (no copy per item).
+        public let buffer: JSONBuffer
         public var ranges: [Range<Int>] = []
         public var read = 0
     }
 
     /// One item's work: its index in `items`, the item, the task's buffer to append to; true
     /// when the item succeeded (counted in `Done.read`).
-    public typealias Work<Item> = @Sendable (Int, Item, inout [UInt8]) async -> Bool
+    public typealias Work<Item> = @Sendable (Int, Item, JSONBuffer) async -> Bool
 
     /// Runs `work` over `items` on `threads` concurrent tasks, task `w` taking items `w`,
     /// `w + threads`, … (neighbouring messages, often of similar size, go to different tasks).
@@ -22,11 +29,10 @@ public enum OrderedBatch {
         _ items: [Item], threads: Int, reserve: Int = 256 << 10, work: @escaping Work<Item>
     ) async -> [Done] {
         await tasks(count: items.count, threads: threads) { worker, indexes in
-            var d = Done(worker: worker)
-            d.buffer.reserveCapacity(reserve)
+            var d = Done(worker: worker, buffer: JSONBuffer(capacity: reserve))
             for i in indexes {
                 let start = d.buffer.count
-                if await work(i, items[i], &d.buffer) { d.read += 1 }
+                if await work(i, items[i], d.buffer) { d.read += 1 }
                 d.ranges.append(start..<d.buffer.count)
             }
             return d
@@ -49,10 +55,19 @@ public enum OrderedBatch {
         return done.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    /// The tasks' output in the items' order, as slices of their buffers (no copy): item `i`
-    /// is the `(i / tasks)`-th item of task `i % tasks`.
-    public static func inOrder(_ done: [Done], items: Int) -> [ArraySlice<UInt8>] {
-        if done.count <= 1 { return done.map { $0.buffer[...] } }
-        return (0..<items).map { i in done[i % done.count].buffer[done[i % done.count].ranges[i / done.count]] }
+    /// The tasks' output in the items' order, each item's bytes handed to `write` in turn (no
+    /// copy): item `i` is the `(i / tasks)`-th item of task `i % tasks`.
+    public static func inOrder(
+        _ done: [Done], items: Int, _ write: (UnsafeRawBufferPointer) throws -> Void
+    ) rethrows {
+        if done.count <= 1 {
+            for d in done { try d.buffer.withBytes { try write(UnsafeRawBufferPointer($0)) } }
+            return
+        }
+        for i in 0..<items {
+            let d = done[i % done.count]
+            let range = d.ranges[i / done.count]
+            try d.buffer.withBytes { try write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[range]))) }
+        }
     }
 }

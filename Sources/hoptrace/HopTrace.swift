@@ -214,7 +214,7 @@ struct Analyze: AsyncParsableCommand {
                     let done = await AnalysisBatch.analyze(
                         window, firstIndex: start, threads: threads, options: options, document: document)
                     document.added(window.count)
-                    for part in OrderedBatch.inOrder(done, items: window.count) { try StandardOutput.write(part) }
+                    try OrderedBatch.inOrder(done, items: window.count) { try StandardOutput.write($0) }
                 }
             }
             var closing: [UInt8] = []

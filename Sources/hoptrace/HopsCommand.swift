@@ -60,9 +60,9 @@ struct HopsCommand: AsyncParsableCommand {
             jsonl ? nil : TextRenderer(color: colour.wanted, width: widthOption.width, publicSuffixList: .standard)
         let format: HopsBatch.Format = { label, result, out in
             if let renderer {
-                out += renderer.renderHops(label: label, result).utf8
+                out.append(utf8: renderer.renderHops(label: label, result))
             } else {
-                JSONRenderer.appendHopsLine(label: label, result, to: &out)
+                JSONRenderer.appendHopsLine(label: label, result, to: out)
             }
         }
         var read = 0
@@ -88,7 +88,7 @@ struct HopsCommand: AsyncParsableCommand {
                 let ok = done.reduce(0) { $0 + $1.read }
                 read += ok
                 failed += window.count - ok
-                for part in HopsBatch.inOrder(done, items: window.count) { try StandardOutput.write(part) }
+                try HopsBatch.inOrder(done, items: window.count) { try StandardOutput.write($0) }
             }
         }
         if !inputFailures.isEmpty {

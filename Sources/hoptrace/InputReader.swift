@@ -83,7 +83,7 @@ enum StandardOutput {
         try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }
 
-    private static func write(_ raw: UnsafeRawBufferPointer) throws {
+    static func write(_ raw: UnsafeRawBufferPointer) throws {
         do {
             try FileDescriptor.writeAll(raw, to: FileDescriptor.standardOutput)
         } catch {

@@ -160,3 +160,51 @@ import Glibc
         #expect(accepted > 5_000 && accepted < 19_000)
     }
 }
+
+/// IPv6 text written in place against RFC 5952 written group by group (the longest run of two
+/// or more zero groups as `::`, the first of equal runs; lower-case hex without leading zeros),
+/// on addresses rich in zero groups.
+@Suite struct IPv6DescriptionTests {
+    static func reference(_ g: [UInt16]) -> String {
+        var best = (start: -1, length: 1)
+        var i = 0
+        while i < 8 {
+            var j = i
+            while j < 8 && g[j] == 0 { j += 1 }
+            if j - i > best.length { best = (i, j - i) }
+            i = max(j, i + 1)
+        }
+        var parts: [String] = []
+        i = 0
+        var text = ""
+        while i < 8 {
+            if i == best.start {
+                text += (parts.isEmpty ? "" : parts.joined(separator: ":")) + "::"
+                parts = []
+                i += best.length
+                continue
+            }
+            parts.append(String(g[i], radix: 16))
+            i += 1
+        }
+        return text + parts.joined(separator: ":")
+    }
+
+    @Test func agreesWithGroupByGroupText() throws {
+        var g = SplitMix64(state: 5952)
+        for _ in 0..<20_000 {
+            let groups = (0..<8).map { _ -> UInt16 in
+                switch Int.random(in: 0..<4, using: &g) {
+                case 0, 1: 0
+                case 2: UInt16.random(in: 0...0xF, using: &g) << (4 * UInt16.random(in: 0...3, using: &g))
+                default: UInt16.random(in: 0...0xFFFF, using: &g)
+                }
+            }
+            let text = groups.map { String($0, radix: 16) }.joined(separator: ":")
+            let ip = try #require(IPAddress(text))
+            // IPv4-mapped addresses print as IPv4; every other one as IPv6 text.
+            guard !ip.isIPv4 else { continue }
+            #expect(ip.description == Self.reference(groups), "\(text)")
+        }
+    }
+}

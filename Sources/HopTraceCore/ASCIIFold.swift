@@ -15,6 +15,31 @@ public enum ASCIIFold {
     /// other modules get them specialised for their sequence types, not a generic call.
     @inlinable
     public static func equal<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Bool {
+        equalSequences(a, b)
+    }
+
+    /// `equal` for two Strings' bytes, the usual case (field names, keywords): unequal lengths
+    /// answer at once (a native String knows its UTF-8 count), equal ones are compared over
+    /// contiguous bytes.
+    @inlinable
+    public static func equal(_ a: String.UTF8View, _ b: String.UTF8View) -> Bool {
+        guard a.count == b.count else { return false }
+        let contiguous = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in equalBytes(x, y) }
+        }
+        if let contiguous, let answer = contiguous { return answer }
+        return equalSequences(a, b)
+    }
+
+    /// Two runs of bytes of the same length, ASCII case ignored.
+    @inlinable
+    static func equalBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<a.count where a[i] != b[i] && lower(a[i]) != lower(b[i]) { return false }
+        return true
+    }
+
+    @inlinable
+    static func equalSequences<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Bool {
         var x = a.makeIterator()
         var y = b.makeIterator()
         while true {

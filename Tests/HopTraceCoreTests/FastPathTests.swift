@@ -33,6 +33,19 @@ import Testing
     /// an empty needle in every text, and no lone CR inside a CR LF character. (This file's
     /// module imports Foundation, whose `contains` answers both otherwise, so it is not the
     /// reference for these.)
+    /// The String overload of `ASCIIFold.equal` (length first, then contiguous bytes) gives the
+    /// byte-by-byte answer, for Strings and for a String's slice that is not native on its own.
+    @Test func stringEqualityAgreesWithTheSequenceComparison() {
+        let names = Self.texts + Self.needles + ["DKIM-Signature", "dkim-signature", "DKIM-Signatur", "\u{212A}", "k"]
+        for a in names {
+            for b in names + names.map { $0.uppercased() } {
+                let expected = ASCIIFold.equal(Array(a.utf8), Array(b.utf8))
+                #expect(ASCIIFold.equal(a.utf8, b.utf8) == expected, "\(a) / \(b)")
+                #expect(ASCIIFold.equal(String(Substring(a)).utf8, b.utf8) == expected)
+            }
+        }
+    }
+
     @Test func emptyNeedleAndLineBreaksTakeTheCharacterPath() {
         for text in Self.texts {
             #expect(ASCIIFold.contains(text, "", ignoringCase: true))

@@ -25,16 +25,21 @@ public enum ChainBuilder {
         hops.reserveCapacity(kept.count)
         // Fields are read in place (`hops[i].…`): a whole `Hop` copied per step would retain
         // every string it holds.
-        var previousTimestamp: MailTimestamp?
+        // The parsed header goes straight into its hop (no copy of it is kept aside); the delay
+        // is set on the hop in place.
+        var previousSeconds: Int64?
         for (n, item) in kept.reversed().enumerated() {
-            let parsed = ReceivedParser.parse(item.value)
-            var delay: Int?
-            if let prev = previousTimestamp, let now = parsed.timestamp {
+            hops.append(
+                Hop(
+                    index: n + 1, received: ReceivedParser.parse(item.value), location: item.location,
+                    delaySeconds: nil))
+            let last = hops.count - 1
+            let now = hops[last].received.timestamp?.utcSeconds
+            if let prev = previousSeconds, let now {
                 // Negative when the clocks disagree; never wrapped or clamped.
-                delay = Int(now.utcSeconds - prev.utcSeconds)
+                hops[last].delaySeconds = Int(now - prev)
             }
-            previousTimestamp = parsed.timestamp
-            hops.append(Hop(index: n + 1, received: parsed, location: item.location, delaySeconds: delay))
+            previousSeconds = now
         }
 
         for i in hops.indices {
@@ -115,7 +120,11 @@ public enum ChainBuilder {
         // self-only stamp cannot be matched by name, and its absence of a name is not evidence
         // of a missing header.
         if prevBy.name == nil && hops[i - 1].received.from == nil { return nil }
-        let fromNames = [from.helo, from.rdns].compactMap { $0 }.filter { !$0.isEmpty }
+        // The non-empty names among HELO and reverse name, in that order.
+        var fromNames: [String] = []
+        fromNames.reserveCapacity(2)
+        if let n = from.helo, !n.isEmpty { fromNames.append(n) }
+        if let n = from.rdns, !n.isEmpty { fromNames.append(n) }
         guard !fromNames.isEmpty || from.ip != nil else { return nil }
 
         if isLoopback(from) {
@@ -147,12 +156,31 @@ public enum ChainBuilder {
     static func nameMatches(_ a: String, _ b: String) -> Bool {
         // The same bytes are the same normalised name (no parse needed), unless there is no
         // name at all (nothing but dots).
-        if a.utf8.elementsEqual(b.utf8) { return a.utf8.contains { $0 != UInt8(ascii: ".") } }
+        let quick = a.withUTF8Bytes { x in b.withUTF8Bytes { y in quickAnswer(x, y) } }
+        if let quick { return quick }
         guard let x = DomainName(a), let y = DomainName(b) else { return false }
         return DomainName.likelySameMachine(x, y) { p, q in
             guard let o = p.organisationKey() else { return false }
             return o == q.organisationKey()
         }
+    }
+
+    /// `nameMatches` for two names whose bytes are `a` and `b`, when the bytes tell: the same
+    /// bytes are one name (unless only dots); two plain ASCII names (no CR, no leading dot)
+    /// whose first labels differ with ASCII case ignored are two machines, since every way
+    /// `likelySameMachine` finds one machine needs equal first labels once normalised. Nil
+    /// otherwise.
+    static func quickAnswer(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if a.count == b.count, a.elementsEqual(b) { return a.contains { $0 != UInt8(ascii: ".") } }
+        func plain(_ x: UnsafeBufferPointer<UInt8>) -> Bool {
+            x.first != UInt8(ascii: ".") && !x.contains { $0 >= 0x80 || $0 == 0x0D }
+        }
+        guard plain(a), plain(b) else { return nil }
+        let ea = a.firstIndex(of: UInt8(ascii: ".")) ?? a.count
+        let eb = b.firstIndex(of: UInt8(ascii: ".")) ?? b.count
+        if ea != eb { return false }
+        for k in 0..<ea where ASCIIFold.lower(a[k]) != ASCIIFold.lower(b[k]) { return false }
+        return nil
     }
 
     static func isLoopback(_ f: ReceivedFrom) -> Bool {
@@ -162,14 +190,18 @@ public enum ChainBuilder {
             case .v6(let hi, let lo): if hi == 0 && lo == 1 { return true }
             }
         }
-        for case let n? in [f.helo, f.rdns] {
-            // Normalising lower-cases; only `l` and `L` lower-case to `l`, so any other first
-            // byte rules both names out with no normalised copy.
-            guard let c = n.utf8.first, c == UInt8(ascii: "l") || c == UInt8(ascii: "L") else { continue }
-            let l = DomainName.normalized(n)
-            if l == "localhost" || l == "localhost.localdomain" { return true }
+        return isLocalhost(f.helo) || isLocalhost(f.rdns)
+    }
+
+    /// Whether a name normalises to `localhost` or `localhost.localdomain`.
+    static func isLocalhost(_ name: String?) -> Bool {
+        // Normalising lower-cases; only `l` and `L` lower-case to `l`, so any other first
+        // byte rules the name out with no normalised copy.
+        guard let n = name, let c = n.utf8.first, c == UInt8(ascii: "l") || c == UInt8(ascii: "L") else {
+            return false
         }
-        return false
+        let l = DomainName.normalized(n)
+        return l == "localhost" || l == "localhost.localdomain"
     }
 
     static func describe(_ f: ReceivedFrom) -> String {
@@ -193,6 +225,8 @@ public enum ChainBuilder {
 
     /// Host names are attacker-written: strip control characters and bound the length.
     static func quoteName(_ s: String) -> String {
+        // Printable ASCII that fits is quoted as it is: the name itself.
+        if s.utf8.count <= 80, s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
         let q = quote(s)
         return String(q.dropFirst().dropLast())
     }

@@ -7,6 +7,12 @@ public enum MailDateParser {
     /// could be read. `leftover` is text around a readable date that was not understood
     /// (kept for the `unparsed` list), nil when everything was read.
     public static func parse(_ text: String) -> (timestamp: MailTimestamp?, leftover: String?) {
+        if let ts = text.withUTF8Bytes({ plainDate($0, raw: text) }) { return (ts, nil) }
+        return parseByWords(text)
+    }
+
+    /// `parse` by its word list: every form it reads.
+    static func parseByWords(_ text: String) -> (timestamp: MailTimestamp?, leftover: String?) {
         let trimmed = text.trimmedSpaces
         // Text with nothing to trim (as the Received parser hands it over) is kept, not copied.
         let raw = trimmed.utf8.count == text.utf8.count ? text : String(trimmed)
@@ -52,6 +58,24 @@ public enum MailDateParser {
         func piece(_ a: Int, _ z: Int) -> Substring {
             s[u.index(u.startIndex, offsetBy: a)..<u.index(u.startIndex, offsetBy: z)]
         }
+        scanASCII(b) { range, isComment, closed in
+            if isComment {
+                if !closed { unclosed = true }
+                comments.append(piece(range.lowerBound, range.upperBound))
+            } else {
+                words.append(piece(range.lowerBound, range.upperBound))
+            }
+            return true
+        }
+    }
+
+    /// The pieces of ASCII bytes as `splitASCII` cuts them, in order: white space and commas
+    /// separate words, a `(` opens a comment that runs to its matching `)` (nesting is a
+    /// counter) or to the end. `visit` gets each piece's range, whether it is a comment and
+    /// whether that comment closed; it answers false to stop.
+    static func scanASCII(
+        _ b: UnsafeBufferPointer<UInt8>, _ visit: (Range<Int>, _ isComment: Bool, _ closed: Bool) -> Bool
+    ) {
         let n = b.count
         var i = 0
         while i < n {
@@ -77,14 +101,13 @@ public enum MailDateParser {
                     }
                     j += 1
                 }
-                if !closed { unclosed = true }
-                comments.append(piece(i, j))
+                if !visit(i..<j, true, closed) { return }
                 i = j
                 continue
             }
             var j = i
             while j < n, !ASCIIFold.isSpace(b[j]), b[j] != UInt8(ascii: ","), b[j] != UInt8(ascii: "(") { j += 1 }
-            words.append(piece(i, j))
+            if !visit(i..<j, false, true) { return }
             i = j
         }
     }
@@ -308,9 +331,14 @@ public enum MailDateParser {
     }
 
     static func number<S: StringProtocol>(_ s: S, maxDigits: Int) -> Int? {
-        guard !s.isEmpty, s.utf8.count <= maxDigits else { return nil }
+        number(bytes: s.utf8, maxDigits: maxDigits)
+    }
+
+    /// `number` on the text's UTF-8 bytes (an empty text has no bytes).
+    static func number<C: Collection<UInt8>>(bytes u: C, maxDigits: Int) -> Int? {
+        guard !u.isEmpty, u.count <= maxDigits else { return nil }
         var v = 0
-        for c in s.utf8 {
+        for c in u {
             guard c >= 0x30 && c <= 0x39 else { return nil }
             v = v * 10 + Int(c - 0x30)
         }
@@ -320,6 +348,11 @@ public enum MailDateParser {
     /// `hh:mm`, `hh:mm:ss`, `hh:mm:ss.fraction` (fraction dropped; SendGrid writes milliseconds,
     /// Go nanoseconds).
     static func timeOfDay(_ s: Substring) -> (Int, Int, Int)? {
+        timeOfDay(bytes: s.utf8)
+    }
+
+    /// `timeOfDay` on the text's UTF-8 bytes.
+    static func timeOfDay<C: Collection<UInt8>>(bytes u: C) -> (Int, Int, Int)? {
         // Byte by byte: `hh:mm[:ss][.fraction]`, every part ASCII digits; the parts are kept
         // in three variables (this runs for many words of every date).
         var parts = (0, 0, 0)
@@ -327,7 +360,7 @@ public enum MailDateParser {
         var value = 0
         var digits = 0
         var fraction = -1  // digits after `.`, -1 before any `.`
-        for c in s.utf8 {
+        for c in u {
             if fraction >= 0 {
                 guard c >= 0x30 && c <= 0x39, fraction < 9 else { return nil }
                 fraction += 1
@@ -395,21 +428,26 @@ public enum MailDateParser {
     //            %d65-73 / %d75-90 / %d97-105 / %d107-122          (military, RFC 5322 §4.3)
     /// Seconds east of UTC, or nil when `s` is not a zone.
     static func zone(_ s: Substring) -> Int? {
+        zone(bytes: s.utf8)
+    }
+
+    /// `zone` on the text's UTF-8 bytes.
+    static func zone<C: Collection<UInt8>>(bytes u: C) -> Int? {
         // Bytes: after an ASCII sign, four ASCII digits are four characters.
-        if let f = s.utf8.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-"), s.utf8.count == 5,
-            let v = number(s[s.utf8.index(after: s.startIndex)...], maxDigits: 4)
+        if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-"), u.count == 5,
+            let v = number(bytes: u.dropFirst(), maxDigits: 4)
         {
             let hh = v / 100
             let mm = v % 100
             guard mm < 60 else { return nil }
             return (f == UInt8(ascii: "-") ? -1 : 1) * (hh * 3600 + mm * 60)
         }
-        if let key = WordKey(s) {
+        if let key = WordKey(bytes: u) {
             for z in zoneKeys where z.key == key { return z.offset }
         }
         // Military single letters: RFC 5322 §4.3 says their signs were defined backwards in
         // RFC 822 and they SHOULD be read as -0000, i.e. UTC with no known local offset.
-        if s.utf8.count == 1, let c = s.utf8.first, isASCIILetter(c), ASCIIFold.lower(c) != UInt8(ascii: "j") {
+        if u.count == 1, let c = u.first, isASCIILetter(c), ASCIIFold.lower(c) != UInt8(ascii: "j") {
             return 0
         }
         return nil
@@ -440,7 +478,11 @@ struct WordKey: Equatable {
     var high: UInt64
 
     init?(_ s: Substring) {
-        let u = s.utf8
+        self.init(bytes: s.utf8)
+    }
+
+    /// The key of the word whose UTF-8 bytes are `u`.
+    init?<C: Collection<UInt8>>(bytes u: C) {
         let n = u.count
         guard n >= 1, n <= 15 else { return nil }
         var low: UInt64 = 0

@@ -96,6 +96,12 @@ enum ReceivedLexer {
         let n = b.count
         while j < n {
             let d = b[j]
+            // Above `)` only `;`, `[` and `]` matter (white space, `(` and `)` lie below): the
+            // letters, digits and dots of a name take this one test each.
+            if d > UInt8(ascii: ")") && d != UInt8(ascii: ";") && d != UInt8(ascii: "[") && d != UInt8(ascii: "]") {
+                j += 1
+                continue
+            }
             if isSpace(d) { break }
             if brackets == 0 && (d == UInt8(ascii: "(") || d == UInt8(ascii: ")") || d == UInt8(ascii: ";")) { break }
             if d == UInt8(ascii: "[") { brackets += 1 }

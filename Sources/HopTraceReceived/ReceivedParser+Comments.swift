@@ -11,7 +11,7 @@ extension StampState {
             defer { withClosedByComment = true }
             // Microsoft writes the version glued to the keyword: `Microsoft SMTPSVC(6.0.3790.0)`,
             // `Internet Mail Service (5.5.2653.19)` (Exchange 5.5: that is the Exchange build).
-            let kw = withWords.joined(separator: " ")
+            let kw = withKeyword
             if !withClosedByComment,
                 kw.equalsIgnoringCase("microsoft smtpsvc") || kw.equalsIgnoringCase("internet mail service")
             {
@@ -33,7 +33,7 @@ extension StampState {
         }
         if s.hasPrefixIgnoringCase("envelope-from") || s.hasPrefixIgnoringCase("envelope-sender") {
             // Exim `(envelope-from <x>)`, qmail-ldap `(envelope-sender <x>)`.
-            let rest = s.drop(while: { !$0.isWhitespace && $0 != "<" })
+            let rest = Self.fromFirstSpaceOrAngle(s)
             if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(String(rest)) } else { h.comments.append(c) }
             return
         }
@@ -84,7 +84,7 @@ extension StampState {
             h.software.append(productWords!.joined(separator: " ") + " (" + s + ")")
             productWords = nil
         case .by:
-            if let a = AddressLiteral.parse(s), byAddress == nil {
+            if let a = s.withUTF8Bytes({ AddressLiteral.decide($0) }) ?? AddressLiteral.parse(s), byAddress == nil {
                 // Exchange writes the receiving address bare in parentheses: `by HOST (10.0.0.1)`.
                 byAddress = a
             } else {
@@ -130,16 +130,15 @@ extension StampState {
 
     /// TLS details in any of the dialects' comment forms, or nil.
     static func tlsInfo(_ s: Substring) -> TLSInfo? {
-        // Cheap pre-check (every comment of every header comes here): each form below
-        // mentions TLS, SSL, a cipher or Google's transport.
-        guard s.utf8.count < 512, s.utf8.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }) else {
-            return nil
-        }
-        guard
-            s.containsIgnoringCase("tls") || s.containsIgnoringCase("ssl") || s.containsIgnoringCase("cipher")
-                || s.containsIgnoringCase("encrypted") || s.containsIgnoringCase("google transport")
-        else { return nil }
-        return s.withUTF8Bytes { tlsInfo(s, $0) }
+        s.withUTF8Bytes { b in mayBeTLS(b) ? tlsInfo(s, b) : nil }
+    }
+
+    /// Cheap pre-check of `tlsInfo` (every comment of every header comes here): each form it
+    /// reads mentions TLS, SSL, a cipher or Google's transport.
+    static func mayBeTLS(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.count < 512 && b.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") })
+            && (ASCIIBytes.contains(b, "tls") || ASCIIBytes.contains(b, "ssl") || ASCIIBytes.contains(b, "cipher")
+                || ASCIIBytes.contains(b, "encrypted") || ASCIIBytes.contains(b, "google transport"))
     }
 
     /// `tlsInfo` past its pre-checks. Each pattern is matched against the lower-cased text, as
@@ -147,18 +146,22 @@ extension StampState {
     static func tlsInfo(_ s: Substring, _ b: UnsafeBufferPointer<UInt8>) -> TLSInfo? {
         // Postfix: `using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)`.
         if ASCIIBytes.startsAsCharacters(s, b, "using tls") || ASCIIBytes.startsAsCharacters(s, b, "using ssl") {
-            let words = s.splitBytes {
+            // The words between ASCII separators, as byte ranges of `b` (each cut is a character
+            // boundary, so a word's text is its bytes decoded).
+            let words = Self.byteWords(b) {
                 $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
             }
+            func word(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[words[k]]) }
+            func text(_ k: Int) -> String { String(decoding: b[words[k]], as: UTF8.self) }
             var info = TLSInfo(raw: String(s))
-            if words.count > 1, !words[1].equalsIgnoringCase("tls") || words.count > 2 {
-                info.version = String(words[1])
+            if words.count > 1, !ASCIIBytes.equal(word(1), "tls") || words.count > 2 {
+                info.version = text(1)
             }
-            if let ci = words.firstIndex(where: { $0.equalsIgnoringCase("cipher") }), ci + 1 < words.count {
-                info.cipher = String(words[ci + 1])
+            if let ci = words.indices.first(where: { ASCIIBytes.equal(word($0), "cipher") }), ci + 1 < words.count {
+                info.cipher = text(ci + 1)
             }
-            if let bi = words.firstIndex(where: { $0.equalsIgnoringCase("bits") }), bi > 0 {
-                info.bits = String(words[bi - 1])
+            if let bi = words.indices.first(where: { ASCIIBytes.equal(word($0), "bits") }), bi > 0 {
+                info.bits = text(bi - 1)
             }
             // Mimecast `(Using TLS)` names no version.
             if ASCIIBytes.equal(b, "using tls") { info.version = nil }
@@ -167,19 +170,19 @@ extension StampState {
         // Sendmail/Google/Proofpoint/hMailServer `version=… cipher=… bits=…`, Exchange `version=…, cipher=…`.
         if ASCIIBytes.contains(b, "version=") && ASCIIBytes.contains(b, "cipher=") {
             var info = TLSInfo(raw: String(s))
-            for part in s.splitBytes(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == 0x09 }) {
+            for part in Self.byteWords(b, where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == 0x09 }) {
                 // `key=value`, both non-empty (the value may hold further `=`).
-                guard let eq = part.utf8.firstIndex(of: UInt8(ascii: "=")), eq != part.startIndex,
-                    part.utf8.index(after: eq) != part.endIndex
+                guard let eq = b[part].firstIndex(of: UInt8(ascii: "=")), eq != part.lowerBound,
+                    eq + 1 != part.upperBound
                 else { continue }
-                let key = part[..<eq]
-                let value = String(part[part.utf8.index(after: eq)...])
-                if key.equalsIgnoringCase("version") {
-                    info.version = value
-                } else if key.equalsIgnoringCase("cipher") {
-                    info.cipher = value
-                } else if key.equalsIgnoringCase("bits") {
-                    info.bits = value
+                let key = UnsafeBufferPointer(rebasing: b[part.lowerBound..<eq])
+                let value = { String(decoding: b[(eq + 1)..<part.upperBound], as: UTF8.self) }
+                if ASCIIBytes.equal(key, "version") {
+                    info.version = value()
+                } else if ASCIIBytes.equal(key, "cipher") {
+                    info.cipher = value()
+                } else if ASCIIBytes.equal(key, "bits") {
+                    info.bits = value()
                 }
             }
             return info

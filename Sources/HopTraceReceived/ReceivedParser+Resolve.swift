@@ -87,19 +87,22 @@ extension StampState {
         }
         if !viaWords.isEmpty { h.via = viaWords.joined(separator: " ") }
         if !withWords.isEmpty {
-            let kw = withWords.joined(separator: " ")
+            let kw = withKeyword
             var p = Self.protocolInfo(kw)
             if tlsFromComment { p.tls = true }
             h.with = p
-            let lk = kw.asciiLowered
             // Exchange: `with Microsoft SMTP Server id 15.1.557.21`, `with mapi id 15.20.5546.023`.
-            // That id is the server's build, not a message id.
-            if lk == "microsoft smtp server" || lk == "mapi", let id = h.id {
+            // That id is the server's build, not a message id. (Compared as bytes: no character
+            // outside ASCII is canonically equivalent to these ASCII words.)
+            if kw.equalsIgnoringCase("microsoft smtp server") || kw.equalsIgnoringCase("mapi"), let id = h.id {
                 h.serverBuild = id
                 h.id = nil
             }
         }
     }
+
+    /// The `with` clause's words as one keyword (the one word itself when there is one).
+    var withKeyword: String { withWords.count == 1 ? withWords[0] : withWords.joined(separator: " ") }
 
     /// Whether the from-domain is the receiver's reverse name rather than the client's HELO,
     /// from how the address after it was written (no HELO stated, no name in the comment).
@@ -112,7 +115,7 @@ extension StampState {
         // product comment but qmail's own). Exchange, KumoMTA and IronPort write the same shape
         // with the HELO name; they name a product, another keyword or a by-side address.
         if from.bareAddress, byAddress == nil, from.address?.ip.isIPv4 == true {
-            let kw = withWords.joined(separator: " ")
+            let kw = withKeyword
             guard kw == "SMTP" || kw == "QMQP" || kw == "ESMTPA" else { return false }
             return h.software.allSatisfy { $0.hasPrefixIgnoringCase("qmail") || $0.hasPrefixIgnoringCase("qpsmtpd") }
         }
@@ -135,7 +138,7 @@ extension StampState {
             return
         }
         if !from.extraWords.isEmpty {
-            let kw = withWords.joined(separator: " ")
+            let kw = withKeyword
             if kw.containsIgnoringCase("groupwise"), !v.utf8.contains(UInt8(ascii: ".")), from.address == nil,
                 from.commentName == nil,
                 from.extraWords.allSatisfy({ Self.looksLikeHost($0) && AddressLiteral.parse($0) == nil })
@@ -155,7 +158,7 @@ extension StampState {
             }
             return
         }
-        if v.utf8.contains(where: { Self.neverInHostName($0) }), AddressLiteral.parse(v) == nil {
+        if v.withUTF8Bytes({ $0.contains(where: Self.neverInHostName) }), AddressLiteral.parse(v) == nil {
             h.unparsed.append(v)
             from.value = nil
         }

@@ -8,13 +8,8 @@ extension StampState {
     /// client certificate notes): each test here is the one that branch makes, or a weaker one.
     static func commentHasOwnBranch(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         if ASCIIBytes.equal(s, "not using tls") { return true }
-        // `tlsInfo`'s own pre-checks: it answers nil whenever they fail.
-        if s.count < 512, s.contains(where: { $0 == UInt8(ascii: "s") || $0 == UInt8(ascii: "S") }),
-            ASCIIBytes.contains(s, "tls") || ASCIIBytes.contains(s, "ssl") || ASCIIBytes.contains(s, "cipher")
-                || ASCIIBytes.contains(s, "encrypted") || ASCIIBytes.contains(s, "google transport")
-        {
-            return true
-        }
+        // `tlsInfo`'s own pre-check: it answers nil whenever that fails.
+        if mayBeTLS(s) { return true }
         return ASCIIBytes.hasPrefix(s, "envelope-from") || ASCIIBytes.hasPrefix(s, "envelope-sender")
             || ASCIIBytes.hasPrefix(s, "envelope sender:") || ASCIIBytes.hasPrefix(s, "authenticated")
             || ASCIIBytes.hasPrefix(s, "no client certificate") || ASCIIBytes.hasPrefix(s, "client did not present")
@@ -101,21 +96,20 @@ extension StampState {
             case .word:
                 let wb = wordBytes(i)!
                 // Keywords are compared with ASCII case ignored, as bytes (no lower-cased copy);
-                // `AddressLiteral.parse` is asked only what its own pre-check lets through.
+                // `AddressLiteral.parse` answers from the bytes unless the word needs its text.
                 let first = wb.first
-                if wb.count <= 80, !wb.isEmpty, AddressLiteral.mayBeAddress(wb),
-                    let a = AddressLiteral.parse(itemText(i))
-                {
-                    let w = itemText(i)
+                if let a = AddressLiteral.parse(bytes: wb, text: { itemText(i) }) {
                     if from.address == nil || from.topLevelLiteral {
                         from.address = a
                         from.topLevelLiteral = false
                     }
                     if let p = a.port { from.port = p }
-                    if w.hasPrefix("[") {
+                    // A parsed literal's second byte is ASCII (`mayBeAddress`), so a first `[`
+                    // is a Character of its own.
+                    if first == UInt8(ascii: "[") {
                         from.bracketedLiteral = true
                         // Exim: `([IP]:port)`.
-                        if a.port != nil, w.utf8.last != UInt8(ascii: "]") { from.eximPortLiteral = true }
+                        if a.port != nil, wb.last != UInt8(ascii: "]") { from.eximPortLiteral = true }
                     } else if a.port == nil {
                         from.bareAddress = true
                     }

@@ -23,10 +23,10 @@ import HopTraceCore
 /// does not recognise into `comments`. One forward pass over the bytes, no recursion.
 public enum ReceivedParser {
     public static func parse(_ value: String) -> ReceivedHeader {
-        var header = ReceivedHeader(raw: value)
         // Limits.maxHeaderFieldBytes: parse a prefix, keep the rest verbatim. The value's own
-        // bytes are read in place (no copy).
+        // bytes are read in place (no copy); the header is made and returned inside.
         value.withUTF8Bytes { all in
+            var header = ReceivedHeader(raw: value)
             var bytes = all
             var overflow: String?
             if bytes.count > Limits.maxHeaderFieldBytes {
@@ -39,8 +39,8 @@ public enum ReceivedParser {
             var state = StampState(bytes: bytes)
             state.run(into: &header)
             if let overflow { header.unparsed.append(overflow) }
+            return header
         }
-        return header
     }
 }
 
@@ -339,7 +339,7 @@ struct StampState {
                 }
                 // The TIS firewall toolkit: `by HOST, id …`.
                 else {
-                    byName = w.hasSuffix(",") && w.utf8.count > 1 ? String(w.dropLast()) : w
+                    byName = Self.endsWithComma(w) && w.utf8.count > 1 ? String(w.dropLast()) : w
                 }
                 valueTaken = true
             } else if productWords != nil {
@@ -407,12 +407,7 @@ struct StampState {
             }
         case .recipients:
             // For = CFWS "FOR" FWS ( Path / Mailbox ); several are written comma-separated.
-            for part in w.split(separator: ",") {
-                var r = Substring(part)
-                if r.hasPrefix("<") { r = r.dropFirst() }
-                if r.hasSuffix(">") { r = r.dropLast() }
-                if !r.isEmpty { h.recipients.append(String(r)) }
-            }
+            Self.appendRecipients(w, to: &h.recipients)
         case .envelopeFrom:
             if !valueTaken && h.envelopeFrom == nil {
                 h.envelopeFrom = stripAngles(w)

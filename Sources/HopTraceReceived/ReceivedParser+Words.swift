@@ -1,0 +1,81 @@
+import HopTraceCore
+
+/// Word tests of `StampState.word` on a word's bytes where the bytes give the Character
+/// answer; the rest by Character.
+extension StampState {
+    /// The `for` clause's word: its comma-separated parts, each without one leading `<` and one
+    /// trailing `>`, empty parts left out. An ASCII word is cut on its bytes (each byte is a
+    /// Character there, CR LF aside, which no word holds); any other word by Character.
+    static func appendRecipients(_ w: String, to out: inout [String]) {
+        let ascii = w.withUTF8Bytes { b -> Bool in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return false }
+            var start = 0
+            func part(_ a: Int, _ z: Int) {
+                var a = a
+                var z = z
+                if a < z, b[a] == UInt8(ascii: "<") { a += 1 }
+                if a < z, b[z - 1] == UInt8(ascii: ">") { z -= 1 }
+                if a < z { out.append(String(decoding: b[a..<z], as: UTF8.self)) }
+            }
+            for i in 0..<b.count where b[i] == UInt8(ascii: ",") {
+                if i > start { part(start, i) }
+                start = i + 1
+            }
+            if start < b.count { part(start, b.count) }
+            return true
+        }
+        if ascii { return }
+        for piece in w.split(separator: ",") {
+            var r = Substring(piece)
+            if r.hasPrefix("<") { r = r.dropFirst() }
+            if r.hasSuffix(">") { r = r.dropLast() }
+            if !r.isEmpty { out.append(String(r)) }
+        }
+    }
+
+    /// `w.hasSuffix(",")`: by the last byte when the byte before it is ASCII (then the comma is
+    /// a Character of its own), else by Character.
+    static func endsWithComma(_ w: String) -> Bool {
+        let u = w.utf8
+        guard u.last == UInt8(ascii: ",") else { return false }
+        if u.count == 1 || u[u.index(u.endIndex, offsetBy: -2)] < 0x80 { return true }
+        return w.hasSuffix(",")
+    }
+}
+
+extension StampState {
+    /// `s.drop(while: { !$0.isWhitespace && $0 != "<" })`: on the bytes while they are ASCII
+    /// (an ASCII white space byte or `<` with an ASCII byte or the end after it is a Character
+    /// of its own), by Character once a non-ASCII byte comes first.
+    static func fromFirstSpaceOrAngle(_ s: Substring) -> Substring {
+        let u = s.utf8
+        var i = u.startIndex
+        while i < u.endIndex {
+            let c = u[i]
+            if c >= 0x80 { break }
+            if c == UInt8(ascii: "<") || c == 0x20 || (c >= 0x09 && c <= 0x0D) {
+                let next = u.index(after: i)
+                if next == u.endIndex || u[next] < 0x80 { return s[i...] }
+                break
+            }
+            i = u.index(after: i)
+        }
+        return s.drop(while: { !$0.isWhitespace && $0 != "<" })
+    }
+}
+
+extension StampState {
+    /// The byte ranges of `b` between separator bytes, empty ones left out: what `splitBytes`
+    /// cuts, as offsets.
+    static func byteWords(_ b: UnsafeBufferPointer<UInt8>, where isSeparator: (UInt8) -> Bool) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(8)
+        var start = 0
+        for i in 0..<b.count where isSeparator(b[i]) {
+            if i > start { out.append(start..<i) }
+            start = i + 1
+        }
+        if start < b.count { out.append(start..<b.count) }
+        return out
+    }
+}

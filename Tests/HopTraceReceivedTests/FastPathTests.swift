@@ -1,0 +1,201 @@
+import HopTraceCore
+import HopTraceTestSupport
+import Testing
+
+@testable import HopTraceReceived
+
+// The parse stage's byte answers against the text routines they stand in front of (kept as the
+// reference, here or in the sources): address literals, the usual date, `for` recipients, the
+// by-name's trailing comma, the envelope sender's rest and the continuity check's name match.
+// Generated inputs mix the usual forms with control characters, unclosed comments, non-ASCII
+// (combining marks, a prepend mark, a no-break space), invalid UTF-8 and very long text.
+
+private enum Reference {
+    static func recipients(_ w: String) -> [String] {
+        var out: [String] = []
+        for part in w.split(separator: ",") {
+            var r = Substring(part)
+            if r.hasPrefix("<") { r = r.dropFirst() }
+            if r.hasSuffix(">") { r = r.dropLast() }
+            if !r.isEmpty { out.append(String(r)) }
+        }
+        return out
+    }
+
+    static func nameMatches(_ a: String, _ b: String) -> Bool {
+        if a.utf8.elementsEqual(b.utf8) { return a.utf8.contains { $0 != UInt8(ascii: ".") } }
+        guard let x = DomainName(a), let y = DomainName(b) else { return false }
+        return DomainName.likelySameMachine(x, y) { p, q in
+            guard let o = p.organisationKey() else { return false }
+            return o == q.organisationKey()
+        }
+    }
+}
+
+private func generated(_ pieces: [String], count: Int, maxPieces: Int, seed: UInt64) -> [String] {
+    var rng = SplitMix64(state: seed)
+    var out = pieces
+    for _ in 0..<count {
+        var s = ""
+        for _ in 0..<Int.random(in: 1...maxPieces, using: &rng) { s += pieces.randomElement(using: &rng)! }
+        out.append(s)
+    }
+    return out
+}
+
+private let hostile = [
+    "\0", "\u{1}", "\u{7F}", "\r\n", "\r", "\t", "\u{B}", "é", "\u{301}", "\u{0600}", "\u{A0}", "\u{FEFF}",
+]
+
+private let addressPieces =
+    [
+        "[", "]", "(", ")", "1", "0", "255", "256", "01", "192.168.4.101", "10.0.8.6.13219", ".", ":", "::", "::1",
+        "fe80::1", "IPv6:", "ipv6:", "2001:db8::", "%", "%12", "%eth0", ":25", ":65536", "a", "f", "I", "P", "v",
+        "x", "1.2.3.4", "999.1.1.1", "1.2.3", "1.2.3.4.5",
+    ] + hostile
+
+@Test func addressLiteralsReadFromBytesAnswerAsTheTextRoutine() {
+    var mismatches: [String] = []
+    var inputs = generated(addressPieces, count: 40_000, maxPieces: 6, seed: 0xADD7)
+    inputs += [String(repeating: "1.", count: 45) + "1", "[" + String(repeating: "0", count: 79) + "]", "", "[]"]
+    for s in inputs {
+        let reference = AddressLiteral.parse(Substring(s))
+        if AddressLiteral.parse(s) != reference { mismatches.append("string \(s.debugDescription)") }
+        let viaBytes = s.withUTF8Bytes { b in AddressLiteral.parse(bytes: b, text: { s }) }
+        if viaBytes != reference { mismatches.append("bytes \(s.debugDescription)") }
+    }
+    // Invalid UTF-8: the bytes as written, the text as decoded (repaired).
+    var rng = SplitMix64(state: 0xADD8)
+    for _ in 0..<5000 {
+        var b: [UInt8] = []
+        for _ in 0..<Int.random(in: 0...12, using: &rng) {
+            if Bool.random(using: &rng) {
+                b += Array(addressPieces.randomElement(using: &rng)!.utf8)
+            } else {
+                b.append([0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF].randomElement(using: &rng)!)
+            }
+        }
+        let text = String(decoding: b, as: UTF8.self)
+        let viaBytes = b.withUnsafeBufferPointer { p in AddressLiteral.parse(bytes: p, text: { text }) }
+        if viaBytes != AddressLiteral.parse(Substring(text)) { mismatches.append("invalid \(b)") }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    #expect(AddressLiteral.parse("[192.0.2.1]")?.text == "192.0.2.1")
+    #expect(AddressLiteral.parse("[10.0.8.6.13219]")?.port == 13219)
+}
+
+private let datePieces =
+    [
+        "Sat, ", "Wed,", "wednesday ", "Thurs ", "Mon", "21 ", "7 ", "07 ", "0 ", "31 ", "32 ", "123 ", "Apr ",
+        "apr ", "SEPT ", "Feb ", "May", "Foo ", "2018 ", "18 ", "49 ", "999 ", "20188 ", "03:01:04 ", "3:1 ",
+        "24:00:00 ", "23:59:60 ", "03:01:04.123 ", "03:01 ", "03:01:", "+0000", "-0800", "+0960", "+00:00", "GMT",
+        "utc", "PST", "Z", "J", "am", "PM", "CEST", " (UTC)", "(", ")", "(a(b)c)", " -0800 PST", " id 123", ",",
+        ",,", " ", "  ", "\t", "\r\n ", "Pacific Standard Time", "2018-04-21 ", "4/21/2018 ", "m=+0.1",
+    ] + hostile
+
+@Test func plainDatesReadFromBytesAnswerAsTheWordList() {
+    var mismatches: [String] = []
+    var inputs = generated(datePieces, count: 60_000, maxPieces: 9, seed: 0xDA7E5)
+    // The usual shapes, with a piece changed.
+    var rng = SplitMix64(state: 0xDA7E6)
+    let usual = ["Sat, 21 Apr 2018 03:01:04 +0000", "21 Apr 2018 03:01:04 -0700 (PDT)", "Wed, 1 Jan 20 0:0:0 GMT"]
+    for u in usual {
+        inputs.append(u)
+        for _ in 0..<5000 {
+            var words = u.split(separator: " ").map(String.init)
+            let i = Int.random(in: 0..<words.count, using: &rng)
+            words[i] = datePieces.randomElement(using: &rng)!
+            inputs.append(words.joined(separator: [" ", "  ", ",", "\t"].randomElement(using: &rng)!))
+        }
+    }
+    inputs.append("Sat, 21 Apr 2018 03:01:04 +0000 " + String(repeating: "(x)", count: 200))
+    inputs.append(" Sat, 21 Apr 2018 03:01:04 +0000")
+    inputs.append("Sat, 21 Apr 2018 03:01:04 +0000\u{A0}")
+    for s in inputs {
+        let (ts, leftover) = MailDateParser.parse(s)
+        let (refTS, refLeftover) = MailDateParser.parseByWords(s)
+        if ts != refTS || ts?.raw != refTS?.raw || leftover != refLeftover { mismatches.append(s.debugDescription) }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    let (ts, leftover) = MailDateParser.parse("Sat, 21 Apr 2018 03:01:04 +0000 (UTC)")
+    #expect(ts?.utcSeconds == 1_524_279_664 && leftover == nil)
+}
+
+private let wordPieces =
+    ["<", ">", ",", "a@b.example", "x", "<user@example.com>", "@", "mail.example", "\u{301},", ",\u{301}"] + hostile
+
+@Test func recipientsAndCommasCutOnBytesAnswerAsByCharacter() {
+    var mismatches: [String] = []
+    for w in generated(wordPieces, count: 30_000, maxPieces: 6, seed: 0x4C97) {
+        var got: [String] = []
+        StampState.appendRecipients(w, to: &got)
+        if got != Reference.recipients(w) { mismatches.append("for \(w.debugDescription)") }
+        if StampState.endsWithComma(w) != w.hasSuffix(",") { mismatches.append("comma \(w.debugDescription)") }
+        let s = Substring("envelope-from" + w)
+        if StampState.fromFirstSpaceOrAngle(s) != s.drop(while: { !$0.isWhitespace && $0 != "<" }) {
+            mismatches.append("rest \(s.debugDescription)")
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+}
+
+@Test func machineNamesMatchAsTheirDomainNamesDo() {
+    let pieces =
+        [
+            "HE1PR06CA0108", "he1pr06ca0108", "VE1EUR02FT011", "mail01", "MAIL01", "mx", ".", "..", "outlook.com",
+            "office365.com", "eurprd06.prod", "example.com", "Example.COM", "co.uk", "localhost", "-", "1",
+        ] + hostile
+    let names = generated(pieces, count: 3000, maxPieces: 5, seed: 0x4A3E)
+    var rng = SplitMix64(state: 0x4A3F)
+    var mismatches: [String] = []
+    for a in names {
+        for _ in 0..<4 {
+            let b = names.randomElement(using: &rng)!
+            if ChainBuilder.nameMatches(a, b) != Reference.nameMatches(a, b) {
+                mismatches.append("\(a.debugDescription) \(b.debugDescription)")
+            }
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    #expect(ChainBuilder.nameMatches("HE1PR06CA0108.outlook.office365.com", "HE1PR06CA0108.eurprd06.prod.outlook.com"))
+}
+
+@Test func quotedNamesAnswerAsTheQuoteWithoutItsMarks() {
+    let pieces = ["mail.example.com", "\"", " ", "~", "x"] + hostile
+    var mismatches: [String] = []
+    var inputs = generated(pieces, count: 20_000, maxPieces: 5, seed: 0x9707)
+    inputs += [String(repeating: "a", count: 80), String(repeating: "a", count: 81), ""]
+    for s in inputs where ChainBuilder.quoteName(s) != String(ChainBuilder.quote(s).dropFirst().dropLast()) {
+        mismatches.append(s.debugDescription)
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+}
+
+/// A word's end as the lexer reads it, one test per byte in order.
+private func referenceWordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var j = start
+    var brackets = 0
+    while j < b.count {
+        let d = b[j]
+        if ReceivedLexer.isSpace(d) { break }
+        if brackets == 0 && (d == UInt8(ascii: "(") || d == UInt8(ascii: ")") || d == UInt8(ascii: ";")) { break }
+        if d == UInt8(ascii: "[") { brackets += 1 }
+        if d == UInt8(ascii: "]") && brackets > 0 { brackets -= 1 }
+        j += 1
+    }
+    return j
+}
+
+@Test func wordEndsFoundWithTheQuickTestAnswerAsByteByByte() {
+    let pieces =
+        ["a", "mail.example.com", "[", "]", "(", ")", ";", " ", "\t", "\r\n", "1.2.3.4", "-", ":", "*"] + hostile
+    var mismatches: [String] = []
+    for s in generated(pieces, count: 20_000, maxPieces: 8, seed: 0x3E7D) {
+        s.withUTF8Bytes { b in
+            for start in 0..<b.count where ReceivedLexer.wordEnd(b, from: start) != referenceWordEnd(b, from: start) {
+                mismatches.append("\(s.debugDescription) at \(start)")
+            }
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+}

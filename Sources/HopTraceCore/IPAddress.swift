@@ -31,11 +31,38 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             else { return nil }
             s = s[..<pct]
         }
-        if let v4 = IPAddress.parseIPv4(s) {
+        guard let address = IPAddress(unzoned: s.utf8) else { return nil }
+        self = address
+    }
+
+    /// `init?(_:)` over UTF-8 bytes, for parsers that hold a header's bytes: the same answer
+    /// as for the same text, with no String made.
+    public init?(utf8 b: UnsafeBufferPointer<UInt8>) {
+        if b.count > 64 { return nil }
+        var end = b.count
+        if let pct = b.firstIndex(of: UInt8(ascii: "%")) {
+            // A zone id of ASCII letters, digits, `.`, `_` and `-` (as `init?(_:)` accepts).
+            let zone = b[(pct + 1)...]
+            guard !zone.isEmpty,
+                zone.allSatisfy({
+                    ($0 >= 0x30 && $0 <= 0x39) || (ASCIIFold.lower($0) >= 0x61 && ASCIIFold.lower($0) <= 0x7A)
+                        || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+                })
+            else { return nil }
+            end = pct
+        }
+        guard let address = IPAddress(unzoned: UnsafeBufferPointer(rebasing: b[..<end])) else { return nil }
+        self = address
+    }
+
+    /// A dotted quad or an IPv6 text form without a zone.
+    @inline(__always)
+    init?<C: Collection<UInt8>>(unzoned u: C) {
+        if let v4 = IPAddress.dottedQuad(u) {
             self = .v4(v4)
             return
         }
-        guard let (hi, lo) = IPAddress.parseIPv6(s) else { return nil }
+        guard let (hi, lo) = IPAddress.parseIPv6(u) else { return nil }
         // ::ffff:a.b.c.d — IPv4-mapped: read as IPv4.
         if hi == 0 && (lo >> 32) == 0xffff {
             self = .v4(UInt32(truncatingIfNeeded: lo))
@@ -44,13 +71,15 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    /// Strict dotted quad: four decimal parts of 1–3 digits, each at most 255.
-    static func parseIPv4(_ s: Substring) -> UInt32? {
+    /// Strict dotted quad: four decimal parts of 1–3 digits, each at most 255; the address as
+    /// a number, nil for anything else.
+    @inlinable
+    public static func dottedQuad<S: Sequence<UInt8>>(_ bytes: S) -> UInt32? {
         var value: UInt32 = 0
         var parts = 0
         var current: UInt32 = 0
         var digits = 0
-        for ch in s.utf8 {
+        for ch in bytes {
             if ch == UInt8(ascii: ".") {
                 guard digits > 0, parts < 3 else { return nil }
                 value = value << 8 | current
@@ -70,11 +99,15 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         return value << 8 | current
     }
 
+    /// Strict dotted quad (`dottedQuad`).
+    static func parseIPv4(_ s: Substring) -> UInt32? { dottedQuad(s.utf8) }
+
     // IPv6address (RFC 4291 §2.2): eight groups of 1–4 hex digits separated by `:`, one `::`
     // standing for a run of zero groups, and an optional dotted-quad IPv4 tail in place of the
     // last two groups. One pass over the bytes, no allocation.
-    static func parseIPv6(_ s: Substring) -> (UInt64, UInt64)? {
-        let u = s.utf8
+    static func parseIPv6(_ s: Substring) -> (UInt64, UInt64)? { parseIPv6(s.utf8) }
+
+    static func parseIPv6<C: Collection<UInt8>>(_ u: C) -> (UInt64, UInt64)? {
         guard !u.isEmpty, u.count <= 64 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 8) { g -> (UInt64, UInt64)? in
             var count = 0  // groups read
@@ -106,7 +139,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
                 }
                 if dotted {
                     // The IPv4 tail: only as the very last piece.
-                    guard i == end, count <= 6, let v4 = parseIPv4(s[pieceStart..<i]) else { return nil }
+                    guard i == end, count <= 6, let v4 = dottedQuad(u[pieceStart..<i]) else { return nil }
                     g[count] = UInt16(truncatingIfNeeded: v4 >> 16)
                     g[count + 1] = UInt16(truncatingIfNeeded: v4)
                     count += 2

@@ -38,35 +38,8 @@ extension AddressLiteral {
             lo = 1
             hi = close
         }
-        guard let v4 = dottedQuad(UnsafeBufferPointer(rebasing: b[lo..<hi])) else { return nil }
+        guard let v4 = IPAddress.dottedQuad(UnsafeBufferPointer(rebasing: b[lo..<hi])) else { return nil }
         return .some(
             AddressLiteral(ip: .v4(v4), text: String(decoding: b[lo..<hi], as: UTF8.self), zone: nil, port: port))
-    }
-
-    /// A strict dotted quad (four decimal parts of 1–3 digits, each at most 255), as
-    /// `IPAddress`'s IPv4 reading accepts it; nil for anything else.
-    static func dottedQuad(_ b: UnsafeBufferPointer<UInt8>) -> UInt32? {
-        var value: UInt32 = 0
-        var parts = 0
-        var current: UInt32 = 0
-        var digits = 0
-        for ch in b {
-            if ch == UInt8(ascii: ".") {
-                guard digits > 0, parts < 3 else { return nil }
-                value = value << 8 | current
-                parts += 1
-                current = 0
-                digits = 0
-            } else if ch >= UInt8(ascii: "0") && ch <= UInt8(ascii: "9") {
-                digits += 1
-                guard digits <= 3 else { return nil }
-                current = current * 10 + UInt32(ch - UInt8(ascii: "0"))
-                guard current <= 255 else { return nil }
-            } else {
-                return nil
-            }
-        }
-        guard digits > 0, parts == 3 else { return nil }
-        return value << 8 | current
     }
 }

@@ -208,3 +208,30 @@ import Glibc
         }
     }
 }
+
+/// The byte reader (`init?(utf8:)`) gives the text reader's answer on every input: addresses of
+/// both families, zones, and hostile or near-miss text.
+@Suite struct IPAddressBytesTests {
+    static func viaBytes(_ text: String) -> IPAddress? {
+        Array(text.utf8).withUnsafeBufferPointer { IPAddress(utf8: $0) }
+    }
+
+    @Test func agreesWithTheTextReader() {
+        var texts = [
+            "82.70.154.45", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1..2.3", "01.2.3.4",
+            "2a01:111:f400:7e06::204", "::", "::1", "1::", ":::", "::ffff:192.0.2.7", "64:ff9b::203.0.113.9",
+            "fe80::1%eth0", "fe80::1%", "fe80::1%zone id", "fe80::1%é", "fe80::1%e\u{301}", "1.2.3.4%9",
+            "fe80::1%a%b", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:1.2.3.4", "g::1", "",
+            "12345::", "::1::2", "1.2.3.4 ", "[1.2.3.4]", String(repeating: "1", count: 70),
+        ]
+        var g = SplitMix64(state: 4291)
+        let alphabet = Array("0123456789abcdefABCDEF:.%_-xz \u{0}é")
+        for _ in 0..<20_000 {
+            texts.append(
+                String((0..<Int.random(in: 0...20, using: &g)).map { _ in alphabet.randomElement(using: &g)! }))
+        }
+        for text in texts {
+            #expect(Self.viaBytes(text) == IPAddress(text), "\(text.debugDescription)")
+        }
+    }
+}

@@ -38,8 +38,36 @@ extension AddressLiteral {
             lo = 1
             hi = close
         }
-        guard let v4 = IPAddress.dottedQuad(UnsafeBufferPointer(rebasing: b[lo..<hi])) else { return nil }
-        return .some(
-            AddressLiteral(ip: .v4(v4), text: String(decoding: b[lo..<hi], as: UTF8.self), zone: nil, port: port))
+        if let v4 = IPAddress.dottedQuad(UnsafeBufferPointer(rebasing: b[lo..<hi])) {
+            return .some(
+                AddressLiteral(ip: .v4(v4), text: String(decoding: b[lo..<hi], as: UTF8.self), zone: nil, port: port))
+        }
+        return ipv6(b, lo, hi, port: port)
+    }
+
+    /// An IPv6 literal with neither zone, dot nor parenthesis (`2a01:…::204`,
+    /// `[IPv6:2a01:…::204]`): read by `IPAddress(utf8:)`, which answers as the text routine's
+    /// `IPAddress(_:)` does; with none of those characters, none of the text routine's other
+    /// readings (ports after a dotted quad, Exim 3's fifth part, zones) can apply. Anything else:
+    /// nil, for the text routine.
+    static func ipv6(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, port: Int?) -> AddressLiteral?? {
+        var lo = lo
+        if lo == 1, hi - lo > 5, ASCIIFold.lower(b[1]) == UInt8(ascii: "i"), ASCIIFold.lower(b[2]) == UInt8(ascii: "p"),
+            ASCIIFold.lower(b[3]) == UInt8(ascii: "v"), b[4] == UInt8(ascii: "6"), b[5] == UInt8(ascii: ":")
+        {
+            lo += 5
+        }
+        guard lo < hi else { return nil }
+        for i in lo..<hi {
+            let c = b[i]
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "%") || c == UInt8(ascii: "(") || c == UInt8(ascii: ")")
+                || c == UInt8(ascii: "[") || c == UInt8(ascii: "]")
+            {
+                return nil
+            }
+        }
+        let inner = UnsafeBufferPointer(rebasing: b[lo..<hi])
+        guard let ip = IPAddress(utf8: inner) else { return .some(nil) }
+        return .some(AddressLiteral(ip: ip, text: String(decoding: inner, as: UTF8.self), zone: nil, port: port))
     }
 }

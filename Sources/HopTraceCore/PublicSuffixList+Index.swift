@@ -26,7 +26,8 @@ struct CompiledLineIndex: Sendable {
         while size < 2 * lines.count { size <<= 1 }
         var slots = [UInt64](repeating: 0, count: size)
         for line in lines {
-            var h = CompiledLineIndex.hash(UnsafeBufferPointer(start: base + line.start, count: line.length)) & (size - 1)
+            var h =
+                CompiledLineIndex.hash(UnsafeBufferPointer(start: base + line.start, count: line.length)) & (size - 1)
             while slots[h] != 0 { h = (h + 1) & (size - 1) }
             slots[h] = UInt64(line.start) << 32 | UInt64(line.length)
         }

@@ -280,7 +280,9 @@ struct ReceivedScan {
             let candidates: [Int] = byPart.withUTF8Bytes { b in
                 var out: [Int] = []
                 for i in b.indices
-                where b[i] == UInt8(ascii: "(") && !ReceivedScan.cannotBeSendmailComment(at: i, in: b) {
+                where b[i] == UInt8(ascii: "(") && !ReceivedScan.cannotBeSendmailComment(at: i, in: b)
+                    && ReceivedScan.mayHoldSendmailVersion(at: i, in: b)
+                {
                     out.append(i)
                 }
                 return out

@@ -381,13 +381,26 @@ struct TopologyBuilder {
         for id in 1..<rootOfId.count {
             let members = membersOf[id]
             var names: [String] = []
-            var nameKeys: Set<String> = []
+            // The keys of `names`: searched in the array while there are few, then in a set.
+            var nameKeys: [String] = []
+            var nameKeySet: Set<String> = []
             var addresses: [HostAddress] = []
             var evidence: [HostEvidence] = []
+            evidence.reserveCapacity(members.count)
             var hopSet: [Int] = []
+            hopSet.reserveCapacity(members.count)
             for i in members {
                 let o = obs[i]
-                for (n, k) in zip(o.names, o.keys) where nameKeys.insert(k).inserted { names.append(n) }
+                for (n, k) in zip(o.names, o.keys) {
+                    if nameKeys.count < 8 {
+                        guard !nameKeys.contains(k) else { continue }
+                        nameKeys.append(k)
+                        if nameKeys.count == 8 { nameKeySet = Set(nameKeys) }
+                    } else {
+                        guard nameKeySet.insert(k).inserted else { continue }
+                    }
+                    names.append(n)
+                }
                 if let ip = o.address, let s = o.scope, !addresses.contains(where: { $0.ip == ip }) {
                     addresses.append(HostAddress(ip: ip, scope: s))
                 }

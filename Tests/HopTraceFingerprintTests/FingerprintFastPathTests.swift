@@ -26,7 +26,9 @@ import Testing
     @Test func randomTexts() {
         var g = SplitMix64(state: 77)
         let pieces =
-            Self.prefixes + ["PPS.", "filterd", "reinject", "X", "a", "\u{301}", "é", "İ", "\u{212A}", "\r", "\n", ".", "-"]
+            Self.prefixes + [
+                "PPS.", "filterd", "reinject", "X", "a", "\u{301}", "é", "İ", "\u{212A}", "\r", "\n", ".", "-",
+            ]
         for _ in 0..<20_000 {
             Self.check((0..<Int.random(in: 0...5, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined())
         }

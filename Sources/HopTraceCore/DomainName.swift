@@ -16,6 +16,31 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// the Public Suffix List's Unicode rules and DNS lookups of written names expect. Text that
     /// is already normal (the usual case) is returned without being rebuilt.
     public static func normalized(_ raw: some StringProtocol) -> String {
+        // Contiguous ASCII text (nearly every name) in one pass over its bytes; the rest below.
+        let ascii: String?? = raw.utf8.withContiguousStorageIfAvailable { b -> String? in
+            var end = b.count
+            while end > 0, b[end - 1] == UInt8(ascii: ".") { end -= 1 }
+            var upper = false
+            for i in 0..<end {
+                let c = b[i]
+                if c >= 0x80 { return nil }
+                if c &- 0x41 < 26 { upper = true }
+            }
+            if !upper {
+                return end == b.count
+                    ? String(raw) : String(decoding: UnsafeBufferPointer(rebasing: b[..<end]), as: UTF8.self)
+            }
+            return String(unsafeUninitializedCapacity: end) { out in
+                for i in 0..<end { out[i] = ASCIIFold.lower(b[i]) }
+                return end
+            }
+        }
+        if let ascii, let ascii { return ascii }
+        return normalizedByCharacters(raw)
+    }
+
+    /// `normalized(_:)` over the string's views, for text that is not contiguous ASCII.
+    static func normalizedByCharacters(_ raw: some StringProtocol) -> String {
         let all = Substring(raw)
         let u = all.utf8
         var end = u.endIndex

@@ -297,21 +297,25 @@ private struct RuleSets: Sendable, Equatable {
 /// over byte offsets (a probe steps back and forward to the newlines around it).
 enum CompiledRules {
     /// Index of the first label of the public suffix of a lower-cased ASCII name whose labels
-    /// start at `starts`; the same algorithm as `RuleSets.suffixStart`.
+    /// start at `starts`; the same algorithm as `RuleSets.suffixStart`. The tables are asked
+    /// through their hash indexes (`CompiledLineIndex`), which answer as `contains` does.
     static func suffixStart(_ name: [UInt8], _ starts: [Int]) -> Int {
         let n = starts.count
         return name.withUnsafeBufferPointer { buffer -> Int in
             func suffix(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[starts[i]...]) }
-            for i in 0..<n where contains(PublicSuffixList.compiledException, suffix(i)) { return min(i + 1, n - 1) }
+            let (exception, normal, wildcard) = (
+                CompiledLineIndex.exception, CompiledLineIndex.normal, CompiledLineIndex.wildcard
+            )
+            for i in 0..<n where exception.contains(suffix(i)) { return min(i + 1, n - 1) }
             for i in 0..<n {
-                if contains(PublicSuffixList.compiledNormal, suffix(i)) { return i }
-                if i + 1 < n && contains(PublicSuffixList.compiledWildcard, suffix(i + 1)) { return i }
+                if normal.contains(suffix(i)) { return i }
+                if i + 1 < n && wildcard.contains(suffix(i + 1)) { return i }
             }
             return n - 1
         }
     }
 
-    /// Whether the table holds `key` as one of its lines.
+    /// Whether the table holds `key` as one of its lines, by bisection.
     static func contains(_ table: StaticString, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let base = table.utf8Start
         // Lines strictly between the newlines at `low` and `high` are the candidates.

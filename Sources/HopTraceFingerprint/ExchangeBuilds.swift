@@ -83,7 +83,32 @@ public enum ExchangeBuilds {
 
     /// Parses a build in short (`14.3.181.6`) or long (`14.03.0181.006`) form: 3 or 4 dot-separated
     /// decimal parts, each read as an integer, so both forms give the same parts.
+    /// Read by bytes: a part of ASCII digits is as many characters as bytes, and a byte that is
+    /// no digit or dot (a non-ASCII one included) makes the text no build, as in
+    /// `parseBuildByCharacters`.
     public static func parseBuild(_ text: String) -> [Int]? {
+        guard text.utf8.count <= 4 * 6 + 3 else { return nil }
+        var out: [Int] = []
+        var value = 0
+        var digits = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0, out.count < 3 else { return nil }
+                out.append(value)
+                (value, digits) = (0, 0)
+            } else {
+                guard c >= 0x30, c <= 0x39, digits < 6 else { return nil }
+                value = value * 10 + Int(c - 0x30)
+                digits += 1
+            }
+        }
+        guard digits > 0, out.count >= 2 else { return nil }
+        out.append(value)
+        return out
+    }
+
+    /// `parseBuild` over the string's characters.
+    static func parseBuildByCharacters(_ text: String) -> [Int]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (3...4).contains(parts.count) else { return nil }
         var out: [Int] = []

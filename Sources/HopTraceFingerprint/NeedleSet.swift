@@ -12,6 +12,10 @@ struct NeedleSet: Sendable {
     /// Needle numbers by lower-cased first byte `b`: `ids[heads[b]..<heads[b + 1]]`.
     let heads: [Int]
     let ids: [Int]
+    /// One bit per pair of lower-cased bytes `(b0, b1)` (bit `b0 << 8 | b1`): set when a needle
+    /// starts with that pair, or is the single byte `b0`. A text position whose pair is not set
+    /// starts no needle, and its candidates are not compared.
+    let pairs: [UInt64]
 
     var count: Int { bounds.count - 1 }
 
@@ -31,6 +35,13 @@ struct NeedleSet: Sendable {
             for k in needles.indices where bytes[bounds[k]] == UInt8(b) { ids.append(k) }
         }
         heads[256] = ids.count
+        var pairs = [UInt64](repeating: 0, count: 1024)
+        for k in needles.indices {
+            let b0 = Int(bytes[bounds[k]])
+            let seconds = bounds[k + 1] - bounds[k] > 1 ? [Int(bytes[bounds[k] + 1])] : Array(0..<256)
+            for b1 in seconds { pairs[(b0 << 8 | b1) >> 6] |= 1 << UInt64((b0 << 8 | b1) & 63) }
+        }
+        self.pairs = pairs
         self.bytes = bytes
         self.bounds = bounds
         self.heads = heads
@@ -61,25 +72,31 @@ struct NeedleSet: Sendable {
                 bounds.withUnsafeBufferPointer { bounds in
                     heads.withUnsafeBufferPointer { heads in
                         ids.withUnsafeBufferPointer { ids in
-                            for i in 0..<hay.count {
-                                let c = hay[i]
-                                ascii |= c
-                                let l = ASCIIFold.lower(c)
-                                let a = heads[Int(l)]
-                                let z = heads[Int(l) + 1]
-                                if a == z { continue }
-                                for j in a..<z {
-                                    let k = ids[j]
-                                    let slot = i >= split ? 2 * k + 1 : 2 * k
-                                    if out[slot] >= 0 { continue }
-                                    let s = bounds[k]
-                                    let n = bounds[k + 1] - s
-                                    if n > hay.count - i { continue }
-                                    var m = 1
-                                    while m < n && ASCIIFold.lower(hay[i + m]) == needle[s + m] { m += 1 }
-                                    if m < n { continue }
-                                    if out[2 * k] < 0 { out[2 * k] = i }
-                                    if i >= split { out[2 * k + 1] = i }
+                            pairs.withUnsafeBufferPointer { pairs in
+                                for i in 0..<hay.count {
+                                    let c = hay[i]
+                                    ascii |= c
+                                    let l = ASCIIFold.lower(c)
+                                    let a = heads[Int(l)]
+                                    let z = heads[Int(l) + 1]
+                                    if a == z { continue }
+                                    if i + 1 < hay.count {
+                                        let pair = Int(l) << 8 | Int(ASCIIFold.lower(hay[i + 1]))
+                                        if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 { continue }
+                                    }
+                                    for j in a..<z {
+                                        let k = ids[j]
+                                        let slot = i >= split ? 2 * k + 1 : 2 * k
+                                        if out[slot] >= 0 { continue }
+                                        let s = bounds[k]
+                                        let n = bounds[k + 1] - s
+                                        if n > hay.count - i { continue }
+                                        var m = 1
+                                        while m < n && ASCIIFold.lower(hay[i + m]) == needle[s + m] { m += 1 }
+                                        if m < n { continue }
+                                        if out[2 * k] < 0 { out[2 * k] = i }
+                                        if i >= split { out[2 * k + 1] = i }
+                                    }
                                 }
                             }
                         }

@@ -176,6 +176,25 @@ extension ReceivedScan {
         return TextScan.tag(n.text, firstAt: first, in: byPart, wordEnd: wordEnd)
     }
 
+    /// For a comment opening at byte `open` of ASCII text that `cannotBeSendmailComment` did not
+    /// rule out: whether its text before the first `/` may be Sendmail's binary version as
+    /// `sendmail(commentAt:)` reads it (`8.` at its start, or after its last `-` when an `8`
+    /// follows that dash). True when no `/` lies within the first 200 bytes (undecided). Where
+    /// it is false, `sendmail(commentAt:)` finds no version: the bytes before the `/` are that
+    /// comment's first field (`cannotBeSendmailComment` saw no space or closing bracket before it).
+    static func mayHoldSendmailVersion(at open: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var slash = open + 1
+        while slash < text.count, slash - open <= 200, text[slash] != UInt8(ascii: "/") { slash += 1 }
+        guard slash < text.count, slash - open <= 200 else { return true }
+        var start = open + 1
+        if let dash = (start..<slash).last(where: { text[$0] == UInt8(ascii: "-") }), dash + 1 < slash,
+            text[dash + 1] == UInt8(ascii: "8")
+        {
+            start = dash + 1
+        }
+        return slash - start >= 2 && text[start] == UInt8(ascii: "8") && text[start + 1] == UInt8(ascii: ".")
+    }
+
     /// Whether the comment opening at byte `open` of `byPart` (ASCII text) cannot be a Sendmail
     /// version comment: its inside (`TextScan.parenthesized`) has a space before any `/`, or
     /// closes with no `/`. Decided only within the first 200 bytes, which lie inside the

@@ -111,7 +111,7 @@ extension ReceivedScan {
                             ? "Google Groups"
                             : lower.hasPrefix("mail-") ? "outbound" : nil
             add("Gmail", exact: false, note: "recognised by the receiving host's name", role: role, text: name)
-        } else if let name = byName, name.lowercased().hasPrefix("2002:a"), let id = r.id,
+        } else if let name = byName, TextScan.lowercasedHasPrefix(name, "2002:a"), let id = r.id,
             let last = id.split(separator: ".").last, last.count == 13, last.allSatisfy(\.isNumber)
         {
             add(
@@ -136,8 +136,8 @@ extension ReceivedScan {
             add("Amazon SES", exact: true, note: "injection tag \(inside)", role: "SMTP injection", text: inside)
         } else {
             _ = byHost(["amazonses.com"], "Amazon SES")
-            if !has("Amazon SES"), let name = byName, name.lowercased().hasPrefix("email-smtp."),
-                TextScan.host(name, endsWith: ["amazonaws.com"])
+            if !has("Amazon SES"), let name = byName, TextScan.lowercasedHasPrefix(name, "email-smtp."),
+                TextScan.host(normalized: byNameKey, endsWith: ["amazonaws.com"])
             {
                 add(
                     "Amazon SES", exact: false, note: "recognised by the receiving host's name", role: "SMTP injection",
@@ -181,14 +181,15 @@ extension ReceivedScan {
     mutating func gateways() {
         // Mimecast: `(Using TLS) by relay.mimecast.com with ESMTP id us-mta-…-1`, `by serviceNN.mimecast.com;`.
         if let name = byName,
-            TextScan.host(name, endsWith: ["mimecast.com"]) || name.lowercased().hasPrefix("mimecast-mx")
+            TextScan.host(normalized: byNameKey, endsWith: ["mimecast.com"])
+                || TextScan.lowercasedHasPrefix(name, "mimecast-mx")
         {
             add(
                 "Mimecast", exact: false, note: "recognised by the receiving host's name",
                 role: TextScan.contains("delivery", in: name[...]) ? "delivery" : "inbound relay", text: name)
         }
         // Proofpoint: `by mx0a-0064b401.pphosted.com`, internal `from pps.filterd (mNNN.ppops.net [127.0.0.1])`.
-        if let helo = r.from?.helo?.lowercased(), helo == "pps.filterd" || helo == "pps.reinject", let name = byName {
+        if let helo = r.from?.helo.flatMap(ReceivedScan.proofpointInternalHELO), let name = byName {
             add("Proofpoint", exact: false, note: "internal hop from \(helo)", role: "filter re-injection", text: name)
         } else {
             _ = byHost(["pphosted.com", "ppops.net"], "Proofpoint")
@@ -237,6 +238,20 @@ extension ReceivedScan {
         }
         // PGP Universal: `(PGP Universal service)`.
         if let inside = tag(.pgpUniversal) { add("PGP Universal", exact: true, text: inside) }
+    }
+}
+
+extension ReceivedScan {
+    /// `helo.lowercased()` when that is `pps.filterd` or `pps.reinject` (Proofpoint's internal
+    /// hops), else nil. Only a text of that many ASCII bytes, or one with non-ASCII bytes, can
+    /// lower-case to either; the others are not lower-cased.
+    static func proofpointInternalHELO(_ helo: String) -> String? {
+        let n = helo.utf8.count
+        if (n == 11 || n == 12) || helo.utf8.contains(where: { $0 >= 0x80 }) {
+            let lower = helo.lowercased()
+            return lower == "pps.filterd" || lower == "pps.reinject" ? lower : nil
+        }
+        return nil
     }
 }
 

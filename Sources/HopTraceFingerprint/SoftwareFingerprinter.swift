@@ -275,41 +275,54 @@ struct ReceivedScan {
     }
 
     mutating func sendmail() {
-        var from = byPart.startIndex
-        while let open = TextScan.find("(", in: byPart, from: from) {
-            if hits.isASCII,
-                byPart.withUTF8Bytes({
-                    let at = byPart.utf8.distance(from: byPart.startIndex, to: open.lowerBound)
-                    return ReceivedScan.cannotBeSendmailComment(at: at, in: $0)
-                })
-            {
-                from = open.upperBound
-                continue
+        if hits.isASCII {
+            // One pass over the bytes for the comments that may be Sendmail's (usually none).
+            let candidates: [Int] = byPart.withUTF8Bytes { b in
+                var out: [Int] = []
+                for i in b.indices
+                where b[i] == UInt8(ascii: "(") && !ReceivedScan.cannotBeSendmailComment(at: i, in: b)
+                    && ReceivedScan.mayHoldSendmailVersion(at: i, in: b)
+                {
+                    out.append(i)
+                }
+                return out
             }
-            let inside = TextScan.parenthesized(at: open.lowerBound, in: byPart)
-            from = open.upperBound
-            let fields = inside.split(separator: "/", omittingEmptySubsequences: false)
-            guard fields.count >= 2, !inside.contains(" ") else { continue }
-            // Strip a vendor prefix (`SGI-8.9.3`); the binary version must be 8.x.y: Sendmail 8.
-            var binary = fields[0]
-            var vendor: Substring?
-            if let dash = binary.lastIndex(of: "-"), binary[binary.index(after: dash)...].first == "8" {
-                vendor = binary[..<dash]
-                binary = binary[binary.index(after: dash)...]
+            for at in candidates where sendmail(commentAt: byPart.utf8.index(byPart.startIndex, offsetBy: at)) {
+                return
             }
-            guard binary.hasPrefix("8."), binary.split(separator: ".").count >= 3,
-                binary.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
-            else { continue }
-            var notes: [String] = []
-            if let vendor { notes.append("vendor build \(vendor)") }
-            if binary.hasPrefix("8.16.0.") { notes.append("8.16.0.x is the Sendmail build Proofpoint ships") }
-            let submit = fields.dropFirst().contains { $0.lowercased() == "submit" }
-            add(
-                "Sendmail", version: String(binary), exact: true,
-                note: notes.isEmpty ? nil : notes.joined(separator: "; "),
-                role: submit ? "local submission (submit.cf)" : nil, text: inside)
             return
         }
+        var from = byPart.startIndex
+        while let open = TextScan.find("(", in: byPart, from: from) {
+            from = open.upperBound
+            if sendmail(commentAt: open.lowerBound) { return }
+        }
+    }
+
+    /// Adds Sendmail when the comment opening at `open` in `byPart` is its version comment.
+    mutating func sendmail(commentAt open: String.Index) -> Bool {
+        let inside = TextScan.parenthesized(at: open, in: byPart)
+        let fields = inside.split(separator: "/", omittingEmptySubsequences: false)
+        guard fields.count >= 2, !inside.contains(" ") else { return false }
+        // Strip a vendor prefix (`SGI-8.9.3`); the binary version must be 8.x.y: Sendmail 8.
+        var binary = fields[0]
+        var vendor: Substring?
+        if let dash = binary.lastIndex(of: "-"), binary[binary.index(after: dash)...].first == "8" {
+            vendor = binary[..<dash]
+            binary = binary[binary.index(after: dash)...]
+        }
+        guard binary.hasPrefix("8."), binary.split(separator: ".").count >= 3,
+            binary.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+        else { return false }
+        var notes: [String] = []
+        if let vendor { notes.append("vendor build \(vendor)") }
+        if binary.hasPrefix("8.16.0.") { notes.append("8.16.0.x is the Sendmail build Proofpoint ships") }
+        let submit = fields.dropFirst().contains { $0.lowercased() == "submit" }
+        add(
+            "Sendmail", version: String(binary), exact: true,
+            note: notes.isEmpty ? nil : notes.joined(separator: "; "),
+            role: submit ? "local submission (submit.cf)" : nil, text: inside)
+        return true
     }
 
     /// Exim's message id: three base-62 groups, 6-6-2 (`1fZ55o-0006DP-3H`) before 4.97, 6-11-4 after.

@@ -117,3 +117,21 @@ enum TextScan {
         return ascii ?? suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
     }
 }
+
+extension TextScan {
+    /// `s.lowercased().hasPrefix(prefix)` for a `prefix` of ASCII lower-case letters, digits and
+    /// punctuation. By bytes when the prefix's length in bytes and the byte after them are ASCII:
+    /// then they are as many characters, lower-cased as ASCII (no other character lower-cases
+    /// to an ASCII one but the Kelvin sign and `İ`, which are not ASCII). Otherwise by that
+    /// expression.
+    static func lowercasedHasPrefix(_ s: String, _ prefix: String) -> Bool {
+        var bytes = s.utf8.makeIterator()
+        for expected in prefix.utf8 {
+            guard let b = bytes.next() else { return false }
+            if b >= 0x80 { return s.lowercased().hasPrefix(prefix) }
+            if ASCIIFold.lower(b) != expected { return false }
+        }
+        if let next = bytes.next(), next >= 0x80 { return s.lowercased().hasPrefix(prefix) }
+        return true
+    }
+}

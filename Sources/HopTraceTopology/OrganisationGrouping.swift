@@ -37,23 +37,24 @@ enum OrganisationGrouping {
         var component = [String?](repeating: nil, count: hosts.count + 1)
         var asnInfo: [Int: [(asn: Int, org: String)]] = [:]
         var asnNames: [String: String] = [:]
-        for host in hosts {
+        for h in hosts.indices {
+            // Fields read in place: a copy of the host would retain each of its arrays.
+            let id = hosts[h].id
             if let hint {
-                for a in host.addresses where a.scope == .public || a.scope == .documentation {
-                    if let info = hint(a.ip, a.scope), !(asnInfo[host.id] ?? []).contains(where: { $0.asn == info.asn })
-                    {
-                        asnInfo[host.id, default: []].append(info)
+                for a in hosts[h].addresses where a.scope == .public || a.scope == .documentation {
+                    if let info = hint(a.ip, a.scope), !(asnInfo[id] ?? []).contains(where: { $0.asn == info.asn }) {
+                        asnInfo[id, default: []].append(info)
                     }
                 }
             }
-            if let k = keyOfHost[host.id] {
-                component[host.id] = k
-            } else if let info = asnInfo[host.id]?.first {
+            if let k = keyOfHost[id] {
+                component[id] = k
+            } else if let info = asnInfo[id]?.first {
                 if let op = KnownOperators.operatorName(forASNOrganisation: info.org) {
-                    component[host.id] = components.representative(of: "op:" + op)
+                    component[id] = components.representative(of: "op:" + op)
                 } else {
                     let key = "AS\(info.asn)"
-                    component[host.id] = key
+                    component[id] = key
                     asnNames[key] = info.org
                 }
             }
@@ -61,11 +62,12 @@ enum OrganisationGrouping {
         // Nameless internal hosts belong to the network that saw them (two passes cover a
         // nameless host behind another nameless one).
         for _ in 0..<2 {
-            for host in hosts where component[host.id] == nil && host.zone == .internal {
-                for e in edges where e.from == host.id || e.to == host.id {
-                    let other = e.from == host.id ? e.to : e.from
+            for h in hosts.indices where component[hosts[h].id] == nil && hosts[h].zone == .internal {
+                let id = hosts[h].id
+                for e in edges where e.from == id || e.to == id {
+                    let other = e.from == id ? e.to : e.from
                     if let c = component[other] {
-                        component[host.id] = c
+                        component[id] = c
                         break
                     }
                 }
@@ -76,14 +78,16 @@ enum OrganisationGrouping {
         var order: [String] = []
         var position: [String: Int] = [:]
         var membersOf: [[Int]] = []
-        for host in hosts {
-            guard let c = component[host.id] else { continue }
-            if position[c] == nil {
+        for h in hosts.indices {
+            let id = hosts[h].id
+            guard let c = component[id] else { continue }
+            if let p = position[c] {
+                membersOf[p].append(id)
+            } else {
                 position[c] = order.count
                 order.append(c)
-                membersOf.append([])
+                membersOf.append([id])
             }
-            membersOf[position[c]!].append(host.id)
         }
         // Each component's observations, in observation order.
         var observationsOf = [[Int]](repeating: [], count: order.count)

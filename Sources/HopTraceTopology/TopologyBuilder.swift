@@ -168,6 +168,7 @@ struct TopologyBuilder {
     mutating func run() -> Topology {
         obs.reserveCapacity(2 * hops.count)
         sides.reserveCapacity(hops.count)
+        organisations.reserveCapacity(2 * hops.count)
         for pos in hops.indices {
             // Fields read in place: a copy of the whole Received header would retain each of its strings.
             let index = hops[pos].index
@@ -203,6 +204,7 @@ struct TopologyBuilder {
         }
         // Shared global names.
         var firstByName: [String: Int] = [:]
+        firstByName.reserveCapacity(obs.count)
         for (i, o) in obs.enumerated() {
             for (k, local) in zip(o.keys, o.isLocal) where !local {
                 if let j = firstByName[k] { join(j, i, .sharedName(k)) } else { firstByName[k] = i }
@@ -210,6 +212,7 @@ struct TopologyBuilder {
         }
         // Shared globally unique addresses.
         var firstByAddress: [IPAddress: Int] = [:]
+        firstByAddress.reserveCapacity(obs.count)
         for (i, o) in obs.enumerated() {
             guard let ip = o.address, Self.isGloballyUnique(ip, o.scope) else { continue }
             if let j = firstByAddress[ip] { join(j, i, .sharedAddress(ip)) } else { firstByAddress[ip] = i }
@@ -230,8 +233,9 @@ struct TopologyBuilder {
         // Network-local joins and likely aliases depend on organisations, which depend on joins:
         // repeat until nothing changes (each round joins at least two sets, so ≤ obs.count rounds).
         var org: OrgComponents
+        let orgKeyNumbers = numberOrganisationKeys()
         while true {
-            org = organisationComponents()
+            org = organisationComponents(orgKeyNumbers)
             var changed = false
             func vantage(_ i: Int) -> String? {
                 if let k = org.hostKey[uf.find(i)] { return k }
@@ -293,20 +297,41 @@ struct TopologyBuilder {
         var hostKey: [String?]
     }
 
-    mutating func organisationComponents() -> OrgComponents {
+    /// The organisation keys of the observations, numbered in order of first appearance, and
+    /// each observation's number (-1: none). They do not change between rounds of `run`.
+    struct OrgKeyNumbers {
         var keyIndex: [String: Int] = [:]
         var keys: [String] = []
+        var ofObservation: [Int] = []
+    }
+
+    func numberOrganisationKeys() -> OrgKeyNumbers {
+        var n = OrgKeyNumbers()
+        n.ofObservation.reserveCapacity(obs.count)
         for o in obs {
-            if let k = o.orgKey, keyIndex[k] == nil {
-                keyIndex[k] = keys.count
-                keys.append(k)
+            guard let k = o.orgKey else {
+                n.ofObservation.append(-1)
+                continue
+            }
+            if let ki = n.keyIndex[k] {
+                n.ofObservation.append(ki)
+            } else {
+                n.keyIndex[k] = n.keys.count
+                n.ofObservation.append(n.keys.count)
+                n.keys.append(k)
             }
         }
+        return n
+    }
+
+    mutating func organisationComponents(_ numbers: OrgKeyNumbers) -> OrgComponents {
+        let (keyIndex, keys) = (numbers.keyIndex, numbers.keys)
         var kuf = UnionFind(count: keys.count)
         // Host root → index of the first organisation key seen on it (-1: none).
         var hostFirst = [Int](repeating: -1, count: obs.count)
-        for (i, o) in obs.enumerated() {
-            guard let k = o.orgKey, let ki = keyIndex[k] else { continue }
+        for i in obs.indices {
+            let ki = numbers.ofObservation[i]
+            guard ki >= 0 else { continue }
             let root = uf.find(i)
             if hostFirst[root] >= 0 { kuf.union(hostFirst[root], ki) } else { hostFirst[root] = ki }
         }
@@ -323,7 +348,7 @@ struct TopologyBuilder {
     // MARK: - Assembly
 
     /// The hosts, edges, organisations and inferences, once the joins are final;
-    /// `components` is `organisationComponents()` over them.
+    /// `components` is `organisationComponents(_:)` over them.
     mutating func assemble(components: OrgComponents) -> Topology {
         // Host ids in order of first appearance along the path.
         // Root observation → host id (0: not yet numbered).
@@ -356,13 +381,26 @@ struct TopologyBuilder {
         for id in 1..<rootOfId.count {
             let members = membersOf[id]
             var names: [String] = []
-            var nameKeys: Set<String> = []
+            // The keys of `names`: searched in the array while there are few, then in a set.
+            var nameKeys: [String] = []
+            var nameKeySet: Set<String> = []
             var addresses: [HostAddress] = []
             var evidence: [HostEvidence] = []
+            evidence.reserveCapacity(members.count)
             var hopSet: [Int] = []
+            hopSet.reserveCapacity(members.count)
             for i in members {
                 let o = obs[i]
-                for (n, k) in zip(o.names, o.keys) where nameKeys.insert(k).inserted { names.append(n) }
+                for (n, k) in zip(o.names, o.keys) {
+                    if nameKeys.count < 8 {
+                        guard !nameKeys.contains(k) else { continue }
+                        nameKeys.append(k)
+                        if nameKeys.count == 8 { nameKeySet = Set(nameKeys) }
+                    } else {
+                        guard nameKeySet.insert(k).inserted else { continue }
+                    }
+                    names.append(n)
+                }
                 if let ip = o.address, let s = o.scope, !addresses.contains(where: { $0.ip == ip }) {
                     addresses.append(HostAddress(ip: ip, scope: s))
                 }
@@ -388,15 +426,18 @@ struct TopologyBuilder {
         }
 
         var edges: [Edge] = []
-        for (pos, hop) in hops.enumerated() {
-            let r = hop.received
+        edges.reserveCapacity(hops.count)
+        for pos in hops.indices {
+            // Fields read in place: a copy of the hop would retain each of its strings.
             let (f, b) = sides[pos]
+            let with = hops[pos].received.with
+            let tls = hops[pos].received.tls
             edges.append(
                 Edge(
-                    hop: hop.index, from: hostOfObs[f], to: hostOfObs[b], protocolName: r.with?.keyword,
-                    authenticated: r.with?.authenticated ?? (r.from?.authenticated != nil),
-                    tls: (r.with?.tls ?? false) || r.tls != nil, tlsVersion: r.tls?.version,
-                    delaySeconds: hop.delaySeconds, via: r.via))
+                    hop: hops[pos].index, from: hostOfObs[f], to: hostOfObs[b], protocolName: with?.keyword,
+                    authenticated: with?.authenticated ?? (hops[pos].received.from?.authenticated != nil),
+                    tls: (with?.tls ?? false) || tls != nil, tlsVersion: tls?.version,
+                    delaySeconds: hops[pos].delaySeconds, via: hops[pos].received.via))
         }
 
         let organisations = OrganisationGrouping.group(

@@ -1,3 +1,4 @@
+import HopTraceTestSupport
 import Testing
 
 @testable import HopTraceCore
@@ -82,5 +83,33 @@ import Testing
         #expect("\r\n x \r\n".trimmingASCII(where: ASCIITrim.isWSP) == "\r\n x \r\n")
         #expect(Array(ASCIITrim.trimmed([0x20, 0x41, 0x0A] as [UInt8])) == [0x41])
         #expect("   ".trimmingASCII().isEmpty)
+    }
+}
+
+/// `DomainName.normalized` reads contiguous ASCII text by bytes; its answers are those of the
+/// routine over the string's views (`normalizedByCharacters`), for Strings and Substrings.
+@Suite struct DomainNameNormalizedFastPathTests {
+    static func check(_ s: String) {
+        let reference = DomainName.normalizedByCharacters(s)
+        #expect(DomainName.normalized(s) == reference, "\(s.debugDescription)")
+        #expect(DomainName.normalized(s).utf8.elementsEqual(reference.utf8), "\(s.debugDescription)")
+        let padded = "[" + s + "]"
+        // Cut by scalars: a combining mark at the start of `s` joins the bracket into one character.
+        let inner = Substring(padded.unicodeScalars.dropFirst().dropLast())
+        #expect(DomainName.normalized(inner).utf8.elementsEqual(reference.utf8), "\(s.debugDescription)")
+    }
+
+    @Test(arguments: [
+        "", ".", "..", "a.", "A.", "Mail.Example.COM..", "mail.example.com", "@[\\]^`{|}~", "\u{0}.\u{7F}",
+        "MAIL.é.", "É", "İ.com", "K\u{212A}", "a\r\nb", "\u{301}A.", "ZZ.", "ab.c\u{0}",
+    ])
+    func examples(_ s: String) { Self.check(s) }
+
+    @Test func randomTexts() {
+        var g = SplitMix64(state: 41)
+        let pieces = ["a", "Z", "z", "A", ".", "..", "@", "[", "`", "{", "0", "-", "é", "İ", "\u{212A}", "\r\n", " "]
+        for _ in 0..<20_000 {
+            Self.check((0..<Int.random(in: 0...10, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined())
+        }
     }
 }

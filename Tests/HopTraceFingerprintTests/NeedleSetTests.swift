@@ -129,16 +129,22 @@ import Testing
         }
     }
 
+    /// Up to 30 random pieces, half the time followed by a long comment body and `/)`.
+    static func commentText(_ pieces: [String], _ g: inout SplitMix64) -> String {
+        var text = (0..<Int.random(in: 1...30, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
+        if Bool.random(using: &g) {
+            text += String(repeating: "a", count: Int.random(in: 150...300, using: &g)) + "/)"
+        }
+        return text
+    }
+
     /// A comment ruled out by bytes is one the Sendmail rule would skip: its inside has no `/`
     /// or has a space.
     @Test func sendmailPrecheckRulesOutOnlySkippedComments() {
         var g = SplitMix64(state: 3)
         let pieces = ["(", ")", "/", " ", "8.15.2", "x", "(8.1.2/8.1.2)", "-"]
         for _ in 0..<3000 {
-            var text = (0..<Int.random(in: 1...30, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
-            if Bool.random(using: &g) {
-                text += String(repeating: "a", count: Int.random(in: 150...300, using: &g)) + "/)"
-            }
+            let text = Self.commentText(pieces, &g)
             let s = text[...]
             let bytes = Array(s.utf8)
             for (at, b) in bytes.enumerated() where b == UInt8(ascii: "(") {
@@ -146,6 +152,36 @@ import Testing
                 guard ruledOut else { continue }
                 let inside = TextScan.parenthesized(at: s.utf8.index(s.startIndex, offsetBy: at), in: s)
                 #expect(!inside.contains("/") || inside.contains(" "), "\(text) at \(at)")
+            }
+        }
+    }
+
+    /// A comment the second byte check rules out has no Sendmail version as `sendmail(commentAt:)`
+    /// reads it: its first `/`-field, less a vendor prefix, does not start with `8.`.
+    @Test func sendmailVersionCheckRulesOutOnlyCommentsWithoutVersion() {
+        var g = SplitMix64(state: 4)
+        let pieces = [
+            "(", ")", "/", " ", "8.15.2", "8.", "8", ".", "x", "(8.1.2/8.1.2)", "-", "SGI-8.9.3", "-8", "\r\n",
+        ]
+        for _ in 0..<5000 {
+            let text = Self.commentText(pieces, &g)
+            let s = text[...]
+            let bytes = Array(s.utf8)
+            for (at, b) in bytes.enumerated() where b == UInt8(ascii: "(") {
+                let (ruledOut, holds) = bytes.withUnsafeBufferPointer {
+                    (
+                        ReceivedScan.cannotBeSendmailComment(at: at, in: $0),
+                        ReceivedScan.mayHoldSendmailVersion(at: at, in: $0)
+                    )
+                }
+                guard !ruledOut, !holds else { continue }
+                let inside = TextScan.parenthesized(at: s.utf8.index(s.startIndex, offsetBy: at), in: s)
+                let fields = inside.split(separator: "/", omittingEmptySubsequences: false)
+                var binary = fields[0]
+                if let dash = binary.lastIndex(of: "-"), binary[binary.index(after: dash)...].first == "8" {
+                    binary = binary[binary.index(after: dash)...]
+                }
+                #expect(fields.count < 2 || !binary.hasPrefix("8."), "\(text.debugDescription) at \(at)")
             }
         }
     }

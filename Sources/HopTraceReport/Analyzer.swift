@@ -112,12 +112,23 @@ public enum Analyzer {
     public static func hops(_ bytes: ArraySlice<UInt8>) throws(IntakeError) -> HopsReport {
         let intake = try MessageIntake.read(bytes)
         let chains = intake.chains.map { input in
-            let chain = hopChain(input)
-            let hops = chain.hops.map { hop in
-                HopReport(
-                    hop: hop, fromScope: hop.received.from?.ip.map(AddressClassifier.scope(of:)),
-                    byScope: hop.received.by?.ip.map(AddressClassifier.scope(of:)),
-                    software: [], fromGeo: nil, byGeo: nil)
+            var chain = hopChain(input)
+            // The hops move from the chain into their reports (taken from the back of an array
+            // nothing else holds), none copied: a copy retains every string of every header.
+            var taken = chain.hops
+            chain.hops = []
+            let count = taken.count
+            let hops = [HopReport](unsafeUninitializedCapacity: count) { buffer, initialized in
+                var i = count
+                while let hop = taken.popLast() {
+                    i -= 1
+                    let fromScope = hop.received.from?.ip.map(AddressClassifier.scope(of:))
+                    let byScope = hop.received.by?.ip.map(AddressClassifier.scope(of:))
+                    (buffer.baseAddress! + i).initialize(
+                        to: HopReport(
+                            hop: hop, fromScope: fromScope, byScope: byScope, software: [], fromGeo: nil, byGeo: nil))
+                }
+                initialized = count
             }
             return HopsReport.Chain(
                 source: input.source, part: input.part, container: input.container,
@@ -128,8 +139,9 @@ public enum Analyzer {
 
     /// A chain's Received headers (top first, as written) built into hops, oldest first.
     static func hopChain(_ input: ChainInput) -> HopChain {
+        // One pass over the fields, taking only what the builder reads (no array of fields).
         ChainBuilder.build(
-            input.headers.fields(named: "Received").map { (value: $0.value, location: Optional($0.location)) })
+            input.headers.fields.compactMap { $0.is("Received") ? (value: $0.value, location: $0.location) : nil })
     }
 
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]

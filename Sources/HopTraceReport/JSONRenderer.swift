@@ -109,7 +109,7 @@ public enum JSONRenderer {
     static func writeHop<W: JSONFieldWriter>(
         _ h: HopReport, _ auth: HopAuthentication?, analysed: Bool, into w: inout W
     ) {
-        let r = h.received
+        let r = h.hop.received  // the stored header read in place (the `received` accessor returns a copy)
         w.field("index", h.index)
         if let f = r.from {
             w.object("from") { o in

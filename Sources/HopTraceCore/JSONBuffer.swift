@@ -34,6 +34,9 @@ public final class JSONBuffer {
     /// A copy of the bytes written.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: used)) }
 
+    /// The bytes it can hold before it grows.
+    public var capacityInBytes: Int { capacity }
+
     /// Forgets the bytes written, keeping the memory.
     public func removeAll() { used = 0 }
 

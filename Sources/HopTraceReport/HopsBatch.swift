@@ -19,9 +19,12 @@ public enum HopsBatch {
     /// What one task produced (`OrderedBatch.Done`).
     public typealias Done = OrderedBatch.Done
 
-    /// Parses `items` on `threads` concurrent tasks (`OrderedBatch.run`). Sorted by task.
-    public static func parse(_ items: [Item], threads: Int, format: @escaping Format) async -> [Done] {
-        await OrderedBatch.run(items, threads: threads) { _, item, buffer in
+    /// Parses `items` on `threads` concurrent tasks (`OrderedBatch.run`), writing into the
+    /// previous window's `buffers` when there are some. Sorted by task.
+    public static func parse(
+        _ items: [Item], threads: Int, buffers: OrderedBatch.Buffers = .init(), format: @escaping Format
+    ) async -> [Done] {
+        await OrderedBatch.run(items, threads: threads, buffers: buffers) { _, item, buffer in
             let result = item.message.read().flatMap { bytes in
                 Result { () throws(IntakeError) in try Analyzer.hops(bytes) }
             }

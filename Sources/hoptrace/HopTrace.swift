@@ -207,14 +207,17 @@ struct Analyze: AsyncParsableCommand {
                     }
                 }
             } else {
+                var buffers = OrderedBatch.Buffers()
                 for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
                     let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
                         message in (label: source.label(message.label), message: message)
                     }
                     let done = await AnalysisBatch.analyze(
-                        window, firstIndex: start, threads: threads, options: options, document: document)
+                        window, firstIndex: start, threads: threads, options: options, document: document,
+                        buffers: buffers)
                     document.added(window.count)
                     try OrderedBatch.inOrder(done, items: window.count) { try StandardOutput.write($0) }
+                    buffers = OrderedBatch.Buffers(done)
                 }
             }
             var closing: [UInt8] = []

@@ -80,15 +80,17 @@ struct HopsCommand: AsyncParsableCommand {
             let messages = source.messages
             // Windows of messages: parsed in parallel, written in order; the messages and the
             // output held at any time are one window's, not the mailbox's.
+            var buffers = OrderedBatch.Buffers()
             for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
                 let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
                     message in (label: source.label(message.label), message: message)
                 }
-                let done = await HopsBatch.parse(window, threads: threads, format: format)
+                let done = await HopsBatch.parse(window, threads: threads, buffers: buffers, format: format)
                 let ok = done.reduce(0) { $0 + $1.read }
                 read += ok
                 failed += window.count - ok
                 try HopsBatch.inOrder(done, items: window.count) { try StandardOutput.write($0) }
+                buffers = OrderedBatch.Buffers(done)
             }
         }
         if !inputFailures.isEmpty {

@@ -78,19 +78,30 @@ struct HopsCommand: AsyncParsableCommand {
                 continue
             }
             let messages = source.messages
-            // Windows of messages: parsed in parallel, written in order; the messages and the
-            // output held at any time are one window's, not the mailbox's.
-            var buffers = OrderedBatch.Buffers()
+            // Windows of messages: parsed in parallel, written in order, each window written
+            // while the next one is parsed (the cores do not wait for the writing); the
+            // messages and the output held at any time are two windows', not the mailbox's.
+            // A window writes into the buffers of the window two before it, written out by then.
+            var spare = OrderedBatch.Buffers()
+            var parsed: (done: [HopsBatch.Done], count: Int)?
             for start in stride(from: 0, to: messages.count, by: HopsBatch.window) {
                 let window: [HopsBatch.Item] = messages[start..<min(start + HopsBatch.window, messages.count)].map {
                     message in (label: source.label(message.label), message: message)
                 }
-                let done = await HopsBatch.parse(window, threads: threads, buffers: buffers, format: format)
+                let buffers = spare
+                async let parsing = HopsBatch.parse(window, threads: threads, buffers: buffers, format: format)
+                if let previous = parsed {
+                    try HopsBatch.inOrder(previous.done, items: previous.count) { try StandardOutput.write($0) }
+                    spare = OrderedBatch.Buffers(previous.done)
+                }
+                let done = await parsing
                 let ok = done.reduce(0) { $0 + $1.read }
                 read += ok
                 failed += window.count - ok
-                try HopsBatch.inOrder(done, items: window.count) { try StandardOutput.write($0) }
-                buffers = OrderedBatch.Buffers(done)
+                parsed = (done, window.count)
+            }
+            if let last = parsed {
+                try HopsBatch.inOrder(last.done, items: last.count) { try StandardOutput.write($0) }
             }
         }
         if !inputFailures.isEmpty {

@@ -45,6 +45,22 @@ import Testing
         #expect(records.count > 10)
     }
 
+    /// More messages than three windows of the batch (512 each): each window is written while
+    /// the next one is parsed, into buffers reused from window to window; the lines still come
+    /// out complete and in input order, the same on one thread and on several.
+    @Test func aMailboxOfSeveralWindowsComesOutInOrder() throws {
+        let names = try MapCommandTests.sampleNames()
+        let mbox = try MapCommandTests.samplesMailbox(
+            Array(repeating: names, count: 1_300 / names.count + 1).flatMap { $0 }, file: "windows.mbox")
+        let one = try TestSupport.run(["hops", mbox.path, "--jsonl", "-j1"])
+        let many = try TestSupport.run(["hops", mbox.path, "--jsonl", "-j3"])
+        #expect(one.status == 0 && many.status == 0, "\(one.stderr)\(many.stderr)")
+        #expect(one.stdout == many.stdout)
+        let records = try Self.lines(one.stdout)
+        #expect(records.count > 1_300)
+        #expect(records.map { $0["message"] as? String } == (1...records.count).map { "\(mbox.path):\($0)" })
+    }
+
     @Test func textShowsEachMessageAndItsHops() throws {
         let sample = TestSupport.packageRoot.appendingPathComponent("samples/raynet-forwarded.eml").path
         let run = try TestSupport.run(["hops", sample])

@@ -284,3 +284,24 @@ private struct CommentSetup {
     }
     #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
 }
+
+@Test func anglesStrippedOnBytesAnswerAsByCharacter() {
+    let pieces =
+        ["<", ">", "<>", "a@b.example", "id123", " ", "\t", "\u{B}", "\u{C}", "<\u{301}", ">\u{301}"] + hostile
+    var inputs = generated(pieces, count: 30_000, maxPieces: 6, seed: 0xA791)
+    inputs += ["", "<", ">", "<>", " < x > ", String(repeating: "<a>", count: 2000)]
+    let state = StampState(bytes: UnsafeBufferPointer(start: nil, count: 0))
+    var mismatches: [String] = []
+    for s in inputs {
+        let reference = String(StampState.withoutAngles(s.trimmedSpaces))
+        if state.stripAngles(s) != reference { mismatches.append("string \(s.debugDescription)") }
+        // A part of a larger text, cut at a character boundary.
+        let whole = "x " + s
+        let part = whole[whole.index(whole.startIndex, offsetBy: 2)...]
+        if state.stripAngles(part) != String(StampState.withoutAngles(String(part).trimmedSpaces)) {
+            mismatches.append("part \(s.debugDescription)")
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    #expect(state.stripAngles(" <a@b.example> ") == "a@b.example")
+}

@@ -25,20 +25,18 @@ public enum ChainBuilder {
         hops.reserveCapacity(kept.count)
         // Fields are read in place (`hops[i].…`): a whole `Hop` copied per step would retain
         // every string it holds.
-        // The parsed header goes straight into its hop (no copy of it is kept aside); the delay
-        // is set on the hop in place.
+        // The delay is read from the parsed header before it moves into its hop: reading it
+        // back through the array would copy the whole hop.
         var previousSeconds: Int64?
         for (n, item) in kept.reversed().enumerated() {
-            hops.append(
-                Hop(
-                    index: n + 1, received: ReceivedParser.parse(item.value), location: item.location,
-                    delaySeconds: nil))
-            let last = hops.count - 1
-            let now = hops[last].received.timestamp?.utcSeconds
+            let received = ReceivedParser.parse(item.value)
+            let now = received.timestamp?.utcSeconds
+            var delay: Int?
             if let prev = previousSeconds, let now {
                 // Negative when the clocks disagree; never wrapped or clamped.
-                hops[last].delaySeconds = Int(now - prev)
+                delay = Int(now - prev)
             }
+            hops.append(Hop(index: n + 1, received: consume received, location: item.location, delaySeconds: delay))
             previousSeconds = now
         }
 
@@ -121,30 +119,32 @@ public enum ChainBuilder {
         // of a missing header.
         if prevBy.name == nil && hops[i - 1].received.from == nil { return nil }
         // The non-empty names among HELO and reverse name, in that order.
-        var fromNames: [String] = []
-        fromNames.reserveCapacity(2)
-        if let n = from.helo, !n.isEmpty { fromNames.append(n) }
-        if let n = from.rdns, !n.isEmpty { fromNames.append(n) }
-        guard !fromNames.isEmpty || from.ip != nil else { return nil }
+        let helo = from.helo?.isEmpty == false ? from.helo : nil
+        let rdns = from.rdns?.isEmpty == false ? from.rdns : nil
+        guard helo != nil || rdns != nil || from.ip != nil else { return nil }
 
         if isLoopback(from) {
             // The host handed the message to itself (a content filter re-injecting through
             // localhost: amavisd, Proofpoint `pps.filterd`, iCloud `unknown [127.0.0.2]`).
             // What must match is this hop's receiver and the previous hop's receiver.
             guard let by = hops[i].received.by, by.name != nil || by.ip != nil else { return nil }
-            if sameHost(names: [by.name].compactMap { $0 }, ip: by.ip, as: prevBy) { return nil }
+            if sameHost(by.name, nil, ip: by.ip, as: prevBy) { return nil }
             return
                 "hop \(hops[i].index)'s sender \(describe(by)) (itself, over loopback) does not match hop \(hops[i - 1].index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
         }
-        if sameHost(names: fromNames, ip: from.ip, as: prevBy) { return nil }
+        if sameHost(helo, rdns, ip: from.ip, as: prevBy) { return nil }
         return
             "hop \(hops[i].index)'s sender \(describe(from)) does not match hop \(hops[i - 1].index)'s receiver \(describe(prevBy)) (a Received header may be missing or forged)"
     }
 
-    static func sameHost(names: [String], ip: IPAddress?, as by: ReceivedBy) -> Bool {
+    /// Whether a sender named `first` and `second` (either may be absent; tried in that order)
+    /// at `ip` is the receiver `by`.
+    static func sameHost(_ first: String?, _ second: String?, ip: IPAddress?, as by: ReceivedBy) -> Bool {
         if let ip, let bip = by.ip, ip == bip { return true }
         guard let bn = by.name else { return false }
-        return names.contains { nameMatches($0, bn) }
+        if let first, nameMatches(first, bn) { return true }
+        if let second, nameMatches(second, bn) { return true }
+        return false
     }
 
     /// Whether a from-side name and a by-side name are one machine: `DomainName.likelySameMachine`,

@@ -34,13 +34,13 @@ extension StampState {
         if s.hasPrefixIgnoringCase("envelope-from") || s.hasPrefixIgnoringCase("envelope-sender") {
             // Exim `(envelope-from <x>)`, qmail-ldap `(envelope-sender <x>)`.
             let rest = Self.fromFirstSpaceOrAngle(s)
-            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(String(rest)) } else { h.comments.append(c) }
+            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(rest) } else { h.comments.append(c) }
             return
         }
         if s.hasPrefixIgnoringCase("envelope sender:") {
             // Active!Hunter: `(envelope sender: <x>)`.
             let rest = s.dropFirst("envelope sender:".count)
-            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(String(rest)) } else { h.comments.append(c) }
+            if h.envelopeFrom == nil { h.envelopeFrom = stripAngles(rest) } else { h.comments.append(c) }
             return
         }
         if s.hasPrefixIgnoringCase("authenticated sender:") {

@@ -29,15 +29,17 @@ extension StampState {
     }
 
     /// A comment token: from-side comments that take no earlier branch of `comment` go to
-    /// `tcpInfo` on their bytes; every other comment goes to `comment` as text.
+    /// `tcpInfo` on their bytes, other comments with ASCII ends to `plainComment`; the rest
+    /// (and what `plainComment` leaves) to `comment` as text.
     mutating func commentToken(_ t: ReceivedToken, into h: inout ReceivedHeader) {
         let a = t.start + 1
         let z = max(t.start + 1, t.end - 1)
-        if clause == .from, let r = plainTrimmed(a, z),
-            !Self.commentHasOwnBranch(UnsafeBufferPointer(rebasing: bytes[r]))
-        {
-            tcpInfo(a, z, into: &h)
-            return
+        if let r = plainTrimmed(a, z) {
+            if clause == .from, !Self.commentHasOwnBranch(UnsafeBufferPointer(rebasing: bytes[r])) {
+                tcpInfo(a, z, into: &h)
+                return
+            }
+            if plainComment(a, z, trimmed: r, into: &h) { return }
         }
         comment(text(a, z), a..<z, into: &h)
     }

@@ -79,3 +79,41 @@ extension StampState {
         return out
     }
 }
+
+extension StampState {
+    /// `s` without the white space around it and one `<` … `>` pair (`withoutAngles` of
+    /// `trimmedSpaces`). The text itself when nothing is cut.
+    func stripAngles(_ s: String) -> String {
+        let cut = s.withUTF8Bytes { Self.plainStripped($0) }
+        guard let cut else { return String(Self.withoutAngles(s.trimmedSpaces)) }
+        if cut.count == s.utf8.count { return s }
+        return s.withUTF8Bytes { String(decoding: $0[cut], as: UTF8.self) }
+    }
+
+    /// `stripAngles` of the text of `s`, from its bytes when they decide.
+    func stripAngles(_ s: Substring) -> String {
+        let kept = s.withUTF8Bytes { b in Self.plainStripped(b).map { String(decoding: b[$0], as: UTF8.self) } }
+        return kept ?? stripAngles(String(s))
+    }
+
+    /// The bytes of `b` that `withoutAngles(trimmedSpaces)` keeps, when the bytes decide: ASCII
+    /// at both ends once trimmed (so `trimmedSpaces` cuts by bytes), and an ASCII byte (or
+    /// nothing) beside each bracket cut. Nil otherwise.
+    static func plainStripped(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var x = 0
+        var y = b.count
+        while x < y, ASCIIFold.isSpace(b[x]) { x += 1 }
+        if x == y { return x..<x }
+        while y > x, ASCIIFold.isSpace(b[y - 1]) { y -= 1 }
+        guard b[x] < 0x80, b[y - 1] < 0x80 else { return nil }
+        if b[x] == UInt8(ascii: "<") {
+            guard x + 1 == y || b[x + 1] < 0x80 else { return nil }
+            x += 1
+        }
+        if y > x, b[y - 1] == UInt8(ascii: ">") {
+            guard y - 1 == x || b[y - 2] < 0x80 else { return nil }
+            y -= 1
+        }
+        return x..<y
+    }
+}

@@ -161,7 +161,7 @@ struct StampState {
                 // Courier writes its queue id after the date: `…; Wed, 20 Apr 2011 10:00:00 +0200 id 0000…`.
                 let words = leftover.splitBytes { ReceivedLexer.isSpace($0) }
                 if ts != nil, words.count == 2, words[0].equalsIgnoringCase("id"), h.id == nil {
-                    h.id = stripAngles(String(words[1]))
+                    h.id = stripAngles(words[1])
                 } else {
                     h.unparsed.append(leftover)
                 }
@@ -455,10 +455,6 @@ struct StampState {
             }
         }
         return masks > 0
-    }
-
-    func stripAngles(_ s: String) -> String {
-        String(Self.withoutAngles(s.trimmedSpaces))
     }
 
     /// Without one leading `<` and one trailing `>` (each a character of its own). Byte tests,

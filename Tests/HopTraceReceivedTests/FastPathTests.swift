@@ -200,3 +200,109 @@ private func referenceWordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) 
     }
     #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
 }
+
+private let commentPieces =
+    [
+        "using TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)", "Using TLS", "version=TLS1_2 cipher=ECDHE",
+        " bits=128", "TLSv1.3:TLS_AES_256_GCM_SHA384:256", "TLS1.3", "TLS", "tls", "Google Transport Security",
+        "not using TLS", "Postfix", "Exim 4.92", "envelope-from <a@b.example>", "envelope sender: <x>",
+        "Authenticated sender: x", "authenticated bits=0", "client CN x", "10.0.0.1", "[10.0.0.1]", "2001:db8::1",
+        "encrypted", "ssl", "cipher", "8.15.2/8.15.2", "HELO x", "may be forged", "(", ")", " ", "  ", "\t",
+    ] + hostile
+
+/// The reading state a comment meets: the clause and what earlier words left.
+private struct CommentSetup {
+    var clause: Clause
+    var sawFrom = false
+    var withWords: [String] = []
+    var withClosedByComment = false
+    var productWords: [String]?
+    var byAddress: AddressLiteral?
+    var tls: TLSInfo?
+
+    static let all: [CommentSetup] = [
+        CommentSetup(clause: .start), CommentSetup(clause: .start, sawFrom: true),
+        CommentSetup(clause: .from, sawFrom: true), CommentSetup(clause: .by),
+        CommentSetup(clause: .by, productWords: []),
+        CommentSetup(clause: .by, byAddress: AddressLiteral.parse("192.0.2.1")), CommentSetup(clause: .with),
+        CommentSetup(clause: .with, withWords: ["esmtp"]),
+        CommentSetup(clause: .with, withWords: ["ESMTPS"], withClosedByComment: true),
+        CommentSetup(clause: .with, withWords: ["Microsoft", "SMTPSVC"]),
+        CommentSetup(clause: .with, withWords: ["Internet", "Mail", "Service"], tls: TLSInfo(raw: "TLS")),
+        CommentSetup(clause: .id), CommentSetup(clause: .recipients), CommentSetup(clause: .via),
+        CommentSetup(clause: .envelopeFrom, tls: TLSInfo(raw: "TLS")),
+    ]
+
+    /// Reads the comment token over all of `b` (parentheses included) with `commentToken`, or
+    /// with `comment` on its text when `reference`: the header and the state afterwards.
+    func read(_ b: UnsafeBufferPointer<UInt8>, reference: Bool) -> String {
+        var state = StampState(bytes: b)
+        state.clause = clause
+        state.sawFrom = sawFrom
+        state.withWords = withWords
+        state.withClosedByComment = withClosedByComment
+        state.productWords = productWords
+        state.byAddress = byAddress
+        var h = ReceivedHeader(raw: "")
+        h.tls = tls
+        let z = max(1, b.count - 1)
+        if reference {
+            state.comment(state.text(1, z), 1..<z, into: &h)
+        } else {
+            state.commentToken(ReceivedToken(kind: .comment, start: 0, end: b.count), into: &h)
+        }
+        return
+            "\(h) \(state.from) \(String(describing: state.byAddress)) \(state.tlsFromComment) "
+            + "\(state.withClosedByComment) \(String(describing: state.productWords)) \(state.sawFrom)"
+    }
+}
+
+@Test func commentsReadFromBytesAnswerAsTheCommentRoutine() {
+    var mismatches: [String] = []
+    var inputs = generated(commentPieces, count: 6000, maxPieces: 4, seed: 0xC033)
+    inputs += ["", " ", "tls " + String(repeating: "x", count: 600), String(repeating: "(Postfix) ", count: 200)]
+    var bodies = inputs.map { Array($0.utf8) }
+    // Invalid UTF-8 among the usual comments' bytes.
+    var rng = SplitMix64(state: 0xC034)
+    for _ in 0..<3000 {
+        var b: [UInt8] = []
+        for _ in 0..<Int.random(in: 0...5, using: &rng) {
+            if Bool.random(using: &rng) {
+                b += Array(commentPieces.randomElement(using: &rng)!.utf8)
+            } else {
+                b.append([0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF].randomElement(using: &rng)!)
+            }
+        }
+        bodies.append(b)
+    }
+    for body in bodies {
+        let bytes = [UInt8(ascii: "(")] + body + [UInt8(ascii: ")")]
+        bytes.withUnsafeBufferPointer { b in
+            for setup in CommentSetup.all where setup.read(b, reference: false) != setup.read(b, reference: true) {
+                mismatches.append("\(setup.clause) \(String(decoding: body, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+}
+
+@Test func anglesStrippedOnBytesAnswerAsByCharacter() {
+    let pieces =
+        ["<", ">", "<>", "a@b.example", "id123", " ", "\t", "\u{B}", "\u{C}", "<\u{301}", ">\u{301}"] + hostile
+    var inputs = generated(pieces, count: 30_000, maxPieces: 6, seed: 0xA791)
+    inputs += ["", "<", ">", "<>", " < x > ", String(repeating: "<a>", count: 2000)]
+    let state = StampState(bytes: UnsafeBufferPointer(start: nil, count: 0))
+    var mismatches: [String] = []
+    for s in inputs {
+        let reference = String(StampState.withoutAngles(s.trimmedSpaces))
+        if state.stripAngles(s) != reference { mismatches.append("string \(s.debugDescription)") }
+        // A part of a larger text, cut at a character boundary.
+        let whole = "x " + s
+        let part = whole[whole.index(whole.startIndex, offsetBy: 2)...]
+        if state.stripAngles(part) != String(StampState.withoutAngles(String(part).trimmedSpaces)) {
+            mismatches.append("part \(s.debugDescription)")
+        }
+    }
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+    #expect(state.stripAngles(" <a@b.example> ") == "a@b.example")
+}

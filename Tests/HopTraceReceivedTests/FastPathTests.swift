@@ -43,6 +43,23 @@ private func generated(_ pieces: [String], count: Int, maxPieces: Int, seed: UIn
     return out
 }
 
+/// Byte strings of up to `maxPieces` parts, each a piece's bytes or a byte that cannot stand
+/// where it is in UTF-8 (a lone continuation, a lead byte without its continuation, 0xFF).
+private func invalidUTF8(_ pieces: [String], count: Int, maxPieces: Int, seed: UInt64) -> [[UInt8]] {
+    var rng = SplitMix64(state: seed)
+    return (0..<count).map { _ in
+        var b: [UInt8] = []
+        for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) {
+            if Bool.random(using: &rng) {
+                b += Array(pieces.randomElement(using: &rng)!.utf8)
+            } else {
+                b.append([0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF].randomElement(using: &rng)!)
+            }
+        }
+        return b
+    }
+}
+
 private let hostile = [
     "\0", "\u{1}", "\u{7F}", "\r\n", "\r", "\t", "\u{B}", "é", "\u{301}", "\u{0600}", "\u{A0}", "\u{FEFF}",
 ]
@@ -66,16 +83,7 @@ private let addressPieces =
         if viaBytes != reference { mismatches.append("bytes \(s.debugDescription)") }
     }
     // Invalid UTF-8: the bytes as written, the text as decoded (repaired).
-    var rng = SplitMix64(state: 0xADD8)
-    for _ in 0..<5000 {
-        var b: [UInt8] = []
-        for _ in 0..<Int.random(in: 0...12, using: &rng) {
-            if Bool.random(using: &rng) {
-                b += Array(addressPieces.randomElement(using: &rng)!.utf8)
-            } else {
-                b.append([0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF].randomElement(using: &rng)!)
-            }
-        }
+    for b in invalidUTF8(addressPieces, count: 5000, maxPieces: 12, seed: 0xADD8) {
         let text = String(decoding: b, as: UTF8.self)
         let viaBytes = b.withUnsafeBufferPointer { p in AddressLiteral.parse(bytes: p, text: { text }) }
         if viaBytes != AddressLiteral.parse(Substring(text)) { mismatches.append("invalid \(b)") }
@@ -263,18 +271,7 @@ private struct CommentSetup {
     inputs += ["", " ", "tls " + String(repeating: "x", count: 600), String(repeating: "(Postfix) ", count: 200)]
     var bodies = inputs.map { Array($0.utf8) }
     // Invalid UTF-8 among the usual comments' bytes.
-    var rng = SplitMix64(state: 0xC034)
-    for _ in 0..<3000 {
-        var b: [UInt8] = []
-        for _ in 0..<Int.random(in: 0...5, using: &rng) {
-            if Bool.random(using: &rng) {
-                b += Array(commentPieces.randomElement(using: &rng)!.utf8)
-            } else {
-                b.append([0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF].randomElement(using: &rng)!)
-            }
-        }
-        bodies.append(b)
-    }
+    bodies += invalidUTF8(commentPieces, count: 3000, maxPieces: 5, seed: 0xC034)
     for body in bodies {
         let bytes = [UInt8(ascii: "(")] + body + [UInt8(ascii: ")")]
         bytes.withUnsafeBufferPointer { b in

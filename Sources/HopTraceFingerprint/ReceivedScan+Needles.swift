@@ -69,7 +69,12 @@ enum ReceivedNeedle: Int, CaseIterable {
 
 extension ReceivedScan {
     init(_ r: ReceivedHeader, headerIndex: Int?) {
-        self.r = r
+        self.serverBuild = r.serverBuild
+        self.withKeyword = r.with?.keyword
+        self.via = r.via
+        self.messageID = r.id
+        self.commentOnly = r.commentOnly
+        self.fromHELO = r.from?.helo
         self.headerIndex = headerIndex
         let raw = r.raw[...]
         self.raw = raw
@@ -85,6 +90,7 @@ extension ReceivedScan {
         hits = raw.withUTF8Bytes { ReceivedNeedle.set.hits(in: $0, split: split) }
         byName = r.by?.name ?? r.by?.ipText
         byNameKey = byName.map(DomainName.normalized)
+        byNameBytes = TextScan.asciiName(byNameKey)
         // Postfix and others write `unknown` when the reverse lookup failed: no name then.
         let rdns = r.from?.rdns.flatMap { ReceivedScan.isUnknown($0) ? nil : $0 }
         fromName = rdns ?? r.from?.helo

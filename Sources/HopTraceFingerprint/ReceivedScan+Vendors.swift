@@ -93,10 +93,10 @@ extension ReceivedScan {
     // MARK: Hosted mailbox and sending services
 
     mutating func hostedServices() {
-        let keyword = r.with?.keyword.uppercased()
+        let keyword = withKeyword?.uppercased()
         // Google: mx.google.com (inbound MX), smtp.gmail.com (submission), gmr-mx.google.com (Groups),
         // internal hops `by 2002:a05:… with SMTP id …mr….<epoch ms>`, `with HTTPREST` (Gmail API).
-        if TextScan.host(normalized: byNameKey, endsWith: ["google.com", "gmail.com", "googlemail.com"]),
+        if byNameEndsWith(["google.com", "gmail.com", "googlemail.com"]),
             let name = byName
         {
             let lower = name.lowercased()
@@ -111,7 +111,7 @@ extension ReceivedScan {
                             ? "Google Groups"
                             : lower.hasPrefix("mail-") ? "outbound" : nil
             add("Gmail", exact: false, note: "recognised by the receiving host's name", role: role, text: name)
-        } else if let name = byName, TextScan.lowercasedHasPrefix(name, "2002:a"), let id = r.id,
+        } else if let name = byName, TextScan.lowercasedHasPrefix(name, "2002:a"), let id = messageID,
             let last = id.split(separator: ".").last, last.count == 13, last.allSatisfy(\.isNumber)
         {
             add(
@@ -137,7 +137,7 @@ extension ReceivedScan {
         } else {
             _ = byHost(["amazonses.com"], "Amazon SES")
             if !has("Amazon SES"), let name = byName, TextScan.lowercasedHasPrefix(name, "email-smtp."),
-                TextScan.host(normalized: byNameKey, endsWith: ["amazonaws.com"])
+                byNameEndsWith(["amazonaws.com"])
             {
                 add(
                     "Amazon SES", exact: false, note: "recognised by the receiving host's name", role: "SMTP injection",
@@ -146,7 +146,7 @@ extension ReceivedScan {
         }
 
         // SendGrid: `by ismtpd0007p1las1.sendgrid.net (SG) with ESMTP`, filter hops `by filter1586p1las1…`.
-        if TextScan.host(normalized: byNameKey, endsWith: ["sendgrid.net"]), let name = byName {
+        if byNameEndsWith(["sendgrid.net"]), let name = byName {
             let lower = name.lowercased()
             let role =
                 keyword == "HTTP"
@@ -181,7 +181,7 @@ extension ReceivedScan {
     mutating func gateways() {
         // Mimecast: `(Using TLS) by relay.mimecast.com with ESMTP id us-mta-…-1`, `by serviceNN.mimecast.com;`.
         if let name = byName,
-            TextScan.host(normalized: byNameKey, endsWith: ["mimecast.com"])
+            byNameEndsWith(["mimecast.com"])
                 || TextScan.lowercasedHasPrefix(name, "mimecast-mx")
         {
             add(
@@ -189,7 +189,7 @@ extension ReceivedScan {
                 role: TextScan.contains("delivery", in: name[...]) ? "delivery" : "inbound relay", text: name)
         }
         // Proofpoint: `by mx0a-0064b401.pphosted.com`, internal `from pps.filterd (mNNN.ppops.net [127.0.0.1])`.
-        if let helo = r.from?.helo.flatMap(ReceivedScan.proofpointInternalHELO), let name = byName {
+        if let helo = fromHELO.flatMap(ReceivedScan.proofpointInternalHELO), let name = byName {
             add("Proofpoint", exact: false, note: "internal hop from \(helo)", role: "filter re-injection", text: name)
         } else {
             _ = byHost(["pphosted.com", "ppops.net"], "Proofpoint")
@@ -203,7 +203,7 @@ extension ReceivedScan {
             _ = byHost(["barracuda.com", "barracudanetworks.com", "cudamail.com"], "Barracuda Email Security Gateway")
         }
         // Cisco IronPort / Secure Email: cloud hosts `esaN.<customer>.iphmx.com`, `with ESMTP/TLS/<cipher>`.
-        if !byHost(["iphmx.com"], "Cisco Secure Email (IronPort)"), let kw = r.with?.keyword,
+        if !byHost(["iphmx.com"], "Cisco Secure Email (IronPort)"), let kw = withKeyword,
             kw.uppercased().hasPrefix("ESMTP/TLS/")
         {
             add(
@@ -211,7 +211,7 @@ extension ReceivedScan {
                 text: kw)
         }
         // Symantec / Broadcom MessageLabs: `by server-8.tower-406.messagelabs.com with <cipher> encrypted SMTP`.
-        if !byHost(["messagelabs.com"], "Symantec MessageLabs"), let kw = r.with?.keyword,
+        if !byHost(["messagelabs.com"], "Symantec MessageLabs"), let kw = withKeyword,
             kw.lowercased().hasSuffix("encrypted smtp")
         {
             add(

@@ -25,13 +25,25 @@ public enum SoftwareFingerprinter {
 /// One Received header being read. Product tags are looked for in `byPart`, the text from the
 /// top-level `by` on: a tag inside the `from` comments would be the client's claim, not the receiver's.
 struct ReceivedScan {
-    let r: ReceivedHeader
+    /// The parsed fields the rules read, taken from the header one by one: a copy of the whole
+    /// `ReceivedHeader` would be moved and retained with every scan.
+    let serverBuild: String?
+    /// The `with` keyword (`ProtocolInfo.keyword`).
+    let withKeyword: String?
+    let via: String?
+    /// The `id` clause.
+    let messageID: String?
+    let commentOnly: String?
+    /// The from-side's HELO name.
+    let fromHELO: String?
     let headerIndex: Int?
     let raw: Substring
     let byPart: Substring
     let byName: String?
     /// `byName` normalised (`DomainName.normalized`), for the host-name suffix tests.
     let byNameKey: String?
+    /// `TextScan.asciiName(byNameKey)`, worked out once for the many suffix tests.
+    let byNameBytes: [UInt8]?
     /// The sending host's best name: the reverse DNS name the receiver looked up, else the HELO name.
     let fromName: String?
     let fromNameIsRDNS: Bool
@@ -55,9 +67,15 @@ struct ReceivedScan {
                 endOfSupport: endOfSupport))
     }
 
+    /// `byNameEndsWith(suffixes)`.
+    func byNameEndsWith(_ suffixes: [String]) -> Bool {
+        if let byNameBytes { return TextScan.host(asciiName: byNameBytes, endsWith: suffixes) }
+        return TextScan.host(normalized: byNameKey, endsWith: suffixes)
+    }
+
     /// A product named by a host-name suffix of the receiving server.
     mutating func byHost(_ suffixes: [String], _ product: String, role: String? = nil, note: String? = nil) -> Bool {
-        guard !has(product), TextScan.host(normalized: byNameKey, endsWith: suffixes), let name = byName else {
+        guard !has(product), byNameEndsWith(suffixes), let name = byName else {
             return false
         }
         add(product, exact: false, note: note ?? "recognised by the receiving host's name", role: role, text: name)
@@ -69,7 +87,7 @@ struct ReceivedScan {
     mutating func microsoft() {
         // Exchange 2007 and later: `with Microsoft SMTP Server [(TLS…)] id 15.1.557.21 [via Frontend Transport]`,
         // and inside a mailbox server `with mapi id 15.20.5546.023`.
-        var buildText = r.serverBuild
+        var buildText = serverBuild
         var evidence: Substring?
         if let range = find(.mapiID) {
             let token = TextScan.token(after: range.upperBound, in: byPart)
@@ -133,7 +151,7 @@ struct ReceivedScan {
         }
 
         // Exchange Online Protection front doors and outbound hosts.
-        if TextScan.host(normalized: byNameKey, endsWith: ["protection.outlook.com"]), let name = byName {
+        if byNameEndsWith(["protection.outlook.com"]), let name = byName {
             let outbound = TextScan.contains("outbound.protection", in: name[...])
             add(
                 "Exchange Online Protection", exact: false,
@@ -143,12 +161,12 @@ struct ReceivedScan {
         // Hotmail before Exchange Online: `by hotmail.com with Microsoft SMTPSVC`, webmail `with HTTP`.
         _ = byHost(
             ["hotmail.com", "hotmail.msn.com"], "Outlook.com (Hotmail)",
-            role: r.with?.keyword.uppercased() == "HTTP" ? "webmail (HTTP)" : nil)
+            role: withKeyword?.uppercased() == "HTTP" ? "webmail (HTTP)" : nil)
     }
 
     func exchangeRole() -> String? {
         let via =
-            r.via
+            self.via
             ?? {
                 guard let v = TextScan.find(" via ", in: byPart) else { return nil }
                 return String(byPart[v.upperBound...].prefix { $0 != ";" })
@@ -157,7 +175,7 @@ struct ReceivedScan {
             if TextScan.contains("Frontend Transport", in: via[...]) { return "Frontend Transport" }
             if TextScan.contains("Mailbox Transport", in: via[...]) { return "Mailbox Transport" }
         }
-        if r.with?.keyword.lowercased() == "mapi" || TextScan.contains("with mapi id", in: byPart) {
+        if withKeyword?.lowercased() == "mapi" || TextScan.contains("with mapi id", in: byPart) {
             return "MAPI (mailbox server)"
         }
         return nil
@@ -174,7 +192,7 @@ struct ReceivedScan {
             var note: String?
             if let version, written != version[...] { note = "version as written: \(written)" }
             add("Exim", version: version, exact: true, note: note, text: inside)
-        } else if let id = r.id, ReceivedScan.isEximMessageID(id), let kw = r.with?.keyword,
+        } else if let id = messageID, ReceivedScan.isEximMessageID(id), let kw = withKeyword,
             kw == kw.lowercased()
         {
             add(
@@ -197,7 +215,7 @@ struct ReceivedScan {
 
         // qmail: a header that is one comment, `(qmail 10681 invoked by uid 404)`; qmail-ldap tags.
         // The parser may keep the comment with or without its brackets.
-        let comment = r.commentOnly.map { $0[...] } ?? (raw.hasPrefix("(qmail ") ? raw : nil)
+        let comment = commentOnly.map { $0[...] } ?? (raw.hasPrefix("(qmail ") ? raw : nil)
         if let comment, comment.drop(while: { $0 == "(" }).lowercased().hasPrefix("qmail ") {
             let text = comment.hasPrefix("(") ? TextScan.parenthesized(at: comment.startIndex, in: comment) : comment
             let role =
@@ -262,7 +280,7 @@ struct ReceivedScan {
         // Zimbra's mailbox store: `from X (LHLO X) (IP) by Y with LMTP` (SpamAssassin Received.pm has a rule
         // for this shape); its MTA hops are Postfix on hosts often named zimbra/zmta/zmail.
         if let lhlo = findInRaw(.lhlo),
-            r.with?.keyword.uppercased().hasPrefix("LMTP") ?? TextScan.contains("with LMTP", in: byPart)
+            withKeyword?.uppercased().hasPrefix("LMTP") ?? TextScan.contains("with LMTP", in: byPart)
         {
             add(
                 "Zimbra", exact: false, note: "recognised by the (LHLO …) … with LMTP shape of its mailbox store",
@@ -369,7 +387,13 @@ struct ReceivedScan {
     mutating func sendingHosts() {
         guard let name = fromName else { return }
         let nameKey = DomainName.normalized(name)
-        for s in Self.sendingServices where TextScan.host(normalized: nameKey, endsWith: s.suffixes) {
+        let bytes = TextScan.asciiName(nameKey)
+        for s in Self.sendingServices {
+            if let bytes {
+                guard TextScan.host(asciiName: bytes, endsWith: s.suffixes) else { continue }
+            } else {
+                guard TextScan.host(normalized: nameKey, endsWith: s.suffixes) else { continue }
+            }
             if let prefix = s.prefix, !name.lowercased().hasPrefix(prefix) { continue }
             add(
                 s.product, exact: false,

@@ -116,6 +116,25 @@ enum TextScan {
         }
         return ascii ?? suffixes.contains { n == $0 || n.hasSuffix("." + $0) }
     }
+
+    /// The bytes of a normalised name (`DomainName.normalized`) for `host(asciiName:endsWith:)`:
+    /// nil for nil, an empty name or one with a non-ASCII byte (those take `host(normalized:endsWith:)`).
+    static func asciiName(_ n: String?) -> [UInt8]? {
+        guard let n, !n.isEmpty, !n.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+        return Array(n.utf8)
+    }
+
+    /// `host(normalized:endsWith:)` for a name given as `asciiName(_:)`'s bytes. A suffix is
+    /// compared only when its length puts it at the whole name or just after a dot.
+    static func host(asciiName name: [UInt8], endsWith suffixes: [String]) -> Bool {
+        let n = name.count
+        for suffix in suffixes {
+            let l = suffix.utf8.count
+            guard l <= n, l == n || name[n - l - 1] == UInt8(ascii: ".") else { continue }
+            if name[(n - l)...].elementsEqual(suffix.utf8) { return true }
+        }
+        return false
+    }
 }
 
 extension TextScan {

@@ -36,7 +36,8 @@ public struct HopAttribution: Sendable {
     let software: [[SoftwareIdentification]]
     let publicSuffixList: PublicSuffixList
     /// `receiverNames(k)` of every hop, worked out once: the stages ask for them per verdict
-    /// and per hop.
+    /// and per hop. Empty without a topology (software attribution never asks): then
+    /// `receiverNames(k)` works out the by-name alone.
     let receiverNameLists: [[String]]
 
     /// For software attribution, before the topology exists.
@@ -49,15 +50,24 @@ public struct HopAttribution: Sendable {
         hops: [Hop], topology: Topology?, software: [[SoftwareIdentification]], publicSuffixList: PublicSuffixList
     ) {
         self.hops = hops
-        self.receivedIndexes = hops.map { $0.location?.headerIndex }
+        var indexes: [Int?] = []
+        indexes.reserveCapacity(hops.count)
+        // Fields read in place: a copy of each hop would retain each of its strings.
+        for k in hops.indices { indexes.append(hops[k].location?.headerIndex) }
+        self.receivedIndexes = indexes
         self.topology = topology
         self.software = software
         self.publicSuffixList = publicSuffixList
-        self.receiverNameLists = hops.map { hop in
-            var names = topology.flatMap { t in t.edge(hop: hop.index).flatMap { t.host($0.to) } }?.names ?? []
-            if let n = hop.received.by?.name { names.append(n) }
-            return names.map(DomainName.normalized)
+        var lists: [[String]] = []
+        if let topology {
+            lists.reserveCapacity(hops.count)
+            for k in hops.indices {
+                var names = topology.edge(hop: hops[k].index).flatMap { topology.host($0.to) }?.names ?? []
+                if let n = hops[k].received.by?.name { names.append(n) }
+                lists.append(names.map(DomainName.normalized))
+            }
         }
+        self.receiverNameLists = lists
     }
 
     // MARK: - Position
@@ -273,7 +283,10 @@ public struct HopAttribution: Sendable {
     }
 
     /// The receiver's names (the host's and the by-name), normalised.
-    public func receiverNames(_ k: Int) -> [String] { receiverNameLists[k] }
+    public func receiverNames(_ k: Int) -> [String] {
+        if topology != nil { return receiverNameLists[k] }
+        return hops[k].received.by?.name.map { [DomainName.normalized($0)] } ?? []
+    }
 
     public func receiverName(_ k: Int) -> String {
         hops[k].received.by?.name ?? receiverHost(k)?.displayName ?? "(unnamed)"

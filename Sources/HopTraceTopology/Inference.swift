@@ -109,23 +109,28 @@ enum Inference {
 
         // Re-entry: the sequence of hosts the message visits.
         var visits: [(host: Int, hop: Int)] = []
+        visits.reserveCapacity(2 * t.edges.count)
         for e in t.edges {
             if visits.last?.host != e.from { visits.append((e.from, visits.isEmpty ? 0 : e.hop)) }
             if e.to != e.from { visits.append((e.to, e.hop)) }
         }
         var reentryFindings: [Finding] = []
         // One finding per host, at its first return; further returns are counted in it.
-        var returnsPerHost: [Int: Int] = [:]
-        var lastVisit: [Int: Int] = [:]
+        // By host id (ids are small, from 1): returns counted, position of the last visit (-1: none).
+        let hostSlots = (visits.map(\.host).max() ?? 0) + 1
+        var returnsPerHost = [Int](repeating: 0, count: hostSlots)
+        var lastVisit = [Int](repeating: -1, count: hostSlots)
         for (i, v) in visits.enumerated() {
             defer { lastVisit[v.host] = i }
-            guard let j = lastVisit[v.host], j < i - 1 else { continue }
-            returnsPerHost[v.host, default: 0] += 1
+            let j = lastVisit[v.host]
+            guard j >= 0, j < i - 1 else { continue }
+            returnsPerHost[v.host] += 1
         }
-        lastVisit = [:]
+        for k in lastVisit.indices { lastVisit[k] = -1 }
         for (i, v) in visits.enumerated() {
             defer { lastVisit[v.host] = i }
-            guard let j = lastVisit[v.host], j < i - 1, t.reentries.allSatisfy({ $0.host != v.host }) else { continue }
+            let j = lastVisit[v.host]
+            guard j >= 0, j < i - 1, t.reentries.allSatisfy({ $0.host != v.host }) else { continue }
             let left = visits[j + 1].hop
             let r = Reentry(host: v.host, firstHop: visits[j].hop, leftHop: left, returnHop: v.hop)
             t.reentries.append(r)
@@ -151,7 +156,8 @@ enum Inference {
             } else if r.firstHop == 0 {
                 summary += ": the message came back to where it started"
             }
-            if let n = returnsPerHost[v.host], n > 1 { summary += " (it comes back \(n) times in all)" }
+            let n = returnsPerHost[v.host]
+            if n > 1 { summary += " (it comes back \(n) times in all)" }
             reentryFindings.append(
                 Finding(kind: .pathReenters, severity: severity, hops: Array(Set(hops)).sorted(), summary: summary))
         }

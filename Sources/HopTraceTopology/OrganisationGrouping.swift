@@ -78,13 +78,17 @@ enum OrganisationGrouping {
         var order: [String] = []
         var position: [String: Int] = [:]
         var membersOf: [[Int]] = []
+        // By host id: the position of its component in `order` (-1: none).
+        var positionOfHost = [Int](repeating: -1, count: hosts.count + 1)
         for h in hosts.indices {
             let id = hosts[h].id
             guard let c = component[id] else { continue }
             if let p = position[c] {
                 membersOf[p].append(id)
+                positionOfHost[id] = p
             } else {
                 position[c] = order.count
+                positionOfHost[id] = order.count
                 order.append(c)
                 membersOf.append([id])
             }
@@ -92,7 +96,8 @@ enum OrganisationGrouping {
         // Each component's observations, in observation order.
         var observationsOf = [[Int]](repeating: [], count: order.count)
         for i in obs.indices {
-            if let c = component[hostOfObs[i]], let p = position[c] { observationsOf[p].append(i) }
+            let p = positionOfHost[hostOfObs[i]]
+            if p >= 0 { observationsOf[p].append(i) }
         }
         var organisations: [Organisation] = []
         for (p, c) in order.enumerated() {

@@ -89,6 +89,8 @@ struct TopologyBuilder {
         var keys: [String]
         /// Per key: whether it is single-label (`HostNames.isLocal`).
         var isLocal: [Bool]
+        /// Per key: its `DomainName.specificFirstLabel`.
+        var firstLabels: [String?]
         var address: IPAddress?
         var scope: AddressScope?
         /// Registrable domain of the observation's most trustworthy name (the by-name; on the
@@ -106,8 +108,20 @@ struct TopologyBuilder {
     var sides: [(from: Int, by: Int)] = []
     var uf = UnionFind(count: 0)
     var merges: [(a: Int, b: Int, reason: HostMerge.Reason)] = []
-    /// Registrable domain and organisation key of each trusted name key seen (`observe`).
-    var organisations: [String: (domain: String?, orgKey: String?)] = [:]
+    /// What each name key seen gives (`facts(of:)`): a host is usually seen twice (one hop's
+    /// receiver, the next hop's sender), so each is worked out once per chain.
+    var keyFacts: [String: KeyFacts] = [:]
+
+    /// What a name key gives by itself.
+    struct KeyFacts {
+        /// `HostNames.isLocal(key)`.
+        var isLocal: Bool
+        /// `DomainName(key)?.specificFirstLabel`.
+        var firstLabel: String?
+        /// Registrable domain and organisation key, once the key was some observation's most
+        /// trustworthy name (`observe`); nil before.
+        var organisation: (domain: String?, orgKey: String?)?
+    }
 
     init(hops: [Hop], psl: PublicSuffixList, hint: ((IPAddress, AddressScope) -> (asn: Int, org: String)?)?) {
         self.hops = hops
@@ -136,27 +150,49 @@ struct TopologyBuilder {
             names.append(raw.hasSuffix(".") ? String(raw.dropLast()) : raw)
             keys.append(k)
         }
+        var isLocal: [Bool] = []
+        var firstLabels: [String?] = []
+        isLocal.reserveCapacity(keys.count)
+        firstLabels.reserveCapacity(keys.count)
+        for k in keys {
+            let f: KeyFacts
+            if let known = keyFacts[k] { f = known } else { f = facts(of: k) }
+            isLocal.append(f.isLocal)
+            firstLabels.append(f.firstLabel)
+        }
         var domain: String?
         var orgKey: String?
         if let key = trustedKey {
-            // A host is usually seen twice (one hop's receiver, the next hop's sender): its
-            // registrable domain is looked up once per chain.
-            if let known = organisations[key] {
+            var found = keyFacts.index(forKey: key)
+            if found == nil {
+                _ = facts(of: key)
+                found = keyFacts.index(forKey: key)
+            }
+            let at = found!
+            if let known = keyFacts.values[at].organisation {
                 (domain, orgKey) = known
             } else {
                 if let t = DomainName(key), !t.isSingleLabel, let rd = t.registrableDomain(in: psl) {
                     domain = rd
                     orgKey = DomainName.organisationKey(registrableDomain: rd)
                 }
-                organisations[key] = (domain, orgKey)
+                keyFacts.values[at].organisation = (domain, orgKey)
             }
         }
         let scope = address.map(AddressClassifier.scope(of:))
         obs.append(
             Observation(
-                hop: hop, side: side, names: names, keys: keys, isLocal: keys.map(HostNames.isLocal), address: address,
-                scope: scope, domain: domain, orgKey: orgKey))
+                hop: hop, side: side, names: names, keys: keys, isLocal: isLocal, firstLabels: firstLabels,
+                address: address, scope: scope, domain: domain, orgKey: orgKey))
         return obs.count - 1
+    }
+
+    /// The facts of `key`, worked out and remembered.
+    mutating func facts(of key: String) -> KeyFacts {
+        let name = DomainName(key)
+        let f = KeyFacts(isLocal: name?.isSingleLabel ?? true, firstLabel: name?.specificFirstLabel, organisation: nil)
+        keyFacts[key] = f
+        return f
     }
 
     mutating func join(_ a: Int, _ b: Int, _ reason: HostMerge.Reason) {
@@ -168,7 +204,7 @@ struct TopologyBuilder {
     mutating func run() -> Topology {
         obs.reserveCapacity(2 * hops.count)
         sides.reserveCapacity(hops.count)
-        organisations.reserveCapacity(2 * hops.count)
+        keyFacts.reserveCapacity(2 * hops.count)
         for pos in hops.indices {
             // Fields read in place: a copy of the whole Received header would retain each of its strings.
             let index = hops[pos].index
@@ -228,8 +264,6 @@ struct TopologyBuilder {
                 localGroups[t, default: []].append(i)
             }
         }
-        // Each key's specific first label (`DomainName.specificFirstLabel`), per observation.
-        let firstLabels = obs.map { o in o.keys.map { DomainName($0)?.specificFirstLabel } }
         // Network-local joins and likely aliases depend on organisations, which depend on joins:
         // repeat until nothing changes (each round joins at least two sets, so ≤ obs.count rounds).
         var org: OrgComponents
@@ -266,7 +300,7 @@ struct TopologyBuilder {
             var firstByLabel: [String: Int] = [:]
             for (i, o) in obs.enumerated() {
                 guard let orgKey = org.hostKey[uf.find(i)] else { continue }
-                for (label, name) in zip(firstLabels[i], o.names) {
+                for (label, name) in zip(o.firstLabels, o.names) {
                     guard let label else { continue }
                     let slot = orgKey + "|" + label
                     if let j = firstByLabel[slot] {

@@ -26,7 +26,7 @@ public enum OrderedBatch {
     /// The output buffers of one window's tasks, handed to the next window's (emptied, their
     /// memory kept): a mailbox's windows write into memory the first window grew and touched,
     /// where fresh buffers cost a copy at every doubling and a page fault on every new page
-    /// (a quarter of the JSON writing time of `analyze` on a mailbox).
+    /// (about half of the JSON writing time of `analyze` on a mailbox).
     ///
     /// `@unchecked Sendable`: the buffers are references; task `w` of a window is the only
     /// one given buffer `w`, and the caller hands them on only after the previous window's

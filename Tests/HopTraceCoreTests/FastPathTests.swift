@@ -38,7 +38,7 @@ import Testing
     @Test func stringEqualityAgreesWithTheSequenceComparison() {
         let names = Self.texts + Self.needles + ["DKIM-Signature", "dkim-signature", "DKIM-Signatur", "\u{212A}", "k"]
         for a in names {
-            for b in names + names.map { $0.uppercased() } {
+            for b in names + names.map({ $0.uppercased() }) {
                 let expected = ASCIIFold.equal(Array(a.utf8), Array(b.utf8))
                 #expect(ASCIIFold.equal(a.utf8, b.utf8) == expected, "\(a) / \(b)")
                 #expect(ASCIIFold.equal(String(Substring(a)).utf8, b.utf8) == expected)

@@ -9,8 +9,10 @@ import Testing
 /// observation holds what the routines they stand for give for its keys.
 @Suite struct KeyFactsTests {
     static let names: [String?] = [
-        nil, "", "mail01", "MAIL01", "VE1EUR02FT011.mail.protection.outlook.com", "ve1eur02ft011.eop-EUR02.prod.outlook.com",
-        "mail01.example.com", "mail01.example.com.", "localhost", "unknown", "[192.0.2.1]", "192.0.2.1", "example.co.uk",
+        nil, "", "mail01", "MAIL01", "VE1EUR02FT011.mail.protection.outlook.com",
+        "ve1eur02ft011.eop-EUR02.prod.outlook.com",
+        "mail01.example.com", "mail01.example.com.", "localhost", "unknown", "[192.0.2.1]", "192.0.2.1",
+        "example.co.uk",
         "co.uk", "mx.gmail.com", "ünï-1234567.mail.example", "a\r\nb1234567.x.example", ".abc12345.x.y", "x..y.z",
         "HE1PR06CA0108.outlook.office365.com", "relay12.corp.example", "ipv6:2001:db8::1",
     ]
@@ -25,7 +27,8 @@ import Testing
         for (pos, hop) in hops.enumerated() {
             let from = builder.obs[builder.sides[pos].from]
             let by = builder.obs[builder.sides[pos].by]
-            let trusted = hop.received.from?.rdns.flatMap(HostNames.key) ?? hop.received.from?.helo.flatMap(HostNames.key)
+            let trusted =
+                hop.received.from?.rdns.flatMap(HostNames.key) ?? hop.received.from?.helo.flatMap(HostNames.key)
             for (o, key) in [(from, trusted), (by, hop.received.by?.name.flatMap(HostNames.key))] {
                 let name = key.flatMap { DomainName($0) }
                 let rd = name.flatMap { $0.isSingleLabel ? nil : $0.registrableDomain(in: .standard) }

@@ -27,17 +27,19 @@ public enum JSONValue: Sendable, Hashable {
     /// Appends the serialised value to `out` (compact unless `pretty`, no trailing newline):
     /// for streaming output such as JSON Lines without a String per value.
     public func append(to out: inout [UInt8], pretty: Bool = false) {
-        let buffer = JSONBuffer(capacity: 1024)
-        write(into: buffer, indent: pretty ? 0 : -1)
-        buffer.copy(to: &out)
+        append(to: &out, indent: pretty ? 0 : -1)
     }
 
     /// Appends the value pretty-printed as if it stood `level` levels deep in a larger
     /// document (nested lines indented accordingly; the first line not): a long array can be
     /// written element by element, byte for byte as the whole document would be.
     public func append(to out: inout [UInt8], prettyAtLevel level: Int) {
+        append(to: &out, indent: max(0, level))
+    }
+
+    private func append(to out: inout [UInt8], indent: Int) {
         let buffer = JSONBuffer(capacity: 1024)
-        write(into: buffer, indent: max(0, level))
+        write(into: buffer, indent: indent)
         buffer.copy(to: &out)
     }
 

@@ -104,14 +104,6 @@ public final class JSONBuffer {
         }
     }
 
-    /// `n` spaces (indentation).
-    @inlinable @inline(__always) public func appendSpaces(_ n: Int) {
-        guard n > 0 else { return }
-        reserve(n)
-        (base + used).initialize(repeating: 0x20, count: n)
-        used &+= n
-    }
-
     /// A newline and `2 * depth` spaces: the start of a pretty-printed line.
     @inlinable @inline(__always) public func newline(_ depth: Int) {
         let n = 1 &+ 2 &* max(0, depth)

@@ -99,17 +99,15 @@ extension ReceivedScan {
         if byNameEndsWith(["google.com", "gmail.com", "googlemail.com"]),
             let name = byName
         {
-            let lower = name.lowercased()
             let role =
                 keyword == "HTTPREST"
                 ? "Gmail API"
-                : lower.hasPrefix("mx.google.com")
-                    ? "inbound MX"
-                    : lower.hasPrefix("smtp.gmail.com")
-                        ? "authenticated submission"
-                        : lower.hasPrefix("gmr-mx.")
-                            ? "Google Groups"
-                            : lower.hasPrefix("mail-") ? "outbound" : nil
+                : TextScan.role(
+                    of: name,
+                    byPrefix: [
+                        "mx.google.com": "inbound MX", "smtp.gmail.com": "authenticated submission",
+                        "gmr-mx.": "Google Groups", "mail-": "outbound",
+                    ])
             add("Gmail", exact: false, note: "recognised by the receiving host's name", role: role, text: name)
         } else if let name = byName, TextScan.lowercasedHasPrefix(name, "2002:a"), let id = messageID,
             let last = id.split(separator: ".").last, last.count == 13, last.allSatisfy(\.isNumber)
@@ -147,13 +145,9 @@ extension ReceivedScan {
 
         // SendGrid: `by ismtpd0007p1las1.sendgrid.net (SG) with ESMTP`, filter hops `by filter1586p1las1…`.
         if byNameEndsWith(["sendgrid.net"]), let name = byName {
-            let lower = name.lowercased()
             let role =
                 keyword == "HTTP"
-                ? "API injection"
-                : lower.hasPrefix("ismtpd")
-                    ? "SMTP injection"
-                    : lower.hasPrefix("filter") ? "filter" : nil
+                ? "API injection" : TextScan.role(of: name, byPrefix: ["ismtpd": "SMTP injection", "filter": "filter"])
             let tagged = tag(.sendGrid) != nil  // `(SG)`: SendGrid's own tag
             add(
                 "SendGrid", exact: tagged, note: tagged ? nil : "recognised by the receiving host's name",

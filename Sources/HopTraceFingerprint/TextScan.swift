@@ -153,4 +153,10 @@ extension TextScan {
         if let next = bytes.next(), next >= 0x80 { return s.lowercased().hasPrefix(prefix) }
         return true
     }
+
+    /// The role paired with the first of `prefixes` (ASCII lower-case) that `name` starts with,
+    /// case ignored as `lowercasedHasPrefix` ignores it; nil when none does.
+    static func role(of name: String, byPrefix prefixes: KeyValuePairs<String, String>) -> String? {
+        prefixes.first { lowercasedHasPrefix(name, $0.key) }?.value
+    }
 }

@@ -18,13 +18,16 @@ extension StampState {
 
     /// The bytes `trimmedSpaces` keeps of `a..<z`, when it keeps them by bytes (ASCII at both
     /// ends); nil when it would trim by Character.
-    func plainTrimmed(_ a: Int, _ z: Int) -> Range<Int>? {
+    func plainTrimmed(_ a: Int, _ z: Int) -> Range<Int>? { Self.plainTrimmed(bytes, a, z) }
+
+    /// `plainTrimmed` of `b[a..<z]`.
+    static func plainTrimmed(_ b: UnsafeBufferPointer<UInt8>, _ a: Int, _ z: Int) -> Range<Int>? {
         var x = a
         var y = z
-        while x < y, ASCIIFold.isSpace(bytes[x]) { x += 1 }
+        while x < y, ASCIIFold.isSpace(b[x]) { x += 1 }
         if x == y { return x..<x }
-        while y > x, ASCIIFold.isSpace(bytes[y - 1]) { y -= 1 }
-        guard bytes[x] < 0x80, bytes[y - 1] < 0x80 else { return nil }
+        while y > x, ASCIIFold.isSpace(b[y - 1]) { y -= 1 }
+        guard b[x] < 0x80, b[y - 1] < 0x80 else { return nil }
         return x..<y
     }
 

@@ -100,12 +100,10 @@ extension StampState {
     /// at both ends once trimmed (so `trimmedSpaces` cuts by bytes), and an ASCII byte (or
     /// nothing) beside each bracket cut. Nil otherwise.
     static func plainStripped(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        var x = 0
-        var y = b.count
-        while x < y, ASCIIFold.isSpace(b[x]) { x += 1 }
-        if x == y { return x..<x }
-        while y > x, ASCIIFold.isSpace(b[y - 1]) { y -= 1 }
-        guard b[x] < 0x80, b[y - 1] < 0x80 else { return nil }
+        guard let trimmed = plainTrimmed(b, 0, b.count) else { return nil }
+        if trimmed.isEmpty { return trimmed }
+        var x = trimmed.lowerBound
+        var y = trimmed.upperBound
         if b[x] == UInt8(ascii: "<") {
             guard x + 1 == y || b[x + 1] < 0x80 else { return nil }
             x += 1

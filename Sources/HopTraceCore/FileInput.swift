@@ -185,6 +185,16 @@ public enum FileDescriptor {
         write(fd, buffer, count)
     }
 
+    /// `writev(2)`, a parameter for the same reason as `WriteCall`.
+    public typealias WritevCall = (Int32, UnsafePointer<iovec>?, Int32) -> Int
+
+    public static func systemWritev(_ fd: Int32, _ pieces: UnsafePointer<iovec>?, _ count: Int32) -> Int {
+        writev(fd, pieces, count)
+    }
+
+    /// The most pieces one `writev(2)` call takes (the system's IOV_MAX, 1024 on Linux).
+    public static let piecesPerCall = 1024
+
     /// `path` opened read-only (not inherited by child processes), again when a signal
     /// interrupts the call; nil when it cannot be opened (`errno` says why).
     public static func openForReading(_ path: String) -> Int32? {
@@ -222,6 +232,40 @@ public enum FileDescriptor {
                 throw SystemError(code: errno)
             }
             offset += n
+        }
+    }
+}
+
+extension FileDescriptor {
+    /// Writes `pieces` one after another, gathered up to `piecesPerCall` at a time into one
+    /// `writev(2)` call (a mailbox's output is one piece per message: one `write(2)` each was
+    /// 10,000 system calls for 10,000 messages). A call may take only part of what it was
+    /// given: the rest goes in the next, and a call interrupted by a signal is made again.
+    public static func writeAll(
+        _ pieces: [UnsafeRawBufferPointer], to fd: Int32, using call: WritevCall = systemWritev
+    ) throws(SystemError) {
+        var vectors = pieces.compactMap { piece -> iovec? in
+            guard let base = piece.baseAddress, piece.count > 0 else { return nil }
+            return iovec(iov_base: UnsafeMutableRawPointer(mutating: base), iov_len: piece.count)
+        }
+        var next = 0
+        while next < vectors.count {
+            let count = min(piecesPerCall, vectors.count - next)
+            let n = vectors.withUnsafeBufferPointer { call(fd, $0.baseAddress! + next, Int32(count)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(code: errno)
+            }
+            // Past the pieces written whole; into the one written in part.
+            var written = n
+            while next < vectors.count, written >= vectors[next].iov_len {
+                written -= vectors[next].iov_len
+                next += 1
+            }
+            if written > 0 {
+                vectors[next].iov_base += written
+                vectors[next].iov_len -= written
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ public enum HopsBatch {
 
     /// The tasks' output in the items' order, handed to `write` (`OrderedBatch.inOrder`).
     public static func inOrder(
-        _ done: [Done], items: Int, _ write: (UnsafeRawBufferPointer) throws -> Void
+        _ done: [Done], items: Int, _ write: ([UnsafeRawBufferPointer]) throws -> Void
     ) rethrows {
         try OrderedBatch.inOrder(done, items: items, write)
     }

@@ -110,6 +110,9 @@ public enum JSONRenderer {
         _ h: HopReport, _ auth: HopAuthentication?, analysed: Bool, into w: inout W
     ) {
         let r = h.hop.received  // the stored header read in place (the `received` accessor returns a copy)
+        // What the nested objects' closures read, taken out first: a closure that named `h`
+        // would take a copy of the whole hop report.
+        let (fromScope, byScope, fromGeo, byGeo) = (h.fromScope, h.byScope, h.fromGeo, h.byGeo)
         w.field("index", h.index)
         if let f = r.from {
             w.object("from") { o in
@@ -117,13 +120,13 @@ public enum JSONRenderer {
                 o.field("rdns", f.rdns)
                 o.field("ip", f.ip?.description)
                 o.field("port", f.port)
-                o.field("scope", h.fromScope?.rawValue)
+                o.field("scope", fromScope?.rawValue)
                 o.field("ident", f.ident)
                 o.field("zone", f.zone)
                 o.field("authenticated", f.authenticated)
                 o.field("may_be_forged", f.mayBeForged)
                 if f.redacted { o.field("redacted", true) }
-                if analysed { o.object("geo", h.fromGeo) { writeGeo($1, into: &$0) } }
+                if analysed { o.object("geo", fromGeo) { writeGeo($1, into: &$0) } }
             }
         } else {
             w.field("from", value: .null)
@@ -133,8 +136,8 @@ public enum JSONRenderer {
                 o.field("name", b.name)
                 o.field("ip", b.ip?.description)
                 if b.redacted { o.field("redacted", true) }
-                o.field("scope", h.byScope?.rawValue)
-                if analysed { o.object("geo", h.byGeo) { writeGeo($1, into: &$0) } }
+                o.field("scope", byScope?.rawValue)
+                if analysed { o.object("geo", byGeo) { writeGeo($1, into: &$0) } }
             }
         } else {
             w.field("by", value: .null)

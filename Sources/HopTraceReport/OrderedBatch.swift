@@ -88,19 +88,34 @@ public enum OrderedBatch {
         return done.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    /// The tasks' output in the items' order, each item's bytes handed to `write` in turn (no
-    /// copy): item `i` is the `(i / tasks)`-th item of task `i % tasks`.
+    /// The tasks' output in the items' order, handed to `write` in one call as the list of
+    /// the items' bytes (no copy; `write` gathers them into as few system calls as it can):
+    /// item `i` is the `(i / tasks)`-th item of task `i % tasks`.
     public static func inOrder(
-        _ done: [Done], items: Int, _ write: (UnsafeRawBufferPointer) throws -> Void
+        _ done: [Done], items: Int, _ write: ([UnsafeRawBufferPointer]) throws -> Void
     ) rethrows {
-        if done.count <= 1 {
-            for d in done { try d.buffer.withBytes { try write(UnsafeRawBufferPointer($0)) } }
-            return
+        try withBytes(of: done[...]) { buffers in
+            if buffers.count <= 1 {
+                try write(buffers.map(UnsafeRawBufferPointer.init))
+                return
+            }
+            var pieces: [UnsafeRawBufferPointer] = []
+            pieces.reserveCapacity(items)
+            for i in 0..<items {
+                let range = done[i % done.count].ranges[i / done.count]
+                pieces.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffers[i % done.count][range])))
+            }
+            try write(pieces)
         }
-        for i in 0..<items {
-            let d = done[i % done.count]
-            let range = d.ranges[i / done.count]
-            try d.buffer.withBytes { try write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[range]))) }
-        }
+    }
+
+    /// `body` with the bytes of every task's buffer at once (each buffer's `withBytes` around
+    /// the next: the pointers are valid for the whole of `body`).
+    static func withBytes(
+        of done: ArraySlice<Done>, _ held: [UnsafeBufferPointer<UInt8>] = [],
+        _ body: ([UnsafeBufferPointer<UInt8>]) throws -> Void
+    ) rethrows {
+        guard let first = done.first else { return try body(held) }
+        try first.buffer.withBytes { try withBytes(of: done.dropFirst(), held + [$0], body) }
     }
 }

@@ -83,6 +83,15 @@ enum StandardOutput {
         try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Each of `pieces` in turn, gathered into as few system calls as they fit in.
+    static func write(_ pieces: [UnsafeRawBufferPointer]) throws {
+        do {
+            try FileDescriptor.writeAll(pieces, to: FileDescriptor.standardOutput)
+        } catch {
+            throw CommandFailure(message: "standard output: \(error)", code: Exit.ioError)
+        }
+    }
+
     static func write(_ raw: UnsafeRawBufferPointer) throws {
         do {
             try FileDescriptor.writeAll(raw, to: FileDescriptor.standardOutput)

@@ -9,7 +9,7 @@ import Testing
 @Suite struct OrderedBatchTests {
     static func output(_ done: [OrderedBatch.Done], items: Int) -> String {
         var bytes: [UInt8] = []
-        OrderedBatch.inOrder(done, items: items) { bytes += $0 }
+        OrderedBatch.inOrder(done, items: items) { for piece in $0 { bytes += piece } }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -109,6 +109,93 @@ import Glibc
         #expect(writer.calls == 0)
     }
 
+    /// A `writev(2)` stand-in: takes at most `step` bytes per call across the pieces it is
+    /// given, fails with EINTR on the calls listed, and records how many pieces each call had.
+    final class ShortGatherer: @unchecked Sendable {
+        var taken: [UInt8] = []
+        var piecesPerCall: [Int] = []
+        let step: Int
+        let interrupted: Set<Int>
+
+        init(step: Int, interrupted: Set<Int> = []) {
+            self.step = step
+            self.interrupted = interrupted
+        }
+
+        func writev(_ fd: Int32, _ vectors: UnsafePointer<iovec>?, _ count: Int32) -> Int {
+            piecesPerCall.append(Int(count))
+            if interrupted.contains(piecesPerCall.count) {
+                errno = EINTR
+                return -1
+            }
+            var left = step
+            for v in UnsafeBufferPointer(start: vectors, count: Int(count)) where left > 0 {
+                let n = min(left, v.iov_len)
+                taken += UnsafeRawBufferPointer(start: v.iov_base, count: n)
+                left -= n
+            }
+            return step - left
+        }
+    }
+
+    /// Pieces of 0 to 6 bytes (empty ones among them), 3,000 of them: more than one call holds.
+    static let pieces: [[UInt8]] = (0..<3000).map { i in (0..<(i % 7)).map { UInt8(truncatingIfNeeded: i + $0) } }
+
+    @Test(arguments: [1, 4, 1000, 1 << 20])
+    func gatheredPiecesAreWrittenWholeAndInOrder(step: Int) throws {
+        let writer = ShortGatherer(step: step, interrupted: [2, 5])
+        try Self.withPieces(Self.pieces) { try FileDescriptor.writeAll($0, to: 1, using: writer.writev) }
+        #expect(writer.taken == Self.pieces.flatMap { $0 })
+        #expect(writer.piecesPerCall.allSatisfy { (1...FileDescriptor.piecesPerCall).contains($0) })
+        if step == 1 << 20 {
+            // 2,571 non-empty pieces: three calls, and the interrupted second one made again.
+            #expect(writer.piecesPerCall == [1024, 1024, 1024, 523])
+        }
+    }
+
+    @Test func gatheringNothingCallsNothingAndAFailureThrows() throws {
+        let writer = ShortGatherer(step: 1)
+        try Self.withPieces([[], []]) { try FileDescriptor.writeAll($0, to: 1, using: writer.writev) }
+        #expect(writer.piecesPerCall.isEmpty)
+        let full: FileDescriptor.WritevCall = { _, _, _ in
+            errno = EPIPE
+            return -1
+        }
+        #expect(throws: SystemError(code: EPIPE)) {
+            try Self.withPieces(Self.pieces) { try FileDescriptor.writeAll($0, to: 1, using: full) }
+        }
+    }
+
+    @Test func gatheredPiecesGoThroughARealPipeWhole() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        // 4,000 pieces of 300 bytes: more than a pipe holds, and than one call takes.
+        let pieces = (0..<4000).map { i in [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 300) }
+        let (reading, writing) = (fds[0], fds[1])
+        let writer = Thread {
+            try? Self.withPieces(pieces) { try FileDescriptor.writeAll($0, to: writing) }
+            close(writing)
+        }
+        writer.start()
+        let bytes = try InputReader.readBounded(reading, name: "pipe")
+        close(reading)
+        #expect(bytes == pieces.flatMap { $0 })
+    }
+
+    /// `body` with pointers to each of `pieces` (copied into one buffer that outlives the call).
+    static func withPieces(_ pieces: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
+        let all = pieces.flatMap { $0 }
+        try all.withUnsafeBytes { raw in
+            var offset = 0
+            var list: [UnsafeRawBufferPointer] = []
+            for piece in pieces {
+                list.append(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + piece.count]))
+                offset += piece.count
+            }
+            try body(list)
+        }
+    }
+
     @Test(arguments: [1, 5, 1 << 20])
     func shortAndInterruptedReadsGiveTheWholeInput(step: Int) throws {
         let reader = ShortReader(Self.text, step: step, interrupted: [1, 4])

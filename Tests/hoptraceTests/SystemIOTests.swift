@@ -232,6 +232,30 @@ import Glibc
         #expect((try? InputReader.readBounded(0, name: "big", limit: 2 << 20, using: atLimit.read))?.count == 2 << 20)
     }
 
+    /// A regular file is read straight into an array of its size; one that grows while it is
+    /// read (the stand-in gives more than `fstat` said) goes on in chunks, and a short or
+    /// interrupted read is continued, all up to the limit.
+    @Test(arguments: [1, 7, 1 << 20])
+    func aRegularFileThatGrowsWhileReadIsReadWhole(step: Int) throws {
+        let file = try TestSupport.temporaryFile("small.eml", Array(Self.text.prefix(10)))
+        let fd = open(file.path, O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let grown = Self.text + Self.text
+        let reader = ShortReader(grown, step: step, interrupted: [2])
+        #expect(try InputReader.readBounded(fd, name: "small.eml", using: reader.read) == grown)
+        let same = ShortReader(Array(Self.text.prefix(10)), step: step)
+        #expect(try InputReader.readBounded(fd, name: "small.eml", using: same.read) == Array(Self.text.prefix(10)))
+        let tooMuch = ShortReader(grown, step: step)
+        #expect(throws: CommandFailure.self) {
+            try InputReader.readBounded(fd, name: "small.eml", limit: 20, using: tooMuch.read)
+        }
+        let failing = ShortReader(Array(Self.text.prefix(4)), step: 1, failure: EIO)
+        #expect(throws: CommandFailure.self) {
+            try InputReader.readBounded(fd, name: "small.eml", using: failing.read)
+        }
+    }
+
     @Test func readsAWholeFileAndAnEmptyOne() throws {
         let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }  // more than one 1 MiB chunk
         let file = try TestSupport.temporaryFile("big.eml", big)

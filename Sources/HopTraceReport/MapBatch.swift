@@ -9,15 +9,18 @@ public enum MapBatch {
     public static let window = HopsBatch.window
 
     /// Each message's chains (nil: it could not be read as mail), in the messages' order,
-    /// worked out on `threads` concurrent tasks, task `w` taking messages `w`, `w + threads`, ….
+    /// worked out on `threads` concurrent tasks, each taking the next message when it is free.
     public static func chains(_ messages: [SourceMessage], threads: Int) async -> [[RelayMap.Chain]?] {
         let workers = max(1, min(threads, messages.count))
         if workers == 1 { return messages.map(chains(of:)) }
-        let done = await OrderedBatch.tasks(count: messages.count, threads: workers) { _, indexes in
-            indexes.map { chains(of: messages[$0]) }
+        let done = await OrderedBatch.tasks(count: messages.count, threads: workers) { _, queue in
+            var taken: [(Int, [RelayMap.Chain]?)] = []
+            while let i = queue.next() { taken.append((i, chains(of: messages[i]))) }
+            return taken
         }
-        // Message i is the (i / workers)-th of task i % workers.
-        return messages.indices.map { done[$0 % workers][$0 / workers] }
+        var all = [[RelayMap.Chain]?](repeating: nil, count: messages.count)
+        for (i, chains) in done.joined() { all[i] = chains }
+        return all
     }
 
     /// One message's chains as the map folds them in, or nil when it cannot be read as mail.

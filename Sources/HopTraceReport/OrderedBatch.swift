@@ -1,11 +1,12 @@
 import HopTraceCore
+import HopTraceDNS
 
 /// Work over many messages on several tasks at once, the output in the messages' order: each
 /// task appends its items' output to its own buffer, and `inOrder` hands the buffers' pieces
 /// back in item order. `hoptrace hops` and `hoptrace analyze` on a mailbox run on it.
 public enum OrderedBatch {
-    /// What one task produced: its output buffer, where each of its items lies in it, and how
-    /// many of its items succeeded.
+    /// What one task produced: its output buffer, which items it took and where each one's
+    /// output lies in the buffer, and how many of its items succeeded.
     ///
     /// `@unchecked Sendable`: `buffer` is a reference, written only by the task that ran with
     /// it and read only after the task group has handed the finished `Done` back (the group's
@@ -15,6 +16,9 @@ public enum OrderedBatch {
         public var worker: Int
         /// The task's output: each item's output written straight into it (no copy per item).
         public let buffer: JSONBuffer
+        /// The items the task took, in the order it took them; `ranges[k]` is the output of
+        /// `items[k]`.
+        public var items: [Int] = []
         public var ranges: [Range<Int>] = []
         public var read = 0
     }
@@ -53,35 +57,54 @@ public enum OrderedBatch {
         }
     }
 
-    /// Runs `work` over `items` on `threads` concurrent tasks, task `w` taking items `w`,
-    /// `w + threads`, … (neighbouring messages, often of similar size, go to different tasks),
-    /// task `w` writing into buffer `w` of `buffers` when there is one (emptied first). Sorted
-    /// by task.
+    /// Runs `work` over `items` on `threads` concurrent tasks, each task taking the next item
+    /// not yet taken when it is free (a task held up, by a long message or by the machine, holds
+    /// up one item, not a share of the window fixed in advance), task `w` writing into buffer
+    /// `w` of `buffers` when there is one (emptied first). Sorted by task.
     public static func run<Item: Sendable>(
         _ items: [Item], threads: Int, reserve: Int = 256 << 10, buffers: Buffers = Buffers(),
         work: @escaping Work<Item>
     ) async -> [Done] {
-        await tasks(count: items.count, threads: threads) { worker, indexes in
+        await tasks(count: items.count, threads: threads) { worker, queue in
             var d = Done(worker: worker, buffer: buffers.take(worker, reserve: reserve))
-            for i in indexes {
+            while let i = queue.next() {
                 let start = d.buffer.count
                 if await work(i, items[i], d.buffer) { d.read += 1 }
+                d.items.append(i)
                 d.ranges.append(start..<d.buffer.count)
             }
             return d
         }
     }
 
-    /// Runs `body` on `min(threads, count)` concurrent tasks, task `w` given the indexes `w`,
-    /// `w + tasks`, … below `count`; what each task returned, in task order.
+    /// The indexes `0..<count`, each handed out once, in order, to whichever task asks next.
+    public final class Queue: Sendable {
+        let count: Int
+        let taken = Locked(0)
+
+        init(count: Int) { self.count = count }
+
+        /// The next index not yet handed out; nil when none is left.
+        public func next() -> Int? {
+            taken.withLock { n in
+                guard n < count else { return nil }
+                n += 1
+                return n - 1
+            }
+        }
+    }
+
+    /// Runs `body` on `min(threads, count)` concurrent tasks, all taking indexes below `count`
+    /// from one `Queue`; what each task returned, in task order.
     public static func tasks<T: Sendable>(
-        count: Int, threads: Int, _ body: @escaping @Sendable (Int, StrideTo<Int>) async -> T
+        count: Int, threads: Int, _ body: @escaping @Sendable (Int, Queue) async -> T
     ) async -> [T] {
         let workers = min(threads, count)
+        let queue = Queue(count: count)
         var done: [(Int, T)] = []
         await withTaskGroup(of: (Int, T).self) { group in
             for worker in 0..<workers {
-                group.addTask { (worker, await body(worker, stride(from: worker, to: count, by: workers))) }
+                group.addTask { (worker, await body(worker, queue)) }
             }
             for await d in group { done.append(d) }
         }
@@ -89,21 +112,16 @@ public enum OrderedBatch {
     }
 
     /// The tasks' output in the items' order, handed to `write` in one call as the list of
-    /// the items' bytes (no copy; `write` gathers them into as few system calls as it can):
-    /// item `i` is the `(i / tasks)`-th item of task `i % tasks`.
+    /// the items' bytes (no copy; `write` gathers them into as few system calls as it can).
     public static func inOrder(
         _ done: [Done], items: Int, _ write: ([UnsafeRawBufferPointer]) throws -> Void
     ) rethrows {
         try withBytes(of: done[...]) { buffers in
-            if buffers.count <= 1 {
-                try write(buffers.map(UnsafeRawBufferPointer.init))
-                return
-            }
-            var pieces: [UnsafeRawBufferPointer] = []
-            pieces.reserveCapacity(items)
-            for i in 0..<items {
-                let range = done[i % done.count].ranges[i / done.count]
-                pieces.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffers[i % done.count][range])))
+            var pieces = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: items)
+            for (d, bytes) in zip(done, buffers) {
+                for (i, range) in zip(d.items, d.ranges) {
+                    pieces[i] = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range]))
+                }
             }
             try write(pieces)
         }

@@ -1,4 +1,6 @@
 import HopTraceCore
+import HopTraceDNS
+import HopTraceMessage
 import Testing
 
 @testable import HopTraceReport
@@ -31,6 +33,43 @@ import Testing
         }
         #expect(Self.output(next, items: second.count) == second.map { "[\($0)]" }.joined())
         for (a, b) in zip(done, next) { #expect(a.buffer === b.buffer) }
+    }
+
+    /// A task held up on one item does not hold up the items after it: the other task takes
+    /// them. Item 0 waits (yielding) until every other item is done, which only a task free to
+    /// take any item can do; a fixed share per task would leave items to the waiting one, and
+    /// the wait ends after 10 s so that the test fails rather than hangs.
+    @Test func aTaskHeldUpOnOneItemLeavesTheRestToTheOthers() async {
+        let items = Array(0..<40)
+        let finished = Locked(0)
+        let done = await OrderedBatch.run(items, threads: 2, reserve: 1) { i, item, buffer in
+            if i == 0 {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while finished.withLock({ $0 }) < items.count - 1 && ContinuousClock.now < deadline {
+                    await Task.yield()
+                }
+            } else {
+                finished.withLock { $0 += 1 }
+            }
+            buffer.append(utf8: "<\(item)>")
+            return true
+        }
+        #expect(Self.output(done, items: items.count) == items.map { "<\($0)>" }.joined())
+        let holder = done.first { $0.items.contains(0) }
+        #expect(holder?.items == [0])
+        #expect(done.map(\.items.count).reduce(0, +) == items.count)
+    }
+
+    @Test func aMapWindowComesBackInOrderWhoeverTookEachMessage() async {
+        let mbox = (0..<30).map { i in
+            "From a@example.net Mon Feb  3 10:00:05 2025\nReceived: from h\(i).example.net ([192.0.2.\(i + 1)]) by mx.example.org; Mon, 3 Feb 2025 10:00:05 +0000\nReceived: from mx.example.org by in.example.org; Mon, 3 Feb 2025 10:00:07 +0000\n\nbody \(i)\n"
+        }.joined()
+        let messages = MessageSource.mbox(Array(mbox.utf8))
+        #expect(messages.count == 30)
+        let one = await MapBatch.chains(messages, threads: 1)
+        let three = await MapBatch.chains(messages, threads: 3)
+        #expect(one.count == 30 && one.allSatisfy { $0?.first?.sightings.isEmpty == false })
+        #expect(one == three)
     }
 
     @Test func aBufferGrownPastTheLimitIsNotKept() async {

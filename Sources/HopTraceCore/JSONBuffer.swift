@@ -213,6 +213,23 @@ extension JSONBuffer {
         if let value { appendString(value) } else { append("null") }
     }
 
+    /// A time as a JSON string, `UTCCalendar.iso8601` written in place (no String).
+    public func appendISO8601(_ utcSeconds: Int64) {
+        reserve(UTCCalendar.iso8601Length &+ 2)
+        base[used] = UInt8(ascii: "\"")
+        guard UTCCalendar.writeISO8601(utcSeconds, to: base + (used &+ 1)) else {
+            appendString(UTCCalendar.iso8601(utcSeconds))
+            return
+        }
+        base[used &+ 1 &+ UTCCalendar.iso8601Length] = UInt8(ascii: "\"")
+        used &+= UTCCalendar.iso8601Length &+ 2
+    }
+
+    /// A time field's value: the time as `appendISO8601` writes it, or null.
+    @inlinable public func appendValue(iso8601 utcSeconds: Int64?) {
+        if let utcSeconds { appendISO8601(utcSeconds) } else { append("null") }
+    }
+
     /// An integer field's value: its digits, or null.
     @inlinable @inline(__always) public func appendValue(_ value: Int?) {
         if let value { appendDecimal(value) } else { append("null") }

@@ -7,6 +7,8 @@ public protocol JSONFieldWriter {
     mutating func field(_ key: StaticString, _ value: String?)
     mutating func field(_ key: StaticString, _ value: Int?)
     mutating func field(_ key: StaticString, _ value: Bool)
+    /// A time (UTC seconds) as `UTCCalendar.iso8601` writes it, or null.
+    mutating func field(_ key: StaticString, iso8601 utcSeconds: Int64?)
     /// A value built as a tree (the parts that are not on a hot path).
     mutating func field(_ key: StaticString, value: JSONValue)
     mutating func field(_ key: StaticString, strings: [String])
@@ -50,6 +52,9 @@ public struct JSONFieldList: JSONFieldWriter {
     public mutating func field(_ key: StaticString, _ value: String?) { fields.append((Self.key(key), .string(value))) }
     public mutating func field(_ key: StaticString, _ value: Int?) { fields.append((Self.key(key), .int(value))) }
     public mutating func field(_ key: StaticString, _ value: Bool) { fields.append((Self.key(key), .bool(value))) }
+    public mutating func field(_ key: StaticString, iso8601 utcSeconds: Int64?) {
+        fields.append((Self.key(key), .string(utcSeconds.map(UTCCalendar.iso8601))))
+    }
     public mutating func field(_ key: StaticString, value: JSONValue) { fields.append((Self.key(key), value)) }
     public mutating func field(named name: String, value: JSONValue) { fields.append((name, value)) }
     public mutating func field(_ key: StaticString, strings: [String]) {
@@ -126,6 +131,10 @@ public struct JSONByteFields: JSONFieldWriter {
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)
         out.append(value ? "true" : "false")
+    }
+    public mutating func field(_ k: StaticString, iso8601 utcSeconds: Int64?) {
+        key(k)
+        out.appendValue(iso8601: utcSeconds)
     }
     public mutating func field(_ k: StaticString, value: JSONValue) {
         key(k)
@@ -246,6 +255,10 @@ public struct JSONPrettyFields: JSONFieldWriter {
     public mutating func field(_ k: StaticString, _ value: Bool) {
         key(k)
         out.append(value ? "true" : "false")
+    }
+    public mutating func field(_ k: StaticString, iso8601 utcSeconds: Int64?) {
+        key(k)
+        out.appendValue(iso8601: utcSeconds)
     }
     public mutating func field(_ k: StaticString, value: JSONValue) {
         key(k)

@@ -55,28 +55,42 @@ public enum UTCCalendar {
             return "\(year(y))-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
         }
         // The usual four-digit year: the 20 bytes written in place, no String per part.
-        return String(unsafeUninitializedCapacity: 20) { b in
-            func digits(_ v: Int64, _ at: Int, _ count: Int) {
-                var v = v
-                for k in stride(from: at + count - 1, through: at, by: -1) {
-                    b[k] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-            }
-            digits(y, 0, 4)
-            b[4] = UInt8(ascii: "-")
-            digits(m, 5, 2)
-            b[7] = UInt8(ascii: "-")
-            digits(d, 8, 2)
-            b[10] = UInt8(ascii: "T")
-            digits(secs / 3600, 11, 2)
-            b[13] = UInt8(ascii: ":")
-            digits(secs / 60 % 60, 14, 2)
-            b[16] = UInt8(ascii: ":")
-            digits(secs % 60, 17, 2)
-            b[19] = UInt8(ascii: "Z")
-            return 20
+        return String(unsafeUninitializedCapacity: iso8601Length) { b in
+            writeISO8601(utcSeconds, to: b.baseAddress!)
+            return iso8601Length
         }
+    }
+
+    /// The length of `iso8601` for the years 0…9999.
+    public static let iso8601Length = 20
+
+    /// Writes `iso8601(utcSeconds)` at `b` (`iso8601Length` bytes) when its year is one of
+    /// 0…9999 and returns true; writes nothing and returns false for other years.
+    @discardableResult
+    public static func writeISO8601(_ utcSeconds: Int64, to b: UnsafeMutablePointer<UInt8>) -> Bool {
+        let (days, secs) = split(utcSeconds)
+        let (y, m, d) = civilFromDays(days)
+        guard y >= 0 && y < 10_000 else { return false }
+        func digits(_ v: Int64, _ at: Int, _ count: Int) {
+            var v = v
+            for k in stride(from: at + count - 1, through: at, by: -1) {
+                b[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+        }
+        digits(y, 0, 4)
+        b[4] = UInt8(ascii: "-")
+        digits(m, 5, 2)
+        b[7] = UInt8(ascii: "-")
+        digits(d, 8, 2)
+        b[10] = UInt8(ascii: "T")
+        digits(secs / 3600, 11, 2)
+        b[13] = UInt8(ascii: ":")
+        digits(secs / 60 % 60, 14, 2)
+        b[16] = UInt8(ascii: ":")
+        digits(secs % 60, 17, 2)
+        b[19] = UInt8(ascii: "Z")
+        return true
     }
 
     /// Four digits for years 0…9999; other years as the number is written.

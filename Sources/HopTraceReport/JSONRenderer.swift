@@ -145,7 +145,7 @@ public enum JSONRenderer {
         w.field("protocol", r.with?.keyword)
         w.field("id", r.id)
         w.field("for", r.recipients.first)
-        w.field("time", r.timestamp?.iso8601)
+        w.field("time", iso8601: r.timestamp?.utcSeconds)
         w.field("delay_seconds", h.hop.delaySeconds)
         if analysed {
             w.objects("software", h.software) { writeSoftware($1, into: &$0) }

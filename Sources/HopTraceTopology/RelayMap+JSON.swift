@@ -68,7 +68,7 @@ extension RelayMap.Step {
         w.field("from", from)
         w.field("to", to)
         w.field("messages", messages)
-        w.field("first_seen", firstSeen.map(RelayMap.iso8601))
-        w.field("last_seen", lastSeen.map(RelayMap.iso8601))
+        w.field("first_seen", iso8601: firstSeen)
+        w.field("last_seen", iso8601: lastSeen)
     }
 }

@@ -148,8 +148,4 @@ public struct RelayMap: Sendable, Hashable {
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }
-
-    static func iso8601(_ t: Int64) -> String {
-        UTCCalendar.iso8601(t)
-    }
 }

@@ -37,6 +37,37 @@ import Testing
         #expect(buffer.count == 0 && buffer.bytes.isEmpty)
     }
 
+    /// A time field written in place is the JSON string of `UTCCalendar.iso8601`, in all three
+    /// writers, for four-digit years and for the years written another way (before year 0,
+    /// after 9999), and null when there is no time; the buffer grows for it from any fill.
+    @Test func timesWrittenInPlaceAreTheISO8601Strings() {
+        var g = SplitMix64(state: 5)
+        var times: [Int64?] = [
+            nil, 0, -1, 951_782_400, 253_402_300_799, 253_402_300_800, -62_167_219_200, -62_167_219_201,
+        ]
+        times += (0..<500).map { _ in Int64.random(in: -70_000_000_000...300_000_000_000, using: &g) }
+        for t in times {
+            let expected = JSONValue.string(t.map(UTCCalendar.iso8601))
+            var list = JSONFieldList()
+            list.field("time", iso8601: t)
+            #expect(list.value == .object([("time", expected)]))
+            for capacity in [1, 21, 22, 4096] {
+                var bytes = JSONByteFields(JSONBuffer(capacity: capacity))
+                bytes.begin()
+                bytes.field("time", iso8601: t)
+                bytes.end()
+                #expect(bytes.bytes == Array(JSONValue.object([("time", expected)]).serialized(pretty: false).utf8))
+            }
+            var pretty = JSONPrettyFields(JSONBuffer(capacity: 1), level: 0)
+            pretty.begin()
+            pretty.field("time", iso8601: t)
+            pretty.end()
+            var prettyExpected: [UInt8] = []
+            JSONValue.object([("time", expected)]).append(to: &prettyExpected, prettyAtLevel: 0)
+            #expect(pretty.bytes == prettyExpected)
+        }
+    }
+
     @Test func decimalsAreWhatStringWrites() {
         var g = SplitMix64(state: 12)
         var values = [0, 9, 10, -1, -9, -10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]

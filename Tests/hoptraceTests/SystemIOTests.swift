@@ -1,8 +1,8 @@
 import Foundation
-import HopTraceCore
 import HopTraceTestSupport
 import Testing
 
+@testable import HopTraceCore
 @testable import hoptrace
 
 #if canImport(Glibc)
@@ -254,6 +254,38 @@ import Glibc
         #expect(throws: CommandFailure.self) {
             try InputReader.readBounded(fd, name: "small.eml", using: failing.read)
         }
+    }
+
+    /// A large input is read into memory advised for huge pages: whole 2 MiB blocks inside
+    /// the buffer only, none for a buffer under 4 MiB, and the bytes read are the file's.
+    @Test func aLargeFileIsReadIntoHugePageAdvisedMemoryWhole() throws {
+        let big = (0..<(9 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 13) }
+        let file = try TestSupport.temporaryFile("large.mbox", big)
+        #expect(try InputReader.readFile(file.path) == big)
+        let huge = 2 << 20
+        for size in [1 << 20, (4 << 20) - 1, 4 << 20, 9 << 20] {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            defer { buffer.deallocate() }
+            guard let advised = FileInput.adviseHugePages(buffer) else {
+                // Refused (huge pages unsupported here) or too small.
+                #expect(size < 2 * huge || madviseUnsupported())
+                continue
+            }
+            #expect(size >= 2 * huge)
+            #expect(advised.lowerBound >= 0 && advised.upperBound <= size && !advised.isEmpty)
+            let address = Int(bitPattern: buffer.baseAddress!)
+            #expect((address + advised.lowerBound) % huge == 0 && (address + advised.upperBound) % huge == 0)
+        }
+    }
+
+    /// Whether this kernel refuses MADV_HUGEPAGE (built without transparent huge pages).
+    func madviseUnsupported() -> Bool {
+        let size = 8 << 20
+        let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let p, p != MAP_FAILED else { return true }
+        defer { munmap(p, size) }
+        let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: p) + (2 << 20) - 1) / (2 << 20) * (2 << 20))!
+        return madvise(aligned, 2 << 20, Int32(MADV_HUGEPAGE)) != 0
     }
 
     @Test func readsAWholeFileAndAnEmptyOne() throws {

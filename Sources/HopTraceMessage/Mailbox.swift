@@ -20,7 +20,7 @@ import HopTraceCore
 /// separator when it holds a digit; without one ("From the desk of …") and without a header
 /// block after it, it is body text (Python's `mailbox` splits there too).
 public enum Mailbox {
-    private static let from: [UInt8] = Array("From ".utf8)
+    static let from: [UInt8] = Array("From ".utf8)
     private static let contentLength: [UInt8] = Array("content-length:".utf8)
     /// Field names that make the lines after a `From ` line a message's header block.
     private static let messageFields: [[UInt8]] = [
@@ -68,10 +68,10 @@ public enum Mailbox {
         if !Bytes.hasPrefix(buf, at: i, end: end, from) { i = 0 }
         var starts = [i]
         var truncated = false
-        var previousBlank = true
         var nextReport = 32 << 20
         // The Content-Length check of the message that starts at `i`.
         var checkLength = true
+        // `i` is always a line start: a message's start, or a From line that was not one.
         while i < end {
             if i >= nextReport {
                 scanned(i - (1 << 20))
@@ -87,30 +87,25 @@ public enum Mailbox {
                 starts.append(next)
                 i = next
                 checkLength = true
-                previousBlank = true
                 continue
             }
             checkLength = false
-            let lineEnd = Self.lineEnd(buf, from: i, to: end, lf)
+            // Only lines that begin "From " can start a message: the search goes from one to
+            // the next (not line by line), and looks back at the line before.
+            guard let line = nextFromLine(buf, after: i, end: end, lf) else { break }
+            i = line
+            let lineEnd = Self.lineEnd(buf, from: line, to: end, lf)
             let next = lineEnd < end ? lineEnd + 1 : end
-            let blank = contentEnd(buf, lineStart: i, lineEnd: lineEnd, lf) == i
-            if i != starts[starts.count - 1], Bytes.hasPrefix(buf, at: i, end: end, from) {
-                let digit = hasDigit(buf, from: i + from.count, to: lineEnd)
-                if digit && previousBlank
-                    || (previousBlank || digit) && headerBlockFollows(buf, from: next, end: end, lf)
-                {
-                    guard starts.count < limit else {
-                        truncated = true
-                        break
-                    }
-                    starts.append(i)
-                    checkLength = true
-                    previousBlank = false
-                    continue
+            let previousBlank = blankLineBefore(buf, line: line, notBefore: starts[starts.count - 1], lf)
+            let digit = hasDigit(buf, from: line + from.count, to: lineEnd)
+            if digit && previousBlank || (previousBlank || digit) && headerBlockFollows(buf, from: next, end: end, lf) {
+                guard starts.count < limit else {
+                    truncated = true
+                    break
                 }
+                starts.append(line)
+                checkLength = true
             }
-            previousBlank = blank
-            i = next
         }
         return Index(starts: starts, end: end, truncated: truncated)
     }
@@ -138,18 +133,38 @@ public enum Mailbox {
         return Bytes.lf
     }
 
+    /// The start of the first line after the one at `lineStart` that begins "From ".
+    static func nextFromLine(_ buf: UnsafeBufferPointer<UInt8>, after lineStart: Int, end: Int, _ lf: UInt8) -> Int? {
+        var k = lineStart + 1
+        while let hit = Bytes.find(from, in: buf, from: k, to: end) {
+            if buf[hit - 1] == lf { return hit }
+            k = hit + 1
+        }
+        return nil
+    }
+
+    /// Whether the line before the one at `line` is empty (or holds only a CR before its LF).
+    /// `floor` is a line start at or before that line: nothing before it is read.
+    static func blankLineBefore(_ buf: UnsafeBufferPointer<UInt8>, line: Int, notBefore floor: Int, _ lf: UInt8) -> Bool
+    {
+        // buf[line - 1] is the previous line's break; that line starts at `floor` or after a break.
+        let end = line - 1
+        if end == floor || buf[end - 1] == lf { return true }
+        guard lf == Bytes.lf, buf[end - 1] == Bytes.cr else { return false }
+        return end - 1 == floor || buf[end - 2] == lf
+    }
+
     @inline(__always)
-    private static func lineEnd(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ lf: UInt8) -> Int {
+    static func lineEnd(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, _ lf: UInt8) -> Int {
         Bytes.find(lf, in: buf, from: from, to: to) ?? to
     }
 
     @inline(__always)
-    private static func contentEnd(_ buf: UnsafeBufferPointer<UInt8>, lineStart: Int, lineEnd: Int, _ lf: UInt8) -> Int
-    {
+    static func contentEnd(_ buf: UnsafeBufferPointer<UInt8>, lineStart: Int, lineEnd: Int, _ lf: UInt8) -> Int {
         lf == Bytes.lf ? Bytes.contentEnd(buf, lineStart: lineStart, lineEnd: lineEnd) : lineEnd
     }
 
-    private static func hasDigit(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+    static func hasDigit(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
         var k = from
         while k < to {
             if buf[k] >= 0x30 && buf[k] <= 0x39 { return true }

@@ -36,7 +36,7 @@ public enum FileInput {
             let expected = Int(status.st_size) + 1
             var failure: SystemError?
             bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
-                FileInput.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
                 while count < expected {
                     do throws(SystemError) {
                         let n = try FileDescriptor.readSome(
@@ -70,27 +70,6 @@ public enum FileInput {
             if bytes.count > limit { throw InputError(.tooLarge(limit: limit), name: name) }
         }
         return bytes
-    }
-}
-
-extension FileInput {
-    /// Asks the kernel to back the whole 2 MiB blocks inside `buffer` with huge pages
-    /// (`MADV_HUGEPAGE`, for systems where transparent huge pages are enabled on request): a
-    /// large input read into fresh memory then takes one page fault per 2 MiB instead of one
-    /// per 4 KiB, which was most of the time its reading took. Only a hint: nothing changes
-    /// where huge pages are disabled or unavailable, and buffers under 4 MiB are left alone.
-    /// Returns the offsets in `buffer` of the memory advised, nil when none was.
-    @discardableResult
-    static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) -> Range<Int>? {
-        let huge = 2 << 20
-        guard let base = buffer.baseAddress, buffer.count >= 2 * huge else { return nil }
-        let address = Int(bitPattern: base)
-        let start = (address + huge - 1) / huge * huge
-        let end = (address + buffer.count) / huge * huge
-        guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start),
-            madvise(first, end - start, Int32(MADV_HUGEPAGE)) == 0
-        else { return nil }
-        return (start - address)..<(end - address)
     }
 }
 

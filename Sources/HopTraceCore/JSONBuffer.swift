@@ -59,6 +59,7 @@ public final class JSONBuffer {
         // Overflow traps: a document of 2^62 bytes is not one this buffer holds.
         let wanted = max(capacity * 2, used + n)
         let next = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
+        HugePages.advise(UnsafeMutableRawBufferPointer(start: next, count: wanted))
         next.update(from: base, count: used)
         base.deallocate()
         base = next

@@ -68,6 +68,19 @@ import Testing
         }
     }
 
+    /// A buffer grown past the size where its memory is advised for huge pages keeps every byte.
+    @Test func aBufferGrownIntoHugePagesKeepsEveryByte() {
+        let buffer = JSONBuffer(capacity: 1000)
+        var expected: [UInt8] = []
+        for k in 0..<2300 {
+            let chunk = [UInt8](repeating: UInt8(truncatingIfNeeded: k), count: 4096)
+            buffer.append(chunk)
+            expected += chunk
+        }
+        #expect(buffer.capacityInBytes >= 9 << 20)
+        #expect(buffer.bytes == expected)
+    }
+
     @Test func decimalsAreWhatStringWrites() {
         var g = SplitMix64(state: 12)
         var values = [0, 9, 10, -1, -9, -10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]

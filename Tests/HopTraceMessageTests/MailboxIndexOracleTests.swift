@@ -113,7 +113,8 @@ import Testing
                 bytes.withUnsafeBufferPointer { buf in
                     let fast = Mailbox.index(buf, limit: limit)
                     let expected = Self.reference(buf, limit: limit)
-                    #expect(fast == expected, "\(String(decoding: bytes, as: UTF8.self).debugDescription) limit \(limit)")
+                    #expect(
+                        fast == expected, "\(String(decoding: bytes, as: UTF8.self).debugDescription) limit \(limit)")
                     if fast.starts.count > 2 { multi += 1 }
                 }
             }

@@ -1,8 +1,8 @@
 import Foundation
+import HopTraceCore
 import HopTraceTestSupport
 import Testing
 
-@testable import HopTraceCore
 @testable import hoptrace
 
 #if canImport(Glibc)
@@ -266,7 +266,7 @@ import Glibc
         for size in [1 << 20, (4 << 20) - 1, 4 << 20, 9 << 20] {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
             defer { buffer.deallocate() }
-            guard let advised = FileInput.adviseHugePages(buffer) else {
+            guard let advised = HugePages.advise(buffer) else {
                 // Refused (huge pages unsupported here) or too small.
                 #expect(size < 2 * huge || madviseUnsupported())
                 continue

@@ -176,21 +176,36 @@ public enum HeaderParser {
                     ))
             }
 
-            // Unfold: drop each line break (CRLF or bare LF), keep the WSP after it.
-            value.removeAll(keepingCapacity: true)
-            var k = colon + 1
-            while k < cut {
-                let nl = Bytes.find(Bytes.lf, in: buf, from: k, to: cut) ?? cut
-                let segEnd = Bytes.contentEnd(buf, lineStart: k, lineEnd: nl)
-                value.append(contentsOf: UnsafeBufferPointer(rebasing: buf[k..<segEnd]))
-                k = nl + 1
-            }
-            var lead = 0
-            while lead < value.count, Bytes.isWSP(value[lead]) { lead += 1 }
-            let text = value.withUnsafeBufferPointer {
-                TextDecoding.lenientUTF8(UnsafeBufferPointer(rebasing: $0[lead...]))
+            let text: String
+            let valueStart = colon + 1
+            if let firstBreak = Bytes.find(Bytes.lf, in: buf, from: valueStart, to: cut) {
+                // Unfold: drop each line break (CRLF or bare LF), keep the WSP after it.
+                value.removeAll(keepingCapacity: true)
+                var k = valueStart
+                var nl = firstBreak
+                while k < cut {
+                    let segEnd = Bytes.contentEnd(buf, lineStart: k, lineEnd: nl)
+                    value.append(contentsOf: UnsafeBufferPointer(rebasing: buf[k..<segEnd]))
+                    k = nl + 1
+                    nl = Bytes.find(Bytes.lf, in: buf, from: k, to: cut) ?? cut
+                }
+                var lead = 0
+                while lead < value.count, Bytes.isWSP(value[lead]) { lead += 1 }
+                text = value.withUnsafeBufferPointer {
+                    TextDecoding.lenientUTF8(UnsafeBufferPointer(rebasing: $0[lead...]))
+                }
+            } else if valueStart < cut {
+                // One line: the value is read where it stands.
+                let segEnd = Bytes.contentEnd(buf, lineStart: valueStart, lineEnd: cut)
+                var lead = valueStart
+                while lead < segEnd, Bytes.isWSP(buf[lead]) { lead += 1 }
+                text = TextDecoding.lenientUTF8(UnsafeBufferPointer(rebasing: buf[lead..<segEnd]))
+            } else {
+                text = ""
             }
             let name = String(decoding: UnsafeBufferPointer(rebasing: buf[fieldStart..<nameEnd]), as: UTF8.self)
+            // Room for a typical message header at once, instead of growing 1, 2, 4, 8, 16.
+            if fields.isEmpty { fields.reserveCapacity(8) }
             fields.append(
                 HeaderField(
                     name: name,

@@ -84,7 +84,10 @@ public enum MessageIntake {
         if headers.first("X-MS-Exchange-Message-Is-Ndr") != nil {
             return exchangeNDR
         }
-        if let subject = headers.first("Subject")?.value.lowercased(), subject.hasPrefix("undeliverable:"),
+        // The byte test is a necessary condition of the lower-cased prefix (no other character
+        // lower-cases to one of its ASCII letters alone); the exact test runs only after it.
+        if let subject = headers.first("Subject")?.value, startsUndeliverable(subject),
+            subject.lowercased().hasPrefix("undeliverable:"),
             headers.fields.contains(where: { $0.name.lowercased().hasPrefix("x-ms-") })
         {
             return exchangeNDR
@@ -95,6 +98,15 @@ public enum MessageIntake {
         default: break
         }
         return pasted ? pastedBounce : nil
+    }
+
+    private static let undeliverable: [UInt8] = Array("undeliverable:".utf8)
+
+    /// Whether the text's first bytes are "undeliverable:", ASCII case ignored.
+    static func startsUndeliverable(_ text: String) -> Bool {
+        text.withUTF8Bytes { b in
+            b.count >= undeliverable.count && ASCIIFold.equal(b.prefix(undeliverable.count), undeliverable)
+        }
     }
 }
 
@@ -124,9 +136,9 @@ struct EmbeddedCollector {
         if part.encapsulatesMessage {
             let message = part.children[0]
             let container =
-                part.contentType.mediaType == "message/global"
+                part.contentType.is("message", "global")
                 ? "message/global"
-                : part.contentType.mediaType == "message/rfc822" ? "message/rfc822" : "attached-eml"
+                : part.contentType.is("message", "rfc822") ? "message/rfc822" : "attached-eml"
             if message.headers.fields.isEmpty {
                 unreadable(message, "has no readable header", type: part.contentType.mediaType)
             } else {
@@ -145,9 +157,10 @@ struct EmbeddedCollector {
             }
             for child in part.children { walk(child, insideEmbedded: insideEmbedded) }
         default:
-            let media = part.contentType.mediaType
+            let type = part.contentType
             // MailSite labels the returned header block "message/rfc822-headers".
-            if media == "text/rfc822-headers" || media == "message/global-headers" || media == "message/rfc822-headers"
+            if type.is("text", "rfc822-headers") || type.is("message", "global-headers")
+                || type.is("message", "rfc822-headers")
             {
                 let body = part.decodedBody
                 // The block is the whole body; a blank line before it (some MTAs add one) is skipped.
@@ -161,9 +174,9 @@ struct EmbeddedCollector {
                     add(
                         ChainInput(
                             source: .embedded, part: part.path.isEmpty ? "1" : part.path,
-                            container: media, headers: head.block))
+                            container: type.mediaType, headers: head.block))
                 }
-            } else if media == "text/plain" || media == "message/partial" {
+            } else if type.is("text", "plain") || type.is("message", "partial") {
                 textParts.append((part, insideEmbedded))
             } else if let bytes = messageFile(part) {
                 let path = part.path.isEmpty ? "1" : part.path
@@ -179,10 +192,9 @@ struct EmbeddedCollector {
         }
     }
 
-    /// Media types under which an Outlook item or a TNEF stream is attached.
-    private static let messageFileTypes: Set<String> = [
-        "application/ms-tnef", "application/vnd.ms-tnef", "application/vnd.ms-outlook", "application/x-msg",
-        "application/octet-stream",
+    /// Subtypes of "application" under which an Outlook item or a TNEF stream is attached.
+    private static let messageFileSubtypes: Set<String> = [
+        "ms-tnef", "vnd.ms-tnef", "vnd.ms-outlook", "x-msg", "octet-stream",
     ]
 
     /// The decoded body of a part that is an Outlook item or a TNEF stream, told by its first
@@ -190,7 +202,8 @@ struct EmbeddedCollector {
     private func messageFile(_ part: MIMEPart) -> [UInt8]? {
         let name = part.filename?.lowercased() ?? ""
         guard
-            Self.messageFileTypes.contains(part.contentType.mediaType) || name.hasSuffix(".msg")
+            part.contentType.type == "application" && Self.messageFileSubtypes.contains(part.contentType.subtype)
+                || name.hasSuffix(".msg")
                 || name.hasSuffix(".dat")
         else { return nil }
         let body = part.rawBody
@@ -223,7 +236,7 @@ struct EmbeddedCollector {
 
     // MARK: Pasted headers
 
-    private struct Marker {
+    struct Marker {
         /// The marker line, lower-cased, without surrounding dashes, spaces, colons and dots.
         var text: String
         /// Who writes it.
@@ -237,7 +250,7 @@ struct EmbeddedCollector {
 
     /// Lines after which bounces paste the original message or its header, with the software
     /// that writes each.
-    private static let markers: [Marker] = [
+    static let markers: [Marker] = [
         Marker(
             text: "below this line is a copy of the message", software: "qmail", needsTrace: false, expectsHeaders: true
         ),
@@ -287,7 +300,7 @@ struct EmbeddedCollector {
         let body = decoded ?? part.buffer
         let range = decoded.map { 0..<$0.count } ?? part.bodyRange
         let path = part.path.isEmpty ? "1" : part.path
-        let container = part.contentType.mediaType == "message/partial" ? "message/partial" : "pasted-in-body"
+        let container = part.contentType.is("message", "partial") ? "message/partial" : "pasted-in-body"
         var found: [HeaderParseResult] = []
         var misses: [Marker] = []
         body.withUnsafeBufferPointer { buf in
@@ -313,14 +326,15 @@ struct EmbeddedCollector {
                     i = next
                     continue
                 }
-                if blockStart, HeaderParser.fieldColon(buf, at: i, end: lineEnd) != nil {
+                let isField = HeaderParser.fieldColon(buf, at: i, end: lineEnd) != nil
+                if blockStart, isField {
                     let head = HeaderParser.parseBlock(buf, in: i..<end, mboxFromLine: false)
                     if Self.isOriginal(head.block) { found.append(head) }
                     i = max(next, head.bodyStart)
                     blockStart = true
                     continue
                 }
-                blockStart = HeaderParser.fieldColon(buf, at: i, end: lineEnd) == nil
+                blockStart = !isField
                 i = next
             }
         }
@@ -368,7 +382,7 @@ struct EmbeddedCollector {
         return end
     }
 
-    private static func marker(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Marker? {
+    static func marker(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Marker? {
         var s = from
         var e = to
         func strippable(_ b: UInt8) -> Bool {
@@ -378,12 +392,17 @@ struct EmbeddedCollector {
         while s < e, strippable(buf[s]) { s += 1 }
         while e > s, strippable(buf[e - 1]) { e -= 1 }
         guard e - s >= 16, e - s <= 100 else { return nil }
-        var text = [UInt8]()
-        text.reserveCapacity(e - s)
-        for k in s..<e { text.append(ASCIIFold.lower(buf[k])) }
-        let line = String(decoding: text, as: UTF8.self)
-        return markers.first { $0.text == line }
+        // The marker texts are lower-case ASCII: a line equals one exactly when its bytes,
+        // ASCII letters lower-cased, are the marker's bytes.
+        let line = UnsafeBufferPointer(rebasing: buf[s..<e])
+        for (k, text) in markerBytes.enumerated() where text.count == line.count {
+            if ASCIIFold.equal(line, text) { return markers[k] }
+        }
+        return nil
     }
+
+    /// `markers`' texts as bytes.
+    private static let markerBytes: [[UInt8]] = markers.map { Array($0.text.utf8) }
 
     /// The header block after a marker: blank lines skipped, a uniform indentation removed
     /// (Lotus Domino and some Exchange versions indent the pasted header), at least one field.

@@ -1,3 +1,5 @@
+import HopTraceCore
+
 /// A structured MIME header value: a leading token and its parameters (Content-Type,
 /// Content-Disposition).
 ///
@@ -16,14 +18,54 @@ public struct MIMEHeaderValue: Sendable, Hashable {
         self.parameters = parameters
     }
 
+    /// Parsed over the text's own UTF-8 bytes: strings are made only for the token, the
+    /// parameter names and the values, and lower-casing copies only a token or name that has an
+    /// upper-case letter in it.
     public static func parse(_ text: String) -> MIMEHeaderValue {
-        let b = Array(text.utf8)
-        var i = 0
+        text.withUTF8Bytes { b in
+            var i = 0
+            let token = leadingToken(b, &i)
+            return MIMEHeaderValue(value: lowered(b, token), parameters: parameters(b, from: i))
+        }
+    }
+
+    /// The lower-cased leading token alone (`parse(text).value`), for a field without parameters
+    /// worth reading (Content-Transfer-Encoding).
+    public static func token(_ text: String) -> String {
+        text.withUTF8Bytes { b in
+            var i = 0
+            return lowered(b, leadingToken(b, &i))
+        }
+    }
+
+    /// The offsets of the leading token; `i` is left after it.
+    static func leadingToken(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Range<Int> {
         skipCFWS(b, &i)
         let valueStart = i
         while i < b.count, b[i] != UInt8(ascii: ";"), !isSpace(b[i]), b[i] != UInt8(ascii: "(") { i += 1 }
-        let value = String(decoding: b[valueStart..<i], as: UTF8.self).lowercased()
+        return valueStart..<i
+    }
 
+    /// `String(decoding: b[range], as: UTF8.self).lowercased()`: ASCII text is folded byte by
+    /// byte (copied only when it has an upper-case letter), other text goes through
+    /// `lowercased()`.
+    static func lowered(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let slice = UnsafeBufferPointer(rebasing: b[range])
+        var upper = false
+        for c in slice {
+            if c >= 0x80 { return String(decoding: slice, as: UTF8.self).lowercased() }
+            if c >= 0x41 && c <= 0x5A { upper = true }
+        }
+        guard upper else { return String(decoding: slice, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: slice.count) { out in
+            for k in 0..<slice.count { out[k] = ASCIIFold.lower(slice[k]) }
+            return slice.count
+        }
+    }
+
+    /// The parameters after the leading token, from offset `start`.
+    static func parameters(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> [String: String] {
+        var i = start
         var simple: [String: String] = [:]
         // name → [(section, extended, raw value)]
         var extended: [String: [(Int, Bool, String)]] = [:]
@@ -36,7 +78,7 @@ public struct MIMEHeaderValue: Sendable, Hashable {
             guard i < b.count else { break }
             let nameStart = i
             while i < b.count, b[i] != UInt8(ascii: "="), b[i] != UInt8(ascii: ";"), !isSpace(b[i]) { i += 1 }
-            let name = String(decoding: b[nameStart..<i], as: UTF8.self).lowercased()
+            let nameRange = nameStart..<i
             skipCFWS(b, &i)
             guard i < b.count, b[i] == UInt8(ascii: "=") else {
                 // Attribute without a value: skip to the next ";".
@@ -45,17 +87,9 @@ public struct MIMEHeaderValue: Sendable, Hashable {
             }
             i += 1
             skipCFWS(b, &i)
-            var raw = ""
+            let raw: String
             if i < b.count, b[i] == UInt8(ascii: "\"") {
-                i += 1
-                var bytes: [UInt8] = []
-                while i < b.count, b[i] != UInt8(ascii: "\"") {
-                    if b[i] == UInt8(ascii: "\\"), i + 1 < b.count { i += 1 }
-                    bytes.append(b[i])
-                    i += 1
-                }
-                if i < b.count { i += 1 }  // closing quote; an unclosed one runs to the end
-                raw = String(decoding: bytes, as: UTF8.self)
+                raw = quotedString(b, &i)
             } else {
                 let s = i
                 // Lenient: unquoted values with spaces (Outlook writes name=My File.eml).
@@ -70,10 +104,11 @@ public struct MIMEHeaderValue: Sendable, Hashable {
                     e = open
                     while e > s, isSpace(b[e - 1]) { e -= 1 }
                 }
-                raw = String(decoding: b[s..<e], as: UTF8.self)
+                raw = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
             }
-            if name.isEmpty { continue }
-            if let star = name.firstIndex(of: "*") {
+            if nameRange.isEmpty { continue }
+            let name = lowered(b, nameRange)
+            if b[nameRange].contains(UInt8(ascii: "*")), let star = name.firstIndex(of: "*") {
                 let base = String(name[..<star])
                 var rest = name[name.index(after: star)...]
                 let isExtended = rest.hasSuffix("*") || rest.isEmpty
@@ -87,7 +122,28 @@ public struct MIMEHeaderValue: Sendable, Hashable {
         for (name, sections) in extended {
             simple[name] = joinRFC2231(sections.sorted { $0.0 < $1.0 })
         }
-        return MIMEHeaderValue(value: value, parameters: simple)
+        return simple
+    }
+
+    /// A quoted-string starting at the quote at `i`, quoted-pairs undone; an unclosed one runs to
+    /// the end. `i` is left after the closing quote. Without a backslash the value is one slice.
+    private static func quotedString(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> String {
+        i += 1
+        let s = i
+        while i < b.count, b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\") { i += 1 }
+        if i == b.count || b[i] == UInt8(ascii: "\"") {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
+            if i < b.count { i += 1 }  // closing quote
+            return text
+        }
+        var bytes = Array(b[s..<i])
+        while i < b.count, b[i] != UInt8(ascii: "\"") {
+            if b[i] == UInt8(ascii: "\\"), i + 1 < b.count { i += 1 }
+            bytes.append(b[i])
+            i += 1
+        }
+        if i < b.count { i += 1 }  // closing quote; an unclosed one runs to the end
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// RFC 2231 §3–4: sections joined in order; extended ones are percent-encoded and the first
@@ -133,7 +189,7 @@ public struct MIMEHeaderValue: Sendable, Hashable {
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
     /// Skips whitespace and RFC 5322 comments "(...)" (nested, with quoted-pairs).
-    private static func skipCFWS(_ b: [UInt8], _ i: inout Int) {
+    private static func skipCFWS(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
         while i < b.count {
             if isSpace(b[i]) {
                 i += 1
@@ -141,7 +197,8 @@ public struct MIMEHeaderValue: Sendable, Hashable {
                 var depth = 0
                 while i < b.count {
                     if b[i] == UInt8(ascii: "\\") {
-                        i += 2
+                        // A quoted-pair; a backslash that ends the text ends the comment.
+                        i = min(i + 2, b.count)
                         continue
                     }
                     if b[i] == UInt8(ascii: "(") { depth += 1 }
@@ -179,6 +236,10 @@ public struct MIMEContentType: Sendable, Hashable {
     /// "type/subtype".
     public var mediaType: String { "\(type)/\(subtype)" }
 
+    /// Whether this is `type/subtype` (`mediaType == "type/subtype"`), without building
+    /// `mediaType`.
+    public func `is`(_ type: String, _ subtype: String) -> Bool { self.type == type && self.subtype == subtype }
+
     /// RFC 2045 §5.2: the type of a part without a usable Content-Type.
     public static let textPlain = MIMEContentType(type: "text", subtype: "plain", parameters: ["charset": "us-ascii"])
     /// RFC 2046 §5.1.5: the default inside multipart/digest.
@@ -187,11 +248,24 @@ public struct MIMEContentType: Sendable, Hashable {
     /// Parses a Content-Type value; nil when it has no "type/subtype" (the caller then uses the
     /// default, as RFC 2045 §5.2 says).
     public static func parse(_ text: String) -> MIMEContentType? {
-        let v = MIMEHeaderValue.parse(text)
-        guard let slash = v.value.firstIndex(of: "/") else { return nil }
-        let type = String(v.value[..<slash])
-        let subtype = String(v.value[v.value.index(after: slash)...])
-        guard !type.isEmpty, !subtype.isEmpty else { return nil }
-        return MIMEContentType(type: type, subtype: subtype, parameters: v.parameters)
+        text.withUTF8Bytes { b in
+            var i = 0
+            let token = MIMEHeaderValue.leadingToken(b, &i)
+            let type: String
+            let subtype: String
+            if b[token].allSatisfy({ $0 < 0x80 }) {
+                guard let slash = b[token].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+                type = MIMEHeaderValue.lowered(b, token.lowerBound..<slash)
+                subtype = MIMEHeaderValue.lowered(b, (slash + 1)..<token.upperBound)
+            } else {
+                // Split as Characters after lower-casing, as for any String.
+                let value = MIMEHeaderValue.lowered(b, token)
+                guard let slash = value.firstIndex(of: "/") else { return nil }
+                type = String(value[..<slash])
+                subtype = String(value[value.index(after: slash)...])
+            }
+            guard !type.isEmpty, !subtype.isEmpty else { return nil }
+            return MIMEContentType(type: type, subtype: subtype, parameters: MIMEHeaderValue.parameters(b, from: i))
+        }
     }
 }

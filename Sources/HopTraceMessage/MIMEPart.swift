@@ -92,7 +92,7 @@ struct MIMETreeBuilder {
         let contentType = declared ?? defaultType
         let cte =
             headers.first("Content-Transfer-Encoding")
-            .map { MIMEHeaderValue.parse($0.value).value } ?? "7bit"
+            .map { MIMEHeaderValue.token($0.value) } ?? "7bit"
         var filename = headers.first("Content-Disposition")
             .flatMap { MIMEHeaderValue.parse($0.value).parameters["filename"] }
         if filename?.isEmpty ?? true { filename = contentType.parameters["name"] }
@@ -164,10 +164,7 @@ struct MIMETreeBuilder {
     /// or an attachment named *.eml whatever its declared type (Exchange and Outlook attach the
     /// original as application/octet-stream "original.eml").
     static func holdsMessage(_ type: MIMEContentType, filename: String?) -> Bool {
-        switch type.mediaType {
-        case "message/rfc822", "message/global": return true
-        default: break
-        }
+        if type.is("message", "rfc822") || type.is("message", "global") { return true }
         if type.type == "message" || type.type == "text" && type.subtype != "plain" { return false }
         guard let name = filename?.lowercased() else { return false }
         return name.hasSuffix(".eml")

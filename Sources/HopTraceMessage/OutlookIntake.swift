@@ -161,12 +161,12 @@ enum OutlookIntake {
         guard let body = message.strings[MAPIMessage.Property.body] else { return nil }
         let type = headers.first("Content-Type").flatMap { MIMEContentType.parse($0.value) }
         if let type {
-            guard type.mediaType == "text/plain" else { return nil }
+            guard type.is("text", "plain") else { return nil }
             let charset = type.parameters["charset"]?.lowercased() ?? "us-ascii"
             guard charset == "us-ascii" || charset == "utf-8" else { return nil }
         }
         let encoding = headers.first("Content-Transfer-Encoding").map {
-            MIMEHeaderValue.parse($0.value).value.lowercased()
+            MIMEHeaderValue.token($0.value).lowercased()
         }
         guard encoding == nil || encoding == "7bit" || encoding == "8bit" else { return nil }
         return Array(body.utf8)[...]

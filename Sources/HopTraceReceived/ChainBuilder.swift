@@ -72,15 +72,28 @@ public enum ChainBuilder {
                     ))
             }
         }
-        // Deterministic: by hop, then kind; the stable sort keeps insertion order otherwise.
-        let ordered = findings.enumerated().sorted { a, b in
+        return HopChain(hops: hops, findings: ordered(findings))
+    }
+
+    /// The findings by hop, then kind, insertion order otherwise (deterministic). Findings
+    /// already in that order (none, one, or one per hop in hop order: the usual chain) are
+    /// taken as they are, with no sort.
+    static func ordered(_ findings: [(hop: Int, finding: Finding)]) -> [Finding] {
+        func before(_ a: (hop: Int, finding: Finding), _ b: (hop: Int, finding: Finding)) -> Bool {
+            if a.hop != b.hop { return a.hop < b.hop }
+            return a.finding.kind.rawValue < b.finding.kind.rawValue
+        }
+        if findings.indices.dropFirst().allSatisfy({ !before(findings[$0], findings[$0 - 1]) }) {
+            return findings.map { $0.finding }
+        }
+        // The stable sort keeps insertion order otherwise.
+        return findings.enumerated().sorted { a, b in
             if a.element.hop != b.element.hop { return a.element.hop < b.element.hop }
             if a.element.finding.kind.rawValue != b.element.finding.kind.rawValue {
                 return a.element.finding.kind.rawValue < b.element.finding.kind.rawValue
             }
             return a.offset < b.offset
         }.map { $0.element.finding }
-        return HopChain(hops: hops, findings: ordered)
     }
 
     /// Quotes untrusted text for a summary: at most ~80 characters, control bytes shown as

@@ -33,6 +33,37 @@ enum ReceivedLexer {
         var out: [ReceivedToken] = []
         // A usual header has a few dozen tokens: one allocation instead of a growing array.
         out.reserveCapacity(min(b.count / 4 + 1, 64))
+        _ = scan(b) {
+            out.append($0)
+            return true
+        }
+        return out
+    }
+
+    /// Most tokens `withTokens` holds on the stack (24 bytes each); a header with more is lexed
+    /// again into an array.
+    static let inlineTokens = 40
+
+    /// Calls `body` with the tokens of `b` (what `tokens` gives): in a stack buffer when there are
+    /// at most `inlineTokens` of them, so the usual header costs no allocation for its tokens.
+    static func withTokens<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<ReceivedToken>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: ReceivedToken.self, capacity: inlineTokens) { buffer in
+            var count = 0
+            let fits = scan(b) { token in
+                guard count < buffer.count else { return false }
+                buffer.initializeElement(at: count, to: token)
+                count += 1
+                return true
+            }
+            if fits { return body(UnsafeBufferPointer(rebasing: buffer[..<count])) }
+            return tokens(b).withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// Hands the tokens of `b` to `emit` in order; stops and answers false as soon as `emit`
+    /// answers false, else answers true.
+    @inline(__always)
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, _ emit: (ReceivedToken) -> Bool) -> Bool {
         let n = b.count
         var i = 0
         while i < n {
@@ -41,29 +72,25 @@ enum ReceivedLexer {
                 i += 1
                 continue
             }
+            let token: ReceivedToken
             switch c {
             case UInt8(ascii: "("):
-                let end = commentEnd(b, from: i)
-                if let end {
-                    out.append(ReceivedToken(kind: .comment, start: i, end: end))
-                    i = end
+                if let end = commentEnd(b, from: i) {
+                    token = ReceivedToken(kind: .comment, start: i, end: end)
                 } else {
-                    out.append(ReceivedToken(kind: .unclosedComment, start: i, end: n))
-                    i = n
+                    token = ReceivedToken(kind: .unclosedComment, start: i, end: n)
                 }
             case UInt8(ascii: ")"):
-                out.append(ReceivedToken(kind: .strayClose, start: i, end: i + 1))
-                i += 1
+                token = ReceivedToken(kind: .strayClose, start: i, end: i + 1)
             case UInt8(ascii: ";"):
-                out.append(ReceivedToken(kind: .semicolon, start: i, end: i + 1))
-                i += 1
+                token = ReceivedToken(kind: .semicolon, start: i, end: i + 1)
             default:
-                let end = wordEnd(b, from: i)
-                out.append(ReceivedToken(kind: .word, start: i, end: end))
-                i = end
+                token = ReceivedToken(kind: .word, start: i, end: wordEnd(b, from: i))
             }
+            if !emit(token) { return false }
+            i = token.end
         }
-        return out
+        return true
     }
 
     /// End (exclusive) of the comment opening at `start`, or nil when it never closes.
@@ -146,8 +173,41 @@ enum ReceivedLexer {
 
     /// `items` as byte ranges, no String made.
     static func itemRanges(_ b: UnsafeBufferPointer<UInt8>) -> [ItemRange] {
-        let n = b.count
         var out: [ItemRange] = []
+        _ = scanItems(b) {
+            out.append($0)
+            return true
+        }
+        return out
+    }
+
+    /// Most items `withItemRanges` holds on the stack (24 bytes each); a comment with more is
+    /// read again into an array.
+    static let inlineItems = 32
+
+    /// Calls `body` with the item ranges of `b` (what `itemRanges` gives): in a stack buffer when
+    /// there are at most `inlineItems` of them, so the usual comment costs no allocation.
+    static func withItemRanges<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<ItemRange>) -> R)
+        -> R
+    {
+        withUnsafeTemporaryAllocation(of: ItemRange.self, capacity: inlineItems) { buffer in
+            var count = 0
+            let fits = scanItems(b) { item in
+                guard count < buffer.count else { return false }
+                buffer.initializeElement(at: count, to: item)
+                count += 1
+                return true
+            }
+            if fits { return body(UnsafeBufferPointer(rebasing: buffer[..<count])) }
+            return itemRanges(b).withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// Hands the item ranges of `b` to `emit` in order; stops and answers false as soon as
+    /// `emit` answers false, else answers true.
+    @inline(__always)
+    static func scanItems(_ b: UnsafeBufferPointer<UInt8>, _ emit: (ItemRange) -> Bool) -> Bool {
+        let n = b.count
         var i = 0
         while i < n {
             let c = b[i]
@@ -155,10 +215,11 @@ enum ReceivedLexer {
                 i += 1
                 continue
             }
+            let item: ItemRange
             if c == UInt8(ascii: "(") {
                 let closedEnd = commentEnd(b, from: i)
                 let end = closedEnd ?? n
-                out.append(ItemRange(kind: .nested, start: i + 1, end: closedEnd == nil ? end : end - 1))
+                item = ItemRange(kind: .nested, start: i + 1, end: closedEnd == nil ? end : end - 1)
                 i = end
             } else if c == UInt8(ascii: "\"") {
                 var j = i + 1
@@ -166,23 +227,24 @@ enum ReceivedLexer {
                     if b[j] == UInt8(ascii: "\\") { j += 1 }
                     j += 1
                 }
-                out.append(ItemRange(kind: .quoted, start: i + 1, end: min(j, n)))
+                item = ItemRange(kind: .quoted, start: i + 1, end: min(j, n))
                 i = min(j + 1, n)
             } else if c == UInt8(ascii: "[") {
                 var j = i
                 while j < n && b[j] != UInt8(ascii: "]") { j += 1 }
                 // Include `]` and any `:port` glued to it.
                 while j < n && !isSpace(b[j]) && b[j] != UInt8(ascii: ",") && b[j] != UInt8(ascii: "(") { j += 1 }
-                out.append(ItemRange(kind: .word, start: i, end: j))
+                item = ItemRange(kind: .word, start: i, end: j)
                 i = j
             } else {
                 var j = i
                 while j < n && !isSpace(b[j]) && b[j] != UInt8(ascii: "(") && b[j] != UInt8(ascii: ",") { j += 1 }
-                out.append(ItemRange(kind: .word, start: i, end: j))
+                item = ItemRange(kind: .word, start: i, end: j)
                 i = j
             }
+            if !emit(item) { return false }
         }
-        return out
+        return true
     }
 }
 

@@ -7,7 +7,7 @@ extension StampState {
 
     /// A comment whose text `c` is `bytes[content]`.
     mutating func comment(_ c: String, _ content: Range<Int>, into h: inout ReceivedHeader) {
-        if clause == .with && !withWords.isEmpty {
+        if clause == .with && !withList.isEmpty {
             defer { withClosedByComment = true }
             // Microsoft writes the version glued to the keyword: `Microsoft SMTPSVC(6.0.3790.0)`,
             // `Internet Mail Service (5.5.2653.19)` (Exchange 5.5: that is the Exchange build).
@@ -133,6 +133,11 @@ extension StampState {
         s.withUTF8Bytes { b in mayBeTLS(b) ? tlsInfo(s, b) : nil }
     }
 
+    /// What separates the `key=value` fields of a TLS comment: space, comma, tab.
+    static func isTLSFieldSeparator(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: " ") || c == UInt8(ascii: ",") || c == 0x09
+    }
+
     /// Cheap pre-check of `tlsInfo` (every comment of every header comes here): each form it
     /// reads mentions TLS, SSL, a cipher or Google's transport.
     static func mayBeTLS(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -148,29 +153,38 @@ extension StampState {
         if ASCIIBytes.startsAsCharacters(s, b, "using tls") || ASCIIBytes.startsAsCharacters(s, b, "using ssl") {
             // The words between ASCII separators, as byte ranges of `b` (each cut is a character
             // boundary, so a word's text is its bytes decoded).
-            let words = Self.byteWords(b) {
-                $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
+            return Self.withByteWords(
+                b,
+                where: {
+                    $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
+                }
+            ) { words in
+                func word(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[words[k]]) }
+                func text(_ k: Int) -> String { String(decoding: b[words[k]], as: UTF8.self) }
+                var info = TLSInfo(raw: String(s))
+                if words.count > 1, !ASCIIBytes.equal(word(1), "tls") || words.count > 2 {
+                    info.version = text(1)
+                }
+                if let ci = words.indices.first(where: { ASCIIBytes.equal(word($0), "cipher") }), ci + 1 < words.count {
+                    info.cipher = text(ci + 1)
+                }
+                if let bi = words.indices.first(where: { ASCIIBytes.equal(word($0), "bits") }), bi > 0 {
+                    info.bits = text(bi - 1)
+                }
+                // Mimecast `(Using TLS)` names no version.
+                if ASCIIBytes.equal(b, "using tls") { info.version = nil }
+                return info
             }
-            func word(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[words[k]]) }
-            func text(_ k: Int) -> String { String(decoding: b[words[k]], as: UTF8.self) }
-            var info = TLSInfo(raw: String(s))
-            if words.count > 1, !ASCIIBytes.equal(word(1), "tls") || words.count > 2 {
-                info.version = text(1)
-            }
-            if let ci = words.indices.first(where: { ASCIIBytes.equal(word($0), "cipher") }), ci + 1 < words.count {
-                info.cipher = text(ci + 1)
-            }
-            if let bi = words.indices.first(where: { ASCIIBytes.equal(word($0), "bits") }), bi > 0 {
-                info.bits = text(bi - 1)
-            }
-            // Mimecast `(Using TLS)` names no version.
-            if ASCIIBytes.equal(b, "using tls") { info.version = nil }
-            return info
         }
         // Sendmail/Google/Proofpoint/hMailServer `version=… cipher=… bits=…`, Exchange `version=…, cipher=…`.
         if ASCIIBytes.contains(b, "version=") && ASCIIBytes.contains(b, "cipher=") {
             var info = TLSInfo(raw: String(s))
-            for part in Self.byteWords(b, where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == 0x09 }) {
+            // `key=value` pieces between ASCII separators, read one at a time (no list of them).
+            var start = 0
+            for end in 0...b.count where end == b.count || Self.isTLSFieldSeparator(b[end]) {
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                let part = start..<end
                 // `key=value`, both non-empty (the value may hold further `=`).
                 guard let eq = b[part].firstIndex(of: UInt8(ascii: "=")), eq != part.lowerBound,
                     eq + 1 != part.upperBound

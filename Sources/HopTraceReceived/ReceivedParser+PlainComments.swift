@@ -9,7 +9,7 @@ extension StampState {
     /// changed nothing, for `comment` to read it.
     mutating func plainComment(_ a: Int, _ z: Int, trimmed r: Range<Int>, into h: inout ReceivedHeader) -> Bool {
         let s = UnsafeBufferPointer(rebasing: bytes[r])
-        let closesWith = clause == .with && !withWords.isEmpty
+        let closesWith = clause == .with && !withList.isEmpty
         if closesWith && !withClosedByComment {
             // Microsoft's version glued to the keyword is left to `comment`.
             let kw = withKeyword

@@ -85,8 +85,8 @@ extension StampState {
             }
             h.by = b
         }
-        if !viaWords.isEmpty { h.via = viaWords.joined(separator: " ") }
-        if !withWords.isEmpty {
+        if !viaWords.isEmpty { h.via = viaWords.text }
+        if !withList.isEmpty {
             let kw = withKeyword
             var p = Self.protocolInfo(kw)
             if tlsFromComment { p.tls = true }
@@ -102,7 +102,7 @@ extension StampState {
     }
 
     /// The `with` clause's words as one keyword (the one word itself when there is one).
-    var withKeyword: String { withWords.count == 1 ? withWords[0] : withWords.joined(separator: " ") }
+    var withKeyword: String { withList.text }
 
     /// Whether the from-domain is the receiver's reverse name rather than the client's HELO,
     /// from how the address after it was written (no HELO stated, no name in the comment).

@@ -65,7 +65,14 @@ extension StampState {
                 return
             }
         }
-        let items = ReceivedLexer.itemRanges(cb)
+        ReceivedLexer.withItemRanges(cb) { items in tcpInfo(cb, items, into: &h) }
+    }
+
+    /// `tcpInfo` of the comment `cb` whose items are `items`.
+    mutating func tcpInfo(
+        _ cb: UnsafeBufferPointer<UInt8>, _ items: UnsafeBufferPointer<ReceivedLexer.ItemRange>,
+        into h: inout ReceivedHeader
+    ) {
         /// Item `k`'s bytes when it is a word.
         func wordBytes(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
             guard k < items.count, items[k].kind == .word else { return nil }

@@ -7,29 +7,54 @@ extension StampState {
     /// trailing `>`, empty parts left out. An ASCII word is cut on its bytes (each byte is a
     /// Character there, CR LF aside, which no word holds); any other word by Character.
     static func appendRecipients(_ w: String, to out: inout [String]) {
-        let ascii = w.withUTF8Bytes { b -> Bool in
-            guard b.allSatisfy({ $0 < 0x80 }) else { return false }
-            var start = 0
-            func part(_ a: Int, _ z: Int) {
-                var a = a
-                var z = z
-                if a < z, b[a] == UInt8(ascii: "<") { a += 1 }
-                if a < z, b[z - 1] == UInt8(ascii: ">") { z -= 1 }
-                if a < z { out.append(String(decoding: b[a..<z], as: UTF8.self)) }
-            }
-            for i in 0..<b.count where b[i] == UInt8(ascii: ",") {
-                if i > start { part(start, i) }
-                start = i + 1
-            }
-            if start < b.count { part(start, b.count) }
-            return true
-        }
-        if ascii { return }
+        if w.withUTF8Bytes({ appendRecipients(bytes: $0, to: &out) }) { return }
         for piece in w.split(separator: ",") {
             var r = Substring(piece)
             if r.hasPrefix("<") { r = r.dropFirst() }
             if r.hasSuffix(">") { r = r.dropLast() }
             if !r.isEmpty { out.append(String(r)) }
+        }
+    }
+
+    /// `appendRecipients` of the word whose bytes are `b` when it is ASCII (then answers true);
+    /// false, with nothing appended, for any other word.
+    static func appendRecipients(bytes b: UnsafeBufferPointer<UInt8>, to out: inout [String]) -> Bool {
+        guard b.allSatisfy({ $0 < 0x80 }) else { return false }
+        var start = 0
+        func part(_ a: Int, _ z: Int) {
+            var a = a
+            var z = z
+            if a < z, b[a] == UInt8(ascii: "<") { a += 1 }
+            if a < z, b[z - 1] == UInt8(ascii: ">") { z -= 1 }
+            if a < z { out.append(String(decoding: b[a..<z], as: UTF8.self)) }
+        }
+        for i in 0..<b.count where b[i] == UInt8(ascii: ",") {
+            if i > start { part(start, i) }
+            start = i + 1
+        }
+        if start < b.count { part(start, b.count) }
+        return true
+    }
+
+    /// `word` of the word whose bytes are `w`, for the clauses whose value is a part of the word
+    /// (`for`, `id`, `envelope-from`), when the bytes decide it: the kept part is made into a
+    /// String, and the word itself never is. False, with nothing changed, otherwise.
+    mutating func wordFromBytes(_ w: UnsafeBufferPointer<UInt8>, into h: inout ReceivedHeader) -> Bool {
+        switch clause {
+        case .recipients:
+            return Self.appendRecipients(bytes: w, to: &h.recipients)
+        case .id where !valueTaken && h.id == nil:
+            guard let kept = Self.plainStripped(w) else { return false }
+            h.id = String(decoding: w[kept], as: UTF8.self)
+            valueTaken = true
+            return true
+        case .envelopeFrom where !valueTaken && h.envelopeFrom == nil:
+            guard let kept = Self.plainStripped(w) else { return false }
+            h.envelopeFrom = String(decoding: w[kept], as: UTF8.self)
+            valueTaken = true
+            return true
+        default:
+            return false
         }
     }
 
@@ -77,6 +102,38 @@ extension StampState {
         }
         if start < b.count { out.append(start..<b.count) }
         return out
+    }
+
+    /// Most ranges `withByteWords` holds on the stack; more are cut again into an array.
+    static let inlineByteWords = 32
+
+    /// Calls `body` with `byteWords(b, where: isSeparator)`, held in a stack buffer when there
+    /// are at most `inlineByteWords` of them.
+    static func withByteWords<R>(
+        _ b: UnsafeBufferPointer<UInt8>, where isSeparator: (UInt8) -> Bool,
+        _ body: (UnsafeBufferPointer<Range<Int>>) -> R
+    ) -> R {
+        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: inlineByteWords) { buffer in
+            var count = 0
+            var start = 0
+            func add(_ r: Range<Int>) -> Bool {
+                guard count < buffer.count else { return false }
+                buffer.initializeElement(at: count, to: r)
+                count += 1
+                return true
+            }
+            var fits = true
+            for i in 0..<b.count where isSeparator(b[i]) {
+                if i > start, !add(start..<i) {
+                    fits = false
+                    break
+                }
+                start = i + 1
+            }
+            if fits, start < b.count { fits = add(start..<b.count) }
+            if fits { return body(UnsafeBufferPointer(rebasing: buffer[..<count])) }
+            return byteWords(b, where: isSeparator).withUnsafeBufferPointer(body)
+        }
     }
 }
 

@@ -92,8 +92,13 @@ struct StampState {
     var valueTaken = false
     /// A comment already ended the current `with` clause's words.
     var withClosedByComment = false
-    var withWords: [String] = []
-    var viaWords: [String] = []
+    var withList = WordList()
+    /// The `with` clause's words as a list (`withList` holds them).
+    var withWords: [String] {
+        get { withList.words }
+        set { withList = WordList(newValue) }
+    }
+    var viaWords = WordList()
     var sawFrom = false
     var from = FromFacts()
     var byName: String?
@@ -123,7 +128,10 @@ struct StampState {
     }
 
     mutating func run(into h: inout ReceivedHeader) {
-        let tokens = ReceivedLexer.tokens(bytes)
+        ReceivedLexer.withTokens(bytes) { tokens in run(tokens, into: &h) }
+    }
+
+    mutating func run(_ tokens: UnsafeBufferPointer<ReceivedToken>, into h: inout ReceivedHeader) {
         // The date follows the last top-level `;` (RFC 5322 §3.6.7).
         var clauseEnd = tokens.count
         var dateText: String?
@@ -185,7 +193,7 @@ struct StampState {
     /// (and no Go date). A word is tried only when it can open a date (a weekday, a day before a
     /// month name, a month name before a day, `M/D/YYYY` before a time), and at most
     /// `maxBareDateTrials` are tried, so hostile input costs a bounded number of linear reads.
-    func bareDateStart(_ tokens: [ReceivedToken]) -> Int? {
+    func bareDateStart(_ tokens: UnsafeBufferPointer<ReceivedToken>) -> Int? {
         var trials = 0
         for i in tokens.indices where tokens[i].kind == .word && tokens[i].end - tokens[i].start <= 12 {
             let w = Substring(text(tokens[i]))
@@ -211,7 +219,7 @@ struct StampState {
     static let maxBareDateTrials = 4
 
     /// Index of a word `YYYY-MM-DD` followed by `hh:mm:ss…` at top level.
-    func goDateStart(_ tokens: [ReceivedToken]) -> Int? {
+    func goDateStart(_ tokens: UnsafeBufferPointer<ReceivedToken>) -> Int? {
         guard tokens.count >= 2 else { return nil }
         for i in 0..<(tokens.count - 1) where tokens[i].kind == .word && tokens[i + 1].kind == .word {
             let w = text(tokens[i])
@@ -271,7 +279,7 @@ struct StampState {
                 clause = k
                 valueTaken = false
                 withClosedByComment = false
-                if k == .with && !withWords.isEmpty { secondWith = true }
+                if k == .with && !withList.isEmpty { secondWith = true }
                 if k == .from && sawBy {
                     // IBM's ESMTP SMTP Gateway and Lotus/collabserv write the envelope sender as a
                     // trailing `from <sender>` after `for <rcpt>`.
@@ -282,6 +290,7 @@ struct StampState {
                 if k == .by { sawBy = true }
                 return
             }
+            if wordFromBytes(UnsafeBufferPointer(rebasing: bytes[t.start..<t.end]), into: &h) { return }
             word(text(t), into: &h)
         }
     }
@@ -390,7 +399,7 @@ struct StampState {
             } else if withClosedByComment || secondWith {
                 h.unparsed.append(w)
             } else {
-                withWords.append(w)
+                withList.append(w)
             }
         case .via:
             // Via = CFWS "VIA" FWS Link; Exchange writes two words (`Frontend Transport`).

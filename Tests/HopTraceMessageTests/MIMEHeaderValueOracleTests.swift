@@ -1,4 +1,5 @@
 import HopTraceCore
+import HopTraceTestSupport
 import Testing
 
 @testable import HopTraceMessage
@@ -46,7 +47,7 @@ import Testing
             "1", "*0*", "*1", "'", "%41", "%C3%BC", "%Z", "utf-8", "iso-8859-1", "charset", "name", "Name",
             "boundary", "é", "Σ", "\u{0301}", "\u{212A}", "İ", "ß", "x-ms-", ".eml", "\u{0}",
         ]
-        var random = SplitMix64(seed: 2231)
+        var random = SplitMix64(state: 2231)
         for _ in 0..<20_000 {
             var text = ""
             for _ in 0..<Int(random.next() % 14) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
@@ -97,19 +98,6 @@ import Testing
         let r = try MessageIntake.read(bytes("From: a@example.org\nContent-Type: (\\\n\nbody\n"))
         #expect(r.mime?.hasContentType == false)
         #expect(r.mime?.contentType == .textPlain)
-    }
-}
-
-/// A small deterministic generator for the generated cases.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -291,7 +279,7 @@ private enum Reference {
         let pool: [UInt8] = [
             0x41, 0x20, 0x7F, 0x80, 0x8F, 0xA0, 0xBF, 0xC2, 0xC0, 0xDF, 0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF,
         ]
-        var random = SplitMix64(seed: 3629)
+        var random = SplitMix64(state: 3629)
         for _ in 0..<20_000 {
             let input = (0..<Int(random.next() % 12)).map { _ in pool[Int(random.next() % UInt64(pool.count))] }
             #expect(Array(TextDecoding.lenientUTF8(input).utf8) == Array(Self.reference(input).utf8), "\(input)")

@@ -139,9 +139,15 @@ public enum Analyzer {
 
     /// A chain's Received headers (top first, as written) built into hops, oldest first.
     static func hopChain(_ input: ChainInput) -> HopChain {
-        // One pass over the fields, taking only what the builder reads (no array of fields).
-        ChainBuilder.build(
-            input.headers.fields.compactMap { $0.is("Received") ? (value: $0.value, location: $0.location) : nil })
+        // One pass over the fields, taking only what the builder reads (no array of fields),
+        // into room for all of them (no growing by doubling through a long chain).
+        let fields = input.headers.fields
+        var received: [(value: String, location: SourceLocation?)] = []
+        received.reserveCapacity(fields.count)
+        for field in fields where field.is("Received") {
+            received.append((value: field.value, location: field.location))
+        }
+        return ChainBuilder.build(received)
     }
 
     static let summaryHeaders = ["Subject", "From", "To", "Date", "Message-ID"]

@@ -93,7 +93,8 @@ private let commentPieces =
     let pieces =
         [
             "using TLSv1.2 ", "with cipher ", "ECDHE-RSA-AES128-GCM-SHA256 ", "(128/128 bits)", "version=TLS1_3",
-            "cipher=TLS_AES_256_GCM_SHA384", "bits=256/256", ",", " ", "\t", "(", ")", "=", String(repeating: "a ", count: 40),
+            "cipher=TLS_AES_256_GCM_SHA384", "bits=256/256", ",", " ", "\t", "(", ")", "=",
+            String(repeating: "a ", count: 40),
         ] + hostilePieces
     let separators: [(UInt8) -> Bool] = [
         { $0 == UInt8(ascii: " ") || $0 == 0x09 || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") },

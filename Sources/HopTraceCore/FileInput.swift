@@ -282,7 +282,7 @@ extension FileDescriptor {
                 written -= vectors[next].iov_len
                 next += 1
             }
-            if written > 0 {
+            if written > 0, next < vectors.count {
                 vectors[next].iov_base += written
                 vectors[next].iov_len -= written
             }

@@ -71,7 +71,8 @@ public enum Mailbox {
         var nextReport = 32 << 20
         // The Content-Length check of the message that starts at `i`.
         var checkLength = true
-        // `i` is always a line start: a message's start, or a From line that was not one.
+        // `i` is where the search goes on from: a message's start, a From line that was not
+        // one, or the end of a search window.
         while i < end {
             if i >= nextReport {
                 scanned(i - (1 << 20))
@@ -91,8 +92,15 @@ public enum Mailbox {
             }
             checkLength = false
             // Only lines that begin "From " can start a message: the search goes from one to
-            // the next (not line by line), and looks back at the line before.
-            guard let line = nextFromLine(buf, after: i, end: end, lf) else { break }
+            // the next (not line by line), and looks back at the line before. It reads at most
+            // `searchWindow` bytes at a time, so that `scanned` is told as the search goes.
+            let window = min(end, i + searchWindow)
+            guard let line = nextFromLine(buf, after: i, end: window, lf) else {
+                if window == end { break }
+                // A From line across the window's end is found from here.
+                i = window - from.count
+                continue
+            }
             i = line
             let lineEnd = Self.lineEnd(buf, from: line, to: end, lf)
             let next = lineEnd < end ? lineEnd + 1 : end
@@ -133,7 +141,10 @@ public enum Mailbox {
         return Bytes.lf
     }
 
-    /// The start of the first line after the one at `lineStart` that begins "From ".
+    /// How far one search for the next From line reads before `index` reports its progress.
+    static let searchWindow = 16 << 20
+
+    /// The start of the first line after `lineStart` that begins "From ", searched before `end`.
     static func nextFromLine(_ buf: UnsafeBufferPointer<UInt8>, after lineStart: Int, end: Int, _ lf: UInt8) -> Int? {
         var k = lineStart + 1
         while let hit = Bytes.find(from, in: buf, from: k, to: end) {

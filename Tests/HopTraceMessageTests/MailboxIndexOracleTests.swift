@@ -103,6 +103,28 @@ import Testing
         return Array(text.utf8)
     }
 
+    /// A body longer than the search window, with From lines placed across the window's end at
+    /// every offset: the same split as the line walk, and progress reported as the search goes
+    /// (ascending offsets, none past the bytes read).
+    @Test func aSearchAcrossWindowsSplitsTheSameAndReportsProgress() {
+        let window = Mailbox.searchWindow
+        for shift in -6...1 {
+            var bytes = Array("From a@example.org Sat Aug 20 09:14:02 2016\nSubject: one\n\n".utf8)
+            // One long body line up to just before the window's end, then a separator across it.
+            bytes += [UInt8](repeating: UInt8(ascii: "y"), count: window + shift - bytes.count) + [Bytes.lf, Bytes.lf]
+            bytes += Array("From b@example.org Sat Aug 20 09:15:02 2016\nSubject: two\n\nbody\n".utf8)
+            // A body past the first progress report (32 MiB).
+            bytes += [UInt8](repeating: UInt8(ascii: "z"), count: 2 * window) + [Bytes.lf]
+            var reported: [Int] = []
+            bytes.withUnsafeBufferPointer { buf in
+                let fast = Mailbox.index(buf, scanned: { reported.append($0) })
+                #expect(fast == Self.reference(buf, limit: Limits.maxMailboxMessages), "shift \(shift)")
+                #expect(fast.starts.count == 2, "shift \(shift)")
+            }
+            #expect(!reported.isEmpty && reported == reported.sorted() && reported.allSatisfy { $0 < bytes.count })
+        }
+    }
+
     @Test func theSearchSplitsWhereTheLineByLineWalkSplits() {
         var g = SplitMix64(state: 2016)
         var mailboxes = 0

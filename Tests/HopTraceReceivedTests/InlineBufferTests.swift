@@ -40,26 +40,35 @@ private let headerPieces =
         String(repeating: "w ", count: 45), String(repeating: "; ", count: 30), String(repeating: "(x)", count: 50),
     ] + hostilePieces
 
-@Test func tokensHeldOnTheStackAreTheTokenArray() {
+/// `held` (the stack-held list, copied out) against `reference` (the array routine) on generated
+/// inputs of `pieces` and on runs of `unit` one below, at and one above `capacity`; both sides of
+/// the capacity must have been read.
+private func checkHeldList<T: Equatable>(
+    pieces: [String], maxPieces: Int, seed: UInt64, unit: String, capacity: Int,
+    reference: (UnsafeBufferPointer<UInt8>) -> [T], held: (UnsafeBufferPointer<UInt8>) -> [T]
+) {
     var mismatches: [String] = []
     var sizes = Set<Int>()
-    var inputs = mixed(headerPieces, count: 20_000, maxPieces: 14, seed: 0x70C3)
-    // Exactly at, one below and one above the inline capacity.
-    for n in (ReceivedLexer.inlineTokens - 1)...(ReceivedLexer.inlineTokens + 1) {
-        inputs.append(Array(String(repeating: "a ", count: n).utf8))
+    var inputs = mixed(pieces, count: 20_000, maxPieces: maxPieces, seed: seed)
+    for n in (capacity - 1)...(capacity + 1) {
+        inputs.append(Array(String(repeating: unit, count: n).utf8))
     }
     inputs.append([])
     for b in inputs {
         b.withUnsafeBufferPointer { p in
-            let reference = ReceivedLexer.tokens(p)
-            let held = ReceivedLexer.withTokens(p) { Array($0) }
-            sizes.insert(min(reference.count, ReceivedLexer.inlineTokens + 1))
-            if held != reference { mismatches.append(String(decoding: b, as: UTF8.self).debugDescription) }
+            let expected = reference(p)
+            sizes.insert(min(expected.count, capacity + 1))
+            if held(p) != expected { mismatches.append(String(decoding: b, as: UTF8.self).debugDescription) }
         }
     }
     #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
-    // Both sides of the capacity were read.
-    #expect(sizes.contains(ReceivedLexer.inlineTokens) && sizes.contains(ReceivedLexer.inlineTokens + 1))
+    #expect(sizes.contains(capacity) && sizes.contains(capacity + 1))
+}
+
+@Test func tokensHeldOnTheStackAreTheTokenArray() {
+    checkHeldList(
+        pieces: headerPieces, maxPieces: 14, seed: 0x70C3, unit: "a ", capacity: ReceivedLexer.inlineTokens,
+        reference: { ReceivedLexer.tokens($0) }, held: { ReceivedLexer.withTokens($0) { Array($0) } })
 }
 
 private let commentPieces =
@@ -70,23 +79,9 @@ private let commentPieces =
     ] + hostilePieces
 
 @Test func commentItemsHeldOnTheStackAreTheItemArray() {
-    var mismatches: [String] = []
-    var sizes = Set<Int>()
-    var inputs = mixed(commentPieces, count: 20_000, maxPieces: 12, seed: 0x17E5)
-    for n in (ReceivedLexer.inlineItems - 1)...(ReceivedLexer.inlineItems + 1) {
-        inputs.append(Array(String(repeating: "x ", count: n).utf8))
-    }
-    inputs.append([])
-    for b in inputs {
-        b.withUnsafeBufferPointer { p in
-            let reference = ReceivedLexer.itemRanges(p)
-            let held = ReceivedLexer.withItemRanges(p) { Array($0) }
-            sizes.insert(min(reference.count, ReceivedLexer.inlineItems + 1))
-            if held != reference { mismatches.append(String(decoding: b, as: UTF8.self).debugDescription) }
-        }
-    }
-    #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
-    #expect(sizes.contains(ReceivedLexer.inlineItems) && sizes.contains(ReceivedLexer.inlineItems + 1))
+    checkHeldList(
+        pieces: commentPieces, maxPieces: 12, seed: 0x17E5, unit: "x ", capacity: ReceivedLexer.inlineItems,
+        reference: { ReceivedLexer.itemRanges($0) }, held: { ReceivedLexer.withItemRanges($0) { Array($0) } })
 }
 
 @Test func tlsWordsHeldOnTheStackAreTheWordArray() {

@@ -30,14 +30,8 @@ enum ReceivedLexer {
     // comment = "(" *([FWS] ccontent) [FWS] ")"
     // ccontent = ctext / quoted-pair / comment
     static func tokens(_ b: UnsafeBufferPointer<UInt8>) -> [ReceivedToken] {
-        var out: [ReceivedToken] = []
         // A usual header has a few dozen tokens: one allocation instead of a growing array.
-        out.reserveCapacity(min(b.count / 4 + 1, 64))
-        _ = scan(b) {
-            out.append($0)
-            return true
-        }
-        return out
+        InlineList.array({ scan(b, $0) }, reserve: min(b.count / 4 + 1, 64))
     }
 
     /// Most tokens `withTokens` holds on the stack (24 bytes each); a header with more is lexed
@@ -47,17 +41,7 @@ enum ReceivedLexer {
     /// Calls `body` with the tokens of `b` (what `tokens` gives): in a stack buffer when there are
     /// at most `inlineTokens` of them, so the usual header costs no allocation for its tokens.
     static func withTokens<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<ReceivedToken>) -> R) -> R {
-        withUnsafeTemporaryAllocation(of: ReceivedToken.self, capacity: inlineTokens) { buffer in
-            var count = 0
-            let fits = scan(b) { token in
-                guard count < buffer.count else { return false }
-                buffer.initializeElement(at: count, to: token)
-                count += 1
-                return true
-            }
-            if fits { return body(UnsafeBufferPointer(rebasing: buffer[..<count])) }
-            return tokens(b).withUnsafeBufferPointer(body)
-        }
+        InlineList.with(capacity: inlineTokens, { scan(b, $0) }, body)
     }
 
     /// Hands the tokens of `b` to `emit` in order; stops and answers false as soon as `emit`
@@ -173,12 +157,7 @@ enum ReceivedLexer {
 
     /// `items` as byte ranges, no String made.
     static func itemRanges(_ b: UnsafeBufferPointer<UInt8>) -> [ItemRange] {
-        var out: [ItemRange] = []
-        _ = scanItems(b) {
-            out.append($0)
-            return true
-        }
-        return out
+        InlineList.array { scanItems(b, $0) }
     }
 
     /// Most items `withItemRanges` holds on the stack (24 bytes each); a comment with more is
@@ -190,17 +169,7 @@ enum ReceivedLexer {
     static func withItemRanges<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<ItemRange>) -> R)
         -> R
     {
-        withUnsafeTemporaryAllocation(of: ItemRange.self, capacity: inlineItems) { buffer in
-            var count = 0
-            let fits = scanItems(b) { item in
-                guard count < buffer.count else { return false }
-                buffer.initializeElement(at: count, to: item)
-                count += 1
-                return true
-            }
-            if fits { return body(UnsafeBufferPointer(rebasing: buffer[..<count])) }
-            return itemRanges(b).withUnsafeBufferPointer(body)
-        }
+        InlineList.with(capacity: inlineItems, { scanItems(b, $0) }, body)
     }
 
     /// Hands the item ranges of `b` to `emit` in order; stops and answers false as soon as

@@ -93,15 +93,21 @@ extension StampState {
     /// The byte ranges of `b` between separator bytes, empty ones left out: what `splitBytes`
     /// cuts, as offsets.
     static func byteWords(_ b: UnsafeBufferPointer<UInt8>, where isSeparator: (UInt8) -> Bool) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        out.reserveCapacity(8)
+        InlineList.array({ scanByteWords(b, where: isSeparator, $0) }, reserve: 8)
+    }
+
+    /// Hands the ranges of `byteWords` to `emit` in order; stops and answers false as soon as
+    /// `emit` answers false, else answers true.
+    @inline(__always)
+    static func scanByteWords(
+        _ b: UnsafeBufferPointer<UInt8>, where isSeparator: (UInt8) -> Bool, _ emit: (Range<Int>) -> Bool
+    ) -> Bool {
         var start = 0
         for i in 0..<b.count where isSeparator(b[i]) {
-            if i > start { out.append(start..<i) }
+            if i > start, !emit(start..<i) { return false }
             start = i + 1
         }
-        if start < b.count { out.append(start..<b.count) }
-        return out
+        return start == b.count || emit(start..<b.count)
     }
 
     /// Most ranges `withByteWords` holds on the stack; more are cut again into an array.
@@ -113,27 +119,7 @@ extension StampState {
         _ b: UnsafeBufferPointer<UInt8>, where isSeparator: (UInt8) -> Bool,
         _ body: (UnsafeBufferPointer<Range<Int>>) -> R
     ) -> R {
-        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: inlineByteWords) { buffer in
-            var count = 0
-            var start = 0
-            func add(_ r: Range<Int>) -> Bool {
-                guard count < buffer.count else { return false }
-                buffer.initializeElement(at: count, to: r)
-                count += 1
-                return true
-            }
-            var fits = true
-            for i in 0..<b.count where isSeparator(b[i]) {
-                if i > start, !add(start..<i) {
-                    fits = false
-                    break
-                }
-                start = i + 1
-            }
-            if fits, start < b.count { fits = add(start..<b.count) }
-            if fits { return body(UnsafeBufferPointer(rebasing: buffer[..<count])) }
-            return byteWords(b, where: isSeparator).withUnsafeBufferPointer(body)
-        }
+        InlineList.with(capacity: inlineByteWords, { scanByteWords(b, where: isSeparator, $0) }, body)
     }
 }
 

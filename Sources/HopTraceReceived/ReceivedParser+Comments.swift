@@ -180,15 +180,11 @@ extension StampState {
         if ASCIIBytes.contains(b, "version=") && ASCIIBytes.contains(b, "cipher=") {
             var info = TLSInfo(raw: String(s))
             // `key=value` pieces between ASCII separators, read one at a time (no list of them).
-            var start = 0
-            for end in 0...b.count where end == b.count || Self.isTLSFieldSeparator(b[end]) {
-                defer { start = end + 1 }
-                guard end > start else { continue }
-                let part = start..<end
+            _ = Self.scanByteWords(b, where: Self.isTLSFieldSeparator) { part in
                 // `key=value`, both non-empty (the value may hold further `=`).
                 guard let eq = b[part].firstIndex(of: UInt8(ascii: "=")), eq != part.lowerBound,
                     eq + 1 != part.upperBound
-                else { continue }
+                else { return true }
                 let key = UnsafeBufferPointer(rebasing: b[part.lowerBound..<eq])
                 let value = { String(decoding: b[(eq + 1)..<part.upperBound], as: UTF8.self) }
                 if ASCIIBytes.equal(key, "version") {
@@ -198,6 +194,7 @@ extension StampState {
                 } else if ASCIIBytes.equal(key, "bits") {
                     info.bits = value()
                 }
+                return true
             }
             return info
         }

@@ -92,12 +92,8 @@ struct StampState {
     var valueTaken = false
     /// A comment already ended the current `with` clause's words.
     var withClosedByComment = false
+    /// The `with` clause's words.
     var withList = WordList()
-    /// The `with` clause's words as a list (`withList` holds them).
-    var withWords: [String] {
-        get { withList.words }
-        set { withList = WordList(newValue) }
-    }
     var viaWords = WordList()
     var sawFrom = false
     var from = FromFacts()

@@ -247,7 +247,7 @@ private struct CommentSetup {
         var state = StampState(bytes: b)
         state.clause = clause
         state.sawFrom = sawFrom
-        state.withWords = withWords
+        state.withList = WordList(withWords)
         state.withClosedByComment = withClosedByComment
         state.productWords = productWords
         state.byAddress = byAddress
